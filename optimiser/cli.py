@@ -1,0 +1,159 @@
+"""Command line: ``optimiser run | validate | verify``.
+
+Exit codes: 0 a design was found (optimal or feasible) / the check passed; 2 bad input (scenario,
+data file, option); 3 no design (infeasible, time limit without a solution, solver error);
+4 ``verify`` found a violation; 1 an internal error (a bug: please report it with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
+
+_DEBUG = False
+
+
+def _guard(command):
+    """Report known errors in plain words (no traceback unless --debug) with their exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except OptimiserError as exc:
+            if _DEBUG:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was written", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+            if _DEBUG:
+                raise
+            click.echo(f"internal error: {exc.__class__.__name__}: {exc}\n"
+                       "This is a bug in optimiser; run again with --debug for the traceback.", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="optimiser")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of plain error messages.")
+def main(debug: bool) -> None:
+    """Design proximity poles and pooled technical services for French communes."""
+    global _DEBUG
+    _DEBUG = debug
+
+
+_set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                           help="Override a scenario key, e.g. --set poles.count=5 (repeatable).")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Result folder (default: outputs.dir or results/<name>).")
+@_set_option
+@click.option("--quiet", is_flag=True, help="Print only where the results are.")
+@_guard
+def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], quiet: bool) -> None:
+    """Solve SCENARIO and write its result folder."""
+    from .api import solve
+    from .results.folder import check_target
+    from .scenario.load import load_scenario
+
+    loaded = load_scenario(scenario, overrides)
+    target = out or Path(loaded.scenario.outputs.dir or Path("results") / _safe(loaded.scenario.name))
+    check_target(target.absolute())  # fail before solving, not after
+    result = solve(loaded)
+    if not quiet:
+        click.echo(summary_text(result))
+    if not result.has_design:
+        click.echo(f"no result folder written ({result.status})", err=True)
+        sys.exit(EXIT_NO_RESULT)
+    folder = result.to_dir(target, draw=loaded.scenario.outputs.map)
+    click.echo(f"Results: {folder}  (report.md, map.png, communes.csv, poles.csv, poles.geojson, summary.json)")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_set_option
+@_guard
+def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
+    """Check SCENARIO (schema, communes, data files, road graph) without solving it."""
+    from .model.candidates import candidate_pairs
+    from .model.diagnose import presolve_findings
+    from .prepare import prepare
+    from .scenario.load import load_scenario
+
+    loaded = load_scenario(scenario, overrides)
+    inputs = prepare(loaded)
+    t = inputs.territory
+    click.echo(f"{scenario}: valid — {len(t)} communes, {len(t.adjacency)} neighbour pairs, "
+               f"{int(t.communes['population'].sum()):,} inhabitants; mode {inputs.rules.mode}, "
+               f"contiguity {inputs.rules.contiguity}")
+    if inputs.rules.mode == "poles":
+        pairs = candidate_pairs(t, inputs.matrix, inputs.rules)
+        findings = presolve_findings(t, inputs.matrix, inputs.rules, pairs)
+        click.echo(f"model: {len(pairs.seats)} candidate seats, {pairs.n_pairs:,} commune-seat pairs")
+        if findings:
+            click.echo("but the scenario cannot have a solution:", err=True)
+            for line in findings:
+                click.echo(f"  - {line}", err=True)
+            sys.exit(EXIT_NO_RESULT)
+
+
+@main.command()
+@click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@_guard
+def verify(result_dir: Path) -> None:
+    """Re-check RESULT_DIR from its files alone; exit 4 on any violation."""
+    from .verify import verify_result
+
+    outcome = verify_result(result_dir)
+    for name in outcome.passed:
+        click.echo(f"ok    {name}")
+    for line in outcome.violations:
+        click.echo(f"FAIL  {line}")
+    if not outcome.ok:
+        click.echo(f"{len(outcome.violations)} violation(s) in {result_dir}", err=True)
+        sys.exit(EXIT_VIOLATION)
+    click.echo(f"{result_dir}: all {len(outcome.passed)} checks passed")
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip("-.") or "result"
+
+
+def summary_text(result) -> str:
+    """A short table for the terminal."""
+    s = result.summary
+    gap = "n/a" if s.get("gap") is None else f"{100 * s['gap']:.3f} %"
+    objective = "n/a" if s.get("objective") is None else f"{s['objective']:,.1f} {s['objective_unit']}"
+    lines = [
+        f"{s['scenario']} — {s['territory']['name']}: {s['n_communes']} communes, {s['population']:,} inhabitants",
+        f"status {s['status'].upper()}   objective {objective}   gap {gap}",
+        f"{s['solver']}; {s['formulation']}; {s['runtime_s']:.2f} s",
+    ]
+    for line in s.get("diagnosis") or []:
+        lines.append(f"  - {line}")
+    if result.poles is not None and len(result.poles):
+        lines.append("")
+        lines.append(f"{'pole':<5} {'seat':<28} {'communes':>8} {'population':>11} {'longest trip':>13}")
+        for r in result.poles.itertuples():
+            lines.append(f"{r.pole:<5} {r.seat_name[:28]:<28} {r.n_communes:>8} {r.population:>11,} {r.max_travel_min:>9.1f} min")
+        if s["n_alone"]:
+            lines.append(f"{s['n_alone']} communes stay alone")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

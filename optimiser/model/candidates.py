@@ -1,0 +1,120 @@
+"""Which (commune, seat) pairs the pole model needs a variable for.
+
+Only pairs that some feasible design could use get a variable. A pair (i, j) is dropped when:
+
+* j may not be a seat (not a candidate, forbidden, or its own 'together' group cannot all reach it);
+* i is farther than ``max_travel_min`` from j;
+* i must be in the service commun's pole and j is not its seat, or j is that seat, the service
+  commun is closed and i is not a member;
+* i must be kept apart from j itself (i may not join the pole j seats);
+* i belongs to a 'together' group and some member of the group cannot reach j;
+* i alone has more inhabitants than a proximity pole may hold.
+
+Each rule only removes pairs that the constraints would force to zero anyway, so the optimum is
+unchanged; the model gets smaller and its LP relaxation no weaker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..roads import TravelMatrix
+from ..territory import Territory
+from .rules import PoleRules
+
+
+@dataclass(frozen=True)
+class CandidatePairs:
+    """The sparse support of the assignment variables.
+
+    Attributes:
+        seats: communes that may host a seat, in territory order.
+        seats_of: commune → seats it may join (its own code first when it is a seat).
+        members_of: seat → communes that may join it (the seat first).
+        group_of: commune → index of its 'together' group in ``rules.together``.
+    """
+
+    seats: tuple[str, ...]
+    seats_of: dict[str, tuple[str, ...]]
+    members_of: dict[str, tuple[str, ...]]
+    group_of: dict[str, int]
+
+    @property
+    def n_pairs(self) -> int:
+        return sum(len(v) for v in self.seats_of.values())
+
+
+def seat_candidates(territory: Territory, rules: PoleRules) -> list[str]:
+    """Communes allowed to host a seat before travel is considered."""
+    allowed = set(territory.codes if rules.candidate_seats is None else rules.candidate_seats)
+    allowed -= set(rules.forbidden_seats)
+    allowed |= set(rules.fixed_seats)
+    if rules.service_commun is not None:
+        # Members sit in the service commun's pole, so none of them can seat another pole.
+        allowed.add(rules.service_commun.seat)
+        allowed -= set(rules.service_commun.members) - {rules.service_commun.seat}
+    return [c for c in territory.codes if c in allowed]
+
+
+def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules) -> CandidatePairs:
+    """Compute the pairs (see module docstring)."""
+    index = matrix.index()
+    codes = territory.codes
+    population = territory.communes["population"]
+    limit = np.inf if rules.max_travel_min is None else rules.max_travel_min + 1e-9
+    sc = rules.service_commun
+    sc_members = set(sc.members) if sc else set()
+    group_of = {c: k for k, group in enumerate(rules.together) for c in group}
+    apart_of: dict[str, set[str]] = {}
+    for a, b in rules.apart:
+        apart_of.setdefault(a, set()).add(b)
+        apart_of.setdefault(b, set()).add(a)
+
+    def reach(i: str, j: str) -> bool:
+        return matrix.time_min[index[i], index[j]] <= limit
+
+    seats = []
+    for j in seat_candidates(territory, rules):
+        group = group_of.get(j)
+        if group is not None and not all(reach(m, j) for m in rules.together[group]):
+            continue  # j's pole would hold its whole group, which cannot all reach it
+        seats.append(j)
+
+    seats_of: dict[str, list[str]] = {c: [] for c in codes}
+    for j in seats:
+        is_sc_seat = sc is not None and j == sc.seat
+        for i in codes:
+            if i != j and not reach(i, j):
+                continue
+            if i in sc_members and not is_sc_seat:
+                continue
+            if is_sc_seat and sc is not None and not sc.open_to_others and i not in sc_members:
+                continue
+            if i != j and j in apart_of.get(i, ()):
+                continue
+            if not is_sc_seat and rules.population_max is not None and population[i] > rules.population_max:
+                continue
+            group = group_of.get(i)
+            if group is not None and not all(reach(m, j) or m == j for m in rules.together[group]):
+                continue
+            seats_of[i].append(j)
+    # A seat keeps only the pairs whose seat variable exists: j must be in its own list.
+    live = {j for j in seats if j in seats_of[j]}
+    seats_of = {i: [j for j in js if j in live] for i, js in seats_of.items()}
+    for i, js in seats_of.items():
+        if i in js:  # own seat first: convenient for readers of the model
+            js.remove(i)
+            js.insert(0, i)
+    members_of: dict[str, list[str]] = {j: [j] for j in seats if j in live}
+    for i, js in seats_of.items():
+        for j in js:
+            if i != j:
+                members_of[j].append(i)
+    return CandidatePairs(
+        seats=tuple(j for j in seats if j in live),
+        seats_of={i: tuple(js) for i, js in seats_of.items()},
+        members_of={j: tuple(ms) for j, ms in members_of.items()},
+        group_of=group_of,
+    )

@@ -1,0 +1,256 @@
+"""Run a pole design: pre-solve checks, build, solve (with the contiguity cut loop), honest status.
+
+The status rules:
+
+* ``optimal`` — the solver proved the last model optimal within the gap, and that model is the
+  full problem (every pole connected for ``exact``; no commune beyond its seat list for p-median).
+* ``feasible`` — we hold a design that obeys every rule, with a proven lower bound and a gap.
+* ``infeasible`` — a pre-solve check or the solver proved that no design obeys the rules.
+* ``time_limit`` — the time ran out before any design obeying every rule was found.
+* ``error`` — the solver failed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..prepare import Inputs
+from ..solve import SolveOutcome, SolverOptions, Status, relative_gap, solve_milp
+from .candidates import candidate_pairs
+from .contiguity import (
+    add_neighbour_cuts,
+    add_separator_cuts,
+    add_shortest_path_contiguity,
+    disconnected_poles,
+    neighbour_lists,
+)
+from .diagnose import presolve_findings
+from .pmedian import solve_pmedian
+from .poles import PoleModel, build_pole_model
+
+
+@dataclass
+class PoleDesign:
+    """The outcome of a pole design.
+
+    ``assignment`` maps every commune to its pole's seat (``None``: alone). ``objective`` and
+    ``bound`` are population-weighted travel (person-minutes, or person-km with the distance
+    objective); ``gap`` is relative. Times are seconds.
+    """
+
+    assignment: dict[str, str | None]
+    status: Status
+    objective: float | None
+    bound: float | None
+    solver: str
+    formulation: str
+    build_s: float
+    solve_s: float
+    runtime_s: float
+    rounds: int = 1
+    n_variables: int = 0
+    n_constraints: int = 0
+    families: dict[str, int] = field(default_factory=dict)
+    diagnosis: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.objective, self.bound)
+
+
+def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True) -> PoleDesign:
+    """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario."""
+    if inputs.rules.mode == "p-median":
+        return _design_pmedian(inputs, options)
+    return _design_poles(inputs, options, explain)
+
+
+def formulation_name(inputs: Inputs) -> str:
+    rules = inputs.rules
+    if rules.mode == "p-median":
+        return "p-median (nearest-seat lists widened until exact)"
+    return {
+        "exact": "poles, exact contiguity (separator cut loop)",
+        "shortest-path": "poles, shortest-path contiguity (Zoltners-Sinha)",
+        "none": "poles, no contiguity",
+    }[rules.contiguity]
+
+
+def _objective_of(model: PoleModel, assignment: dict[str, str | None]) -> float:
+    total = 0.0
+    for i, j in assignment.items():
+        if j is None:
+            total += model.population[i] * model.rules.alone_penalty
+        elif i != j:
+            total += model.population[i] * model.travel[i, j]
+    return total
+
+
+def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> PoleDesign:
+    start = time.perf_counter()
+    rules = inputs.rules
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, rules)
+    findings = presolve_findings(inputs.territory, inputs.matrix, rules, pairs)
+    formulation = formulation_name(inputs)
+    if findings:
+        return PoleDesign({}, Status.INFEASIBLE, None, None, options.label, formulation,
+                          time.perf_counter() - start, 0.0, time.perf_counter() - start, rounds=0, diagnosis=findings)
+    model = build_pole_model(inputs.territory, inputs.matrix, rules, pairs)
+    nbrs = neighbour_lists(inputs.territory, inputs.road)
+    index = inputs.matrix.index()
+    if rules.contiguity == "shortest-path":
+        add_shortest_path_contiguity(model, nbrs, inputs.matrix.time_min, index)
+    elif rules.contiguity == "exact":
+        add_neighbour_cuts(model, nbrs)
+    build_s = time.perf_counter() - start
+    n_vars, n_cons = len(model.x) + len(model.alone), len(model.problem.constraints())
+
+    deadline = start + options.time_limit_s
+    incumbent: dict[str, str | None] | None = None
+    incumbent_value = math.inf
+    lower = -math.inf
+    rounds = 0
+    messages: list[str] = []
+    solve_s = 0.0
+    last: SolveOutcome | None = None
+    status = Status.ERROR
+    while True:
+        rounds += 1
+        remaining = deadline - time.perf_counter()
+        if remaining < 0.5:
+            status = Status.FEASIBLE if incumbent else Status.TIME_LIMIT
+            messages.append(f"time limit reached after {rounds - 1} rounds of contiguity cuts")
+            break
+        warm = model.values_for(incumbent) if incumbent else None
+        last = solve_milp(model.problem, options, remaining, warm_start=warm)
+        solve_s += last.runtime_s
+        if last.bound is not None:
+            lower = max(lower, last.bound)
+        if last.status in (Status.INFEASIBLE, Status.ERROR):
+            status = last.status
+            messages.append(last.message)
+            break
+        if not last.status.has_solution:
+            status = Status.FEASIBLE if incumbent else Status.TIME_LIMIT
+            messages.append(last.message)
+            break
+        assignment = model.assignment()
+        broken = disconnected_poles(assignment, nbrs) if rules.contiguity == "exact" else {}
+        if not broken:
+            value = _objective_of(model, assignment)
+            if value < incumbent_value:
+                incumbent, incumbent_value = assignment, value
+            status = last.status  # optimal, or feasible on the time limit
+            messages.append(last.message)
+            break
+        add_separator_cuts(model, assignment, nbrs, rounds)
+        if last.status is not Status.OPTIMAL:
+            # stopped on time with a disconnected design: nothing better is coming
+            status = Status.FEASIBLE if incumbent else Status.TIME_LIMIT
+            messages.append(last.message + "; its best design still had a disconnected pole")
+            break
+    n_cons = len(model.problem.constraints())
+    bound = None if not math.isfinite(lower) else min(lower, incumbent_value) if incumbent else lower
+    if status is Status.OPTIMAL and last is not None:
+        bound = last.bound
+    design = PoleDesign(
+        assignment=incumbent or {},
+        status=status,
+        objective=incumbent_value if incumbent else None,
+        bound=bound if status.has_solution or status is Status.TIME_LIMIT else None,
+        solver=options.label,
+        formulation=formulation + (f", {rounds} rounds" if rules.contiguity == "exact" else ""),
+        build_s=build_s,
+        solve_s=solve_s,
+        runtime_s=time.perf_counter() - start,
+        rounds=rounds,
+        n_variables=n_vars,
+        n_constraints=n_cons,
+        families=dict(model.families),
+        messages=messages,
+    )
+    if design.status is Status.OPTIMAL and design.gap is not None and design.gap > options.gap + 1e-9:
+        design.status = Status.FEASIBLE
+    if design.status is Status.INFEASIBLE and explain:
+        design.diagnosis = explain_infeasibility(inputs, options)
+    return design
+
+
+def explain_infeasibility(inputs: Inputs, options: SolverOptions) -> list[str]:
+    """Which single family of rules, once lifted, makes the scenario feasible (a deletion filter).
+
+    Each trial is a full solve with a short time limit; a trial that times out proves nothing
+    and is reported as such.
+    """
+    rules = inputs.rules
+    trials = []
+    if rules.contiguity != "none":
+        trials.append(("contiguity", dataclasses.replace(rules, contiguity="none")))
+    if rules.count_min is not None or rules.count_max is not None:
+        trials.append(("the number of poles (poles.count)", dataclasses.replace(rules, count_min=None, count_max=None)))
+    if rules.population_min is not None or rules.population_max is not None:
+        trials.append(("the population bounds (poles.population)", dataclasses.replace(rules, population_min=None, population_max=None)))
+    if rules.communes_min is not None or rules.communes_max is not None:
+        trials.append(("the commune-count bounds (poles.communes)", dataclasses.replace(rules, communes_min=None, communes_max=None)))
+    if rules.apart:
+        trials.append(("the 'apart' pairs", dataclasses.replace(rules, apart=())))
+    if rules.together:
+        trials.append(("the 'together' groups", dataclasses.replace(rules, together=())))
+    if rules.fixed_seats:
+        trials.append(("the fixed seats", dataclasses.replace(rules, fixed_seats=())))
+    out = []
+    budget = max(2.0, min(20.0, options.time_limit_s / max(1, len(trials))))
+    quick = dataclasses.replace(options, time_limit_s=budget)
+    for label, relaxed in trials:
+        trial = _design_poles(dataclasses.replace(inputs, rules=relaxed), quick, explain=False)
+        if trial.status.has_solution:
+            out.append(f"the rules cannot all hold together; without {label} a design exists")
+        elif trial.status is Status.TIME_LIMIT:
+            out.append(f"without {label}: undecided within {budget:.0f} s")
+    if not any("a design exists" in line for line in out):
+        out.insert(0, "the solver proved that no design satisfies the rules; no single family of rules is the cause alone")
+    return out
+
+
+def _design_pmedian(inputs: Inputs, options: SolverOptions) -> PoleDesign:
+    start = time.perf_counter()
+    rules = inputs.rules
+    territory, matrix = inputs.territory, inputs.matrix
+    index = matrix.index()
+    cost = matrix.time_min if rules.travel_metric == "time" else matrix.km
+    weights = territory.communes["population"].to_numpy(dtype=float)
+    from .candidates import seat_candidates
+
+    seats = [index[c] for c in seat_candidates(territory, rules)]
+    fixed = [index[c] for c in rules.fixed_seats]
+    p = int(rules.count_min)
+    if p > len(seats) or len(fixed) > p:
+        reason = (f"p = {p} poles but only {len(seats)} candidate seats" if p > len(seats)
+                  else f"{len(fixed)} fixed seats but p = {p}")
+        return PoleDesign({}, Status.INFEASIBLE, None, None, options.label, formulation_name(inputs),
+                          0.0, 0.0, time.perf_counter() - start, rounds=0, diagnosis=[reason])
+    solution = solve_pmedian(cost, weights, p, seats, fixed, options, options.time_limit_s)
+    codes = territory.codes
+    assignment = {codes[i]: codes[int(j)] for i, j in enumerate(solution.assignment)} if solution.seats else {}
+    outcome = solution.outcome
+    return PoleDesign(
+        assignment=assignment,
+        status=outcome.status,
+        objective=solution.objective,
+        bound=solution.bound,
+        solver=options.label,
+        formulation=formulation_name(inputs) + f", {solution.rounds} rounds, lists of {int(np.median(solution.list_sizes))} seats (median)",
+        build_s=time.perf_counter() - start - outcome.runtime_s,
+        solve_s=outcome.runtime_s,
+        runtime_s=time.perf_counter() - start,
+        rounds=solution.rounds,
+        n_variables=solution.n_variables,
+        n_constraints=solution.n_constraints,
+        messages=[outcome.message],
+    )

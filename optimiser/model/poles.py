@@ -1,0 +1,207 @@
+r"""The pole model: seats chosen with the poles (Hess / p-median with seats), as one PuLP MILP.
+
+Sets: communes :math:`I`; candidate pairs :math:`A \subseteq I \times J` (see
+:mod:`optimiser.model.candidates`); proximity seats :math:`J_p = J \setminus \{s\}` where
+:math:`s` is the service commun's seat, if any.
+
+Variables: :math:`x_{ij} \in \{0,1\}` for :math:`(i,j) \in A` — commune *i* belongs to the pole
+seated at *j*; :math:`x_{jj}` opens seat *j*. :math:`a_i \in \{0,1\}` — commune *i* stays alone
+(only where the scenario allows it).
+
+Constraints (each family is one function below):
+
+* assignment   :math:`\sum_j x_{ij} + a_i = 1`                          for every commune *i*
+* seat link    :math:`x_{ij} \le x_{jj}`                                   for (i, j) ∈ A, i ≠ j
+* size         :math:`P^- x_{jj} \le \sum_i p_i x_{ij} \le P^+ x_{jj}`     for j ∈ J_p (population)
+               :math:`N^- x_{jj} \le \sum_i x_{ij} \le N^+ x_{jj}`         for j ∈ J_p (communes)
+* count        :math:`K^- \le \sum_{j \in J_p} x_{jj} \le K^+`
+* fixed seats  :math:`x_{jj} = 1`; the service commun: :math:`x_{ms} = 1` for its members *m*
+* together     :math:`x_{ij} = x_{gj}` for *i* in the group of representative *g*
+* apart        :math:`x_{aj} + x_{bj} \le x_{jj}`
+* opt-out      :math:`\sum_i a_i \le` ``max_alone``
+
+Objective (population-weighted travel to the seat, the p-median objective), person-minutes or
+person-km:  :math:`\min \sum_{(i,j) \in A} p_i\, t_{ij}\, x_{ij} + \sum_i p_i\, T^{alone} a_i`.
+
+Contiguity constraints are added by :mod:`optimiser.model.contiguity`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulp
+
+from ..roads import TravelMatrix
+from ..territory import Territory
+from .candidates import CandidatePairs
+from .rules import PoleRules
+
+
+@dataclass
+class PoleModel:
+    """A built pole model: the PuLP problem and its variables, kept explicit (no ``setattr``)."""
+
+    problem: pulp.LpProblem
+    pairs: CandidatePairs
+    rules: PoleRules
+    x: dict[tuple[str, str], pulp.LpVariable]
+    alone: dict[str, pulp.LpVariable]
+    travel: dict[tuple[str, str], float]
+    population: dict[str, int]
+    families: dict[str, int] = field(default_factory=dict)
+
+    def count(self, family: str, n: int = 1) -> None:
+        self.families[family] = self.families.get(family, 0) + n
+
+    @property
+    def proximity_seats(self) -> list[str]:
+        sc = self.rules.service_commun
+        return [j for j in self.pairs.seats if sc is None or j != sc.seat]
+
+    def assignment(self) -> dict[str, str | None]:
+        """Commune → seat from the current variable values (``None``: alone)."""
+        out: dict[str, str | None] = {}
+        for i, seats in self.pairs.seats_of.items():
+            chosen = [j for j in seats if (self.x[i, j].value() or 0.0) > 0.5]
+            out[i] = chosen[0] if chosen else None
+        return out
+
+    def values_for(self, assignment: dict[str, str | None]) -> dict[str, float]:
+        """Variable values (by name) encoding ``assignment``, e.g. for a warm start."""
+        values = {var.name: 0.0 for var in self.x.values()}
+        for var in self.alone.values():
+            values[var.name] = 0.0
+        for i, j in assignment.items():
+            if j is None:
+                if i in self.alone:
+                    values[self.alone[i].name] = 1.0
+            elif (i, j) in self.x:
+                values[self.x[i, j].name] = 1.0
+        return values
+
+
+def build_pole_model(territory: Territory, matrix: TravelMatrix, rules: PoleRules, pairs: CandidatePairs) -> PoleModel:
+    """Variables, the constraint families and the travel objective (contiguity excluded)."""
+    index = matrix.index()
+    metric = matrix.time_min if rules.travel_metric == "time" else matrix.km
+    population = {c: int(p) for c, p in territory.communes["population"].items()}
+    problem = pulp.LpProblem("poles", pulp.LpMinimize)
+    x = {}
+    travel = {}
+    for i, seats in pairs.seats_of.items():
+        for j in seats:
+            x[i, j] = problem.add_variable(f"x_{i}_{j}", cat=pulp.LpBinary)
+            travel[i, j] = 0.0 if i == j else float(metric[index[i], index[j]])
+    alone = {i: problem.add_variable(f"alone_{i}", cat=pulp.LpBinary) for i in rules.allow_alone}
+    model = PoleModel(problem, pairs, rules, x, alone, travel, population)
+    add_travel_objective(model)
+    add_assignment(model)
+    add_seat_link(model)
+    add_pole_size(model)
+    add_pole_count(model)
+    add_fixed_seats(model)
+    add_together(model)
+    add_apart(model)
+    add_opt_out(model)
+    return model
+
+
+def add_travel_objective(model: PoleModel) -> None:
+    """min Σ p_i t_ij x_ij + Σ p_i T_alone a_i."""
+    terms = [(var, model.population[i] * model.travel[i, j]) for (i, j), var in model.x.items() if i != j]
+    terms += [(var, model.population[i] * model.rules.alone_penalty) for i, var in model.alone.items()]
+    model.problem += pulp.LpAffineExpression(terms), "travel"
+
+
+def add_assignment(model: PoleModel) -> None:
+    """Every commune in exactly one pole, or alone where allowed."""
+    for i, seats in model.pairs.seats_of.items():
+        terms = [(model.x[i, j], 1) for j in seats]
+        if i in model.alone:
+            terms.append((model.alone[i], 1))
+        model.problem += pulp.LpAffineExpression(terms) == 1, f"assign_{i}"
+        model.count("assignment")
+
+
+def add_seat_link(model: PoleModel) -> None:
+    """Members only join open seats: x_ij ≤ x_jj (the disaggregated, tight form)."""
+    for (i, j), var in model.x.items():
+        if i != j:
+            model.problem += var <= model.x[j, j], f"link_{i}_{j}"
+            model.count("seat link")
+
+
+def add_pole_size(model: PoleModel) -> None:
+    """Population and commune-count bounds of each proximity pole (P⁻ x_jj ≤ Σ p_i x_ij ≤ P⁺ x_jj)."""
+    r = model.rules
+    for j in model.proximity_seats:
+        members = model.pairs.members_of[j]
+        pop = pulp.LpAffineExpression([(model.x[i, j], model.population[i]) for i in members])
+        size = pulp.LpAffineExpression([(model.x[i, j], 1) for i in members])
+        seat = model.x[j, j]
+        if r.population_min is not None and r.population_min > 0:
+            model.problem += pop - r.population_min * seat >= 0, f"popmin_{j}"
+            model.count("population bounds")
+        if r.population_max is not None:
+            model.problem += pop - r.population_max * seat <= 0, f"popmax_{j}"
+            model.count("population bounds")
+        if r.communes_min is not None and r.communes_min > 1:
+            model.problem += size - r.communes_min * seat >= 0, f"nmin_{j}"
+            model.count("commune-count bounds")
+        if r.communes_max is not None:
+            model.problem += size - r.communes_max * seat <= 0, f"nmax_{j}"
+            model.count("commune-count bounds")
+
+
+def add_pole_count(model: PoleModel) -> None:
+    """K⁻ ≤ number of proximity poles ≤ K⁺."""
+    r = model.rules
+    opened = pulp.lpSum(model.x[j, j] for j in model.proximity_seats)
+    if r.count_min is not None and r.count_min > 0:
+        model.problem += opened >= r.count_min, "count_min"
+        model.count("pole count")
+    if r.count_max is not None:
+        model.problem += opened <= r.count_max, "count_max"
+        model.count("pole count")
+
+
+def add_fixed_seats(model: PoleModel) -> None:
+    """Fixed seats are open; the service commun's seat is open and holds its members."""
+    for j in model.rules.fixed_seats:
+        if (j, j) in model.x:
+            model.x[j, j].lowBound = 1
+            model.count("fixed seats")
+    sc = model.rules.service_commun
+    if sc is not None:
+        for m in sc.members:
+            if (m, sc.seat) in model.x:
+                model.x[m, sc.seat].lowBound = 1
+                model.count("service commun")
+
+
+def add_together(model: PoleModel) -> None:
+    """Communes of a group share a pole: x_ij = x_gj for the group's first member g."""
+    for k, group in enumerate(model.rules.together):
+        g = group[0]
+        for i in group[1:]:
+            for j in sorted(set(model.pairs.seats_of[g]) | set(model.pairs.seats_of[i])):
+                # A missing variable is a zero: the other member cannot join j either.
+                terms = [(var, coef) for var, coef in ((model.x.get((i, j)), 1), (model.x.get((g, j)), -1)) if var is not None]
+                model.problem += pulp.LpAffineExpression(terms) == 0, f"together_{k}_{i}_{j}"
+                model.count("together")
+
+
+def add_apart(model: PoleModel) -> None:
+    """Communes kept apart never share a seat: x_aj + x_bj ≤ x_jj."""
+    for a, b in model.rules.apart:
+        for j in set(model.pairs.seats_of[a]) & set(model.pairs.seats_of[b]):
+            model.problem += model.x[a, j] + model.x[b, j] <= model.x[j, j], f"apart_{a}_{b}_{j}"
+            model.count("apart")
+
+
+def add_opt_out(model: PoleModel) -> None:
+    """At most ``max_alone`` communes stay out of every pole."""
+    if model.alone and model.rules.max_alone is not None:
+        model.problem += pulp.lpSum(model.alone.values()) <= model.rules.max_alone, "max_alone"
+        model.count("opt-out")

@@ -1,0 +1,132 @@
+"""The map: poles coloured so that neighbours differ, seats marked, names legible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no screen on servers and CI
+
+import matplotlib.patheffects as path_effects  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+
+from ..territory import Territory  # noqa: E402
+from ..territory.geo import LocalProjection  # noqa: E402
+
+#: Colour-blind-friendly qualitative palette (Okabe–Ito, lightened) for proximity poles.
+PALETTE = ["#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c6dbef", "#fee391",
+           "#c7e9c0", "#bcbddc", "#fdae6b", "#d9f0a3", "#f2b6d2"]
+SERVICE_COMMUN_COLOUR = "#e7969c"
+ALONE_COLOUR = "#f0f0f0"
+
+#: Label every commune up to this many communes ('auto' labels).
+AUTO_LABEL_ALL = 60
+
+
+def _patch(geometry, projection: LocalProjection, **style) -> PathPatch:
+    """A matplotlib patch for a (multi)polygon in km coordinates, holes included."""
+    geometry = projection.geometry_to_km(geometry)
+    vertices, codes = [], []
+    for polygon in getattr(geometry, "geoms", [geometry]):
+        for ring in [polygon.exterior, *polygon.interiors]:
+            coords = np.asarray(ring.coords)
+            vertices.append(coords)
+            codes.append(np.r_[MplPath.MOVETO, np.full(len(coords) - 2, MplPath.LINETO), MplPath.CLOSEPOLY])
+    return PathPatch(MplPath(np.concatenate(vertices), np.concatenate(codes)), **style)
+
+
+def wrap_name(name: str, width: int = 14) -> str:
+    """Break a long commune name on the hyphen or space nearest its middle."""
+    if len(name) <= width:
+        return name
+    cuts = [k for k, c in enumerate(name) if c in "- "]
+    if not cuts:
+        return name
+    k = min(cuts, key=lambda k: abs(k - len(name) / 2))
+    return name[: k + 1].rstrip() + "\n" + name[k + 1:] if name[k] == "-" else name[:k] + "\n" + name[k + 1:]
+
+
+def pole_colours(territory: Territory, communes: pd.DataFrame) -> dict[str, str]:
+    """Pole id → colour: one colour per pole while the palette lasts; beyond, poles that share a
+    border still get different colours (greedy graph colouring)."""
+    pole_of = dict(zip(communes["insee_code"], communes["pole"]))
+    poles = sorted({p for p in pole_of.values() if isinstance(p, str) and p != "SC"}, key=lambda p: int(p[1:]))
+    if len(poles) <= len(PALETTE):
+        colours = {p: PALETTE[k] for k, p in enumerate(poles)}
+        colours["SC"] = SERVICE_COMMUN_COLOUR
+        return colours
+    graph = nx.Graph()
+    graph.add_nodes_from(p for p in set(pole_of.values()) if isinstance(p, str) and p != "SC")
+    for a, b in zip(territory.adjacency["code_a"], territory.adjacency["code_b"]):
+        pa, pb = pole_of.get(a), pole_of.get(b)
+        if isinstance(pa, str) and isinstance(pb, str) and pa != pb and "SC" not in (pa, pb):
+            graph.add_edge(pa, pb)
+    colouring = nx.greedy_color(graph, strategy="largest_first")
+    colours = {p: PALETTE[c % len(PALETTE)] for p, c in colouring.items()}
+    colours["SC"] = SERVICE_COMMUN_COLOUR
+    return colours
+
+
+def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd.DataFrame, title: str,
+             labels: str = "auto") -> None:
+    """Write ``map.png``: communes filled by pole, pole borders thick, seats as stars."""
+    projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
+    colours = pole_colours(territory, communes)
+    n = len(communes)
+    show_all = labels == "all" or (labels == "auto" and n <= AUTO_LABEL_ALL)
+    show_seats = labels in ("all", "seats", "auto")
+
+    fig, ax = plt.subplots(figsize=(11, 12) if n > AUTO_LABEL_ALL else (9, 10))
+    for record in communes.itertuples():
+        colour = colours.get(record.pole, ALONE_COLOUR) if not record.alone else ALONE_COLOUR
+        ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=colour,
+                            edgecolor="#7f7f7f", linewidth=0.4, hatch="//" if record.alone else None))
+    for pole, group in communes[~communes["alone"]].groupby("pole"):
+        outline = shapely.union_all([territory.geometry[c] for c in group["insee_code"]])
+        ax.add_patch(_patch(outline, projection, facecolor="none", edgecolor="#222222", linewidth=1.6))
+
+    halo = [path_effects.withStroke(linewidth=2.5, foreground="white")]
+    xy = projection.to_km(territory.communes[["lon", "lat"]].to_numpy())
+    position = dict(zip(territory.communes.index, map(tuple, xy)))
+    small = 7 if n <= 40 else 6
+    for record in communes.itertuples():
+        x, y = position[record.insee_code]
+        if record.is_seat:
+            ax.plot(x, y, marker="*", markersize=13, color="black", markeredgecolor="white", zorder=5)
+            if show_seats:
+                ax.annotate(record.name, (x, y), xytext=(0, 7), textcoords="offset points", ha="center",
+                            fontsize=small + 1.5, fontweight="bold", path_effects=halo, zorder=6)
+        elif show_all:
+            ax.annotate(wrap_name(record.name), (x, y), ha="center", va="center", fontsize=small, path_effects=halo,
+                        zorder=4, linespacing=0.9)
+
+    handles = []
+    for record in poles.itertuples():
+        handles.append(Patch(facecolor=colours.get(record.pole, ALONE_COLOUR), edgecolor="#222222",
+                             label=f"{record.pole} {record.pole_name}: {record.n_communes} communes, {record.population:,} inh."))
+    if communes["alone"].any():
+        handles.append(Patch(facecolor=ALONE_COLOUR, hatch="//", edgecolor="#7f7f7f", label=f"alone ({int(communes['alone'].sum())})"))
+    ncol = 2 if len(handles) <= 24 else 3
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8, frameon=False, ncol=ncol,
+              title="★ seat of the pole", title_fontsize=9)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=12, loc="left")
+    xmin, xmax = ax.get_xlim()
+    ymin, _ = ax.get_ylim()
+    bar = 10 if xmax - xmin > 40 else 5
+    ax.plot([xmin + 2, xmin + 2 + bar], [ymin + 2, ymin + 2], color="black", linewidth=2)
+    ax.annotate(f"{bar} km", (xmin + 2 + bar / 2, ymin + 2), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8)
+    fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
+             fontsize=6, color="#555555")
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)

@@ -1,0 +1,121 @@
+"""``report.md``: what was asked, what was found, how sure we are."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..model.rules import PoleRules
+
+STATUS_WORDS = {
+    "optimal": "**optimal** — proven best design under the rules (within the relative gap {gap_tol:g})",
+    "feasible": "**feasible, not proven optimal** — the solver stopped on its time limit; the design obeys every rule and is at most {gap} worse than the best possible",
+    "infeasible": "**infeasible** — no design can obey all the rules",
+    "time_limit": "**no design found** within the time limit",
+    "error": "**error** — the solver failed",
+}
+
+ATTRIBUTION = (
+    "Découpage administratif : Etalab, @etalab/decoupage-administratif 6.0.0 (INSEE COG, DGCL, INSEE populations légales), "
+    "Licence Ouverte. Contours communaux : IGN – Admin Express COG édition 2018, via france-geojson (Grégoire David), Licence Ouverte."
+)
+
+
+def _fmt_gap(gap) -> str:
+    return "n/a" if gap is None else f"{100 * gap:.3f} %"
+
+
+def _rules_lines(rules: PoleRules, summary: dict) -> list[str]:
+    def bounds(lo, hi, unit=""):
+        if lo is None and hi is None:
+            return "free"
+        if lo is not None and hi is not None and lo == hi:
+            return f"exactly {lo:,.0f}{unit}"
+        parts = []
+        if lo is not None:
+            parts.append(f"at least {lo:,.0f}{unit}")
+        if hi is not None:
+            parts.append(f"at most {hi:,.0f}{unit}")
+        return ", ".join(parts)
+
+    lines = [
+        f"- Mode: {rules.mode}; contiguity: {rules.contiguity}; objective: population-weighted travel "
+        f"{'time' if rules.travel_metric == 'time' else 'distance'} to the seat",
+        f"- Number of proximity poles: {bounds(rules.count_min, rules.count_max)}",
+        f"- Pole population: {bounds(rules.population_min, rules.population_max, ' inh.')}",
+        f"- Communes per pole: {bounds(rules.communes_min, rules.communes_max)}",
+        f"- Longest trip to the seat: {'no limit' if rules.max_travel_min is None else f'{rules.max_travel_min:g} min'}",
+        f"- Road costs: {summary['roads']['method']} (circuity {summary['roads']['circuity']}, {summary['roads']['speed_kmh']} km/h)",
+    ]
+    if rules.service_commun is not None:
+        sc = rules.service_commun
+        lines.append(f"- Service commun '{sc.name}': {len(sc.members)} members, seat {sc.seat}, "
+                     f"{'open to' if sc.open_to_others else 'closed to'} other communes")
+    for label, items in (("Fixed seats", rules.fixed_seats), ("Forbidden seats", rules.forbidden_seats),
+                         ("Together", rules.together), ("Apart", rules.apart), ("May stay alone", rules.allow_alone)):
+        if items:
+            lines.append(f"- {label}: {', '.join(map(str, items))}")
+    return lines
+
+
+def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None, poles: pd.DataFrame | None,
+                  description: str = "") -> str:
+    status = summary["status"]
+    words = STATUS_WORDS[status].format(gap=_fmt_gap(summary.get("gap")), gap_tol=summary["solver_options"]["gap"])
+    unit = summary["objective_unit"]
+    out = [f"# Pole design — {summary['scenario']}", ""]
+    if description:
+        out += [description.strip(), ""]
+    out += [
+        "## What was asked", "",
+        f"Territory: **{summary['territory']['name']}** — {summary['n_communes']} communes, "
+        f"{summary['population']:,} inhabitants.", "",
+        *_rules_lines(rules, summary), "",
+        "## What was found", "",
+        f"Status: {words}.", "",
+        "| | |", "|---|---|",
+        f"| Objective | {_num(summary.get('objective'))} {unit} |",
+        f"| Best bound | {_num(summary.get('bound'))} {unit} |",
+        f"| Gap | {_fmt_gap(summary.get('gap'))} |",
+        f"| Solver | {summary['solver']} ({summary['solver_options']['threads']} thread(s), limit {summary['solver_options']['time_limit_s']:g} s) |",
+        f"| Formulation | {summary['formulation']} |",
+        f"| Time | {summary['runtime_s']:.2f} s (build {summary['build_s']:.2f} s, solve {summary['solve_s']:.2f} s) |",
+        f"| Model size | {summary['n_variables']:,} variables, {summary['n_constraints']:,} constraints |",
+        "",
+    ]
+    if summary.get("diagnosis"):
+        out += ["### Why there is no design", ""] + [f"- {line}" for line in summary["diagnosis"]] + [""]
+    if poles is not None and len(poles):
+        mean = summary.get("mean_travel_min")
+        out += [
+            f"{summary['n_poles']} poles; {summary['n_alone']} communes alone; population-weighted mean trip to the seat "
+            f"{mean:.1f} min." if mean is not None else "", "",
+            "### Poles", "",
+            "| Pole | Seat | Communes | Population | Longest trip (min) | Mean trip (min) | Members |",
+            "|---|---|---:|---:|---:|---:|---|",
+        ]
+        for r in poles.itertuples():
+            out.append(f"| {r.pole} {r.pole_name} | {r.seat_name} | {r.n_communes} | {r.population:,} | "
+                       f"{r.max_travel_min:.1f} | {r.mean_travel_min:.1f} | {r.members} |")
+        out += ["", "![Map of the poles](map.png)", ""]
+    if communes is not None and len(communes):
+        out += ["### Communes", "", "| Commune | INSEE | Population | Pole | Seat | Trip (min) | Trip (km) |",
+                "|---|---|---:|---|---|---:|---:|"]
+        for r in communes.sort_values(["pole", "name"], na_position="last").itertuples():
+            pole = r.pole if isinstance(r.pole, str) else "alone"
+            seat = r.seat_name if isinstance(r.seat_name, str) else "—"
+            trip = "—" if r.alone else f"{r.travel_min:.1f}"
+            km = "—" if r.alone else f"{r.travel_km:.1f}"
+            out.append(f"| {r.name} | {r.insee_code} | {r.population:,} | {pole} | {seat} | {trip} | {km} |")
+        out.append("")
+    out += [
+        "## Reproduce", "",
+        "Everything this result was computed from is in this folder: `scenario.resolved.yaml` (every key, defaults "
+        "included) and `inputs/` (the territory file; its SHA-256 is in `summary.json`).", "",
+        "```", f"optimiser run scenario.resolved.yaml --out reproduced", f"optimiser verify .", "```", "",
+        "## Data", "", ATTRIBUTION, "",
+    ]
+    return "\n".join(out)
+
+
+def _num(value) -> str:
+    return "n/a" if value is None else f"{value:,.1f}"

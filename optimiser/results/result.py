@@ -1,0 +1,107 @@
+"""The result of a run: tidy tables, a summary with provenance, and its folder on disk.
+
+Files of a result folder:
+
+=========================  ====================================================================
+``communes.csv``           one row per commune: pole, seat, travel (min, km)
+``poles.csv``              one row per pole: seat, members, population, travel
+``poles.geojson``          one dissolved polygon per pole (WGS84), properties of poles.csv
+``map.png``                the poles on a map
+``report.md``              what was asked, what was found, status and gap
+``summary.json``           status, objective, bound, gap, solver, formulation, runtime_s,
+                           versions and input hashes
+``scenario.resolved.yaml`` the scenario with every default filled in, pointing at ``inputs/``
+``inputs/``                the territory file (and road network) the result was computed from
+=========================  ====================================================================
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .folder import write_atomically
+from .geo import write_poles_geojson
+from .maps import draw_map
+from .report import render_report
+
+
+@dataclass
+class Result:
+    """A pole design and everything needed to show, check and reproduce it.
+
+    Attributes:
+        summary: status, objective (person-minutes or person-km), bound, gap, solver,
+            formulation, times (s), sizes, provenance — the content of ``summary.json``.
+        communes: one row per commune (see :mod:`optimiser.results.tables`).
+        poles: one row per pole.
+        resolved_scenario: the scenario as a plain mapping, every default filled in.
+        inputs: the prepared inputs (territory, roads, rules); ``None`` when read from a folder.
+        design: the raw design; ``None`` when read from a folder.
+    """
+
+    summary: dict
+    communes: pd.DataFrame | None
+    poles: pd.DataFrame | None
+    resolved_scenario: dict
+    inputs: object | None = None
+    design: object | None = None
+    input_files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.summary["status"]
+
+    @property
+    def has_design(self) -> bool:
+        return self.communes is not None
+
+    def report(self) -> str:
+        description = self.resolved_scenario.get("description", "")
+        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description)
+
+    def to_dir(self, target: str | Path, draw: bool = True) -> Path:
+        """Write the result folder atomically (see module docstring)."""
+
+        def fill(folder: Path) -> None:
+            inputs_dir = folder / "inputs"
+            inputs_dir.mkdir()
+            for name, source in self.input_files.items():
+                shutil.copyfile(source, inputs_dir / name)
+            if self.communes is not None:
+                self.communes.to_csv(folder / "communes.csv", index=False)
+                self.poles.to_csv(folder / "poles.csv", index=False)
+                territory = self.inputs.territory
+                write_poles_geojson(folder / "poles.geojson", territory, self.communes, self.poles)
+                if draw:
+                    title = f"{self.summary['scenario']} — {territory.name}: {self.summary['n_poles']} poles ({self.status})"
+                    draw_map(folder / "map.png", territory, self.communes, self.poles, title,
+                             labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"))
+            (folder / "report.md").write_text(self.report(), encoding="utf-8")
+            (folder / "scenario.resolved.yaml").write_text(
+                yaml.safe_dump(self.resolved_scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+
+        return write_atomically(Path(target), fill)
+
+    @classmethod
+    def from_dir(cls, folder: str | Path) -> "Result":
+        """Read a result folder back (tables, summary, resolved scenario)."""
+        folder = Path(folder)
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        resolved = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+        communes = poles = None
+        if (folder / "communes.csv").exists():
+            communes = read_communes_csv(folder / "communes.csv")
+            poles = pd.read_csv(folder / "poles.csv", dtype={"seat_insee_code": str})
+        return cls(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved)
+
+
+def read_communes_csv(path: Path) -> pd.DataFrame:
+    """communes.csv with codes kept as text (``01001`` must not become 1001)."""
+    return pd.read_csv(path, dtype={"insee_code": str, "seat_insee_code": str, "pole": str})

@@ -1,0 +1,126 @@
+"""Turn pydantic validation errors into planner-readable :class:`Problem` lines."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem
+from ..text import did_you_mean
+
+
+def dotted(loc: tuple) -> str:
+    """``("poles", "together", 0)`` → ``"poles.together[0]"``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _model_classes(annotation) -> list[type[BaseModel]]:
+    """The pydantic models an annotation may hold (through Optional, Union, list, ...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found = []
+    for arg in typing.get_args(annotation):
+        found += _model_classes(arg)
+    return found
+
+
+def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that owns the key at ``loc`` (its parent), or ``None``."""
+    current: type[BaseModel] | None = root
+    for part in loc[:-1]:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        classes = _model_classes(field.annotation)
+        current = classes[0] if classes else None
+    return current
+
+
+_TYPE_TAGS = {"str", "int", "float", "bool", "none"}
+
+
+def _strip_union_tags(loc: tuple) -> tuple:
+    """Pydantic inserts union member tags in locations (``'list[union[str,int]]'``, ``'str'``,
+    ``'function-after[...]'``); keys of a scenario never look like that, so drop them."""
+    return tuple(
+        p for p in loc
+        if isinstance(p, int) or not ("[" in p or "(" in p or p in _TYPE_TAGS)
+    )
+
+
+def problems_from_validation(
+    error: ValidationError,
+    root: type[BaseModel],
+    file: str | None,
+    lines: dict[str, int],
+    origin: dict[str, str] | None = None,
+) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, with key path, line and suggestion.
+
+    ``origin`` maps dotted paths set on the command line (``--set``) to a label, so a problem in
+    a value that came from there is attributed to it rather than to the file.
+    """
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for item in error.errors(include_url=False):
+        loc = _strip_union_tags(tuple(item["loc"]))
+        path = dotted(loc)
+        kind = item["type"]
+        value: Any = item.get("input")
+        hint = None
+        show_value = True
+        if kind == "extra_forbidden":
+            owner = model_at(root, loc)
+            keys = list(owner.model_fields) if owner else []
+            message = "unknown key"
+            hint = did_you_mean(str(loc[-1]), keys)
+            if hint is None and keys:
+                hint = "allowed keys: " + ", ".join(keys)
+            show_value = False
+        elif kind == "missing":
+            message = "required key is missing"
+            show_value = False
+        elif kind in ("literal_error", "enum"):
+            expected = item.get("ctx", {}).get("expected", "")
+            message = f"expected one of {expected}"
+            options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+            if isinstance(value, str):
+                hint = did_you_mean(value, options)
+        elif kind == "value_error":
+            message = str(item.get("ctx", {}).get("error", item["msg"]))
+        else:
+            message = item["msg"][0].lower() + item["msg"][1:]
+        key = (path, message)
+        if key in seen:  # unions report the same mistake once per member
+            continue
+        seen.add(key)
+        source = file
+        for set_path, label in (origin or {}).items():
+            if path == set_path or path.startswith(set_path + ".") or path.startswith(set_path + "["):
+                source = label
+        line = _line_for(path, lines) if source == file else None
+        problems.append(Problem(source, path, message, value, hint=hint, show_value=show_value, line=line))
+    return problems
+
+
+def _line_for(path: str, lines: dict[str, int]) -> int | None:
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        if cut <= 0:
+            return None
+        path = path[:cut]
+    return None

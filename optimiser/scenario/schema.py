@@ -1,0 +1,242 @@
+"""The scenario schema: every key a scenario file may hold, its type, default and meaning.
+
+Strict by design (``extra="forbid"``): a mistyped key is an error with a "did you mean", never
+silently ignored. Models are frozen: a scenario is a value. Communes are referred to by INSEE code
+or by name (accents, case and hyphens ignored when the match is unique); names are checked
+against the territory after this schema has passed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CommuneRef = Union[str, int]
+"""An INSEE code (``"53130"``) or a commune name (``"Laval"``)."""
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class CountRange(StrictModel):
+    """Bounds on a whole number; a single number ``n`` means exactly ``n``."""
+
+    min: int | None = Field(None, ge=0)
+    """Smallest allowed value (none if absent)."""
+    max: int | None = Field(None, ge=0)
+    """Largest allowed value (none if absent)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exact(cls, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"min": value, "max": value}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    @property
+    def is_set(self) -> bool:
+        return self.min is not None or self.max is not None
+
+
+class AmountRange(StrictModel):
+    """Bounds on a non-negative quantity (inhabitants, ...)."""
+
+    min: float | None = Field(None, ge=0)
+    """Smallest allowed value (none if absent)."""
+    max: float | None = Field(None, ge=0)
+    """Largest allowed value (none if absent)."""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    @property
+    def is_set(self) -> bool:
+        return self.min is not None or self.max is not None
+
+
+class TerritoryConfig(StrictModel):
+    communes: str
+    """GeoJSON FeatureCollection of communes with properties insee_code, name, population
+    (WGS84). A path relative to the scenario file."""
+    name: str | None = None
+    """Name of the territory in reports (default: the file name)."""
+    include: list[CommuneRef] | None = None
+    """Keep only these communes of the file (default: all)."""
+    exclude: list[CommuneRef] = []
+    """Leave these communes out of the study."""
+    min_shared_border_m: float = Field(10.0, ge=0)
+    """Two communes are neighbours when their common border is longer than this, metres."""
+
+
+class LinkConfig(StrictModel):
+    between: tuple[CommuneRef, CommuneRef]
+    """The two communes the link joins."""
+    km: float | None = Field(None, gt=0)
+    """Road length, km (default: straight distance × circuity)."""
+    time_min: float | None = Field(None, gt=0)
+    """Travel time, minutes (default: km ÷ speed)."""
+
+
+class NetworkConfig(StrictModel):
+    path: str
+    """GeoJSON FeatureCollection of road LineStrings, noded at junctions; relative to the scenario."""
+    length_property: str | None = "length"
+    """Feature property holding the length (default: computed from the geometry if absent)."""
+    length_unit: Literal["m", "km"] = "m"
+    """Unit of length_property."""
+    speed_property: str | None = "speed"
+    """Feature property holding the speed, km/h."""
+    time_property: str | None = None
+    """Feature property holding the travel time (takes precedence over the speed)."""
+    time_unit: Literal["s", "min", "h"] = "min"
+    """Unit of time_property."""
+
+
+class RoadsConfig(StrictModel):
+    circuity: float = Field(1.30, ge=1.0, le=3.0)
+    """Road distance ÷ straight distance (cost_parameters.yaml travel.detour_factor: 1.30)."""
+    speed_kmh: float = Field(40.0, gt=0, le=130)
+    """Average speed of a service vehicle, km/h (travel.avg_speed_service_vehicle_kmh: 40)."""
+    network: NetworkConfig | None = None
+    """A real road network replacing the adjacency estimate."""
+    extra_links: list[LinkConfig] = []
+    """Links the borders do not show: bridges, ferries, exclaves' access roads."""
+
+
+class PolesConfig(StrictModel):
+    count: CountRange = CountRange()
+    """Number of proximity poles (not counting the service commun): a number, or min/max."""
+    population: AmountRange = AmountRange()
+    """Population of each proximity pole, inhabitants."""
+    communes: CountRange = CountRange()
+    """Number of communes in each proximity pole."""
+    max_travel_min: float | None = Field(30.0, gt=0)
+    """Longest travel time from a member to its pole's seat, minutes (none: no limit)."""
+    candidate_seats: list[CommuneRef] | None = None
+    """Communes that may host a pole's seat (default: all)."""
+    fixed_seats: list[CommuneRef] = []
+    """Communes that must host a seat."""
+    forbidden_seats: list[CommuneRef] = []
+    """Communes that must not host a seat."""
+    together: list[list[CommuneRef]] = []
+    """Groups of communes that must share a pole."""
+    apart: list[tuple[CommuneRef, CommuneRef]] = []
+    """Pairs of communes that must not share a pole."""
+    allow_alone: list[CommuneRef] | Literal["all"] = []
+    """Communes allowed to stay out of every pole ("all" for every commune)."""
+    alone_penalty_min: float | None = Field(None, ge=0)
+    """A commune left alone counts as if its population travelled this many minutes
+    (default: max_travel_min, or 60)."""
+    max_alone: int | None = Field(None, ge=0)
+    """At most this many communes may stay alone."""
+
+    @field_validator("together")
+    @classmethod
+    def _groups_have_two(cls, groups):
+        for k, group in enumerate(groups):
+            if len(group) < 2:
+                raise ValueError(f"group {k} has {len(group)} commune; a group needs at least 2")
+        return groups
+
+
+class ServiceCommunConfig(StrictModel):
+    name: str = "Service commun"
+    """Name shown in the outputs."""
+    members: list[CommuneRef] = Field(min_length=1)
+    """Communes integrated in the service commun (with the EPCI itself)."""
+    seat: CommuneRef | None = None
+    """Where it is run from (default: the most populous member)."""
+    open_to_others: bool = False
+    """Whether other communes may join the service commun's pole."""
+
+
+class SolverConfig(StrictModel):
+    name: Literal["cbc", "highs"] = "cbc"
+    """MILP solver: CBC (bundled with PuLP) or HiGHS (highspy)."""
+    time_limit_s: float = Field(120.0, gt=0)
+    """Wall-clock limit for the whole solve, seconds."""
+    gap: float = Field(1e-6, ge=0, lt=1)
+    """Relative optimality gap at which a solution counts as optimal."""
+    threads: int = Field(1, ge=1, le=256)
+    """Solver threads (1 keeps runs reproducible)."""
+    log: bool = False
+    """Print the solver's own log."""
+
+
+class ObjectiveConfig(StrictModel):
+    travel: Literal["time", "distance"] = "time"
+    """Population-weighted travel to the seat, in minutes (time) or km (distance)."""
+
+
+class OutputsConfig(StrictModel):
+    dir: str | None = None
+    """Result folder, relative to the working directory (default: results/<scenario name>)."""
+    map: bool = True
+    """Draw map.png."""
+    labels: Literal["auto", "all", "seats", "none"] = "auto"
+    """Names on the map: all communes, seats only, none; auto = all up to 60 communes."""
+
+
+class Scenario(StrictModel):
+    """A pole design scenario."""
+
+    name: str = Field(min_length=1, max_length=120)
+    """Short identifier, used for the default result folder."""
+    description: str = ""
+    """What the scenario is for, in the planner's words."""
+    mode: Literal["poles", "p-median"] = "poles"
+    """poles: the full pole model; p-median: the classic p-median (fixed count, no contiguity,
+    no bounds), for comparison with other tools."""
+    contiguity: Literal["exact", "shortest-path", "none"] | None = None
+    """How poles are kept connected on the road graph (default: exact in poles mode, none in
+    p-median mode)."""
+    territory: TerritoryConfig
+    """The communes."""
+    roads: RoadsConfig = RoadsConfig()
+    """How travel between communes is estimated."""
+    poles: PolesConfig = PolesConfig()
+    """Rules for the poles."""
+    service_commun: ServiceCommunConfig | None = None
+    """The integrated core (e.g. Laval and Saint-Berthevin), a pole of its own."""
+    objective: ObjectiveConfig = ObjectiveConfig()
+    """What the design minimises."""
+    solver: SolverConfig = SolverConfig()
+    """Which solver and its limits."""
+    outputs: OutputsConfig = OutputsConfig()
+    """What to write."""
+
+    @model_validator(mode="after")
+    def _mode_rules(self):
+        if self.mode == "p-median":
+            problems = []
+            if self.poles.count.min is None or self.poles.count.min != self.poles.count.max:
+                problems.append("poles.count must be one number (p)")
+            if self.contiguity not in (None, "none"):
+                problems.append("contiguity must be 'none'")
+            if self.service_commun is not None:
+                problems.append("service_commun is not part of it")
+            if self.poles.population.is_set or self.poles.communes.is_set:
+                problems.append("pole size bounds are not part of it")
+            if self.poles.allow_alone or self.poles.together or self.poles.apart:
+                problems.append("allow_alone, together and apart are not part of it")
+            if problems:
+                raise ValueError("p-median mode is the classic model: " + "; ".join(problems)
+                                 + " (use mode: poles for the full model)")
+        return self
+
+    @property
+    def contiguity_used(self) -> str:
+        if self.contiguity is not None:
+            return self.contiguity
+        return "none" if self.mode == "p-median" else "exact"

@@ -1,0 +1,142 @@
+"""Brute-force pole design for tiny territories (≤ 9 communes): enumerate every set partition.
+
+Written from the rules' plain meaning, sharing nothing with the MILP builders, so that a match
+between the two is evidence that both are right.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+
+
+def set_partitions(items):
+    """All partitions of ``items`` into non-empty blocks (Bell(n) of them)."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for partition in set_partitions(rest):
+        yield [[first]] + partition
+        for k in range(len(partition)):
+            yield partition[:k] + [[first] + partition[k]] + partition[k + 1:]
+
+
+def connected(block, nbrs) -> bool:
+    inside = set(block)
+    seen = {block[0]}
+    queue = deque([block[0]])
+    while queue:
+        u = queue.popleft()
+        for v in nbrs[u]:
+            if v in inside and v not in seen:
+                seen.add(v)
+                queue.append(v)
+    return len(seen) == len(inside)
+
+
+def block_seat_cost(block, seat, pop, cost) -> float:
+    return sum(pop[i] * cost[i][seat] for i in block if i != seat)
+
+
+def best_design(codes, pop, time, cost, nbrs, rules):
+    """Optimal objective and assignment under ``rules`` (a PoleRules), or ``(None, None)``.
+
+    ``time[i][j]`` minutes (cut-off, shortest-path contiguity), ``cost[i][j]`` the objective's
+    travel (minutes or km).
+    """
+    sc = rules.service_commun
+    sc_members = set(sc.members) if sc else set()
+    candidates = set(codes if rules.candidate_seats is None else rules.candidate_seats)
+    candidates -= set(rules.forbidden_seats)
+    candidates |= set(rules.fixed_seats)
+    fixed = set(rules.fixed_seats)
+    limit = math.inf if rules.max_travel_min is None else rules.max_travel_min + 1e-9
+    allow_alone = set(rules.allow_alone)
+    best = (None, None)
+
+    def seat_options(block):
+        """(cost, seat) for each seat this block may use as a pole, or [] if none."""
+        is_sc = bool(sc_members & set(block))
+        if is_sc:
+            if not sc_members <= set(block):
+                return []
+            if not sc.open_to_others and set(block) != sc_members:
+                return []
+            seats = [sc.seat]
+        else:
+            inside_fixed = fixed & set(block)
+            if len(inside_fixed) > 1:
+                return []
+            seats = list(inside_fixed) if inside_fixed else [j for j in block if j in candidates]
+            if not sizes_ok(block):
+                return []
+        if rules.contiguity != "none" and not connected(block, nbrs):
+            return []
+        out = []
+        for j in seats:
+            if any(time[i][j] > limit for i in block):
+                continue
+            if rules.contiguity == "shortest-path" and not all(
+                i == j or any(k in block and time[k][j] < time[i][j] - 1e-9 for k in nbrs[i]) for i in block
+            ):
+                continue
+            out.append((block_seat_cost(block, j, pop, cost), j))
+        return out
+
+    def sizes_ok(block):
+        p = sum(pop[i] for i in block)
+        if rules.population_min is not None and p < rules.population_min:
+            return False
+        if rules.population_max is not None and p > rules.population_max:
+            return False
+        if rules.communes_min is not None and len(block) < rules.communes_min:
+            return False
+        if rules.communes_max is not None and len(block) > rules.communes_max:
+            return False
+        return True
+
+    for partition in set_partitions(list(codes)):
+        where = {i: k for k, b in enumerate(partition) for i in b}
+        if any(len({where[i] for i in group}) > 1 for group in rules.together):
+            continue
+        if any(where[a] == where[b] for a, b in rules.apart):
+            continue
+        # Per block: options as a pole (best seat) and, for a singleton allowed out, alone.
+        choices = []
+        feasible = True
+        for block in partition:
+            opts = []
+            seat_opts = seat_options(block)
+            if seat_opts:
+                c, j = min(seat_opts)
+                opts.append(("pole", c, j))
+            if len(block) == 1 and block[0] in allow_alone:
+                opts.append(("alone", pop[block[0]] * rules.alone_penalty, None))
+            if not opts:
+                feasible = False
+                break
+            choices.append(opts)
+        if not feasible:
+            continue
+        for combo in itertools.product(*choices):
+            poles = [(b, c) for b, c in zip(partition, combo) if c[0] == "pole"]
+            n_prox = sum(1 for b, c in poles if not (sc_members & set(b)))
+            n_alone = sum(1 for c in combo if c[0] == "alone")
+            if rules.count_min is not None and n_prox < rules.count_min:
+                continue
+            if rules.count_max is not None and n_prox > rules.count_max:
+                continue
+            if rules.max_alone is not None and n_alone > rules.max_alone:
+                continue
+            if any(j not in {c[2] for c in combo} for j in fixed):
+                continue
+            total = sum(c[1] for c in combo)
+            if best[0] is None or total < best[0] - 1e-9:
+                assignment = {}
+                for b, c in zip(partition, combo):
+                    for i in b:
+                        assignment[i] = c[2]
+                best = (total, assignment)
+    return best

@@ -1,0 +1,163 @@
+"""The MILP must reach exactly the optimum that enumerating every partition finds."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from bruteforce import best_design
+from helpers import tiny_territory
+from optimiser.api import solve
+from optimiser.model.contiguity import neighbour_lists
+from optimiser.model.design import design_poles
+from optimiser.prepare import prepare
+from optimiser.scenario.load import scenario_from_dict
+from optimiser.solve import SolverOptions, Status
+from optimiser.verify import verify_result
+
+SOLVERS = ["cbc", "highs"]
+
+
+def random_scenario(path, seed: int) -> dict:
+    """Random bounds on a random tiny territory; roughly a third of them are infeasible."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(6, 10))
+    territory = tiny_territory(path, n=n, seed=seed)
+    poles: dict = {"max_travel_min": float(rng.choice([20, 25, 30, 45]))}
+    if rng.random() < 0.6:
+        lo = int(rng.integers(1, 4))
+        poles["count"] = {"min": lo, "max": int(lo + rng.integers(0, 3))}
+    if rng.random() < 0.6:
+        poles["population"] = {"min": int(rng.choice([2000, 4000, 6000, 8000]))}
+    if rng.random() < 0.3:
+        poles.setdefault("population", {})["max"] = int(rng.choice([12000, 16000, 25000]))
+    if rng.random() < 0.4:
+        poles["communes"] = {"min": int(rng.integers(2, 4))}
+    if rng.random() < 0.3:
+        free = [k for k in range(1, n + 1) if k not in (1, 3, 4, 6)]  # not in groups below
+        poles["allow_alone"] = [f"99{k:03d}" for k in rng.choice(free, size=2, replace=False)]
+    if rng.random() < 0.25:
+        poles["apart"] = [["99001", "99002"]]
+    if rng.random() < 0.25:
+        poles["together"] = [["99003", "99004"]]
+    if rng.random() < 0.2:
+        poles["fixed_seats"] = ["99005"]
+    data = {"name": f"random-{seed}", "territory": {"communes": str(territory)}, "poles": poles,
+            "solver": {"time_limit_s": 60, "gap": 0.0}}
+    if rng.random() < 0.25:
+        data["service_commun"] = {"members": ["99006", "99001"], "open_to_others": bool(rng.random() < 0.5)}
+    return data
+
+
+def brute_force(inputs, contiguity: str):
+    territory, matrix = inputs.territory, inputs.matrix
+    rules = dataclasses.replace(inputs.rules, contiguity=contiguity)
+    codes = territory.codes
+    index = matrix.index()
+    time = {i: {j: matrix.time_min[index[i], index[j]] for j in codes} for i in codes}
+    pop = {c: int(p) for c, p in territory.communes["population"].items()}
+    nbrs = neighbour_lists(territory, inputs.road)
+    return best_design(codes, pop, time, time, nbrs, rules)
+
+
+@pytest.mark.parametrize("seed", range(14))
+def test_milp_matches_enumeration(tmp_path, seed):
+    data = random_scenario(tmp_path, seed)
+    loaded = scenario_from_dict(data, base_dir=tmp_path)
+    inputs = prepare(loaded)
+    for contiguity in ("exact", "shortest-path", "none"):
+        expected, expected_assignment = brute_force(inputs, contiguity)
+        case = dataclasses.replace(inputs, rules=dataclasses.replace(inputs.rules, contiguity=contiguity))
+        for solver in SOLVERS:
+            design = design_poles(case, SolverOptions(name=solver, time_limit_s=60, gap=0.0))
+            where = f"seed {seed}, {contiguity}, {solver}"
+            if expected is None:
+                assert design.status is Status.INFEASIBLE, where
+                assert design.diagnosis, f"{where}: an infeasible result must say why"
+            else:
+                assert design.status is Status.OPTIMAL, f"{where}: {design.status} {design.messages}"
+                assert design.objective == pytest.approx(expected, rel=1e-7, abs=1e-6), where
+
+
+def test_enumeration_exercises_both_outcomes(tmp_path):
+    """The random cases above are only a test if some are feasible and some are not."""
+    outcomes = set()
+    for seed in range(14):
+        inputs = prepare(scenario_from_dict(random_scenario(tmp_path, seed), base_dir=tmp_path))
+        outcomes.add(brute_force(inputs, "exact")[0] is None)
+    assert outcomes == {True, False}
+
+
+def test_exact_contiguity_is_never_worse_than_shortest_path(tmp_path):
+    for seed in range(6):
+        inputs = prepare(scenario_from_dict(random_scenario(tmp_path, seed), base_dir=tmp_path))
+        exact, _ = brute_force(inputs, "exact")
+        sp, _ = brute_force(inputs, "shortest-path")
+        if sp is not None:
+            assert exact is not None and exact <= sp + 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 4, 7])
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_solved_results_pass_the_verifier(tmp_path, seed, solver):
+    data = random_scenario(tmp_path, seed)
+    data["solver"]["name"] = solver
+    data.pop("service_commun", None)
+    data["poles"].pop("fixed_seats", None)
+    data["poles"]["allow_alone"] = "all"  # always feasible
+    result = solve(scenario_from_dict(data, base_dir=tmp_path))
+    assert result.has_design
+    folder = result.to_dir(tmp_path / f"out-{seed}-{solver}", draw=False)
+    outcome = verify_result(folder)
+    assert outcome.ok, outcome.violations
+
+
+def grid_case(path, seed: int) -> dict:
+    """A 3 × 3 grid whose centre is a closed service commun: proximity poles must wrap around it,
+    where the shortest-path formulation forbids designs that exact contiguity allows."""
+    from helpers import grid_features, write_geojson
+
+    rng = np.random.default_rng(seed)
+    territory = write_geojson(path / f"grid-{seed}.geojson", grid_features(3, 3, seed=seed))
+    poles = {"count": {"min": 1, "max": int(rng.integers(1, 3))}, "max_travel_min": None}
+    if rng.random() < 0.5:
+        poles["population"] = {"min": int(rng.choice([4000, 8000]))}
+    return {"name": f"grid-{seed}", "territory": {"communes": str(territory)}, "poles": poles,
+            "service_commun": {"members": ["98005"]}, "solver": {"time_limit_s": 60, "gap": 0.0}}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_milp_matches_enumeration_around_a_closed_core(tmp_path, seed):
+    inputs = prepare(scenario_from_dict(grid_case(tmp_path, seed), base_dir=tmp_path))
+    results = {}
+    for contiguity in ("exact", "shortest-path"):
+        expected, _ = brute_force(inputs, contiguity)
+        results[contiguity] = expected
+        case = dataclasses.replace(inputs, rules=dataclasses.replace(inputs.rules, contiguity=contiguity))
+        for solver in SOLVERS:
+            design = design_poles(case, SolverOptions(name=solver, time_limit_s=60, gap=0.0))
+            if expected is None:
+                assert design.status is Status.INFEASIBLE
+            else:
+                assert design.status is Status.OPTIMAL
+                assert design.objective == pytest.approx(expected, rel=1e-7, abs=1e-6)
+    # One pole around the core: its best seat is mid-side, where the opposite cell's neighbours
+    # in the ring are no closer to the seat than itself, so shortest-path contiguity must settle
+    # for a corner seat and pays more.
+    if inputs.rules.count_max == 1 and results["exact"] is not None:
+        assert results["shortest-path"] is None or results["shortest-path"] > results["exact"] + 1.0
+
+
+def test_shortest_path_contiguity_costs_more_around_a_core(tmp_path):
+    data = grid_case(tmp_path, 0)
+    data["poles"] = {"count": 1, "max_travel_min": None}
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    exact, _ = brute_force(inputs, "exact")
+    shortest, _ = brute_force(inputs, "shortest-path")
+    assert exact is not None and shortest is not None and shortest > exact + 1.0
+    for contiguity, expected in (("exact", exact), ("shortest-path", shortest)):
+        case = dataclasses.replace(inputs, rules=dataclasses.replace(inputs.rules, contiguity=contiguity))
+        design = design_poles(case, SolverOptions(name="cbc", gap=0.0))
+        assert design.objective == pytest.approx(expected, rel=1e-7)
