@@ -32,9 +32,10 @@ def _unreachable_communes(territory, matrix, rules, pairs) -> list[str]:
     index = matrix.index()
     allowed_seats = seat_candidates(territory, rules)
     population = territory.communes["population"]
+    sc_members = set(rules.service_commun.members) if rules.service_commun else set()
     for i in territory.codes:
-        if pairs.seats_of[i] or i in rules.allow_alone:
-            continue
+        if pairs.seats_of[i] or i in rules.allow_alone or i in sc_members:
+            continue  # service commun members are checked by _service_commun_reach
         label = territory.label(i)
         if rules.population_max is not None and population[i] > rules.population_max and not (
             rules.service_commun and i in rules.service_commun.members
