@@ -32,6 +32,7 @@ from .contiguity import (
 from .diagnose import presolve_findings
 from .pmedian import solve_pmedian
 from .poles import PoleModel, build_pole_model
+from .repair import improve_design, repair_design
 
 
 @dataclass
@@ -150,10 +151,17 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
             messages.append(last.message)
             break
         add_separator_cuts(model, assignment, nbrs, rounds)
+        repaired = repair_design(assignment, pairs, rules, nbrs, model.travel, model.population)
+        if repaired is not None:
+            repaired = improve_design(repaired, pairs, rules, nbrs, model.travel, model.population)
+            value = _objective_of(model, repaired)
+            if value < incumbent_value:
+                incumbent, incumbent_value = repaired, value
         if last.status is not Status.OPTIMAL:
-            # stopped on time with a disconnected design: nothing better is coming
+            # stopped on time with a disconnected design: the repaired one is the best we hold
             status = Status.FEASIBLE if incumbent else Status.TIME_LIMIT
-            messages.append(last.message + "; its best design still had a disconnected pole")
+            messages.append(last.message + "; its best design had a disconnected pole"
+                            + (", repaired into a connected one" if repaired is not None else ""))
             break
     n_cons = len(model.problem.constraints())
     bound = None if not math.isfinite(lower) else min(lower, incumbent_value) if incumbent else lower
