@@ -129,6 +129,15 @@ def verify(result_dir: Path) -> None:
     click.echo(f"{result_dir}: all {len(outcome.passed)} checks passed")
 
 
+@main.command()
+@click.option("--markdown", is_flag=True, help="The key reference as a Markdown table instead of JSON Schema.")
+def schema(markdown: bool) -> None:
+    """Print the scenario schema (JSON Schema for editors, or the Markdown key reference)."""
+    from .scenario.docs import json_schema, keys_markdown
+
+    click.echo(keys_markdown() if markdown else json_schema(), nl=not markdown)
+
+
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip("-.") or "result"
 

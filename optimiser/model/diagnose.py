@@ -48,7 +48,8 @@ def _unreachable_communes(territory, matrix, rules, pairs) -> list[str]:
         if reachable and (rules.population_min is not None or rules.communes_min is not None):
             out.append(_too_small_message(territory, matrix, rules, i, reachable))
             continue
-        others = [j for j in allowed_seats if j != i]
+        closed_sc = rules.service_commun.seat if rules.service_commun and not rules.service_commun.open_to_others else None
+        others = [j for j in allowed_seats if j != i and j != closed_sc]
         if rules.max_travel_min is not None and others:
             times = np.array([matrix.time_min[index[i], index[j]] for j in others])
             k = int(np.argmin(times))

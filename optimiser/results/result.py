@@ -63,7 +63,8 @@ class Result:
 
     def report(self) -> str:
         description = self.resolved_scenario.get("description", "")
-        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description)
+        names = self.inputs.territory.communes["name"].to_dict()
+        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description, names)
 
     def to_dir(self, target: str | Path, draw: bool = True) -> Path:
         """Write the result folder atomically (see module docstring)."""
