@@ -91,9 +91,12 @@ class Page:
         for kind in ("keyDown", "keyUp"):
             self.send("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode={"Escape": 27, "Tab": 9}.get(key, 0))
 
-    def problems(self) -> list[str]:
-        """Console errors and warnings, uncaught exceptions and browser log errors so far."""
-        self.browser.pump(0.2)
+    def problems(self, settle: float = 0.2) -> list[str]:
+        """Console errors and warnings, uncaught exceptions and browser log errors so far
+        (after waiting ``settle`` s for late messages)."""
+        deadline = time.monotonic() + settle
+        while time.monotonic() < deadline:
+            self.browser.pump(deadline - time.monotonic())
         out = []
         for event in self.events:
             params = event.get("params", {})
@@ -157,20 +160,22 @@ class Browser:
             self._stderr.append(line.decode(errors="replace").rstrip())
 
     def pump(self, timeout: float) -> None:
-        """Route the messages that arrive within ``timeout`` s to replies and page events."""
-        deadline = time.monotonic() + max(timeout, 0.0)
+        """Wait up to ``timeout`` s for a message, then route it and every message already
+        waiting to the replies and the pages' event lists."""
+        try:
+            message = self._messages.get(timeout=max(timeout, 0.0))
+        except queue.Empty:
+            return
         while True:
-            try:
-                message = self._messages.get(timeout=max(deadline - time.monotonic(), 0.0))
-            except queue.Empty:
-                return
             if message is None:
                 raise AssertionError("Chromium exited:\n" + "\n".join(self._stderr[-20:]))
             if "id" in message:
                 self._replies[message["id"]] = message
             elif message.get("sessionId") in self._pages:
                 self._pages[message["sessionId"]].events.append(message)
-            if time.monotonic() >= deadline:
+            try:
+                message = self._messages.get_nowait()
+            except queue.Empty:
                 return
 
     def send(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30.0) -> dict:

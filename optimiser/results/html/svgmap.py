@@ -98,7 +98,7 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
 
     size = max(width, height)
     out = [f'<svg id="map" class="map" viewBox="{view[0]:.2f} {view[1]:.2f} {view[2]:.2f} {view[3]:.2f}" '
-           f'role="group" aria-label="{esc(title)}" preserveAspectRatio="xMidYMid meet">',
+           f'role="group" tabindex="-1" aria-label="{esc(title)}" preserveAspectRatio="xMidYMid meet">',
            "<defs><pattern id=\"alone\" patternUnits=\"userSpaceOnUse\" width=\"0.6\" height=\"0.6\" "
            "patternTransform=\"rotate(45)\"><rect width=\"0.6\" height=\"0.6\" fill=\"#f0f0f0\"/>"
            "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"0.6\" stroke=\"#9a9a9a\" stroke-width=\"0.15\"/></pattern></defs>",
