@@ -2,9 +2,11 @@
 
 Coordinates: lon/lat are projected with the same local equirectangular projection as ``map.png``
 (:class:`optimiser.territory.geo.LocalProjection`), so x points east and y north in km; SVG's y
-axis points down, hence ``y_svg = −y_km``. One SVG user unit is one km, coordinates are rounded
-to 10 m (two decimals), far below what a screen shows. Strokes do not scale with the drawing
-(``vector-effect: non-scaling-stroke`` in the CSS), so borders keep their pixel width at any size.
+axis points down, hence ``y_svg = −y_km``. One SVG user unit is 10 m (:data:`UNITS_PER_KM`), so
+coordinates are integers, far finer than a screen shows, and each ring is written as its first
+point then integer steps (``M x y l dx dy … z``): a third of the size of absolute decimals. Strokes
+do not scale with the drawing (``vector-effect: non-scaling-stroke`` in the CSS), so borders keep
+their pixel width at any size.
 
 Layers, bottom to top: communes (one ``<path class="commune">`` each, filled by pole, focusable,
 carrying ``data-code`` and ``data-pole``), pole outlines, seat stars, names, scale bar. Only the
@@ -25,19 +27,29 @@ from ...territory.geo import LocalProjection
 from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, pole_colours, wrap_name
 from .page import esc
 
+#: SVG user units per km (one unit = 10 m).
+UNITS_PER_KM = 100
+
 #: Fill of a commune when there is no design (infeasible scenario): the bare territory.
 NO_DESIGN_COLOUR = "#e8e8e8"
 
 
 def _ring(coords: np.ndarray) -> str:
-    """``M x y x y … Z`` (implicit line-to after the first point; the closing point dropped)."""
-    points = coords[:-1] if len(coords) > 1 and np.allclose(coords[0], coords[-1]) else coords
-    flat = " ".join(f"{x:.2f} {-y:.2f}" for x, y in points)
-    return f"M{flat}Z"
+    """``M x y l dx dy … z`` in integer units, repeated points dropped (steps taken between the
+    rounded points, so rounding errors never add up)."""
+    points = np.rint(coords * UNITS_PER_KM).astype(np.int64)
+    points[:, 1] = -points[:, 1]
+    keep = np.r_[True, np.any(np.diff(points, axis=0) != 0, axis=1)]
+    points = points[keep]
+    if len(points) > 1 and (points[0] == points[-1]).all():
+        points = points[:-1]
+    steps = np.diff(points, axis=0).ravel()
+    text = f"M{points[0, 0]} {points[0, 1]}" + ("l" + " ".join(map(str, steps.tolist())) if len(steps) else "") + "z"
+    return text.replace(" -", "-")
 
 
 def path_data(geometry: BaseGeometry) -> str:
-    """SVG path data of a projected (multi)polygon, holes included (drawn with ``evenodd``)."""
+    """SVG path data of a (multi)polygon projected to km, holes included (drawn with ``evenodd``)."""
     rings = []
     for polygon in getattr(geometry, "geoms", [geometry]):
         if polygon.is_empty or polygon.geom_type != "Polygon":
@@ -48,12 +60,12 @@ def path_data(geometry: BaseGeometry) -> str:
 
 
 def _star(x: float, y: float, radius: float) -> str:
-    """A five-pointed star centred on (x, y) in km (the seat marker of ``map.png``)."""
+    """A five-pointed star centred on (x, y), SVG units (the seat marker of ``map.png``)."""
     points = []
     for k in range(10):
         r = radius if k % 2 == 0 else radius * 0.45
         angle = math.pi / 2 + k * math.pi / 5
-        points.append(f"{x + r * math.cos(angle):.2f} {-(y + r * math.sin(angle)):.2f}")
+        points.append(f"{x + r * math.cos(angle):.0f} {y - r * math.sin(angle):.0f}")
     return "M" + " ".join(points) + "Z"
 
 
@@ -84,24 +96,25 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
     of a keyboard-focused commune)."""
     projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
     projected = {code: projection.geometry_to_km(territory.geometry[code]) for code in territory.codes}
-    xmin, ymin, xmax, ymax = shapely.total_bounds(list(projected.values()))
+    xmin, ymin, xmax, ymax = (UNITS_PER_KM * v for v in shapely.total_bounds(list(projected.values())))
     width, height = xmax - xmin, ymax - ymin
-    pad = 0.03 * max(width, height)
-    bar = _scale_bar_km(width)
-    bottom = 0.08 * max(width, height)  # room for the scale bar
-    view = (xmin - pad, -ymax - pad, width + 2 * pad, height + 2 * pad + bottom)
+    size = max(width, height)
+    pad = round(0.03 * size)
+    bottom = round(0.08 * size)  # room for the scale bar
+    view = (round(xmin) - pad, round(-ymax) - pad, round(width) + 2 * pad, round(height) + 2 * pad + bottom)
+    bar = _scale_bar_km(width / UNITS_PER_KM)
 
-    xy = projection.to_km(territory.communes[["lon", "lat"]].to_numpy(dtype=float))
-    points = {code: (round(float(x), 2), round(float(-y), 2)) for code, (x, y) in zip(territory.codes, xy)}
+    xy = UNITS_PER_KM * projection.to_km(territory.communes[["lon", "lat"]].to_numpy(dtype=float))
+    points = {code: (round(float(x)), round(float(-y))) for code, (x, y) in zip(territory.codes, xy)}
     fills = commune_fills(territory, communes)
     rows = {} if communes is None else {r["insee_code"]: r for r in communes.to_dict(orient="records")}
 
-    size = max(width, height)
-    out = [f'<svg id="map" class="map" viewBox="{view[0]:.2f} {view[1]:.2f} {view[2]:.2f} {view[3]:.2f}" '
+    hatch = round(size / 70)
+    out = [f'<svg id="map" class="map" viewBox="{" ".join(map(str, view))}" '
            f'role="group" tabindex="-1" aria-label="{esc(title)}" preserveAspectRatio="xMidYMid meet">',
-           "<defs><pattern id=\"alone\" patternUnits=\"userSpaceOnUse\" width=\"0.6\" height=\"0.6\" "
-           "patternTransform=\"rotate(45)\"><rect width=\"0.6\" height=\"0.6\" fill=\"#f0f0f0\"/>"
-           "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"0.6\" stroke=\"#9a9a9a\" stroke-width=\"0.15\"/></pattern></defs>",
+           f'<defs><pattern id="alone" patternUnits="userSpaceOnUse" width="{hatch}" height="{hatch}" '
+           f'patternTransform="rotate(45)"><rect width="{hatch}" height="{hatch}" fill="{ALONE_COLOUR}"/>'
+           f'<line x1="0" y1="0" x2="0" y2="{hatch}" stroke="#9a9a9a" stroke-width="{max(1, hatch // 4)}"/></pattern></defs>',
            '<g class="communes">']
     for code in territory.codes:
         row = rows.get(code, {})
@@ -123,15 +136,15 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
         seats = communes[communes["is_seat"].astype(bool)]
         out.append('<g class="seats">')
         for code in seats["insee_code"]:
-            x, y = points[code]
-            out.append(f'<path class="seat" d="{_star(x, -y, 0.022 * size)}"/>')
+            out.append(f'<path class="seat" d="{_star(*points[code], 0.022 * size)}"/>')
         out.append("</g>")
 
     out.append(_labels(territory, communes, points, labels, size))
 
-    x0, y0 = view[0] + pad, view[1] + view[3] - bottom / 2
-    out.append(f'<g class="scale"><line x1="{x0:.2f}" y1="{y0:.2f}" x2="{x0 + bar:.2f}" y2="{y0:.2f}"/>'
-               f'<text x="{x0 + bar / 2:.2f}" y="{y0 - 0.01 * size:.2f}" font-size="{0.022 * size:.2f}">{bar} km</text></g>')
+    x0, y0 = view[0] + pad, view[1] + view[3] - bottom // 2
+    length = bar * UNITS_PER_KM
+    out.append(f'<g class="scale"><line x1="{x0}" y1="{y0}" x2="{x0 + length}" y2="{y0}"/>'
+               f'<text x="{x0 + length // 2}" y="{y0 - round(0.01 * size)}" font-size="{round(0.022 * size)}">{bar} km</text></g>')
     out.append("</svg>")
     return "".join(out), points
 
@@ -146,7 +159,7 @@ def _labels(territory, communes, points, labels: str, size: float) -> str:
     seats = set() if communes is None else set(communes.loc[communes["is_seat"].astype(bool), "insee_code"])
     font = size / (60 if n <= 40 else 90)
     # the white halo is a stroke in user units (text ignores non-scaling-stroke), a fifth of the font
-    out = [f'<g class="labels" aria-hidden="true" stroke-width="{0.2 * font:.3f}">']
+    out = [f'<g class="labels" aria-hidden="true" stroke-width="{round(0.2 * font)}">']
     for code in territory.codes:
         is_seat = code in seats
         if not (show_all or is_seat):
@@ -154,12 +167,11 @@ def _labels(territory, communes, points, labels: str, size: float) -> str:
         x, y = points[code]
         name = territory.name_of(code)
         if is_seat:
-            y_text = y - 0.03 * size
-            out.append(f'<text class="seat-name" x="{x:.2f}" y="{y_text:.2f}" font-size="{1.2 * font:.2f}">{esc(name)}</text>')
+            out.append(f'<text class="seat-name" x="{x}" y="{round(y - 0.03 * size)}" font-size="{round(1.2 * font)}">{esc(name)}</text>')
             continue
         lines = wrap_name(name).split("\n")
         first = y - (len(lines) - 1) * font * 0.5
-        spans = "".join(f'<tspan x="{x:.2f}" y="{first + k * font:.2f}">{esc(line)}</tspan>' for k, line in enumerate(lines))
-        out.append(f'<text x="{x:.2f}" y="{first:.2f}" font-size="{font:.2f}" dominant-baseline="middle">{spans}</text>')
+        spans = "".join(f'<tspan x="{x}" y="{round(first + k * font)}">{esc(line)}</tspan>' for k, line in enumerate(lines))
+        out.append(f'<text x="{x}" y="{round(first)}" font-size="{round(font)}" dominant-baseline="middle">{spans}</text>')
     out.append("</g>")
     return "".join(out)
