@@ -265,3 +265,41 @@ def test_json_in_page_cannot_close_its_script():
     text = json_for_script({"name": "</script><!-- & "})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"name": "</script><!-- & "}
+
+
+def decode_path(d: str) -> list[list[tuple[int, int]]]:
+    """Rings of an ``M x y l dx dy … z`` path back to absolute integer points."""
+    rings = []
+    for ring in re.findall(r"M([^Mz]*)z", d):
+        head, _, steps = ring.partition("l")
+        numbers = [int(v) for v in re.findall(r"-?\d+", head)]
+        point = (numbers[0], numbers[1])
+        points = [point]
+        values = [int(v) for v in re.findall(r"-?\d+", steps)]
+        for dx, dy in zip(values[::2], values[1::2]):
+            point = (point[0] + dx, point[1] + dy)
+            points.append(point)
+        rings.append(points)
+    return rings
+
+
+def test_map_paths_keep_the_commune_shapes(laval):
+    """Decoded SVG rings have the communes' areas (to 0.5 %) and sit where the projection puts them."""
+    from optimiser.results.html.svgmap import UNITS_PER_KM
+    from optimiser.territory.geo import LocalProjection
+
+    result, folder = laval
+    territory = result.inputs.territory
+    projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
+    root = parse((folder / "report.html").read_text(encoding="utf-8"))
+    for path in root.iter("path", class_="commune"):
+        code = path.attrs["data-code"]
+        geometry = projection.geometry_to_km(territory.geometry[code])
+        assert geometry.geom_type == "Polygon" and not list(geometry.interiors)  # true of all 20
+        (ring,) = decode_path(path.attrs["d"])
+        xs = [x for x, _ in ring] + [ring[0][0]]
+        ys = [-y for _, y in ring] + [-ring[0][1]]  # SVG y points down
+        area = abs(sum(xs[k] * ys[k + 1] - xs[k + 1] * ys[k] for k in range(len(ring)))) / 2  # shoelace
+        assert area / UNITS_PER_KM ** 2 == pytest.approx(geometry.area, rel=0.005), territory.name_of(code)
+        x0, y0 = geometry.exterior.coords[0]
+        assert abs(ring[0][0] - x0 * UNITS_PER_KM) <= 0.5 and abs(ring[0][1] + y0 * UNITS_PER_KM) <= 0.5
