@@ -202,3 +202,14 @@ def test_the_console_check_catches_errors(page, tmp_path):
     problems = "\n".join(page.problems())
     assert "example.invalid" in problems  # refused by the page's Content-Security-Policy
     assert "boom" in problems
+
+
+def test_communes_alone_render_with_their_hatching(page, tmp_path):
+    result = tiny_result(tmp_path, allow_alone=["99001", "99002"], alone_penalty_min=0)
+    page.open(file_url(result.to_dir(tmp_path / "out") / "report.html"))
+    fill = page.evaluate("getComputedStyle(document.querySelector('path[data-code=\"99001\"]')).fill")
+    assert fill.startswith("url(") and "#alone" in fill
+    page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'}), true")
+    page.mouse("moved", *commune_point(page, "99001"))
+    assert "none: stays alone" in tooltip(page)["text"]
+    assert page.problems() == []

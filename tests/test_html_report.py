@@ -303,3 +303,17 @@ def test_map_paths_keep_the_commune_shapes(laval):
         assert area / UNITS_PER_KM ** 2 == pytest.approx(geometry.area, rel=0.005), territory.name_of(code)
         x0, y0 = geometry.exterior.coords[0]
         assert abs(ring[0][0] - x0 * UNITS_PER_KM) <= 0.5 and abs(ring[0][1] + y0 * UNITS_PER_KM) <= 0.5
+
+
+def test_communes_alone_are_hatched_and_say_so(tmp_path):
+    result = tiny_result(tmp_path, allow_alone=["99001", "99002"], alone_penalty_min=0)
+    alone = set(result.communes.loc[result.communes["alone"], "insee_code"])
+    assert alone == {"99001", "99002"}  # no penalty: staying alone saves their trips
+    root = parse((result.to_dir(tmp_path / "out") / "report.html").read_text(encoding="utf-8"))
+    fills = {p.attrs["data-code"]: p.attrs["fill"] for p in root.iter("path", class_="commune")}
+    assert {c for c, f in fills.items() if f == "url(#alone)"} == alone
+    assert root.find("pattern", id="alone")
+    assert dict(report_data(root)["communes"]["99001"]["rows"])["Pole"] == "none: stays alone"
+    assert "alone (2)" in root.find("ul", class_="legend").text()
+    _, rows = table_rows(root, "communes")
+    assert sorted(r[3] for r in rows if r[1] in alone) == ["alone", "alone"]
