@@ -111,19 +111,19 @@ def rules_in_words(rules: PoleRules, summary: dict, territory: Territory) -> lis
     return lines
 
 
-def _commune_columns(communes: pd.DataFrame, colours: dict[str, str]) -> list[Column]:
+def _commune_columns(communes: pd.DataFrame, fills: dict[str, str]) -> list[Column]:
     def pole_cell(r: dict) -> str:
         if r.get("alone") or not isinstance(r.get("pole"), str):
             return '<span class="swatch alone" aria-hidden="true"></span>alone'
         return (f'<svg class="swatch" aria-hidden="true" viewBox="0 0 1 1"><rect width="1" height="1" '
-                f'fill="{esc(colours.get(r["insee_code"], "#fff"))}"/></svg>{esc(r["pole"])}')
+                f'fill="{esc(fills.get(r["insee_code"], "#fff"))}"/></svg>{esc(r["pole"])}')
 
     columns = [
         Column("name", "Commune"),
         Column("insee_code", "INSEE code"),
         Column("population", "Population", fmt.integer, numeric=True),
         Column("pole", "Pole", cell=pole_cell),
-        Column("seat_name", "Seat", lambda v: fmt.text(v)),
+        Column("seat_name", "Seat"),
         Column("travel_min", "Trip to the seat", fmt.minutes, numeric=True,
                explain="Estimated road time from the commune to its pole's seat."),
         Column("travel_km", "Distance", fmt.km, numeric=True),
@@ -269,8 +269,9 @@ def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.D
             Column("mean_travel_min", "Average trip", fmt.minutes, numeric=True, explain="Average road time to the seat, per inhabitant."),
             Column("members", "Members", lambda v: fmt.text(v).replace("; ", ", ")),
         ]
+        shown_elsewhere = {c.key for c in pole_columns} | {"kind", "seat_insee_code", "max_travel_km"}
         pole_columns += [Column(k, k, fmt.auto, numeric=pd.api.types.is_numeric_dtype(poles[k]))
-                         for k in poles.columns if k not in {c.key for c in pole_columns} | {"pole_name", "kind", "seat_insee_code", "max_travel_km"}]
+                         for k in poles.columns if k not in shown_elsewhere]  # columns a later model adds
         body.append('<section aria-labelledby="h-poles"><h2 id="h-poles">Poles</h2>'
                     + table(pole_columns, poles.to_dict(orient="records"), table_id="poles",
                             row_attrs=lambda r: {"data-pole": r["pole"]}) + "</section>")
