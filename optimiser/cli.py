@@ -80,7 +80,7 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], quiet: boo
         click.echo(f"no result folder written ({result.status})", err=True)
         sys.exit(EXIT_NO_RESULT)
     folder = result.to_dir(target, draw=loaded.scenario.outputs.map)
-    click.echo(f"Results: {folder}  (report.md, map.png, communes.csv, poles.csv, poles.geojson, summary.json)")
+    click.echo(f"Results: {folder}  (report.html, report.md, map.png, communes.csv, poles.csv, poles.geojson, summary.json)")
 
 
 @main.command()
