@@ -403,7 +403,8 @@ class Scenario(StrictModel):
     @model_validator(mode="after")
     def _service_keys_need_services(self):
         if self.services is None:
-            stray = [k for k in ("pooling", "fairness", "budget", "staff") if k in self.model_fields_set]
+            defaults = {"pooling": PoolingConfig(), "fairness": FairnessConfig(), "budget": BudgetConfig(), "staff": StaffConfig()}
+            stray = [k for k, default in defaults.items() if getattr(self, k) != default]
             if self.objective.minimise == "cost":
                 stray.append("objective.minimise: cost")
             if stray:
