@@ -32,7 +32,7 @@ from .contiguity import (
 from .diagnose import presolve_findings
 from .pmedian import solve_pmedian
 from .poles import PoleModel, build_pole_model
-from .extract import extract_services
+from .extract import ServiceDesign, extract_services
 from .fairness import IndividualRationality, add_budget, add_travel_limit
 from .repair import improve_design, repair_design
 from .services import build_service_model, set_cost_objective
@@ -74,7 +74,28 @@ def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True) -
     """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario."""
     if inputs.rules.mode == "p-median":
         return _design_pmedian(inputs, options)
+    if inputs.services is not None and not inputs.services.enabled:
+        return _status_quo(inputs, options)
     return _design_poles(inputs, options, explain)
+
+
+def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
+    """Pooling disabled: every commune alone, as inventoried — nothing to optimise."""
+    start = time.perf_counter()
+    si = inputs.services
+    assignment = {c: None for c in inputs.territory.codes}
+    from ..services.economics import EPCI
+
+    pooled = {}
+    services = ServiceDesign(pooled=pooled, borrowed={}, pole_services={},
+                             kept_eur={k: c.total_eur for k, c in si.standalone.items()},
+                             total_eur=si.status_quo_eur, status_quo_eur=si.status_quo_eur,
+                             model_total_eur=si.status_quo_eur, inputs=si)
+    del EPCI
+    value = si.status_quo_eur / 1000.0
+    return PoleDesign(assignment, Status.OPTIMAL, value, value, options.label, "status quo (no pooling)",
+                      0.0, 0.0, time.perf_counter() - start, rounds=0, services=services,
+                      messages=["pooling disabled: every member alone, as inventoried"])
 
 
 def formulation_name(inputs: Inputs) -> str:

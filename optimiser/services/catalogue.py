@@ -290,3 +290,32 @@ def default_catalogue() -> Catalogue:
 def ceil_units(days: float, capacity: float) -> int:
     """Machines needed for ``days`` of work at ``capacity`` days each (0 when no work)."""
     return int(math.ceil(days / capacity - 1e-9)) if days > 1e-9 else 0
+
+
+def parameter_rows(catalogue: Catalogue, terms) -> list[dict]:
+    """Every number the service model used, with its unit, source key and confidence."""
+    rows = []
+
+    def add(group, name, sourced_value):
+        rows.append({"group": group, "parameter": name, "value": sourced_value.value, "unit": sourced_value.unit,
+                     "source": sourced_value.source, "confidence": sourced_value.confidence, "note": sourced_value.note})
+
+    for s, spec in catalogue.services.items():
+        add(s, "productivity", spec.productivity)
+        add(s, "specialist_min_fte", spec.specialist_min_fte)
+        add(s, "delegated_price", spec.delegated_price)
+        for q, days in spec.equipment_days.items():
+            add(s, f"equipment_days.{q}", days)
+        rows.append({"group": s, "parameter": "workload_estimate", "value": None, "unit": spec.unit,
+                     "source": WORKLOAD_SOURCES.get(s, ""), "confidence": "", "note": "used only where the inventory is blank"})
+    for q, e in catalogue.equipment.items():
+        for name in ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh"):
+            add(q, name, getattr(e, name))
+    for grade, cost in catalogue.staff_cost.items():
+        add("staff", grade, cost)
+    add("staff", "productive_days", catalogue.productive_days)
+    add("staff", "hours_per_day", catalogue.hours_per_day)
+    for name in ("joint_saving", "max_lot_eur", "lot_cost_eur", "coordination_eur", "member_fee_eur", "setup_pole_eur",
+                 "setup_member_eur", "horizon_years", "vehicle_eur_per_km", "attrition_per_year"):
+        add("pooling", name, getattr(terms, name))
+    return rows
