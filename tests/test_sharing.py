@@ -36,3 +36,38 @@ def test_sampled_shapley_is_close_and_states_its_error():
         value, se = sampled[p]
         assert se > 0
         assert abs(value - exact[p][0]) <= 4 * se + 1e-9
+
+
+def test_core_check_finds_the_group_that_would_leave(tmp_path):
+    """Two towns and a hamlet pool street sweeping (one shared sweeper). Shares follow workload,
+    so the hamlet pays a sliver while its member fee and transfers cost the pole more than that:
+    the two towns would pay less on their own. The check must name that pair, and no group
+    holding the hamlet (alone it would keep a whole sweeper)."""
+    import pandas as pd
+
+    from helpers import grid_features, write_geojson
+    from optimiser.prepare import prepare
+    from optimiser.scenario.load import scenario_from_dict
+    from optimiser.services.economics import pole_service_cost
+    from optimiser.services.sharing import core_check, proportional_shares
+
+    territory = write_geojson(tmp_path / "row.geojson", grid_features(1, 3, cell_km=15.0, populations=[8000, 8000, 100]))
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    pd.DataFrame([{"insee_code": c, "service": "proprete", "mode": "regie", "fte": f}
+                  for c, f in (("98001", 0.5), ("98002", 0.5), ("98003", 0.1))]).to_csv(inventory / "services.csv", index=False)
+    pd.DataFrame([{"insee_code": c, "equipment": "sweeper_compact", "units": 1}
+                  for c in ("98001", "98002", "98003")]).to_csv(inventory / "equipment.csv", index=False)
+    inputs = prepare(scenario_from_dict({"name": "row", "territory": {"communes": str(territory)},
+                                         "services": {"include": ["proprete"], "inventory": str(inventory)},
+                                         "poles": {"max_travel_min": None}}, base_dir=tmp_path))
+    econ = inputs.services.econ
+    pole = pole_service_cost(econ, "98002", "proprete", ["98001", "98002", "98003"], [], "regie")
+    pair = pole_service_cost(econ, "98002", "proprete", ["98001", "98002"], [], "regie")
+    shares = {s.member: s.share_eur for s in proportional_shares(econ, pole, "workload", {})}
+    assert shares["98003"] < pole.total_eur - pair.total_eur  # the hamlet costs more than it pays
+    check = core_check(econ, pole, shares, ("regie",))
+    assert check.complete
+    assert [g for g, _, _ in check.blocking] == [("98001", "98002")]
+    (group, pays, alone), = check.blocking
+    assert pays == pytest.approx(shares["98001"] + shares["98002"]) and alone == pytest.approx(pair.total_eur)

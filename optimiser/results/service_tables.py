@@ -22,6 +22,16 @@ from ..services.economics import EPCI, pole_service_cost
 from ..services.sharing import core_check, proportional_shares, shapley
 
 
+SERVICE_COLUMNS = ["pole", "pole_name", "seat_insee_code", "service", "mode", "n_poolers", "poolers", "n_borrowers", "borrowers",
+                   "workload", "unit", "fte", "staff_eur", "vehicle_eur", "equipment_eur", "transfer_eur", "contract_eur", "lots",
+                   "lots_eur", "redeployed_staff_eur", "coordination_eur", "total_eur", "borrower_payments_eur", "poolers_eur",
+                   "unit_cost_eur", "poolers_codes", "borrowers_codes"]
+EQUIPMENT_COLUMNS = ["pole", "seat_insee_code", "service", "equipment", "machine_days", "units_needed", "units_owned_by_members",
+                     "reused", "bought", "surplus", "capacity_days", "utilisation", "users"]
+RVD_COLUMNS = ["pole", "seat_insee_code", "service", "n_poolers", "workload", "unit", "regie_eur", "regie_fte", "delegation_eur",
+               "delegation_lots", "cheaper", "chosen", "allowed", "difference_eur"]
+
+
 @dataclass
 class ServiceTables:
     services: pd.DataFrame
@@ -166,8 +176,9 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
     commune_columns = pd.DataFrame.from_dict(choice_rows, orient="index")
     commune_columns.index.name = "insee_code"
     return ServiceTables(
-        services=pd.DataFrame(service_rows), equipment=pd.DataFrame(equipment_rows), shares=pd.DataFrame(share_rows),
-        regie_vs_delegation=pd.DataFrame(rvd_rows), status_quo=pd.DataFrame(status_rows),
+        services=pd.DataFrame(service_rows, columns=SERVICE_COLUMNS), equipment=pd.DataFrame(equipment_rows, columns=EQUIPMENT_COLUMNS),
+        shares=pd.DataFrame(share_rows), regie_vs_delegation=pd.DataFrame(rvd_rows, columns=RVD_COLUMNS),
+        status_quo=pd.DataFrame(status_rows),
         core=pd.DataFrame(core_rows, columns=["pole", "seat_insee_code", "service", "group", "group_codes", "pays_now_eur",
                                               "would_pay_alone_eur", "gain_eur", "gain_pct", "check_complete"]
                           ).sort_values("gain_eur", ascending=False),

@@ -165,16 +165,18 @@ def _equipment() -> dict[str, EquipmentSpec]:
     tractor_running = derived(
         value("equipment.tractor_with_flail_arm", "arm_maintenance_eur_per_h")
         * value("equipment.tractor_with_flail_arm", "hours_per_year_typical_cuma") + insurance_tractor.value,
-        "€/yr", ["equipment.tractor_with_flail_arm.arm_maintenance_eur_per_h", "hours_per_year_typical_cuma"],
+        "€/yr", ["equipment.tractor_with_flail_arm.arm_maintenance_eur_per_h",
+                 "equipment.tractor_with_flail_arm.hours_per_year_typical_cuma", "estimate"],
         "arm maintenance 5.6 €/h × 199 h/yr + insurance 1,000 €/yr (estimate)")
     tractor_price = derived(
         value("equipment.tractor_with_flail_arm", "purchase_price_tractor") + value("equipment.tractor_with_flail_arm", "purchase_price_arm"),
-        "€", ["equipment.tractor_with_flail_arm.purchase_price_tractor", "purchase_price_arm"], "tractor 75,000 + arm 28,000", "medium")
+        "€", ["equipment.tractor_with_flail_arm.purchase_price_tractor", "equipment.tractor_with_flail_arm.purchase_price_arm"],
+        "tractor 75,000 + arm 28,000", "medium")
     tractor_life = derived(
         (value("equipment.tractor_with_flail_arm", "purchase_price_tractor") + value("equipment.tractor_with_flail_arm", "purchase_price_arm"))
         / (value("equipment.tractor_with_flail_arm", "purchase_price_tractor") / value("equipment.tractor_with_flail_arm", "service_life_years_tractor")
            + value("equipment.tractor_with_flail_arm", "purchase_price_arm") / value("equipment.tractor_with_flail_arm", "service_life_years_arm")),
-        "years", ["equipment.tractor_with_flail_arm.service_life_years_tractor", "service_life_years_arm"],
+        "years", ["equipment.tractor_with_flail_arm.service_life_years_tractor", "equipment.tractor_with_flail_arm.service_life_years_arm"],
         "life giving the same yearly depreciation as tractor 75,000/12 + arm 28,000/8", "medium")
 
     def machine(key, label, running_fields, speed=tractor_speed, **over):
