@@ -76,8 +76,9 @@ class IndividualRationality:
     valid, and a solution that breaks none of the missing ones is feasible for the full model.
     """
 
-    def __init__(self, m: ServiceModel):
+    def __init__(self, m: ServiceModel, tight_big_m: bool = True):
         self.m = m
+        self.tight_big_m = tight_big_m
         self.done: set[tuple[str, str, str]] = set()
         self.prepared: dict[tuple[str, str], tuple] = {}
 
@@ -108,7 +109,7 @@ class IndividualRationality:
         if i in poolers and _key(m, i, s) > 0:
             alpha = si.standalone[(i, s)].total_eur / _key(m, i, s)
             big_m = fixed + sum(max(0.0, variable[k] - alpha * _key(m, k, s)) for k in members if k != i)
-            if not any(si.forced.get((k, s)) is True for k in members):
+            if self.tight_big_m and not any(si.forced.get((k, s)) is True for k in members):
                 # The coalition cut holds here: C − P ≤ Σ_k standalone_k z_k + Σ_k (shed − pay)⁺ bb_k.
                 # With z_i = 0, C − P − α_i W ≤ Σ_{k≠i} (standalone_k − α_i k_k) z_k + bank term:
                 # only members dearer alone than i (per unit of key) can push it up.
@@ -127,7 +128,7 @@ class IndividualRationality:
             alpha = shed / w if w > 0 else 0.0
             with_poolers = fixed + sum(variable[k] for k in members)  # h = 1: anything the pole may cost
             without_i = with_poolers
-            if not any(si.forced.get((k, s)) is True for k in members):
+            if self.tight_big_m and not any(si.forced.get((k, s)) is True for k in members):
                 # h = 0 and bb_i = 0: the coalition cut bounds the bank by Σ max(shed, pay) bb
                 without_i = sum(max(0.0, max(econ.standalone_equipment(k, s), econ.borrower_payment(k, j, s))
                                     - alpha * econ.workload(k, s)) for k in borrowers if k != i)

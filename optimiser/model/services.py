@@ -45,6 +45,24 @@ from .poles import PoleModel
 K = 1000.0  # € per k€
 
 
+@dataclass(frozen=True)
+class Formulation:
+    """Strengthenings of the service model, each switchable so the benchmark can show what it buys.
+
+    ``lazy_fairness``: add individual-rationality constraints only where a solution breaks them;
+    ``coalition_cuts``: the big-M-free summed IR inequalities; ``tight_big_m``: big-Ms derived
+    from those cuts; ``machine_floors``: a member needs its whole machines.
+    """
+
+    lazy_fairness: bool = True
+    coalition_cuts: bool = True
+    tight_big_m: bool = True
+    machine_floors: bool = True
+
+
+FORMULATION = Formulation()
+
+
 @dataclass
 class ServiceModel:
     """The service part of the MILP, its variables kept explicit."""
@@ -84,13 +102,13 @@ class ServiceModel:
         return sorted({i for (i, jj, ss) in list(self.zr) + list(self.zd) + list(self.bb) if jj == j and ss == s})
 
 
-def build_service_model(pole: PoleModel, si: ServiceInputs) -> ServiceModel:
+def build_service_model(pole: PoleModel, si: ServiceInputs, formulation: Formulation = FORMULATION) -> ServiceModel:
     """Add the service variables, sizing constraints and cost expressions to ``pole.problem``."""
     sc = pole.rules.service_commun
     model = ServiceModel(pole=pole, si=si, sc_seat=sc.seat if sc else None)
     if si.enabled:
         _add_membership(model)
-        _add_sizing(model)
+        _add_sizing(model, formulation.machine_floors)
     _add_costs(model)
     return model
 
@@ -162,7 +180,7 @@ def _add_membership(m: ServiceModel) -> None:
             prob += m.h[j, s] - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
 
 
-def _add_sizing(m: ServiceModel) -> None:
+def _add_sizing(m: ServiceModel, machine_floors: bool = True) -> None:
     si, prob, econ = m.si, m.pole.problem, m.si.econ
     for (j, s) in sorted(m.a):
         spec = si.catalogue.services[s]
@@ -187,7 +205,7 @@ def _add_sizing(m: ServiceModel) -> None:
             prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units_{j}_{s}_{q}"
             # Whole machines: a member alone already needs ceil(its days / capacity) of them. The
             # relaxation would otherwise pay for a sliver of a machine.
-            for i in members:
+            for i in members if machine_floors else ():
                 floor = math.ceil(econ.machine_days(i, s, q) / cap - 1e-9)
                 for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))):
                     if v is not None and floor > 0:
