@@ -1,5 +1,5 @@
 # The two commands of the README do all the set-up on a fresh machine:
-#   make run   — install, then solve the default scenario (Laval Agglomération, 2016 perimeter)
+#   make run   — install, then solve the Laval Agglomération 2016 scenarios (poles; service commun + poles)
 #   make test  — install, then run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -18,6 +18,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/optimiser run scenarios/laval-2016.yaml --out results/laval-2016
+	$(BIN)/optimiser run scenarios/laval-2016-service-commun.yaml --out results/laval-2016-service-commun
 
 # The HTML report tests render report.html in headless Chromium (Debian's package): install it
 # once, only if it is missing (sudo only when not root).
@@ -31,6 +32,7 @@ test: install browser
 
 bench: install
 	$(BIN)/python benchmarks/poles.py
+	$(BIN)/python benchmarks/services.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache

@@ -223,9 +223,11 @@ def verify_services(folder, inputs, summary, communes: pd.DataFrame, check) -> N
                                    ("savings", summary["savings"], status_quo_total - kept_and_poles)):
         if not _close(value, expected, rel=1e-6):
             problems.append(f"{label} {value:.2f} but recomputed {expected:.2f}")
-    weighted = inputs.loaded.scenario.objective.travel_weight_eur > 0
-    if summary.get("objective") is not None and not weighted and not _close(summary["objective"] * 1000, kept_and_poles, rel=1e-6):
-        problems.append(f"objective {summary['objective']:.4f} k€ but the costs add up to {kept_and_poles / 1000:.4f} k€")
+    weight = inputs.loaded.scenario.objective.travel_weight_eur
+    travel_eur = weight * _person_travel(inputs, seat_of)
+    if summary.get("objective") is not None and not _close(summary["objective"] * 1000, kept_and_poles + travel_eur, rel=1e-6):
+        problems.append(f"objective {summary['objective']:.4f} k€ but costs and priced travel add up to "
+                        f"{(kept_and_poles + travel_eur) / 1000:.4f} k€")
     if si.budget_max_eur is not None and kept_and_poles > si.budget_max_eur + 1.0:
         problems.append(f"total {kept_and_poles:.0f} € above the budget cap {si.budget_max_eur:.0f} €")
     if si.min_savings_eur is not None and status_quo_total - kept_and_poles < si.min_savings_eur - 1.0:
@@ -233,6 +235,15 @@ def verify_services(folder, inputs, summary, communes: pd.DataFrame, check) -> N
     if si.min_savings_pct is not None and kept_and_poles > status_quo_total * (1 - si.min_savings_pct) + 1.0:
         problems.append(f"saving below the minimum share {si.min_savings_pct:.1%}")
     check("totals, savings and budget", problems)
+
+
+def _person_travel(inputs, seat_of) -> float:
+    """Population-weighted travel to the seats (person-minutes or person-km)."""
+    metric = inputs.matrix.time_min if inputs.rules.travel_metric == "time" else inputs.matrix.km
+    index = inputs.matrix.index()
+    population = inputs.territory.communes["population"]
+    return sum(float(population[c]) * float(metric[index[c], index[s]]) for c, s in seat_of.items()
+               if s is not None and c != s and c != EPCI)
 
 
 def _borrower_pays(si, index, km, seat, s, i) -> float:

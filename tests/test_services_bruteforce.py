@@ -54,6 +54,7 @@ def case(tmp_path, seed):
         "poles": {"max_travel_min": float(rng.choice([20, 30, 60]))},
         "services": {"include": SERVICES, "inventory": str(random_inventory(tmp_path / f"inv{seed}", codes, seed, cheap=seed >= 8))},
         "solver": {"time_limit_s": 120, "gap": 0.0},
+        "objective": {"travel_weight_eur": 0.0},  # the enumeration prices cost alone
     }
     if rng.random() < 0.3:
         data["pooling"] = {"mode": str(rng.choice(["regie", "delegation"]))}

@@ -179,6 +179,12 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     incumbent: dict[str, str | None] | None = None
     incumbent_value = math.inf
     incumbent_values: dict[str, float] | None = None
+    if service_model is not None:
+        # A design that obeys every rule before the big solve starts: the travel-optimal poles,
+        # their services then chosen with the poles fixed (keeping everything alone is always
+        # fair, so this exists whenever the poles do). It bounds the search and is what a run
+        # stopped by its time limit falls back on.
+        incumbent, incumbent_value, incumbent_values = _starting_design(inputs, options, value_of, deadline)
     lower = -math.inf
     rounds = 0
     messages: list[str] = []
@@ -192,7 +198,10 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
             status = Status.FEASIBLE if incumbent else Status.TIME_LIMIT
             messages.append(f"time limit reached after {rounds - 1} rounds of contiguity cuts")
             break
-        last = solve_milp(model.problem, options, remaining, warm_start=incumbent_values)
+        # Keep a little time back with services: a design the solver leaves broken at the time
+        # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
+        reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
+        last = solve_milp(model.problem, options, max(1.0, remaining - reserve), warm_start=incumbent_values)
         solve_s += last.runtime_s
         if last.bound is not None:
             lower = max(lower, last.bound)
@@ -270,6 +279,19 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if design.status is Status.INFEASIBLE and explain:
         design.diagnosis = explain_infeasibility(inputs, options)
     return design
+
+
+def _starting_design(inputs: Inputs, options: SolverOptions, value_of, deadline: float):
+    """(assignment, value, variable values) of a first complete design, or (None, inf, None)."""
+    budget = min(30.0, max(2.0, 0.15 * (deadline - time.perf_counter())))
+    poles = _design_poles(dataclasses.replace(inputs, services=None), dataclasses.replace(options, time_limit_s=budget),
+                          explain=False)
+    if not poles.status.has_solution:
+        return None, math.inf, None
+    value, values = value_of(poles.assignment, deadline)
+    if values is None:
+        return None, math.inf, None
+    return poles.assignment, value, values
 
 
 def _travel_term(inputs: Inputs, model: PoleModel) -> float:

@@ -6,7 +6,9 @@ neighbouring pole whose seat every member of the piece may join (travel cut-off,
 closed service commun), provided the receiving pole stays within its maximum size and the giving
 pole within its minimum. Among the possible moves the one that adds the least travel is made,
 smallest pieces first. When no piece can leave without starving its pole below the minimum
-size, a broken pole is closed and each of its pieces sent to a neighbouring pole. The result obeys
+size, a stray piece becomes a pole of its own (if the rules allow one more pole of its size and
+one of its members can seat it), or else a broken pole is closed and each of its pieces sent to a
+neighbouring pole. The result obeys
 every rule or the repair gives up (``None``); it is only used as an upper bound and a warm start.
 """
 
@@ -47,14 +49,44 @@ def repair_design(
             for i in piece:
                 design[i] = target
             continue
-        # No piece can leave without starving its pole: close a broken pole instead, sending each
-        # of its pieces to a neighbouring pole.
+        # No piece can join a neighbour: let a stray piece become a pole of its own, if the rules
+        # allow one more pole of that size and one of its members can seat it.
+        splits = [sp for j, stray in broken.items() for piece in stray
+                  if (sp := _split_piece(piece, j, design, members, pairs, rules, travel, population, sc_seat))]
+        if splits:
+            _, moved = min(splits, key=lambda c: c[0])
+            design.update(moved)
+            continue
+        # Otherwise close a broken pole, sending each of its pieces to a neighbouring pole.
         closures = [c for j in broken if (c := _close_pole(j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat))]
         if not closures:
             return None
         _, moved = min(closures, key=lambda c: c[0])
         design.update(moved)
     return None
+
+
+def _split_piece(piece, j, design, members, pairs, rules, travel, population, sc_seat):
+    """(added travel, new seats) for making a stray piece of pole j a pole of its own, or None."""
+    n_poles = sum(1 for k in members if k != sc_seat)
+    if rules.count_max is not None and n_poles + 1 > rules.count_max:
+        return None
+    piece_set = set(piece)
+    if any(g is not None and not set(rules.together[g]) <= piece_set for g in (pairs.group_of.get(i) for i in piece)):
+        return None
+    remaining = [m for m in members[j] if m not in piece_set]
+    if j != sc_seat and not _within_min(remaining, rules, population):
+        return None
+    if not _within_min(list(piece), rules, population) or not _within_max(list(piece), rules, population):
+        return None
+    best = None
+    for seat in piece:
+        if seat not in pairs.seats or any(seat not in pairs.seats_of[i] for i in piece):
+            continue
+        added = sum(population[i] * (travel[i, seat] - travel[i, j]) for i in piece)
+        if best is None or added < best[0]:
+            best = (added, {i: seat for i in piece})
+    return best
 
 
 def _close_pole(j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat):

@@ -327,8 +327,10 @@ class ObjectiveConfig(StrictModel):
     """Population-weighted travel to the seat, in minutes (time) or km (distance)."""
     minimise: Literal["travel", "cost"] | None = None
     """What to minimise (default: cost when there is a services block, else travel)."""
-    travel_weight_eur: float = Field(0.0, ge=0)
-    """With cost: € added per person-minute (or person-km) of travel to the seat."""
+    travel_weight_eur: float = Field(0.0001, ge=0)
+    """With cost: € added per person-minute (or person-km) of travel to the seat. The default
+    only breaks ties (among designs of equal cost, shorter trips; about 30 € on Laval's 7.5 M€),
+    which also spares the solver exploring equivalent poles; raise it to trade cost for travel."""
     max_travel_total: float | None = Field(None, gt=0)
     """With cost: population-weighted travel to the seat must not exceed this
     (person-minutes or person-km) — the ε of a cost/travel trade-off."""
