@@ -51,6 +51,8 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None) -> Result:
         network = loaded.path(loaded.scenario.roads.network.path)
         files[network.name] = network
     summary = build_summary(loaded, inputs, design, options, communes, poles)
+    if loaded.composition:  # parents, variant, sweep values: what made this scenario
+        summary["composition"] = dict(loaded.composition)
     return Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded, files),
                   inputs=inputs, design=design, input_files=files)
 
