@@ -110,6 +110,17 @@ def max_travel(result: Result) -> float | None:
     return float(placed["travel_min"].max()) if len(placed) else None
 
 
+def resolved_value(resolved: dict | None, key: str, default):
+    """The value at dotted ``key`` of a resolved scenario (what the variant really ran with,
+    defaults included), else ``default``."""
+    node = resolved
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node
+
+
 def _cell(value):
     if isinstance(value, (list, tuple, dict)):
         return format_value(value)
@@ -128,7 +139,8 @@ def comparison_table(items: list[Entry]) -> pd.DataFrame:
         if ids.count(e.id) > 1 and e.folder is not None:  # same id from two sweeps: say which
             label = f"{e.folder.parent.name}/{e.id}"
         row = {"variant": label, "name": e.name}
-        row.update({k: _cell(e.values.get(k)) for k in keys})
+        resolved = e.result.resolved_scenario if e.result is not None else None
+        row.update({k: _cell(resolved_value(resolved, k, e.values.get(k))) for k in keys})
         s = e.result.summary if e.result is not None else {}
         row.update({
             "status": e.status,

@@ -276,13 +276,14 @@ def _compose(path: Path, stack: tuple[Path, ...]) -> _Layered:
         key = "extends" if isinstance(parents, str) else f"extends[{k}]"
         parent_path = Path(parent_ref).expanduser()
         if not parent_path.is_absolute():
-            parent_path = path.parent / parent_path
+            parent_path = Path(os.path.normpath(path.parent / parent_path))
         parent_real = parent_path.resolve()
         if parent_real in stack + (real,):
-            cycle = [p for p in stack + (real,)]
+            cycle = list(stack + (real,))
             cycle = cycle[cycle.index(parent_real):] + [parent_real]
+            top = (stack + (real,))[0].parent
             problems.append(Problem(label, key, "extends a file that extends it back: "
-                                    + " → ".join(_short(p) for p in cycle), parent_ref,
+                                    + " → ".join(_shown(p, top) for p in cycle), parent_ref,
                                     hint="remove one of these extends", line=lines.get(key)))
             continue
         if not parent_path.is_file():
@@ -325,9 +326,10 @@ def _compose(path: Path, stack: tuple[Path, ...]) -> _Layered:
                     overrides=overrides, override_lines=override_lines, variant_specs=variant_specs, sweep=sweep)
 
 
-def _short(path: Path) -> str:
+def _shown(path: Path, folder: Path) -> str:
+    """``path`` as seen from the top file's ``folder`` (short, and what the user wrote)."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        return Path(os.path.relpath(path, folder)).as_posix()
     except ValueError:
         return str(path)
 
