@@ -72,6 +72,9 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
     from .scenario.load import load_scenario
 
     loaded = load_scenario(scenario, overrides, variant=variant)
+    if variant is None and loaded.variant is not None:
+        click.echo(f"note: {scenario} has variants or a sweep; solving {loaded.variant} "
+                   "(choose one with --variant ID; list them with optimiser validate; solve all with optimiser sweep)", err=True)
     target = out or Path(loaded.scenario.outputs.dir or Path("results") / _safe(loaded.scenario.name))
     check_target(target.absolute())  # fail before solving, not after
     result = solve(loaded)

@@ -109,7 +109,7 @@ def plot_pareto(table: pd.DataFrame, path: Path) -> Path | None:
     places = best.groupby(["max_travel_min", y], sort=False)["variant"].agg(list)
     if len(places) <= MAX_LABELS:
         for (x_value, y_value), ids in places.items():  # one label per point, however many variants share it
-            text = ids[0] if len(ids[0]) <= 40 else ids[0][:37] + "..."
+            text = ids[0] if len(ids[0]) <= 40 else "…" + ids[0][-39:]  # ids differ in their sweep values, at the end
             text += f" (+{len(ids) - 1})" if len(ids) > 1 else ""
             ax.annotate(text, (x_value, y_value), fontsize=7, xytext=(4, 4), textcoords="offset points")
     ax.set_xlabel("longest trip to the seat (minutes)")
@@ -133,7 +133,7 @@ def plot_savings(savings: pd.DataFrame, path: Path) -> Path | None:
     limit = np.nanmax(np.abs(values.to_numpy())) or 1.0
     image = ax.imshow(values.to_numpy(), aspect="auto", cmap="RdYlGn", vmin=-limit, vmax=limit)
     ax.set_yticks(range(n_rows), [str(n) for n in savings["name"]], fontsize=7)
-    ax.set_xticks(range(n_cols), [c if len(c) <= 30 else c[:27] + "..." for c in values.columns], rotation=60,
+    ax.set_xticks(range(n_cols), [c if len(c) <= 32 else "…" + c[-31:] for c in values.columns], rotation=60,
                   ha="right", fontsize=7)
     fig.colorbar(image, ax=ax, label="saving (€ per year)")
     ax.set_title("Saving per commune across variants")

@@ -24,6 +24,7 @@ from ..errors import InputError, Problem
 from ..results.folder import MARKER as RESULT_MARKER
 from ..results.result import Result
 from ..scenario.compose import format_value
+from ..scenario.load import parse_override
 from ..sweeps.index import INDEX, read_index
 
 #: Summary keys of the cost model, shown when a result has them.
@@ -82,8 +83,11 @@ def _result_entry(folder: Path) -> Entry:
     composition = s.get("composition") or {}
     values = {**(composition.get("set") or {}), **(composition.get("sweep") or {})}
     for expression in s.get("overrides") or []:  # --set key=value
-        key, _, text = expression.partition("=")
-        values[key.strip()] = text
+        try:
+            parts, value = parse_override(expression)
+        except InputError:
+            continue
+        values[".".join(parts)] = value
     return Entry(id=composition.get("id") or folder.name, name=composition.get("variant"), values=values,
                  status=s.get("status", "unknown"), folder=folder, result=result, runtime_s=s.get("runtime_s"))
 
@@ -140,7 +144,8 @@ def comparison_table(items: list[Entry]) -> pd.DataFrame:
             label = f"{e.folder.parent.name}/{e.id}"
         row = {"variant": label, "name": e.name}
         resolved = e.result.resolved_scenario if e.result is not None else None
-        row.update({k: _cell(resolved_value(resolved, k, e.values.get(k))) for k in keys})
+        # what the variant set, as written; for keys it left alone, what it really ran with
+        row.update({k: _cell(e.values[k] if k in e.values else resolved_value(resolved, k, None)) for k in keys})
         s = e.result.summary if e.result is not None else {}
         row.update({
             "status": e.status,
