@@ -39,10 +39,12 @@ def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, sch
                        echo=None if quiet else click.echo)
     n = len(report.outcomes)
     solved = sum(o.solved for o in report.outcomes)
-    failures = report.failures
+    failures = [o for o in report.failures if o.status != "not-run"]
+    not_run = n - solved - len(failures)
     stats = report.cache
     click.echo(f"{n} variants in {report.wall_s:.1f} s ({report.backend}, {report.jobs} job(s)): {solved} solved"
-               f" ({len(report.skipped)} already done), {len(failures)} without a design")
+               f" ({len(report.skipped)} already done), {len(failures)} without a design"
+               + (f", {not_run} not run" if not_run else ""))
     if stats.configurations:
         click.echo(f"shared inputs (territory, road graph, travel matrix): computed for {stats.configurations} "
                    f"configuration(s) in {stats.compute_s:.2f} s, reused {stats.reuses} times")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Iterable, Iterator
@@ -58,8 +59,14 @@ class DaskSession:
                                           hint="give its address as tcp://host:8786, or drop --scheduler for a "
                                                "local cluster")]) from None
         else:
-            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
-                                        silence_logs=logging.ERROR)
+            # Worker processes inherit an ignored Ctrl-C: this process stops the sweep and closes
+            # the cluster, rather than each worker printing its own traceback.
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
+            finally:
+                signal.signal(signal.SIGINT, previous)
             self.client = Client(self.cluster)
 
     def close(self) -> None:
