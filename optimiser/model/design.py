@@ -32,6 +32,7 @@ from .contiguity import (
 from .diagnose import presolve_findings
 from .pmedian import solve_pmedian
 from .poles import PoleModel, build_pole_model
+from .repair import improve_design, repair_design
 
 
 @dataclass
@@ -150,10 +151,17 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
             messages.append(last.message)
             break
         add_separator_cuts(model, assignment, nbrs, rounds)
+        repaired = repair_design(assignment, pairs, rules, nbrs, model.travel, model.population)
+        if repaired is not None:
+            repaired = improve_design(repaired, pairs, rules, nbrs, model.travel, model.population)
+            value = _objective_of(model, repaired)
+            if value < incumbent_value:
+                incumbent, incumbent_value = repaired, value
         if last.status is not Status.OPTIMAL:
-            # stopped on time with a disconnected design: nothing better is coming
+            # stopped on time with a disconnected design: the repaired one is the best we hold
             status = Status.FEASIBLE if incumbent else Status.TIME_LIMIT
-            messages.append(last.message + "; its best design still had a disconnected pole")
+            messages.append(last.message + "; its best design had a disconnected pole"
+                            + (", repaired into a connected one" if repaired is not None else ""))
             break
     n_cons = len(model.problem.constraints())
     bound = None if not math.isfinite(lower) else min(lower, incumbent_value) if incumbent else lower
@@ -165,7 +173,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
         objective=incumbent_value if incumbent else None,
         bound=bound if status.has_solution or status is Status.TIME_LIMIT else None,
         solver=options.label,
-        formulation=formulation + (f", {rounds} rounds" if rules.contiguity == "exact" else ""),
+        formulation=formulation + (f", {rounds} round{'s' if rounds != 1 else ''}" if rules.contiguity == "exact" else ""),
         build_s=build_s,
         solve_s=solve_s,
         runtime_s=time.perf_counter() - start,
@@ -245,7 +253,7 @@ def _design_pmedian(inputs: Inputs, options: SolverOptions) -> PoleDesign:
         objective=solution.objective,
         bound=solution.bound,
         solver=options.label,
-        formulation=formulation_name(inputs) + f", {solution.rounds} rounds, lists of {int(np.median(solution.list_sizes))} seats (median)",
+        formulation=formulation_name(inputs) + f", {solution.rounds} round{'s' if solution.rounds != 1 else ''}, lists of {int(np.median(solution.list_sizes))} seats (median)",
         build_s=time.perf_counter() - start - outcome.runtime_s,
         solve_s=outcome.runtime_s,
         runtime_s=time.perf_counter() - start,
