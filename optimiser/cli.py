@@ -175,10 +175,10 @@ def summary_text(result) -> str:
     return "\n".join(lines)
 
 
-from .cli_sweep import compare_command, sweep_command  # noqa: E402  (they use _guard above)
+from .cli_sweep import commands as _sweep_commands  # noqa: E402  (sweep, compare: built with _guard)
 
-main.add_command(sweep_command)
-main.add_command(compare_command)
+for _command in _sweep_commands(_guard, _set_option):
+    main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

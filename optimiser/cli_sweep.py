@@ -1,5 +1,9 @@
 """Command line for many scenarios: ``optimiser sweep``, ``optimiser compare``, and the listing
-of variants by ``optimiser validate`` (registered in :mod:`optimiser.cli`).
+of variants by ``optimiser validate``.
+
+:func:`commands` builds the click commands with the error guard and ``--set`` option of
+:mod:`optimiser.cli`, which registers them (this module never imports it: no import cycle,
+also under ``python -m optimiser.cli``).
 
 Exit codes as for ``run``: 0 every variant has a design; 2 bad input (scenario, option, or a
 variant's own input); 3 some variant has no design (infeasible, time limit, solver error);
@@ -13,23 +17,9 @@ from pathlib import Path
 
 import click
 
-from .cli import _guard, _set_option
 from .errors import EXIT_INPUT, EXIT_NO_RESULT, DisconnectedTerritoryError, InputError
 
 
-@click.command("sweep")
-@click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path),
-              help="Sweep folder: one result folder per variant, and sweep.json (default: outputs.dir or results/<name>).")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Variants solved at the same time (worker processes).")
-@click.option("--backend", type=click.Choice(["process", "dask"]), default="process", show_default=True,
-              help="process: a pool of local processes; dask: a Dask distributed cluster.")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Dask scheduler to use (tcp://host:8786); without it, --backend dask starts a local cluster of --jobs workers.")
-@_set_option
-@click.option("--quiet", is_flag=True, help="No progress lines, only the summary.")
-@_guard
 def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, scheduler: str | None,
                   overrides: tuple[str, ...], quiet: bool) -> None:
     """Solve every variant and sweep point of SCENARIO, resuming where a previous run stopped."""
@@ -59,11 +49,6 @@ def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, sch
         sys.exit(EXIT_INPUT if any(o.status == "invalid" for o in failures) else EXIT_NO_RESULT)
 
 
-@click.command("compare")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option("--out", type=click.Path(path_type=Path),
-              help="Where to write the comparison (default: SWEEP_DIR/comparison for one sweep folder, else ./comparison).")
-@_guard
 def compare_command(folders: tuple[Path, ...], out: Path | None) -> None:
     """Compare result folders (or the variants of a sweep folder): table (CSV, Excel) and plots."""
     from .comparison import compare_folders, write_comparison
@@ -72,7 +57,7 @@ def compare_command(folders: tuple[Path, ...], out: Path | None) -> None:
     table, savings = compare_folders(folders)
     if out is None:
         out = folders[0] / "comparison" if len(folders) == 1 and (folders[0] / INDEX).is_file() else Path("comparison")
-    written = write_comparison(table, savings, out)
+    written = write_comparison(table, savings, out, title="Comparison — " + ", ".join(f.absolute().name for f in folders))
     shown = table[["variant", "status", "objective", "n_poles", "max_travel_min", "on_pareto_front"]]
     with_cost = "total_cost" in table.columns
     if with_cost:
@@ -120,3 +105,42 @@ def validate_variants(composed, overrides: tuple[str, ...]) -> None:
     if hopeless:
         click.echo(f"{hopeless} variant(s) cannot have a solution (see above)", err=True)
         sys.exit(EXIT_NO_RESULT)
+
+
+def _decorated(function, *decorators):
+    """``function`` under ``decorators``, listed top to bottom as they would be written."""
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def commands(guard, set_option) -> list[click.Command]:
+    """The ``sweep`` and ``compare`` commands, wrapped in ``guard`` (plain errors, exit codes)."""
+    sweep = _decorated(
+        sweep_command,
+        click.command("sweep"),
+        click.argument("scenario", type=click.Path(path_type=Path)),
+        click.option("--out", type=click.Path(path_type=Path),
+                     help="Sweep folder: one result folder per variant, and sweep.json "
+                          "(default: outputs.dir or results/<name>)."),
+        click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Variants solved at the same time (worker processes)."),
+        click.option("--backend", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+                     help="process: a pool of local processes; dask: a Dask distributed cluster."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler to use (tcp://host:8786); without it, --backend dask starts a local "
+                          "cluster of --jobs workers."),
+        set_option,
+        click.option("--quiet", is_flag=True, help="No progress lines, only the summary."),
+        guard,
+    )
+    compare = _decorated(
+        compare_command,
+        click.command("compare"),
+        click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False)),
+        click.option("--out", type=click.Path(path_type=Path),
+                     help="Where to write the comparison (default: SWEEP_DIR/comparison for one sweep folder, "
+                          "else ./comparison)."),
+        guard,
+    )
+    return [sweep, compare]

@@ -93,7 +93,10 @@ def test_cli_writes_csv_excel_and_plots(swept, tmp_path):
     result = invoke("compare", swept)
     assert result.exit_code == 0, result.output
     out = swept / "comparison"
-    assert {p.name for p in out.iterdir()} == {"comparison.csv", "comparison.xlsx", "tradeoff.png", "pareto.png"}
+    assert {p.name for p in out.iterdir()} == {"comparison.csv", "comparison.xlsx", "tradeoff.png", "pareto.png",
+                                               "comparison.html"}
+    page = (out / "comparison.html").read_text()
+    assert page.count("data:image/png;base64,") == 2 and "base__poles.count=3__poles.max_travel_min=45" in page
     csv = pd.read_csv(out / "comparison.csv")
     excel = pd.read_excel(out / "comparison.xlsx", sheet_name="variants")
     assert csv.shape == excel.shape == (8, len(compare(swept).columns))

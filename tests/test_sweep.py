@@ -186,7 +186,10 @@ def test_failed_variants_do_not_stop_the_sweep_and_are_listed(tmp_path):
         assert (row["folder"] is None) == (row["status"] != "optimal")
         assert (out / i).exists() == (row["status"] == "optimal")  # no half-written folder
     assert "8 variant(s) without a design:" in result.output
-    assert "huge__poles.count=2__poles.max_travel_min=30: infeasible — the communes outside the service commun hold" in result.output
+    failures = result.output.split("8 variant(s) without a design:")[1]
+    assert "huge__poles.count=2__poles.max_travel_min=30: infeasible — " in failures and "1,000,000" in failures
+    assert "more)" in failures  # several reasons: the first, and how many more (all in sweep.json)
+    assert "1,000,000" in rows["huge__poles.count=2__poles.max_travel_min=30"]["error"]
     assert "nowhere__poles.count=2__poles.max_travel_min=30: invalid —" in result.output and "Atlantis" in result.output
     assert "Traceback" not in result.output
 

@@ -9,6 +9,7 @@ Files written by :func:`write_comparison` into its folder:
 ``tradeoff.png``             cost (or objective) against the longest trip, one curve per group
 ``pareto.png``               the same points, the Pareto front highlighted
 ``savings_per_commune.csv``  and ``.png``: saving per commune and variant, when present
+``comparison.html``          the table (sortable) and the plots in one self-contained page
 ===========================  ==================================================================
 """
 
@@ -23,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..results.html import render_comparison_html
 from .plots import pareto_mask, plot_pareto, plot_savings, plot_tradeoff, y_axis
 from .table import comparison_table, entries, savings_table
 
@@ -44,7 +46,8 @@ def compare_folders(folders) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     return table, savings_table(items)
 
 
-def write_comparison(table: pd.DataFrame, savings: pd.DataFrame | None, target: str | Path) -> list[Path]:
+def write_comparison(table: pd.DataFrame, savings: pd.DataFrame | None, target: str | Path,
+                     title: str | None = None) -> list[Path]:
     """Write the comparison files into ``target`` atomically; return the files written."""
     target = Path(target).absolute()
     if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).exists())):
@@ -58,11 +61,14 @@ def write_comparison(table: pd.DataFrame, savings: pd.DataFrame | None, target: 
             table.to_excel(excel, sheet_name="variants", index=False)
             if savings is not None:
                 savings.to_excel(excel, sheet_name="savings_per_commune")
-        plot_tradeoff(table, tmp / "tradeoff.png")
-        plot_pareto(table, tmp / "pareto.png")
+        plots = {"Cost or objective against the longest trip": plot_tradeoff(table, tmp / "tradeoff.png"),
+                 "Pareto front": plot_pareto(table, tmp / "pareto.png")}
         if savings is not None:
             savings.to_csv(tmp / "savings_per_commune.csv")
-            plot_savings(savings, tmp / "savings_per_commune.png")
+            plots["Saving per commune"] = plot_savings(savings, tmp / "savings_per_commune.png")
+        page = render_comparison_html(table, {name: path for name, path in plots.items() if path is not None},
+                                      title=title or "Comparison of variants")
+        (tmp / "comparison.html").write_text(page, encoding="utf-8")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -170,13 +170,18 @@ def progress_line(k: int, n: int, outcome: VariantOutcome) -> str:
         head += f"  gap {100 * outcome.gap:.3f} %"
     head += f"  {outcome.time_s:.2f} s"
     if outcome.error and not outcome.solved:
-        head += "  — " + first_line(outcome.error)
+        head += "  — " + first_line(outcome.error, limit=160)
     return head
 
 
-def first_line(text: str) -> str:
-    """The gist of an error: its first problem line, or its first line."""
+def first_line(text: str, limit: int | None = None) -> str:
+    """The gist of an error: its first problem (or diagnosis) line, saying how many follow."""
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
-    if len(lines) > 1 and lines[1].startswith("- "):
-        return lines[1][2:] + (f" (+{len(lines) - 2} more)" if len(lines) > 2 else "")
-    return lines[0] if lines else ""
+    if not lines:
+        return ""
+    if len(lines) > 1 and lines[1].startswith("- "):  # an InputError: title, then "- problem" lines
+        lines = [line[2:] for line in lines[1:]]
+    head = lines[0]
+    if limit is not None and len(head) > limit:
+        head = head[: limit - 1] + "…"
+    return head + (f" (+{len(lines) - 1} more)" if len(lines) > 1 else "")

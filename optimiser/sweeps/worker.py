@@ -47,7 +47,7 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None) -> Variant
         outcome.objective, outcome.gap, outcome.objective_unit = s.get("objective"), s.get("gap"), s.get("objective_unit")
         if not result.has_design:
             reasons = s.get("diagnosis") or s.get("messages") or []
-            outcome.error = "; ".join(reasons) or f"no design ({s['status']})"
+            outcome.error = "\n".join(reasons) or f"no design ({s['status']})"
         else:
             provenance = dict(task.loaded.composition)
             provenance["input_hash"] = task.input_hash
