@@ -488,3 +488,33 @@ variants:
     assert summary["composition"]["id"] == "loose"
     assert summary["composition"]["set"] == {"poles.max_travel_min": 60}
     assert yaml.safe_load((out / "scenario.resolved.yaml").read_text())["poles"]["max_travel_min"] == 60
+
+
+def test_the_shipped_example_composes_12_runs_and_the_json_schema_knows_the_keys():
+    result = CliRunner().invoke(main, ["validate", str(SCENARIOS / "laval-2016-variants.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "12 variants, all valid" in result.output
+    assert "open_small__poles.max_travel_min=25  open_service_commun+small_poles:" in result.output
+    loaded = load_scenario(SCENARIOS / "laval-2016-variants.yaml", variant="open_small__poles.max_travel_min=25")
+    assert loaded.scenario.service_commun.open_to_others is True
+    assert loaded.scenario.poles.population.min == 4000 and loaded.scenario.poles.communes.min == 2
+    assert loaded.path(loaded.scenario.territory.communes).resolve() == (SCENARIOS.parent / "data" / "laval_agglo_2016.geojson").resolve()
+    schema = yaml.safe_load(CliRunner().invoke(main, ["schema"]).output)
+    assert {"extends", "overrides", "variants", "sweep"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False
+
+
+def test_children_inherit_overrides_variants_and_sweep_and_can_drop_the_sweep(tmp_path, territory):
+    write(tmp_path / "parent.yaml", f"""
+name: p
+territory: {{communes: {territory}}}
+overrides: {{loose: {{poles.max_travel_min: 60}}, tight: {{poles.max_travel_min: 10}}}}
+variants: {{v: [loose]}}
+sweep: {{grid: {{poles.max_alone: [0, 1]}}}}
+""")
+    inherit = write(tmp_path / "a.yaml", "extends: parent.yaml\nname: a\noverrides: {loose: {poles.max_travel_min: 50}}\n")
+    assert [v.id for v in compose_file(inherit).variants] == [
+        "base__poles.max_alone=0", "base__poles.max_alone=1", "v__poles.max_alone=0", "v__poles.max_alone=1"]
+    assert load_scenario(inherit, variant="v__poles.max_alone=1").scenario.poles.max_travel_min == 50  # replaced by name
+    drop = write(tmp_path / "b.yaml", "extends: parent.yaml\nname: b\nsweep: null\nvariants: {w: [tight]}\n")
+    assert [v.id for v in compose_file(drop).variants] == ["base", "v", "w"]

@@ -210,6 +210,25 @@ def compose_file(path: str | Path) -> Composed:
                     origin=origin, variants=variants, composed=composed)
 
 
+def composition_json_schema() -> dict:
+    """JSON Schema of the composition keys, for editors (added to ``optimiser schema``)."""
+    dotted = {"type": "object", "minProperties": 1, "description": "dotted key → value, e.g. poles.count: 5"}
+    return {
+        "extends": {"description": "Parent scenario file(s), relative to this file; this file's keys override theirs.",
+                    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "overrides": {"description": "Named sets of dotted keys, combined by variants.", "type": "object",
+                      "additionalProperties": dotted},
+        "variants": {"description": "Named variants: lists of override names and/or mappings of dotted keys.",
+                     "type": "object", "additionalProperties": {"anyOf": [
+                         {"type": "string"}, dotted,
+                         {"type": "array", "items": {"anyOf": [{"type": "string"}, dotted]}}]}},
+        "sweep": {"description": "grid: every combination of the lists; zip: the lists paired element by element.",
+                  "type": ["object", "null"], "additionalProperties": False, "properties": {
+                      kind: {"type": "object", "additionalProperties": {"type": "array", "minItems": 1}}
+                      for kind in _SWEEP_KINDS}},
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # Reading files and merging parents
 
