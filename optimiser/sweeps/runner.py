@@ -63,10 +63,9 @@ class SweepReport:
 
 
 def default_folder(loaded) -> Path:
-    """``outputs.dir`` of the scenario, else ``results/<name>``."""
-    from ..cli import _safe
-
-    return Path(loaded.scenario.outputs.dir or Path("results") / _safe(loaded.scenario.name))
+    """``outputs.dir`` of the scenario, else ``results/<name>`` (as ``optimiser run``)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in loaded.scenario.name).strip("-.") or "result"
+    return Path(loaded.scenario.outputs.dir or Path("results") / safe)
 
 
 def check_options(jobs: int, backend: str, scheduler: str | None) -> None:
