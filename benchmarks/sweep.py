@@ -16,6 +16,7 @@ Prints medians over the repeats (the machine is shared and noisy: compare ratios
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -78,6 +79,7 @@ def main() -> None:
             runs.append(("--backend dask --jobs 2 (LocalCluster)", laval, {"jobs": 2, "backend": "dask"}))
         runs.append(("--jobs 1, outputs.map: false", no_maps, {"jobs": 1}))
         times: dict[str, list[float]] = {label: [] for label, _, _ in runs}
+        load_start = os.getloadavg()[0]
         statuses = None
         for r in range(args.repeat):
             for label, scenario, options in runs:
@@ -94,7 +96,8 @@ def main() -> None:
 
         n_solved = sum(1 for _, status, _ in statuses if status in ("optimal", "feasible"))
         print(f"\n50-variant sweep of Laval 2016 ({n_solved} designs, {50 - n_solved} infeasible), "
-              f"median of {args.repeat}, wall time:")
+              f"median of {args.repeat}, wall time; {os.cpu_count()} cores, load average during the runs "
+              f"{load_start:.1f} → {os.getloadavg()[0]:.1f} (other users' work included):")
         base = statistics.median(times["--jobs 1"])
         for label, values in times.items():
             median = statistics.median(values)

@@ -251,6 +251,8 @@ def test_process_pool_matches_serial(serial, tmp_path):
     assert "(process, 2 job(s))" in result.output
     assert assignments(out) == assignments(serial_out)
     assert len(list((out / ".cache").glob("*.pickle"))) == 2  # territory + roads, written once by the parent
+    sources = [row["shared_inputs"] for row in by_id(out).values()]
+    assert "computed" not in sources and "disk" in sources  # workers read them, never recompute
 
 
 def test_dask_local_cluster_matches_serial(serial, tmp_path):
@@ -261,6 +263,7 @@ def test_dask_local_cluster_matches_serial(serial, tmp_path):
     assert "(dask, 2 job(s))" in result.output
     assert assignments(out) == assignments(serial_out)
     assert sorted(by_id(out)) == IDS
+    assert "computed" not in [row["shared_inputs"] for row in by_id(out).values()]
 
 
 def test_python_api_returns_the_comparison_table(serial, tmp_path):

@@ -45,6 +45,8 @@ class VariantOutcome:
         error: why there is no design, in plain words.
         skipped: the folder already held this exact result (resume).
         input_hash: see module docstring.
+        shared_inputs: where the worker got the territory, road graph and travel matrix:
+            ``computed``, ``memory`` or ``disk`` (the sweep's cache folder).
     """
 
     id: str
@@ -57,6 +59,7 @@ class VariantOutcome:
     error: str | None = None
     skipped: bool = False
     input_hash: str | None = None
+    shared_inputs: str | None = None
 
     @property
     def solved(self) -> bool:

@@ -40,7 +40,11 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None) -> Variant
     start = time.perf_counter()
     outcome = VariantOutcome(id=task.id, status="error", input_hash=task.input_hash)
     try:
+        before = (cache.stats.computed, cache.stats.disk_hits) if cache is not None else None
         inputs = prepare(task.loaded, cache=cache)
+        if cache is not None:
+            computed, disk = cache.stats.computed - before[0], cache.stats.disk_hits - before[1]
+            outcome.shared_inputs = "computed" if computed else ("disk" if disk else "memory")
         result = solve(task.loaded, inputs)
         s = result.summary
         outcome.status = s["status"]
