@@ -45,7 +45,7 @@ def make_scenario(folder: Path, extra: str = "") -> Path:
     return path
 
 
-def invoke(*args) -> "click.testing.Result":  # noqa: F821
+def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 

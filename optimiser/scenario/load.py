@@ -14,7 +14,6 @@ from ..errors import InputError, Problem
 from .compose import Composed, Variant, compose_file
 from .messages import problems_from_validation
 from .schema import Scenario
-from .yaml_io import read_yaml
 
 
 @dataclass(frozen=True)
