@@ -13,6 +13,7 @@ from optimiser.cli import main
 from optimiser.errors import InputError
 from optimiser.scenario.compose import compose_file, raw_id, sanitise, variant_ids
 from optimiser.scenario.load import load_scenario, load_variants
+from optimiser.scenario.schema import SolverConfig
 from optimiser.scenario.yaml_io import read_yaml
 
 
@@ -89,7 +90,7 @@ sweep:
     assert s.poles.together == [[99005, 99006]]                # list replaced, not appended
     assert s.poles.count.min == 1 and s.poles.count.max == 3   # sweep over variant over file
     assert s.solver.time_limit_s == 10                         # --set over everything
-    assert s.solver.gap == 1e-6                                # schema default
+    assert s.solver.gap == SolverConfig().gap                  # schema default
     assert s.contiguity_used == "exact"
     base = load_variants(child)[0]
     assert base.variant == "base__poles.count.max=2"

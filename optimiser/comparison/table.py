@@ -30,7 +30,7 @@ from ..sweeps.index import INDEX, read_index
 #: Summary keys of the cost model, shown when a result has them.
 COST_KEYS = ("total_cost", "status_quo_cost", "savings", "services_pooled")
 #: Columns of communes.csv that hold a commune's saving, first match wins.
-SAVING_COLUMNS = ("saving_eur", "saving", "savings_eur", "savings")
+SAVING_COLUMNS = ("saving", "saving_eur", "savings", "savings_eur")
 METRICS = ("status", "gap", "objective", "objective_unit", "n_poles", "max_travel_min", "mean_travel_min", "n_alone")
 
 

@@ -23,8 +23,10 @@ override and an inline key) that set the same key, or a key and one of its sub-k
 error rather than "last one wins". The runs of a file are ``base`` (the file as written) and each
 named variant, each at every sweep point.
 
-Paths in a parent (``territory.communes``, ``roads.network.path``) stay relative to the parent's
-own folder: they are rewritten relative to the top file's folder when the parent is merged.
+Paths in a parent (:data:`PATH_KEYS`: ``territory.communes``, ``roads.network.path``,
+``services.inventory``) stay relative to the parent's own folder: they are rewritten relative to
+the top file's folder when the parent is merged. A new scenario key holding a path must be added
+to :data:`PATH_KEYS`.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from .yaml_io import read_yaml
 #: Keys that only composition reads; they never reach the schema.
 COMPOSITION_KEYS = ("extends", "overrides", "variants", "sweep")
 #: Scenario keys that hold file paths, relative to the file that wrote them.
-PATH_KEYS = ("territory.communes", "roads.network.path")
+PATH_KEYS = ("territory.communes", "roads.network.path", "services.inventory")
 #: The id of the file as written (no variant).
 BASE = "base"
 #: Longest variant id kept whole (folder names stay well below the 255-byte limit).

@@ -128,6 +128,8 @@ def problems_from_validation(
             message = _PLAIN[kind].format(**item.get("ctx", {}))
         else:
             message = item["msg"][0].lower() + item["msg"][1:]
+        if not loc:  # a rule across several keys: the whole scenario is not worth printing
+            show_value = False
         key = (path, message)
         if key in seen:  # unions report the same mistake once per member
             continue

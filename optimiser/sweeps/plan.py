@@ -74,6 +74,13 @@ def input_files(loaded: LoadedScenario) -> dict[str, Path]:
     if loaded.scenario.roads.network is not None:
         network = loaded.path(loaded.scenario.roads.network.path)
         files[network.name] = network
+    services = getattr(loaded.scenario, "services", None)
+    if services is not None and services.inventory:
+        inventory = loaded.path(services.inventory)
+        if inventory.is_dir():  # a folder of CSV files: each of them
+            files.update({f"{inventory.name}/{p.name}": p for p in sorted(inventory.iterdir()) if p.is_file()})
+        else:
+            files[inventory.name] = inventory
     return files
 
 
