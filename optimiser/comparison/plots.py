@@ -135,7 +135,11 @@ def plot_savings(savings: pd.DataFrame, path: Path) -> Path | None:
     ax.set_yticks(range(n_rows), [str(n) for n in savings["name"]], fontsize=7)
     ax.set_xticks(range(n_cols), [c if len(c) <= 32 else "…" + c[-31:] for c in values.columns], rotation=60,
                   ha="right", fontsize=7)
-    fig.colorbar(image, ax=ax, label="saving (€ per year)")
+    if n_rows * n_cols <= 300:  # small enough to print each value (k€) in its cell
+        for (r, c), v in np.ndenumerate(values.to_numpy()):
+            if not np.isnan(v):
+                ax.text(c, r, f"{v / 1000:,.1f}", ha="center", va="center", fontsize=6)
+    fig.colorbar(image, ax=ax, label="saving (€ per year; cells in k€)")
     ax.set_title("Saving per commune across variants")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
