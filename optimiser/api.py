@@ -62,6 +62,8 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None) -> Result:
     summary = build_summary(loaded, inputs, design, options, communes, poles)
     if tables is not None:
         summary.update(service_summary(design.services, tables))
+    if loaded.composition:  # parents, variant, sweep values: what made this scenario
+        summary["composition"] = dict(loaded.composition)
     return Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded, files),
                   inputs=inputs, design=design, input_files=files, service_tables=tables)
 

@@ -1,4 +1,4 @@
-"""Command line: ``optimiser run | validate | verify``.
+"""Command line: ``optimiser run | validate | verify | sweep | compare``.
 
 Exit codes: 0 a design was found (optimal or feasible) / the check passed; 2 bad input (scenario,
 data file, option); 3 no design (infeasible, time limit without a solution, solver error);
@@ -62,15 +62,19 @@ _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VAL
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), help="Result folder (default: outputs.dir or results/<name>).")
 @_set_option
+@click.option("--variant", metavar="ID", help="With variants or a sweep in SCENARIO: solve this one (default: base).")
 @click.option("--quiet", is_flag=True, help="Print only where the results are.")
 @_guard
-def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], quiet: bool) -> None:
+def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool) -> None:
     """Solve SCENARIO and write its result folder."""
     from .api import solve
     from .results.folder import check_target
     from .scenario.load import load_scenario
 
-    loaded = load_scenario(scenario, overrides)
+    loaded = load_scenario(scenario, overrides, variant=variant)
+    if variant is None and loaded.variant is not None:
+        click.echo(f"note: {scenario} has variants or a sweep; solving {loaded.variant} "
+                   "(choose one with --variant ID; list them with optimiser validate; solve all with optimiser sweep)", err=True)
     target = out or Path(loaded.scenario.outputs.dir or Path("results") / _safe(loaded.scenario.name))
     check_target(target.absolute())  # fail before solving, not after
     result = solve(loaded)
@@ -88,12 +92,19 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], quiet: boo
 @_set_option
 @_guard
 def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
-    """Check SCENARIO (schema, communes, data files, road graph) without solving it."""
+    """Check SCENARIO (schema, communes, data files, road graph) without solving it; with
+    variants or a sweep, check every one of them and list them."""
     from .model.candidates import candidate_pairs
     from .model.diagnose import presolve_findings
     from .prepare import prepare
+    from .scenario.compose import compose_file
     from .scenario.load import load_scenario
 
+    composed = compose_file(scenario)
+    if composed.composed:
+        from .cli_sweep import validate_variants
+
+        return validate_variants(composed, overrides)
     loaded = load_scenario(scenario, overrides)
     inputs = prepare(loaded)
     t = inputs.territory
@@ -199,6 +210,11 @@ def summary_text(result) -> str:
             lines.append(f"{s['n_alone']} communes stay alone")
     return "\n".join(lines)
 
+
+from .cli_sweep import commands as _sweep_commands  # noqa: E402  (sweep, compare: built with _guard)
+
+for _command in _sweep_commands(_guard, _set_option):
+    main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

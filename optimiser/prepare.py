@@ -236,14 +236,22 @@ def _merge_groups(groups: list[list[str]]) -> list[list[str]]:
     return [sorted(g) for g in merged if len(g) >= 2]
 
 
-def prepare(loaded: LoadedScenario) -> Inputs:
-    """Territory → road graph → travel matrix → rules, with every input checked."""
-    territory = load_territory(loaded)
+def prepare(loaded: LoadedScenario, cache=None) -> Inputs:
+    """Territory → road graph → travel matrix → rules, with every input checked.
+
+    With a ``cache`` (:class:`optimiser.cache.InputCache`), scenarios with the same territory
+    and roads configuration share one territory, road graph and travel matrix (read-only).
+    """
+    territory = cache.territory(loaded, load_territory) if cache is not None else load_territory(loaded)
     rules = resolve_rules(loaded, territory)
-    road = build_road_graph(loaded, territory)
-    check_connected(road, territory)
     cutoff = None if len(territory) <= FULL_MATRIX_MAX_COMMUNES else 3 * (rules.max_travel_min or 60.0)
-    matrix = travel_matrix(road, cutoff)
+
+    def roads():
+        road = build_road_graph(loaded, territory)
+        check_connected(road, territory)
+        return road, travel_matrix(road, cutoff)
+
+    road, matrix = cache.roads(loaded, territory, cutoff, roads) if cache is not None else roads()
     services = None
     if loaded.scenario.services is not None:
         from .services.setup import prepare_services

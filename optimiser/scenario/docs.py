@@ -86,4 +86,8 @@ def keys_markdown() -> str:
 
 
 def json_schema() -> str:
-    return json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False)
+    from .compose import composition_json_schema
+
+    schema = Scenario.model_json_schema()
+    schema["properties"].update(composition_json_schema())  # extends, overrides, variants, sweep
+    return json.dumps(schema, indent=2, ensure_ascii=False)

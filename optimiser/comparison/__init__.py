@@ -1,0 +1,82 @@
+"""Compare results side by side: a table (CSV, Excel) and trade-off plots (PNG).
+
+Files written by :func:`write_comparison` into its folder:
+
+===========================  ==================================================================
+``comparison.csv``           one row per variant (see :mod:`optimiser.comparison.table`)
+``comparison.xlsx``          the same table (sheet ``variants``) and, when results carry
+                             savings per commune, sheet ``savings_per_commune``
+``tradeoff.png``             cost (or objective) against the longest trip, one curve per group
+``pareto.png``               the same points, the Pareto front highlighted
+``savings_per_commune.csv``  and ``.png``: saving per commune and variant, when present
+``comparison.html``          the table (sortable) and the plots in one self-contained page
+===========================  ==================================================================
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem
+from ..results.html import render_comparison_html
+from .plots import pareto_mask, plot_pareto, plot_savings, plot_tradeoff, y_axis
+from .table import comparison_table, entries, savings_table
+
+#: The file that marks a folder as a comparison (so re-running may replace it).
+MARKER = "comparison.csv"
+
+__all__ = ["compare_folders", "write_comparison", "pareto_mask"]
+
+
+def compare_folders(folders) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The comparison table of ``folders`` (with an ``on_pareto_front`` column) and the savings
+    per commune table (``None`` when no result carries one)."""
+    items = entries(list(folders))
+    table = comparison_table(items)
+    y, _ = y_axis(table)
+    solved = table["status"].isin(["optimal", "feasible"]).to_numpy()
+    x_values = table["max_travel_min"].where(solved)
+    table["on_pareto_front"] = pareto_mask(x_values, pd.to_numeric(table[y], errors="coerce").where(solved))
+    return table, savings_table(items)
+
+
+def write_comparison(table: pd.DataFrame, savings: pd.DataFrame | None, target: str | Path,
+                     title: str | None = None) -> list[Path]:
+    """Write the comparison files into ``target`` atomically; return the files written."""
+    target = Path(target).absolute()
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).exists())):
+        raise InputError([Problem("--out", str(target), "exists and is not a comparison folder; choose another "
+                                  "folder (nothing was written)", show_value=False)])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        table.to_csv(tmp / MARKER, index=False)
+        with pd.ExcelWriter(tmp / "comparison.xlsx", engine="openpyxl") as excel:
+            table.to_excel(excel, sheet_name="variants", index=False)
+            if savings is not None:
+                savings.to_excel(excel, sheet_name="savings_per_commune")
+        plots = {"Cost or objective against the longest trip": plot_tradeoff(table, tmp / "tradeoff.png"),
+                 "Pareto front": plot_pareto(table, tmp / "pareto.png")}
+        if savings is not None:
+            savings.to_csv(tmp / "savings_per_commune.csv")
+            plots["Saving per commune"] = plot_savings(savings, tmp / "savings_per_commune.png")
+        page = render_comparison_html(table, {name: path for name, path in plots.items() if path is not None},
+                                      title=title or "Comparison of variants")
+        (tmp / "comparison.html").write_text(page, encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, target)
+    return sorted(target.iterdir())

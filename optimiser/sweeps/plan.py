@@ -1,0 +1,112 @@
+"""What a sweep will do: one task per variant, its folder, and whether it is already done.
+
+A variant is *done* when its folder holds a result whose ``summary.json`` records the same
+input hash: a hash of the resolved scenario (every default filled in, files named as in the
+result's ``inputs/``) and of the content of its input files. Changing any key of the variant,
+or the territory file, changes the hash and the variant runs again; moving the files does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cache import content_hash
+from ..scenario.load import LoadedScenario
+
+#: Statuses of a variant that has a design (the others are failures).
+SOLVED = ("optimal", "feasible")
+
+
+@dataclass(frozen=True)
+class VariantTask:
+    """One variant to solve: the validated scenario, where its result goes, its input hash."""
+
+    id: str
+    loaded: LoadedScenario
+    folder: Path
+    input_hash: str
+
+
+@dataclass
+class VariantOutcome:
+    """What became of one variant.
+
+    Attributes:
+        id: the variant id.
+        status: ``optimal`` / ``feasible`` (a design), ``infeasible`` / ``time_limit`` /
+            ``error`` (the solver's word), ``invalid`` (bad input in this variant) or
+            ``not-run`` (the sweep stopped before it).
+        folder: the result folder, when there is a design.
+        objective, gap, objective_unit: from the solve.
+        time_s: wall time of the variant (prepare, solve, write), seconds.
+        error: why there is no design, in plain words.
+        skipped: the folder already held this exact result (resume).
+        input_hash: see module docstring.
+        shared_inputs: where the worker got the territory, road graph and travel matrix:
+            ``computed``, ``memory`` or ``disk`` (the sweep's cache folder).
+    """
+
+    id: str
+    status: str
+    folder: str | None = None
+    objective: float | None = None
+    gap: float | None = None
+    objective_unit: str | None = None
+    time_s: float = 0.0
+    error: str | None = None
+    skipped: bool = False
+    input_hash: str | None = None
+    shared_inputs: str | None = None
+
+    @property
+    def solved(self) -> bool:
+        return self.status in SOLVED
+
+
+def input_files(loaded: LoadedScenario) -> dict[str, Path]:
+    """The files a result is computed from, by the name they get in its ``inputs/``."""
+    files = {}
+    territory = loaded.path(loaded.scenario.territory.communes)
+    files[territory.name] = territory
+    if loaded.scenario.roads.network is not None:
+        network = loaded.path(loaded.scenario.roads.network.path)
+        files[network.name] = network
+    services = getattr(loaded.scenario, "services", None)
+    if services is not None and services.inventory:
+        inventory = loaded.path(services.inventory)
+        if inventory.is_dir():  # a folder of CSV files: each of them
+            files.update({f"{inventory.name}/{p.name}": p for p in sorted(inventory.iterdir()) if p.is_file()})
+        else:
+            files[inventory.name] = inventory
+    return files
+
+
+def input_hash(loaded: LoadedScenario) -> str:
+    """Hash of the resolved scenario and of its input files' content (see module docstring)."""
+    from ..api import resolved_scenario
+
+    files = input_files(loaded)
+    payload = {
+        "scenario": resolved_scenario(loaded, files),
+        "files": {name: (content_hash(path) if path.is_file() else None) for name, path in files.items()},
+    }
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def previous_outcome(task: VariantTask) -> VariantOutcome | None:
+    """The outcome recorded in the variant's folder, if it is this exact variant's result."""
+    summary_path = task.folder / "summary.json"
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    recorded = (summary.get("composition") or {}).get("input_hash")
+    if recorded != task.input_hash or summary.get("status") not in SOLVED or not (task.folder / "communes.csv").is_file():
+        return None
+    return VariantOutcome(id=task.id, status=summary["status"], folder=str(task.folder), objective=summary.get("objective"),
+                          gap=summary.get("gap"), objective_unit=summary.get("objective_unit"),
+                          time_s=float(summary.get("runtime_s") or 0.0), skipped=True, input_hash=task.input_hash)

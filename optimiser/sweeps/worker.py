@@ -1,0 +1,83 @@
+"""Solve one variant into its folder; never raise: every failure becomes an outcome.
+
+:func:`run_variant` is what a process pool or a Dask worker calls. Each worker process keeps one
+:class:`optimiser.cache.InputCache` per cache folder, so a territory is read once per process
+at most (and not at all when the parent already wrote it to the folder).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from ..cache import InputCache
+from ..errors import DisconnectedTerritoryError, InputError, OptimiserError
+from .plan import VariantOutcome, VariantTask
+
+_CACHES: dict[str | None, InputCache] = {}
+
+
+def worker_cache(folder: str | None) -> InputCache:
+    """This process's cache for ``folder`` (memory only when ``None``)."""
+    if folder not in _CACHES:
+        _CACHES[folder] = InputCache(folder)
+    return _CACHES[folder]
+
+
+def run_variant(task: VariantTask, cache_folder: str | None = None) -> VariantOutcome:
+    """Entry point for worker processes: :func:`solve_variant` with this process's cache."""
+    return solve_variant(task, worker_cache(cache_folder))
+
+
+def solve_variant(task: VariantTask, cache: InputCache | None = None) -> VariantOutcome:
+    """Prepare (through ``cache``), solve, and write the result folder atomically."""
+    from ..api import solve
+    from ..prepare import prepare
+
+    start = time.perf_counter()
+    outcome = VariantOutcome(id=task.id, status="error", input_hash=task.input_hash)
+    try:
+        before = (cache.stats.computed, cache.stats.disk_hits) if cache is not None else None
+        inputs = prepare(task.loaded, cache=cache)
+        if cache is not None:
+            computed, disk = cache.stats.computed - before[0], cache.stats.disk_hits - before[1]
+            outcome.shared_inputs = "computed" if computed else ("disk" if disk else "memory")
+        result = solve(task.loaded, inputs)
+        s = result.summary
+        outcome.status = s["status"]
+        outcome.objective, outcome.gap, outcome.objective_unit = s.get("objective"), s.get("gap"), s.get("objective_unit")
+        if not result.has_design:
+            reasons = s.get("diagnosis") or s.get("messages") or []
+            outcome.error = "\n".join(reasons) or f"no design ({s['status']})"
+        else:
+            provenance = dict(task.loaded.composition)
+            provenance["input_hash"] = task.input_hash
+            s["composition"] = provenance
+            folder = result.to_dir(task.folder, draw=task.loaded.scenario.outputs.map)
+            write_json_atomically(folder / "variant.json", {**provenance, "status": s["status"],
+                                                             "scenario_file": s.get("scenario_file")})
+            outcome.folder = str(folder)
+    except (InputError, DisconnectedTerritoryError) as exc:
+        outcome.status, outcome.error = "invalid", str(exc)
+    except OptimiserError as exc:
+        outcome.status, outcome.error = "error", str(exc)
+    except Exception as exc:  # a bug: keep the sweep going, say what it was
+        outcome.status, outcome.error = "error", f"internal error: {exc.__class__.__name__}: {exc}"
+    outcome.time_s = time.perf_counter() - start
+    return outcome
+
+
+def write_json_atomically(path: Path, data) -> None:
+    """Write a JSON file in one rename (readers never see half of it)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False, default=str)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
