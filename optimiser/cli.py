@@ -140,6 +140,34 @@ def verify(result_dir: Path) -> None:
     click.echo(f"{result_dir}: all {len(outcome.passed)} checks passed")
 
 
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--between", nargs=2, default=("cost", "travel"), show_default=True, metavar="A B",
+              help="The two objectives of the frontier (only cost and travel today).")
+@click.option("--points", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Points on the frontier, the two ends included.")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder for the points and pareto.csv / pareto.png.")
+@_set_option
+@_guard
+def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | None, overrides: tuple[str, ...]) -> None:
+    """Cost / travel trade-off of SCENARIO by the ε-constraint method: each point a full result."""
+    from .errors import InputError, Problem
+    from .scenario.load import load_scenario
+    from .tradeoff import frontier
+
+    if sorted(between) != ["cost", "travel"]:
+        raise InputError([Problem("--between", " ".join(between), "the frontier is between cost and travel",
+                                  show_value=False, hint="use --between cost travel")])
+    if out is None:
+        out = Path("results") / (_safe(load_scenario(scenario, overrides).scenario.name) + "-pareto")
+    click.echo(f"frontier of {scenario} ({points} points) into {out}")
+    table = frontier(scenario, points, out, overrides, echo=click.echo)
+    front = table[table["non_dominated"]]
+    click.echo(front[["point", "status", "total_cost", "mean_travel_min", "n_poles"]].to_string(
+        index=False, float_format=lambda v: f"{v:,.1f}"))
+    click.echo(f"{len(front)} non-dominated of {len(table)} points; {out / 'pareto.csv'}, {out / 'pareto.png'}")
+
+
 @main.group()
 def template() -> None:
     """Write blank input templates for a planner to fill in."""

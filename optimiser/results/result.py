@@ -64,6 +64,16 @@ class Result:
     def has_design(self) -> bool:
         return self.communes is not None
 
+    def _repr_html_(self) -> str:
+        """Inline view in a notebook: status, key figures, the map, the poles."""
+        from .html.notebook import result_snippet
+
+        return result_snippet(self)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return f"<Result {s['scenario']}: {s['status']}, {s.get('n_poles', 0)} poles, objective {s.get('objective')}>"
+
     def report(self) -> str:
         description = self.resolved_scenario.get("description", "")
         names = self.inputs.territory.communes["name"].to_dict()

@@ -1,0 +1,60 @@
+"""A result shown inline in a notebook: status in words, key figures, the map, the poles.
+
+Self-contained like ``report.html`` (no script needed: the map is static SVG with native
+tooltips, ``<title>`` per commune, so it works in any notebook viewer).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import fmt
+from .page import esc
+from .svgmap import render_svg_map
+
+#: The map's styles from report.css, scoped to the snippet so they cannot touch the notebook.
+_STYLE = """
+.optimiser-result svg.map { width: 100%; max-width: 640px; height: auto; }
+.optimiser-result .map path.commune { stroke: #7f7f7f; stroke-width: 0.6px; vector-effect: non-scaling-stroke; fill-rule: evenodd; }
+.optimiser-result .map path.outline { fill: none; stroke: #222; stroke-width: 1.8px; vector-effect: non-scaling-stroke; fill-rule: evenodd; }
+.optimiser-result .map path.seat { fill: #000; stroke: #fff; stroke-width: 1px; vector-effect: non-scaling-stroke; }
+.optimiser-result .map .labels text { fill: #222; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-linejoin: round; }
+.optimiser-result .map .labels text.seat-name { font-weight: 700; }
+.optimiser-result .map rect, .optimiser-result .map line { stroke: #222; }
+"""
+
+
+def _with_titles(svg: str, names: dict[str, str]) -> str:
+    """Give each commune path a native tooltip (``<title>``), no script needed."""
+    def add(match):
+        code = match.group(2)
+        return f'{match.group(1)}><title>{esc(names.get(code, code))}</title></path>'
+    return re.sub(r'(<path class="commune"[^>]*data-code="([^"]+)"[^>]*)/>', add, svg)
+
+
+def result_snippet(result) -> str:
+    s = result.summary
+    parts = [f'<div class="optimiser-result"><style>{_STYLE}</style>',
+             f"<h3>{esc(s['scenario'])} — {esc(s['territory']['name'])}</h3>",
+             f"<p><b>{esc(fmt.status_long(s['status'], s.get('gap'), s.get('solver_options', {}).get('gap')))}</b> "
+             f"({esc(s['solver'])}, {s['runtime_s']:.1f} s)</p>"]
+    facts = [f"{s['n_communes']} communes, {s['population']:,} inhabitants", f"{s['n_poles']} poles"]
+    if s.get("total_cost") is not None:
+        facts.append(f"yearly cost {fmt.money(s['total_cost'])}, status quo {fmt.money(s['status_quo_cost'])}, "
+                     f"saving {fmt.money(s['savings'])} ({fmt.percent(s['savings_pct'])})")
+    parts.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in facts) + "</ul>")
+    if result.inputs is not None and result.communes is not None:
+        territory = result.inputs.territory
+        svg, _ = render_svg_map(territory, result.communes, title=f"Map of the poles of {territory.name}")
+        names = {}
+        for r in result.communes.itertuples():
+            label = f"{r.name}: pole {r.pole}, seat {r.seat_name}" if isinstance(r.pole, str) else f"{r.name}: alone"
+            if "saving" in result.communes.columns:
+                label += f", saves {r.saving:,.0f} €/yr"
+            names[r.insee_code] = label
+        parts.append(_with_titles(svg, names))
+    if result.poles is not None and len(result.poles):
+        columns = [c for c in ("pole", "pole_name", "seat_name", "n_communes", "population", "max_travel_min") if c in result.poles.columns]
+        parts.append(result.poles[columns].to_html(index=False, border=0, float_format=lambda v: f"{v:,.1f}"))
+    parts.append("</div>")
+    return "\n".join(parts)
