@@ -155,5 +155,8 @@ def summary_text(result) -> str:
     return "\n".join(lines)
 
 
+from .cli_init import init as _init_command  # noqa: E402  (a command in its own module)
+main.add_command(_init_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
