@@ -8,11 +8,12 @@ one ("main piece") by one ``roads.extra_links`` entry, chosen in this order:
    neighbour graph (edge time = circuity × distance between representative points ÷ speed, the
    same estimate the road graph uses inside the territory). Exclaves and members separated by
    another EPCI's commune get the road that really joins them, estimated the same way.
-2. **Short crossing**: no land route, but the piece lies on a larger landmass (its communes have
-   neighbours outside it) whose border comes within ``BRIDGE_MAX_KM`` of the main piece (e.g.
-   Basse-Terre and Grande-Terre, 12 m apart across the Rivière Salée): assumed bridged, timed as
-   a road of circuity × the straight distance between the two communes' points.
-3. **Ferry**: an island (no neighbour outside the piece) or a wider crossing:
+2. **Short crossing**: no land route, the piece comes within ``BRIDGE_MAX_KM`` of the main piece
+   and is more than a one-commune island — it lies on a larger landmass (its communes have
+   neighbours outside it: Basse-Terre and Grande-Terre, 12 m apart across the Rivière Salée) or
+   is an island of several communes (Noirmoutier, Ré, Oléron are bridged): assumed bridged, timed
+   as a road of circuity × the straight distance between the two communes' points.
+3. **Ferry**: a one-commune island (Groix, Yeu, Île-aux-Moines) or a wider crossing:
    ``FERRY_ALLOWANCE_MIN`` of waiting and boarding plus the straight crossing at ``FERRY_SPEED_KMH``. Ferry-linked pieces may also stay out of every
    pole (``poles.allow_alone``): an island commune usually keeps its own services.
 
@@ -96,7 +97,7 @@ def link_pieces(territory: Territory, national: NationalData, circuity: float, s
             continue
         gap, a, b = _closest_polygons(territory, piece, main, projection)
         on_landmass = any(other not in piece for c in piece for other in (graph.adj[c] if c in graph else ()))
-        if on_landmass and gap < BRIDGE_MAX_KM:
+        if gap < BRIDGE_MAX_KM and (on_landmass or len(piece) > 1):
             km = circuity * float(haversine_km(frame.at[a, "lon"], frame.at[a, "lat"], frame.at[b, "lon"], frame.at[b, "lat"]))
             links.append(PieceLink(tuple(piece), a, b, "bridge", km, 60.0 * km / speed_kmh, km / circuity, gap_km=gap))
         else:

@@ -143,8 +143,8 @@ def _links_block(links: list[PieceLink], label) -> list[str]:
                        f"{link.km:.1f} km (straight line between")
             out.append(f"    # the two communes: {link.straight_km:.1f} km; a bridge or ferry there may be shorter).")
         elif link.kind == "bridge":
-            out.append(f"    # no land route, but the two landmasses are {1000 * link.gap_km:.0f} m apart (under "
-                       f"{BRIDGE_MAX_KM:g} km): assumed bridged,")
+            out.append(f"    # no land route, but only {1000 * link.gap_km:.0f} m of water (under {BRIDGE_MAX_KM:g} km) "
+                       f"and more than a one-commune island: assumed bridged,")
             out.append(f"    # timed as a road of {CIRCUITY} x the {link.straight_km:.1f} km between the two communes at {SPEED_KMH:g} km/h.")
         else:
             out.append(f"    # no land route, {link.gap_km:.1f} km of water to the main piece: assumed ferry, "
