@@ -47,7 +47,8 @@ def init(epci, departement, region, communes, name, out: Path) -> None:
     for link in summary.links:
         click.echo(f"  detached piece of {len(link.piece)} commune(s) linked by {link.kind}: "
                    f"{link.a} - {link.b}, {link.time_min:.1f} min")
-    click.echo(f"  starter rules: up to {rules.pole_count} poles of at least {rules.min_communes} communes, "
+    poles = f"up to {rules.pole_count} poles" if rules.pole_count > 1 else "one pole"
+    click.echo(f"  starter rules: {poles} of at least {rules.min_communes} communes, "
                f"at most {rules.max_travel_min:g} min to the seat")
     click.echo(f"Wrote {summary.folder}/ (territory.geojson, scenario.yaml, init.json)")
     click.echo(f"Next: optimiser run {summary.scenario} --out results/{summary.folder.name}")

@@ -85,6 +85,11 @@ def test_departement_and_communes_selections(tmp_path):
     assert scenario["territory"]["name"] == "Laval ouest"
     provenance = json.loads((tmp_path / "c" / "init.json").read_text(encoding="utf-8"))
     assert provenance["communes"] == 5 and provenance["selection"]["kind"] == "communes"
+    assert provenance["command"] == 'optimiser init --communes 53001,53054,53119,53130,53201 --name "Laval ouest"'
+    result = invoke("init", "--departement", "Mayenne", "--out", str(tmp_path / "d"))
+    assert result.exit_code == 0, result.output
+    provenance = json.loads((tmp_path / "d" / "init.json").read_text(encoding="utf-8"))
+    assert provenance["command"] == "optimiser init --departement 53" and provenance["communes"] == 240
 
 
 def test_unknown_epci_is_an_input_error_with_suggestion(tmp_path):

@@ -128,11 +128,20 @@ def _provenance(selection: Selection, territory, national: NationalData) -> dict
         "written_by": f"optimiser {__version__} init",
         "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "selection": {"kind": selection.kind, "key": selection.key, "name": selection.name},
+        "command": _command(selection),
         "communes": len(territory),
         "population": int(territory.communes["population"].sum()),
         "left_out_without_polygon": list(selection.left_out),
         "national_data_sha256": data_files,
     }
+
+
+def _command(selection: Selection) -> str:
+    """The ``optimiser init`` selector that reproduces this folder (with the same national data)."""
+    if selection.kind == "communes":
+        codes = ",".join(list(selection.codes) + list(selection.left_out))
+        return f"optimiser init --communes {codes} --name {json.dumps(selection.name, ensure_ascii=False)}"
+    return f"optimiser init --{selection.kind} {selection.key}"
 
 
 def _replace(tmp: Path, target: Path) -> None:

@@ -140,8 +140,8 @@ def _links_block(links: list[PieceLink], label) -> list[str]:
         out.append(f"    # piece of {len(link.piece)}: {names}")
         if link.kind == "land":
             out.append(f"    # land route through {link.via} commune{'s' if link.via != 1 else ''} outside the territory: "
-                       f"{link.km:.1f} km (straight line between")
-            out.append(f"    # the two communes: {link.straight_km:.1f} km; a bridge or ferry there may be shorter).")
+                       f"{link.km:.1f} km (the closest communes of the")
+            out.append(f"    # two pieces are {link.straight_km:.1f} km apart in a straight line: a bridge or ferry may be shorter).")
         elif link.kind == "bridge":
             out.append(f"    # no land route, but only {1000 * link.gap_km:.0f} m of water (under {BRIDGE_MAX_KM:g} km) "
                        f"and more than a one-commune island: assumed bridged,")
