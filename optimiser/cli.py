@@ -80,7 +80,7 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], quiet: boo
         click.echo(f"no result folder written ({result.status})", err=True)
         sys.exit(EXIT_NO_RESULT)
     folder = result.to_dir(target, draw=loaded.scenario.outputs.map)
-    click.echo(f"Results: {folder}  (report.md, map.png, communes.csv, poles.csv, poles.geojson, summary.json)")
+    click.echo(f"Results: {folder}  (report.html, report.md, map.png, communes.csv, poles.csv, poles.geojson, summary.json)")
 
 
 @main.command()
@@ -127,6 +127,15 @@ def verify(result_dir: Path) -> None:
         click.echo(f"{len(outcome.violations)} violation(s) in {result_dir}", err=True)
         sys.exit(EXIT_VIOLATION)
     click.echo(f"{result_dir}: all {len(outcome.passed)} checks passed")
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="The key reference as a Markdown table instead of JSON Schema.")
+def schema(markdown: bool) -> None:
+    """Print the scenario schema (JSON Schema for editors, or the Markdown key reference)."""
+    from .scenario.docs import json_schema, keys_markdown
+
+    click.echo(keys_markdown() if markdown else json_schema(), nl=not markdown)
 
 
 def _safe(name: str) -> str:

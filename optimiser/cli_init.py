@@ -3,12 +3,29 @@ or list of communes, from the national data shipped in ``data/france``."""
 
 from __future__ import annotations
 
+import functools
+import sys
 from pathlib import Path
 
 import click
 
-from .cli import _guard
 from .errors import InputError, Problem
+
+
+def _guard(command):
+    """The error guard of :mod:`optimiser.cli` (plain messages, exit codes, ``--debug``).
+
+    Looked up when the command runs, from the module that defines the root group: importing it
+    here would be circular (``cli`` registers this command), and under ``python -m optimiser.cli``
+    that module is ``__main__``, whose ``--debug`` flag is the one that was set.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        root = click.get_current_context().find_root().command
+        return sys.modules[root.callback.__module__]._guard(command)(*args, **kwargs)
+
+    return wrapper
 
 
 @click.command("init")

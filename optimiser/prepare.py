@@ -37,6 +37,7 @@ class Inputs:
     road: RoadGraph
     matrix: TravelMatrix
     rules: PoleRules
+    services: object | None = None  # optimiser.services.setup.ServiceInputs, when the scenario has services
 
 
 class _Refs:
@@ -243,4 +244,9 @@ def prepare(loaded: LoadedScenario) -> Inputs:
     check_connected(road, territory)
     cutoff = None if len(territory) <= FULL_MATRIX_MAX_COMMUNES else 3 * (rules.max_travel_min or 60.0)
     matrix = travel_matrix(road, cutoff)
-    return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules)
+    services = None
+    if loaded.scenario.services is not None:
+        from .services.setup import prepare_services
+
+        services = prepare_services(loaded, territory, matrix, rules.service_commun)
+    return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules, services=services)

@@ -127,3 +127,13 @@ def test_existing_folder_is_kept_unless_it_is_an_init_folder(tmp_path):
     assert invoke("init", "--epci", "200083392", "--out", str(folder)).exit_code == 0
     assert json.loads((folder / "init.json").read_text(encoding="utf-8"))["selection"]["key"] == "200083392"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["init", "mine"]  # no partial or old folder left
+
+
+def test_init_as_a_module_reports_plainly(tmp_path):
+    """``python -m optimiser.cli init`` (the entry point's module as __main__): exit 2, no traceback."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "optimiser.cli", "init", "--departement", "Mayene", "--out",
+                           str(tmp_path / "x")], capture_output=True, text=True)
+    assert done.returncode == 2 and "did you mean 'Mayenne'" in done.stderr and "Traceback" not in done.stderr

@@ -8,7 +8,9 @@ Only pairs that some feasible design could use get a variable. A pair (i, j) is 
   commun is closed and i is not a member;
 * i must be kept apart from j itself (i may not join the pole j seats);
 * i belongs to a 'together' group and some member of the group cannot reach j;
-* i alone has more inhabitants than a proximity pole may hold.
+* i alone has more inhabitants than a proximity pole may hold;
+* j is a proximity seat whose whole reach (every commune that may join it) holds fewer
+  inhabitants or communes than a pole must: such a seat can never open.
 
 Each rule only removes pairs that the constraints would force to zero anyway, so the optimum is
 unchanged; the model gets smaller and its LP relaxation no weaker.
@@ -58,6 +60,25 @@ def seat_candidates(territory: Territory, rules: PoleRules) -> list[str]:
     return [c for c in territory.codes if c in allowed]
 
 
+def too_small_seats(seats, seats_of, population, rules: PoleRules) -> set[str]:
+    """Proximity seats whose whole reach cannot meet the minimum pole population or size."""
+    reach: dict[str, list[str]] = {j: [] for j in seats}
+    for i, js in seats_of.items():
+        for j in js:
+            if j in reach:
+                reach[j].append(i)
+    sc_seat = rules.service_commun.seat if rules.service_commun else None
+    out = set()
+    for j, members in reach.items():
+        if j == sc_seat:
+            continue
+        if rules.population_min is not None and sum(int(population[i]) for i in members) < rules.population_min:
+            out.add(j)
+        elif rules.communes_min is not None and len(members) < rules.communes_min:
+            out.add(j)
+    return out
+
+
 def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules) -> CandidatePairs:
     """Compute the pairs (see module docstring)."""
     index = matrix.index()
@@ -102,6 +123,7 @@ def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules
             seats_of[i].append(j)
     # A seat keeps only the pairs whose seat variable exists: j must be in its own list.
     live = {j for j in seats if j in seats_of[j]}
+    live -= too_small_seats(live, seats_of, population, rules)
     seats_of = {i: [j for j in js if j in live] for i, js in seats_of.items()}
     for i, js in seats_of.items():
         if i in js:  # own seat first: convenient for readers of the model

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..prepare import Inputs
 from ..solve import SolveOutcome, SolverOptions, Status, relative_gap, solve_milp
-from .candidates import candidate_pairs
+from .candidates import CandidatePairs, candidate_pairs
 from .contiguity import (
     add_neighbour_cuts,
     add_separator_cuts,
@@ -32,6 +32,10 @@ from .contiguity import (
 from .diagnose import presolve_findings
 from .pmedian import solve_pmedian
 from .poles import PoleModel, build_pole_model
+from .extract import extract_services
+from .fairness import IndividualRationality, add_budget, add_travel_limit
+from .repair import improve_design, repair_design
+from .services import build_service_model, set_cost_objective
 
 
 @dataclass
@@ -40,7 +44,8 @@ class PoleDesign:
 
     ``assignment`` maps every commune to its pole's seat (``None``: alone). ``objective`` and
     ``bound`` are population-weighted travel (person-minutes, or person-km with the distance
-    objective); ``gap`` is relative. Times are seconds.
+    objective), or with service sharing the total yearly cost in k€; ``gap`` is relative.
+    Times are seconds.
     """
 
     assignment: dict[str, str | None]
@@ -58,6 +63,7 @@ class PoleDesign:
     families: dict[str, int] = field(default_factory=dict)
     diagnosis: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    services: object | None = None  # optimiser.model.extract.ServiceDesign with service sharing
 
     @property
     def gap(self) -> float | None:
@@ -92,6 +98,39 @@ def _objective_of(model: PoleModel, assignment: dict[str, str | None]) -> float:
     return total
 
 
+class _TravelValue:
+    """Values a connected design by its travel objective (the pole model's own objective)."""
+
+    def __init__(self, model: PoleModel):
+        self.model = model
+
+    def __call__(self, assignment, deadline):
+        return _objective_of(self.model, assignment), self.model.values_for(assignment)
+
+
+class _FixedPolesValue:
+    """Values a connected design by solving its services with its poles fixed: a small model
+    (one seat per commune) holding every fairness constraint, so its solution obeys every rule."""
+
+    def __init__(self, inputs: Inputs, options: SolverOptions, pairs: CandidatePairs):
+        self.inputs, self.options, self.pairs = inputs, options, pairs
+
+    def __call__(self, assignment, deadline):
+        remaining = deadline - time.perf_counter()
+        if remaining < 1.0:
+            return math.inf, None
+        seats = tuple(j for j in self.pairs.seats if assignment.get(j) == j)
+        members = {j: tuple([j] + sorted(i for i, k in assignment.items() if k == j and i != j)) for j in seats}
+        fixed = CandidatePairs(seats=seats, seats_of={i: ((j,) if j is not None else ()) for i, j in assignment.items()},
+                               members_of=members, group_of=self.pairs.group_of)
+        model = build_pole_model(self.inputs.territory, self.inputs.matrix, self.inputs.rules, fixed)
+        add_services(model, self.inputs, lazy=False)
+        outcome = solve_milp(model.problem, self.options, min(remaining, max(5.0, remaining / 4)))
+        if not outcome.status.has_solution:
+            return math.inf, None
+        return outcome.objective, outcome.values
+
+
 def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> PoleDesign:
     start = time.perf_counter()
     rules = inputs.rules
@@ -108,12 +147,15 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
         add_shortest_path_contiguity(model, nbrs, inputs.matrix.time_min, index)
     elif rules.contiguity == "exact":
         add_neighbour_cuts(model, nbrs)
+    service_model, fairness = add_services(model, inputs, lazy=True) if inputs.services is not None else (None, None)
+    value_of = _FixedPolesValue(inputs, options, pairs) if service_model is not None else _TravelValue(model)
     build_s = time.perf_counter() - start
-    n_vars, n_cons = len(model.x) + len(model.alone), len(model.problem.constraints())
+    n_vars, n_cons = len(model.problem.variables()), len(model.problem.constraints())
 
     deadline = start + options.time_limit_s
     incumbent: dict[str, str | None] | None = None
     incumbent_value = math.inf
+    incumbent_values: dict[str, float] | None = None
     lower = -math.inf
     rounds = 0
     messages: list[str] = []
@@ -127,8 +169,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
             status = Status.FEASIBLE if incumbent else Status.TIME_LIMIT
             messages.append(f"time limit reached after {rounds - 1} rounds of contiguity cuts")
             break
-        warm = model.values_for(incumbent) if incumbent else None
-        last = solve_milp(model.problem, options, remaining, warm_start=warm)
+        last = solve_milp(model.problem, options, remaining, warm_start=incumbent_values)
         solve_s += last.runtime_s
         if last.bound is not None:
             lower = max(lower, last.bound)
@@ -142,30 +183,51 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
             break
         assignment = model.assignment()
         broken = disconnected_poles(assignment, nbrs) if rules.contiguity == "exact" else {}
-        if not broken:
-            value = _objective_of(model, assignment)
-            if value < incumbent_value:
-                incumbent, incumbent_value = assignment, value
+        unfair = fairness.violations() if fairness is not None else []
+        if not broken and not unfair:
+            if last.objective < incumbent_value:
+                incumbent, incumbent_value, incumbent_values = assignment, last.objective, dict(last.values)
             status = last.status  # optimal, or feasible on the time limit
             messages.append(last.message)
             break
-        add_separator_cuts(model, assignment, nbrs, rounds)
+        if unfair:
+            model.count("individual rationality", fairness.add_for(unfair))
+        repaired = None
+        if broken:
+            add_separator_cuts(model, assignment, nbrs, rounds)
+            repaired = repair_design(assignment, pairs, rules, nbrs, model.travel, model.population)
+        elif unfair:
+            repaired = assignment  # connected: only its service choices must change
+        if repaired is not None:
+            if service_model is None:
+                repaired = improve_design(repaired, pairs, rules, nbrs, model.travel, model.population)
+            value, values = value_of(repaired, deadline)
+            if value < incumbent_value:
+                incumbent, incumbent_value, incumbent_values = repaired, value, values
         if last.status is not Status.OPTIMAL:
-            # stopped on time with a disconnected design: nothing better is coming
+            # stopped on time with a disconnected design: the repaired one is the best we hold
             status = Status.FEASIBLE if incumbent else Status.TIME_LIMIT
-            messages.append(last.message + "; its best design still had a disconnected pole")
+            what = "a disconnected pole" if broken else "a member paying more than alone"
+            messages.append(last.message + f"; its best design had {what}"
+                            + (", repaired" if repaired is not None and incumbent is not None else ""))
             break
     n_cons = len(model.problem.constraints())
     bound = None if not math.isfinite(lower) else min(lower, incumbent_value) if incumbent else lower
     if status is Status.OPTIMAL and last is not None:
         bound = last.bound
+    services = None
+    if service_model is not None and incumbent_values is not None:
+        for var in model.problem.variables():
+            var.varValue = incumbent_values.get(var.name, 0.0)
+        services = extract_services(service_model)
     design = PoleDesign(
         assignment=incumbent or {},
         status=status,
         objective=incumbent_value if incumbent else None,
         bound=bound if status.has_solution or status is Status.TIME_LIMIT else None,
         solver=options.label,
-        formulation=formulation + (f", {rounds} rounds" if rules.contiguity == "exact" else ""),
+        formulation=formulation + (f", {rounds} round{'s' if rounds != 1 else ''}" if rules.contiguity == "exact" else "")
+        + (", with service sharing (cost in k€)" if service_model is not None else ""),
         build_s=build_s,
         solve_s=solve_s,
         runtime_s=time.perf_counter() - start,
@@ -174,12 +236,36 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
         n_constraints=n_cons,
         families=dict(model.families),
         messages=messages,
+        services=services,
     )
     if design.status is Status.OPTIMAL and design.gap is not None and design.gap > options.gap + 1e-9:
         design.status = Status.FEASIBLE
     if design.status is Status.INFEASIBLE and explain:
         design.diagnosis = explain_infeasibility(inputs, options)
     return design
+
+
+def add_services(model: PoleModel, inputs: Inputs, lazy: bool = True):
+    """The service model on top of the pole model, with its fairness, budget and objective.
+
+    Returns the service model and its :class:`IndividualRationality` (``None`` when off); with
+    ``lazy`` the fairness constraints are added only where a solution breaks them.
+    """
+    scenario = inputs.loaded.scenario
+    service_model = build_service_model(model, inputs.services)
+    model.count("service sharing", len(service_model.zr) + len(service_model.zd) + len(service_model.bb))
+    fairness = None
+    if inputs.services.enabled and inputs.services.individual_rationality:
+        fairness = IndividualRationality(service_model)
+        model.count("coalition cuts", fairness.add_coalition_cuts())
+        if not lazy:
+            model.count("individual rationality", fairness.add_all())
+    add_budget(service_model)
+    if scenario.objective.max_travel_total is not None:
+        add_travel_limit(service_model, scenario.objective.max_travel_total)
+    if scenario.minimises == "cost":
+        set_cost_objective(service_model, scenario.objective.travel_weight_eur)
+    return service_model, fairness
 
 
 def explain_infeasibility(inputs: Inputs, options: SolverOptions) -> list[str]:
@@ -245,7 +331,7 @@ def _design_pmedian(inputs: Inputs, options: SolverOptions) -> PoleDesign:
         objective=solution.objective,
         bound=solution.bound,
         solver=options.label,
-        formulation=formulation_name(inputs) + f", {solution.rounds} rounds, lists of {int(np.median(solution.list_sizes))} seats (median)",
+        formulation=formulation_name(inputs) + f", {solution.rounds} round{'s' if solution.rounds != 1 else ''}, lists of {int(np.median(solution.list_sizes))} seats (median)",
         build_s=time.perf_counter() - start - outcome.runtime_s,
         solve_s=outcome.runtime_s,
         runtime_s=time.perf_counter() - start,

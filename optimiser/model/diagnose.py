@@ -32,9 +32,10 @@ def _unreachable_communes(territory, matrix, rules, pairs) -> list[str]:
     index = matrix.index()
     allowed_seats = seat_candidates(territory, rules)
     population = territory.communes["population"]
+    sc_members = set(rules.service_commun.members) if rules.service_commun else set()
     for i in territory.codes:
-        if pairs.seats_of[i] or i in rules.allow_alone:
-            continue
+        if pairs.seats_of[i] or i in rules.allow_alone or i in sc_members:
+            continue  # service commun members are checked by _service_commun_reach
         label = territory.label(i)
         if rules.population_max is not None and population[i] > rules.population_max and not (
             rules.service_commun and i in rules.service_commun.members
@@ -42,7 +43,13 @@ def _unreachable_communes(territory, matrix, rules, pairs) -> list[str]:
             out.append(f"{label} has {population[i]:,} inhabitants, more than a pole may hold "
                        f"(poles.population.max = {rules.population_max:,.0f}); raise the maximum or let it stay alone (poles.allow_alone)")
             continue
-        others = [j for j in allowed_seats if j != i]
+        reachable = [j for j in allowed_seats if matrix.time_min[index[i], index[j]] <= (rules.max_travel_min or np.inf)
+                     and not (rules.service_commun and j == rules.service_commun.seat)]
+        if reachable and (rules.population_min is not None or rules.communes_min is not None):
+            out.append(_too_small_message(territory, matrix, rules, i, reachable))
+            continue
+        closed_sc = rules.service_commun.seat if rules.service_commun and not rules.service_commun.open_to_others else None
+        others = [j for j in allowed_seats if j != i and j != closed_sc]
         if rules.max_travel_min is not None and others:
             times = np.array([matrix.time_min[index[i], index[j]] for j in others])
             k = int(np.argmin(times))
@@ -62,6 +69,29 @@ def _unreachable_communes(territory, matrix, rules, pairs) -> list[str]:
             continue
         out.append(f"{label} has no pole it may join under the rules (seats, travel limit, apart pairs, service commun)")
     return _dedupe(out)
+
+
+def _too_small_message(territory, matrix, rules, i, reachable) -> str:
+    """i reaches some seats, but none of them can gather a pole big enough."""
+    index = matrix.index()
+    population = territory.communes["population"]
+    limit = rules.max_travel_min if rules.max_travel_min is not None else np.inf
+    best_pop, best_n, best_seat = 0, 0, reachable[0]
+    sc = set(rules.service_commun.members) if rules.service_commun else set()
+    for j in reachable:
+        members = [c for c in territory.codes if c not in sc and matrix.time_min[index[c], index[j]] <= limit]
+        pop = int(sum(population[c] for c in members))
+        if (pop, len(members)) > (best_pop, best_n):
+            best_pop, best_n, best_seat = pop, len(members), j
+    need = []
+    if rules.population_min is not None:
+        need.append(f"{rules.population_min:,.0f} inhabitants")
+    if rules.communes_min is not None:
+        need.append(f"{rules.communes_min} communes")
+    names = ", ".join(territory.name_of(j) for j in reachable[:5]) + (" ..." if len(reachable) > 5 else "")
+    return (f"{territory.label(i)} can only join poles seated within {limit:g} min ({names}), and none of them can "
+            f"gather {' and '.join(need)}: the largest, at {territory.name_of(best_seat)}, could hold {best_pop:,} "
+            f"inhabitants in {best_n} commune{'s' if best_n != 1 else ''}; lower the minimum, raise poles.max_travel_min, or let it stay alone")
 
 
 def _service_commun_reach(territory, matrix, rules) -> list[str]:

@@ -24,7 +24,13 @@ def _fmt_gap(gap) -> str:
     return "n/a" if gap is None else f"{100 * gap:.3f} %"
 
 
-def _rules_lines(rules: PoleRules, summary: dict) -> list[str]:
+def _rules_lines(rules: PoleRules, summary: dict, names: dict[str, str]) -> list[str]:
+    def label(code) -> str:
+        return f"{names[code]} ({code})" if code in names else str(code)
+
+    def labels(items) -> str:
+        return ", ".join(" + ".join(label(c) for c in item) if isinstance(item, tuple) else label(item) for item in items)
+
     def bounds(lo, hi, unit=""):
         if lo is None and hi is None:
             return "free"
@@ -48,17 +54,17 @@ def _rules_lines(rules: PoleRules, summary: dict) -> list[str]:
     ]
     if rules.service_commun is not None:
         sc = rules.service_commun
-        lines.append(f"- Service commun '{sc.name}': {len(sc.members)} members, seat {sc.seat}, "
+        lines.append(f"- Service commun '{sc.name}': {labels(sc.members)}; seat {label(sc.seat)}, "
                      f"{'open to' if sc.open_to_others else 'closed to'} other communes")
-    for label, items in (("Fixed seats", rules.fixed_seats), ("Forbidden seats", rules.forbidden_seats),
+    for title, items in (("Fixed seats", rules.fixed_seats), ("Forbidden seats", rules.forbidden_seats),
                          ("Together", rules.together), ("Apart", rules.apart), ("May stay alone", rules.allow_alone)):
         if items:
-            lines.append(f"- {label}: {', '.join(map(str, items))}")
+            lines.append(f"- {title}: {labels(items)}")
     return lines
 
 
 def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None, poles: pd.DataFrame | None,
-                  description: str = "") -> str:
+                  description: str = "", names: dict[str, str] | None = None) -> str:
     status = summary["status"]
     words = STATUS_WORDS[status].format(gap=_fmt_gap(summary.get("gap")), gap_tol=summary["solver_options"]["gap"])
     unit = summary["objective_unit"]
@@ -69,7 +75,7 @@ def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None
         "## What was asked", "",
         f"Territory: **{summary['territory']['name']}** — {summary['n_communes']} communes, "
         f"{summary['population']:,} inhabitants.", "",
-        *_rules_lines(rules, summary), "",
+        *_rules_lines(rules, summary, names or {}), "",
         "## What was found", "",
         f"Status: {words}.", "",
         "| | |", "|---|---|",

@@ -8,6 +8,7 @@ Files of a result folder:
 ``poles.geojson``          one dissolved polygon per pole (WGS84), properties of poles.csv
 ``map.png``                the poles on a map
 ``report.md``              what was asked, what was found, status and gap
+``report.html``            the same as a self-contained page with an interactive map (offline)
 ``summary.json``           status, objective, bound, gap, solver, formulation, runtime_s,
                            versions and input hashes
 ``scenario.resolved.yaml`` the scenario with every default filled in, pointing at ``inputs/``
@@ -27,6 +28,7 @@ import yaml
 
 from .folder import write_atomically
 from .geo import write_poles_geojson
+from .html import write_report_html
 from .maps import draw_map
 from .report import render_report
 
@@ -63,7 +65,8 @@ class Result:
 
     def report(self) -> str:
         description = self.resolved_scenario.get("description", "")
-        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description)
+        names = self.inputs.territory.communes["name"].to_dict()
+        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description, names)
 
     def to_dir(self, target: str | Path, draw: bool = True) -> Path:
         """Write the result folder atomically (see module docstring)."""
@@ -83,6 +86,7 @@ class Result:
                     draw_map(folder / "map.png", territory, self.communes, self.poles, title,
                              labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"))
             (folder / "report.md").write_text(self.report(), encoding="utf-8")
+            write_report_html(folder / "report.html", self)
             (folder / "scenario.resolved.yaml").write_text(
                 yaml.safe_dump(self.resolved_scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
             (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")

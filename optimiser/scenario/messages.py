@@ -48,6 +48,30 @@ def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return current
 
 
+#: Pydantic error types reworded for planners (the default texts speak of Python types).
+_PLAIN = {
+    "dict_type": "expected a mapping of keys to values (key: value lines, or {{key: value}})",
+    "model_type": "expected a mapping of keys to values (key: value lines, or {{key: value}})",
+    "list_type": "expected a list ([a, b] or one '- item' per line)",
+    "tuple_type": "expected a list ([a, b])",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "too_short": "needs at least {min_length} item(s)",
+    "too_long": "allows at most {max_length} item(s)",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long (at most {max_length} characters)",
+}
+
 _TYPE_TAGS = {"str", "int", "float", "bool", "none"}
 
 
@@ -100,8 +124,12 @@ def problems_from_validation(
                 hint = did_you_mean(value, options)
         elif kind == "value_error":
             message = str(item.get("ctx", {}).get("error", item["msg"]))
+        elif kind in _PLAIN:
+            message = _PLAIN[kind].format(**item.get("ctx", {}))
         else:
             message = item["msg"][0].lower() + item["msg"][1:]
+        if not loc:  # a rule across several keys: the whole scenario is not worth printing
+            show_value = False
         key = (path, message)
         if key in seen:  # unions report the same mistake once per member
             continue
@@ -112,7 +140,7 @@ def problems_from_validation(
                 source = label
         line = _line_for(path, lines) if source == file else None
         problems.append(Problem(source, path, message, value, hint=hint, show_value=show_value, line=line))
-    return problems
+    return sorted(problems, key=lambda p: (p.file != file, p.line is None, p.line or 0, p.path))
 
 
 def _line_for(path: str, lines: dict[str, int]) -> int | None:

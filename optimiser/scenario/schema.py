@@ -150,6 +150,14 @@ class PolesConfig(StrictModel):
         return groups
 
 
+ServiceKey = Literal["voirie", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie"]
+"""A service of the catalogue."""
+EquipmentKey = Literal["tractor_with_flail_arm", "backhoe_loader", "ride_on_mower_pro", "aerial_lift_truck", "sweeper_compact"]
+"""A machine type of the catalogue."""
+Grade = Literal["adjoint_technique", "agent_de_maitrise", "technicien", "ingenieur"]
+ALL_SERVICES = ["voirie", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie"]
+
+
 class ServiceCommunConfig(StrictModel):
     name: str = "Service commun"
     """Name shown in the outputs."""
@@ -159,6 +167,145 @@ class ServiceCommunConfig(StrictModel):
     """Where it is run from (default: the most populous member)."""
     open_to_others: bool = False
     """Whether other communes may join the service commun's pole."""
+    services: list[ServiceKey] = list(ALL_SERVICES)
+    """Services its members integrate (pool in the service commun, with the services block):
+    patrimoine (batiments), espace public (voirie, espaces_verts, eclairage, proprete), ingénierie."""
+    epci_name: str = "EPCI"
+    """Name of the EPCI itself, a member of the service commun with its own workload."""
+    epci_workload: dict[ServiceKey, float] = {}
+    """The EPCI's own workload per service, in the service's unit (e.g. batiments: 12000 m²)."""
+
+    @field_validator("epci_workload")
+    @classmethod
+    def _non_negative(cls, workload):
+        for key, amount in workload.items():
+            if amount < 0:
+                raise ValueError(f"epci_workload.{key} must be >= 0")
+        return workload
+
+
+class ServiceOverride(StrictModel):
+    """Replace catalogue defaults for one service (units as in docs/scenario-keys.md)."""
+
+    productivity: float | None = Field(None, gt=0)
+    """Workload one FTE handles in a year, in the service's unit."""
+    grade: Grade | None = None
+    """Grade of its staff (sets the loaded cost)."""
+    specialist_min_fte: float | None = Field(None, ge=0)
+    """Least FTE of any team running it in régie (a qualified person)."""
+    delegated_price_eur: float | None = Field(None, ge=0)
+    """Delegated price, € per unit of workload per year."""
+    equipment_days: dict[EquipmentKey, float] | None = None
+    """Machine days per unit of workload, by machine type (replaces the whole mapping)."""
+
+
+class EquipmentOverride(StrictModel):
+    """Replace catalogue defaults for one machine type."""
+
+    purchase_eur: float | None = Field(None, ge=0)
+    """Purchase price, € HT."""
+    life_years: float | None = Field(None, gt=0)
+    """Service life, years."""
+    running_eur_yr: float | None = Field(None, ge=0)
+    """Maintenance and insurance, €/yr."""
+    capacity_days: float | None = Field(None, gt=0)
+    """Days one unit can work in a year."""
+    transfer_eur_per_h: float | None = Field(None, ge=0)
+    """Cost of moving it by road, €/h."""
+    transfer_speed_kmh: float | None = Field(None, gt=0)
+    """Road speed when moving it, km/h."""
+
+
+class ServicesConfig(StrictModel):
+    include: list[ServiceKey] = list(ALL_SERVICES)
+    """Services in the study."""
+    inventory: str | None = None
+    """Today's organisation: an Excel workbook (sheets services, equipment) or a folder with
+    services.csv and equipment.csv; relative to the scenario. Blank fields are estimated."""
+    overrides: dict[ServiceKey, ServiceOverride] = {}
+    """Catalogue values to replace, per service."""
+    equipment: dict[EquipmentKey, EquipmentOverride] = {}
+    """Catalogue values to replace, per machine type."""
+    staff_eur: dict[Grade, float] = {}
+    """Loaded yearly cost per FTE of a grade, € (replaces loaded_cost_* defaults)."""
+
+    @field_validator("include")
+    @classmethod
+    def _some(cls, include):
+        if not include:
+            raise ValueError("include at least one service")
+        if len(set(include)) != len(include):
+            raise ValueError("a service is listed twice")
+        return include
+
+
+class ForceRule(StrictModel):
+    communes: list[CommuneRef] | Literal["all"] = "all"
+    """Communes the rule applies to."""
+    services: list[ServiceKey] | Literal["all"] = "all"
+    """Services the rule applies to."""
+    pool: bool
+    """true: they must pool these services; false: they must not."""
+
+
+class PoolingConfig(StrictModel):
+    enabled: bool = True
+    """false: the status quo only (every commune alone, no pole)."""
+    pool_services: bool = True
+    """Communes may pool whole services (à la carte)."""
+    lend_equipment: bool = True
+    """Communes may keep a service but borrow their pole's machines."""
+    mode: Literal["free", "regie", "delegation"] = "free"
+    """Mode of every pooled service: chosen by the optimiser, or forced everywhere."""
+    modes: dict[ServiceKey, Literal["free", "regie", "delegation"]] = {}
+    """Mode per service (takes precedence over mode)."""
+    force: list[ForceRule] = []
+    """Force or forbid pooling for some communes and services."""
+    joint_saving_pct: float | None = Field(None, ge=0, lt=1)
+    """Saving on delegated volume bought together (default pooling.joint_purchasing_saving_pct: 0.10)."""
+    max_lot_eur: float | None = Field(None, gt=0)
+    """Largest procurement lot, €/yr, so local firms can bid (default 200,000)."""
+    lot_cost_eur: float | None = Field(None, ge=0)
+    """Cost of running one lot, €/yr."""
+    coordination_eur: float | None = Field(None, ge=0)
+    """Coordination of one pooled service in one pole, €/yr."""
+    member_fee_eur: float | None = Field(None, ge=0)
+    """Follow-up of one member in one pooled service, €/yr."""
+    setup_pole_eur: float | None = Field(None, ge=0)
+    """One-off set-up of one convention (pole × service), €."""
+    setup_member_eur: float | None = Field(None, ge=0)
+    """One-off set-up per member of a convention, €."""
+    horizon_years: float | None = Field(None, gt=0)
+    """Years over which set-up costs are spread (default 6, a mandate)."""
+    vehicle_eur_per_km: float | None = Field(None, ge=0)
+    """Full cost of a service vehicle per km (default travel.service_vehicle_eur_per_km: 0.40)."""
+
+
+class FairnessConfig(StrictModel):
+    key: Literal["workload", "population", "shapley"] = "workload"
+    """How a pooled service's cost is shared among its members."""
+    individual_rationality: bool = True
+    """No voluntary member pays more for a service than it did alone."""
+    shapley_samples: int = Field(4000, ge=100)
+    """Random orders sampled for the Shapley value of poles with more members than the exact limit."""
+    exact_shapley_max_members: int = Field(12, ge=1, le=16)
+    """Largest membership for which the Shapley value is computed exactly."""
+
+
+class BudgetConfig(StrictModel):
+    max_total_eur: float | None = Field(None, gt=0)
+    """Total yearly cost must not exceed this, €."""
+    min_savings_eur: float | None = Field(None, ge=0)
+    """Total saving against the status quo must reach this, €/yr."""
+    min_savings_pct: float | None = Field(None, ge=0, lt=1)
+    """Total saving must reach this share of the status quo cost."""
+
+
+class StaffConfig(StrictModel):
+    no_reduction_beyond_attrition: bool = False
+    """Staff of a pooled service stays employed, less natural attrition over the horizon."""
+    attrition_per_year: float | None = Field(None, ge=0, le=1)
+    """Yearly attrition rate (default 0.03)."""
 
 
 class SolverConfig(StrictModel):
@@ -177,6 +324,13 @@ class SolverConfig(StrictModel):
 class ObjectiveConfig(StrictModel):
     travel: Literal["time", "distance"] = "time"
     """Population-weighted travel to the seat, in minutes (time) or km (distance)."""
+    minimise: Literal["travel", "cost"] | None = None
+    """What to minimise (default: cost when there is a services block, else travel)."""
+    travel_weight_eur: float = Field(0.0, ge=0)
+    """With cost: € added per person-minute (or person-km) of travel to the seat."""
+    max_travel_total: float | None = Field(None, gt=0)
+    """With cost: population-weighted travel to the seat must not exceed this
+    (person-minutes or person-km) — the ε of a cost/travel trade-off."""
 
 
 class OutputsConfig(StrictModel):
@@ -209,6 +363,17 @@ class Scenario(StrictModel):
     """Rules for the poles."""
     service_commun: ServiceCommunConfig | None = None
     """The integrated core (e.g. Laval and Saint-Berthevin), a pole of its own."""
+    services: ServicesConfig | None = None
+    """Service sharing: which services, the inventory, catalogue overrides. Without it, the
+    engine designs poles only."""
+    pooling: PoolingConfig = PoolingConfig()
+    """What may be pooled and how (needs services)."""
+    fairness: FairnessConfig = FairnessConfig()
+    """Cost sharing and individual rationality (needs services)."""
+    budget: BudgetConfig = BudgetConfig()
+    """Budget cap and minimum savings (needs services)."""
+    staff: StaffConfig = StaffConfig()
+    """Staff rules (needs services)."""
     objective: ObjectiveConfig = ObjectiveConfig()
     """What the design minimises."""
     solver: SolverConfig = SolverConfig()
@@ -234,6 +399,29 @@ class Scenario(StrictModel):
                 raise ValueError("p-median mode is the classic model: " + "; ".join(problems)
                                  + " (use mode: poles for the full model)")
         return self
+
+    @model_validator(mode="after")
+    def _service_keys_need_services(self):
+        if self.services is None:
+            defaults = {"pooling": PoolingConfig(), "fairness": FairnessConfig(), "budget": BudgetConfig(), "staff": StaffConfig()}
+            stray = [k for k, default in defaults.items() if getattr(self, k) != default]
+            if self.objective.minimise == "cost":
+                stray.append("objective.minimise: cost")
+            if stray:
+                raise ValueError(f"{', '.join(stray)}: only meaningful with a services block "
+                                 "(add services: {} to use every default)")
+        elif self.mode == "p-median":
+            raise ValueError("p-median mode designs poles only; remove the services block or use mode: poles")
+        elif self.objective.minimise == "travel":
+            raise ValueError("with a services block the design minimises cost; trade travel against it with "
+                             "objective.travel_weight_eur or objective.max_travel_total")
+        return self
+
+    @property
+    def minimises(self) -> str:
+        if self.objective.minimise is not None:
+            return self.objective.minimise
+        return "cost" if self.services is not None else "travel"
 
     @property
     def contiguity_used(self) -> str:

@@ -60,7 +60,8 @@ def read_yaml(path: Path, label: str | None = None) -> tuple[dict, dict[str, int
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or str(exc)
-        raise InputError([Problem(label, "", f"not valid YAML: {reason}", show_value=False, line=line)]) from None
+        raise InputError([Problem(label, "", f"not valid YAML: {reason}", show_value=False, line=line)],
+                         title=f"Invalid scenario {label}") from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(label, "", f"not valid YAML: {exc}", show_value=False)]) from None
     if data is None:

@@ -1,0 +1,217 @@
+r"""Fairness and budget rules of the service model.
+
+**Individual rationality** under a proportional key. A pooled service's cost, less what
+borrowers pay, is shared among its poolers in proportion to a key :math:`k_i` (workload, or
+population); member *i* pays no more than alone for that service iff the pole's cost per unit of
+key does not exceed *i*'s own:
+
+.. math:: C_{js} - P_{js} \;\le\; \alpha_{is} \sum_k k_k\, z_{kjs} + M_{ijs}\,(1 - z_{ijs}),
+   \qquad \alpha_{is} = \frac{\text{standalone}_{is}}{k_i}
+
+with :math:`z = zr + zd`. :math:`M_{ijs}` is the largest value the left side can exceed the
+first right-hand term by when *i* does not pool: the pole's fixed costs (specialist minimum, one
+machine per type and one lot of rounding, coordination, set-up) plus, for each other potential
+member *k*, :math:`\max(0, c_{kjs} - \alpha_{is} k_k)` where :math:`c_{kjs}` is *k*'s largest
+variable cost in that pole — a big-M per (member, pole, service), not one for the territory.
+
+Borrowers pay a fixed internal price (machine-days at the full-use day rate, transfers, fee): a
+borrower whose price exceeds the machines it sheds may only borrow from a lending-only bank
+(:math:`bb_{ijs} \le 1 - h_{js}`). A lending-only bank shares its whole cost among its borrowers by
+workload, with the same pattern on their machine cost alone.
+
+Members forced to pool (the service commun, ``pooling.force``) are a political choice, not a
+voluntary one: the constraint protects voluntary members; the report shows everyone's balance.
+
+**Budget**: total ≤ cap; total ≤ status quo − minimum saving; total ≤ (1 − share) × status quo.
+"""
+
+from __future__ import annotations
+
+import pulp
+
+from .services import K, ServiceModel
+
+
+def _key(m: ServiceModel, i: str, s: str) -> float:
+    if m.si.key == "population":
+        return float(m.pole.population.get(i, 0))
+    return m.si.econ.workload(i, s)
+
+
+def _variable_cost_eur(m: ServiceModel, i: str, j: str, s: str) -> float:
+    """The most member *i* can add to pole *j*'s cost of *s* (€/yr), over the modes it may use."""
+    econ = m.si.econ
+    options = []
+    if (i, j, s) in m.zr:
+        fte = max(econ.regie_fte(i, j, s), econ.retained_fte(i, s))
+        machines = sum(econ.machine_days(i, s, q) * m.si.catalogue.equipment[q].day_rate_eur
+                       for q in m.si.catalogue.services[s].equipment_days)
+        options.append(fte * m.si.catalogue.staff_eur(s) + econ.vehicle_eur(i, j, s) + machines + econ.transfer_eur(i, j, s))
+    if (i, j, s) in m.zd:
+        contract = econ.contract_eur(i, s)
+        options.append(contract * (1 + econ.terms.lot_cost_eur.value / econ.terms.max_lot_eur.value)
+                       + econ.retained_fte(i, s) * m.si.catalogue.staff_eur(s))
+    if (i, j, s) in m.bb:
+        options.append(econ.borrower_payment(i, j, s))
+    return max(options, default=0.0) + econ.member_eur()
+
+
+def _fixed_eur(m: ServiceModel, j: str, s: str) -> float:
+    """Fixed and rounding costs of pole *j*'s service *s* (€/yr)."""
+    econ, spec = m.si.econ, m.si.catalogue.services[s]
+    fixed = econ.pole_fixed_eur()
+    if (j, s) in m.r:
+        fixed += spec.specialist_min_fte.value * m.si.catalogue.staff_eur(s)
+    fixed += sum(m.si.catalogue.equipment[q].annual_eur for q in spec.equipment_days if (j, s, q) in m.units)
+    if (j, s) in m.lots:
+        fixed += econ.terms.lot_cost_eur.value
+    return fixed
+
+
+class IndividualRationality:
+    """The IR constraints of one service model, added all at once or lazily.
+
+    Lazily: a solution is checked with :meth:`violations`; the constraints of the pole services
+    it breaks (every member of them) and of the members that lose (at every seat) are added, and
+    the model solved again. A model holding only some of them is a relaxation, so its bound is
+    valid, and a solution that breaks none of the missing ones is feasible for the full model.
+    """
+
+    def __init__(self, m: ServiceModel):
+        self.m = m
+        self.done: set[tuple[str, str, str]] = set()
+        self.prepared: dict[tuple[str, str], tuple] = {}
+
+    def _prepare(self, j: str, s: str):
+        if (j, s) not in self.prepared:
+            m = self.m
+            members = m.members_at(j, s)
+            poolers = [i for i in members if (i, j, s) in m.zr or (i, j, s) in m.zd]
+            borrowers = [i for i in members if (i, j, s) in m.bb]
+            variable = {i: _variable_cost_eur(m, i, j, s) for i in members}
+            key_total = pulp.LpAffineExpression([(v, _key(m, i, s)) for i in poolers
+                                                 for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None])
+            lent = pulp.LpAffineExpression([(m.bb[i, j, s], m.si.econ.workload(i, s)) for i in borrowers])
+            self.prepared[j, s] = (members, poolers, borrowers, variable, _fixed_eur(m, j, s), key_total, lent)
+        return self.prepared[j, s]
+
+    def add(self, i: str, j: str, s: str) -> int:
+        """Add member *i*'s constraints in pole service (j, s); returns how many were new."""
+        if (i, j, s) in self.done or (j, s) not in self.m.pole_cost:
+            return 0
+        self.done.add((i, j, s))
+        m, si = self.m, self.m.si
+        if si.forced.get((i, s)) is True:
+            return 0
+        members, poolers, borrowers, variable, fixed, key_total, lent = self._prepare(j, s)
+        prob, econ, cost = m.pole.problem, si.econ, m.pole_cost[j, s]
+        added = 0
+        if i in poolers and _key(m, i, s) > 0:
+            alpha = si.standalone[(i, s)].total_eur / _key(m, i, s)
+            big_m = fixed + sum(max(0.0, variable[k] - alpha * _key(m, k, s)) for k in members if k != i)
+            if not any(si.forced.get((k, s)) is True for k in members):
+                # The coalition cut holds here: C − P ≤ Σ_k standalone_k z_k + Σ_k (shed − pay)⁺ bb_k.
+                # With z_i = 0, C − P − α_i W ≤ Σ_{k≠i} (standalone_k − α_i k_k) z_k + bank term:
+                # only members dearer alone than i (per unit of key) can push it up.
+                tighter = sum(max(0.0, si.standalone[(k, s)].total_eur - alpha * _key(m, k, s)) for k in poolers if k != i)
+                tighter += sum(max(0.0, econ.standalone_equipment(k, s) - econ.borrower_payment(k, j, s)) for k in borrowers)
+                big_m = min(big_m, tighter)
+            z = pulp.LpAffineExpression([(v, 1) for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None])
+            prob += (cost - m.payments[j, s] - alpha / K * key_total + big_m / K * z <= big_m / K), f"ir_{i}_{j}_{s}"
+            added += 1
+        if i in borrowers:
+            shed = econ.standalone_equipment(i, s)
+            if (j, s) in m.h and econ.borrower_payment(i, j, s) > shed + 1e-6:
+                prob += m.bb[i, j, s] + m.h[j, s] <= 1, f"ir_price_{i}_{j}_{s}"
+                added += 1
+            w = econ.workload(i, s)
+            alpha = shed / w if w > 0 else 0.0
+            big_m = fixed + sum(variable[k] for k in members)
+            relax = [(m.h[j, s], -big_m / K)] if (j, s) in m.h else []
+            prob += (cost - alpha / K * lent + big_m / K * m.bb[i, j, s] + pulp.LpAffineExpression(relax) <= big_m / K), \
+                f"ir_bank_{i}_{j}_{s}"
+            added += 1
+        return added
+
+    def add_coalition_cuts(self) -> int:
+        """Valid inequalities implied by the members' IR summed, with no big-M, so they tighten
+        the relaxation. A pole service without forced members costs, net of borrowers' payments,
+        no more than its members paid alone together:
+
+            C_js − P_js ≤ Σ_i standalone_is z_ijs + Σ_i max(0, shed_is − pay_ijs) bb_ijs
+
+        (with poolers, each pays at most its standalone cost; a lending-only bank, P counted,
+        costs at most the machines its borrowers shed)."""
+        m, si, econ = self.m, self.m.si, self.m.si.econ
+        added = 0
+        for (j, s), cost in m.pole_cost.items():
+            members, poolers, borrowers, variable, fixed, key_total, lent = self._prepare(j, s)
+            if any(si.forced.get((i, s)) is True for i in members):
+                continue
+            alone = pulp.LpAffineExpression(
+                [(v, si.standalone[(i, s)].total_eur / K) for i in poolers
+                 for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None]
+                + [(m.bb[i, j, s], max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) / K)
+                   for i in borrowers])
+            m.pole.problem += cost - m.payments[j, s] - alone <= 0, f"ir_sum_{j}_{s}"
+            added += 1
+        return added
+
+    def add_all(self) -> int:
+        return sum(self.add(i, j, s) for (j, s) in sorted(self.m.pole_cost) for i in self.m.members_at(j, s))
+
+    def violations(self, tolerance_eur: float = 1.0) -> list[tuple[str, str, str]]:
+        """(member, seat, service) whose share exceeds its standalone cost in the current solution."""
+        m, si, econ = self.m, self.m.si, self.m.si.econ
+        out = []
+        for (j, s), cost in m.pole_cost.items():
+            members = m.members_at(j, s)
+            pooling = [i for i in members for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None and (v.value() or 0) > 0.5]
+            lending = [i for i in members if (i, j, s) in m.bb and (m.bb[i, j, s].value() or 0) > 0.5]
+            total = (cost.value() or 0.0) * K
+            if pooling:
+                paid = sum(econ.borrower_payment(i, j, s) for i in lending)
+                keys = sum(_key(m, i, s) for i in pooling)
+                for i in pooling:
+                    if si.forced.get((i, s)) is True or keys <= 0:
+                        continue
+                    share = (total - paid) * _key(m, i, s) / keys
+                    if share > si.standalone[(i, s)].total_eur + tolerance_eur:
+                        out.append((i, j, s))
+                for i in lending:
+                    if si.forced.get((i, s)) is not True and econ.borrower_payment(i, j, s) > econ.standalone_equipment(i, s) + tolerance_eur:
+                        out.append((i, j, s))
+            elif lending:
+                work = sum(econ.workload(i, s) for i in lending)
+                for i in lending:
+                    if si.forced.get((i, s)) is not True and total * econ.workload(i, s) / work > econ.standalone_equipment(i, s) + tolerance_eur:
+                        out.append((i, j, s))
+        return out
+
+    def add_for(self, broken: list[tuple[str, str, str]]) -> int:
+        """Constraints for every member of each broken pole service, and for each loser at every seat."""
+        added = 0
+        for i, j, s in broken:
+            for k in self.m.members_at(j, s):
+                added += self.add(k, j, s)
+            for jj in self.m.seats_of(i):
+                added += self.add(i, jj, s)
+        return added
+
+
+def add_budget(m: ServiceModel) -> None:
+    si, prob = m.si, m.pole.problem
+    status_quo = si.status_quo_eur / K
+    if si.budget_max_eur is not None:
+        prob += m.total_cost <= si.budget_max_eur / K, "budget_cap"
+    if si.min_savings_eur is not None:
+        prob += m.total_cost <= status_quo - si.min_savings_eur / K, "min_savings"
+    if si.min_savings_pct is not None:
+        prob += m.total_cost <= status_quo * (1 - si.min_savings_pct), "min_savings_pct"
+
+
+def add_travel_limit(m: ServiceModel, limit: float) -> None:
+    """Population-weighted travel to the seat ≤ limit (the ε of a cost/travel trade-off)."""
+    from .services import travel_expression
+
+    m.pole.problem += travel_expression(m.pole) <= limit, "travel_limit"

@@ -1,0 +1,226 @@
+"""Repair a design whose poles fell into pieces, to get a connected incumbent quickly.
+
+The contiguity cut loop solves relaxations: until its last round, the designs it sees may have
+poles in several pieces. A stray piece (one not holding its pole's seat) is moved, whole, to a
+neighbouring pole whose seat every member of the piece may join (travel cut-off, apart pairs,
+closed service commun), provided the receiving pole stays within its maximum size and the giving
+pole within its minimum. Among the possible moves the one that adds the least travel is made,
+smallest pieces first. When no piece can leave without starving its pole below the minimum
+size, a broken pole is closed and each of its pieces sent to a neighbouring pole. The result obeys
+every rule or the repair gives up (``None``); it is only used as an upper bound and a warm start.
+"""
+
+from __future__ import annotations
+
+from .candidates import CandidatePairs
+from .contiguity import disconnected_poles, pieces
+from .rules import PoleRules
+
+
+def repair_design(
+    assignment: dict[str, str | None],
+    pairs: CandidatePairs,
+    rules: PoleRules,
+    nbrs: dict[str, list[str]],
+    travel: dict[tuple[str, str], float],
+    population: dict[str, int],
+    max_moves: int = 200,
+) -> dict[str, str | None] | None:
+    """A connected design close to ``assignment``, or ``None`` (see module docstring)."""
+    design = dict(assignment)
+    sc_seat = rules.service_commun.seat if rules.service_commun else None
+    apart: dict[str, set[str]] = {}
+    for a, b in rules.apart:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+    for _ in range(max_moves):
+        broken = disconnected_poles(design, nbrs)
+        if not broken:
+            return design if _sizes_ok(design, rules, population, sc_seat) else None
+        members = _members(design)
+        moves = []
+        for j, stray in broken.items():
+            for piece in stray:
+                moves += _moves_for(piece, j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat)
+        if moves:
+            _, piece, target = min(moves, key=lambda m: (len(m[1]), m[0]))
+            for i in piece:
+                design[i] = target
+            continue
+        # No piece can leave without starving its pole: close a broken pole instead, sending each
+        # of its pieces to a neighbouring pole.
+        closures = [c for j in broken if (c := _close_pole(j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat))]
+        if not closures:
+            return None
+        _, moved = min(closures, key=lambda c: c[0])
+        design.update(moved)
+    return None
+
+
+def _close_pole(j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat):
+    """(added travel, new seats of its members) for dissolving pole j into its neighbours, or None."""
+    if j == sc_seat or j in rules.fixed_seats:
+        return None
+    n_poles = sum(1 for k in members if k != sc_seat)
+    if rules.count_min is not None and n_poles - 1 < rules.count_min:
+        return None
+    trial = dict(design)
+    for i in members[j]:
+        trial[i] = None  # taken out of j, not yet placed
+    trial_members = _members(trial)
+    added = 0.0
+    for piece in sorted(pieces(members[j], nbrs), key=len):
+        options = _moves_for(piece, None, trial, trial_members, pairs, rules, nbrs, travel, population, apart, sc_seat)
+        if not options:
+            return None
+        cost, _, target = min(options, key=lambda m: m[0])
+        for i in piece:
+            trial[i] = target
+            trial_members[target].append(i)
+        added += cost
+    return added, {i: trial[i] for i in members[j]}
+
+
+def _members(design):
+    out: dict[str, list[str]] = {}
+    for i, j in design.items():
+        if j is not None:
+            out.setdefault(j, []).append(i)
+    return out
+
+
+def _moves_for(piece, j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat):
+    """Possible (added travel, piece, target seat) moves for one stray piece of pole j
+    (``j = None``: a piece of a pole being closed, placed nowhere yet)."""
+    piece_set = set(piece)
+    group_of = pairs.group_of
+    # a piece may only move if it carries whole 'together' groups
+    for i in piece:
+        g = group_of.get(i)
+        if g is not None and not set(rules.together[g]) <= piece_set:
+            return []
+    if j is not None:
+        remaining = [m for m in members[j] if m not in piece_set]
+        if j != sc_seat and not _within_min(remaining, rules, population):
+            return []
+    out = []
+    touching = {design[v] for u in piece for v in nbrs[u] if v not in piece_set and design.get(v) not in (None, j)}
+    for k in touching:
+        if any(k not in pairs.seats_of[i] for i in piece):
+            continue
+        body = _seat_component(members[k], k, nbrs)
+        if not any(v in body for u in piece for v in nbrs[u]):
+            continue  # it only touches a stray piece of k
+        if any(apart.get(i, set()) & set(members[k]) for i in piece):
+            continue
+        if k != sc_seat:
+            if not _within_max(members[k] + list(piece), rules, population):
+                continue
+        added = sum(population[i] * (travel[i, k] - (travel[i, j] if j is not None else 0.0)) for i in piece)
+        out.append((added, piece, k))
+    return out
+
+
+def _seat_component(members, seat, nbrs) -> set[str]:
+    for piece in pieces(members, nbrs):
+        if seat in piece:
+            return set(piece)
+    return {seat}
+
+
+def _within_min(members, rules: PoleRules, population) -> bool:
+    if rules.population_min is not None and sum(population[m] for m in members) < rules.population_min:
+        return False
+    if rules.communes_min is not None and len(members) < rules.communes_min:
+        return False
+    return True
+
+
+def _sizes_ok(design, rules: PoleRules, population, sc_seat) -> bool:
+    for j, ms in _members(design).items():
+        if j == sc_seat:
+            continue
+        if not _within_min(ms, rules, population) or not _within_max(ms, rules, population):
+            return False
+    return True
+
+
+def improve_design(
+    design: dict[str, str | None],
+    pairs: CandidatePairs,
+    rules: PoleRules,
+    nbrs: dict[str, list[str]],
+    travel: dict[tuple[str, str], float],
+    population: dict[str, int],
+    max_passes: int = 50,
+) -> dict[str, str | None]:
+    """Local search on a connected design that obeys every rule; returns one at least as good.
+
+    Two moves, repeated until neither improves the travel objective:
+
+    * **re-seat** a pole at the member that minimises Σ p_i t_ij (every member must be allowed
+      to join the new seat; fixed seats and the service commun's seat stay);
+    * **shift** a border commune to the neighbouring pole it would rather join, when its own pole
+      stays connected and within its minimum, the other within its maximum, and no 'apart',
+      'together' or service-commun rule is broken.
+    """
+    design = dict(design)
+    sc_seat = rules.service_commun.seat if rules.service_commun else None
+    sc_members = set(rules.service_commun.members) if rules.service_commun else set()
+    pinned = set(rules.fixed_seats) | ({sc_seat} if sc_seat else set())
+    apart: dict[str, set[str]] = {}
+    for a, b in rules.apart:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+    for _ in range(max_passes):
+        improved = False
+        members = _members(design)
+        for j, ms in list(members.items()):
+            if j in pinned:
+                continue
+            best, best_cost = j, sum(population[i] * travel[i, j] for i in ms if i != j)
+            for s in ms:
+                if s == j or s not in pairs.seats or any(s not in pairs.seats_of[i] for i in ms):
+                    continue
+                cost = sum(population[i] * travel[i, s] for i in ms if i != s)
+                if cost < best_cost - 1e-9:
+                    best, best_cost = s, cost
+            if best != j:
+                for i in ms:
+                    design[i] = best
+                improved = True
+        members = _members(design)
+        for i, j in list(design.items()):
+            if j is None or i == j or i in sc_members or i in pairs.group_of:
+                continue
+            options = {design[v] for v in nbrs[i] if design.get(v) not in (None, j)}
+            for k in sorted(options, key=lambda k: travel.get((i, k), float("inf"))):
+                if (i, k) not in travel or travel[i, k] >= travel[i, j] - 1e-9:
+                    continue
+                if k == sc_seat and rules.service_commun and not rules.service_commun.open_to_others:
+                    continue
+                if apart.get(i, set()) & set(members[k]):
+                    continue
+                rest = [m for m in members[j] if m != i]
+                if j != sc_seat and not _within_min(rest, rules, population):
+                    continue
+                if k != sc_seat and not _within_max(members[k] + [i], rules, population):
+                    continue
+                if len(pieces(rest, nbrs)) != 1:
+                    continue
+                design[i] = k
+                members[j].remove(i)
+                members[k].append(i)
+                improved = True
+                break
+        if not improved:
+            break
+    return design
+
+
+def _within_max(members, rules: PoleRules, population) -> bool:
+    if rules.population_max is not None and sum(population[m] for m in members) > rules.population_max:
+        return False
+    if rules.communes_max is not None and len(members) > rules.communes_max:
+        return False
+    return True

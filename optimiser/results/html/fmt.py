@@ -1,0 +1,147 @@
+"""Numbers and statuses in the words a report shows them (English, like ``report.md``).
+
+Every function takes a raw value (Python or numpy scalar, ``None`` or NaN for "missing") and
+returns plain text, not HTML: the caller escapes it. Missing values read "—".
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+MISSING = "—"
+MINUS = "\u2212"  # a real minus sign: "−1,200" does not break across lines like "-1,200" may
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return math.isnan(float(value))
+    try:
+        return bool(value != value)  # pandas NA/NaT and friends
+    except (TypeError, ValueError):
+        return False
+
+
+def as_number(value) -> float | None:
+    """``value`` as a float when it is a real number (not bool, not missing), else ``None``."""
+    if isinstance(value, bool) or is_missing(value) or not isinstance(value, numbers.Real):
+        return None
+    return float(value)
+
+
+def number(value, digits: int = 0) -> str:
+    """``12,345`` / ``12.3``; minus as a real minus sign."""
+    x = as_number(value)
+    if x is None:
+        return MISSING if is_missing(value) else str(value)
+    text = f"{abs(x):,.{digits}f}"
+    return (MINUS + text) if x < 0 and text.strip("0.,") else text
+
+
+def integer(value) -> str:
+    return number(value, 0)
+
+
+def minutes(value) -> str:
+    x = as_number(value)
+    return MISSING if x is None else f"{number(x, 1)} min"
+
+
+def km(value) -> str:
+    x = as_number(value)
+    return MISSING if x is None else f"{number(x, 1)} km"
+
+
+def money(value) -> str:
+    """Euros per year as a report shows them: ``€12,345``; negative as ``−€1,200``."""
+    x = as_number(value)
+    if x is None:
+        return MISSING if is_missing(value) else str(value)
+    text = f"€{abs(x):,.0f}"
+    return (MINUS + text) if x < 0 and round(x) != 0 else text
+
+
+def signed_money(value) -> str:
+    """A saving: ``+€1,200`` saved, ``−€300`` (it costs more), ``€0``."""
+    x = as_number(value)
+    if x is None or round(x) == 0:
+        return money(value)
+    return ("+" if x > 0 else "") + money(x)
+
+
+def percent(fraction) -> str:
+    """A fraction as a percentage with the precision it deserves: 0.123 → ``12 %``,
+    0.0123 → ``1.2 %``, 0.000123 → ``0.012 %``, 0 → ``0 %``."""
+    x = as_number(fraction)
+    if x is None:
+        return MISSING
+    p = 100 * x
+    if p == 0:
+        return "0 %"
+    if abs(p) >= 10:
+        return f"{p:.0f} %"
+    if abs(p) >= 1:
+        return f"{p:.1f} %"
+    return f"{p:.2g} %"
+
+
+def text(value) -> str:
+    """Any value as text; lists and tuples joined with ``, ``; floats without trailing noise."""
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, (list, tuple)):
+        return ", ".join(text(v) for v in value) or MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    x = as_number(value)
+    if x is not None:
+        return f"{x:,.0f}" if x == int(x) and abs(x) < 1e15 else f"{x:,.4g}"
+    return str(value)
+
+
+def auto(value) -> str:
+    """Best guess for a column nobody described: numbers grouped, text as is."""
+    x = as_number(value)
+    if x is not None and not x.is_integer():
+        return number(x, 2 if abs(x) < 100 else 0)
+    return text(value)
+
+
+#: Plain words for a solver status; ``{gap}`` is the relative gap as a percentage.
+STATUS_SHORT = {
+    "optimal": "optimal",
+    "feasible": "feasible, at most {gap} from the best",
+    "infeasible": "infeasible",
+    "time_limit": "no design found in time",
+    "error": "solver error",
+}
+
+STATUS_LONG = {
+    "optimal": "This is the best possible design under the rules below, and the solver proved it{tolerance}.",
+    "feasible": ("The solver stopped at its time limit. The design obeys every rule, but a better one may exist; "
+                 "it cannot be more than {gap} better."),
+    "infeasible": "No design can obey all the rules below at once.",
+    "time_limit": "The solver reached its time limit before finding any design that obeys the rules.",
+    "error": "The solver failed; no design is shown.",
+}
+
+
+def status_short(status: str, gap=None) -> str:
+    if status == "feasible" and as_number(gap) is None:
+        return "feasible, not proven optimal"
+    return STATUS_SHORT.get(str(status), str(status)).format(gap=percent(gap))
+
+
+def status_long(status: str, gap=None, gap_tolerance=None) -> str:
+    """One or two sentences an elected official can read: what the status means for the design."""
+    tolerance = ""
+    tol = as_number(gap_tolerance)
+    if status == "optimal" and tol is not None and tol >= 1e-4:
+        tolerance = f" (to within {percent(tol)})"
+    if status == "feasible" and as_number(gap) is None:
+        return ("The solver stopped at its time limit. The design obeys every rule, but a better one may exist "
+                "and the solver could not say by how much.")
+    words = STATUS_LONG.get(str(status), f"Status: {status}.")
+    return words.format(gap=percent(gap), tolerance=tolerance)

@@ -1,0 +1,335 @@
+"""The inventory: what each commune runs today, per service and per machine type.
+
+Two tables, as the Laval study's questionnaire collected them:
+
+``services``  one row per commune × service: ``insee_code`` (or ``commune`` by name),
+              ``service``, ``workload`` (in the service's unit), ``fte``, ``mode``
+              (``regie`` / ``delegation``), ``contract_eur`` (€/yr for a delegated service);
+``equipment`` one row per commune × machine type: ``insee_code`` (or ``commune``),
+              ``equipment``, ``units``, ``age_years``.
+
+They come as an Excel workbook with sheets ``services`` and ``equipment``, or as two CSV files.
+Any blank field (or missing row) is **estimated** from the sourced ratios and flagged: workload
+from population and area (:func:`optimiser.services.catalogue.estimated_workload`); mode as the
+cheaper of régie and délégation for the commune alone; FTE as workload ÷ productivity (at least
+the specialist minimum); contract as workload × delegated price; machines as the units the
+commune's own need requires. ``optimiser template inventory`` writes a blank workbook with the
+estimates alongside, for a planner to fill in.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem
+from ..territory import CommuneLookup, Territory
+from ..text import did_you_mean, fold
+from .catalogue import Catalogue, ceil_units, estimated_workload
+
+SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur"]
+EQUIPMENT_COLUMNS = ["insee_code", "commune", "equipment", "units", "age_years"]
+MODES = {"regie": "regie", "régie": "regie", "delegation": "delegation", "délégation": "delegation"}
+
+
+@dataclass(frozen=True)
+class MemberService:
+    """What one member (a commune, or the EPCI itself) runs today for one service.
+
+    Money in €/yr. ``estimated`` lists the fields that came from ratios, not from the inventory.
+    """
+
+    member: str
+    service: str
+    workload: float
+    mode: str
+    fte: float
+    contract_eur: float
+    estimated: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Today's organisation: ``services[(member, service)]`` and ``units[(member, type)]``
+    (machines owned) with ``ages[(member, type)]`` (mean age, years, when known)."""
+
+    services: dict[tuple[str, str], MemberService]
+    units: dict[tuple[str, str], int]
+    ages: dict[tuple[str, str], float] = field(default_factory=dict)
+    estimated_units: frozenset = frozenset()
+    sources: tuple[Path, ...] = ()
+
+    def estimated_fields(self, member: str) -> list[str]:
+        out = []
+        for (m, s), row in self.services.items():
+            if m == member:
+                out += [f"{s}.{f}" for f in row.estimated]
+        out += [f"{q}.units" for (m, q) in self.estimated_units if m == member]
+        return sorted(out)
+
+
+# --------------------------------------------------------------------------------------- reading
+
+
+def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The two inventory tables from a workbook or a folder/pair of CSV files."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError([Problem(label, "", "inventory not found", show_value=False)])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        except Exception as exc:  # openpyxl raises several types on damaged files
+            raise InputError([Problem(label, "", f"cannot read the workbook ({exc.__class__.__name__})", show_value=False)]) from None
+        names = {fold(k): k for k in sheets}
+        problems = []
+        for wanted in ("services", "equipment"):
+            if wanted not in names:
+                problems.append(Problem(label, f"sheet {wanted}", "missing sheet", show_value=False,
+                                        hint=did_you_mean(wanted, list(sheets)) or f"sheets found: {list(sheets)}"))
+        if problems:
+            raise InputError(problems, title=f"Invalid inventory {label}")
+        return sheets[names["services"]], sheets[names["equipment"]], {"services": f"{label}[services]", "equipment": f"{label}[equipment]"}
+    if path.is_dir():
+        files = {"services": path / "services.csv", "equipment": path / "equipment.csv"}
+    else:
+        raise InputError([Problem(label, "", "expected an Excel workbook (.xlsx) with sheets services and equipment, "
+                                  "or a folder holding services.csv and equipment.csv", path.name)])
+    tables = {}
+    for name, file in files.items():
+        if not file.exists():
+            tables[name] = pd.DataFrame(columns=SERVICE_COLUMNS if name == "services" else EQUIPMENT_COLUMNS)
+            continue
+        try:
+            tables[name] = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""])
+        except Exception as exc:
+            raise InputError([Problem(str(file), "", f"cannot read the CSV file ({exc.__class__.__name__}: {exc})", show_value=False)]) from None
+    return tables["services"], tables["equipment"], {k: str(v) for k, v in files.items()}
+
+
+def _number(text, label, where, problems, integer=False, minimum=0.0):
+    if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
+        return None
+    raw = str(text).strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
+    try:
+        number = float(raw)
+    except ValueError:
+        problems.append(Problem(label, where, "expected a number", text))
+        return None
+    if not math.isfinite(number) or number < minimum:
+        problems.append(Problem(label, where, f"expected a number >= {minimum:g}", text))
+        return None
+    if integer and not number.is_integer():
+        problems.append(Problem(label, where, "expected a whole number", text))
+        return None
+    return int(number) if integer else number
+
+
+def _check_columns(frame, expected, label, problems):
+    for column in frame.columns:
+        if str(column).strip() not in expected and not str(column).startswith("estimate"):
+            problems.append(Problem(label, f"column {column!r}", "unknown column", show_value=False,
+                                    hint=did_you_mean(str(column), expected) or f"columns: {', '.join(expected)}"))
+
+
+def _member(row, label, where, lookup: CommuneLookup, epci_name: str | None, problems):
+    code = row.get("insee_code")
+    name = row.get("commune")
+    ref = code if isinstance(code, str) and code.strip() else name
+    if not isinstance(ref, str) or not ref.strip():
+        problems.append(Problem(label, where, "needs insee_code or commune", show_value=False))
+        return None
+    if epci_name is not None and fold(ref) in (fold(epci_name), "epci"):
+        return "EPCI"
+    member, message = lookup.resolve(ref)
+    if member is None:
+        problems.append(Problem(label, f"{where}.{'insee_code' if ref is code else 'commune'}", message, ref, show_value=False))
+    return member
+
+
+def read_inventory(path: Path, label: str, territory: Territory, catalogue: Catalogue,
+                   epci_name: str | None = None) -> tuple[dict, dict, dict]:
+    """Validated raw inventory entries: ``(services, units, ages)`` keyed by (member, service|type).
+
+    Unknown communes, services or machine types, bad modes and negative values are reported
+    together with their file, row and column.
+    """
+    services_df, equipment_df, labels = read_tables(path, label)
+    lookup = CommuneLookup(territory)
+    problems: list[Problem] = []
+    _check_columns(services_df, SERVICE_COLUMNS, labels["services"], problems)
+    _check_columns(equipment_df, EQUIPMENT_COLUMNS, labels["equipment"], problems)
+    service_rows: dict[tuple[str, str], dict] = {}
+    for k, row in enumerate(services_df.to_dict(orient="records")):
+        where = f"row {k + 2}"  # 1-based, after the header, as a spreadsheet shows it
+        lab = labels["services"]
+        member = _member(row, lab, where, lookup, epci_name, problems)
+        service = str(row.get("service") or "").strip()
+        if service not in catalogue.services:
+            folded = {fold(s): s for s in catalogue.services} | {fold(spec.label): s for s, spec in catalogue.services.items()}
+            if fold(service) in folded:
+                service = folded[fold(service)]
+            else:
+                problems.append(Problem(lab, f"{where}.service", "unknown service", service,
+                                        hint=did_you_mean(service, list(catalogue.services))))
+                continue
+        mode = row.get("mode")
+        if isinstance(mode, str) and mode.strip():
+            if fold(mode) not in {fold(m) for m in MODES}:
+                problems.append(Problem(lab, f"{where}.mode", "expected regie or delegation", mode,
+                                        hint=did_you_mean(mode, ["regie", "delegation"])))
+                mode = None
+            else:
+                mode = next(v for m, v in MODES.items() if fold(m) == fold(mode))
+        else:
+            mode = None
+        entry = {
+            "workload": _number(row.get("workload"), lab, f"{where}.workload", problems),
+            "fte": _number(row.get("fte"), lab, f"{where}.fte", problems),
+            "mode": mode,
+            "contract_eur": _number(row.get("contract_eur"), lab, f"{where}.contract_eur", problems),
+        }
+        if member is None:
+            continue
+        if (member, service) in service_rows:
+            problems.append(Problem(lab, where, f"{member} / {service} appears twice", show_value=False))
+        service_rows[(member, service)] = entry
+    units: dict[tuple[str, str], int] = {}
+    ages: dict[tuple[str, str], float] = {}
+    for k, row in enumerate(equipment_df.to_dict(orient="records")):
+        where = f"row {k + 2}"
+        lab = labels["equipment"]
+        member = _member(row, lab, where, lookup, epci_name, problems)
+        kind = str(row.get("equipment") or "").strip()
+        if kind not in catalogue.equipment:
+            problems.append(Problem(lab, f"{where}.equipment", "unknown machine type", kind,
+                                    hint=did_you_mean(kind, list(catalogue.equipment)) or f"types: {', '.join(catalogue.equipment)}"))
+            continue
+        n = _number(row.get("units"), lab, f"{where}.units", problems, integer=True)
+        age = _number(row.get("age_years"), lab, f"{where}.age_years", problems)
+        if member is None:
+            continue
+        if n is not None:
+            units[(member, kind)] = units.get((member, kind), 0) + n
+        if age is not None:
+            ages[(member, kind)] = age
+    if problems:
+        raise InputError(problems, title=f"Invalid inventory {label}")
+    return service_rows, units, ages
+
+
+# ------------------------------------------------------------------------------------ estimating
+
+
+def alone_regie_eur(catalogue: Catalogue, service: str, workload: float) -> float:
+    """€/yr of running ``service`` alone in régie: staff (at least the specialist minimum) and
+    the machines its own need requires."""
+    spec = catalogue.services[service]
+    fte = max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
+    cost = fte * catalogue.staff_eur(service)
+    for q, per_unit in spec.equipment_days.items():
+        e = catalogue.equipment[q]
+        cost += ceil_units(workload * per_unit.value, e.capacity_days.value) * e.annual_eur
+    return cost
+
+
+def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogue, raw_services: dict | None = None,
+                    raw_units: dict | None = None, raw_ages: dict | None = None, fixed_workload: dict | None = None,
+                    sources: tuple[Path, ...] = ()) -> Inventory:
+    """Complete the inventory: every (member, service) and machine count, estimates flagged.
+
+    ``members`` maps a member code to (population, area_km2); ``fixed_workload`` gives members
+    whose workload is declared rather than estimated (the EPCI's own, from the scenario).
+    """
+    raw_services = raw_services or {}
+    raw_units = raw_units or {}
+    fixed_workload = fixed_workload or {}
+    services: dict[tuple[str, str], MemberService] = {}
+    units: dict[tuple[str, str], int] = {}
+    estimated_units = set()
+    for member, (population, area) in members.items():
+        for s, spec in catalogue.services.items():
+            given = raw_services.get((member, s), {})
+            flags = []
+            workload = given.get("workload")
+            if workload is None:
+                if member in fixed_workload:
+                    workload = float(fixed_workload[member].get(s, 0.0))
+                else:
+                    workload = float(estimated_workload(s, population, area))
+                    flags.append("workload")
+            mode = given.get("mode")
+            if mode is None:
+                if given.get("contract_eur") and not given.get("fte"):
+                    mode = "delegation"
+                elif given.get("fte"):
+                    mode = "regie"
+                else:
+                    regie = alone_regie_eur(catalogue, s, workload)
+                    mode = "regie" if regie <= workload * spec.delegated_price.value else "delegation"
+                flags.append("mode")
+            fte = given.get("fte")
+            if fte is None:
+                fte = (max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
+                       if mode == "regie" else 0.0)
+                flags.append("fte")
+            contract = given.get("contract_eur")
+            if contract is None:
+                contract = workload * spec.delegated_price.value if mode == "delegation" else 0.0
+                flags.append("contract_eur")
+            services[(member, s)] = MemberService(member, s, float(workload), mode, float(fte), float(contract), tuple(flags))
+            for q, per_unit in spec.equipment_days.items():
+                if (member, q) in raw_units:
+                    units[(member, q)] = int(raw_units[(member, q)])
+                else:
+                    need = workload * per_unit.value if mode == "regie" else 0.0
+                    units[(member, q)] = ceil_units(need, catalogue.equipment[q].capacity_days.value)
+                    estimated_units.add((member, q))
+    return Inventory(services=services, units=units, ages=dict(raw_ages or {}), estimated_units=frozenset(estimated_units),
+                     sources=sources)
+
+
+# ------------------------------------------------------------------------------------- template
+
+
+def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Path:
+    """A blank inventory for ``territory``: one row per commune × service and per commune × machine
+    type, value columns empty, our estimates alongside (columns ``estimate_*``) for reference.
+
+    ``.xlsx`` → a workbook with two sheets; any other path → a folder with two CSV files.
+    """
+    members = {c: (float(r.population), float(r.area_km2)) for c, r in territory.communes.iterrows()}
+    estimate = build_inventory(members, catalogue)
+    rows, machines = [], []
+    for c in territory.codes:
+        for s, spec in catalogue.services.items():
+            e = estimate.services[(c, s)]
+            rows.append({"insee_code": c, "commune": territory.name_of(c), "service": s, "workload": None, "fte": None,
+                         "mode": None, "contract_eur": None, "estimate_unit": spec.unit,
+                         "estimate_workload": round(e.workload, 2), "estimate_mode": e.mode,
+                         "estimate_fte": round(e.fte, 2), "estimate_contract_eur": round(e.contract_eur)})
+        for q in catalogue.equipment:
+            machines.append({"insee_code": c, "commune": territory.name_of(c), "equipment": q, "units": None,
+                             "age_years": None, "estimate_units": estimate.units.get((c, q), 0)})
+    services_df, equipment_df = pd.DataFrame(rows), pd.DataFrame(machines)
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        with pd.ExcelWriter(path) as writer:
+            services_df.to_excel(writer, sheet_name="services", index=False)
+            equipment_df.to_excel(writer, sheet_name="equipment", index=False)
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        services_df.to_csv(path / "services.csv", index=False)
+        equipment_df.to_csv(path / "equipment.csv", index=False)
+    return path
+
+
+def member_sizes(territory: Territory) -> dict[str, tuple[float, float]]:
+    return {c: (float(p), float(a)) for c, p, a in zip(territory.codes, territory.communes["population"], territory.communes["area_km2"])}
+
+
+__all__ = ["Inventory", "MemberService", "build_inventory", "read_inventory", "write_template", "member_sizes",
+           "alone_regie_eur"]

@@ -1,0 +1,75 @@
+"""The sourced default parameters (``cost_parameters.yaml``), looked up by key with provenance.
+
+Every default number the engine uses comes from this file, compiled by the project's research
+(each entry: value, unit, range, source list, confidence, and a derivation when computed), or is
+derived from its entries by a formula documented where it is used. A :class:`Sourced` value
+keeps its key and confidence so outputs can say where a number came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PARAMETER_FILE = Path(__file__).with_name("cost_parameters.yaml")
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A number with where it came from.
+
+    ``source`` is a parameter key of cost_parameters.yaml (``road_km_per_fte_voirie``), several
+    keys joined by ``+`` for a derived value, ``"estimate"`` for an engineering guess of this
+    project (explained in ``note``), or ``"scenario"`` when a planner set it.
+    """
+
+    value: float
+    unit: str
+    source: str
+    confidence: str = "low"
+    note: str = ""
+
+    def with_value(self, value: float, source: str = "scenario") -> "Sourced":
+        return Sourced(float(value), self.unit, source, "scenario" if source == "scenario" else self.confidence, self.note)
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict[str, dict]:
+    data = yaml.safe_load(PARAMETER_FILE.read_text(encoding="utf-8"))
+    entries = {entry["key"]: entry for entry in data["parameters"]}
+    entries["meta.productive_days_per_fte"] = {"key": "meta.productive_days_per_fte", **data["meta"]["productive_days_per_fte"]}
+    return entries
+
+
+def entry(key: str) -> dict:
+    """The raw entry of ``key`` (KeyError names the key: a typo in the catalogue is a bug)."""
+    try:
+        return _entries()[key]
+    except KeyError:
+        raise KeyError(f"cost_parameters.yaml has no parameter {key!r}") from None
+
+
+def value(key: str, field: str | None = None) -> float:
+    """The value of ``key`` (or of one ``field`` of a structured value)."""
+    raw = entry(key)["value"]
+    return float(raw[field] if field is not None else raw)
+
+
+def sourced(key: str, field: str | None = None, unit: str | None = None, scale: float = 1.0, note: str = "") -> Sourced:
+    """``value(key, field) × scale`` with its key and confidence."""
+    e = entry(key)
+    unit = unit or (e["unit"].get(field, "") if isinstance(e.get("unit"), dict) and field else str(e.get("unit", "")))
+    return Sourced(value(key, field) * scale, unit, key + (f".{field}" if field else ""), str(e.get("confidence", "low")), note)
+
+
+def derived(value_: float, unit: str, keys: list[str], note: str, confidence: str = "low") -> Sourced:
+    """A value computed from several parameters (``note`` gives the arithmetic)."""
+    return Sourced(float(value_), unit, " + ".join(keys), confidence, note)
+
+
+def estimate(value_: float, unit: str, note: str) -> Sourced:
+    """A value no source gives: this project's stated assumption."""
+    return Sourced(float(value_), unit, "estimate", "low", note)

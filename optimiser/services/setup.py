@@ -1,0 +1,203 @@
+"""From the scenario's services block to priced inputs: catalogue, terms, inventory, status quo."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..errors import InputError, Problem
+from ..roads import TravelMatrix
+from ..scenario.load import LoadedScenario
+from ..territory import CommuneLookup, Territory
+from .catalogue import Catalogue, default_catalogue
+from .economics import EPCI, Economics
+from .inventory import Inventory, build_inventory, member_sizes, read_inventory
+from .standalone import StandaloneCost, standalone_costs
+from .terms import PoolingTerms, default_terms
+
+
+@dataclass(frozen=True)
+class ServiceInputs:
+    """Everything the service model needs.
+
+    ``members`` are the communes plus, when the service commun declares one, the EPCI itself.
+    ``forced[(member, service)]`` is True (must pool) or False (must not); ``modes[service]`` the
+    modes a pooled service may take.
+    """
+
+    catalogue: Catalogue
+    terms: PoolingTerms
+    inventory: Inventory
+    standalone: dict[tuple[str, str], StandaloneCost]
+    econ: Economics
+    members: tuple[str, ...]
+    forced: dict[tuple[str, str], bool]
+    modes: dict[str, tuple[str, ...]]
+    enabled: bool
+    pool_services: bool
+    lend_equipment: bool
+    key: str
+    individual_rationality: bool
+    budget_max_eur: float | None
+    min_savings_eur: float | None
+    min_savings_pct: float | None
+    epci_name: str | None
+
+    @property
+    def services(self) -> list[str]:
+        return list(self.catalogue.services)
+
+    @property
+    def status_quo_eur(self) -> float:
+        return sum(c.total_eur for c in self.standalone.values())
+
+
+def _catalogue(loaded: LoadedScenario) -> Catalogue:
+    config = loaded.scenario.services
+    catalogue = default_catalogue().subset(config.include)
+    services = dict(catalogue.services)
+    for key, over in config.overrides.items():
+        if key not in services:
+            raise InputError([Problem(loaded.label, f"services.overrides.{key}", "this service is not in services.include",
+                                      show_value=False, line=loaded.lines.get(f"services.overrides.{key}"))])
+        spec = services[key]
+        changes = {}
+        if over.productivity is not None:
+            changes["productivity"] = spec.productivity.with_value(over.productivity)
+        if over.grade is not None:
+            changes["grade"] = over.grade
+        if over.specialist_min_fte is not None:
+            changes["specialist_min_fte"] = spec.specialist_min_fte.with_value(over.specialist_min_fte)
+        if over.delegated_price_eur is not None:
+            changes["delegated_price"] = spec.delegated_price.with_value(over.delegated_price_eur)
+        if over.equipment_days is not None:
+            template = next(iter(spec.equipment_days.values()), None)
+            unit = template.unit if template else f"days/{spec.unit}"
+            from .parameters import Sourced
+
+            changes["equipment_days"] = {q: Sourced(float(d), unit, "scenario", "scenario") for q, d in over.equipment_days.items()}
+        services[key] = dataclasses.replace(spec, **changes)
+    owner: dict[str, str] = {}
+    problems = []
+    for key, spec in services.items():
+        for q in spec.equipment_days:
+            if q in owner:
+                problems.append(Problem(loaded.label, f"services.overrides.{key}.equipment_days.{q}",
+                                        f"machine type already used by {owner[q]}; each type belongs to one service", show_value=False))
+            owner[q] = key
+    if problems:
+        raise InputError(problems, title=f"Invalid scenario {loaded.label}")
+    full = default_catalogue()
+    equipment = {q: full.equipment[q] for q in owner}
+    for q, over in config.equipment.items():
+        if q not in equipment:
+            raise InputError([Problem(loaded.label, f"services.equipment.{q}", "no included service uses this machine type",
+                                      show_value=False, line=loaded.lines.get(f"services.equipment.{q}"))])
+        e = equipment[q]
+        changes = {}
+        for field_name in ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh"):
+            new = getattr(over, field_name)
+            if new is not None:
+                changes[field_name] = getattr(e, field_name).with_value(new)
+        equipment[q] = dataclasses.replace(e, **changes)
+    staff = dict(catalogue.staff_cost)
+    for grade, amount in config.staff_eur.items():
+        staff[grade] = staff[grade].with_value(amount)
+    return dataclasses.replace(catalogue, services=services, equipment=equipment, staff_cost=staff)
+
+
+def _terms(loaded: LoadedScenario) -> PoolingTerms:
+    scenario = loaded.scenario
+    pooling = scenario.pooling
+    terms = default_terms()
+    changes = {}
+    mapping = {"joint_saving_pct": "joint_saving", "max_lot_eur": "max_lot_eur", "lot_cost_eur": "lot_cost_eur",
+               "coordination_eur": "coordination_eur", "member_fee_eur": "member_fee_eur", "setup_pole_eur": "setup_pole_eur",
+               "setup_member_eur": "setup_member_eur", "horizon_years": "horizon_years", "vehicle_eur_per_km": "vehicle_eur_per_km"}
+    for key, field_name in mapping.items():
+        new = getattr(pooling, key)
+        if new is not None:
+            changes[field_name] = getattr(terms, field_name).with_value(new)
+    if scenario.staff.attrition_per_year is not None:
+        changes["attrition_per_year"] = terms.attrition_per_year.with_value(scenario.staff.attrition_per_year)
+    return dataclasses.replace(terms, **changes)
+
+
+def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, sc_rule,
+            epci_workload: dict[tuple[str, str], float]) -> dict[tuple[str, str], bool]:
+    scenario = loaded.scenario
+    lookup = CommuneLookup(territory)
+    forced: dict[tuple[str, str], bool] = {}
+    problems: list[Problem] = []
+    if sc_rule is not None:
+        for s in scenario.service_commun.services:
+            if s in catalogue.services:
+                for m in sc_rule.members:
+                    forced[(m, s)] = True
+    for (m, s), w in epci_workload.items():
+        if w > 0:
+            forced[(EPCI, s)] = True  # the EPCI's own workload is in the service commun
+    for k, rule in enumerate(scenario.pooling.force):
+        if rule.communes == "all":
+            codes = list(territory.codes)
+        else:
+            codes = []
+            for n, ref in enumerate(rule.communes):
+                code, message = lookup.resolve(ref)
+                if code is None:
+                    path = f"pooling.force[{k}].communes[{n}]"
+                    problems.append(Problem(loaded.label, path, message, ref, show_value=False, line=loaded.lines.get(path)))
+                else:
+                    codes.append(code)
+        services = catalogue.services if rule.services == "all" else rule.services
+        for s in services:
+            if s not in catalogue.services:
+                problems.append(Problem(loaded.label, f"pooling.force[{k}].services", f"{s} is not in services.include", s))
+                continue
+            for c in codes:
+                if forced.get((c, s), rule.pool) != rule.pool:
+                    problems.append(Problem(loaded.label, f"pooling.force[{k}]", f"{territory.label(c)} / {s} is both forced and forbidden "
+                                            "(another force rule or the service commun)", show_value=False))
+                forced[(c, s)] = rule.pool
+    if problems:
+        raise InputError(problems, title=f"Invalid scenario {loaded.label}")
+    return forced
+
+
+def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: TravelMatrix, sc_rule) -> ServiceInputs:
+    """Priced inputs of the service model (see :class:`ServiceInputs`)."""
+    scenario = loaded.scenario
+    config = scenario.services
+    catalogue = _catalogue(loaded)
+    terms = _terms(loaded)
+    sizes = member_sizes(territory)
+    epci_name = None
+    fixed = {}
+    sc = scenario.service_commun
+    if sc is not None and sc.epci_workload:
+        epci_name = sc.epci_name
+        sizes[EPCI] = (0.0, 0.0)
+        fixed[EPCI] = {s: w for s, w in sc.epci_workload.items() if s in catalogue.services}
+    raw_services, raw_units, raw_ages, sources = {}, {}, {}, ()
+    if config.inventory is not None:
+        path = loaded.path(config.inventory)
+        raw_services, raw_units, raw_ages = read_inventory(path, str(path), territory, catalogue, epci_name)
+        sources = (path,)
+    inventory = build_inventory(sizes, catalogue, raw_services, raw_units, raw_ages, fixed, sources)
+    standalone = standalone_costs(inventory, catalogue)
+    econ = Economics(catalogue, terms, inventory, standalone, matrix, attrition_rule=scenario.staff.no_reduction_beyond_attrition)
+    members = tuple(sizes)
+    modes = {}
+    for s in catalogue.services:
+        choice = scenario.pooling.modes.get(s, scenario.pooling.mode)
+        modes[s] = ("regie", "delegation") if choice == "free" else (choice,)
+    return ServiceInputs(
+        catalogue=catalogue, terms=terms, inventory=inventory, standalone=standalone, econ=econ, members=members,
+        forced=_forced(loaded, territory, catalogue, sc_rule,
+                       {(EPCI, s): w for s, w in fixed.get(EPCI, {}).items()}), modes=modes,
+        enabled=scenario.pooling.enabled, pool_services=scenario.pooling.pool_services,
+        lend_equipment=scenario.pooling.lend_equipment, key=scenario.fairness.key,
+        individual_rationality=scenario.fairness.individual_rationality,
+        budget_max_eur=scenario.budget.max_total_eur, min_savings_eur=scenario.budget.min_savings_eur,
+        min_savings_pct=scenario.budget.min_savings_pct, epci_name=epci_name,
+    )

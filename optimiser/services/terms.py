@@ -1,0 +1,64 @@
+"""Pooling terms: joint purchasing, coordination, set-up, travel — with their sources.
+
+All money in €/yr unless said otherwise; one-off set-up costs are spread evenly over
+``horizon_years``. A person-day is valued at the loaded cost of a technicien ÷ productive days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .parameters import Sourced, derived, estimate, sourced, value
+
+
+@dataclass(frozen=True)
+class PoolingTerms:
+    joint_saving: Sourced
+    """Share saved on the delegated volume a pole buys together (groupement de commandes)."""
+    max_lot_eur: Sourced
+    """Largest lot value (€/yr) so local firms can bid; more volume means more lots."""
+    lot_cost_eur: Sourced
+    """Yearly cost of running one procurement lot (€/yr)."""
+    coordination_eur: Sourced
+    """Coordination of one pooled service in one pole (€/yr)."""
+    member_fee_eur: Sourced
+    """Follow-up of one member in one pooled service: billing, convention (€/yr)."""
+    setup_pole_eur: Sourced
+    """One-off cost of setting up one convention (pole × service), €."""
+    setup_member_eur: Sourced
+    """One-off cost per member joining a convention (deliberation, fiche d'impact), €."""
+    horizon_years: Sourced
+    """Years over which set-up costs are spread."""
+    vehicle_eur_per_km: Sourced
+    """Full cost of a service vehicle per km (€/km)."""
+    attrition_per_year: Sourced
+    """Yearly share of staff leaving naturally (retirements, mobility)."""
+
+    @property
+    def setup_pole_yearly(self) -> float:
+        return self.setup_pole_eur.value / self.horizon_years.value
+
+    @property
+    def setup_member_yearly(self) -> float:
+        return self.setup_member_eur.value / self.horizon_years.value
+
+
+def default_terms() -> PoolingTerms:
+    day = value("loaded_cost_technicien") / value("meta.productive_days_per_fte")
+    setup_days = value("pooling.setup_person_days_per_convention")
+    return PoolingTerms(
+        joint_saving=sourced("pooling.joint_purchasing_saving_pct", unit="share"),
+        max_lot_eur=estimate(200_000.0, "€/yr", "lot ceiling so that local firms can bid (study: preserve the local economic fabric); no source"),
+        lot_cost_eur=derived(setup_days * day / 4.0, "€/yr", ["pooling.setup_person_days_per_convention", "loaded_cost_technicien"],
+                             "10 person-days per procedure × 230 €/day (technicien) ÷ a 4-year contract"),
+        coordination_eur=derived(value("pooling.coordinator_fte_per_pole") * value("loaded_cost_technicien") / 6.0, "€/yr",
+                                 ["pooling.coordinator_fte_per_pole", "loaded_cost_technicien"],
+                                 "0.5 FTE technicien per pole (46,000 €) shared by the 6 services of the catalogue"),
+        member_fee_eur=estimate(day, "€/yr", "one person-day a year per member and service (billing, convention follow-up)"),
+        setup_pole_eur=derived(setup_days * day, "€", ["pooling.setup_person_days_per_convention", "loaded_cost_technicien"],
+                               "10 person-days × 230 €/day"),
+        setup_member_eur=estimate(2 * day, "€", "two person-days per member (deliberation, fiche d'impact) at 230 €/day"),
+        horizon_years=estimate(6.0, "years", "one municipal mandate"),
+        vehicle_eur_per_km=sourced("travel.service_vehicle_eur_per_km", unit="€/km"),
+        attrition_per_year=estimate(0.03, "share/yr", "retirements and mobility in a territorial workforce; no source"),
+    )

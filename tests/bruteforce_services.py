@@ -1,0 +1,154 @@
+"""Brute-force service sharing on tiny territories: every partition, every seat, every member's
+choice (keep, pool, borrow), every mode — priced by a second, independent implementation of the
+cost rules written from the README's formulas, sharing only the data with the engine."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from bruteforce import connected, set_partitions
+
+
+def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode):
+    """€/yr of one pole's service; None if the mode is not allowed."""
+    cat, terms, inv = si.catalogue, si.terms, si.inventory
+    spec = cat.services[s]
+    staff_rate = cat.staff_cost[spec.grade].value
+    h = cat.hours_per_day.value
+    days_per_fte = cat.productive_days.value
+
+    def w(i):
+        return inv.services[(i, s)].workload
+
+    def t(i):
+        return 0.0 if i == seat else time_min[matrix_index[i], matrix_index[seat]]
+
+    def d(i):
+        return 0.0 if i == seat else km[matrix_index[i], matrix_index[seat]]
+
+    fee = terms.member_fee_eur.value + terms.setup_member_eur.value / terms.horizon_years.value
+    users = list(poolers) + list(borrowers)
+    if not users:
+        return 0.0
+    total = terms.coordination_eur.value + terms.setup_pole_eur.value / terms.horizon_years.value + fee * len(users)
+    keep_share = max(0.0, 1 - terms.attrition_per_year.value * terms.horizon_years.value)
+    retained = sum(keep_share * inv.services[(i, s)].fte for i in poolers
+                   if inv.services[(i, s)].mode == "regie") if si.econ.attrition_rule else 0.0
+    machine_users = list(borrowers)
+    if poolers:
+        if mode == "regie":
+            fte = sum(w(i) / spec.productivity.value * (1 + 2 * t(i) / 60 / h) for i in poolers)
+            fte = max(fte, spec.specialist_min_fte.value, retained)
+            total += fte * staff_rate
+            total += sum(w(i) / spec.productivity.value * days_per_fte * 2 * d(i) * terms.vehicle_eur_per_km.value for i in poolers)
+            machine_users = users
+        else:
+            contract = sum(w(i) * spec.delegated_price.value for i in poolers) * (1 - terms.joint_saving.value)
+            lots = max(1, math.ceil(contract / terms.max_lot_eur.value - 1e-9))
+            total += contract + lots * terms.lot_cost_eur.value + retained * staff_rate
+    for q, per in spec.equipment_days.items():
+        e = cat.equipment[q]
+        days = sum(w(i) * per.value for i in machine_users)
+        units = math.ceil(days / e.capacity_days.value - 1e-9) if days > 1e-9 else 0
+        total += units * (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value)
+        total += sum(w(i) * per.value * 2 * d(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value for i in machine_users)
+    return total
+
+
+def payment(si, matrix_index, km, seat, s, i):
+    cat, terms, inv = si.catalogue, si.terms, si.inventory
+    spec = cat.services[s]
+    w = inv.services[(i, s)].workload
+    dist = 0.0 if i == seat else km[matrix_index[i], matrix_index[seat]]
+    total = terms.member_fee_eur.value + terms.setup_member_eur.value / terms.horizon_years.value
+    for q, per in spec.equipment_days.items():
+        e = cat.equipment[q]
+        rate = (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value) / e.capacity_days.value
+        total += w * per.value * (rate + 2 * dist / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
+    return total
+
+
+def best_block_service(si, matrix_index, time_min, km, block, seat, s):
+    """Cheapest (cost, choices) for one pole and one service, over members' choices and modes,
+    under individual rationality (workload key), forced rules and allowed modes."""
+    inv, alone = si.inventory, si.standalone
+    options_per_member = []
+    for i in block:
+        forced = si.forced.get((i, s))
+        wl = inv.services[(i, s)].workload
+        opts = []
+        if forced is not True:
+            opts.append("keep")
+        if si.pool_services and forced is not False and wl > 0:
+            opts.append("pool")
+        if (si.lend_equipment and forced is None and wl > 0 and si.catalogue.services[s].equipment_days
+                and inv.services[(i, s)].mode == "regie"):
+            opts.append("borrow")
+        options_per_member.append(opts)
+    best = (math.inf, None)
+    for combo in itertools.product(*options_per_member):
+        poolers = [i for i, c in zip(block, combo) if c == "pool"]
+        borrowers = [i for i, c in zip(block, combo) if c == "borrow"]
+        kept = sum(alone[(i, s)].total_eur for i, c in zip(block, combo) if c == "keep")
+        kept += sum(alone[(i, s)].keep_eur for i in borrowers)
+        modes = si.modes[s] if poolers else (None,)
+        for mode in modes:
+            cost = pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
+            if si.individual_rationality and not _fair(si, matrix_index, km, seat, s, poolers, borrowers, cost):
+                continue
+            if kept + cost < best[0] - 1e-9:
+                best = (kept + cost, (tuple(poolers), tuple(borrowers), mode))
+    return best
+
+
+def _fair(si, matrix_index, km, seat, s, poolers, borrowers, cost) -> bool:
+    inv, alone = si.inventory, si.standalone
+    if poolers:
+        paid = sum(payment(si, matrix_index, km, seat, s, i) for i in borrowers)
+        total_w = sum(inv.services[(i, s)].workload for i in poolers)
+        for i in poolers:
+            if si.forced.get((i, s)) is True:
+                continue
+            if (cost - paid) * inv.services[(i, s)].workload / total_w > alone[(i, s)].total_eur + 1e-6:
+                return False
+        for i in borrowers:
+            if payment(si, matrix_index, km, seat, s, i) > alone[(i, s)].equipment_eur + 1e-6:
+                return False
+    elif borrowers:
+        total_w = sum(inv.services[(i, s)].workload for i in borrowers)
+        for i in borrowers:
+            if cost * inv.services[(i, s)].workload / total_w > alone[(i, s)].equipment_eur + 1e-6:
+                return False
+    return True
+
+
+def best_service_design(inputs):
+    """Optimal total cost (€/yr) over every contiguous partition and seat, or None."""
+    si, matrix, territory, rules = inputs.services, inputs.matrix, inputs.territory, inputs.rules
+    index = matrix.index()
+    codes = territory.codes
+    nbrs = {c: set() for c in codes}
+    for a, b in zip(territory.adjacency["code_a"], territory.adjacency["code_b"]):
+        nbrs[a].add(b)
+        nbrs[b].add(a)
+    limit = math.inf if rules.max_travel_min is None else rules.max_travel_min + 1e-9
+    cache = {}
+    best = math.inf
+    for partition in set_partitions(list(codes)):
+        if rules.contiguity != "none" and not all(connected(b, nbrs) for b in partition):
+            continue
+        total = 0.0
+        for block in partition:
+            key = tuple(sorted(block))
+            if key not in cache:
+                options = []
+                for seat in block:
+                    if any(matrix.time_min[index[i], index[seat]] > limit for i in block):
+                        continue
+                    options.append(sum(best_block_service(si, index, matrix.time_min, matrix.km, block, seat, s)[0]
+                                       for s in si.services))
+                cache[key] = min(options, default=math.inf)
+            total += cache[key]
+        best = min(best, total)
+    return None if math.isinf(best) else best

@@ -1,0 +1,115 @@
+"""The command line as a planner uses it: exit codes, messages, result folders."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from helpers import DATA, SCENARIOS, write_scenario
+
+
+def optimiser(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def laval_result(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "laval-2016"
+    done = optimiser("run", SCENARIOS / "laval-2016.yaml", "--out", out)
+    assert done.returncode == 0, done.stderr
+    return out, done
+
+
+def test_run_writes_every_output(laval_result):
+    out, done = laval_result
+    for name in ("communes.csv", "poles.csv", "poles.geojson", "map.png", "report.md", "summary.json",
+                 "scenario.resolved.yaml"):
+        assert (out / name).is_file(), name
+    assert (out / "inputs" / "laval_agglo_2016.geojson").is_file()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "optimal" and summary["gap"] == 0
+    for key in ("objective", "bound", "gap", "solver", "formulation", "runtime_s"):
+        assert key in summary
+    assert "status OPTIMAL" in done.stdout and "Results:" in done.stdout
+    header = (out / "communes.csv").read_text().splitlines()[0].split(",")
+    assert {"insee_code", "name", "population", "pole", "seat_insee_code", "travel_min", "travel_km"} <= set(header)
+    header = (out / "poles.csv").read_text().splitlines()[0].split(",")
+    assert {"pole", "seat_insee_code", "seat_name", "n_communes", "population", "max_travel_min"} <= set(header)
+    geo = json.loads((out / "poles.geojson").read_text())
+    assert len(geo["features"]) == summary["n_poles"]
+    assert (out / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "## What was found" in (out / "report.md").read_text()
+
+
+def test_service_commun_core_is_its_own_closed_pole(laval_result):
+    out, _ = laval_result
+    rows = [line.split(",") for line in (out / "communes.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    sc = sorted(r[1] for r in rows if r[3] == "SC")
+    assert sc == ["Laval", "Saint-Berthevin"]
+
+
+def test_result_reproduces_from_its_own_folder(laval_result, tmp_path):
+    out, _ = laval_result
+    again = optimiser("run", out / "scenario.resolved.yaml", "--out", tmp_path / "again", "--quiet")
+    assert again.returncode == 0, again.stderr
+    first = json.loads((out / "summary.json").read_text())
+    second = json.loads((tmp_path / "again" / "summary.json").read_text())
+    assert second["objective"] == pytest.approx(first["objective"])
+    assert (tmp_path / "again" / "communes.csv").read_text() == (out / "communes.csv").read_text()
+
+
+def test_verify_passes_and_fails(laval_result, tmp_path):
+    out, _ = laval_result
+    ok = optimiser("verify", out)
+    assert ok.returncode == 0 and "all" in ok.stdout and "FAIL" not in ok.stdout
+    broken = tmp_path / "broken"
+    subprocess.run(["cp", "-r", str(out), str(broken)], check=True)
+    summary = json.loads((broken / "summary.json").read_text())
+    summary["objective"] *= 0.9
+    (broken / "summary.json").write_text(json.dumps(summary))
+    failed = optimiser("verify", broken)
+    assert failed.returncode == 4 and "FAIL  objective" in failed.stdout
+
+
+def test_bad_scenario_exit_2_without_traceback(tmp_path):
+    path = write_scenario(tmp_path / "s.yaml", {"name": "x", "territory": {"communes": str(DATA / "laval_agglo_2016.geojson")},
+                                                "poles": {"cuont": 3}})
+    done = optimiser("run", path, "--out", tmp_path / "out")
+    assert done.returncode == 2
+    assert "poles.cuont: unknown key; did you mean 'count'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+    debug = optimiser("--debug", "run", path)
+    assert "Traceback" in debug.stderr
+
+
+def test_infeasible_run_explains_and_writes_nothing(tmp_path):
+    done = optimiser("run", SCENARIOS / "laval-2016.yaml", "--set", "poles.population.min=30000", "--out", tmp_path / "out")
+    assert done.returncode == 3
+    assert "INFEASIBLE" in done.stdout and "none of them can gather 30,000" in done.stdout
+    assert not (tmp_path / "out").exists()
+    assert not list(tmp_path.iterdir())
+
+
+def test_out_folder_of_the_planner_is_never_replaced(tmp_path):
+    mine = tmp_path / "my-documents"
+    mine.mkdir()
+    (mine / "budget.xlsx").write_text("precious")
+    done = optimiser("run", SCENARIOS / "laval-2016.yaml", "--out", mine)
+    assert done.returncode == 2 and "not a result folder" in done.stderr
+    assert (mine / "budget.xlsx").read_text() == "precious" and len(list(mine.iterdir())) == 1
+
+
+def test_validate(tmp_path):
+    done = optimiser("validate", SCENARIOS / "laval-2024.yaml")
+    assert done.returncode == 0 and "34 communes" in done.stdout
+    bad = optimiser("validate", SCENARIOS / "laval-2016.yaml", "--set", "poles.max_travel_min=5")
+    assert bad.returncode == 3 and "can only join poles seated within 5 min" in bad.stderr
+
+
+def test_version_and_help():
+    assert optimiser("--version").returncode == 0
+    assert "verify" in optimiser("--help").stdout

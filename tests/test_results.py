@@ -1,0 +1,57 @@
+"""Result folders: written atomically, replaced only when they are results, read back intact."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import SCENARIOS
+from optimiser.api import solve
+from optimiser.errors import InputError
+from optimiser.results import maps
+from optimiser.results.result import Result
+from optimiser.scenario.load import load_scenario
+
+
+@pytest.fixture(scope="module")
+def result():
+    return solve(load_scenario(SCENARIOS / "laval-2016.yaml"))
+
+
+def test_failure_while_writing_leaves_nothing(result, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("optimiser.results.result.draw_map", broken)
+    with pytest.raises(RuntimeError):
+        result.to_dir(tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_previous_result_is_replaced_in_one_step(result, tmp_path):
+    first = result.to_dir(tmp_path / "out", draw=False)
+    (first / "stale.txt").write_text("from an older run")
+    second = result.to_dir(tmp_path / "out", draw=False)
+    assert second == first and not (second / "stale.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_refuses_a_file_or_foreign_folder(result, tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError):
+        result.to_dir(tmp_path / "file")
+
+
+def test_round_trip(result, tmp_path):
+    folder = result.to_dir(tmp_path / "out", draw=False)
+    back = Result.from_dir(folder)
+    assert back.summary["objective"] == result.summary["objective"]
+    assert list(back.communes["insee_code"]) == list(result.communes["insee_code"])
+    assert back.communes["insee_code"].str.len().eq(5).all()
+    assert back.poles["population"].sum() == result.poles["population"].sum()
+
+
+def test_map_names_wrap_and_colours_differ(result):
+    assert maps.wrap_name("Saint-Germain-le-Fouilloux") == "Saint-Germain-\nle-Fouilloux"
+    colours = maps.pole_colours(result.inputs.territory, result.communes)
+    proximity = [p for p in result.poles["pole"] if p != "SC"]
+    assert len({colours[p] for p in proximity}) == len(proximity)

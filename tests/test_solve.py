@@ -1,0 +1,93 @@
+"""The solver layer never calls a time-limited solution optimal, with either solver."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pulp
+import pytest
+
+from optimiser.solve import SolverOptions, Status, relative_gap, solve_milp
+
+SOLVERS = ["cbc", "highs"]
+
+
+def market_split(m: int, n: int, seed: int, slack: bool) -> pulp.LpProblem:
+    """Cornuéjols–Dawande market split: tiny, and famously beyond branch-and-bound in seconds.
+
+    With slack variables any 0/1 vector is feasible (the solver finds solutions but cannot prove
+    the optimum); without them, it finds none before the limit.
+    """
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 100, size=(m, n))
+    b = a.sum(axis=1) // 2
+    prob = pulp.LpProblem("market_split", pulp.LpMinimize)
+    x = [prob.add_variable(f"x{j}", cat=pulp.LpBinary) for j in range(n)]
+    if slack:
+        plus = [prob.add_variable(f"sp{i}", 0) for i in range(m)]
+        minus = [prob.add_variable(f"sm{i}", 0) for i in range(m)]
+        prob += pulp.lpSum(plus) + pulp.lpSum(minus) + 1
+    else:
+        prob += pulp.lpSum(x)
+    for i in range(m):
+        expr = pulp.lpSum(int(a[i, j]) * x[j] for j in range(n))
+        prob += (expr + plus[i] - minus[i] == int(b[i])) if slack else (expr == int(b[i]))
+    return prob
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_time_limited_solution_is_feasible_not_optimal(solver):
+    outcome = solve_milp(market_split(6, 50, 1, slack=True), SolverOptions(name=solver, time_limit_s=2))
+    assert outcome.status is Status.FEASIBLE
+    assert outcome.objective is not None and outcome.bound is not None
+    assert outcome.bound <= outcome.objective and outcome.gap > 0
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_time_limit_without_solution(solver):
+    outcome = solve_milp(market_split(6, 50, 1, slack=False), SolverOptions(name=solver, time_limit_s=2))
+    assert outcome.status is Status.TIME_LIMIT
+    assert outcome.objective is None and not outcome.status.has_solution
+
+
+def test_pulp_alone_would_call_the_highs_time_limit_optimal():
+    """Why we read HiGHS's own status: PuLP maps kTimeLimit to 'Optimal'."""
+    prob = market_split(6, 50, 1, slack=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prob.solve(pulp.HiGHS(msg=False, timeLimit=2))
+    assert pulp.LpStatus[prob.status] == "Optimal"
+    assert solve_milp(market_split(6, 50, 1, slack=True), SolverOptions(name="highs", time_limit_s=2)).status is Status.FEASIBLE
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_infeasible_and_optimal(solver):
+    prob = pulp.LpProblem("tiny", pulp.LpMinimize)
+    x = prob.add_variable("x", 0, 10, pulp.LpInteger)
+    y = prob.add_variable("y", 0, 10, pulp.LpInteger)
+    prob += 3 * x + 2 * y + 5
+    prob += x + y >= 4
+    prob += x - y == 1
+    outcome = solve_milp(prob, SolverOptions(name=solver))
+    assert outcome.status is Status.OPTIMAL
+    assert outcome.objective == pytest.approx(3 * 3 + 2 * 2 + 5)  # the constant is included
+    assert outcome.gap == 0
+    assert x.value() == pytest.approx(3)
+    prob += x + y <= 2
+    assert solve_milp(prob, SolverOptions(name=solver)).status is Status.INFEASIBLE
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_warm_start_is_accepted(solver):
+    prob = market_split(4, 20, 3, slack=True)
+    start = {v.name: 0.0 for v in prob.variables()}
+    outcome = solve_milp(prob, SolverOptions(name=solver, time_limit_s=5), warm_start=start)
+    assert outcome.status.has_solution
+
+
+def test_relative_gap():
+    assert relative_gap(100.0, 90.0) == pytest.approx(0.1)
+    assert relative_gap(0.0, -1e-12) == 0.0
+    assert relative_gap(None, 1.0) is None
+    assert relative_gap(5.0, float("-inf")) is None
