@@ -78,6 +78,17 @@ def test_pieces_on_two_landmasses_are_bridged(tmp_path):
     assert summary["status"] == "optimal" and summary["n_alone"] == 0
 
 
+def test_island_of_several_communes_is_bridged(tmp_path):
+    """Île de Noirmoutier (4 communes, 550 m off the coast, no shared border with the mainland)."""
+    island = ["85011", "85083", "85106", "85163"]
+    mainland = ["85012", "85018", "85164", "85234", "85273"]
+    folder, scenario, summary = init_and_run(tmp_path, "--communes", ",".join(island + mainland))
+    (link,) = scenario["roads"]["extra_links"]
+    assert link["between"] == ["85011", "85012"]  # Barbâtre - La Barre-de-Monts
+    assert "assumed bridged" in (folder / "scenario.yaml").read_text(encoding="utf-8")
+    assert summary["status"] == "optimal" and summary["n_alone"] == 0
+
+
 def test_departement_and_communes_selections(tmp_path):
     result = invoke("init", "--communes", "53130,53201,53054,53119,53001", "--name", "Laval ouest", "--out", str(tmp_path / "c"))
     assert result.exit_code == 0, result.output

@@ -14,8 +14,9 @@ one ("main piece") by one ``roads.extra_links`` entry, chosen in this order:
    is an island of several communes (Noirmoutier, Ré, Oléron are bridged): assumed bridged, timed
    as a road of circuity × the straight distance between the two communes' points.
 3. **Ferry**: a one-commune island (Groix, Yeu, Île-aux-Moines) or a wider crossing:
-   ``FERRY_ALLOWANCE_MIN`` of waiting and boarding plus the straight crossing at ``FERRY_SPEED_KMH``. Ferry-linked pieces may also stay out of every
-   pole (``poles.allow_alone``): an island commune usually keeps its own services.
+   ``FERRY_ALLOWANCE_MIN`` of waiting and boarding plus the straight crossing at
+   ``FERRY_SPEED_KMH``. Ferry-linked pieces may also stay out of every pole
+   (``poles.allow_alone``): an island commune usually keeps its own services.
 
 Every link is an assumption; the starter scenario states each one next to it so a planner can
 replace it with the real bridge, ferry or road.
