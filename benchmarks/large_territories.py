@@ -1,7 +1,7 @@
 """Département- and region-scale designs: Mayenne (240 communes) and Pays de la Loire (1,226).
 
-Each case is a shipped scenario plus ``--set`` overrides, solved with CBC (one thread) through the
-public API, one case after the other:
+Each case is a shipped scenario plus ``--set`` overrides, solved with one solver thread through
+the public API, one case after the other:
 
     .venv/bin/python benchmarks/large_territories.py                  # every case
     .venv/bin/python benchmarks/large_territories.py --only pdl-pmedian-p30
@@ -40,9 +40,9 @@ HARD_LIMIT_FACTOR = 1.5
 CASES = {
     "mayenne-pmedian-p30": ("scenarios/mayenne.yaml", PMEDIAN + ("poles.count=30",), 120),
     "mayenne-exact-p30": ("scenarios/mayenne.yaml", ("poles.count=30",), 600),
-    "pdl-pmedian-p30": ("scenarios/pays-de-la-loire.yaml", PMEDIAN, 120),
-    "pdl-exact-p30": ("scenarios/pays-de-la-loire.yaml", (), 600),
-    "pdl-exact-p30-highs": ("scenarios/pays-de-la-loire.yaml", ("solver.name=highs",), 600),
+    "pdl-pmedian-p30": ("scenarios/pays-de-la-loire.yaml", PMEDIAN + ("solver.name=cbc",), 120),
+    "pdl-exact-p30": ("scenarios/pays-de-la-loire.yaml", ("solver.name=cbc",), 600),
+    "pdl-exact-p30-highs": ("scenarios/pays-de-la-loire.yaml", (), 600),
 }
 
 COLUMNS = ["case", "scenario", "overrides", "communes", "mode", "contiguity", "poles", "status", "objective",

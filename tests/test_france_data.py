@@ -152,3 +152,15 @@ def test_written_geojson_loads_as_a_territory(france, tmp_path):
     assert list(territory.codes) == list(direct.codes)
     assert len(territory.adjacency) == len(direct.adjacency) > 0
     assert territory.communes["population"].sum() == 115195
+
+
+def test_region_scenario_is_valid_and_its_territory_is_the_region(france):
+    """scenarios/pays-de-la-loire.yaml loads, and its territory file is region 52 from the national data."""
+    from helpers import SCENARIOS
+    from optimiser.scenario.load import load_scenario
+
+    loaded = load_scenario(SCENARIOS / "pays-de-la-loire.yaml")
+    path = loaded.path(loaded.scenario.territory.communes)
+    shipped = json.loads(path.read_text(encoding="utf-8"))
+    assert [f["properties"]["insee_code"] for f in shipped["features"]] == list(france.select_region("52").codes)
+    assert loaded.scenario.poles.count.min == loaded.scenario.poles.count.max == 30
