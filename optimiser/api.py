@@ -19,7 +19,8 @@ from . import __version__
 from .model.design import PoleDesign, design_poles
 from .prepare import Inputs, prepare
 from .results.result import Result
-from .results.tables import commune_table, pole_table
+from .results.service_tables import build_service_tables
+from .results.tables import commune_table, pole_ids, pole_table
 from .scenario.load import LoadedScenario, load_scenario
 from .solve import SolverOptions
 
@@ -42,17 +43,56 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None) -> Result:
     inputs = inputs or prepare(loaded)
     options = solver_options(loaded)
     design = design_poles(inputs, options)
-    communes = poles = None
+    communes = poles = tables = None
     if design.status.has_solution:
         communes = commune_table(design.assignment, inputs.territory, inputs.matrix, inputs.rules)
         poles = pole_table(communes)
+        if design.services is not None:
+            ids = pole_ids(design.assignment, inputs.territory, inputs.rules)
+            population = {c: int(p) for c, p in inputs.territory.communes["population"].items()}
+            tables = build_service_tables(design.services, inputs.territory, ids, population, loaded.scenario.fairness)
+            communes = communes.join(tables.commune_columns, on="insee_code")
     files = {inputs.territory.source.name: inputs.territory.source} if inputs.territory.source else {}
     if loaded.scenario.roads.network is not None:
         network = loaded.path(loaded.scenario.roads.network.path)
         files[network.name] = network
+    if inputs.services is not None:
+        for source in inputs.services.inventory.sources:
+            files[source.name] = source
     summary = build_summary(loaded, inputs, design, options, communes, poles)
+    if tables is not None:
+        summary.update(service_summary(design.services, tables))
     return Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded, files),
-                  inputs=inputs, design=design, input_files=files)
+                  inputs=inputs, design=design, input_files=files, service_tables=tables)
+
+
+#: A group leaving its pole "materially" gains at least this share of what it pays.
+MATERIAL_GAIN = 0.01
+
+
+def service_summary(services, tables) -> dict:
+    """Totals of a service-sharing design for summary.json (€/yr)."""
+    shares = tables.shares
+    voluntary = shares[~shares["forced"]]
+    return {
+        "total_cost": round(services.total_eur, 2),
+        "status_quo_cost": round(services.status_quo_eur, 2),
+        "savings": round(services.status_quo_eur - services.total_eur, 2),
+        "savings_pct": round((services.status_quo_eur - services.total_eur) / services.status_quo_eur, 6)
+        if services.status_quo_eur > 0 else 0.0,
+        "services_pooled": int(len(services.pooled)),
+        "services_borrowed": int(len(services.borrowed)),
+        "pole_services": int(len(services.pole_services)),
+        "fairness_key": tables.shares["key"].iloc[0] if len(tables.shares) else None,
+        "voluntary_members_paying_more": int(voluntary["pays_more_than_alone"].sum()),
+        "forced_members_paying_more": int(shares[shares["forced"]]["pays_more_than_alone"].sum()),
+        "blocking_coalitions": int(len(tables.core)),
+        "blocking_coalitions_material": int((tables.core["gain_pct"] >= MATERIAL_GAIN).sum()) if len(tables.core) else 0,
+        "largest_blocking_gain_eur": float(tables.core["gain_eur"].max()) if len(tables.core) else 0.0,
+        "core_check_complete": bool(tables.core["check_complete"].all()) if len(tables.core) else None,
+        "estimated_fields": int(sum(1 for v in tables.status_quo["estimated"] if v)),
+        "cost_unit": "EUR per year, excluding VAT",
+    }
 
 
 def resolved_scenario(loaded: LoadedScenario, files: dict[str, Path]) -> dict:
@@ -61,6 +101,8 @@ def resolved_scenario(loaded: LoadedScenario, files: dict[str, Path]) -> dict:
     data["territory"]["communes"] = f"inputs/{Path(loaded.scenario.territory.communes).name}"
     if data["roads"].get("network"):
         data["roads"]["network"]["path"] = f"inputs/{Path(loaded.scenario.roads.network.path).name}"
+    if data.get("services") and data["services"].get("inventory"):
+        data["services"]["inventory"] = f"inputs/{Path(loaded.scenario.services.inventory).name}"
     data["outputs"]["dir"] = None
     return data
 
@@ -80,7 +122,8 @@ def build_summary(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, op
         "objective": design.objective,
         "bound": design.bound,
         "gap": design.gap,
-        "objective_unit": "person-minutes" if inputs.rules.travel_metric == "time" else "person-km",
+        "objective_unit": ("k€ per year (total cost)" if design.services is not None or inputs.services is not None
+                           else "person-minutes" if inputs.rules.travel_metric == "time" else "person-km"),
         "solver": design.solver,
         "solver_options": {"name": options.name, "time_limit_s": options.time_limit_s, "gap": options.gap,
                            "threads": options.threads},

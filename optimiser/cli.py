@@ -129,6 +129,42 @@ def verify(result_dir: Path) -> None:
     click.echo(f"{result_dir}: all {len(outcome.passed)} checks passed")
 
 
+@main.group()
+def template() -> None:
+    """Write blank input templates for a planner to fill in."""
+
+
+@template.command("inventory")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="An .xlsx workbook, or a folder for services.csv and equipment.csv.")
+@_guard
+def template_inventory(source: Path, out: Path) -> None:
+    """Inventory template for SOURCE (a scenario, or a territory GeoJSON): one row per commune ×
+    service and per commune × machine type, with our estimates alongside."""
+    from .errors import InputError, Problem
+    from .services.catalogue import default_catalogue
+    from .services.inventory import write_template
+    from .territory import load_geojson_territory
+
+    if out.exists() and (out.is_file() or any(out.iterdir())):
+        raise InputError([Problem("--out", str(out), "already exists; choose a new file or folder (nothing was written)",
+                                  show_value=False)])
+    if source.suffix.lower() in (".yaml", ".yml"):
+        from .prepare import load_territory
+        from .scenario.load import load_scenario
+        from .services.setup import _catalogue
+
+        loaded = load_scenario(source)
+        territory = load_territory(loaded)
+        catalogue = _catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
+    else:
+        territory = load_geojson_territory(source)
+        catalogue = default_catalogue()
+    path = write_template(out, territory, catalogue)
+    click.echo(f"Inventory template for {len(territory)} communes × {len(catalogue.services)} services: {path}")
+
+
 @main.command()
 @click.option("--markdown", is_flag=True, help="The key reference as a Markdown table instead of JSON Schema.")
 def schema(markdown: bool) -> None:

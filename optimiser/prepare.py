@@ -131,8 +131,8 @@ def resolve_rules(loaded: LoadedScenario, territory: Territory) -> PoleRules:
             refs.problem(f"poles.apart[{k}]", "a commune cannot be kept apart from itself", list(pair))
         elif a is not None and b is not None:
             apart.append((a, b))
-    if poles.allow_alone == "all":
-        alone = list(territory.codes)
+    if poles.allow_alone == "all" or (scenario.services is not None and not scenario.pooling.enabled):
+        alone = list(territory.codes)  # the status quo: every commune on its own
     else:
         alone = refs.many("poles.allow_alone", poles.allow_alone)
 
@@ -170,7 +170,7 @@ def resolve_rules(loaded: LoadedScenario, territory: Territory) -> PoleRules:
         if a in group_of and group_of.get(a) == group_of.get(b):
             refs.problem("poles.apart", f"{territory.label(a)} and {territory.label(b)} must share a pole (together / service commun) and be apart",
                          [territory.name_of(a), territory.name_of(b)])
-    if poles.allow_alone == "all":
+    if poles.allow_alone == "all" or (scenario.services is not None and not scenario.pooling.enabled):
         alone = [c for c in alone if c not in group_of]
     else:
         for c in alone:

@@ -55,7 +55,7 @@ class Status(str, enum.Enum):
 class SolverOptions:
     name: str = "cbc"
     time_limit_s: float = 120.0
-    gap: float = 1e-6
+    gap: float = 1e-4
     threads: int = 1
     log: bool = False
 

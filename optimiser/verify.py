@@ -197,8 +197,14 @@ def verify_result(folder: str | Path) -> Verification:
         s = seat_of[c]
         objective += population[c] * (rules.alone_penalty if s is None else (metric[index[c], index[s]] if c != s else 0.0))
     reported_objective = summary.get("objective")
-    close = reported_objective is not None and abs(objective - reported_objective) <= RELATIVE_TOLERANCE * max(1.0, abs(objective))
-    v.check("objective", [] if close else [f"summary.json says {reported_objective}, recomputed {objective:.6f}"])
+    if "total_cost" in summary:
+        from .prepare import prepare
+        from .verify_services import verify_services
+
+        verify_services(folder, prepare(loaded), summary, communes, v.check)
+    elif summary.get("objective_unit", "").startswith("person"):
+        close = reported_objective is not None and abs(objective - reported_objective) <= RELATIVE_TOLERANCE * max(1.0, abs(objective))
+        v.check("objective", [] if close else [f"summary.json says {reported_objective}, recomputed {objective:.6f}"])
     return v
 
 

@@ -32,10 +32,10 @@ from .contiguity import (
 from .diagnose import presolve_findings
 from .pmedian import solve_pmedian
 from .poles import PoleModel, build_pole_model
-from .extract import extract_services
+from .extract import ServiceDesign, extract_services
 from .fairness import IndividualRationality, add_budget, add_travel_limit
 from .repair import improve_design, repair_design
-from .services import build_service_model, set_cost_objective
+from .services import FORMULATION, Formulation, build_service_model, set_cost_objective
 
 
 @dataclass
@@ -70,11 +70,34 @@ class PoleDesign:
         return relative_gap(self.objective, self.bound)
 
 
-def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True) -> PoleDesign:
-    """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario."""
+def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True,
+                 formulation: Formulation = FORMULATION) -> PoleDesign:
+    """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario.
+    ``formulation`` switches the service model's strengthenings (for the benchmark)."""
     if inputs.rules.mode == "p-median":
         return _design_pmedian(inputs, options)
-    return _design_poles(inputs, options, explain)
+    if inputs.services is not None and not inputs.services.enabled:
+        return _status_quo(inputs, options)
+    return _design_poles(inputs, options, explain, formulation)
+
+
+def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
+    """Pooling disabled: every commune alone, as inventoried — nothing to optimise."""
+    start = time.perf_counter()
+    si = inputs.services
+    assignment = {c: None for c in inputs.territory.codes}
+    from ..services.economics import EPCI
+
+    pooled = {}
+    services = ServiceDesign(pooled=pooled, borrowed={}, pole_services={},
+                             kept_eur={k: c.total_eur for k, c in si.standalone.items()},
+                             total_eur=si.status_quo_eur, status_quo_eur=si.status_quo_eur,
+                             model_total_eur=si.status_quo_eur, inputs=si)
+    del EPCI
+    value = si.status_quo_eur / 1000.0
+    return PoleDesign(assignment, Status.OPTIMAL, value, value, options.label, "status quo (no pooling)",
+                      0.0, 0.0, time.perf_counter() - start, rounds=0, services=services,
+                      messages=["pooling disabled: every member alone, as inventoried"])
 
 
 def formulation_name(inputs: Inputs) -> str:
@@ -124,21 +147,21 @@ class _FixedPolesValue:
         fixed = CandidatePairs(seats=seats, seats_of={i: ((j,) if j is not None else ()) for i, j in assignment.items()},
                                members_of=members, group_of=self.pairs.group_of)
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, self.inputs.rules, fixed)
-        add_services(model, self.inputs, lazy=False)
+        add_services(model, self.inputs, Formulation(lazy_fairness=False))
         outcome = solve_milp(model.problem, self.options, min(remaining, max(5.0, remaining / 4)))
         if not outcome.status.has_solution:
             return math.inf, None
         return outcome.objective, outcome.values
 
 
-def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> PoleDesign:
+def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formulation: Formulation = FORMULATION) -> PoleDesign:
     start = time.perf_counter()
     rules = inputs.rules
     pairs = candidate_pairs(inputs.territory, inputs.matrix, rules)
     findings = presolve_findings(inputs.territory, inputs.matrix, rules, pairs)
-    formulation = formulation_name(inputs)
+    label = formulation_name(inputs)
     if findings:
-        return PoleDesign({}, Status.INFEASIBLE, None, None, options.label, formulation,
+        return PoleDesign({}, Status.INFEASIBLE, None, None, options.label, label,
                           time.perf_counter() - start, 0.0, time.perf_counter() - start, rounds=0, diagnosis=findings)
     model = build_pole_model(inputs.territory, inputs.matrix, rules, pairs)
     nbrs = neighbour_lists(inputs.territory, inputs.road)
@@ -147,7 +170,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
         add_shortest_path_contiguity(model, nbrs, inputs.matrix.time_min, index)
     elif rules.contiguity == "exact":
         add_neighbour_cuts(model, nbrs)
-    service_model, fairness = add_services(model, inputs, lazy=True) if inputs.services is not None else (None, None)
+    service_model, fairness = add_services(model, inputs, formulation) if inputs.services is not None else (None, None)
     value_of = _FixedPolesValue(inputs, options, pairs) if service_model is not None else _TravelValue(model)
     build_s = time.perf_counter() - start
     n_vars, n_cons = len(model.problem.variables()), len(model.problem.constraints())
@@ -226,7 +249,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
         objective=incumbent_value if incumbent else None,
         bound=bound if status.has_solution or status is Status.TIME_LIMIT else None,
         solver=options.label,
-        formulation=formulation + (f", {rounds} round{'s' if rounds != 1 else ''}" if rules.contiguity == "exact" else "")
+        formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}" if rules.contiguity == "exact" else "")
         + (", with service sharing (cost in k€)" if service_model is not None else ""),
         build_s=build_s,
         solve_s=solve_s,
@@ -238,6 +261,10 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
         messages=messages,
         services=services,
     )
+    if services is not None and design.objective is not None:
+        # Re-priced from the decisions alone, the design can only be cheaper than the solver's
+        # value (integer slack within the gap, e.g. a spare lot): report what it really costs.
+        design.objective = min(design.objective, services.total_eur / 1000.0 + _travel_term(inputs, model))
     if design.status is Status.OPTIMAL and design.gap is not None and design.gap > options.gap + 1e-9:
         design.status = Status.FEASIBLE
     if design.status is Status.INFEASIBLE and explain:
@@ -245,21 +272,32 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool) -> Pole
     return design
 
 
-def add_services(model: PoleModel, inputs: Inputs, lazy: bool = True):
+def _travel_term(inputs: Inputs, model: PoleModel) -> float:
+    """The priced travel part of a cost objective (k€), at the current design."""
+    weight = inputs.loaded.scenario.objective.travel_weight_eur
+    if weight <= 0:
+        return 0.0
+    return sum(model.population[i] * model.travel[i, j] * weight / 1000.0
+               for (i, j), var in model.x.items() if i != j and (var.value() or 0) > 0.5)
+
+
+def add_services(model: PoleModel, inputs: Inputs, formulation: Formulation = FORMULATION):
     """The service model on top of the pole model, with its fairness, budget and objective.
 
-    Returns the service model and its :class:`IndividualRationality` (``None`` when off); with
-    ``lazy`` the fairness constraints are added only where a solution breaks them.
+    Returns the service model and its :class:`IndividualRationality` to check lazily (``None``
+    when fairness is off, or when every constraint was added at once).
     """
     scenario = inputs.loaded.scenario
-    service_model = build_service_model(model, inputs.services)
+    service_model = build_service_model(model, inputs.services, formulation)
     model.count("service sharing", len(service_model.zr) + len(service_model.zd) + len(service_model.bb))
     fairness = None
     if inputs.services.enabled and inputs.services.individual_rationality:
-        fairness = IndividualRationality(service_model)
-        model.count("coalition cuts", fairness.add_coalition_cuts())
-        if not lazy:
+        fairness = IndividualRationality(service_model, tight_big_m=formulation.tight_big_m)
+        if formulation.coalition_cuts:
+            model.count("coalition cuts", fairness.add_coalition_cuts())
+        if not formulation.lazy_fairness:
             model.count("individual rationality", fairness.add_all())
+            fairness = None
     add_budget(service_model)
     if scenario.objective.max_travel_total is not None:
         add_travel_limit(service_model, scenario.objective.max_travel_total)

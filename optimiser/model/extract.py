@@ -67,7 +67,9 @@ def extract_services(m: ServiceModel) -> ServiceDesign:
 
 
 def check_consistency(design: ServiceDesign, tolerance_eur: float = 1.0) -> list[str]:
-    """Differences between the MILP's cost and the formula's (empty when they agree)."""
+    """Differences between the MILP's cost and the formula's (empty when they agree). At a
+    solution proven with gap 0 they must be equal; within a gap the formula may be lower (the
+    solver can leave integer slack, such as a spare lot, that re-pricing removes)."""
     gap = abs(design.total_eur - design.model_total_eur)
     if gap > max(tolerance_eur, 1e-6 * design.total_eur):
         return [f"model total {design.model_total_eur:,.2f} € vs formula {design.total_eur:,.2f} €"]

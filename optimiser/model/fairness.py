@@ -71,14 +71,14 @@ def _fixed_eur(m: ServiceModel, j: str, s: str) -> float:
 class IndividualRationality:
     """The IR constraints of one service model, added all at once or lazily.
 
-    Lazily: a solution is checked with :meth:`violations`; the constraints of the pole services
-    it breaks (every member of them) and of the members that lose (at every seat) are added, and
-    the model solved again. A model holding only some of them is a relaxation, so its bound is
+    Lazily: a solution is checked with :meth:`violations`; every constraint of the services it
+    breaks is added (all members, all seats), and the model solved again. A model holding only some of them is a relaxation, so its bound is
     valid, and a solution that breaks none of the missing ones is feasible for the full model.
     """
 
-    def __init__(self, m: ServiceModel):
+    def __init__(self, m: ServiceModel, tight_big_m: bool = True):
         self.m = m
+        self.tight_big_m = tight_big_m
         self.done: set[tuple[str, str, str]] = set()
         self.prepared: dict[tuple[str, str], tuple] = {}
 
@@ -109,7 +109,7 @@ class IndividualRationality:
         if i in poolers and _key(m, i, s) > 0:
             alpha = si.standalone[(i, s)].total_eur / _key(m, i, s)
             big_m = fixed + sum(max(0.0, variable[k] - alpha * _key(m, k, s)) for k in members if k != i)
-            if not any(si.forced.get((k, s)) is True for k in members):
+            if self.tight_big_m and not any(si.forced.get((k, s)) is True for k in members):
                 # The coalition cut holds here: C − P ≤ Σ_k standalone_k z_k + Σ_k (shed − pay)⁺ bb_k.
                 # With z_i = 0, C − P − α_i W ≤ Σ_{k≠i} (standalone_k − α_i k_k) z_k + bank term:
                 # only members dearer alone than i (per unit of key) can push it up.
@@ -126,9 +126,14 @@ class IndividualRationality:
                 added += 1
             w = econ.workload(i, s)
             alpha = shed / w if w > 0 else 0.0
-            big_m = fixed + sum(variable[k] for k in members)
-            relax = [(m.h[j, s], -big_m / K)] if (j, s) in m.h else []
-            prob += (cost - alpha / K * lent + big_m / K * m.bb[i, j, s] + pulp.LpAffineExpression(relax) <= big_m / K), \
+            with_poolers = fixed + sum(variable[k] for k in members)  # h = 1: anything the pole may cost
+            without_i = with_poolers
+            if self.tight_big_m and not any(si.forced.get((k, s)) is True for k in members):
+                # h = 0 and bb_i = 0: the coalition cut bounds the bank by Σ max(shed, pay) bb
+                without_i = sum(max(0.0, max(econ.standalone_equipment(k, s), econ.borrower_payment(k, j, s))
+                                    - alpha * econ.workload(k, s)) for k in borrowers if k != i)
+            relax = [(m.h[j, s], -with_poolers / K)] if (j, s) in m.h else []
+            prob += (cost - alpha / K * lent + without_i / K * m.bb[i, j, s] + pulp.LpAffineExpression(relax) <= without_i / K), \
                 f"ir_bank_{i}_{j}_{s}"
             added += 1
         return added
@@ -189,13 +194,13 @@ class IndividualRationality:
         return out
 
     def add_for(self, broken: list[tuple[str, str, str]]) -> int:
-        """Constraints for every member of each broken pole service, and for each loser at every seat."""
+        """Every constraint of each service that a solution broke, at every seat: the violations
+        of one service tend to move from pole to pole when added one pole at a time."""
         added = 0
-        for i, j, s in broken:
-            for k in self.m.members_at(j, s):
-                added += self.add(k, j, s)
-            for jj in self.m.seats_of(i):
-                added += self.add(i, jj, s)
+        for s in sorted({s for _, _, s in broken}):
+            for (j, ss) in sorted(self.m.pole_cost):
+                if ss == s:
+                    added += sum(self.add(k, j, s) for k in self.m.members_at(j, s))
         return added
 
 

@@ -21,7 +21,8 @@ Assignment form (tight, as the brute-force tests and benchmarks show):
 
 Sizing: :math:`F_{js} \ge \sum_i zr_{ijs}\,\text{fte}_{ijs}`, :math:`F_{js} \ge F^{spec}_s r_{js}`
 (and :math:`\ge \sum_i zr\,\text{retained}_{is}` under the attrition rule);
-:math:`K_q U_{jsq} \ge \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}`;
+:math:`K_q U_{jsq} \ge \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}` and, whole machines,
+:math:`U_{jsq} \ge \lceil w_{is} n_{qs} / K_q \rceil (zr + bb)_{ijs}`;
 :math:`\bar L\, L_{js} \ge \sum_i zd_{ijs}\, c^{del}_{is}`, :math:`L_{js} \ge d_{js}`.
 
 Costs (:mod:`optimiser.services.economics` gives each coefficient): what members keep,
@@ -42,6 +43,24 @@ from ..services.setup import ServiceInputs
 from .poles import PoleModel
 
 K = 1000.0  # € per k€
+
+
+@dataclass(frozen=True)
+class Formulation:
+    """Strengthenings of the service model, each switchable so the benchmark can show what it buys.
+
+    ``lazy_fairness``: add individual-rationality constraints only where a solution breaks them;
+    ``coalition_cuts``: the big-M-free summed IR inequalities; ``tight_big_m``: big-Ms derived
+    from those cuts; ``machine_floors``: a member needs its whole machines.
+    """
+
+    lazy_fairness: bool = True
+    coalition_cuts: bool = True
+    tight_big_m: bool = True
+    machine_floors: bool = True
+
+
+FORMULATION = Formulation()
 
 
 @dataclass
@@ -83,13 +102,13 @@ class ServiceModel:
         return sorted({i for (i, jj, ss) in list(self.zr) + list(self.zd) + list(self.bb) if jj == j and ss == s})
 
 
-def build_service_model(pole: PoleModel, si: ServiceInputs) -> ServiceModel:
+def build_service_model(pole: PoleModel, si: ServiceInputs, formulation: Formulation = FORMULATION) -> ServiceModel:
     """Add the service variables, sizing constraints and cost expressions to ``pole.problem``."""
     sc = pole.rules.service_commun
     model = ServiceModel(pole=pole, si=si, sc_seat=sc.seat if sc else None)
     if si.enabled:
         _add_membership(model)
-        _add_sizing(model)
+        _add_sizing(model, formulation.machine_floors)
     _add_costs(model)
     return model
 
@@ -161,7 +180,7 @@ def _add_membership(m: ServiceModel) -> None:
             prob += m.h[j, s] - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
 
 
-def _add_sizing(m: ServiceModel) -> None:
+def _add_sizing(m: ServiceModel, machine_floors: bool = True) -> None:
     si, prob, econ = m.si, m.pole.problem, m.si.econ
     for (j, s) in sorted(m.a):
         spec = si.catalogue.services[s]
@@ -184,6 +203,13 @@ def _add_sizing(m: ServiceModel) -> None:
             top = math.ceil(sum(c for _, c in users) / cap - 1e-9)
             m.units[j, s, q] = prob.add_variable(f"units_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
             prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units_{j}_{s}_{q}"
+            # Whole machines: a member alone already needs ceil(its days / capacity) of them. The
+            # relaxation would otherwise pay for a sliver of a machine.
+            for i in members if machine_floors else ():
+                floor = math.ceil(econ.machine_days(i, s, q) / cap - 1e-9)
+                for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))):
+                    if v is not None and floor > 0:
+                        prob += m.units[j, s, q] - floor * v >= 0, f"units_floor_{i}_{j}_{s}_{q}_{v.name[:2]}"
         if (j, s) in m.d:
             volume = pulp.LpAffineExpression([(m.zd[i, j, s], econ.contract_eur(i, s) / K) for i in members if (i, j, s) in m.zd])
             top = math.ceil(sum(econ.contract_eur(i, s) for i in members if (i, j, s) in m.zd) / econ.terms.max_lot_eur.value - 1e-9)

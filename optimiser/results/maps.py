@@ -130,3 +130,43 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
              fontsize=6, color="#555555")
     fig.savefig(path, dpi=150, bbox_inches="tight")
     plt.close(fig)
+
+
+def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, title: str) -> None:
+    """Write ``savings.png``: each commune coloured by its yearly saving against the status quo,
+    as a share of what it paid alone (green saves, red would pay more), labelled in € and %."""
+    from matplotlib import colormaps
+    from matplotlib.colors import TwoSlopeNorm
+
+    projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
+    pct = communes.set_index("insee_code")["saving_pct"].fillna(0.0) * 100
+    top = max(1.0, float(pct.abs().max()))
+    norm = TwoSlopeNorm(vmin=-top, vcenter=0.0, vmax=top)
+    cmap = colormaps["RdYlGn"]
+    n = len(communes)
+    fig, ax = plt.subplots(figsize=(11, 12) if n > AUTO_LABEL_ALL else (9, 10))
+    for record in communes.itertuples():
+        ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=cmap(norm(pct[record.insee_code])),
+                            edgecolor="#7f7f7f", linewidth=0.4))
+    for pole, group in communes[~communes["alone"]].groupby("pole"):
+        outline = shapely.union_all([territory.geometry[c] for c in group["insee_code"]])
+        ax.add_patch(_patch(outline, projection, facecolor="none", edgecolor="#222222", linewidth=1.4))
+    halo = [path_effects.withStroke(linewidth=2.5, foreground="white")]
+    xy = projection.to_km(territory.communes[["lon", "lat"]].to_numpy())
+    position = dict(zip(territory.communes.index, map(tuple, xy)))
+    if n <= AUTO_LABEL_ALL:
+        for record in communes.itertuples():
+            x, y = position[record.insee_code]
+            label = f"{wrap_name(record.name)}\n{record.saving / 1000:+,.1f} k€ ({pct[record.insee_code]:+.1f} %)"
+            ax.annotate(label, (x, y), ha="center", va="center", fontsize=6.5, path_effects=halo, linespacing=0.9)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=12, loc="left")
+    mappable = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+    bar = fig.colorbar(mappable, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
+    bar.set_label("saving against the status quo, % of the commune's standalone cost (€/yr, HT)")
+    fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
+             fontsize=6, color="#555555")
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    plt.close(fig)

@@ -64,7 +64,7 @@ def _rules_lines(rules: PoleRules, summary: dict, names: dict[str, str]) -> list
 
 
 def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None, poles: pd.DataFrame | None,
-                  description: str = "", names: dict[str, str] | None = None) -> str:
+                  description: str = "", names: dict[str, str] | None = None, service_tables=None) -> str:
     status = summary["status"]
     words = STATUS_WORDS[status].format(gap=_fmt_gap(summary.get("gap")), gap_tol=summary["solver_options"]["gap"])
     unit = summary["objective_unit"]
@@ -103,6 +103,8 @@ def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None
             out.append(f"| {r.pole} {r.pole_name} | {r.seat_name} | {r.n_communes} | {r.population:,} | "
                        f"{r.max_travel_min:.1f} | {r.mean_travel_min:.1f} | {r.members} |")
         out += ["", "![Map of the poles](map.png)", ""]
+    if service_tables is not None:
+        out += render_service_section(summary, service_tables)
     if communes is not None and len(communes):
         out += ["### Communes", "", "| Commune | INSEE | Population | Pole | Seat | Trip (min) | Trip (km) |",
                 "|---|---|---:|---|---|---:|---:|"]
@@ -125,3 +127,64 @@ def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None
 
 def _num(value) -> str:
     return "n/a" if value is None else f"{value:,.1f}"
+
+
+def _k(value) -> str:
+    return "—" if value is None or value != value else f"{value / 1000:,.1f}"
+
+
+def render_service_section(summary: dict, tables) -> list[str]:
+    """The service-sharing part of report.md (€ in thousands a year, HT)."""
+    sq, total, saved = summary["status_quo_cost"], summary["total_cost"], summary["savings"]
+    out = [
+        "## Services", "",
+        f"Yearly cost of the six technical services, € HT: status quo (every member alone) **{_k(sq)} k€**, "
+        f"this design **{_k(total)} k€**, saving **{_k(saved)} k€ ({100 * summary['savings_pct']:.1f} %)**.", "",
+        f"- {summary['services_pooled']} member × service pairs pooled, {summary['services_borrowed']} borrowing "
+        f"machines only, in {summary['pole_services']} pole services.",
+        f"- Cost shares by **{summary['fairness_key']}**; voluntary members paying more than alone: "
+        f"{summary['voluntary_members_paying_more']}; members forced to pool (service commun, force rules) paying more: "
+        f"{summary['forced_members_paying_more']}.",
+        f"- Core check: {summary['blocking_coalitions']} groups of members would pay less on their own "
+        f"({summary['blocking_coalitions_material']} by 1 % or more; largest gain {summary['largest_blocking_gain_eur']:,.0f} €/yr).",
+        f"- {summary['estimated_fields']} status-quo figures are estimates from the sourced ratios (column `estimated` of "
+        "`status_quo.csv`); replace them with an inventory (`optimiser template inventory`).", "",
+    ]
+    services = tables.services
+    if len(services):
+        out += ["### Pole services", "",
+                "| Pole | Service | Mode | Poolers | Borrowers | FTE | Machines | Cost (k€/yr) | Per unit (€) |",
+                "|---|---|---|---:|---:|---:|---|---:|---:|"]
+        equipment = tables.equipment
+        for r in services.itertuples():
+            machines = equipment[(equipment["pole"] == r.pole) & (equipment["service"] == r.service) & (equipment["units_needed"] > 0)]
+            fleet = ", ".join(f"{int(m.units_needed)} {m.equipment}" for m in machines.itertuples()) or "—"
+            unit = "—" if r.unit_cost_eur is None or r.unit_cost_eur != r.unit_cost_eur else f"{r.unit_cost_eur:,.2f}/{r.unit}"
+            out.append(f"| {r.pole} | {r.service} | {r.mode} | {r.n_poolers} | {r.n_borrowers} | {r.fte:.2f} | {fleet} | "
+                       f"{_k(r.total_eur)} | {unit} |")
+        out.append("")
+    rvd = tables.regie_vs_delegation
+    if len(rvd):
+        out += ["### Régie or délégation", "", "Each pooled service priced both ways for the same members (k€/yr):", "",
+                "| Pole | Service | Régie | Délégation | Cheaper | Chosen |", "|---|---|---:|---:|---|---|"]
+        for r in rvd.itertuples():
+            out.append(f"| {r.pole} | {r.service} | {_k(r.regie_eur)} | {_k(r.delegation_eur)} | {r.cheaper} | "
+                       f"{r.chosen}{'' if r.allowed == 'regie/delegation' else ' (forced)'} |")
+        out.append("")
+    members = tables.members.sort_values("saving", ascending=False)
+    out += ["### What each member saves", "", "![Savings per commune](savings.png)", "",
+            "| Member | Alone (k€/yr) | With the design (k€/yr) | Saving (k€/yr) | Saving (%) |", "|---|---:|---:|---:|---:|"]
+    for r in members.itertuples():
+        pct = 100 * r.saving / r.standalone_cost if r.standalone_cost else 0.0
+        out.append(f"| {r.name} | {_k(r.standalone_cost)} | {_k(r.share)} | {_k(r.saving)} | {pct:+.1f} |")
+    out.append("")
+    core = tables.core
+    if len(core):
+        out += ["### Core check: groups that would rather leave", "",
+                "The ten groups with the largest gain (all in `core.csv`):", "",
+                "| Pole | Service | Group | Pays now (k€) | Alone (k€) | Gain (€) |", "|---|---|---|---:|---:|---:|"]
+        for r in core.head(10).itertuples():
+            out.append(f"| {r.pole} | {r.service} | {r.group} | {_k(r.pays_now_eur)} | {_k(r.would_pay_alone_eur)} | {r.gain_eur:,.0f} |")
+        out.append("")
+    out += ["Every number used is in `parameters.csv` with its source key in `cost_parameters.yaml` and its confidence.", ""]
+    return out

@@ -29,7 +29,7 @@ import yaml
 from .folder import write_atomically
 from .geo import write_poles_geojson
 from .html import write_report_html
-from .maps import draw_map
+from .maps import draw_map, draw_savings_map
 from .report import render_report
 
 
@@ -54,6 +54,7 @@ class Result:
     inputs: object | None = None
     design: object | None = None
     input_files: dict[str, Path] = field(default_factory=dict)
+    service_tables: object | None = None  # optimiser.results.service_tables.ServiceTables
 
     @property
     def status(self) -> str:
@@ -66,7 +67,7 @@ class Result:
     def report(self) -> str:
         description = self.resolved_scenario.get("description", "")
         names = self.inputs.territory.communes["name"].to_dict()
-        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description, names)
+        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description, names, self.service_tables)
 
     def to_dir(self, target: str | Path, draw: bool = True) -> Path:
         """Write the result folder atomically (see module docstring)."""
@@ -75,7 +76,10 @@ class Result:
             inputs_dir = folder / "inputs"
             inputs_dir.mkdir()
             for name, source in self.input_files.items():
-                shutil.copyfile(source, inputs_dir / name)
+                if Path(source).is_dir():  # an inventory given as a folder of CSV files
+                    shutil.copytree(source, inputs_dir / name)
+                else:
+                    shutil.copyfile(source, inputs_dir / name)
             if self.communes is not None:
                 self.communes.to_csv(folder / "communes.csv", index=False)
                 self.poles.to_csv(folder / "poles.csv", index=False)
@@ -85,6 +89,11 @@ class Result:
                     title = f"{self.summary['scenario']} — {territory.name}: {self.summary['n_poles']} poles ({self.status})"
                     draw_map(folder / "map.png", territory, self.communes, self.poles, title,
                              labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"))
+            if self.service_tables is not None:
+                write_service_tables(folder, self.service_tables)
+                if draw and self.communes is not None:
+                    draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
+                                     f"{self.summary['scenario']} — saving per commune against the status quo")
             (folder / "report.md").write_text(self.report(), encoding="utf-8")
             write_report_html(folder / "report.html", self)
             (folder / "scenario.resolved.yaml").write_text(
@@ -103,7 +112,31 @@ class Result:
         if (folder / "communes.csv").exists():
             communes = read_communes_csv(folder / "communes.csv")
             poles = pd.read_csv(folder / "poles.csv", dtype={"seat_insee_code": str})
-        return cls(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved)
+        tables = read_service_tables(folder) if (folder / "services.csv").exists() else None
+        return cls(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved, service_tables=tables)
+
+
+SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "core", "members", "parameters")
+
+
+def write_service_tables(folder: Path, tables) -> None:
+    for name in SERVICE_FILES:
+        getattr(tables, name).to_csv(folder / f"{name}.csv", index=False)
+
+
+def read_service_tables(folder: Path):
+    """The service tables of a result folder (codes kept as text)."""
+    from .service_tables import ServiceTables
+
+    text = {"member": str, "seat_insee_code": str, "pole": str, "poolers_codes": str, "borrowers_codes": str, "group_codes": str}
+    frames = {}
+    for name in SERVICE_FILES:
+        path = folder / f"{name}.csv"
+        try:
+            frames[name] = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
+        except pd.errors.EmptyDataError:
+            frames[name] = pd.DataFrame()
+    return ServiceTables(**frames, commune_columns=pd.DataFrame())
 
 
 def read_communes_csv(path: Path) -> pd.DataFrame:

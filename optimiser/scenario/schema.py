@@ -313,8 +313,9 @@ class SolverConfig(StrictModel):
     """MILP solver: CBC (bundled with PuLP) or HiGHS (highspy)."""
     time_limit_s: float = Field(120.0, gt=0)
     """Wall-clock limit for the whole solve, seconds."""
-    gap: float = Field(1e-6, ge=0, lt=1)
-    """Relative optimality gap at which a solution counts as optimal."""
+    gap: float = Field(1e-4, ge=0, lt=1)
+    """Relative gap within which a solution counts as proven optimal (1e-4 = 0.01 %, the usual
+    MILP tolerance; 0 asks for an exact proof)."""
     threads: int = Field(1, ge=1, le=256)
     """Solver threads (1 keeps runs reproducible)."""
     log: bool = False

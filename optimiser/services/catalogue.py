@@ -165,16 +165,18 @@ def _equipment() -> dict[str, EquipmentSpec]:
     tractor_running = derived(
         value("equipment.tractor_with_flail_arm", "arm_maintenance_eur_per_h")
         * value("equipment.tractor_with_flail_arm", "hours_per_year_typical_cuma") + insurance_tractor.value,
-        "€/yr", ["equipment.tractor_with_flail_arm.arm_maintenance_eur_per_h", "hours_per_year_typical_cuma"],
+        "€/yr", ["equipment.tractor_with_flail_arm.arm_maintenance_eur_per_h",
+                 "equipment.tractor_with_flail_arm.hours_per_year_typical_cuma", "estimate"],
         "arm maintenance 5.6 €/h × 199 h/yr + insurance 1,000 €/yr (estimate)")
     tractor_price = derived(
         value("equipment.tractor_with_flail_arm", "purchase_price_tractor") + value("equipment.tractor_with_flail_arm", "purchase_price_arm"),
-        "€", ["equipment.tractor_with_flail_arm.purchase_price_tractor", "purchase_price_arm"], "tractor 75,000 + arm 28,000", "medium")
+        "€", ["equipment.tractor_with_flail_arm.purchase_price_tractor", "equipment.tractor_with_flail_arm.purchase_price_arm"],
+        "tractor 75,000 + arm 28,000", "medium")
     tractor_life = derived(
         (value("equipment.tractor_with_flail_arm", "purchase_price_tractor") + value("equipment.tractor_with_flail_arm", "purchase_price_arm"))
         / (value("equipment.tractor_with_flail_arm", "purchase_price_tractor") / value("equipment.tractor_with_flail_arm", "service_life_years_tractor")
            + value("equipment.tractor_with_flail_arm", "purchase_price_arm") / value("equipment.tractor_with_flail_arm", "service_life_years_arm")),
-        "years", ["equipment.tractor_with_flail_arm.service_life_years_tractor", "service_life_years_arm"],
+        "years", ["equipment.tractor_with_flail_arm.service_life_years_tractor", "equipment.tractor_with_flail_arm.service_life_years_arm"],
         "life giving the same yearly depreciation as tractor 75,000/12 + arm 28,000/8", "medium")
 
     def machine(key, label, running_fields, speed=tractor_speed, **over):
@@ -290,3 +292,32 @@ def default_catalogue() -> Catalogue:
 def ceil_units(days: float, capacity: float) -> int:
     """Machines needed for ``days`` of work at ``capacity`` days each (0 when no work)."""
     return int(math.ceil(days / capacity - 1e-9)) if days > 1e-9 else 0
+
+
+def parameter_rows(catalogue: Catalogue, terms) -> list[dict]:
+    """Every number the service model used, with its unit, source key and confidence."""
+    rows = []
+
+    def add(group, name, sourced_value):
+        rows.append({"group": group, "parameter": name, "value": sourced_value.value, "unit": sourced_value.unit,
+                     "source": sourced_value.source, "confidence": sourced_value.confidence, "note": sourced_value.note})
+
+    for s, spec in catalogue.services.items():
+        add(s, "productivity", spec.productivity)
+        add(s, "specialist_min_fte", spec.specialist_min_fte)
+        add(s, "delegated_price", spec.delegated_price)
+        for q, days in spec.equipment_days.items():
+            add(s, f"equipment_days.{q}", days)
+        rows.append({"group": s, "parameter": "workload_estimate", "value": None, "unit": spec.unit,
+                     "source": WORKLOAD_SOURCES.get(s, ""), "confidence": "", "note": "used only where the inventory is blank"})
+    for q, e in catalogue.equipment.items():
+        for name in ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh"):
+            add(q, name, getattr(e, name))
+    for grade, cost in catalogue.staff_cost.items():
+        add("staff", grade, cost)
+    add("staff", "productive_days", catalogue.productive_days)
+    add("staff", "hours_per_day", catalogue.hours_per_day)
+    for name in ("joint_saving", "max_lot_eur", "lot_cost_eur", "coordination_eur", "member_fee_eur", "setup_pole_eur",
+                 "setup_member_eur", "horizon_years", "vehicle_eur_per_km", "attrition_per_year"):
+        add("pooling", name, getattr(terms, name))
+    return rows

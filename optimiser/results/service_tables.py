@@ -1,0 +1,187 @@
+"""Tables of a service-sharing design (money in €/yr, HT).
+
+* ``services.csv`` — one row per pole × service run: members, mode, workload, FTE, cost by category;
+* ``equipment.csv`` — one row per pole × machine type: days, units needed, reused, bought, surplus;
+* ``shares.csv`` — one row per member × service: choice, standalone cost, share, saving, Shapley;
+* ``regie_vs_delegation.csv`` — per pole × pooled service, both modes priced, the chosen one marked;
+* ``status_quo.csv`` — every member alone, as inventoried (``estimated`` flags the guessed fields);
+* ``core.csv`` — groups of poolers that would pay less on their own (empty when the shares are in the core);
+* ``parameters.csv`` — every number the service model used, with its unit, source key and confidence;
+* extra columns of ``communes.csv`` — per service choice, standalone cost, share, saving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..model.extract import ServiceDesign
+from ..services.catalogue import parameter_rows
+from ..services.economics import EPCI, pole_service_cost
+from ..services.sharing import core_check, proportional_shares, shapley
+
+
+SERVICE_COLUMNS = ["pole", "pole_name", "seat_insee_code", "service", "mode", "n_poolers", "poolers", "n_borrowers", "borrowers",
+                   "workload", "unit", "fte", "staff_eur", "vehicle_eur", "equipment_eur", "transfer_eur", "contract_eur", "lots",
+                   "lots_eur", "redeployed_staff_eur", "coordination_eur", "total_eur", "borrower_payments_eur", "poolers_eur",
+                   "unit_cost_eur", "poolers_codes", "borrowers_codes"]
+EQUIPMENT_COLUMNS = ["pole", "seat_insee_code", "service", "equipment", "machine_days", "units_needed", "units_owned_by_members",
+                     "reused", "bought", "surplus", "capacity_days", "utilisation", "users"]
+RVD_COLUMNS = ["pole", "seat_insee_code", "service", "n_poolers", "workload", "unit", "regie_eur", "regie_fte", "delegation_eur",
+               "delegation_lots", "cheaper", "chosen", "allowed", "difference_eur"]
+
+
+@dataclass
+class ServiceTables:
+    services: pd.DataFrame
+    equipment: pd.DataFrame
+    shares: pd.DataFrame
+    regie_vs_delegation: pd.DataFrame
+    status_quo: pd.DataFrame
+    core: pd.DataFrame
+    commune_columns: pd.DataFrame
+    members: pd.DataFrame
+    parameters: pd.DataFrame
+
+
+def _name(territory, si, code: str) -> str:
+    return si.epci_name or "EPCI" if code == EPCI else territory.name_of(code)
+
+
+def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, population: dict, fairness_config) -> ServiceTables:
+    si = design.inputs
+    econ, cat = si.econ, si.catalogue
+    names = lambda codes: "; ".join(_name(territory, si, c) for c in codes)  # noqa: E731
+    pole_of = lambda seat: pole_ids.get(seat, ("?", "?", "?"))  # noqa: E731
+
+    service_rows, equipment_rows, rvd_rows, core_rows = [], [], [], []
+    shares = {}
+    for (seat, s), p in sorted(design.pole_services.items(), key=lambda kv: (pole_of(kv[0][0])[0], kv[0][1])):
+        pole, pole_name, _ = pole_of(seat)
+        spec = cat.services[s]
+        mode = p.mode or "lending only"
+        service_rows.append({
+            "pole": pole, "pole_name": pole_name, "seat_insee_code": seat, "service": s, "mode": mode,
+            "n_poolers": len(p.poolers), "poolers": names(p.poolers), "n_borrowers": len(p.borrowers), "borrowers": names(p.borrowers),
+            "workload": round(p.workload, 6), "unit": spec.unit, "fte": round(p.fte, 6),
+            "staff_eur": round(p.staff_eur, 2), "vehicle_eur": round(p.vehicle_eur, 2), "equipment_eur": round(p.equipment_eur, 2),
+            "transfer_eur": round(p.transfer_eur, 2), "contract_eur": round(p.contract_eur, 2), "lots": p.lots,
+            "lots_eur": round(p.lots_eur, 2), "redeployed_staff_eur": round(p.redeployed_eur, 2),
+            "coordination_eur": round(p.coordination_eur, 2), "total_eur": round(p.total_eur, 2),
+            "borrower_payments_eur": round(p.borrower_payments_eur, 2), "poolers_eur": round(p.poolers_eur, 2),
+            "unit_cost_eur": round(p.poolers_eur / p.workload, 4) if p.workload > 0 else None,
+            "poolers_codes": ";".join(p.poolers), "borrowers_codes": ";".join(p.borrowers),
+        })
+        users = [i for i in p.poolers if p.mode == "regie"] + list(p.borrowers)
+        for q, needed in p.units.items():
+            cap = cat.equipment[q].capacity_days.value
+            stock = sum(si.inventory.units.get((i, q), 0) for i in list(p.poolers) + list(p.borrowers))
+            reused = min(needed, stock)
+            equipment_rows.append({
+                "pole": pole, "seat_insee_code": seat, "service": s, "equipment": q,
+                "machine_days": round(p.machine_days.get(q, 0.0), 3), "units_needed": needed,
+                "units_owned_by_members": stock, "reused": reused, "bought": needed - reused, "surplus": stock - reused,
+                "capacity_days": round(needed * cap, 1),
+                "utilisation": round(p.machine_days.get(q, 0.0) / (needed * cap), 4) if needed else None,
+                "users": names(users),
+            })
+        key = fairness_config.key
+        for share in proportional_shares(econ, p, key, population):
+            shares[(share.member, s)] = share
+        if p.poolers:
+            modes = si.modes[s]
+            if key == "shapley":
+                values = shapley(econ, p, modes, fairness_config.exact_shapley_max_members, fairness_config.shapley_samples)
+                for i, (value, se) in values.items():
+                    old = shares[(i, s)]
+                    shares[(i, s)] = type(old)(old.member, s, old.role, seat, value, old.standalone_eur, value, se)
+            pooler_shares = {i: shares[(i, s)].share_eur for i in p.poolers}
+            check = core_check(econ, p, pooler_shares, modes, fairness_config.exact_shapley_max_members)
+            for group, pays, alone in check.blocking:
+                core_rows.append({"pole": pole, "seat_insee_code": seat, "service": s, "group": names(group),
+                                  "group_codes": ";".join(group), "pays_now_eur": round(pays, 2),
+                                  "would_pay_alone_eur": round(alone, 2), "gain_eur": round(pays - alone, 2),
+                                  "gain_pct": round((pays - alone) / pays, 6) if pays > 0 else 0.0,
+                                  "check_complete": check.complete})
+            regie = pole_service_cost(econ, seat, s, p.poolers, p.borrowers, "regie")
+            deleg = pole_service_cost(econ, seat, s, p.poolers, p.borrowers, "delegation")
+            rvd_rows.append({
+                "pole": pole, "seat_insee_code": seat, "service": s, "n_poolers": len(p.poolers),
+                "workload": round(p.workload, 3), "unit": spec.unit,
+                "regie_eur": round(regie.total_eur, 2), "regie_fte": round(regie.fte, 3),
+                "delegation_eur": round(deleg.total_eur, 2), "delegation_lots": deleg.lots,
+                "cheaper": "regie" if regie.total_eur <= deleg.total_eur else "delegation", "chosen": p.mode,
+                "allowed": "/".join(modes), "difference_eur": round(deleg.total_eur - regie.total_eur, 2),
+            })
+
+    status_rows, share_rows, member_rows = [], [], []
+    choice_rows = {}
+    for i in si.members:
+        standalone_total = 0.0
+        pays_total = 0.0
+        pooled_list, borrowed_list = [], []
+        choices = {}
+        for s in si.services:
+            alone = si.standalone[(i, s)]
+            row = si.inventory.services[(i, s)]
+            status_rows.append({
+                "member": i, "name": _name(territory, si, i), "service": s, "workload": round(row.workload, 3),
+                "unit": cat.services[s].unit, "mode": row.mode, "fte": round(row.fte, 3),
+                "staff_eur": round(alone.staff_eur, 2), "contract_eur": round(alone.contract_eur, 2),
+                "equipment_units": sum(si.inventory.units.get((i, q), 0) for q in cat.services[s].equipment_days),
+                "equipment_eur": round(alone.equipment_eur, 2), "total_eur": round(alone.total_eur, 2),
+                "estimated": ";".join(list(row.estimated) + [f"{q}.units" for q in cat.services[s].equipment_days
+                                                               if (i, q) in si.inventory.estimated_units]),
+            })
+            standalone_total += alone.total_eur
+            if (i, s) in design.pooled:
+                share = shares[(i, s)]
+                pays = share.share_eur
+                mode = design.pole_services[(design.pooled[(i, s)], s)].mode
+                choice = f"pooled-{mode}"
+                pooled_list.append(s)
+            elif (i, s) in design.borrowed:
+                share = shares[(i, s)]
+                pays = share.share_eur + alone.keep_eur
+                choice = "borrows-machines"
+                borrowed_list.append(s)
+            else:
+                share = None
+                pays = alone.total_eur
+                choice = f"kept-{alone.mode}"
+            choices[s] = choice
+            pays_total += pays
+            seat = design.pooled.get((i, s)) or design.borrowed.get((i, s))
+            share_rows.append({
+                "member": i, "name": _name(territory, si, i), "service": s, "choice": choice,
+                "pole": pole_of(seat)[0] if seat else None, "standalone_eur": round(alone.total_eur, 2),
+                "pays_eur": round(pays, 2), "saving_eur": round(alone.total_eur - pays, 2),
+                "key": fairness_config.key, "forced": si.forced.get((i, s)) is True,
+                "shapley_eur": round(share.shapley_eur, 2) if share is not None and share.shapley_eur is not None else None,
+                "shapley_se_eur": round(share.shapley_se_eur, 2) if share is not None and share.shapley_se_eur is not None else None,
+                "pays_more_than_alone": bool(pays > alone.total_eur + 1.0),
+            })
+        member_rows.append({"member": i, "name": _name(territory, si, i), "standalone_cost": round(standalone_total, 2),
+                            "share": round(pays_total, 2), "saving": round(standalone_total - pays_total, 2)})
+        choice_rows[i] = {
+            **{s: choices[s] for s in si.services},
+            "services_pooled": "; ".join(pooled_list), "services_borrowed": "; ".join(borrowed_list),
+            "standalone_cost": round(standalone_total, 2), "share": round(pays_total, 2),
+            "saving": round(standalone_total - pays_total, 2),
+            "saving_pct": round((standalone_total - pays_total) / standalone_total, 6) if standalone_total > 0 else 0.0,
+            "pays_more_than_alone": bool(pays_total > standalone_total + 1.0),
+            "estimated": ";".join(si.inventory.estimated_fields(i)),
+        }
+    commune_columns = pd.DataFrame.from_dict(choice_rows, orient="index")
+    commune_columns.index.name = "insee_code"
+    return ServiceTables(
+        services=pd.DataFrame(service_rows, columns=SERVICE_COLUMNS), equipment=pd.DataFrame(equipment_rows, columns=EQUIPMENT_COLUMNS),
+        shares=pd.DataFrame(share_rows), regie_vs_delegation=pd.DataFrame(rvd_rows, columns=RVD_COLUMNS),
+        status_quo=pd.DataFrame(status_rows),
+        core=pd.DataFrame(core_rows, columns=["pole", "seat_insee_code", "service", "group", "group_codes", "pays_now_eur",
+                                              "would_pay_alone_eur", "gain_eur", "gain_pct", "check_complete"]
+                          ).sort_values("gain_eur", ascending=False),
+        commune_columns=commune_columns, members=pd.DataFrame(member_rows),
+        parameters=pd.DataFrame(parameter_rows(cat, si.terms)),
+    )

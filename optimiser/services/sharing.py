@@ -1,0 +1,153 @@
+"""Who pays what: cost shares per member and service, Shapley values, and the core check.
+
+**Proportional keys** (workload, default; or population). In a pole service with poolers, what
+the borrowers pay (their internal price) is taken off and the rest is shared among the poolers
+in proportion to the key. A lending-only bank is shared among its borrowers by workload.
+
+**Shapley value.** The pooled service is a cost game among its poolers: :math:`c(S)` is what
+coalition :math:`S` would pay running it at the same seat in its cheaper allowed mode, with the
+same borrowers paying their internal price (:math:`c(\\emptyset) = 0`). Member *i* pays
+
+.. math:: \\phi_i = \\sum_{S \\subseteq N \\setminus i} \\frac{|S|!\\,(n-|S|-1)!}{n!}\\,(c(S \\cup i) - c(S)),
+
+computed exactly up to ``exact_limit`` poolers (2ⁿ coalitions) and beyond by sampling random
+orders, with the standard error of each estimate (σ/√samples) reported.
+
+**Core check.** A group of poolers would rather leave when what they pay exceeds what they would
+pay on their own: a single member, its standalone cost; a larger group, the cheaper of staying
+alone each and pooling among themselves (the pole's seat or one of theirs, best mode). Every group is
+checked up to ``exact_limit`` members; beyond, singletons, pairs and all-but-one groups (the
+check is then partial and says so).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .economics import EPCI, Economics, PoleServiceCost, pole_service_cost
+
+
+@dataclass(frozen=True)
+class Share:
+    member: str
+    service: str
+    role: str  # "pooler" or "borrower"
+    seat: str
+    share_eur: float
+    standalone_eur: float  # what the member paid alone for what it now shares
+    shapley_eur: float | None = None
+    shapley_se_eur: float | None = None
+
+
+@dataclass
+class CoreCheck:
+    seat: str
+    service: str
+    complete: bool
+    blocking: list[tuple[tuple[str, ...], float, float]] = field(default_factory=list)  # (group, pays now, alone)
+
+
+def _key(econ: Economics, member: str, service: str, key: str, population: dict[str, int]) -> float:
+    return float(population.get(member, 0)) if key == "population" else econ.workload(member, service)
+
+
+def proportional_shares(econ: Economics, pole: PoleServiceCost, key: str, population: dict[str, int]) -> list[Share]:
+    """Shares by a proportional key (see module docstring)."""
+    out = []
+    s = pole.service
+    if pole.poolers:
+        keys = {i: _key(econ, i, s, key if key != "shapley" else "workload", population) for i in pole.poolers}
+        total_key = sum(keys.values())
+        rest = pole.total_eur - pole.borrower_payments_eur
+        for i in pole.poolers:
+            share = rest * keys[i] / total_key if total_key > 0 else rest / len(pole.poolers)
+            out.append(Share(i, s, "pooler", pole.seat, share, econ.standalone[(i, s)].total_eur))
+        for i in pole.borrowers:
+            out.append(Share(i, s, "borrower", pole.seat, econ.borrower_payment(i, pole.seat, s), econ.standalone_equipment(i, s)))
+    elif pole.borrowers:
+        work = {i: econ.workload(i, s) for i in pole.borrowers}
+        total = sum(work.values())
+        for i in pole.borrowers:
+            share = pole.total_eur * work[i] / total if total > 0 else pole.total_eur / len(pole.borrowers)
+            out.append(Share(i, s, "borrower", pole.seat, share, econ.standalone_equipment(i, s)))
+    return out
+
+
+def coalition_cost(econ: Economics, seat: str, service: str, coalition, borrowers, modes) -> float:
+    """c(S): the cheaper allowed mode for coalition S at this seat, less borrowers' payments."""
+    if not coalition:
+        return 0.0
+    return min(pole_service_cost(econ, seat, service, coalition, borrowers, m).poolers_eur for m in modes)
+
+
+def shapley_values(players, cost, exact_limit: int = 12, samples: int = 4000, seed: int = 0) -> dict:
+    """Shapley value of the cost game ``cost(coalition: tuple) -> float`` (``cost(()) = 0``):
+    member → (value, standard error). Exact up to ``exact_limit`` players, else sampled orders."""
+    players = list(players)
+    n = len(players)
+    cache: dict[frozenset, float] = {}
+
+    def c(group) -> float:
+        key = frozenset(group)
+        if key not in cache:
+            cache[key] = cost(tuple(sorted(key))) if key else 0.0
+        return cache[key]
+
+    if n == 0:
+        return {}
+    if n <= exact_limit:
+        weights = [math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)]
+        out = {}
+        for i in players:
+            others = [p for p in players if p != i]
+            value = sum(weights[k] * (c(group + (i,)) - c(group)) for k in range(n) for group in itertools.combinations(others, k))
+            out[i] = (value, 0.0)
+        return out
+    rng = np.random.default_rng(seed)
+    draws = {i: [] for i in players}
+    for _ in range(samples):
+        order = [players[k] for k in rng.permutation(n)]
+        before = 0.0
+        for k, i in enumerate(order):
+            after = c(order[: k + 1])
+            draws[i].append(after - before)
+            before = after
+    return {i: (float(np.mean(v)), float(np.std(v, ddof=1) / math.sqrt(len(v)))) for i, v in draws.items()}
+
+
+def shapley(econ: Economics, pole: PoleServiceCost, modes, exact_limit: int = 12, samples: int = 4000,
+            seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Shapley shares of a pole service's poolers (see module docstring)."""
+    return shapley_values(pole.poolers, lambda group: coalition_cost(econ, pole.seat, pole.service, group, pole.borrowers, modes),
+                          exact_limit, samples, seed)
+
+
+def core_check(econ: Economics, pole: PoleServiceCost, shares: dict[str, float], modes, exact_limit: int = 12,
+               tolerance_eur: float = 1.0) -> CoreCheck:
+    """Groups of poolers that pay more together than they would on their own (see module docstring)."""
+    players = list(pole.poolers)
+    n = len(players)
+    check = CoreCheck(pole.seat, pole.service, complete=n <= exact_limit)
+    if n == 0:
+        return check
+    if n <= exact_limit:
+        groups = (g for k in range(1, n) for g in itertools.combinations(players, k))
+    else:
+        groups = itertools.chain(((p,) for p in players), itertools.combinations(players, 2),
+                                 (tuple(q for q in players if q != p) for p in players))
+    for group in groups:
+        pays = sum(shares[i] for i in group)
+        alone_each = sum(econ.standalone[(i, pole.service)].total_eur for i in group)
+        if len(group) == 1:
+            alone = alone_each
+        else:
+            seats = [pole.seat] + [g for g in group if g != EPCI and g != pole.seat]
+            alone = min([alone_each] + [min(pole_service_cost(econ, seat, pole.service, group, (), m).total_eur for m in modes)
+                                        for seat in seats])
+        if pays > alone + tolerance_eur:
+            check.blocking.append((tuple(group), pays, alone))
+    return check

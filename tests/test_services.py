@@ -1,0 +1,332 @@
+"""Service sharing: catalogue provenance, inventory, cost formulas, scenarios, outputs, verifier."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from helpers import DATA, SCENARIOS, grid_features, write_geojson, write_scenario
+from optimiser.api import solve
+from optimiser.errors import InputError
+from optimiser.prepare import prepare
+from optimiser.scenario.load import load_scenario, scenario_from_dict
+from optimiser.services.catalogue import default_catalogue, estimated_workload, parameter_rows
+from optimiser.services.economics import pole_service_cost
+from optimiser.services.parameters import entry
+from optimiser.verify import verify_result
+
+LAVAL = str(DATA / "laval_agglo_2016.geojson")
+
+
+def optimiser(*args):
+    return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True)
+
+
+# ------------------------------------------------------------------------------ catalogue
+
+
+def test_every_default_cites_a_parameter_or_says_it_is_an_estimate():
+    catalogue = default_catalogue()
+    from optimiser.services.terms import default_terms
+
+    for row in parameter_rows(catalogue, default_terms()):
+        source = row["source"]
+        assert source, row
+        if row["parameter"] == "workload_estimate":
+            continue
+        for key in source.split(" + "):
+            if key == "estimate":
+                assert row["note"], f"{row['group']}.{row['parameter']}: an estimate must say what it assumes"
+                continue
+            assert cites(key), f"{row['group']}.{row['parameter']}: {key!r} is not in cost_parameters.yaml"
+
+
+def cites(key: str) -> bool:
+    """A key (``a.b``) or a key and a field (``a.b.field``, a value field or an entry field) of the file."""
+    parts = key.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found = entry(".".join(parts[:cut]))
+        except KeyError:
+            continue
+        rest = parts[cut:]
+        if not rest:
+            return True
+        value = found.get("value")
+        return len(rest) == 1 and ((isinstance(value, dict) and rest[0] in value) or rest[0] in found)
+    return False
+
+
+def test_catalogue_values_match_the_sourced_file():
+    catalogue = default_catalogue()
+    assert catalogue.services["voirie"].productivity.value == entry("road_km_per_fte_voirie")["value"] == 20
+    assert catalogue.services["espaces_verts"].delegated_price.value == pytest.approx(1.5 * 10_000)
+    sweeper = catalogue.equipment["sweeper_compact"]
+    assert sweeper.annual_eur == pytest.approx(130_000 / 8 + 10_000 + 1_500)
+    assert catalogue.staff_eur("ingenierie") == entry("loaded_cost_ingenieur")["value"]
+
+
+def test_workload_estimates_by_hand():
+    # road km = 0.95 × 15 km² + 2.0 × 2.5 (thousand inhabitants) = 19.25
+    assert float(estimated_workload("voirie", 2500, 15)) == pytest.approx(19.25)
+    assert float(estimated_workload("eclairage", 2000, 10)) == pytest.approx(300)
+    assert float(estimated_workload("espaces_verts", 1000, 10)) == pytest.approx(2.0)  # ha
+    # propreté: 6 sweeper days at 3,000 inhabitants × 20 km a day
+    assert float(estimated_workload("proprete", 3000, 10)) == pytest.approx(120)
+
+
+# ------------------------------------------------------------------------- cost formula
+
+
+def grid_inputs(tmp_path, **extra):
+    territory = write_geojson(tmp_path / "g.geojson", grid_features(1, 3, cell_km=4.0, populations=[2000, 1000, 1500]))
+    data = {"name": "g", "territory": {"communes": str(territory)}, "services": {"include": ["espaces_verts", "eclairage"]},
+            "poles": {"max_travel_min": None}, **extra}
+    return prepare(scenario_from_dict(data, base_dir=tmp_path))
+
+
+def test_regie_pole_cost_by_hand(tmp_path):
+    inputs = grid_inputs(tmp_path)
+    econ = inputs.services.econ
+    cost = pole_service_cost(econ, "98002", "espaces_verts", ["98001", "98002"], [], "regie")
+    w1, w2 = 2000 * 20 / 10_000, 1000 * 20 / 10_000  # ha
+    t = econ.minutes("98001", "98002")
+    km = econ.km("98001", "98002")
+    hours = 1450 / 200
+    fte = w1 / 3 * (1 + 2 * t / 60 / hours) + w2 / 3
+    assert cost.fte == pytest.approx(fte)
+    assert cost.staff_eur == pytest.approx(fte * 38_000)
+    assert cost.vehicle_eur == pytest.approx(w1 / 3 * 200 * 2 * km * 0.40)
+    days = (w1 + w2) * (180 / 550) * 10 / 3
+    assert cost.machine_days["ride_on_mower_pro"] == pytest.approx(days)
+    assert cost.units["ride_on_mower_pro"] == math.ceil(days / 150)
+    assert cost.equipment_eur == pytest.approx(cost.units["ride_on_mower_pro"] * (30_000 / 10 + 1_500 + 300))
+    transfer = w1 * (180 / 550) * 10 / 3 * 2 * km / 25 * 60
+    assert cost.transfer_eur == pytest.approx(transfer)
+    day = 46_000 / 200
+    coordination = 0.5 * 46_000 / 6 + 10 * day / 6 + 2 * (day + 2 * day / 6)
+    assert cost.coordination_eur == pytest.approx(coordination)
+    assert cost.total_eur == pytest.approx(cost.staff_eur + cost.vehicle_eur + cost.equipment_eur + transfer + coordination)
+
+
+def test_delegated_pole_cost_and_lots_by_hand(tmp_path):
+    inputs = grid_inputs(tmp_path, pooling={"max_lot_eur": 10_000})
+    econ = inputs.services.econ
+    cost = pole_service_cost(econ, "98001", "eclairage", ["98001", "98002", "98003"], [], "delegation")
+    contract = (4500 * 0.15) * 90 * (1 - 0.10)
+    assert cost.contract_eur == pytest.approx(contract)
+    assert cost.lots == math.ceil(contract / 10_000)
+    assert cost.lots_eur == pytest.approx(cost.lots * 10 * 230 / 4)
+    assert cost.fte == 0 and cost.equipment_eur == 0
+
+
+def test_specialist_minimum_and_attrition(tmp_path):
+    inputs = grid_inputs(tmp_path)
+    small = pole_service_cost(inputs.services.econ, "98001", "eclairage", ["98002"], [], "regie")
+    assert small.fte == pytest.approx(1.0)  # 150 light points need 0.3 FTE, but one electrician at least
+    kept = grid_inputs(tmp_path, staff={"no_reduction_beyond_attrition": True, "attrition_per_year": 0.05},
+                       services={"include": ["espaces_verts"], "inventory": None})
+    econ = kept.services.econ
+    assert econ.retained_fte("98001", "espaces_verts") == pytest.approx(
+        (1 - 0.05 * 6) * kept.services.inventory.services[("98001", "espaces_verts")].fte)
+
+
+# ------------------------------------------------------------------------------ inventory
+
+
+@pytest.fixture
+def template(tmp_path):
+    out = tmp_path / "inventory.xlsx"
+    done = optimiser("template", "inventory", SCENARIOS / "laval-2016.yaml", "--out", out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_filled_template_round_trip(tmp_path, template):
+    sheets = pd.read_excel(template, sheet_name=None, dtype=str)
+    services = sheets["services"]
+    services["workload"] = services["estimate_workload"]
+    services["mode"] = services["estimate_mode"]
+    services["fte"] = services["estimate_fte"]
+    services["contract_eur"] = services["estimate_contract_eur"]
+    equipment = sheets["equipment"]
+    equipment["units"] = equipment["estimate_units"]
+    filled = tmp_path / "filled.xlsx"
+    with pd.ExcelWriter(filled) as writer:
+        services.to_excel(writer, sheet_name="services", index=False)
+        equipment.to_excel(writer, sheet_name="equipment", index=False)
+    estimated = prepare(load_scenario(SCENARIOS / "laval-2016-status-quo.yaml")).services
+    given = prepare(load_scenario(SCENARIOS / "laval-2016-status-quo.yaml", [f"services.inventory={filled}"])).services
+    assert given.status_quo_eur == pytest.approx(estimated.status_quo_eur, rel=1e-4)
+    assert not any(row.estimated for row in given.inventory.services.values())
+    assert all(row.estimated for row in estimated.inventory.services.values())
+
+
+def bad_inventory(tmp_path, services_rows, equipment_rows=()):
+    folder = tmp_path / "inv"
+    folder.mkdir(exist_ok=True)
+    pd.DataFrame(services_rows).to_csv(folder / "services.csv", index=False)
+    pd.DataFrame(list(equipment_rows), columns=["insee_code", "equipment", "units", "age_years"]).to_csv(folder / "equipment.csv", index=False)
+    return folder
+
+
+def inventory_problems(tmp_path, folder):
+    path = write_scenario(tmp_path / "s.yaml", {"name": "x", "territory": {"communes": LAVAL},
+                                                "services": {"inventory": str(folder)}, "pooling": {"enabled": False}})
+    with pytest.raises(InputError) as info:
+        prepare(load_scenario(path))
+    return "\n".join(p.render() for p in info.value.problems)
+
+
+def test_inventory_errors_are_reported_together(tmp_path):
+    folder = bad_inventory(tmp_path, [
+        {"insee_code": "53130", "service": "voiries", "workload": 10},
+        {"insee_code": "99999", "service": "voirie", "workload": 10},
+        {"commune": "Lavall", "service": "eclairage"},
+        {"insee_code": "53201", "service": "eclairage", "fte": -1, "mode": "outsourced"},
+        {"insee_code": "53054", "service": "batiments", "contract_eur": "lots"},
+    ], [{"insee_code": "53130", "equipment": "tractor", "units": 1},
+        {"insee_code": "53130", "equipment": "sweeper_compact", "units": 1.5}])
+    text = inventory_problems(tmp_path, folder)
+    for words in ("row 2.service: unknown service", "did you mean 'voirie'", "row 3.insee_code: no commune '99999'",
+                  "row 4.commune: no commune 'Lavall'", "did you mean 'Laval'", "row 5.fte: expected a number >= 0",
+                  "row 5.mode: expected regie or delegation", "row 6.contract_eur: expected a number",
+                  "unknown machine type", "tractor_with_flail_arm", "row 3.units: expected a whole number"):
+        assert words in text, words
+
+
+def test_inventory_unknown_column_and_missing_sheet(tmp_path):
+    folder = bad_inventory(tmp_path, [{"insee_code": "53130", "service": "voirie", "workloads": 3}])
+    assert "unknown column" in inventory_problems(tmp_path, folder) and "'workload'" in inventory_problems(tmp_path, folder)
+    book = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"insee_code": ["53130"], "service": ["voirie"]}).to_excel(writer, sheet_name="service", index=False)
+    text = inventory_problems(tmp_path, book)
+    assert "missing sheet" in text and "did you mean 'service'" in text
+
+
+def test_template_refuses_to_overwrite(tmp_path, template):
+    done = optimiser("template", "inventory", LAVAL, "--out", template)
+    assert done.returncode == 2 and "already exists" in done.stderr
+
+
+# --------------------------------------------------------------------------- scenario keys
+
+
+def test_service_scenario_errors(tmp_path):
+    path = write_scenario(tmp_path / "s.yaml", {
+        "name": "x", "territory": {"communes": LAVAL},
+        "services": {"include": ["voirie", "eclairage"], "overrides": {"eclairag": {"productivity": 400}}},
+        "pooling": {"mode": "regi", "force": [{"communes": ["Lavall"], "services": ["voirie"], "pool": True}]},
+        "fairness": {"key": "shapely"},
+    })
+    with pytest.raises(InputError) as info:
+        prepare(load_scenario(path))
+    text = "\n".join(p.render() for p in info.value.problems)
+    assert "services.overrides.eclairag" in text and "did you mean 'eclairage'" in text
+    assert "pooling.mode" in text and "did you mean 'regie'" in text
+    assert "fairness.key" in text and "'shapley'" in text
+
+
+def test_force_rule_communes_resolve(tmp_path):
+    path = write_scenario(tmp_path / "s.yaml", {
+        "name": "x", "territory": {"communes": LAVAL}, "services": {"include": ["voirie"]},
+        "pooling": {"force": [{"communes": ["Lavall"], "services": ["voirie"], "pool": True}]},
+    })
+    with pytest.raises(InputError, match="pooling.force\\[0\\].communes\\[0\\]"):
+        prepare(load_scenario(path))
+
+
+def test_service_keys_without_services_block(tmp_path):
+    path = write_scenario(tmp_path / "s.yaml", {"name": "x", "territory": {"communes": LAVAL}, "fairness": {"key": "population"}})
+    with pytest.raises(InputError, match="only meaningful with a services block"):
+        load_scenario(path)
+
+
+# -------------------------------------------------------------------------------- results
+
+
+@pytest.fixture(scope="module")
+def delegated_result(tmp_path_factory):
+    result = solve(load_scenario(SCENARIOS / "laval-2016-delegated.yaml", ["solver.time_limit_s=120"]))
+    folder = result.to_dir(tmp_path_factory.mktemp("svc") / "delegated")
+    return result, folder
+
+
+def test_outputs_of_a_service_design(delegated_result):
+    result, folder = delegated_result
+    assert result.status == "optimal"
+    for name in ("services.csv", "equipment.csv", "shares.csv", "regie_vs_delegation.csv", "status_quo.csv", "core.csv",
+                 "parameters.csv", "members.csv", "savings.png"):
+        assert (folder / name).exists(), name
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["total_cost"] + summary["savings"] == pytest.approx(summary["status_quo_cost"])
+    assert summary["savings"] > 0
+    services = pd.read_csv(folder / "services.csv")
+    assert set(services["mode"]) <= {"delegation", "lending only"}
+    communes = pd.read_csv(folder / "communes.csv", dtype={"insee_code": str})
+    assert {"standalone_cost", "share", "saving", "services_pooled", "voirie", "estimated"} <= set(communes.columns)
+    assert communes["saving"].sum() == pytest.approx(summary["savings"], abs=1.0)
+    rvd = pd.read_csv(folder / "regie_vs_delegation.csv")
+    assert (rvd["chosen"] == "delegation").all() and {"regie_eur", "delegation_eur", "cheaper"} <= set(rvd.columns)
+    assert "## Services" in (folder / "report.md").read_text()
+
+
+def test_service_result_passes_the_verifier_and_fails_when_tampered(delegated_result, tmp_path):
+    _, folder = delegated_result
+    assert verify_result(folder).ok, verify_result(folder).violations
+    broken = tmp_path / "broken"
+    shutil.copytree(folder, broken)
+    services = pd.read_csv(broken / "services.csv", dtype=str)
+    services.loc[0, "contract_eur"] = str(float(services.loc[0, "contract_eur"]) * 0.5)
+    services.to_csv(broken / "services.csv", index=False)
+    text = "\n".join(verify_result(broken).violations)
+    assert "pole service costs" in text
+    shutil.rmtree(broken)
+    shutil.copytree(folder, broken)
+    shares = pd.read_csv(broken / "shares.csv", dtype=str)
+    row = shares.index[shares["choice"].str.startswith("pooled")][0]
+    shares.loc[row, "pays_eur"] = str(float(shares.loc[row, "pays_eur"]) + 5000)
+    shares.to_csv(broken / "shares.csv", index=False)
+    assert "cost shares" in "\n".join(verify_result(broken).violations)
+
+
+def test_mode_flips_when_the_delegated_price_moves(tmp_path):
+    """A new user's check: make délégation of espaces verts cheap, then dear, and watch the mode.
+    Every commune pools it here, so each pole must pick a mode, and picks the cheaper one."""
+    base = ["services.include=[espaces_verts]", "poles.communes={max: 7}", "poles.max_travel_min=20", "solver.name=highs",
+            "pooling.force=[{services: [espaces_verts], pool: true}]"]
+    modes = {}
+    for price in (6000, 30000):
+        result = solve(load_scenario(SCENARIOS / "laval-2016-a-la-carte.yaml",
+                                     base + [f"services.overrides.espaces_verts.delegated_price_eur={price}"]))
+        rvd = result.service_tables.regie_vs_delegation
+        assert len(rvd) and (rvd["chosen"] == rvd["cheaper"]).all()
+        modes[price] = set(rvd["chosen"])
+    assert modes == {6000: {"delegation"}, 30000: {"regie"}}
+
+
+def test_status_quo_scenario(tmp_path):
+    result = solve(load_scenario(SCENARIOS / "laval-2016-status-quo.yaml"))
+    assert result.summary["savings"] == 0 and result.summary["total_cost"] == result.summary["status_quo_cost"]
+    assert result.communes["alone"].all()
+    assert verify_result(result.to_dir(tmp_path / "sq", draw=False)).ok
+
+
+def test_lending_only_scenario_borrows_and_pools_nothing(tmp_path):
+    result = solve(load_scenario(SCENARIOS / "laval-2016-lending.yaml"))
+    assert result.summary["services_pooled"] == 0 and result.summary["services_borrowed"] > 0
+    assert result.summary["voluntary_members_paying_more"] == 0
+    assert verify_result(result.to_dir(tmp_path / "lend", draw=False)).ok
+
+
+def test_budget_that_cannot_be_met_is_explained(tmp_path):
+    result = solve(load_scenario(SCENARIOS / "laval-2016-delegated.yaml", ["budget.min_savings_pct=0.5"]))
+    assert result.status == "infeasible"
+    assert result.summary["diagnosis"]

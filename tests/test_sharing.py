@@ -1,0 +1,73 @@
+"""Cost sharing: Shapley against textbook games, the core check on a game built to fail it."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimiser.services.sharing import shapley_values
+
+
+def airport(costs):
+    """The airport game (Littlechild & Owen 1973): a coalition pays for the longest runway it needs."""
+    return lambda group: max(costs[p] for p in group)
+
+
+def test_shapley_airport_game_closed_form():
+    # Runway costs 30, 50, 80 for planes a, b, c: the first 30 is shared by 3, the next 20 by 2,
+    # the last 30 by c alone: a = 10, b = 10 + 10 = 20, c = 10 + 10 + 30 = 50.
+    values = shapley_values(["a", "b", "c"], airport({"a": 30, "b": 50, "c": 80}))
+    assert {k: round(v[0], 9) for k, v in values.items()} == {"a": 10, "b": 20, "c": 50}
+    assert all(se == 0 for _, se in values.values())
+
+
+def test_shapley_is_efficient_and_symmetric():
+    cost = lambda group: 10 * len(group) ** 0.5 + (5 if "x" in group else 0)  # noqa: E731
+    values = shapley_values(["x", "y", "z", "w"], cost)
+    assert sum(v for v, _ in values.values()) == pytest.approx(cost(("w", "x", "y", "z")))
+    assert values["y"][0] == pytest.approx(values["z"][0]) == pytest.approx(values["w"][0])
+    assert values["x"][0] == pytest.approx(values["y"][0] + 5)
+
+
+def test_sampled_shapley_is_close_and_states_its_error():
+    costs = {f"p{k}": 10 * (k + 1) for k in range(14)}
+    exact = shapley_values(list(costs), airport(costs), exact_limit=16)
+    sampled = shapley_values(list(costs), airport(costs), exact_limit=4, samples=3000, seed=1)
+    for p in costs:
+        value, se = sampled[p]
+        assert se > 0
+        assert abs(value - exact[p][0]) <= 4 * se + 1e-9
+
+
+def test_core_check_finds_the_group_that_would_leave(tmp_path):
+    """Two towns and a hamlet pool street sweeping (one shared sweeper). Shares follow workload,
+    so the hamlet pays a sliver while its member fee and transfers cost the pole more than that:
+    the two towns would pay less on their own. The check must name that pair, and no group
+    holding the hamlet (alone it would keep a whole sweeper)."""
+    import pandas as pd
+
+    from helpers import grid_features, write_geojson
+    from optimiser.prepare import prepare
+    from optimiser.scenario.load import scenario_from_dict
+    from optimiser.services.economics import pole_service_cost
+    from optimiser.services.sharing import core_check, proportional_shares
+
+    territory = write_geojson(tmp_path / "row.geojson", grid_features(1, 3, cell_km=15.0, populations=[8000, 8000, 100]))
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    pd.DataFrame([{"insee_code": c, "service": "proprete", "mode": "regie", "fte": f}
+                  for c, f in (("98001", 0.5), ("98002", 0.5), ("98003", 0.1))]).to_csv(inventory / "services.csv", index=False)
+    pd.DataFrame([{"insee_code": c, "equipment": "sweeper_compact", "units": 1}
+                  for c in ("98001", "98002", "98003")]).to_csv(inventory / "equipment.csv", index=False)
+    inputs = prepare(scenario_from_dict({"name": "row", "territory": {"communes": str(territory)},
+                                         "services": {"include": ["proprete"], "inventory": str(inventory)},
+                                         "poles": {"max_travel_min": None}}, base_dir=tmp_path))
+    econ = inputs.services.econ
+    pole = pole_service_cost(econ, "98002", "proprete", ["98001", "98002", "98003"], [], "regie")
+    pair = pole_service_cost(econ, "98002", "proprete", ["98001", "98002"], [], "regie")
+    shares = {s.member: s.share_eur for s in proportional_shares(econ, pole, "workload", {})}
+    assert shares["98003"] < pole.total_eur - pair.total_eur  # the hamlet costs more than it pays
+    check = core_check(econ, pole, shares, ("regie",))
+    assert check.complete
+    assert [g for g, _, _ in check.blocking] == [("98001", "98002")]
+    (group, pays, alone), = check.blocking
+    assert pays == pytest.approx(shares["98001"] + shares["98002"]) and alone == pytest.approx(pair.total_eur)
