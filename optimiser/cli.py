@@ -239,8 +239,10 @@ def summary_text(result) -> str:
     return "\n".join(lines)
 
 
+from .cli_init import init as _init_command  # noqa: E402  (a command in its own module)
 from .cli_sweep import commands as _sweep_commands  # noqa: E402  (sweep, compare: built with _guard)
 
+main.add_command(_init_command)
 for _command in _sweep_commands(_guard, _set_option):
     main.add_command(_command)
 

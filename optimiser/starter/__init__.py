@@ -1,0 +1,159 @@
+"""``optimiser init``: a territory file and a starter scenario for any selection of French communes.
+
+:func:`init_folder` writes, atomically (all of it or nothing):
+
+* ``territory.geojson`` — the selected communes (properties insee_code, name, population, ...);
+* ``scenario.yaml``     — a starter scenario whose every default is explained in a comment
+  (pole count and size from the territory's size and population, a travel limit for which a
+  design is known to exist, links for detached pieces);
+* ``init.json``         — what was selected, from which data, when (and the mark of an init
+  folder: only such a folder, or an empty one, may be replaced).
+
+Before anything appears, the scenario is loaded and prepared exactly as ``optimiser run`` will
+(schema, communes, road graph, pre-solve checks), so a folder that exists is a folder that runs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..errors import InputError, OptimiserError, Problem
+from ..roads import Link, adjacency_road_graph, travel_matrix
+from ..territory.france import NationalData, Selection, national_data
+from ..territory.geojson import load_geojson_territory
+from .defaults import StarterRules, starter_rules
+from .links import PieceLink, link_pieces
+from .scenario_file import CIRCUITY, SCENARIO_FILE, SPEED_KMH, TERRITORY_FILE, render_scenario
+
+#: The file that marks a folder as written by ``optimiser init``.
+MARKER = "init.json"
+
+
+@dataclass(frozen=True)
+class InitSummary:
+    """What :func:`init_folder` wrote."""
+
+    folder: Path
+    selection: Selection
+    n_communes: int
+    population: int
+    links: list[PieceLink]
+    rules: StarterRules
+
+    @property
+    def scenario(self) -> Path:
+        return self.folder / SCENARIO_FILE
+
+
+def check_init_target(target: Path) -> None:
+    """Refuse a target that exists and is neither empty nor a previous init folder."""
+    if target.exists():
+        if not target.is_dir():
+            raise InputError([Problem(None, "--out", "exists and is a file, not a folder", str(target))])
+        if any(target.iterdir()) and not (target / MARKER).exists():
+            raise InputError([Problem(None, "--out", "exists, is not empty and was not written by optimiser init; "
+                                      "choose another folder (nothing was written)", str(target))])
+
+
+def init_folder(selection: Selection, out: str | Path, national: NationalData | None = None) -> InitSummary:
+    """Write the init folder for ``selection`` into ``out`` (see module docstring)."""
+    national = national or national_data()
+    target = Path(out).absolute()
+    check_init_target(target)
+    if not selection.codes:
+        raise InputError([Problem(None, selection.kind, "none of the selected communes has a polygon", selection.name)])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        summary = _fill(tmp, selection, national)
+        _replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return InitSummary(target, selection, summary[0], summary[1], summary[2], summary[3])
+
+
+def _fill(folder: Path, selection: Selection, national: NationalData):
+    territory_path = national.write_geojson(selection, folder / TERRITORY_FILE)
+    # Read back the file `optimiser run` will read: same polygons, same neighbours, same points.
+    territory = load_geojson_territory(territory_path, name=selection.name)
+    links = link_pieces(territory, national, CIRCUITY, SPEED_KMH)
+    road = adjacency_road_graph(territory, CIRCUITY, SPEED_KMH,
+                                tuple(Link(x.a, x.b, x.km, x.time_min) for x in links))
+    matrix = travel_matrix(road, None)
+    alone = {c for x in links if x.may_stay_alone for c in x.piece}
+    must_join = [c for c in territory.codes if c not in alone]
+    population = {c: int(p) for c, p in territory.communes["population"].items()}
+    rules = starter_rules(must_join, population, road, matrix)
+    left_out = [(c, national.communes.at[c, "name"], int(national.communes.at[c, "population"])) for c in selection.left_out]
+    (folder / SCENARIO_FILE).write_text(render_scenario(selection, territory, links, rules, left_out), encoding="utf-8")
+    _check_runs(folder / SCENARIO_FILE)
+    (folder / MARKER).write_text(json.dumps(_provenance(selection, territory, national), indent=2, ensure_ascii=False),
+                                 encoding="utf-8")
+    return len(territory), int(territory.communes["population"].sum()), links, rules
+
+
+def _check_runs(scenario: Path) -> None:
+    """Load and prepare the scenario as ``optimiser run`` does; a finding here is a bug of init."""
+    from ..model.candidates import candidate_pairs
+    from ..model.diagnose import presolve_findings
+    from ..prepare import prepare
+    from ..scenario.load import load_scenario
+
+    try:
+        inputs = prepare(load_scenario(scenario))
+    except OptimiserError as exc:
+        raise RuntimeError(f"the starter scenario does not load: {exc}") from exc
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    findings = presolve_findings(inputs.territory, inputs.matrix, inputs.rules, pairs)
+    if findings:
+        raise RuntimeError("the starter scenario fails its pre-solve checks: " + "; ".join(findings))
+
+
+def _provenance(selection: Selection, territory, national: NationalData) -> dict:
+    data_files = {}
+    for name in ("communes.csv.gz", "adjacency.csv.gz", "polygons.npz"):
+        digest = hashlib.sha256((national.folder / name).read_bytes()).hexdigest()
+        data_files[name] = digest
+    return {
+        "written_by": f"optimiser {__version__} init",
+        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "selection": {"kind": selection.kind, "key": selection.key, "name": selection.name},
+        "command": _command(selection),
+        "communes": len(territory),
+        "population": int(territory.communes["population"].sum()),
+        "left_out_without_polygon": list(selection.left_out),
+        "national_data_sha256": data_files,
+    }
+
+
+def _command(selection: Selection) -> str:
+    """The ``optimiser init`` selector that reproduces this folder (with the same national data)."""
+    if selection.kind == "communes":
+        codes = ",".join(list(selection.codes) + list(selection.left_out))
+        return f"optimiser init --communes {codes} --name {json.dumps(selection.name, ensure_ascii=False)}"
+    return f"optimiser init --{selection.kind} {selection.key}"
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    """Move the finished folder into place (replacing a previous init folder in one swap)."""
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(target, old)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            os.replace(old, target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, target)
