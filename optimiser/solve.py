@@ -18,11 +18,14 @@ from __future__ import annotations
 import contextlib
 import enum
 import importlib.metadata
+import math
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
+import types
 import warnings
 from dataclasses import dataclass, field
 
@@ -146,6 +149,52 @@ def solve_milp(
 
 # --------------------------------------------------------------------------------------- CBC
 
+
+class _WatchedPopen(subprocess.Popen):
+    """A CBC process that is stopped if it outlives its time limit by more than the grace time.
+
+    CBC does not check its time limit inside some heuristics (seen here on a 140,000-binary
+    model: still running 16 minutes into a 10-minute limit); without this watchdog a run could
+    hang. ``wait()`` gives up at the deadline, kills CBC and reports it.
+    """
+
+    deadline_s: float = math.inf
+
+    def wait(self, timeout=None):
+        try:
+            return super().wait(timeout=self.deadline_s if timeout is None else timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            super().wait()
+            raise _CbcOverran() from None
+
+
+class _CbcOverran(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _cbc_watchdog(seconds: float):
+    """Let PuLP start CBC through :class:`_WatchedPopen` (only inside PuLP's CBC module)."""
+    from pulp.apis import coin_api
+
+    class Watched(_WatchedPopen):
+        deadline_s = seconds
+
+    shim = types.SimpleNamespace(**{k: getattr(subprocess, k) for k in dir(subprocess) if not k.startswith("__")})
+    shim.Popen = Watched
+    original = coin_api.subprocess
+    coin_api.subprocess = shim
+    try:
+        yield
+    finally:
+        coin_api.subprocess = original
+
+
+def _grace_s(limit: float) -> float:
+    """How long past its time limit CBC may run before it is stopped (it normally stops itself)."""
+    return max(30.0, 0.2 * limit)
+
 _RESULT = re.compile(r"^Result - (.+)$", re.M)
 _OBJECTIVE = re.compile(r"^Objective value:\s+(\S+)", re.M)
 _BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.M)
@@ -170,7 +219,12 @@ def _solve_cbc(problem, options, limit, warm_start) -> SolveOutcome:
                 logPath=log_path,
                 timeMode="elapsed",
             )
-            problem.solve(solver)
+            with _cbc_watchdog(limit + _grace_s(limit)):
+                problem.solve(solver)
+    except _CbcOverran:
+        return SolveOutcome(Status.TIME_LIMIT, None, None, time.perf_counter() - start, options.label,
+                            f"CBC ignored its {limit:.0f} s time limit and was stopped after {limit + _grace_s(limit):.0f} s; "
+                            "no solution could be read (HiGHS honours its limit: solver.name: highs)")
     except pulp.PulpSolverError as exc:
         return SolveOutcome(Status.ERROR, None, None, time.perf_counter() - start, options.label, f"CBC failed: {exc}")
     finally:

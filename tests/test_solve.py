@@ -91,3 +91,20 @@ def test_relative_gap():
     assert relative_gap(0.0, -1e-12) == 0.0
     assert relative_gap(None, 1.0) is None
     assert relative_gap(5.0, float("-inf")) is None
+
+
+def test_cbc_that_overruns_its_limit_is_stopped(monkeypatch):
+    """CBC can ignore its time limit inside a heuristic; the watchdog stops it and says so."""
+    import optimiser.solve as _  # noqa: F401
+    import sys as _sys
+
+    solve_module = _sys.modules["optimiser.solve"]
+    monkeypatch.setattr(solve_module, "_grace_s", lambda limit: -limit + 0.5)  # stop CBC after 0.5 s
+    outcome = solve_milp(market_split(6, 50, 1, slack=True), SolverOptions(name="cbc", time_limit_s=30))
+    assert outcome.status is Status.TIME_LIMIT
+    assert "ignored its" in outcome.message and outcome.runtime_s < 10
+    # and PuLP's own module is left as it was
+    from pulp.apis import coin_api
+    import subprocess
+
+    assert coin_api.subprocess is subprocess
