@@ -42,6 +42,7 @@ class PMedianSolution:
     n_variables: int
     n_constraints: int
     list_sizes: list[int]
+    solve_s: float = 0.0
 
 
 def initial_list_size(n: int, p: int) -> int:
@@ -73,6 +74,7 @@ def solve_pmedian(
     warm: dict[str, float] | None = None
     best_bound = -math.inf
     rounds = 0
+    solve_s = 0.0
     while True:
         rounds += 1
         problem, y, x, h = _build(cost, weights, p, seats, fixed, ordered, k)
@@ -81,25 +83,27 @@ def solve_pmedian(
             outcome = SolveOutcome(Status.TIME_LIMIT, None, None, 0.0, options.label, "time limit reached between rounds")
         else:
             outcome = solve_milp(problem, options, remaining, warm_start=warm)
+            solve_s += outcome.runtime_s
         if outcome.bound is not None:
             best_bound = max(best_bound, outcome.bound)
         if not outcome.status.has_solution:
             if warm is not None and outcome.status is Status.TIME_LIMIT:
                 # keep the previous round's seats: feasible for the real problem
-                return _finish(cost, weights, prev_seats, outcome, best_bound, rounds, problem, k, exact=False)
-            return PMedianSolution([], np.full(n, -1), outcome, None, None, rounds, len(problem.variables()), len(problem.constraints()), k.tolist())
+                return _finish(cost, weights, prev_seats, outcome, best_bound, rounds, problem, k, exact=False, solve_s=solve_s)
+            return PMedianSolution([], np.full(n, -1), outcome, None, None, rounds, len(problem.variables()), len(problem.constraints()),
+                                   k.tolist(), solve_s)
         open_seats = [j for j in seats if (y[j].value() or 0) > 0.5]
         beyond = [i for i in range(n) if i in h and (h[i].value() or 0) > 1e-6]
         prev_seats = open_seats
         if not beyond or outcome.status is not Status.OPTIMAL:
             return _finish(cost, weights, open_seats, outcome, best_bound, rounds, problem, k,
-                           exact=not beyond and outcome.status is Status.OPTIMAL)
+                           exact=not beyond and outcome.status is Status.OPTIMAL, solve_s=solve_s)
         for i in beyond:
             k[i] = min(len(seats), 2 * k[i])
         warm = {y[j].name: 1.0 for j in open_seats}
 
 
-def _finish(cost, weights, open_seats, outcome, best_bound, rounds, problem, k, exact) -> PMedianSolution:
+def _finish(cost, weights, open_seats, outcome, best_bound, rounds, problem, k, exact, solve_s=0.0) -> PMedianSolution:
     sub = cost[:, open_seats]
     nearest = np.asarray(open_seats)[np.argmin(sub, axis=1)]
     true_cost = float(np.sum(weights * sub.min(axis=1)))
@@ -113,7 +117,7 @@ def _finish(cost, weights, open_seats, outcome, best_bound, rounds, problem, k, 
         status = Status.FEASIBLE  # we hold the previous round's seats
     result_outcome = SolveOutcome(status, true_cost, bound, outcome.runtime_s, outcome.solver, outcome.message, outcome.values)
     return PMedianSolution(open_seats, nearest, result_outcome, true_cost, bound, rounds,
-                           len(problem.variables()), len(problem.constraints()), k.tolist())
+                           len(problem.variables()), len(problem.constraints()), k.tolist(), solve_s)
 
 
 def _build(cost, weights, p, seats, fixed, ordered, k):
