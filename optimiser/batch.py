@@ -17,7 +17,7 @@ from .comparison.table import entries
 from .results.result import Result
 from .sweeps.runner import run_sweep
 
-__all__ = ["sweep", "compare", "load_results"]
+__all__ = ["sweep", "compare", "pareto", "load_results"]
 
 
 def sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int = 1, backend: str = "process",
@@ -50,3 +50,13 @@ def compare(*folders: str | Path, out: str | Path | None = None) -> pd.DataFrame
 def load_results(*folders: str | Path) -> list[Result]:
     """Every result held by these folders (a sweep folder gives each solved variant)."""
     return [e.result for e in entries(list(folders)) if e.result is not None]
+
+
+def pareto(scenario: str | Path, points: int = 5, out: str | Path | None = None,
+           overrides: tuple[str, ...] | list[str] = (), progress: bool = False) -> pd.DataFrame:
+    """The cost/travel frontier of ``scenario`` (ε-constraint, see :mod:`optimiser.tradeoff`):
+    one row per point, ``non_dominated`` marking the frontier; each point's result folder is
+    written under ``out`` when given."""
+    from .tradeoff import frontier
+
+    return frontier(scenario, points, out, overrides, echo=print if progress else None)

@@ -107,12 +107,11 @@ def highs_version() -> str:
 @contextlib.contextmanager
 def _quiet_stdout():
     """Silence the C-level stdout (HiGHS prints a banner when an instance is created)."""
+    fd = 1  # the process's own stdout, where C libraries write (also under a notebook kernel)
     try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, ValueError, OSError):  # no real stdout (notebook, captured)
-        yield
-        return
-    sys.stdout.flush()
+        sys.stdout.flush()
+    except (AttributeError, ValueError, OSError):
+        pass
     saved = os.dup(fd)
     try:
         with open(os.devnull, "w") as devnull:

@@ -24,6 +24,7 @@ from .api import solve
 from .comparison.plots import pareto_mask
 from .errors import InputError, Problem
 from .prepare import prepare
+from .results.figures import new_figure
 from .scenario.load import load_scenario
 
 #: € per person-minute that makes travel dominate any cost difference (the least-travel end).
@@ -113,13 +114,8 @@ def _write(out: Path, table: pd.DataFrame) -> None:
     whole: each point folder is, and these two files are written last)."""
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "pareto.csv", index=False)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     solved = table.dropna(subset=["mean_travel_min", "total_cost"])
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = new_figure((7, 5))
     ax.plot(solved["mean_travel_min"], solved["total_cost"] / 1000, "o", color="#999999", label="solved")
     front = solved[solved["non_dominated"]]
     ax.plot(front["mean_travel_min"], front["total_cost"] / 1000, "o-", color="#d62728", label="non-dominated")
@@ -131,5 +127,4 @@ def _write(out: Path, table: pd.DataFrame) -> None:
     ax.set_title("Cost against travel: the trade-off frontier")
     ax.legend(frameon=False)
     fig.savefig(out / "pareto.png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
 

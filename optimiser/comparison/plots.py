@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")  # files only, no display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from ..results.figures import new_figure
 
 #: Most groups drawn as separate curves (more would be an unreadable legend).
 MAX_GROUPS = 8
@@ -74,7 +72,7 @@ def plot_tradeoff(table: pd.DataFrame, path: Path) -> Path | None:
     data = _solved(table, y)
     if data.empty:
         return None
-    fig, ax = plt.subplots(figsize=(8, 5.5))
+    fig, ax = new_figure((8, 5.5))
     driver, groups = curves(data)
     n_groups = data[groups].astype(str).drop_duplicates().shape[0] if groups else 1
     if groups and n_groups <= MAX_GROUPS:
@@ -90,7 +88,6 @@ def plot_tradeoff(table: pd.DataFrame, path: Path) -> Path | None:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
@@ -101,7 +98,7 @@ def plot_pareto(table: pd.DataFrame, path: Path) -> Path | None:
     if data.empty:
         return None
     front = pareto_mask(data["max_travel_min"], data[y])
-    fig, ax = plt.subplots(figsize=(8, 5.5))
+    fig, ax = new_figure((8, 5.5))
     ax.plot(data.loc[~front, "max_travel_min"], data.loc[~front, y], "o", color="0.7", label="dominated")
     best = data[front].sort_values("max_travel_min")
     ax.step(best["max_travel_min"], best[y], where="post", color="tab:red", alpha=0.6)
@@ -119,7 +116,6 @@ def plot_pareto(table: pd.DataFrame, path: Path) -> Path | None:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
@@ -129,7 +125,7 @@ def plot_savings(savings: pd.DataFrame, path: Path) -> Path | None:
     if values.empty:
         return None
     n_rows, n_cols = values.shape
-    fig, ax = plt.subplots(figsize=(min(4 + 0.5 * n_cols, 20), min(2 + 0.28 * n_rows, 30)))
+    fig, ax = new_figure((min(4 + 0.5 * n_cols, 20), min(2 + 0.28 * n_rows, 30)))
     limit = np.nanmax(np.abs(values.to_numpy())) or 1.0
     image = ax.imshow(values.to_numpy(), aspect="auto", cmap="RdYlGn", vmin=-limit, vmax=limit)
     ax.set_yticks(range(n_rows), [str(n) for n in savings["name"]], fontsize=7)
@@ -143,5 +139,4 @@ def plot_savings(savings: pd.DataFrame, path: Path) -> Path | None:
     ax.set_title("Saving per commune across variants")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path

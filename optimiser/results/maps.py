@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
 
-matplotlib.use("Agg")  # files only; no screen on servers and CI
+import matplotlib.patheffects as path_effects
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.cm import ScalarMappable
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
 
-import matplotlib.patheffects as path_effects  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-from matplotlib.patches import PathPatch  # noqa: E402
-
-from ..territory import Territory  # noqa: E402
-from ..territory.geo import LocalProjection  # noqa: E402
+from ..territory import Territory
+from ..territory.geo import LocalProjection
+from .figures import new_figure
 
 #: Colour-blind-friendly qualitative palette (Okabe–Ito, lightened) for proximity poles.
 PALETTE = ["#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c6dbef", "#fee391",
@@ -84,7 +81,7 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
     show_all = labels == "all" or (labels == "auto" and n <= AUTO_LABEL_ALL)
     show_seats = labels in ("all", "seats", "auto")
 
-    fig, ax = plt.subplots(figsize=(11, 12) if n > AUTO_LABEL_ALL else (9, 10))
+    fig, ax = new_figure((11, 12) if n > AUTO_LABEL_ALL else (9, 10))
     for record in communes.itertuples():
         colour = colours.get(record.pole, ALONE_COLOUR) if not record.alone else ALONE_COLOUR
         ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=colour,
@@ -129,7 +126,6 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
     fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
              fontsize=6, color="#555555")
     fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
 
 
 def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, title: str) -> None:
@@ -144,7 +140,7 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     norm = TwoSlopeNorm(vmin=-top, vcenter=0.0, vmax=top)
     cmap = colormaps["RdYlGn"]
     n = len(communes)
-    fig, ax = plt.subplots(figsize=(11, 12) if n > AUTO_LABEL_ALL else (9, 10))
+    fig, ax = new_figure((11, 12) if n > AUTO_LABEL_ALL else (9, 10))
     for record in communes.itertuples():
         ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=cmap(norm(pct[record.insee_code])),
                             edgecolor="#7f7f7f", linewidth=0.4))
@@ -163,10 +159,9 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(title, fontsize=12, loc="left")
-    mappable = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+    mappable = ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(mappable, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
     bar.set_label("saving against the status quo, % of the commune's standalone cost (€/yr, HT)")
     fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
              fontsize=6, color="#555555")
     fig.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(fig)
