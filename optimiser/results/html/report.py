@@ -235,8 +235,34 @@ def _legend(poles: pd.DataFrame | None, communes: pd.DataFrame | None, colours: 
     return '<ul class="legend" aria-label="Legend">' + "".join(items) + "</ul>"
 
 
+def services_section(tables) -> str:
+    """What each pole runs and how, and each pooled service priced both ways (service model only)."""
+    service_columns = [
+        Column("pole", "Pole"), Column("service", "Service"),
+        Column("mode", "Mode", explain="Régie: the pole's own staff and machines; délégation: contracted out together."),
+        Column("n_poolers", "Members pooling", fmt.integer, numeric=True),
+        Column("n_borrowers", "Members borrowing machines", fmt.integer, numeric=True),
+        Column("fte", "Staff (FTE)", lambda v: fmt.number(v, 1), numeric=True),
+        Column("total_eur", "Yearly cost", fmt.money, numeric=True, explain="Staff, machines, travel, contracts and coordination, € per year."),
+    ]
+    rvd_columns = [
+        Column("pole", "Pole"), Column("service", "Service"),
+        Column("regie_eur", "In régie", fmt.money, numeric=True), Column("delegation_eur", "Delegated", fmt.money, numeric=True),
+        Column("cheaper", "Cheaper"), Column("chosen", "Chosen"),
+    ]
+    parts = ['<section aria-labelledby="h-services"><h2 id="h-services">Services</h2>',
+             "<p>What each pole runs, how, and at what cost (€ a year, excluding VAT).</p>",
+             table(service_columns, tables.services.to_dict(orient="records"), table_id="services")]
+    if len(tables.regie_vs_delegation):
+        parts += ["<h3>Régie or délégation</h3><p>Each pooled service priced both ways for the same members.</p>",
+                  table(rvd_columns, tables.regie_vs_delegation.to_dict(orient="records"), table_id="regie-vs-delegation")]
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.DataFrame | None,
-                       territory: Territory, rules: PoleRules, *, description: str = "", labels: str = "auto") -> str:
+                       territory: Territory, rules: PoleRules, *, description: str = "", labels: str = "auto",
+                       service_tables=None) -> str:
     """The whole ``report.html`` page as text (see the module docstring)."""
     title = f"Pole design — {summary['scenario']}"
     fills = commune_fills(territory, communes)
@@ -275,6 +301,8 @@ def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.D
         body.append('<section aria-labelledby="h-poles"><h2 id="h-poles">Poles</h2>'
                     + table(pole_columns, poles.to_dict(orient="records"), table_id="poles",
                             row_attrs=lambda r: {"data-pole": r["pole"]}) + "</section>")
+    if service_tables is not None and len(service_tables.services):
+        body.append(services_section(service_tables))
     if communes is not None and len(communes):
         columns = _commune_columns(communes, fills)
         ordered = communes.sort_values(["pole", "name"], na_position="last").to_dict(orient="records")
@@ -303,5 +331,5 @@ def write_report_html(path: Path, result) -> None:
     outputs = result.resolved_scenario.get("outputs", {}) or {}
     page = render_result_html(result.summary, result.communes, result.poles, territory, result.inputs.rules,
                               description=result.resolved_scenario.get("description", "") or "",
-                              labels=outputs.get("labels", "auto"))
+                              labels=outputs.get("labels", "auto"), service_tables=result.service_tables)
     Path(path).write_text(page, encoding="utf-8")
