@@ -113,9 +113,11 @@ class IndividualRationality:
                 # The coalition cut holds here: C − P ≤ Σ_k standalone_k z_k + Σ_k (shed − pay)⁺ bb_k.
                 # With z_i = 0, C − P − α_i W ≤ Σ_{k≠i} (standalone_k − α_i k_k) z_k + bank term:
                 # only members dearer alone than i (per unit of key) can push it up.
-                tighter = sum(max(0.0, si.standalone[(k, s)].total_eur - alpha * _key(m, k, s)) for k in poolers if k != i)
-                tighter += sum(max(0.0, econ.standalone_equipment(k, s) - econ.borrower_payment(k, j, s)) for k in borrowers)
-                big_m = min(big_m, tighter)
+                # With i out but others in (h = 1), the poolers-only cut applies; with nobody in
+                # (h = 0), only the bank's slack: the larger of the two bounds suffices.
+                others = sum(max(0.0, si.standalone[(k, s)].total_eur - alpha * _key(m, k, s)) for k in poolers if k != i)
+                bank = sum(max(0.0, econ.standalone_equipment(k, s) - econ.borrower_payment(k, j, s)) for k in borrowers)
+                big_m = min(big_m, max(others, bank) if (j, s) in m.h else others + bank)
             z = pulp.LpAffineExpression([(v, 1) for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None])
             prob += (cost - m.payments[j, s] - alpha / K * key_total + big_m / K * z <= big_m / K), f"ir_{i}_{j}_{s}"
             added += 1
@@ -160,6 +162,16 @@ class IndividualRationality:
                    for i in borrowers])
             m.pole.problem += cost - m.payments[j, s] - alone <= 0, f"ir_sum_{j}_{s}"
             added += 1
+            # With poolers (h = 1) borrowers pay their fixed price and keep their own gain, so the
+            # poolers alone must cover the rest: C − P ≤ Σ standalone z. Lending-only (h = 0) it
+            # is implied by the cut above when relaxed by the largest bank slack — a small big-M.
+            slack = sum(max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) for i in borrowers)
+            if poolers and (j, s) in m.h:
+                poolers_only = pulp.LpAffineExpression([(v, si.standalone[(i, s)].total_eur / K) for i in poolers
+                                                        for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None])
+                m.pole.problem += (cost - m.payments[j, s] - poolers_only + slack / K * m.h[j, s] <= slack / K), \
+                    f"ir_sum_poolers_{j}_{s}"
+                added += 1
         return added
 
     def add_all(self) -> int:
