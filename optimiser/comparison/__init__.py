@@ -15,15 +15,11 @@ Files written by :func:`write_comparison` into its folder:
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import uuid
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, Problem
+from ..results.folder import write_atomically
 from ..results.html import render_comparison_html
 from .plots import pareto_mask, plot_pareto, plot_savings, plot_tradeoff, y_axis
 from .table import comparison_table, entries, savings_table
@@ -49,13 +45,7 @@ def compare_folders(folders) -> tuple[pd.DataFrame, pd.DataFrame | None]:
 def write_comparison(table: pd.DataFrame, savings: pd.DataFrame | None, target: str | Path,
                      title: str | None = None) -> list[Path]:
     """Write the comparison files into ``target`` atomically; return the files written."""
-    target = Path(target).absolute()
-    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).exists())):
-        raise InputError([Problem("--out", str(target), "exists and is not a comparison folder; choose another "
-                                  "folder (nothing was written)", show_value=False)])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    try:
+    def fill(tmp: Path) -> None:
         table.to_csv(tmp / MARKER, index=False)
         with pd.ExcelWriter(tmp / "comparison.xlsx", engine="openpyxl") as excel:
             table.to_excel(excel, sheet_name="variants", index=False)
@@ -69,14 +59,6 @@ def write_comparison(table: pd.DataFrame, savings: pd.DataFrame | None, target: 
         page = render_comparison_html(table, {name: path for name, path in plots.items() if path is not None},
                                       title=title or "Comparison of variants")
         (tmp / "comparison.html").write_text(page, encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(target, old)
-        os.replace(tmp, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, target)
+
+    target = write_atomically(Path(target), fill, marker=MARKER, kind="a comparison folder")
     return sorted(target.iterdir())

@@ -88,10 +88,7 @@ def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules
     sc = rules.service_commun
     sc_members = set(sc.members) if sc else set()
     group_of = {c: k for k, group in enumerate(rules.together) for c in group}
-    apart_of: dict[str, set[str]] = {}
-    for a, b in rules.apart:
-        apart_of.setdefault(a, set()).add(b)
-        apart_of.setdefault(b, set()).add(a)
+    apart_of = rules.apart_of()
 
     def reach(i: str, j: str) -> bool:
         return matrix.time_min[index[i], index[j]] <= limit

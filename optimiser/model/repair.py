@@ -31,10 +31,7 @@ def repair_design(
     """A connected design close to ``assignment``, or ``None`` (see module docstring)."""
     design = dict(assignment)
     sc_seat = rules.service_commun.seat if rules.service_commun else None
-    apart: dict[str, set[str]] = {}
-    for a, b in rules.apart:
-        apart.setdefault(a, set()).add(b)
-        apart.setdefault(b, set()).add(a)
+    apart = rules.apart_of()
     for _ in range(max_moves):
         broken = disconnected_poles(design, nbrs)
         if not broken:
@@ -200,10 +197,7 @@ def improve_design(
     sc_seat = rules.service_commun.seat if rules.service_commun else None
     sc_members = set(rules.service_commun.members) if rules.service_commun else set()
     pinned = set(rules.fixed_seats) | ({sc_seat} if sc_seat else set())
-    apart: dict[str, set[str]] = {}
-    for a, b in rules.apart:
-        apart.setdefault(a, set()).add(b)
-        apart.setdefault(b, set()).add(a)
+    apart = rules.apart_of()
     for _ in range(max_passes):
         improved = False
         members = _members(design)

@@ -50,3 +50,11 @@ class PoleRules:
     alone_penalty: float = 60.0
     max_alone: int | None = None
     service_commun: ServiceCommunRule | None = None
+
+    def apart_of(self) -> dict[str, set[str]]:
+        """Commune → the communes it must be kept apart from."""
+        out: dict[str, set[str]] = {}
+        for a, b in self.apart:
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+        return out

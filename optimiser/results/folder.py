@@ -20,27 +20,20 @@ from ..errors import InputError, Problem
 MARKER = "summary.json"
 
 
-def check_target(target: Path) -> None:
-    """Refuse a target that exists and is neither empty nor a previous result."""
+def check_target(target: Path, marker: str = MARKER, kind: str = "a result folder", label: str = "--out") -> None:
+    """Refuse a target that exists and is neither empty nor a folder of this kind (holding
+    ``marker``)."""
     if target.exists():
         if not target.is_dir():
-            raise InputError([Problem("--out", str(target), "exists and is a file, not a result folder", show_value=False)])
-        if any(target.iterdir()) and not (target / MARKER).exists():
-            raise InputError([Problem("--out", str(target), "exists, is not empty and is not a result folder; "
+            raise InputError([Problem(label, str(target), f"exists and is a file, not {kind}", show_value=False)])
+        if any(target.iterdir()) and not (target / marker).exists():
+            raise InputError([Problem(label, str(target), f"exists, is not empty and is not {kind}; "
                                       "choose another folder (nothing was written)", show_value=False)])
 
 
-def write_atomically(target: Path, fill: Callable[[Path], None]) -> Path:
-    """Call ``fill(tmp)`` to build the folder, then move it to ``target`` in one rename."""
-    target = Path(target).absolute()
-    check_target(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    try:
-        fill(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+def swap_into_place(tmp: Path, target: Path) -> None:
+    """Rename the finished folder ``tmp`` to ``target``, replacing a previous one in one swap
+    (the old folder is renamed aside first and put back if the swap fails)."""
     if target.exists():
         old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
         os.replace(target, old)
@@ -48,9 +41,23 @@ def write_atomically(target: Path, fill: Callable[[Path], None]) -> Path:
             os.replace(tmp, target)
         except BaseException:
             os.replace(old, target)
-            shutil.rmtree(tmp, ignore_errors=True)
             raise
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(tmp, target)
+
+
+def write_atomically(target: Path, fill: Callable[[Path], None], marker: str = MARKER,
+                     kind: str = "a result folder") -> Path:
+    """Call ``fill(tmp)`` to build the folder, then move it to ``target`` in one rename."""
+    target = Path(target).absolute()
+    check_target(target, marker, kind)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        fill(tmp)
+        swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return target

@@ -18,15 +18,12 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, OptimiserError, Problem
+from ..results.folder import write_atomically
 from ..roads import Link, adjacency_road_graph, travel_matrix
 from ..territory.france import NationalData, Selection, national_data
 from ..territory.geojson import load_geojson_territory
@@ -71,14 +68,10 @@ def init_folder(selection: Selection, out: str | Path, national: NationalData | 
     check_init_target(target)
     if not selection.codes:
         raise InputError([Problem(None, selection.kind, "none of the selected communes has a polygon", selection.name)])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    try:
-        summary = _fill(tmp, selection, national)
-        _replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    filled = []
+    write_atomically(target, lambda tmp: filled.append(_fill(tmp, selection, national)), marker=MARKER,
+                     kind="a folder written by optimiser init")
+    summary = filled[0]
     return InitSummary(target, selection, summary[0], summary[1], summary[2], summary[3])
 
 
@@ -142,18 +135,3 @@ def _command(selection: Selection) -> str:
         codes = ",".join(list(selection.codes) + list(selection.left_out))
         return f"optimiser init --communes {codes} --name {json.dumps(selection.name, ensure_ascii=False)}"
     return f"optimiser init --{selection.kind} {selection.key}"
-
-
-def _replace(tmp: Path, target: Path) -> None:
-    """Move the finished folder into place (replacing a previous init folder in one swap)."""
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-        os.replace(target, old)
-        try:
-            os.replace(tmp, target)
-        except BaseException:
-            os.replace(old, target)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, target)
