@@ -44,8 +44,9 @@ ABLATION = [
     ("all strengthenings", Formulation()),
     ("without coalition cuts (and their big-Ms)", Formulation(coalition_cuts=False, tight_big_m=False)),
     ("without whole-machine floors", Formulation(machine_floors=False)),
-    ("fairness added at once, not lazily", Formulation(lazy_fairness=False)),
-    ("none of them", Formulation(lazy_fairness=False, coalition_cuts=False, tight_big_m=False, machine_floors=False)),
+    ("fairness added lazily, where a solution breaks it", Formulation(lazy_fairness=True)),
+    ("none of them (lazy fairness, no cuts, no floors)", Formulation(lazy_fairness=True, coalition_cuts=False,
+                                                                      tight_big_m=False, machine_floors=False)),
 ]
 
 

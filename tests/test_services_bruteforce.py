@@ -95,3 +95,18 @@ def test_individual_rationality_binds_in_some_cases(tmp_path):
         assert loose <= fair + 1e-6
         binding += loose < fair - 1.0
     assert binding >= 2
+
+
+@pytest.mark.parametrize("seed", [10, 11, 12, 15])
+def test_every_formulation_switch_reaches_the_same_optimum(tmp_path, seed):
+    """The strengthenings (and lazy fairness) change speed, never the optimum."""
+    from optimiser.model.services import Formulation
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+    expected = best_service_design(inputs)
+    for formulation in (Formulation(lazy_fairness=True),
+                        Formulation(lazy_fairness=True, coalition_cuts=False, tight_big_m=False, machine_floors=False),
+                        Formulation(coalition_cuts=False, tight_big_m=False)):
+        design = design_poles(inputs, SolverOptions(name="highs", gap=0.0), formulation=formulation)
+        assert design.status is Status.OPTIMAL
+        assert design.services.total_eur == pytest.approx(expected, rel=1e-7, abs=1e-3), formulation

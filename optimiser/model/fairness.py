@@ -19,6 +19,9 @@ borrower whose price exceeds the machines it sheds may only borrow from a lendin
 (:math:`bb_{ijs} \le 1 - h_{js}`). A lending-only bank shares its whole cost among its borrowers by
 workload, with the same pattern on their machine cost alone.
 
+The model holds all of them from the start (with these big-Ms that proves fastest); the class
+below can also add them lazily, as the benchmark's ablation does.
+
 Members forced to pool (the service commun, ``pooling.force``) are a political choice, not a
 voluntary one: the constraint protects voluntary members; the report shows everyone's balance.
 
