@@ -8,6 +8,7 @@ data file, option); 3 no design (infeasible, time limit without a solution, solv
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -32,6 +33,9 @@ def _guard(command):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
             sys.exit(130)
@@ -78,13 +82,17 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
     target = out or Path(loaded.scenario.outputs.dir or Path("results") / _safe(loaded.scenario.name))
     check_target(target.absolute())  # fail before solving, not after
     result = solve(loaded)
+    # The folder is written before anything is printed, so a closed pipe (`| head`) cannot lose it.
+    folder = result.to_dir(target, draw=loaded.scenario.outputs.map) if result.has_design else None
     if not quiet:
         click.echo(summary_text(result))
-    if not result.has_design:
+    if folder is None:
         click.echo(f"no result folder written ({result.status})", err=True)
         sys.exit(EXIT_NO_RESULT)
-    folder = result.to_dir(target, draw=loaded.scenario.outputs.map)
-    click.echo(f"Results: {folder}  (report.html, report.md, map.png, communes.csv, poles.csv, poles.geojson, summary.json)")
+    main_files = "report.html, report.md, map.png, communes.csv, poles.csv"
+    if result.summary.get("total_cost") is not None:
+        main_files += ", services.csv, equipment.csv, shares.csv, savings.png"
+    click.echo(f"Results: {folder}  ({main_files}, summary.json, …)")
 
 
 @main.command()
@@ -229,6 +237,8 @@ def summary_text(result) -> str:
     ]
     for line in s.get("diagnosis") or []:
         lines.append(f"  - {line}")
+    if s.get("status_quo_cost") is not None and s.get("total_cost") is not None:
+        lines.append(_savings_line(s))
     if result.poles is not None and len(result.poles):
         lines.append("")
         lines.append(f"{'pole':<5} {'seat':<28} {'communes':>8} {'population':>11} {'longest trip':>13}")
@@ -237,6 +247,17 @@ def summary_text(result) -> str:
         if s["n_alone"]:
             lines.append(f"{s['n_alone']} communes stay alone")
     return "\n".join(lines)
+
+
+def _savings_line(s: dict) -> str:
+    """Cost against the status quo, and who would pay more than alone (€ per year)."""
+    paying_more = f"{s['voluntary_members_paying_more']} voluntary"
+    if s.get("forced_members_paying_more"):
+        paying_more += f", {s['forced_members_paying_more']} forced in"
+    return (f"saves {s['savings'] / 1000:,.1f} k€ a year ({100 * s['savings_pct']:.2f} %) against the status quo "
+            f"({s['status_quo_cost'] / 1000:,.1f} → {s['total_cost'] / 1000:,.1f} k€)\n"
+            f"{s['services_pooled']} commune services pooled, {s['services_borrowed']} borrowing machines; "
+            f"commune services paying more than alone: {paying_more}")
 
 
 from .cli_init import init as _init_command  # noqa: E402  (a command in its own module)
