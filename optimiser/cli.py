@@ -27,7 +27,9 @@ def _guard(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            outcome = command(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, inside the guard, not at interpreter exit
+            return outcome
         except OptimiserError as exc:
             if _DEBUG:
                 raise

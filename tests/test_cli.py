@@ -113,3 +113,25 @@ def test_validate(tmp_path):
 def test_version_and_help():
     assert optimiser("--version").returncode == 0
     assert "verify" in optimiser("--help").stdout
+
+
+def test_service_run_prints_savings_matching_its_summary(tmp_path):
+    out = tmp_path / "lending"
+    done = optimiser("run", SCENARIOS / "laval-2016-lending.yaml", "--out", out)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["savings"] > 0
+    assert f"saves {summary['savings'] / 1000:,.1f} k€ a year" in done.stdout
+    assert f"{summary['services_borrowed']} borrowing machines" in done.stdout
+    assert "services.csv" in done.stdout.splitlines()[-1]
+
+
+def test_closed_pipe_keeps_the_folder_and_shows_no_traceback(tmp_path):
+    out = tmp_path / "piped"
+    child = subprocess.Popen([sys.executable, "-m", "optimiser.cli", "run", SCENARIOS / "laval-2016.yaml", "--out", out],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child.stdout.close()  # the reader goes away before anything is printed, as `| head -0` would
+    stderr = child.stderr.read()
+    assert child.wait() != 0
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert (out / "summary.json").is_file()
