@@ -35,7 +35,7 @@ def test_too_many_fixed_seats():
 
 
 def test_commune_bigger_than_a_pole():
-    lines, _ = diagnosis("poles.population={max: 5000}", "service_commun=null")
+    lines, _ = diagnosis("poles.population={min: 0, max: 5000}", "service_commun=null")
     assert any("Laval (53130) has 49,400 inhabitants" in l for l in lines)
 
 

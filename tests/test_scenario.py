@@ -140,3 +140,11 @@ def test_extra_link_problems(tmp_path):
     })
     text = rendered(problems_of(path))
     assert "roads.extra_links[1].time_min" in text and "must be greater than 0" in text
+
+
+def test_set_with_a_mapping_merges_like_a_file_and_is_blamed_for_its_keys():
+    base = load_scenario(SCENARIOS / "laval-2016.yaml").scenario.poles.communes
+    merged = load_scenario(SCENARIOS / "laval-2016.yaml", ["poles.communes={max: 9}"]).scenario.poles.communes
+    assert merged.max == 9 and merged.min == base.min  # the file's min is kept, as in a child file
+    problem, = problems_of(SCENARIOS / "laval-2016.yaml", ["poles.communes={min: 5, max: 2}"])
+    assert problem.file == "--set poles.communes={min: 5, max: 2}" and problem.path == "poles.communes"

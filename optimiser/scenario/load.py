@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
-from .compose import Composed, Variant, compose_file
+from .compose import Composed, Variant, compose_file, set_dotted
 from .messages import problems_from_validation
 from .schema import Scenario
 
@@ -68,24 +68,16 @@ def parse_override(expression: str) -> tuple[list[str], object]:
     return parts, value
 
 
-def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...]) -> tuple[dict, dict[str, str]]:
-    """A deep copy of ``raw`` with each ``key=value`` set; also the paths each one touched."""
+def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...],
+                    origin: dict[str, str] | None = None) -> tuple[dict, dict[str, str]]:
+    """A deep copy of ``raw`` with each ``key=value`` set (mappings merge, as in a file), and
+    ``origin`` (leaf key → where it was set) updated to name the ``--set`` that set each key."""
     data = copy.deepcopy(raw)
-    origin: dict[str, str] = {}
+    labels = dict(origin or {})
     for expression in overrides:
         parts, value = parse_override(expression)
-        node = data
-        for k, part in enumerate(parts[:-1]):
-            child = node.get(part)
-            if not isinstance(child, dict):
-                if child is not None:
-                    where = ".".join(parts[: k + 1])
-                    raise InputError([Problem("--set", where, "is not a mapping, so it has no sub-keys", child)])
-                child = node[part] = {}
-            node = child
-        node[parts[-1]] = value
-        origin[".".join(parts)] = f"--set {expression}"
-    return data, origin
+        set_dotted(data, ".".join(parts), value, f"--set {expression}", labels)
+    return data, labels
 
 
 def validate_scenario(raw: dict, label: str, lines: dict[str, int] | None = None,
@@ -114,8 +106,7 @@ def load_variant(composed: Composed, variant: Variant, overrides: list[str] | tu
     """One run of a composed file, with ``--set`` overrides on top, validated."""
     path = composed.source
     raw, lines, origin = composed.resolve(variant)
-    data, set_origin = apply_overrides(raw, overrides)
-    origin.update(set_origin)
+    data, origin = apply_overrides(raw, overrides, origin)
     variant_id = variant.id if composed.composed else None
     scenario = validate_scenario(data, str(path), lines, origin, variant=variant_id)
     composition = {}

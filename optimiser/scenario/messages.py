@@ -136,11 +136,17 @@ def problems_from_validation(
         seen.add(key)
         source = file
         for set_path, label in (origin or {}).items():
-            if path == set_path or path.startswith(set_path + ".") or path.startswith(set_path + "["):
+            # The key itself, a mapping holding it, or (a mapping given whole) a key inside it.
+            if _holds(set_path, path) or (path and _holds(path, set_path)):
                 source = label
         line = _line_for(path, lines) if source == file else None
         problems.append(Problem(source, path, message, value, hint=hint, show_value=show_value, line=line))
     return sorted(problems, key=lambda p: (p.file != file, p.line is None, p.line or 0, p.path))
+
+
+def _holds(outer: str, inner: str) -> bool:
+    """Whether dotted key ``outer`` is ``inner`` or one of the mappings or lists holding it."""
+    return inner == outer or inner.startswith(outer + ".") or inner.startswith(outer + "[")
 
 
 def _line_for(path: str, lines: dict[str, int]) -> int | None:
