@@ -75,8 +75,9 @@ class IndividualRationality:
     """The IR constraints of one service model, added all at once or lazily.
 
     Lazily: a solution is checked with :meth:`violations`; every constraint of the services it
-    breaks is added (all members, all seats), and the model solved again. A model holding only some of them is a relaxation, so its bound is
-    valid, and a solution that breaks none of the missing ones is feasible for the full model.
+    breaks is added (all members, all seats), and the model solved again. A model holding only
+    some of them is a relaxation, so its bound is valid, and a solution that breaks none of the
+    missing ones is feasible for the full model.
     """
 
     def __init__(self, m: ServiceModel, tight_big_m: bool = True):
