@@ -87,6 +87,7 @@ class ServiceModel:
     payments: dict = field(default_factory=dict)
     kept_cost: pulp.LpAffineExpression | None = None
     total_cost: pulp.LpAffineExpression | None = None
+    _members_index: tuple = field(default=((-1, -1, -1), {}), repr=False)
 
     def x_of(self, i: str, j: str):
         """The membership of *i* in pole *j*: a variable, 1 for the EPCI in the service commun."""
@@ -100,7 +101,14 @@ class ServiceModel:
         return list(self.pole.pairs.seats_of.get(i, ()))
 
     def members_at(self, j: str, s: str) -> list[str]:
-        return sorted({i for (i, jj, ss) in list(self.zr) + list(self.zd) + list(self.bb) if jj == j and ss == s})
+        """Members that may pool or borrow *s* at seat *j*, sorted (indexed once the variables exist)."""
+        size = (len(self.zr), len(self.zd), len(self.bb))
+        if self._members_index[0] != size:  # rebuilt whenever variables were added since
+            index: dict[tuple[str, str], set[str]] = {}
+            for (i, jj, ss) in list(self.zr) + list(self.zd) + list(self.bb):
+                index.setdefault((jj, ss), set()).add(i)
+            self._members_index = (size, {key: sorted(v) for key, v in index.items()})
+        return list(self._members_index[1].get((j, s), ()))
 
 
 def build_service_model(pole: PoleModel, si: ServiceInputs, formulation: Formulation = FORMULATION) -> ServiceModel:
