@@ -52,3 +52,41 @@ def test_solver_proven_infeasibility_is_explained_by_relaxation():
     assert any("without the number of poles" in l and "a design exists" in l for l in lines), lines
     assert any("without the 'apart' pairs" in l for l in lines), lines
     assert not any("without the population bounds" in l for l in lines), lines
+
+
+def test_together_group_blamed_not_the_minimum_size():
+    # Montflours and Entrammes must share a pole but no seat is within 20 min of both. Every
+    # seat's reach is far above 1,000 inhabitants: the minimum size is not why they have no pole.
+    lines, result = diagnosis("poles.population.min=1000", "poles.together=[[Montflours, Entrammes]]",
+                              "poles.max_travel_min=20")
+    assert result.summary["solve_s"] == 0
+    assert lines == ["the 'together' group Entrammes (53094), Montflours (53156) has no seat within 20 min of all its members"]
+    assert not any("none of them can gather" in l for l in lines)
+
+
+def test_apart_pair_blamed_not_the_minimum_size():
+    # Changé is the only seat allowed and Louverné must be kept apart from it; Changé's reach
+    # holds far more than 6,000 inhabitants, so the minimum size is not the cause.
+    lines, result = diagnosis("poles.candidate_seats=[Changé]", "poles.apart=[[Louverné, Changé]]", "poles.max_travel_min=40")
+    assert result.summary["solve_s"] == 0
+    line = next(l for l in lines if "Louverné" in l)
+    assert "apart pairs" in line
+    assert not any("none of them can gather" in l for l in lines), lines
+
+
+def test_too_small_quotes_the_reach_recorded_by_the_candidate_pairs():
+    from optimiser.model.candidates import candidate_pairs
+    from optimiser.prepare import prepare
+
+    inputs = prepare(load_scenario(SCENARIOS / "laval-2016.yaml", ["poles.population.min=30000"]))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    population = inputs.territory.communes["population"]
+    assert pairs.too_small and not set(pairs.too_small) & set(pairs.seats)
+    for j, reach in pairs.too_small.items():
+        assert j in reach.communes and reach.population == sum(int(population[c]) for c in reach.communes) < 30000
+    lines, _ = diagnosis("poles.population.min=30000")
+    for line in lines:
+        code = line.split("(")[1].split(")")[0]
+        seats = [j for j, reach in pairs.too_small.items() if code in reach.communes]
+        best = max((pairs.too_small[j] for j in seats), key=lambda r: (r.population, len(r.communes)))
+        assert f"could hold {best.population:,} inhabitants in {len(best.communes)} communes" in line

@@ -18,13 +18,25 @@ unchanged; the model gets smaller and its LP relaxation no weaker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..roads import TravelMatrix
 from ..territory import Territory
 from .rules import PoleRules
+
+
+@dataclass(frozen=True)
+class SmallSeat:
+    """A proximity seat removed because its whole reach cannot make a pole big enough.
+
+    ``communes`` are every commune that may join it under all the other rules (the seat
+    included, in territory order), ``population`` their inhabitants.
+    """
+
+    population: int
+    communes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -36,12 +48,15 @@ class CandidatePairs:
         seats_of: commune → seats it may join (its own code first when it is a seat).
         members_of: seat → communes that may join it (the seat first).
         group_of: commune → index of its 'together' group in ``rules.together``.
+        too_small: seat → its reach, for the seats removed because that reach is below the
+            minimum pole population or size (in territory order; see :func:`too_small_seats`).
     """
 
     seats: tuple[str, ...]
     seats_of: dict[str, tuple[str, ...]]
     members_of: dict[str, tuple[str, ...]]
     group_of: dict[str, int]
+    too_small: dict[str, SmallSeat] = field(default_factory=dict)
 
     @property
     def n_pairs(self) -> int:
@@ -60,22 +75,23 @@ def seat_candidates(territory: Territory, rules: PoleRules) -> list[str]:
     return [c for c in territory.codes if c in allowed]
 
 
-def too_small_seats(seats, seats_of, population, rules: PoleRules) -> set[str]:
-    """Proximity seats whose whole reach cannot meet the minimum pole population or size."""
+def too_small_seats(seats, seats_of, population, rules: PoleRules) -> dict[str, SmallSeat]:
+    """Proximity seats whose whole reach cannot meet the minimum pole population or size, each
+    with that reach (in the order of ``seats``)."""
     reach: dict[str, list[str]] = {j: [] for j in seats}
     for i, js in seats_of.items():
         for j in js:
             if j in reach:
                 reach[j].append(i)
     sc_seat = rules.service_commun.seat if rules.service_commun else None
-    out = set()
+    out: dict[str, SmallSeat] = {}
     for j, members in reach.items():
         if j == sc_seat:
             continue
-        if rules.population_min is not None and sum(int(population[i]) for i in members) < rules.population_min:
-            out.add(j)
-        elif rules.communes_min is not None and len(members) < rules.communes_min:
-            out.add(j)
+        total = sum(int(population[i]) for i in members)
+        if (rules.population_min is not None and total < rules.population_min) or (
+                rules.communes_min is not None and len(members) < rules.communes_min):
+            out[j] = SmallSeat(population=total, communes=tuple(members))
     return out
 
 
@@ -119,8 +135,9 @@ def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules
                 continue
             seats_of[i].append(j)
     # A seat keeps only the pairs whose seat variable exists: j must be in its own list.
-    live = {j for j in seats if j in seats_of[j]}
-    live -= too_small_seats(live, seats_of, population, rules)
+    live = [j for j in seats if j in seats_of[j]]
+    too_small = too_small_seats(live, seats_of, population, rules)
+    live = set(live) - too_small.keys()
     seats_of = {i: [j for j in js if j in live] for i, js in seats_of.items()}
     for i, js in seats_of.items():
         if i in js:  # own seat first: convenient for readers of the model
@@ -136,4 +153,5 @@ def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules
         seats_of={i: tuple(js) for i, js in seats_of.items()},
         members_of={j: tuple(ms) for j, ms in members_of.items()},
         group_of=group_of,
+        too_small=too_small,
     )

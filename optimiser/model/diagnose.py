@@ -43,10 +43,11 @@ def _unreachable_communes(territory, matrix, rules, pairs) -> list[str]:
             out.append(f"{label} has {population[i]:,} inhabitants, more than a pole may hold "
                        f"(poles.population.max = {rules.population_max:,.0f}); raise the maximum or let it stay alone (poles.allow_alone)")
             continue
-        reachable = [j for j in allowed_seats if matrix.time_min[index[i], index[j]] <= (rules.max_travel_min or np.inf)
-                     and not (rules.service_commun and j == rules.service_commun.seat)]
-        if reachable and (rules.population_min is not None or rules.communes_min is not None):
-            out.append(_too_small_message(territory, matrix, rules, i, reachable))
+        # i has no seat left: when every seat it could join was removed because that seat's whole
+        # reach is too small, the minimum size is the cause; any other rule is named below.
+        small = [(j, reach) for j, reach in pairs.too_small.items() if i in reach.communes]
+        if small:
+            out.append(_too_small_message(territory, rules, i, small))
             continue
         closed_sc = rules.service_commun.seat if rules.service_commun and not rules.service_commun.open_to_others else None
         others = [j for j in allowed_seats if j != i and j != closed_sc]
@@ -71,26 +72,21 @@ def _unreachable_communes(territory, matrix, rules, pairs) -> list[str]:
     return _dedupe(out)
 
 
-def _too_small_message(territory, matrix, rules, i, reachable) -> str:
-    """i reaches some seats, but none of them can gather a pole big enough."""
-    index = matrix.index()
-    population = territory.communes["population"]
+def _too_small_message(territory, rules, i, small) -> str:
+    """i may join some seats, but each was removed because its whole reach (every commune that
+    may join it, as recorded by :func:`~optimiser.model.candidates.too_small_seats`) is too small."""
     limit = rules.max_travel_min if rules.max_travel_min is not None else np.inf
-    best_pop, best_n, best_seat = 0, 0, reachable[0]
-    sc = set(rules.service_commun.members) if rules.service_commun else set()
-    for j in reachable:
-        members = [c for c in territory.codes if c not in sc and matrix.time_min[index[c], index[j]] <= limit]
-        pop = int(sum(population[c] for c in members))
-        if (pop, len(members)) > (best_pop, best_n):
-            best_pop, best_n, best_seat = pop, len(members), j
+    best_seat, best = max(small, key=lambda item: (item[1].population, len(item[1].communes)))
+    best_n = len(best.communes)
     need = []
     if rules.population_min is not None:
         need.append(f"{rules.population_min:,.0f} inhabitants")
     if rules.communes_min is not None:
         need.append(f"{rules.communes_min} communes")
-    names = ", ".join(territory.name_of(j) for j in reachable[:5]) + (" ..." if len(reachable) > 5 else "")
+    seats = [j for j, _ in small]
+    names = ", ".join(territory.name_of(j) for j in seats[:5]) + (" ..." if len(seats) > 5 else "")
     return (f"{territory.label(i)} can only join poles seated within {limit:g} min ({names}), and none of them can "
-            f"gather {' and '.join(need)}: the largest, at {territory.name_of(best_seat)}, could hold {best_pop:,} "
+            f"gather {' and '.join(need)}: the largest, at {territory.name_of(best_seat)}, could hold {best.population:,} "
             f"inhabitants in {best_n} commune{'s' if best_n != 1 else ''}; lower the minimum, raise poles.max_travel_min, or let it stay alone")
 
 
