@@ -37,9 +37,7 @@ def _unreachable_communes(territory, matrix, rules, pairs) -> list[str]:
         if pairs.seats_of[i] or i in rules.allow_alone or i in sc_members:
             continue  # service commun members are checked by _service_commun_reach
         label = territory.label(i)
-        if rules.population_max is not None and population[i] > rules.population_max and not (
-            rules.service_commun and i in rules.service_commun.members
-        ):
+        if rules.population_max is not None and population[i] > rules.population_max:
             out.append(f"{label} has {population[i]:,} inhabitants, more than a pole may hold "
                        f"(poles.population.max = {rules.population_max:,.0f}); raise the maximum or let it stay alone (poles.allow_alone)")
             continue
