@@ -75,17 +75,22 @@ def seat_candidates(territory: Territory, rules: PoleRules) -> list[str]:
     return [c for c in territory.codes if c in allowed]
 
 
-def too_small_seats(seats, seats_of, population, rules: PoleRules) -> dict[str, SmallSeat]:
-    """Proximity seats whose whole reach cannot meet the minimum pole population or size, each
-    with that reach (in the order of ``seats``)."""
-    reach: dict[str, list[str]] = {j: [] for j in seats}
+def joiners_of(seats, seats_of) -> dict[str, list[str]]:
+    """Seat → the communes that may join it, in the order of ``seats_of`` (``seats_of`` inverted)."""
+    joiners: dict[str, list[str]] = {j: [] for j in seats}
     for i, js in seats_of.items():
         for j in js:
-            if j in reach:
-                reach[j].append(i)
+            if j in joiners:
+                joiners[j].append(i)
+    return joiners
+
+
+def too_small_seats(joiners, population, rules: PoleRules) -> dict[str, SmallSeat]:
+    """Proximity seats whose whole reach (``joiners``: seat → every commune that may join it)
+    cannot meet the minimum pole population or size, each with that reach."""
     sc_seat = rules.service_commun.seat if rules.service_commun else None
     out: dict[str, SmallSeat] = {}
-    for j, members in reach.items():
+    for j, members in joiners.items():
         if j == sc_seat:
             continue
         total = sum(int(population[i]) for i in members)
@@ -136,22 +141,21 @@ def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules
             seats_of[i].append(j)
     # A seat keeps only the pairs whose seat variable exists: j must be in its own list.
     live = [j for j in seats if j in seats_of[j]]
-    too_small = too_small_seats(live, seats_of, population, rules)
-    live = set(live) - too_small.keys()
-    seats_of = {i: [j for j in js if j in live] for i, js in seats_of.items()}
+    joiners = joiners_of(live, seats_of)
+    too_small = too_small_seats(joiners, population, rules)
+    live = [j for j in live if j not in too_small]
+    kept = set(live)
+    seats_of = {i: [j for j in js if j in kept] for i, js in seats_of.items()}
     for i, js in seats_of.items():
         if i in js:  # own seat first: convenient for readers of the model
             js.remove(i)
             js.insert(0, i)
-    members_of: dict[str, list[str]] = {j: [j] for j in seats if j in live}
-    for i, js in seats_of.items():
-        for j in js:
-            if i != j:
-                members_of[j].append(i)
+    # Dropping a seat removes only its own pairs: a kept seat keeps every commune that may join it.
+    members_of = {j: (j,) + tuple(i for i in joiners[j] if i != j) for j in live}
     return CandidatePairs(
-        seats=tuple(j for j in seats if j in live),
+        seats=tuple(live),
         seats_of={i: tuple(js) for i, js in seats_of.items()},
-        members_of={j: tuple(ms) for j, ms in members_of.items()},
+        members_of=members_of,
         group_of=group_of,
         too_small=too_small,
     )
