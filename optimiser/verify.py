@@ -191,18 +191,20 @@ def verify_result(folder: str | Path) -> Verification:
     v.check("together, apart, service commun, opt-out", _group_problems(rules, seat_of, members, territory))
     v.check("pole table", _pole_table_problems(poles, members, pole_of, population, times, index, territory))
 
-    metric = times if rules.travel_metric == "time" else km
-    objective = 0.0
-    for c in codes:
-        s = seat_of[c]
-        objective += population[c] * (rules.alone_penalty if s is None else (metric[index[c], index[s]] if c != s else 0.0))
-    reported_objective = summary.get("objective")
     if "total_cost" in summary:
+        # With services the objective is the total cost (plus any priced travel): checked there.
         from .prepare import prepare
         from .verify_services import verify_services
 
         verify_services(folder, prepare(loaded), summary, communes, v.check)
-    elif summary.get("objective_unit", "").startswith("person"):
+    else:
+        # Poles only: the objective is population-weighted travel, alone communes at their penalty.
+        metric = times if rules.travel_metric == "time" else km
+        objective = 0.0
+        for c in codes:
+            s = seat_of[c]
+            objective += population[c] * (rules.alone_penalty if s is None else (metric[index[c], index[s]] if c != s else 0.0))
+        reported_objective = summary.get("objective")
         close = reported_objective is not None and abs(objective - reported_objective) <= RELATIVE_TOLERANCE * max(1.0, abs(objective))
         v.check("objective", [] if close else [f"summary.json says {reported_objective}, recomputed {objective:.6f}"])
     return v

@@ -98,3 +98,18 @@ def test_tampered_input_file(copy):
     data["features"][0]["properties"]["population"] += 1000
     path.write_text(json.dumps(data))
     assert "hash" in failures(copy)
+
+
+def test_travel_objective_checked_even_without_its_unit(copy):
+    # A poles-only result (no total cost) is checked on its travel objective, whatever
+    # summary.json says (or omits) about the unit.
+    summary = json.loads((copy / "summary.json").read_text())
+    del summary["objective_unit"]
+    (copy / "summary.json").write_text(json.dumps(summary))
+    outcome = verify_result(copy)
+    assert outcome.ok, outcome.violations
+    assert "objective" in outcome.passed
+    summary["objective"] *= 1.01
+    summary["bound"] *= 1.01
+    (copy / "summary.json").write_text(json.dumps(summary))
+    assert "objective: summary.json says" in failures(copy)
