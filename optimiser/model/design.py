@@ -31,7 +31,7 @@ from .contiguity import (
 )
 from .diagnose import presolve_findings
 from .pmedian import solve_pmedian
-from .poles import PoleModel, build_pole_model
+from .poles import PoleModel, build_pole_model, travel_expression
 from .extract import ServiceDesign, extract_services
 from .fairness import IndividualRationality, add_budget, add_travel_limit
 from .repair import improve_design, repair_design
@@ -305,8 +305,7 @@ def _travel_term(inputs: Inputs, model: PoleModel) -> float:
     weight = inputs.loaded.scenario.objective.travel_weight_eur
     if weight <= 0:
         return 0.0
-    return sum(model.population[i] * model.travel[i, j] * weight / 1000.0
-               for (i, j), var in model.x.items() if i != j and (var.value() or 0) > 0.5)
+    return sum(coef * weight / 1000.0 for var, coef in travel_expression(model).items() if (var.value() or 0) > 0.5)
 
 
 def add_services(model: PoleModel, inputs: Inputs, formulation: Formulation = FORMULATION):

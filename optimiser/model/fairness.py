@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import pulp
 
+from .poles import travel_expression
 from .services import K, ServiceModel
 
 
@@ -233,6 +234,4 @@ def add_budget(m: ServiceModel) -> None:
 
 def add_travel_limit(m: ServiceModel, limit: float) -> None:
     """Population-weighted travel to the seat ≤ limit (the ε of a cost/travel trade-off)."""
-    from .services import travel_expression
-
     m.pole.problem += travel_expression(m.pole) <= limit, "travel_limit"

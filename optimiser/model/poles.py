@@ -107,11 +107,15 @@ def build_pole_model(territory: Territory, matrix: TravelMatrix, rules: PoleRule
     return model
 
 
+def travel_expression(model: PoleModel) -> pulp.LpAffineExpression:
+    """Population-weighted travel to the seat, Σ p_i t_ij x_ij (person-minutes or person-km)."""
+    return pulp.LpAffineExpression([(var, model.population[i] * model.travel[i, j]) for (i, j), var in model.x.items() if i != j])
+
+
 def add_travel_objective(model: PoleModel) -> None:
     """min Σ p_i t_ij x_ij + Σ p_i T_alone a_i."""
-    terms = [(var, model.population[i] * model.travel[i, j]) for (i, j), var in model.x.items() if i != j]
-    terms += [(var, model.population[i] * model.rules.alone_penalty) for i, var in model.alone.items()]
-    model.problem += pulp.LpAffineExpression(terms), "travel"
+    alone = pulp.LpAffineExpression([(var, model.population[i] * model.rules.alone_penalty) for i, var in model.alone.items()])
+    model.problem += travel_expression(model) + alone, "travel"
 
 
 def add_assignment(model: PoleModel) -> None:

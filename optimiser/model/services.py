@@ -40,7 +40,7 @@ import pulp
 
 from ..services.economics import EPCI
 from ..services.setup import ServiceInputs
-from .poles import PoleModel
+from .poles import PoleModel, travel_expression
 
 K = 1000.0  # € per k€
 
@@ -271,12 +271,5 @@ def set_cost_objective(m: ServiceModel, travel_weight_eur: float = 0.0) -> None:
     """Minimise the total yearly cost (k€), plus a price on population-weighted travel if asked."""
     objective = m.total_cost
     if travel_weight_eur > 0:
-        travel = [(var, m.pole.population[i] * m.pole.travel[i, j] * travel_weight_eur / K)
-                  for (i, j), var in m.pole.x.items() if i != j]
-        objective = objective + pulp.LpAffineExpression(travel)
+        objective = objective + travel_expression(m.pole) * travel_weight_eur / K
     m.pole.problem.setObjective(objective)
-
-
-def travel_expression(pole: PoleModel) -> pulp.LpAffineExpression:
-    """Population-weighted travel to the seat (person-minutes or person-km)."""
-    return pulp.LpAffineExpression([(var, pole.population[i] * pole.travel[i, j]) for (i, j), var in pole.x.items() if i != j])
