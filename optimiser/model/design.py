@@ -86,14 +86,10 @@ def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
     start = time.perf_counter()
     si = inputs.services
     assignment = {c: None for c in inputs.territory.codes}
-    from ..services.economics import EPCI
-
-    pooled = {}
-    services = ServiceDesign(pooled=pooled, borrowed={}, pole_services={},
+    services = ServiceDesign(pooled={}, borrowed={}, pole_services={},
                              kept_eur={k: c.total_eur for k, c in si.standalone.items()},
                              total_eur=si.status_quo_eur, status_quo_eur=si.status_quo_eur,
                              model_total_eur=si.status_quo_eur, inputs=si)
-    del EPCI
     value = si.status_quo_eur / 1000.0
     return PoleDesign(assignment, Status.OPTIMAL, value, value, options.label, "status quo (no pooling)",
                       0.0, 0.0, time.perf_counter() - start, rounds=0, services=services,
@@ -147,6 +143,8 @@ class _FixedPolesValue:
         fixed = CandidatePairs(seats=seats, seats_of={i: ((j,) if j is not None else ()) for i, j in assignment.items()},
                                members_of=members, group_of=self.pairs.group_of)
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, self.inputs.rules, fixed)
+        # Solved once, with no check-and-cut loop: every fairness constraint must be in it from
+        # the start, whatever the default formulation says.
         add_services(model, self.inputs, Formulation(lazy_fairness=False))
         outcome = solve_milp(model.problem, self.options, min(remaining, max(5.0, remaining / 4)))
         if not outcome.status.has_solution:
@@ -327,8 +325,8 @@ def add_services(model: PoleModel, inputs: Inputs, formulation: Formulation = FO
     add_budget(service_model)
     if scenario.objective.max_travel_total is not None:
         add_travel_limit(service_model, scenario.objective.max_travel_total)
-    if scenario.minimises == "cost":
-        set_cost_objective(service_model, scenario.objective.travel_weight_eur)
+    # With a services block the scenario minimises cost: the schema rejects objective.minimise = travel.
+    set_cost_objective(service_model, scenario.objective.travel_weight_eur)
     return service_model, fairness
 
 
