@@ -79,16 +79,8 @@ def _price(si, index, time_min, km, seat, s, poolers, borrowers, mode) -> dict:
         + member * len(users)
     out["total"] = (out["staff"] + out["vehicle"] + equipment + transfer + out["contract"] + out["lots_eur"]
                     + out["redeployed"] + out["coordination"])
-    payments = 0.0
-    if poolers:
-        for i in borrowers:
-            pay = member + sum(w(i) * per.value * ((cat.equipment[q].purchase_eur.value / cat.equipment[q].life_years.value
-                                                    + cat.equipment[q].running_eur_yr.value) / cat.equipment[q].capacity_days.value
-                                                   + 2 * dist(i) / cat.equipment[q].transfer_speed_kmh.value
-                                                   * cat.equipment[q].transfer_eur_per_h.value)
-                               for q, per in spec.equipment_days.items())
-            payments += pay
-    out["payments"] = payments
+    # Borrowers pay their fixed price only to a pole with poolers (a lending-only bank is shared).
+    out["payments"] = sum(_borrower_pays(si, index, km, seat, s, i) for i in borrowers) if poolers else 0.0
     return out
 
 
@@ -247,6 +239,8 @@ def _person_travel(inputs, seat_of) -> float:
 
 
 def _borrower_pays(si, index, km, seat, s, i) -> float:
+    """What borrower *i* pays pole *seat* for the machines of *s* (€/yr): fee and set-up share,
+    its machine-days at the full-use day rate, and their transfers."""
     cat, terms, inv = si.catalogue, si.terms, si.inventory
     dist = 0.0 if i in (seat, EPCI) else float(km[index[i], index[seat]])
     pay = terms.member_fee_eur.value + terms.setup_member_eur.value / terms.horizon_years.value
