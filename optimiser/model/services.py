@@ -87,7 +87,7 @@ class ServiceModel:
     payments: dict = field(default_factory=dict)
     kept_cost: pulp.LpAffineExpression | None = None
     total_cost: pulp.LpAffineExpression | None = None
-    _members_index: tuple = field(default=((-1, -1, -1), {}), repr=False)
+    _members: dict[tuple[str, str], list[str]] = field(default_factory=dict, init=False, repr=False)
 
     def x_of(self, i: str, j: str):
         """The membership of *i* in pole *j*: a variable, 1 for the EPCI in the service commun."""
@@ -101,14 +101,9 @@ class ServiceModel:
         return list(self.pole.pairs.seats_of.get(i, ()))
 
     def members_at(self, j: str, s: str) -> list[str]:
-        """Members that may pool or borrow *s* at seat *j*, sorted (indexed once the variables exist)."""
-        size = (len(self.zr), len(self.zd), len(self.bb))
-        if self._members_index[0] != size:  # rebuilt whenever variables were added since
-            index: dict[tuple[str, str], set[str]] = {}
-            for (i, jj, ss) in list(self.zr) + list(self.zd) + list(self.bb):
-                index.setdefault((jj, ss), set()).add(i)
-            self._members_index = (size, {key: sorted(v) for key, v in index.items()})
-        return list(self._members_index[1].get((j, s), ()))
+        """Members that may pool or borrow *s* at seat *j*, sorted (indexed by ``_add_membership``,
+        the only place these variables are created)."""
+        return list(self._members.get((j, s), ()))
 
 
 def build_service_model(pole: PoleModel, si: ServiceInputs, formulation: Formulation = FORMULATION) -> ServiceModel:
@@ -159,8 +154,11 @@ def _add_membership(m: ServiceModel) -> None:
                 prob += pulp.lpSum(borrowed) - m.b[i, s] == 0, f"borrow_{i}_{s}"
             if (i, s) in m.u and (i, s) in m.b:
                 prob += m.u[i, s] + m.b[i, s] <= 1, f"pool_or_borrow_{i}_{s}"
-    seats = {(j, s) for (_, j, s) in list(m.zr) + list(m.zd) + list(m.bb)}
-    for j, s in sorted(seats):
+    index: dict[tuple[str, str], set[str]] = {}
+    for (i, j, s) in list(m.zr) + list(m.zd) + list(m.bb):
+        index.setdefault((j, s), set()).add(i)
+    m._members = {key: sorted(members) for key, members in index.items()}
+    for j, s in sorted(m._members):
         seat_open = m.x_of(j, j)
         m.a[j, s] = prob.add_variable(f"a_{j}_{s}", 0, 1, pulp.LpBinary)
         prob += m.a[j, s] - seat_open <= 0, f"active_{j}_{s}"
