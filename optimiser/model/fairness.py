@@ -91,11 +91,10 @@ class IndividualRationality:
         if (j, s) not in self.prepared:
             m = self.m
             members = m.members_at(j, s)
-            poolers = [i for i in members if (i, j, s) in m.zr or (i, j, s) in m.zd]
+            poolers = [i for i in members if m.pooled_vars(i, j, s)]
             borrowers = [i for i in members if (i, j, s) in m.bb]
             variable = {i: _variable_cost_eur(m, i, j, s) for i in members}
-            key_total = pulp.LpAffineExpression([(v, _key(m, i, s)) for i in poolers
-                                                 for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None])
+            key_total = pulp.LpAffineExpression([(v, _key(m, i, s)) for i in poolers for v in m.pooled_vars(i, j, s)])
             lent = pulp.LpAffineExpression([(m.bb[i, j, s], m.si.econ.workload(i, s)) for i in borrowers])
             self.prepared[j, s] = (members, poolers, borrowers, variable, _fixed_eur(m, j, s), key_total, lent)
         return self.prepared[j, s]
@@ -123,7 +122,7 @@ class IndividualRationality:
                 others = sum(max(0.0, si.standalone[(k, s)].total_eur - alpha * _key(m, k, s)) for k in poolers if k != i)
                 bank = sum(max(0.0, econ.standalone_equipment(k, s) - econ.borrower_payment(k, j, s)) for k in borrowers)
                 big_m = min(big_m, max(others, bank) if (j, s) in m.h else others + bank)
-            z = pulp.LpAffineExpression([(v, 1) for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None])
+            z = pulp.LpAffineExpression([(v, 1) for v in m.pooled_vars(i, j, s)])
             prob += (cost - m.payments[j, s] - alpha / K * key_total + big_m / K * z <= big_m / K), f"ir_{i}_{j}_{s}"
             added += 1
         if i in borrowers:
@@ -160,11 +159,10 @@ class IndividualRationality:
             members, poolers, borrowers, variable, fixed, key_total, lent = self._prepare(j, s)
             if any(si.forced.get((i, s)) is True for i in members):
                 continue
+            pooled = [(v, si.standalone[(i, s)].total_eur / K) for i in poolers for v in m.pooled_vars(i, j, s)]
             alone = pulp.LpAffineExpression(
-                [(v, si.standalone[(i, s)].total_eur / K) for i in poolers
-                 for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None]
-                + [(m.bb[i, j, s], max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) / K)
-                   for i in borrowers])
+                pooled + [(m.bb[i, j, s], max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) / K)
+                          for i in borrowers])
             m.pole.problem += cost - m.payments[j, s] - alone <= 0, f"ir_sum_{j}_{s}"
             added += 1
             # With poolers (h = 1) borrowers pay their fixed price and keep their own gain, so the
@@ -172,9 +170,7 @@ class IndividualRationality:
             # is implied by the cut above when relaxed by the largest bank slack — a small big-M.
             slack = sum(max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) for i in borrowers)
             if poolers and (j, s) in m.h:
-                poolers_only = pulp.LpAffineExpression([(v, si.standalone[(i, s)].total_eur / K) for i in poolers
-                                                        for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None])
-                m.pole.problem += (cost - m.payments[j, s] - poolers_only + slack / K * m.h[j, s] <= slack / K), \
+                m.pole.problem += (cost - m.payments[j, s] - pulp.LpAffineExpression(pooled) + slack / K * m.h[j, s] <= slack / K), \
                     f"ir_sum_poolers_{j}_{s}"
                 added += 1
         return added
@@ -188,7 +184,7 @@ class IndividualRationality:
         out = []
         for (j, s), cost in m.pole_cost.items():
             members = m.members_at(j, s)
-            pooling = [i for i in members for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None and (v.value() or 0) > 0.5]
+            pooling = [i for i in members for v in m.pooled_vars(i, j, s) if (v.value() or 0) > 0.5]
             lending = [i for i in members if (i, j, s) in m.bb and (m.bb[i, j, s].value() or 0) > 0.5]
             total = (cost.value() or 0.0) * K
             if pooling:

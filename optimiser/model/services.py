@@ -100,6 +100,14 @@ class ServiceModel:
             return [self.sc_seat] if self.sc_seat else []
         return list(self.pole.pairs.seats_of.get(i, ()))
 
+    def pooled_vars(self, i: str, j: str, s: str) -> list[pulp.LpVariable]:
+        """The variables of *i* pooling *s* in pole *j*: zr then zd, those that exist."""
+        return [v for v in (self.zr.get((i, j, s)), self.zd.get((i, j, s))) if v is not None]
+
+    def used_vars(self, i: str, j: str, s: str) -> list[pulp.LpVariable]:
+        """The variables of *i* using *s* in pole *j*, pooling or borrowing: zr, zd then bb."""
+        return self.pooled_vars(i, j, s) + ([self.bb[i, j, s]] if (i, j, s) in self.bb else [])
+
     def members_at(self, j: str, s: str) -> list[str]:
         """Members that may pool or borrow *s* at seat *j*, sorted (indexed by ``_add_membership``,
         the only place these variables are created)."""
@@ -141,7 +149,7 @@ def _add_membership(m: ServiceModel) -> None:
                 if can_borrow:
                     m.bb[i, j, s] = prob.add_variable(f"bb_{i}_{j}_{s}", 0, 1)
                     borrowed.append(m.bb[i, j, s])
-                terms = [(v, 1) for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s)), m.bb.get((i, j, s))) if v is not None]
+                terms = [(v, 1) for v in m.used_vars(i, j, s)]
                 if terms:
                     prob += pulp.LpAffineExpression(terms) - m.x_of(i, j) <= 0, f"member_{i}_{j}_{s}"
             if pooled:
@@ -172,18 +180,17 @@ def _add_membership(m: ServiceModel) -> None:
             prob += pulp.lpSum(modes) - seat_open <= 0, f"mode_{j}_{s}"
             m.h[j, s] = prob.add_variable(f"h_{j}_{s}", 0, 1, pulp.LpBinary)
         for i in members:
-            zr, zd, bb = m.zr.get((i, j, s)), m.zd.get((i, j, s)), m.bb.get((i, j, s))
-            if zr is not None:
-                prob += zr - m.r[j, s] <= 0, f"regie_{i}_{j}_{s}"
-            if zd is not None:
-                prob += zd - m.d[j, s] <= 0, f"deleg_{i}_{j}_{s}"
-            use = [(v, 1) for v in (zr, zd, bb) if v is not None]
+            if (i, j, s) in m.zr:
+                prob += m.zr[i, j, s] - m.r[j, s] <= 0, f"regie_{i}_{j}_{s}"
+            if (i, j, s) in m.zd:
+                prob += m.zd[i, j, s] - m.d[j, s] <= 0, f"deleg_{i}_{j}_{s}"
+            use = [(v, 1) for v in m.used_vars(i, j, s)]
             prob += pulp.LpAffineExpression(use) - m.a[j, s] <= 0, f"uses_{i}_{j}_{s}"
-            pooled = [(v, 1) for v in (zr, zd) if v is not None]
+            pooled = [(v, 1) for v in m.pooled_vars(i, j, s)]
             if pooled:
                 prob += pulp.LpAffineExpression(pooled) - m.h[j, s] <= 0, f"haspool_{i}_{j}_{s}"
         if (j, s) in m.h:
-            everyone = [(v, 1) for i in members for v in (m.zr.get((i, j, s)), m.zd.get((i, j, s))) if v is not None]
+            everyone = [(v, 1) for i in members for v in m.pooled_vars(i, j, s)]
             prob += m.h[j, s] - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
 
 
