@@ -30,6 +30,8 @@ voluntary one: the constraint protects voluntary members; the report shows every
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulp
 
 from .poles import travel_expression
@@ -72,6 +74,28 @@ def _fixed_eur(m: ServiceModel, j: str, s: str) -> float:
     return fixed
 
 
+@dataclass(frozen=True)
+class _PoleService:
+    """What the fairness constraints of one pole service (j, s) share, computed once.
+
+    ``variable``: the most each member can add to the pole's cost; ``fixed``: its fixed and
+    rounding costs; ``key_total`` = Σ_k k_k z_kjs; ``lent`` = Σ_k w_k bb_kjs; ``forced``: some
+    member is forced to pool *s* (the summed cuts do not hold then); ``gain``: each borrower's
+    max(0, shed − pay), ``bank`` their sum. Money in €/yr.
+    """
+
+    members: list[str]
+    poolers: list[str]
+    borrowers: list[str]
+    variable: dict[str, float]
+    fixed: float
+    key_total: pulp.LpAffineExpression
+    lent: pulp.LpAffineExpression
+    forced: bool
+    gain: dict[str, float]
+    bank: float
+
+
 class IndividualRationality:
     """The IR constraints of one service model, added all at once or lazily.
 
@@ -85,18 +109,23 @@ class IndividualRationality:
         self.m = m
         self.tight_big_m = tight_big_m
         self.done: set[tuple[str, str, str]] = set()
-        self.prepared: dict[tuple[str, str], tuple] = {}
+        self.prepared: dict[tuple[str, str], _PoleService] = {}
 
-    def _prepare(self, j: str, s: str):
+    def _prepare(self, j: str, s: str) -> _PoleService:
         if (j, s) not in self.prepared:
-            m = self.m
+            m, econ = self.m, self.m.si.econ
             members = m.members_at(j, s)
             poolers = [i for i in members if m.pooled_vars(i, j, s)]
             borrowers = [i for i in members if (i, j, s) in m.bb]
-            variable = {i: _variable_cost_eur(m, i, j, s) for i in members}
-            key_total = pulp.LpAffineExpression([(v, _key(m, i, s)) for i in poolers for v in m.pooled_vars(i, j, s)])
-            lent = pulp.LpAffineExpression([(m.bb[i, j, s], m.si.econ.workload(i, s)) for i in borrowers])
-            self.prepared[j, s] = (members, poolers, borrowers, variable, _fixed_eur(m, j, s), key_total, lent)
+            gain = {i: max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) for i in borrowers}
+            self.prepared[j, s] = _PoleService(
+                members=members, poolers=poolers, borrowers=borrowers,
+                variable={i: _variable_cost_eur(m, i, j, s) for i in members},
+                fixed=_fixed_eur(m, j, s),
+                key_total=pulp.LpAffineExpression([(v, _key(m, i, s)) for i in poolers for v in m.pooled_vars(i, j, s)]),
+                lent=pulp.LpAffineExpression([(m.bb[i, j, s], econ.workload(i, s)) for i in borrowers]),
+                forced=any(m.si.forced.get((i, s)) is True for i in members),
+                gain=gain, bank=sum(gain.values()))
         return self.prepared[j, s]
 
     def add(self, i: str, j: str, s: str) -> int:
@@ -107,39 +136,38 @@ class IndividualRationality:
         m, si = self.m, self.m.si
         if si.forced.get((i, s)) is True:
             return 0
-        members, poolers, borrowers, variable, fixed, key_total, lent = self._prepare(j, s)
+        ps = self._prepare(j, s)
         prob, econ, cost = m.pole.problem, si.econ, m.pole_cost[j, s]
         added = 0
-        if i in poolers and _key(m, i, s) > 0:
+        if i in ps.poolers and _key(m, i, s) > 0:
             alpha = si.standalone[(i, s)].total_eur / _key(m, i, s)
-            big_m = fixed + sum(max(0.0, variable[k] - alpha * _key(m, k, s)) for k in members if k != i)
-            if self.tight_big_m and not any(si.forced.get((k, s)) is True for k in members):
+            big_m = ps.fixed + sum(max(0.0, ps.variable[k] - alpha * _key(m, k, s)) for k in ps.members if k != i)
+            if self.tight_big_m and not ps.forced:
                 # The coalition cut holds here: C − P ≤ Σ_k standalone_k z_k + Σ_k (shed − pay)⁺ bb_k.
                 # With z_i = 0, C − P − α_i W ≤ Σ_{k≠i} (standalone_k − α_i k_k) z_k + bank term:
                 # only members dearer alone than i (per unit of key) can push it up.
                 # With i out but others in (h = 1), the poolers-only cut applies; with nobody in
                 # (h = 0), only the bank's slack: the larger of the two bounds suffices.
-                others = sum(max(0.0, si.standalone[(k, s)].total_eur - alpha * _key(m, k, s)) for k in poolers if k != i)
-                bank = sum(max(0.0, econ.standalone_equipment(k, s) - econ.borrower_payment(k, j, s)) for k in borrowers)
-                big_m = min(big_m, max(others, bank) if (j, s) in m.h else others + bank)
+                others = sum(max(0.0, si.standalone[(k, s)].total_eur - alpha * _key(m, k, s)) for k in ps.poolers if k != i)
+                big_m = min(big_m, max(others, ps.bank) if (j, s) in m.h else others + ps.bank)
             z = pulp.LpAffineExpression([(v, 1) for v in m.pooled_vars(i, j, s)])
-            prob += (cost - m.payments[j, s] - alpha / K * key_total + big_m / K * z <= big_m / K), f"ir_{i}_{j}_{s}"
+            prob += (cost - m.payments[j, s] - alpha / K * ps.key_total + big_m / K * z <= big_m / K), f"ir_{i}_{j}_{s}"
             added += 1
-        if i in borrowers:
+        if i in ps.borrowers:
             shed = econ.standalone_equipment(i, s)
             if (j, s) in m.h and econ.borrower_payment(i, j, s) > shed + 1e-6:
                 prob += m.bb[i, j, s] + m.h[j, s] <= 1, f"ir_price_{i}_{j}_{s}"
                 added += 1
             w = econ.workload(i, s)
             alpha = shed / w if w > 0 else 0.0
-            with_poolers = fixed + sum(variable[k] for k in members)  # h = 1: anything the pole may cost
+            with_poolers = ps.fixed + sum(ps.variable[k] for k in ps.members)  # h = 1: anything the pole may cost
             without_i = with_poolers
-            if self.tight_big_m and not any(si.forced.get((k, s)) is True for k in members):
+            if self.tight_big_m and not ps.forced:
                 # h = 0 and bb_i = 0: the coalition cut bounds the bank by Σ max(shed, pay) bb
                 without_i = sum(max(0.0, max(econ.standalone_equipment(k, s), econ.borrower_payment(k, j, s))
-                                    - alpha * econ.workload(k, s)) for k in borrowers if k != i)
+                                    - alpha * econ.workload(k, s)) for k in ps.borrowers if k != i)
             relax = [(m.h[j, s], -with_poolers / K)] if (j, s) in m.h else []
-            prob += (cost - alpha / K * lent + without_i / K * m.bb[i, j, s] + pulp.LpAffineExpression(relax) <= without_i / K), \
+            prob += (cost - alpha / K * ps.lent + without_i / K * m.bb[i, j, s] + pulp.LpAffineExpression(relax) <= without_i / K), \
                 f"ir_bank_{i}_{j}_{s}"
             added += 1
         return added
@@ -153,24 +181,22 @@ class IndividualRationality:
 
         (with poolers, each pays at most its standalone cost; a lending-only bank, P counted,
         costs at most the machines its borrowers shed)."""
-        m, si, econ = self.m, self.m.si, self.m.si.econ
+        m, si = self.m, self.m.si
         added = 0
         for (j, s), cost in m.pole_cost.items():
-            members, poolers, borrowers, variable, fixed, key_total, lent = self._prepare(j, s)
-            if any(si.forced.get((i, s)) is True for i in members):
+            ps = self._prepare(j, s)
+            if ps.forced:
                 continue
-            pooled = [(v, si.standalone[(i, s)].total_eur / K) for i in poolers for v in m.pooled_vars(i, j, s)]
-            alone = pulp.LpAffineExpression(
-                pooled + [(m.bb[i, j, s], max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) / K)
-                          for i in borrowers])
+            pooled = [(v, si.standalone[(i, s)].total_eur / K) for i in ps.poolers for v in m.pooled_vars(i, j, s)]
+            alone = pulp.LpAffineExpression(pooled + [(m.bb[i, j, s], ps.gain[i] / K) for i in ps.borrowers])
             m.pole.problem += cost - m.payments[j, s] - alone <= 0, f"ir_sum_{j}_{s}"
             added += 1
             # With poolers (h = 1) borrowers pay their fixed price and keep their own gain, so the
             # poolers alone must cover the rest: C − P ≤ Σ standalone z. Lending-only (h = 0) it
             # is implied by the cut above when relaxed by the largest bank slack — a small big-M.
-            slack = sum(max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) for i in borrowers)
-            if poolers and (j, s) in m.h:
-                m.pole.problem += (cost - m.payments[j, s] - pulp.LpAffineExpression(pooled) + slack / K * m.h[j, s] <= slack / K), \
+            if ps.poolers and (j, s) in m.h:
+                m.pole.problem += (cost - m.payments[j, s] - pulp.LpAffineExpression(pooled) + ps.bank / K * m.h[j, s]
+                                   <= ps.bank / K), \
                     f"ir_sum_poolers_{j}_{s}"
                 added += 1
         return added
