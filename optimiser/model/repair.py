@@ -69,10 +69,7 @@ def _split_piece(piece, j, design, members, pairs, rules, travel, population, sc
     if rules.count_max is not None and n_poles + 1 > rules.count_max:
         return None
     piece_set = set(piece)
-    if any(g is not None and not set(rules.together[g]) <= piece_set for g in (pairs.group_of.get(i) for i in piece)):
-        return None
-    remaining = [m for m in members[j] if m not in piece_set]
-    if j != sc_seat and not _within_min(remaining, rules, population):
+    if not _whole_groups(piece_set, pairs, rules) or not _rest_meets_min(piece_set, j, members, rules, population, sc_seat):
         return None
     if not _within_min(list(piece), rules, population) or not _within_max(list(piece), rules, population):
         return None
@@ -122,16 +119,10 @@ def _moves_for(piece, j, design, members, pairs, rules, nbrs, travel, population
     """Possible (added travel, piece, target seat) moves for one stray piece of pole j
     (``j = None``: a piece of a pole being closed, placed nowhere yet)."""
     piece_set = set(piece)
-    group_of = pairs.group_of
-    # a piece may only move if it carries whole 'together' groups
-    for i in piece:
-        g = group_of.get(i)
-        if g is not None and not set(rules.together[g]) <= piece_set:
-            return []
-    if j is not None:
-        remaining = [m for m in members[j] if m not in piece_set]
-        if j != sc_seat and not _within_min(remaining, rules, population):
-            return []
+    if not _whole_groups(piece_set, pairs, rules):
+        return []
+    if j is not None and not _rest_meets_min(piece_set, j, members, rules, population, sc_seat):
+        return []
     out = []
     touching = {design[v] for u in piece for v in nbrs[u] if v not in piece_set and design.get(v) not in (None, j)}
     for k in touching:
@@ -148,6 +139,22 @@ def _moves_for(piece, j, design, members, pairs, rules, nbrs, travel, population
         added = sum(population[i] * (travel[i, k] - (travel[i, j] if j is not None else 0.0)) for i in piece)
         out.append((added, piece, k))
     return out
+
+
+def _whole_groups(piece_set, pairs: CandidatePairs, rules: PoleRules) -> bool:
+    """A piece may only leave its pole if it carries whole 'together' groups."""
+    for i in piece_set:
+        g = pairs.group_of.get(i)
+        if g is not None and not set(rules.together[g]) <= piece_set:
+            return False
+    return True
+
+
+def _rest_meets_min(piece_set, j, members, rules: PoleRules, population, sc_seat) -> bool:
+    """Pole j still meets the minimum size once the piece leaves it (the service commun has none)."""
+    if j == sc_seat:
+        return True
+    return _within_min([m for m in members[j] if m not in piece_set], rules, population)
 
 
 def _seat_component(members, seat, nbrs) -> set[str]:
