@@ -55,3 +55,20 @@ def test_map_names_wrap_and_colours_differ(result):
     colours = maps.pole_colours(result.inputs.territory, result.communes)
     proximity = [p for p in result.poles["pole"] if p != "SC"]
     assert len({colours[p] for p in proximity}) == len(proximity)
+
+
+def test_pole_outlines_are_computed_once_per_folder(result, tmp_path, monkeypatch):
+    from optimiser.results import geo
+
+    calls = []
+    real = geo.pole_geometries
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    for module in ("optimiser.results.result", "optimiser.results.geo", "optimiser.results.maps", "optimiser.results.html.svgmap"):
+        monkeypatch.setattr(f"{module}.pole_geometries", counted)
+    folder = result.to_dir(tmp_path / "out")
+    assert len(calls) == 1
+    assert (folder / "map.png").exists() and 'class="outline"' in (folder / "report.html").read_text(encoding="utf-8")

@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ...territory import Territory
 from ...territory.geo import LocalProjection
+from ..geo import pole_geometries
 from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, pole_colours, wrap_name
 from .page import esc
 
@@ -91,9 +92,12 @@ def commune_fills(territory: Territory, communes: pd.DataFrame | None) -> dict[s
 
 
 def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, labels: str = "auto",
-                   title: str = "Map of the poles") -> tuple[str, dict[str, tuple[float, float]]]:
+                   title: str = "Map of the poles", outlines: dict | None = None) -> tuple[str, dict[str, tuple[float, float]]]:
     """The ``<svg>`` element and each commune's label point in SVG coordinates (for the tooltip
-    of a keyboard-focused commune)."""
+    of a keyboard-focused commune).
+
+    ``outlines``: pole id → polygon (WGS84), as :func:`optimiser.results.geo.pole_geometries`
+    gives them (computed when not given)."""
     projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
     projected = {code: projection.geometry_to_km(territory.geometry[code]) for code in territory.codes}
     xmin, ymin, xmax, ymax = (UNITS_PER_KM * v for v in shapely.total_bounds(list(projected.values())))
@@ -127,10 +131,10 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
 
     if communes is not None:
         out.append('<g class="outlines">')
-        placed = communes[~communes["alone"].astype(bool)]
-        for pole, group in placed.groupby("pole"):
-            outline = shapely.union_all([projected[c] for c in group["insee_code"]])
-            out.append(f'<path class="outline" d="{path_data(outline)}" data-pole="{esc(pole)}"/>')
+        if outlines is None:
+            outlines = pole_geometries(territory, communes)
+        for pole, outline in outlines.items():
+            out.append(f'<path class="outline" d="{path_data(projection.geometry_to_km(outline))}" data-pole="{esc(pole)}"/>')
         out.append("</g>")
 
         seats = communes[communes["is_seat"].astype(bool)]
