@@ -21,7 +21,7 @@ from ..report import ATTRIBUTION
 from ..tables import COMMUNE_COLUMNS
 from . import fmt
 from .page import Column, asset, document, esc, explain_columns, table
-from .svgmap import commune_fills, render_svg_map
+from .svgmap import commune_fills, commune_records, render_svg_map
 
 #: Optional per-commune columns of the service-sharing model, in display order (€ per year).
 COST_COLUMNS = [
@@ -267,11 +267,11 @@ def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.D
     poles' polygons (:func:`optimiser.results.geo.pole_geometries`), computed when not given."""
     title = f"Pole design — {summary['scenario']}"
     fills = commune_fills(territory, communes)
+    records = commune_records(communes)
     svg, points = render_svg_map(territory, communes, labels=labels, title=f"Map of the poles of {territory.name}",
-                                 outlines=outlines)
+                                 outlines=outlines, fills=fills, records=records)
 
     cost_columns = [] if communes is None else [c for c in COST_COLUMNS if c.key in communes.columns]
-    records = {} if communes is None else {r["insee_code"]: r for r in communes.to_dict(orient="records")}
     tips = {}
     for code in territory.codes:
         record = records.get(code) or {"insee_code": code, "population": territory.communes.at[code, "population"]}
