@@ -332,3 +332,17 @@ def test_budget_that_cannot_be_met_is_explained(tmp_path):
     result = solve(load_scenario(SCENARIOS / "laval-2016-delegated.yaml", ["budget.min_savings_pct=0.5"]))
     assert result.status == "infeasible"
     assert result.summary["diagnosis"]
+
+
+def test_force_rule_problems_are_reported_together_with_their_lines(tmp_path):
+    path = write_scenario(tmp_path / "s.yaml", {
+        "name": "x", "territory": {"communes": LAVAL}, "services": {"include": ["voirie"]},
+        "pooling": {"force": [{"communes": ["Changé", "Lavall"], "services": ["eclairage"], "pool": True},
+                              {"communes": ["Changé", "Nowhere"], "services": ["voirie"], "pool": False}]},
+    })
+    with pytest.raises(InputError) as info:
+        prepare(load_scenario(path))
+    problems = {p.path: p for p in info.value.problems}
+    assert list(problems) == ["pooling.force[0].communes[1]", "pooling.force[0].services", "pooling.force[1].communes[1]"]
+    assert "did you mean 'Laval'" in problems["pooling.force[0].communes[1]"].render()
+    assert problems["pooling.force[0].communes[1]"].line is not None and problems["pooling.force[1].communes[1]"].line is not None

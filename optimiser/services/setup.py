@@ -6,9 +6,10 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..errors import InputError, Problem
+from ..prepare import _Refs
 from ..roads import TravelMatrix
 from ..scenario.load import LoadedScenario
-from ..territory import CommuneLookup, Territory
+from ..territory import Territory
 from .catalogue import Catalogue, default_catalogue
 from .economics import EPCI, Economics
 from .inventory import Inventory, build_inventory, member_sizes, read_inventory
@@ -126,9 +127,8 @@ def _terms(loaded: LoadedScenario) -> PoolingTerms:
 def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, sc_rule,
             epci_workload: dict[tuple[str, str], float]) -> dict[tuple[str, str], bool]:
     scenario = loaded.scenario
-    lookup = CommuneLookup(territory)
+    refs = _Refs(loaded, territory)
     forced: dict[tuple[str, str], bool] = {}
-    problems: list[Problem] = []
     if sc_rule is not None:
         for s in scenario.service_commun.services:
             if s in catalogue.services:
@@ -138,29 +138,19 @@ def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, 
         if w > 0:
             forced[(EPCI, s)] = True  # the EPCI's own workload is in the service commun
     for k, rule in enumerate(scenario.pooling.force):
-        if rule.communes == "all":
-            codes = list(territory.codes)
-        else:
-            codes = []
-            for n, ref in enumerate(rule.communes):
-                code, message = lookup.resolve(ref)
-                if code is None:
-                    path = f"pooling.force[{k}].communes[{n}]"
-                    problems.append(Problem(loaded.label, path, message, ref, show_value=False, line=loaded.lines.get(path)))
-                else:
-                    codes.append(code)
+        codes = list(territory.codes) if rule.communes == "all" else refs.many(f"pooling.force[{k}].communes", rule.communes)
         services = catalogue.services if rule.services == "all" else rule.services
         for s in services:
             if s not in catalogue.services:
-                problems.append(Problem(loaded.label, f"pooling.force[{k}].services", f"{s} is not in services.include", s))
+                refs.problems.append(Problem(loaded.label, f"pooling.force[{k}].services", f"{s} is not in services.include", s))
                 continue
             for c in codes:
                 if forced.get((c, s), rule.pool) != rule.pool:
-                    problems.append(Problem(loaded.label, f"pooling.force[{k}]", f"{territory.label(c)} / {s} is both forced and forbidden "
-                                            "(another force rule or the service commun)", show_value=False))
+                    refs.problems.append(Problem(loaded.label, f"pooling.force[{k}]", f"{territory.label(c)} / {s} is both forced and "
+                                                 "forbidden (another force rule or the service commun)", show_value=False))
                 forced[(c, s)] = rule.pool
-    if problems:
-        raise InputError(problems, title=f"Invalid scenario {loaded.label}")
+    if refs.problems:
+        raise InputError(refs.problems, title=f"Invalid scenario {loaded.label}")
     return forced
 
 
