@@ -125,7 +125,10 @@ def _terms(loaded: LoadedScenario) -> PoolingTerms:
 
 
 def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, sc_rule,
-            epci_workload: dict[tuple[str, str], float]) -> dict[tuple[str, str], bool]:
+            epci_workload: dict[str, float]) -> dict[tuple[str, str], bool]:
+    """(member, service) → must pool (True) or must not (False): the service commun's members and
+    the EPCI for each service it has a workload in (``epci_workload``: service → workload),
+    then the scenario's ``pooling.force`` rules."""
     scenario = loaded.scenario
     refs = _Refs(loaded, territory)
     forced: dict[tuple[str, str], bool] = {}
@@ -134,7 +137,7 @@ def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, 
             if s in catalogue.services:
                 for m in sc_rule.members:
                     forced[(m, s)] = True
-    for (m, s), w in epci_workload.items():
+    for s, w in epci_workload.items():
         if w > 0:
             forced[(EPCI, s)] = True  # the EPCI's own workload is in the service commun
     for k, rule in enumerate(scenario.pooling.force):
@@ -183,8 +186,7 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         modes[s] = ("regie", "delegation") if choice == "free" else (choice,)
     return ServiceInputs(
         catalogue=catalogue, terms=terms, inventory=inventory, standalone=standalone, econ=econ, members=members,
-        forced=_forced(loaded, territory, catalogue, sc_rule,
-                       {(EPCI, s): w for s, w in fixed.get(EPCI, {}).items()}), modes=modes,
+        forced=_forced(loaded, territory, catalogue, sc_rule, fixed.get(EPCI, {})), modes=modes,
         enabled=scenario.pooling.enabled, pool_services=scenario.pooling.pool_services,
         lend_equipment=scenario.pooling.lend_equipment, key=scenario.fairness.key,
         individual_rationality=scenario.fairness.individual_rationality,
