@@ -22,7 +22,7 @@ cost attribution exact; crew vehicles are not a fleet: their cost is in the per-
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -97,11 +97,6 @@ class Catalogue:
 
     def service_of_type(self) -> dict[str, str]:
         return {q: s for s, spec in self.services.items() for q in spec.equipment_days}
-
-    def subset(self, keys) -> "Catalogue":
-        keep = {k: self.services[k] for k in keys}
-        types = {q for s in keep.values() for q in s.equipment_days}
-        return replace(self, services=keep, equipment={q: e for q, e in self.equipment.items() if q in types})
 
 
 # ------------------------------------------------------------------------------- workload drivers

@@ -55,8 +55,8 @@ class ServiceInputs:
 
 def _catalogue(loaded: LoadedScenario) -> Catalogue:
     config = loaded.scenario.services
-    catalogue = default_catalogue().subset(config.include)
-    services = dict(catalogue.services)
+    full = default_catalogue()
+    services = {k: full.services[k] for k in config.include}
     for key, over in config.overrides.items():
         if key not in services:
             raise InputError([Problem(loaded.label, f"services.overrides.{key}", "this service is not in services.include",
@@ -88,8 +88,7 @@ def _catalogue(loaded: LoadedScenario) -> Catalogue:
             owner[q] = key
     if problems:
         raise InputError(problems, title=f"Invalid scenario {loaded.label}")
-    full = default_catalogue()
-    equipment = {q: full.equipment[q] for q in owner}
+    equipment = {q: full.equipment[q] for q in owner}  # the machine types of the services as overridden
     for q, over in config.equipment.items():
         if q not in equipment:
             raise InputError([Problem(loaded.label, f"services.equipment.{q}", "no included service uses this machine type",
@@ -101,10 +100,10 @@ def _catalogue(loaded: LoadedScenario) -> Catalogue:
             if new is not None:
                 changes[field_name] = getattr(e, field_name).with_value(new)
         equipment[q] = dataclasses.replace(e, **changes)
-    staff = dict(catalogue.staff_cost)
+    staff = dict(full.staff_cost)
     for grade, amount in config.staff_eur.items():
         staff[grade] = staff[grade].with_value(amount)
-    return dataclasses.replace(catalogue, services=services, equipment=equipment, staff_cost=staff)
+    return dataclasses.replace(full, services=services, equipment=equipment, staff_cost=staff)
 
 
 def _terms(loaded: LoadedScenario) -> PoolingTerms:
