@@ -28,7 +28,7 @@ import pandas as pd
 from ..errors import InputError, Problem
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
-from .catalogue import Catalogue, ceil_units, estimated_workload
+from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload
 
 SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur"]
 EQUIPMENT_COLUMNS = ["insee_code", "commune", "equipment", "units", "age_years"]
@@ -224,12 +224,17 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
 # ------------------------------------------------------------------------------------ estimating
 
 
+def alone_fte(spec: ServiceSpec, workload: float) -> float:
+    """FTE a member needs to run a service alone in régie: workload ÷ productivity, at least the
+    specialist minimum when there is any work."""
+    return max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
+
+
 def alone_regie_eur(catalogue: Catalogue, service: str, workload: float) -> float:
-    """€/yr of running ``service`` alone in régie: staff (at least the specialist minimum) and
-    the machines its own need requires."""
+    """€/yr of running ``service`` alone in régie: staff (:func:`alone_fte`) and the machines its
+    own need requires."""
     spec = catalogue.services[service]
-    fte = max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
-    cost = fte * catalogue.staff_eur(service)
+    cost = alone_fte(spec, workload) * catalogue.staff_eur(service)
     for q, per_unit in spec.equipment_days.items():
         e = catalogue.equipment[q]
         cost += ceil_units(workload * per_unit.value, e.capacity_days.value) * e.annual_eur
@@ -273,8 +278,7 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
                 flags.append("mode")
             fte = given.get("fte")
             if fte is None:
-                fte = (max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
-                       if mode == "regie" else 0.0)
+                fte = alone_fte(spec, workload) if mode == "regie" else 0.0
                 flags.append("fte")
             contract = given.get("contract_eur")
             if contract is None:
@@ -301,8 +305,7 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
 
     ``.xlsx`` → a workbook with two sheets; any other path → a folder with two CSV files.
     """
-    members = {c: (float(r.population), float(r.area_km2)) for c, r in territory.communes.iterrows()}
-    estimate = build_inventory(members, catalogue)
+    estimate = build_inventory(member_sizes(territory), catalogue)
     rows, machines = [], []
     for c in territory.codes:
         for s, spec in catalogue.services.items():
@@ -328,8 +331,9 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
 
 
 def member_sizes(territory: Territory) -> dict[str, tuple[float, float]]:
+    """INSEE code → (population, area in km²) of each commune, as :func:`build_inventory` takes them."""
     return {c: (float(p), float(a)) for c, p, a in zip(territory.codes, territory.communes["population"], territory.communes["area_km2"])}
 
 
 __all__ = ["Inventory", "MemberService", "build_inventory", "read_inventory", "write_template", "member_sizes",
-           "alone_regie_eur"]
+           "alone_fte", "alone_regie_eur"]
