@@ -168,7 +168,7 @@ def _equipment() -> dict[str, EquipmentSpec]:
         "€", ["equipment.tractor_with_flail_arm.purchase_price_tractor", "equipment.tractor_with_flail_arm.purchase_price_arm"],
         "tractor 75,000 + arm 28,000", "medium")
     tractor_life = derived(
-        (value("equipment.tractor_with_flail_arm", "purchase_price_tractor") + value("equipment.tractor_with_flail_arm", "purchase_price_arm"))
+        tractor_price.value
         / (value("equipment.tractor_with_flail_arm", "purchase_price_tractor") / value("equipment.tractor_with_flail_arm", "service_life_years_tractor")
            + value("equipment.tractor_with_flail_arm", "purchase_price_arm") / value("equipment.tractor_with_flail_arm", "service_life_years_arm")),
         "years", ["equipment.tractor_with_flail_arm.service_life_years_tractor", "equipment.tractor_with_flail_arm.service_life_years_arm"],
@@ -211,7 +211,10 @@ def _services() -> dict[str, ServiceSpec]:
                     / value("equipment.ride_on_mower_pro", "productivity_ha_per_day"), "days/ha",
                     ["lawn_mowing_cuts_per_year.standard_with_collection", "equipment.ride_on_mower_pro.productivity_ha_per_day"],
                     "lawn share 0.33 × 10 cuts a year ÷ 3 ha a day")
-    lift = derived((4 / (1000 * 0.15) + 30 / (10000 * 0.15)) / 2, "days/PL",
+    lift_days = entry("equipment.aerial_lift_truck")["typical_need_days_yr"]
+    light_points = value("light_points_per_inhabitant")
+    lift = derived((lift_days["commune_1000_hab"] / (1000 * light_points) + lift_days["commune_10000_hab"] / (10000 * light_points)) / 2,
+                   "days/PL",
                    ["equipment.aerial_lift_truck.typical_need_days_yr", "light_points_per_inhabitant"],
                    "mean of 4 days for 150 PL (1,000 inhabitants) and 30 days for 1,500 PL (10,000 inhabitants)")
     sweep = derived(1.0 / value("equipment.sweeper_compact", "productivity_km_gutter_per_day"), "days/km",
