@@ -346,3 +346,17 @@ def test_force_rule_problems_are_reported_together_with_their_lines(tmp_path):
     assert list(problems) == ["pooling.force[0].communes[1]", "pooling.force[0].services", "pooling.force[1].communes[1]"]
     assert "did you mean 'Laval'" in problems["pooling.force[0].communes[1]"].render()
     assert problems["pooling.force[0].communes[1]"].line is not None and problems["pooling.force[1].communes[1]"].line is not None
+
+
+def test_every_priced_machine_and_pooling_parameter_is_listed_and_overridable():
+    from dataclasses import fields
+
+    from optimiser.scenario.schema import EquipmentOverride
+    from optimiser.services.catalogue import EQUIPMENT_PARAMETERS
+    from optimiser.services.terms import default_terms
+
+    assert set(EQUIPMENT_PARAMETERS) == set(EquipmentOverride.model_fields)
+    catalogue, terms = default_catalogue(), default_terms()
+    rows = {(r["group"], r["parameter"]) for r in parameter_rows(catalogue, terms)}
+    assert {(q, name) for q in catalogue.equipment for name in EQUIPMENT_PARAMETERS} <= rows
+    assert {("pooling", f.name) for f in fields(terms)} <= rows

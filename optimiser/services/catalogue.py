@@ -22,7 +22,7 @@ cost attribution exact; crew vehicles are not a fleet: their cost is in the per-
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -56,6 +56,11 @@ class EquipmentSpec:
     def day_rate_eur(self) -> float:
         """Internal price of one machine-day at full use (€/day), the basis of lending prices."""
         return self.annual_eur / self.capacity_days.value
+
+
+#: The priced parameters of a machine type, in field order: what ``parameters.csv`` lists and a
+#: scenario may override (``services.equipment``).
+EQUIPMENT_PARAMETERS = tuple(f.name for f in fields(EquipmentSpec) if f.name not in ("key", "label"))
 
 
 @dataclass(frozen=True)
@@ -309,13 +314,12 @@ def parameter_rows(catalogue: Catalogue, terms) -> list[dict]:
         rows.append({"group": s, "parameter": "workload_estimate", "value": None, "unit": spec.unit,
                      "source": WORKLOAD_SOURCES.get(s, ""), "confidence": "", "note": "used only where the inventory is blank"})
     for q, e in catalogue.equipment.items():
-        for name in ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh"):
+        for name in EQUIPMENT_PARAMETERS:
             add(q, name, getattr(e, name))
     for grade, cost in catalogue.staff_cost.items():
         add("staff", grade, cost)
     add("staff", "productive_days", catalogue.productive_days)
     add("staff", "hours_per_day", catalogue.hours_per_day)
-    for name in ("joint_saving", "max_lot_eur", "lot_cost_eur", "coordination_eur", "member_fee_eur", "setup_pole_eur",
-                 "setup_member_eur", "horizon_years", "vehicle_eur_per_km", "attrition_per_year"):
-        add("pooling", name, getattr(terms, name))
+    for term in fields(terms):
+        add("pooling", term.name, getattr(terms, term.name))
     return rows

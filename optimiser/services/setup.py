@@ -10,7 +10,7 @@ from ..prepare import _Refs
 from ..roads import TravelMatrix
 from ..scenario.load import LoadedScenario
 from ..territory import Territory
-from .catalogue import Catalogue, default_catalogue
+from .catalogue import EQUIPMENT_PARAMETERS, Catalogue, default_catalogue
 from .economics import EPCI, Economics
 from .inventory import Inventory, build_inventory, member_sizes, read_inventory
 from .standalone import StandaloneCost, standalone_costs
@@ -95,7 +95,7 @@ def _catalogue(loaded: LoadedScenario) -> Catalogue:
                                       show_value=False, line=loaded.lines.get(f"services.equipment.{q}"))])
         e = equipment[q]
         changes = {}
-        for field_name in ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh"):
+        for field_name in EQUIPMENT_PARAMETERS:
             new = getattr(over, field_name)
             if new is not None:
                 changes[field_name] = getattr(e, field_name).with_value(new)
