@@ -32,7 +32,8 @@ from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload
 
 SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur"]
 EQUIPMENT_COLUMNS = ["insee_code", "commune", "equipment", "units", "age_years"]
-MODES = {"regie": "regie", "régie": "regie", "delegation": "delegation", "délégation": "delegation"}
+#: The modes of a service, as folded text: "Régie" and "DÉLÉGATION" read as these.
+MODES = ("regie", "delegation")
 
 
 @dataclass(frozen=True)
@@ -178,12 +179,12 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
                 continue
         mode = row.get("mode")
         if isinstance(mode, str) and mode.strip():
-            if fold(mode) not in {fold(m) for m in MODES}:
+            if fold(mode) not in MODES:
                 problems.append(Problem(lab, f"{where}.mode", "expected regie or delegation", mode,
-                                        hint=did_you_mean(mode, ["regie", "delegation"])))
+                                        hint=did_you_mean(mode, list(MODES))))
                 mode = None
             else:
-                mode = next(v for m, v in MODES.items() if fold(m) == fold(mode))
+                mode = fold(mode)
         else:
             mode = None
         entry = {
