@@ -360,3 +360,20 @@ def test_every_priced_machine_and_pooling_parameter_is_listed_and_overridable():
     rows = {(r["group"], r["parameter"]) for r in parameter_rows(catalogue, terms)}
     assert {(q, name) for q in catalogue.equipment for name in EQUIPMENT_PARAMETERS} <= rows
     assert {("pooling", f.name) for f in fields(terms)} <= rows
+
+
+def test_inventory_modes_fold_and_machine_ages_are_still_checked(tmp_path):
+    folder = bad_inventory(tmp_path, [{"insee_code": "53130", "service": "voirie", "mode": "Régie"},
+                                      {"insee_code": "53201", "service": "voirie", "mode": "DÉLÉGATION"}],
+                           [{"insee_code": "53130", "equipment": "backhoe_loader", "units": 1, "age_years": "old"},
+                            {"insee_code": "53201", "equipment": "backhoe_loader", "units": 1, "age_years": -2}])
+    text = inventory_problems(tmp_path, folder)
+    assert "row 2.age_years: expected a number" in text and "row 3.age_years: expected a number >= 0" in text
+    assert ".mode:" not in text
+    pd.DataFrame([{"insee_code": "53130", "equipment": "backhoe_loader", "units": 2, "age_years": 7.5}]).to_csv(
+        folder / "equipment.csv", index=False)
+    path = write_scenario(tmp_path / "ok.yaml", {"name": "x", "territory": {"communes": LAVAL},
+                                                  "services": {"inventory": str(folder)}, "pooling": {"enabled": False}})
+    inventory = prepare(load_scenario(path)).services.inventory
+    assert inventory.services[("53130", "voirie")].mode == "regie" and inventory.services[("53201", "voirie")].mode == "delegation"
+    assert inventory.units[("53130", "backhoe_loader")] == 2

@@ -22,15 +22,11 @@ cost attribution exact; crew vehicles are not a fleet: their cost is in the per-
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from .parameters import Sourced, derived, entry, estimate, sourced, value
-
-GROUPS = {"espace public": ("voirie", "espaces_verts", "eclairage", "proprete"),
-          "patrimoine": ("batiments",), "ingénierie": ("ingenierie",)}
-
 
 @dataclass(frozen=True)
 class EquipmentSpec:
@@ -82,7 +78,6 @@ class ServiceSpec:
     specialist_min_fte: Sourced
     equipment_days: dict[str, Sourced]
     delegated_price: Sourced
-    workload_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,16 +87,9 @@ class Catalogue:
     staff_cost: dict[str, Sourced]
     productive_days: Sourced
     hours_per_day: Sourced
-    extras: dict[str, Sourced] = field(default_factory=dict)
 
     def staff_eur(self, service: str) -> float:
         return self.staff_cost[self.services[service].grade].value
-
-    def types_of(self, service: str) -> list[str]:
-        return list(self.services[service].equipment_days)
-
-    def service_of_type(self) -> dict[str, str]:
-        return {q: s for s, spec in self.services.items() for q in spec.equipment_days}
 
 
 # ------------------------------------------------------------------------------- workload drivers

@@ -20,7 +20,7 @@ estimates alongside, for a planner to fill in.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -55,11 +55,10 @@ class MemberService:
 @dataclass(frozen=True)
 class Inventory:
     """Today's organisation: ``services[(member, service)]`` and ``units[(member, type)]``
-    (machines owned) with ``ages[(member, type)]`` (mean age, years, when known)."""
+    (machines owned)."""
 
     services: dict[tuple[str, str], MemberService]
     units: dict[tuple[str, str], int]
-    ages: dict[tuple[str, str], float] = field(default_factory=dict)
     estimated_units: frozenset = frozenset()
     sources: tuple[Path, ...] = ()
 
@@ -152,11 +151,12 @@ def _member(row, label, where, lookup: CommuneLookup, epci_name: str | None, pro
 
 
 def read_inventory(path: Path, label: str, territory: Territory, catalogue: Catalogue,
-                   epci_name: str | None = None) -> tuple[dict, dict, dict]:
-    """Validated raw inventory entries: ``(services, units, ages)`` keyed by (member, service|type).
+                   epci_name: str | None = None) -> tuple[dict, dict]:
+    """Validated raw inventory entries: ``(services, units)`` keyed by (member, service|type).
 
     Unknown communes, services or machine types, bad modes and negative values are reported
-    together with their file, row and column.
+    together with their file, row and column. ``age_years`` is checked (a number ≥ 0) but not
+    used: no cost depends on a machine's age.
     """
     services_df, equipment_df, labels = read_tables(path, label)
     lookup = CommuneLookup(territory)
@@ -199,7 +199,6 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
             problems.append(Problem(lab, where, f"{member} / {service} appears twice", show_value=False))
         service_rows[(member, service)] = entry
     units: dict[tuple[str, str], int] = {}
-    ages: dict[tuple[str, str], float] = {}
     for k, row in enumerate(equipment_df.to_dict(orient="records")):
         where = f"row {k + 2}"
         lab = labels["equipment"]
@@ -210,16 +209,14 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
                                     hint=did_you_mean(kind, list(catalogue.equipment)) or f"types: {', '.join(catalogue.equipment)}"))
             continue
         n = _number(row.get("units"), lab, f"{where}.units", problems, integer=True)
-        age = _number(row.get("age_years"), lab, f"{where}.age_years", problems)
+        _number(row.get("age_years"), lab, f"{where}.age_years", problems)  # checked only
         if member is None:
             continue
         if n is not None:
             units[(member, kind)] = units.get((member, kind), 0) + n
-        if age is not None:
-            ages[(member, kind)] = age
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
-    return service_rows, units, ages
+    return service_rows, units
 
 
 # ------------------------------------------------------------------------------------ estimating
@@ -243,7 +240,7 @@ def alone_regie_eur(catalogue: Catalogue, service: str, workload: float) -> floa
 
 
 def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogue, raw_services: dict | None = None,
-                    raw_units: dict | None = None, raw_ages: dict | None = None, fixed_workload: dict | None = None,
+                    raw_units: dict | None = None, fixed_workload: dict | None = None,
                     sources: tuple[Path, ...] = ()) -> Inventory:
     """Complete the inventory: every (member, service) and machine count, estimates flagged.
 
@@ -293,8 +290,7 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
                     need = workload * per_unit.value if mode == "regie" else 0.0
                     units[(member, q)] = ceil_units(need, catalogue.equipment[q].capacity_days.value)
                     estimated_units.add((member, q))
-    return Inventory(services=services, units=units, ages=dict(raw_ages or {}), estimated_units=frozenset(estimated_units),
-                     sources=sources)
+    return Inventory(services=services, units=units, estimated_units=frozenset(estimated_units), sources=sources)
 
 
 # ------------------------------------------------------------------------------------- template
