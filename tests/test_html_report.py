@@ -317,3 +317,17 @@ def test_communes_alone_are_hatched_and_say_so(tmp_path):
     assert "alone (2)" in root.find("ul", class_="legend").text()
     _, rows = table_rows(root, "communes")
     assert sorted(r[3] for r in rows if r[1] in alone) == ["alone", "alone"]
+
+
+def test_notebook_map_gives_each_commune_an_escaped_native_tooltip(tmp_path):
+    import html
+
+    result = tiny_result(tmp_path, TRICKY_NAMES)
+    snippet = result._repr_html_()
+    titles = re.findall(r'<path class="commune"[^>]*data-code="([^"]+)"[^>]*><title>([^<]*)</title></path>', snippet)
+    assert [code for code, _ in titles] == list(result.inputs.territory.codes)
+    names = dict(zip(result.communes["insee_code"], result.communes["name"]))
+    for code, title in titles:
+        assert html.unescape(title).startswith(names[code] + ": ")
+    assert "<b>Cie</b>" not in snippet and "document.title='pwned'</script>" not in snippet
+    assert len(re.findall(r'<path class="commune"', snippet)) == len(titles)

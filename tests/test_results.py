@@ -55,3 +55,44 @@ def test_map_names_wrap_and_colours_differ(result):
     colours = maps.pole_colours(result.inputs.territory, result.communes)
     proximity = [p for p in result.poles["pole"] if p != "SC"]
     assert len({colours[p] for p in proximity}) == len(proximity)
+
+
+def test_pole_outlines_are_computed_once_per_folder(result, tmp_path, monkeypatch):
+    from optimiser.results import geo
+
+    calls = []
+    real = geo.pole_geometries
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    for module in ("optimiser.results.result", "optimiser.results.geo", "optimiser.results.maps", "optimiser.results.html.svgmap"):
+        monkeypatch.setattr(f"{module}.pole_geometries", counted)
+    folder = result.to_dir(tmp_path / "out")
+    assert len(calls) == 1
+    assert (folder / "map.png").exists() and 'class="outline"' in (folder / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("status, gap, expected", [
+    ("optimal", 0.0, "Status: **optimal** — proven best design under the rules (within the relative gap 0.0001)."),
+    ("feasible", 0.0123, "Status: **feasible, not proven optimal** — the solver stopped on its time limit; the design obeys "
+                         "every rule and is at most 1.230 % worse than the best possible."),
+    ("feasible", None, "Status: **feasible, not proven optimal** — the solver stopped on its time limit; the design obeys "
+                       "every rule, but a better one may exist and the solver could not say by how much."),
+    ("infeasible", None, "Status: **infeasible** — no design can obey all the rules."),
+    ("time_limit", None, "Status: **no design found** within the time limit."),
+    ("error", None, "Status: **error** — the solver failed."),
+])
+def test_report_md_states_the_status_and_never_a_missing_gap_as_a_bound(result, status, gap, expected):
+    import copy
+
+    from optimiser.results.report import render_report
+
+    summary = copy.deepcopy(result.summary)
+    summary["status"], summary["gap"] = status, gap
+    summary["solver_options"]["gap"] = 1e-4
+    text = render_report(summary, result.inputs.rules, result.communes, result.poles)
+    assert expected in text.splitlines()
+    assert "n/a worse" not in text
+

@@ -332,3 +332,48 @@ def test_budget_that_cannot_be_met_is_explained(tmp_path):
     result = solve(load_scenario(SCENARIOS / "laval-2016-delegated.yaml", ["budget.min_savings_pct=0.5"]))
     assert result.status == "infeasible"
     assert result.summary["diagnosis"]
+
+
+def test_force_rule_problems_are_reported_together_with_their_lines(tmp_path):
+    path = write_scenario(tmp_path / "s.yaml", {
+        "name": "x", "territory": {"communes": LAVAL}, "services": {"include": ["voirie"]},
+        "pooling": {"force": [{"communes": ["Changé", "Lavall"], "services": ["eclairage"], "pool": True},
+                              {"communes": ["Changé", "Nowhere"], "services": ["voirie"], "pool": False}]},
+    })
+    with pytest.raises(InputError) as info:
+        prepare(load_scenario(path))
+    problems = {p.path: p for p in info.value.problems}
+    assert list(problems) == ["pooling.force[0].communes[1]", "pooling.force[0].services", "pooling.force[1].communes[1]"]
+    assert "did you mean 'Laval'" in problems["pooling.force[0].communes[1]"].render()
+    assert problems["pooling.force[0].communes[1]"].line is not None and problems["pooling.force[1].communes[1]"].line is not None
+
+
+def test_every_priced_machine_and_pooling_parameter_is_listed_and_overridable():
+    from dataclasses import fields
+
+    from optimiser.scenario.schema import EquipmentOverride
+    from optimiser.services.catalogue import EQUIPMENT_PARAMETERS
+    from optimiser.services.terms import default_terms
+
+    assert set(EQUIPMENT_PARAMETERS) == set(EquipmentOverride.model_fields)
+    catalogue, terms = default_catalogue(), default_terms()
+    rows = {(r["group"], r["parameter"]) for r in parameter_rows(catalogue, terms)}
+    assert {(q, name) for q in catalogue.equipment for name in EQUIPMENT_PARAMETERS} <= rows
+    assert {("pooling", f.name) for f in fields(terms)} <= rows
+
+
+def test_inventory_modes_fold_and_machine_ages_are_still_checked(tmp_path):
+    folder = bad_inventory(tmp_path, [{"insee_code": "53130", "service": "voirie", "mode": "Régie"},
+                                      {"insee_code": "53201", "service": "voirie", "mode": "DÉLÉGATION"}],
+                           [{"insee_code": "53130", "equipment": "backhoe_loader", "units": 1, "age_years": "old"},
+                            {"insee_code": "53201", "equipment": "backhoe_loader", "units": 1, "age_years": -2}])
+    text = inventory_problems(tmp_path, folder)
+    assert "row 2.age_years: expected a number" in text and "row 3.age_years: expected a number >= 0" in text
+    assert ".mode:" not in text
+    pd.DataFrame([{"insee_code": "53130", "equipment": "backhoe_loader", "units": 2, "age_years": 7.5}]).to_csv(
+        folder / "equipment.csv", index=False)
+    path = write_scenario(tmp_path / "ok.yaml", {"name": "x", "territory": {"communes": LAVAL},
+                                                  "services": {"inventory": str(folder)}, "pooling": {"enabled": False}})
+    inventory = prepare(load_scenario(path)).services.inventory
+    assert inventory.services[("53130", "voirie")].mode == "regie" and inventory.services[("53201", "voirie")].mode == "delegation"
+    assert inventory.units[("53130", "backhoe_loader")] == 2

@@ -71,3 +71,22 @@ def test_core_check_finds_the_group_that_would_leave(tmp_path):
     assert [g for g, _, _ in check.blocking] == [("98001", "98002")]
     (group, pays, alone), = check.blocking
     assert pays == pytest.approx(shares["98001"] + shares["98002"]) and alone == pytest.approx(pair.total_eur)
+
+
+def test_coalition_cost_is_the_poolers_least_cost_over_the_allowed_modes():
+    """c(S) prices S in its cheaper mode by total cost; borrowers pay the same in any mode, so that
+    is also the mode that leaves the poolers the least to pay."""
+    from helpers import SCENARIOS
+    from optimiser.prepare import prepare
+    from optimiser.scenario.load import load_scenario
+    from optimiser.services.economics import pole_service_cost
+    from optimiser.services.sharing import coalition_cost
+
+    econ = prepare(load_scenario(SCENARIOS / "laval-2016-a-la-carte.yaml")).services.econ
+    codes = list(econ.index)[:7]
+    for s in econ.catalogue.services:
+        for seat, poolers, borrowers in ((codes[0], codes[:3], codes[3:5]), (codes[5], codes[4:7], ()), (codes[1], codes[1:2], codes[6:])):
+            for modes in (("regie", "delegation"), ("delegation",), ("regie",)):
+                costs = [pole_service_cost(econ, seat, s, poolers, borrowers, m) for m in modes]
+                assert len({c.borrower_payments_eur for c in costs}) == 1
+                assert coalition_cost(econ, seat, s, poolers, borrowers, modes) == min(c.poolers_eur for c in costs)

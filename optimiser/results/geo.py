@@ -15,15 +15,18 @@ from ..territory import Territory
 def pole_geometries(territory: Territory, communes: pd.DataFrame) -> dict[str, shapely.Geometry]:
     """Pole id → union of its members' polygons (WGS84)."""
     out = {}
-    for pole, group in communes[~communes["alone"]].groupby("pole"):
+    for pole, group in communes[~communes["alone"].astype(bool)].groupby("pole"):
         out[pole] = shapely.union_all([territory.geometry[c] for c in group["insee_code"]])
     return out
 
 
-def write_poles_geojson(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd.DataFrame) -> None:
+def write_poles_geojson(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd.DataFrame,
+                        geometries: dict[str, shapely.Geometry] | None = None) -> None:
     """FeatureCollection: one feature per pole (properties of poles.csv), then one per commune
-    that stays alone (``kind: alone``). Coordinates rounded to 5 decimals (about 1 m)."""
-    geometries = pole_geometries(territory, communes)
+    that stays alone (``kind: alone``). Coordinates rounded to 5 decimals (about 1 m).
+    ``geometries``: the result of :func:`pole_geometries`, computed when not given."""
+    if geometries is None:
+        geometries = pole_geometries(territory, communes)
     features = []
     for record in poles.to_dict(orient="records"):
         geometry = shapely.set_precision(geometries[record["pole"]], 1e-5)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 import matplotlib.patheffects as path_effects
 import networkx as nx
 import numpy as np
 import pandas as pd
-import shapely
 from matplotlib.cm import ScalarMappable
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
@@ -17,6 +15,7 @@ from matplotlib.path import Path as MplPath
 from ..territory import Territory
 from ..territory.geo import LocalProjection
 from .figures import new_figure
+from .geo import pole_geometries
 
 #: Colour-blind-friendly qualitative palette (Okabe–Ito, lightened) for proximity poles.
 PALETTE = ["#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c6dbef", "#fee391",
@@ -72,27 +71,64 @@ def pole_colours(territory: Territory, communes: pd.DataFrame) -> dict[str, str]
     return colours
 
 
+def _figure(n: int):
+    """A figure sized for ``n`` communes and its axes."""
+    return new_figure((11, 12) if n > AUTO_LABEL_ALL else (9, 10))
+
+
+def _draw_outlines(ax, outlines: dict, projection: LocalProjection, linewidth: float) -> None:
+    """Each pole's outline (see :func:`optimiser.results.geo.pole_geometries`), thick and unfilled."""
+    for outline in outlines.values():
+        ax.add_patch(_patch(outline, projection, facecolor="none", edgecolor="#222222", linewidth=linewidth))
+
+
+def _halo() -> list:
+    """The white outline that keeps a label legible on any fill."""
+    return [path_effects.withStroke(linewidth=2.5, foreground="white")]
+
+
+def _label_positions(territory: Territory, projection: LocalProjection) -> dict[str, tuple[float, float]]:
+    """INSEE code → the commune's label point in km."""
+    xy = projection.to_km(territory.communes[["lon", "lat"]].to_numpy())
+    return dict(zip(territory.communes.index, map(tuple, xy)))
+
+
+def _frame(ax, title: str) -> None:
+    """Fit the view to the communes, km equal both ways, no axes, the title on the left."""
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=12, loc="left")
+
+
+def _save(fig, path: Path) -> None:
+    """Add the data attribution at the foot and write the PNG."""
+    fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
+             fontsize=6, color="#555555")
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+
+
 def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd.DataFrame, title: str,
-             labels: str = "auto") -> None:
-    """Write ``map.png``: communes filled by pole, pole borders thick, seats as stars."""
+             labels: str = "auto", outlines: dict | None = None) -> None:
+    """Write ``map.png``: communes filled by pole, pole borders thick, seats as stars.
+
+    ``outlines``: pole id → polygon, as :func:`optimiser.results.geo.pole_geometries` gives them
+    (computed when not given)."""
     projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
     colours = pole_colours(territory, communes)
     n = len(communes)
     show_all = labels == "all" or (labels == "auto" and n <= AUTO_LABEL_ALL)
     show_seats = labels in ("all", "seats", "auto")
 
-    fig, ax = new_figure((11, 12) if n > AUTO_LABEL_ALL else (9, 10))
+    fig, ax = _figure(n)
     for record in communes.itertuples():
         colour = colours.get(record.pole, ALONE_COLOUR) if not record.alone else ALONE_COLOUR
         ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=colour,
                             edgecolor="#7f7f7f", linewidth=0.4, hatch="//" if record.alone else None))
-    for pole, group in communes[~communes["alone"]].groupby("pole"):
-        outline = shapely.union_all([territory.geometry[c] for c in group["insee_code"]])
-        ax.add_patch(_patch(outline, projection, facecolor="none", edgecolor="#222222", linewidth=1.6))
+    _draw_outlines(ax, pole_geometries(territory, communes) if outlines is None else outlines, projection, 1.6)
 
-    halo = [path_effects.withStroke(linewidth=2.5, foreground="white")]
-    xy = projection.to_km(territory.communes[["lon", "lat"]].to_numpy())
-    position = dict(zip(territory.communes.index, map(tuple, xy)))
+    halo = _halo()
+    position = _label_positions(territory, projection)
     small = 7 if n <= 40 else 6
     for record in communes.itertuples():
         x, y = position[record.insee_code]
@@ -114,23 +150,20 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
     ncol = 2 if len(handles) <= 24 else 3
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8, frameon=False, ncol=ncol,
               title="★ seat of the pole", title_fontsize=9)
-    ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.set_title(title, fontsize=12, loc="left")
+    _frame(ax, title)
     xmin, xmax = ax.get_xlim()
     ymin, _ = ax.get_ylim()
     bar = 10 if xmax - xmin > 40 else 5
     ax.plot([xmin + 2, xmin + 2 + bar], [ymin + 2, ymin + 2], color="black", linewidth=2)
     ax.annotate(f"{bar} km", (xmin + 2 + bar / 2, ymin + 2), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8)
-    fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
-             fontsize=6, color="#555555")
-    fig.savefig(path, dpi=150, bbox_inches="tight")
+    _save(fig, path)
 
 
-def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, title: str) -> None:
+def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, title: str,
+                     outlines: dict | None = None) -> None:
     """Write ``savings.png``: each commune coloured by its yearly saving against the status quo,
-    as a share of what it paid alone (green saves, red would pay more), labelled in € and %."""
+    as a share of what it paid alone (green saves, red would pay more), labelled in € and %.
+    ``outlines`` as for :func:`draw_map`."""
     from matplotlib import colormaps
     from matplotlib.colors import TwoSlopeNorm
 
@@ -140,28 +173,20 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     norm = TwoSlopeNorm(vmin=-top, vcenter=0.0, vmax=top)
     cmap = colormaps["RdYlGn"]
     n = len(communes)
-    fig, ax = new_figure((11, 12) if n > AUTO_LABEL_ALL else (9, 10))
+    fig, ax = _figure(n)
     for record in communes.itertuples():
         ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=cmap(norm(pct[record.insee_code])),
                             edgecolor="#7f7f7f", linewidth=0.4))
-    for pole, group in communes[~communes["alone"]].groupby("pole"):
-        outline = shapely.union_all([territory.geometry[c] for c in group["insee_code"]])
-        ax.add_patch(_patch(outline, projection, facecolor="none", edgecolor="#222222", linewidth=1.4))
-    halo = [path_effects.withStroke(linewidth=2.5, foreground="white")]
-    xy = projection.to_km(territory.communes[["lon", "lat"]].to_numpy())
-    position = dict(zip(territory.communes.index, map(tuple, xy)))
+    _draw_outlines(ax, pole_geometries(territory, communes) if outlines is None else outlines, projection, 1.4)
+    halo = _halo()
+    position = _label_positions(territory, projection)
     if n <= AUTO_LABEL_ALL:
         for record in communes.itertuples():
             x, y = position[record.insee_code]
             label = f"{wrap_name(record.name)}\n{record.saving / 1000:+,.1f} k€ ({pct[record.insee_code]:+.1f} %)"
             ax.annotate(label, (x, y), ha="center", va="center", fontsize=6.5, path_effects=halo, linespacing=0.9)
-    ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    ax.set_title(title, fontsize=12, loc="left")
+    _frame(ax, title)
     mappable = ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(mappable, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
     bar.set_label("saving against the status quo, % of the commune's standalone cost (€/yr, HT)")
-    fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
-             fontsize=6, color="#555555")
-    fig.savefig(path, dpi=150, bbox_inches="tight")
+    _save(fig, path)

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..model.rules import PoleRules
-
-STATUS_WORDS = {
-    "optimal": "**optimal** — proven best design under the rules (within the relative gap {gap_tol:g})",
-    "feasible": "**feasible, not proven optimal** — the solver stopped on its time limit; the design obeys every rule and is at most {gap} worse than the best possible",
-    "infeasible": "**infeasible** — no design can obey all the rules",
-    "time_limit": "**no design found** within the time limit",
-    "error": "**error** — the solver failed",
-}
+from .status import status_words
 
 ATTRIBUTION = (
     "Découpage administratif : Etalab, @etalab/decoupage-administratif 6.0.0 (INSEE COG, DGCL, INSEE populations légales), "
@@ -66,7 +59,10 @@ def _rules_lines(rules: PoleRules, summary: dict, names: dict[str, str]) -> list
 def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None, poles: pd.DataFrame | None,
                   description: str = "", names: dict[str, str] | None = None, service_tables=None) -> str:
     status = summary["status"]
-    words = STATUS_WORDS[status].format(gap=_fmt_gap(summary.get("gap")), gap_tol=summary["solver_options"]["gap"])
+    wording = status_words(status, summary.get("gap"))
+    if wording is None:
+        raise KeyError(f"no words for the solver status {status!r}")
+    words = wording.markdown.format(gap=_fmt_gap(summary.get("gap")), gap_tol=summary["solver_options"]["gap"])
     unit = summary["objective_unit"]
     out = [f"# Pole design — {summary['scenario']}", ""]
     if description:

@@ -27,7 +27,7 @@ import pandas as pd
 import yaml
 
 from .folder import write_atomically
-from .geo import write_poles_geojson
+from .geo import pole_geometries, write_poles_geojson
 from .html import write_report_html
 from .maps import draw_map, draw_savings_map
 from .report import render_report
@@ -90,22 +90,24 @@ class Result:
                     shutil.copytree(source, inputs_dir / name)
                 else:
                     shutil.copyfile(source, inputs_dir / name)
+            outlines = None  # the poles' polygons, computed once for the GeoJSON, both maps and the page
             if self.communes is not None:
                 self.communes.to_csv(folder / "communes.csv", index=False)
                 self.poles.to_csv(folder / "poles.csv", index=False)
                 territory = self.inputs.territory
-                write_poles_geojson(folder / "poles.geojson", territory, self.communes, self.poles)
+                outlines = pole_geometries(territory, self.communes)
+                write_poles_geojson(folder / "poles.geojson", territory, self.communes, self.poles, outlines)
                 if draw:
                     title = f"{self.summary['scenario']} — {territory.name}: {self.summary['n_poles']} poles ({self.status})"
                     draw_map(folder / "map.png", territory, self.communes, self.poles, title,
-                             labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"))
+                             labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"), outlines=outlines)
             if self.service_tables is not None:
                 write_service_tables(folder, self.service_tables)
                 if draw and self.communes is not None:
                     draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
-                                     f"{self.summary['scenario']} — saving per commune against the status quo")
+                                     f"{self.summary['scenario']} — saving per commune against the status quo", outlines=outlines)
             (folder / "report.md").write_text(self.report(), encoding="utf-8")
-            write_report_html(folder / "report.html", self)
+            write_report_html(folder / "report.html", self, outlines=outlines)
             (folder / "scenario.resolved.yaml").write_text(
                 yaml.safe_dump(self.resolved_scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
             (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -94,8 +94,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             if key == "shapley":
                 values = shapley(econ, p, modes, fairness_config.exact_shapley_max_members, fairness_config.shapley_samples)
                 for i, (value, se) in values.items():
-                    old = shares[(i, s)]
-                    shares[(i, s)] = type(old)(old.member, s, old.role, seat, value, old.standalone_eur, value, se)
+                    shares[(i, s)] = replace(shares[(i, s)], share_eur=value, shapley_eur=value, shapley_se_eur=se)
             pooler_shares = {i: shares[(i, s)].share_eur for i in p.poolers}
             check = core_check(econ, p, pooler_shares, modes, fairness_config.exact_shapley_max_members)
             for group, pays, alone in check.blocking:

@@ -22,15 +22,11 @@ cost attribution exact; crew vehicles are not a fleet: their cost is in the per-
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from .parameters import Sourced, derived, entry, estimate, sourced, value
-
-GROUPS = {"espace public": ("voirie", "espaces_verts", "eclairage", "proprete"),
-          "patrimoine": ("batiments",), "ingénierie": ("ingenierie",)}
-
 
 @dataclass(frozen=True)
 class EquipmentSpec:
@@ -58,6 +54,11 @@ class EquipmentSpec:
         return self.annual_eur / self.capacity_days.value
 
 
+#: The priced parameters of a machine type, in field order: what ``parameters.csv`` lists and a
+#: scenario may override (``services.equipment``).
+EQUIPMENT_PARAMETERS = tuple(f.name for f in fields(EquipmentSpec) if f.name not in ("key", "label"))
+
+
 @dataclass(frozen=True)
 class ServiceSpec:
     """A technical service.
@@ -77,7 +78,6 @@ class ServiceSpec:
     specialist_min_fte: Sourced
     equipment_days: dict[str, Sourced]
     delegated_price: Sourced
-    workload_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,21 +87,9 @@ class Catalogue:
     staff_cost: dict[str, Sourced]
     productive_days: Sourced
     hours_per_day: Sourced
-    extras: dict[str, Sourced] = field(default_factory=dict)
 
     def staff_eur(self, service: str) -> float:
         return self.staff_cost[self.services[service].grade].value
-
-    def types_of(self, service: str) -> list[str]:
-        return list(self.services[service].equipment_days)
-
-    def service_of_type(self) -> dict[str, str]:
-        return {q: s for s, spec in self.services.items() for q in spec.equipment_days}
-
-    def subset(self, keys) -> "Catalogue":
-        keep = {k: self.services[k] for k in keys}
-        types = {q for s in keep.values() for q in s.equipment_days}
-        return replace(self, services=keep, equipment={q: e for q, e in self.equipment.items() if q in types})
 
 
 # ------------------------------------------------------------------------------- workload drivers
@@ -173,7 +161,7 @@ def _equipment() -> dict[str, EquipmentSpec]:
         "€", ["equipment.tractor_with_flail_arm.purchase_price_tractor", "equipment.tractor_with_flail_arm.purchase_price_arm"],
         "tractor 75,000 + arm 28,000", "medium")
     tractor_life = derived(
-        (value("equipment.tractor_with_flail_arm", "purchase_price_tractor") + value("equipment.tractor_with_flail_arm", "purchase_price_arm"))
+        tractor_price.value
         / (value("equipment.tractor_with_flail_arm", "purchase_price_tractor") / value("equipment.tractor_with_flail_arm", "service_life_years_tractor")
            + value("equipment.tractor_with_flail_arm", "purchase_price_arm") / value("equipment.tractor_with_flail_arm", "service_life_years_arm")),
         "years", ["equipment.tractor_with_flail_arm.service_life_years_tractor", "equipment.tractor_with_flail_arm.service_life_years_arm"],
@@ -216,7 +204,10 @@ def _services() -> dict[str, ServiceSpec]:
                     / value("equipment.ride_on_mower_pro", "productivity_ha_per_day"), "days/ha",
                     ["lawn_mowing_cuts_per_year.standard_with_collection", "equipment.ride_on_mower_pro.productivity_ha_per_day"],
                     "lawn share 0.33 × 10 cuts a year ÷ 3 ha a day")
-    lift = derived((4 / (1000 * 0.15) + 30 / (10000 * 0.15)) / 2, "days/PL",
+    lift_days = entry("equipment.aerial_lift_truck")["typical_need_days_yr"]
+    light_points = value("light_points_per_inhabitant")
+    lift = derived((lift_days["commune_1000_hab"] / (1000 * light_points) + lift_days["commune_10000_hab"] / (10000 * light_points)) / 2,
+                   "days/PL",
                    ["equipment.aerial_lift_truck.typical_need_days_yr", "light_points_per_inhabitant"],
                    "mean of 4 days for 150 PL (1,000 inhabitants) and 30 days for 1,500 PL (10,000 inhabitants)")
     sweep = derived(1.0 / value("equipment.sweeper_compact", "productivity_km_gutter_per_day"), "days/km",
@@ -311,13 +302,12 @@ def parameter_rows(catalogue: Catalogue, terms) -> list[dict]:
         rows.append({"group": s, "parameter": "workload_estimate", "value": None, "unit": spec.unit,
                      "source": WORKLOAD_SOURCES.get(s, ""), "confidence": "", "note": "used only where the inventory is blank"})
     for q, e in catalogue.equipment.items():
-        for name in ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh"):
+        for name in EQUIPMENT_PARAMETERS:
             add(q, name, getattr(e, name))
     for grade, cost in catalogue.staff_cost.items():
         add("staff", grade, cost)
     add("staff", "productive_days", catalogue.productive_days)
     add("staff", "hours_per_day", catalogue.hours_per_day)
-    for name in ("joint_saving", "max_lot_eur", "lot_cost_eur", "coordination_eur", "member_fee_eur", "setup_pole_eur",
-                 "setup_member_eur", "horizon_years", "vehicle_eur_per_km", "attrition_per_year"):
-        add("pooling", name, getattr(terms, name))
+    for term in fields(terms):
+        add("pooling", term.name, getattr(terms, term.name))
     return rows

@@ -36,7 +36,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..roads import TravelMatrix
-from .catalogue import Catalogue
+from .catalogue import Catalogue, ceil_units
 from .inventory import Inventory
 from .standalone import StandaloneCost
 from .terms import PoolingTerms
@@ -187,7 +187,7 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     else:
         machine_users = borrowers
     days = {q: sum(econ.machine_days(i, s, q) for i in machine_users) for q in spec.equipment_days}
-    units = {q: (math.ceil(d / econ.catalogue.equipment[q].capacity_days.value - 1e-9) if d > 1e-9 else 0) for q, d in days.items()}
+    units = {q: ceil_units(d, econ.catalogue.equipment[q].capacity_days.value) for q, d in days.items()}
     equipment = sum(n * econ.catalogue.equipment[q].annual_eur for q, n in units.items())
     transfers = sum(econ.transfer_eur(i, seat, s) for i in machine_users)
     coordination = (econ.pole_fixed_eur() if users else 0.0) + econ.member_eur() * len(users)

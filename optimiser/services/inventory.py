@@ -20,7 +20,7 @@ estimates alongside, for a planner to fill in.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -28,11 +28,12 @@ import pandas as pd
 from ..errors import InputError, Problem
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
-from .catalogue import Catalogue, ceil_units, estimated_workload
+from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload
 
 SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur"]
 EQUIPMENT_COLUMNS = ["insee_code", "commune", "equipment", "units", "age_years"]
-MODES = {"regie": "regie", "régie": "regie", "delegation": "delegation", "délégation": "delegation"}
+#: The modes of a service, as folded text: "Régie" and "DÉLÉGATION" read as these.
+MODES = ("regie", "delegation")
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,10 @@ class MemberService:
 @dataclass(frozen=True)
 class Inventory:
     """Today's organisation: ``services[(member, service)]`` and ``units[(member, type)]``
-    (machines owned) with ``ages[(member, type)]`` (mean age, years, when known)."""
+    (machines owned)."""
 
     services: dict[tuple[str, str], MemberService]
     units: dict[tuple[str, str], int]
-    ages: dict[tuple[str, str], float] = field(default_factory=dict)
     estimated_units: frozenset = frozenset()
     sources: tuple[Path, ...] = ()
 
@@ -151,11 +151,12 @@ def _member(row, label, where, lookup: CommuneLookup, epci_name: str | None, pro
 
 
 def read_inventory(path: Path, label: str, territory: Territory, catalogue: Catalogue,
-                   epci_name: str | None = None) -> tuple[dict, dict, dict]:
-    """Validated raw inventory entries: ``(services, units, ages)`` keyed by (member, service|type).
+                   epci_name: str | None = None) -> tuple[dict, dict]:
+    """Validated raw inventory entries: ``(services, units)`` keyed by (member, service|type).
 
     Unknown communes, services or machine types, bad modes and negative values are reported
-    together with their file, row and column.
+    together with their file, row and column. ``age_years`` is checked (a number ≥ 0) but not
+    used: no cost depends on a machine's age.
     """
     services_df, equipment_df, labels = read_tables(path, label)
     lookup = CommuneLookup(territory)
@@ -178,12 +179,12 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
                 continue
         mode = row.get("mode")
         if isinstance(mode, str) and mode.strip():
-            if fold(mode) not in {fold(m) for m in MODES}:
+            if fold(mode) not in MODES:
                 problems.append(Problem(lab, f"{where}.mode", "expected regie or delegation", mode,
-                                        hint=did_you_mean(mode, ["regie", "delegation"])))
+                                        hint=did_you_mean(mode, list(MODES))))
                 mode = None
             else:
-                mode = next(v for m, v in MODES.items() if fold(m) == fold(mode))
+                mode = fold(mode)
         else:
             mode = None
         entry = {
@@ -198,7 +199,6 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
             problems.append(Problem(lab, where, f"{member} / {service} appears twice", show_value=False))
         service_rows[(member, service)] = entry
     units: dict[tuple[str, str], int] = {}
-    ages: dict[tuple[str, str], float] = {}
     for k, row in enumerate(equipment_df.to_dict(orient="records")):
         where = f"row {k + 2}"
         lab = labels["equipment"]
@@ -209,27 +209,30 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
                                     hint=did_you_mean(kind, list(catalogue.equipment)) or f"types: {', '.join(catalogue.equipment)}"))
             continue
         n = _number(row.get("units"), lab, f"{where}.units", problems, integer=True)
-        age = _number(row.get("age_years"), lab, f"{where}.age_years", problems)
+        _number(row.get("age_years"), lab, f"{where}.age_years", problems)  # checked only
         if member is None:
             continue
         if n is not None:
             units[(member, kind)] = units.get((member, kind), 0) + n
-        if age is not None:
-            ages[(member, kind)] = age
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
-    return service_rows, units, ages
+    return service_rows, units
 
 
 # ------------------------------------------------------------------------------------ estimating
 
 
+def alone_fte(spec: ServiceSpec, workload: float) -> float:
+    """FTE a member needs to run a service alone in régie: workload ÷ productivity, at least the
+    specialist minimum when there is any work."""
+    return max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
+
+
 def alone_regie_eur(catalogue: Catalogue, service: str, workload: float) -> float:
-    """€/yr of running ``service`` alone in régie: staff (at least the specialist minimum) and
-    the machines its own need requires."""
+    """€/yr of running ``service`` alone in régie: staff (:func:`alone_fte`) and the machines its
+    own need requires."""
     spec = catalogue.services[service]
-    fte = max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
-    cost = fte * catalogue.staff_eur(service)
+    cost = alone_fte(spec, workload) * catalogue.staff_eur(service)
     for q, per_unit in spec.equipment_days.items():
         e = catalogue.equipment[q]
         cost += ceil_units(workload * per_unit.value, e.capacity_days.value) * e.annual_eur
@@ -237,7 +240,7 @@ def alone_regie_eur(catalogue: Catalogue, service: str, workload: float) -> floa
 
 
 def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogue, raw_services: dict | None = None,
-                    raw_units: dict | None = None, raw_ages: dict | None = None, fixed_workload: dict | None = None,
+                    raw_units: dict | None = None, fixed_workload: dict | None = None,
                     sources: tuple[Path, ...] = ()) -> Inventory:
     """Complete the inventory: every (member, service) and machine count, estimates flagged.
 
@@ -273,8 +276,7 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
                 flags.append("mode")
             fte = given.get("fte")
             if fte is None:
-                fte = (max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
-                       if mode == "regie" else 0.0)
+                fte = alone_fte(spec, workload) if mode == "regie" else 0.0
                 flags.append("fte")
             contract = given.get("contract_eur")
             if contract is None:
@@ -288,8 +290,7 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
                     need = workload * per_unit.value if mode == "regie" else 0.0
                     units[(member, q)] = ceil_units(need, catalogue.equipment[q].capacity_days.value)
                     estimated_units.add((member, q))
-    return Inventory(services=services, units=units, ages=dict(raw_ages or {}), estimated_units=frozenset(estimated_units),
-                     sources=sources)
+    return Inventory(services=services, units=units, estimated_units=frozenset(estimated_units), sources=sources)
 
 
 # ------------------------------------------------------------------------------------- template
@@ -301,8 +302,7 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
 
     ``.xlsx`` → a workbook with two sheets; any other path → a folder with two CSV files.
     """
-    members = {c: (float(r.population), float(r.area_km2)) for c, r in territory.communes.iterrows()}
-    estimate = build_inventory(members, catalogue)
+    estimate = build_inventory(member_sizes(territory), catalogue)
     rows, machines = [], []
     for c in territory.codes:
         for s, spec in catalogue.services.items():
@@ -328,8 +328,9 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
 
 
 def member_sizes(territory: Territory) -> dict[str, tuple[float, float]]:
+    """INSEE code → (population, area in km²) of each commune, as :func:`build_inventory` takes them."""
     return {c: (float(p), float(a)) for c, p, a in zip(territory.codes, territory.communes["population"], territory.communes["area_km2"])}
 
 
 __all__ = ["Inventory", "MemberService", "build_inventory", "read_inventory", "write_template", "member_sizes",
-           "alone_regie_eur"]
+           "alone_fte", "alone_regie_eur"]

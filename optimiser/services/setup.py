@@ -6,10 +6,11 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..errors import InputError, Problem
+from ..prepare import _Refs
 from ..roads import TravelMatrix
 from ..scenario.load import LoadedScenario
-from ..territory import CommuneLookup, Territory
-from .catalogue import Catalogue, default_catalogue
+from ..territory import Territory
+from .catalogue import EQUIPMENT_PARAMETERS, Catalogue, default_catalogue
 from .economics import EPCI, Economics
 from .inventory import Inventory, build_inventory, member_sizes, read_inventory
 from .standalone import StandaloneCost, standalone_costs
@@ -54,8 +55,8 @@ class ServiceInputs:
 
 def _catalogue(loaded: LoadedScenario) -> Catalogue:
     config = loaded.scenario.services
-    catalogue = default_catalogue().subset(config.include)
-    services = dict(catalogue.services)
+    full = default_catalogue()
+    services = {k: full.services[k] for k in config.include}
     for key, over in config.overrides.items():
         if key not in services:
             raise InputError([Problem(loaded.label, f"services.overrides.{key}", "this service is not in services.include",
@@ -87,23 +88,22 @@ def _catalogue(loaded: LoadedScenario) -> Catalogue:
             owner[q] = key
     if problems:
         raise InputError(problems, title=f"Invalid scenario {loaded.label}")
-    full = default_catalogue()
-    equipment = {q: full.equipment[q] for q in owner}
+    equipment = {q: full.equipment[q] for q in owner}  # the machine types of the services as overridden
     for q, over in config.equipment.items():
         if q not in equipment:
             raise InputError([Problem(loaded.label, f"services.equipment.{q}", "no included service uses this machine type",
                                       show_value=False, line=loaded.lines.get(f"services.equipment.{q}"))])
         e = equipment[q]
         changes = {}
-        for field_name in ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh"):
+        for field_name in EQUIPMENT_PARAMETERS:
             new = getattr(over, field_name)
             if new is not None:
                 changes[field_name] = getattr(e, field_name).with_value(new)
         equipment[q] = dataclasses.replace(e, **changes)
-    staff = dict(catalogue.staff_cost)
+    staff = dict(full.staff_cost)
     for grade, amount in config.staff_eur.items():
         staff[grade] = staff[grade].with_value(amount)
-    return dataclasses.replace(catalogue, services=services, equipment=equipment, staff_cost=staff)
+    return dataclasses.replace(full, services=services, equipment=equipment, staff_cost=staff)
 
 
 def _terms(loaded: LoadedScenario) -> PoolingTerms:
@@ -124,43 +124,35 @@ def _terms(loaded: LoadedScenario) -> PoolingTerms:
 
 
 def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, sc_rule,
-            epci_workload: dict[tuple[str, str], float]) -> dict[tuple[str, str], bool]:
+            epci_workload: dict[str, float]) -> dict[tuple[str, str], bool]:
+    """(member, service) → must pool (True) or must not (False): the service commun's members and
+    the EPCI for each service it has a workload in (``epci_workload``: service → workload),
+    then the scenario's ``pooling.force`` rules."""
     scenario = loaded.scenario
-    lookup = CommuneLookup(territory)
+    refs = _Refs(loaded, territory)
     forced: dict[tuple[str, str], bool] = {}
-    problems: list[Problem] = []
     if sc_rule is not None:
         for s in scenario.service_commun.services:
             if s in catalogue.services:
                 for m in sc_rule.members:
                     forced[(m, s)] = True
-    for (m, s), w in epci_workload.items():
+    for s, w in epci_workload.items():
         if w > 0:
             forced[(EPCI, s)] = True  # the EPCI's own workload is in the service commun
     for k, rule in enumerate(scenario.pooling.force):
-        if rule.communes == "all":
-            codes = list(territory.codes)
-        else:
-            codes = []
-            for n, ref in enumerate(rule.communes):
-                code, message = lookup.resolve(ref)
-                if code is None:
-                    path = f"pooling.force[{k}].communes[{n}]"
-                    problems.append(Problem(loaded.label, path, message, ref, show_value=False, line=loaded.lines.get(path)))
-                else:
-                    codes.append(code)
+        codes = list(territory.codes) if rule.communes == "all" else refs.many(f"pooling.force[{k}].communes", rule.communes)
         services = catalogue.services if rule.services == "all" else rule.services
         for s in services:
             if s not in catalogue.services:
-                problems.append(Problem(loaded.label, f"pooling.force[{k}].services", f"{s} is not in services.include", s))
+                refs.problems.append(Problem(loaded.label, f"pooling.force[{k}].services", f"{s} is not in services.include", s))
                 continue
             for c in codes:
                 if forced.get((c, s), rule.pool) != rule.pool:
-                    problems.append(Problem(loaded.label, f"pooling.force[{k}]", f"{territory.label(c)} / {s} is both forced and forbidden "
-                                            "(another force rule or the service commun)", show_value=False))
+                    refs.problems.append(Problem(loaded.label, f"pooling.force[{k}]", f"{territory.label(c)} / {s} is both forced and "
+                                                 "forbidden (another force rule or the service commun)", show_value=False))
                 forced[(c, s)] = rule.pool
-    if problems:
-        raise InputError(problems, title=f"Invalid scenario {loaded.label}")
+    if refs.problems:
+        raise InputError(refs.problems, title=f"Invalid scenario {loaded.label}")
     return forced
 
 
@@ -178,12 +170,12 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         epci_name = sc.epci_name
         sizes[EPCI] = (0.0, 0.0)
         fixed[EPCI] = {s: w for s, w in sc.epci_workload.items() if s in catalogue.services}
-    raw_services, raw_units, raw_ages, sources = {}, {}, {}, ()
+    raw_services, raw_units, sources = {}, {}, ()
     if config.inventory is not None:
         path = loaded.path(config.inventory)
-        raw_services, raw_units, raw_ages = read_inventory(path, str(path), territory, catalogue, epci_name)
+        raw_services, raw_units = read_inventory(path, str(path), territory, catalogue, epci_name)
         sources = (path,)
-    inventory = build_inventory(sizes, catalogue, raw_services, raw_units, raw_ages, fixed, sources)
+    inventory = build_inventory(sizes, catalogue, raw_services, raw_units, fixed, sources)
     standalone = standalone_costs(inventory, catalogue)
     econ = Economics(catalogue, terms, inventory, standalone, matrix, attrition_rule=scenario.staff.no_reduction_beyond_attrition)
     members = tuple(sizes)
@@ -193,8 +185,7 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         modes[s] = ("regie", "delegation") if choice == "free" else (choice,)
     return ServiceInputs(
         catalogue=catalogue, terms=terms, inventory=inventory, standalone=standalone, econ=econ, members=members,
-        forced=_forced(loaded, territory, catalogue, sc_rule,
-                       {(EPCI, s): w for s, w in fixed.get(EPCI, {}).items()}), modes=modes,
+        forced=_forced(loaded, territory, catalogue, sc_rule, fixed.get(EPCI, {})), modes=modes,
         enabled=scenario.pooling.enabled, pool_services=scenario.pooling.pool_services,
         lend_equipment=scenario.pooling.lend_equipment, key=scenario.fairness.key,
         individual_rationality=scenario.fairness.individual_rationality,

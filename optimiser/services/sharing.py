@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .economics import EPCI, Economics, PoleServiceCost, pole_service_cost
+from .economics import EPCI, Economics, PoleServiceCost, best_mode_cost
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ def coalition_cost(econ: Economics, seat: str, service: str, coalition, borrower
     """c(S): the cheaper allowed mode for coalition S at this seat, less borrowers' payments."""
     if not coalition:
         return 0.0
-    return min(pole_service_cost(econ, seat, service, coalition, borrowers, m).poolers_eur for m in modes)
+    # what borrowers pay does not depend on the mode, so the cheaper mode leaves the poolers the least
+    return best_mode_cost(econ, seat, service, coalition, borrowers, modes).poolers_eur
 
 
 def shapley_values(players, cost, exact_limit: int = 12, samples: int = 4000, seed: int = 0) -> dict:
@@ -146,8 +147,7 @@ def core_check(econ: Economics, pole: PoleServiceCost, shares: dict[str, float],
             alone = alone_each
         else:
             seats = [pole.seat] + [g for g in group if g != EPCI and g != pole.seat]
-            alone = min([alone_each] + [min(pole_service_cost(econ, seat, pole.service, group, (), m).total_eur for m in modes)
-                                        for seat in seats])
+            alone = min([alone_each] + [best_mode_cost(econ, seat, pole.service, group, (), modes).total_eur for seat in seats])
         if pays > alone + tolerance_eur:
             check.blocking.append((tuple(group), pays, alone))
     return check

@@ -37,13 +37,6 @@ class StandaloneCost:
     def total_eur(self) -> float:
         return self.staff_eur + self.contract_eur + self.equipment_eur
 
-    def unit_eur(self) -> float:
-        """€ per unit of workload alone (0 when there is no workload)."""
-        return self.total_eur / self.workload if self.workload > 0 else 0.0
-
-    def equipment_unit_eur(self) -> float:
-        return self.equipment_eur / self.workload if self.workload > 0 else 0.0
-
 
 def standalone_costs(inventory: Inventory, catalogue: Catalogue) -> dict[tuple[str, str], StandaloneCost]:
     out = {}
@@ -53,10 +46,3 @@ def standalone_costs(inventory: Inventory, catalogue: Catalogue) -> dict[tuple[s
         equipment = sum(inventory.units.get((member, q), 0) * catalogue.equipment[q].annual_eur for q in spec.equipment_days)
         out[(member, s)] = StandaloneCost(member, s, row.workload, row.mode, staff, row.contract_eur, equipment)
     return out
-
-
-def member_totals(costs: dict[tuple[str, str], StandaloneCost]) -> dict[str, float]:
-    totals: dict[str, float] = {}
-    for (member, _), c in costs.items():
-        totals[member] = totals.get(member, 0.0) + c.total_eur
-    return totals

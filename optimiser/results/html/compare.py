@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..status import STATUS_WORDS
 from . import fmt
 from . import page
 from .page import Column, asset, data_uri, document, esc, explain_columns
@@ -72,8 +73,8 @@ def _overview(frame: pd.DataFrame) -> str:
     text = f"{n} variant{'s' if n != 1 else ''}"
     if "status" in frame.columns:
         counts = frame["status"].astype(str).value_counts()
-        parts = [f"{counts[s]} {fmt.STATUS_SHORT.get(s, s).split(',')[0]}" for s in fmt.STATUS_SHORT if s in counts]
-        parts += [f"{counts[s]} {s}" for s in counts.index if s not in fmt.STATUS_SHORT]
+        parts = [f"{counts[s]} {STATUS_WORDS[s].short.split(',')[0]}" for s in STATUS_WORDS if s in counts]
+        parts += [f"{counts[s]} {s}" for s in counts.index if s not in STATUS_WORDS]
         text += ": " + ", ".join(parts)
     return (f'<p class="lead">{esc(text)}.</p>'
             "<p>Only <b>optimal</b> rows are proven to be the best design under their rules; a <b>feasible</b> row "

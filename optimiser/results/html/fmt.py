@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import numbers
 
+from ..status import status_words
+
 MISSING = "—"
 MINUS = "\u2212"  # a real minus sign: "−1,200" does not break across lines like "-1,200" may
 
@@ -109,29 +111,10 @@ def auto(value) -> str:
     return text(value)
 
 
-#: Plain words for a solver status; ``{gap}`` is the relative gap as a percentage.
-STATUS_SHORT = {
-    "optimal": "optimal",
-    "feasible": "feasible, at most {gap} from the best",
-    "infeasible": "infeasible",
-    "time_limit": "no design found in time",
-    "error": "solver error",
-}
-
-STATUS_LONG = {
-    "optimal": "This is the best possible design under the rules below, and the solver proved it{tolerance}.",
-    "feasible": ("The solver stopped at its time limit. The design obeys every rule, but a better one may exist; "
-                 "it cannot be more than {gap} better."),
-    "infeasible": "No design can obey all the rules below at once.",
-    "time_limit": "The solver reached its time limit before finding any design that obeys the rules.",
-    "error": "The solver failed; no design is shown.",
-}
-
-
 def status_short(status: str, gap=None) -> str:
-    if status == "feasible" and as_number(gap) is None:
-        return "feasible, not proven optimal"
-    return STATUS_SHORT.get(str(status), str(status)).format(gap=percent(gap))
+    """A few words for a status (:data:`optimiser.results.status.STATUS_WORDS`)."""
+    words = status_words(status, gap)
+    return str(status) if words is None else words.short.format(gap=percent(gap))
 
 
 def status_long(status: str, gap=None, gap_tolerance=None) -> str:
@@ -140,8 +123,7 @@ def status_long(status: str, gap=None, gap_tolerance=None) -> str:
     tol = as_number(gap_tolerance)
     if status == "optimal" and tol is not None and tol >= 1e-4:
         tolerance = f" (to within {percent(tol)})"
-    if status == "feasible" and as_number(gap) is None:
-        return ("The solver stopped at its time limit. The design obeys every rule, but a better one may exist "
-                "and the solver could not say by how much.")
-    words = STATUS_LONG.get(str(status), f"Status: {status}.")
-    return words.format(gap=percent(gap), tolerance=tolerance)
+    words = status_words(status, gap)
+    if words is None:
+        return f"Status: {status}."
+    return words.long.format(gap=percent(gap), tolerance=tolerance)

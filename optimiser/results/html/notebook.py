@@ -6,8 +6,6 @@ tooltips, ``<title>`` per commune, so it works in any notebook viewer).
 
 from __future__ import annotations
 
-import re
-
 from . import fmt
 from .page import esc
 from .svgmap import render_svg_map
@@ -24,14 +22,6 @@ _STYLE = """
 """
 
 
-def _with_titles(svg: str, names: dict[str, str]) -> str:
-    """Give each commune path a native tooltip (``<title>``), no script needed."""
-    def add(match):
-        code = match.group(2)
-        return f'{match.group(1)}><title>{esc(names.get(code, code))}</title></path>'
-    return re.sub(r'(<path class="commune"[^>]*data-code="([^"]+)"[^>]*)/>', add, svg)
-
-
 def result_snippet(result) -> str:
     s = result.summary
     parts = [f'<div class="optimiser-result"><style>{_STYLE}</style>',
@@ -45,14 +35,14 @@ def result_snippet(result) -> str:
     parts.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in facts) + "</ul>")
     if result.inputs is not None and result.communes is not None:
         territory = result.inputs.territory
-        svg, _ = render_svg_map(territory, result.communes, title=f"Map of the poles of {territory.name}")
-        names = {}
+        names = {}  # a native tooltip per commune, no script needed
         for r in result.communes.itertuples():
             label = f"{r.name}: pole {r.pole}, seat {r.seat_name}" if isinstance(r.pole, str) else f"{r.name}: alone"
             if "saving" in result.communes.columns:
                 label += f", saves {r.saving:,.0f} €/yr"
             names[r.insee_code] = label
-        parts.append(_with_titles(svg, names))
+        svg, _ = render_svg_map(territory, result.communes, title=f"Map of the poles of {territory.name}", titles=names)
+        parts.append(svg)
     if result.poles is not None and len(result.poles):
         columns = [c for c in ("pole", "pole_name", "seat_name", "n_communes", "population", "max_travel_min") if c in result.poles.columns]
         parts.append(result.poles[columns].to_html(index=False, border=0, float_format=lambda v: f"{v:,.1f}"))

@@ -21,7 +21,7 @@ from ..report import ATTRIBUTION
 from ..tables import COMMUNE_COLUMNS
 from . import fmt
 from .page import Column, asset, document, esc, explain_columns, table
-from .svgmap import commune_fills, render_svg_map
+from .svgmap import commune_fills, commune_records, render_svg_map
 
 #: Optional per-commune columns of the service-sharing model, in display order (€ per year).
 COST_COLUMNS = [
@@ -262,14 +262,16 @@ def services_section(tables) -> str:
 
 def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.DataFrame | None,
                        territory: Territory, rules: PoleRules, *, description: str = "", labels: str = "auto",
-                       service_tables=None) -> str:
-    """The whole ``report.html`` page as text (see the module docstring)."""
+                       service_tables=None, outlines: dict | None = None) -> str:
+    """The whole ``report.html`` page as text (see the module docstring). ``outlines``: the
+    poles' polygons (:func:`optimiser.results.geo.pole_geometries`), computed when not given."""
     title = f"Pole design — {summary['scenario']}"
     fills = commune_fills(territory, communes)
-    svg, points = render_svg_map(territory, communes, labels=labels, title=f"Map of the poles of {territory.name}")
+    records = commune_records(communes)
+    svg, points = render_svg_map(territory, communes, labels=labels, title=f"Map of the poles of {territory.name}",
+                                 outlines=outlines, fills=fills, records=records)
 
     cost_columns = [] if communes is None else [c for c in COST_COLUMNS if c.key in communes.columns]
-    records = {} if communes is None else {r["insee_code"]: r for r in communes.to_dict(orient="records")}
     tips = {}
     for code in territory.codes:
         record = records.get(code) or {"insee_code": code, "population": territory.communes.at[code, "population"]}
@@ -325,11 +327,13 @@ def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.D
     return document(title, "\n".join(body), scripts=[asset("sortable.js"), asset("map.js")], data=data)
 
 
-def write_report_html(path: Path, result) -> None:
-    """Write ``report.html`` for a :class:`~optimiser.results.result.Result` that holds its inputs."""
+def write_report_html(path: Path, result, outlines: dict | None = None) -> None:
+    """Write ``report.html`` for a :class:`~optimiser.results.result.Result` that holds its inputs
+    (``outlines`` as for :func:`render_result_html`)."""
     territory = result.inputs.territory
     outputs = result.resolved_scenario.get("outputs", {}) or {}
     page = render_result_html(result.summary, result.communes, result.poles, territory, result.inputs.rules,
                               description=result.resolved_scenario.get("description", "") or "",
-                              labels=outputs.get("labels", "auto"), service_tables=result.service_tables)
+                              labels=outputs.get("labels", "auto"), service_tables=result.service_tables,
+                              outlines=outlines)
     Path(path).write_text(page, encoding="utf-8")

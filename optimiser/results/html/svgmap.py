@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ...territory import Territory
 from ...territory.geo import LocalProjection
+from ..geo import pole_geometries
 from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, pole_colours, wrap_name
 from .page import esc
 
@@ -90,10 +91,23 @@ def commune_fills(territory: Territory, communes: pd.DataFrame | None) -> dict[s
     return out
 
 
+def commune_records(communes: pd.DataFrame | None) -> dict[str, dict]:
+    """INSEE code → the commune's row of ``communes`` as a mapping (none without a design)."""
+    return {} if communes is None else {r["insee_code"]: r for r in communes.to_dict(orient="records")}
+
+
 def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, labels: str = "auto",
-                   title: str = "Map of the poles") -> tuple[str, dict[str, tuple[float, float]]]:
+                   title: str = "Map of the poles", outlines: dict | None = None, fills: dict[str, str] | None = None,
+                   records: dict[str, dict] | None = None,
+                   titles: dict[str, str] | None = None) -> tuple[str, dict[str, tuple[float, float]]]:
     """The ``<svg>`` element and each commune's label point in SVG coordinates (for the tooltip
-    of a keyboard-focused commune)."""
+    of a keyboard-focused commune).
+
+    Computed when not given, for a caller that needs them too: ``outlines``, pole id → polygon
+    (WGS84) as :func:`optimiser.results.geo.pole_geometries` gives them; ``fills``, as
+    :func:`commune_fills`; ``records``, as :func:`commune_records`. ``titles``: INSEE code →
+    a native tooltip (``<title>``) for each commune path (the code itself when missing); none
+    when not given."""
     projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
     projected = {code: projection.geometry_to_km(territory.geometry[code]) for code in territory.codes}
     xmin, ymin, xmax, ymax = (UNITS_PER_KM * v for v in shapely.total_bounds(list(projected.values())))
@@ -106,8 +120,10 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
 
     xy = UNITS_PER_KM * projection.to_km(territory.communes[["lon", "lat"]].to_numpy(dtype=float))
     points = {code: (round(float(x)), round(float(-y))) for code, (x, y) in zip(territory.codes, xy)}
-    fills = commune_fills(territory, communes)
-    rows = {} if communes is None else {r["insee_code"]: r for r in communes.to_dict(orient="records")}
+    if fills is None:
+        fills = commune_fills(territory, communes)
+    if records is None:
+        records = commune_records(communes)
 
     hatch = round(size / 70)
     out = [f'<svg id="map" class="map" viewBox="{" ".join(map(str, view))}" '
@@ -117,20 +133,21 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
            f'<line x1="0" y1="0" x2="0" y2="{hatch}" stroke="#9a9a9a" stroke-width="{max(1, hatch // 4)}"/></pattern></defs>',
            '<g class="communes">']
     for code in territory.codes:
-        row = rows.get(code, {})
+        row = records.get(code, {})
         name = territory.name_of(code)
         pole = row.get("pole") if isinstance(row.get("pole"), str) else ""
         label = name + (f", pole {pole}" if pole else "") + (", seat of its pole" if row.get("is_seat") else "")
+        end = "/>" if titles is None else f"><title>{esc(titles.get(code, code))}</title></path>"
         out.append(f'<path class="commune" d="{path_data(projected[code])}" fill="{fills[code]}" '
-                   f'data-code="{esc(code)}" data-pole="{esc(pole)}" tabindex="0" aria-label="{esc(label)}"/>')
+                   f'data-code="{esc(code)}" data-pole="{esc(pole)}" tabindex="0" aria-label="{esc(label)}"{end}')
     out.append("</g>")
 
     if communes is not None:
         out.append('<g class="outlines">')
-        placed = communes[~communes["alone"].astype(bool)]
-        for pole, group in placed.groupby("pole"):
-            outline = shapely.union_all([projected[c] for c in group["insee_code"]])
-            out.append(f'<path class="outline" d="{path_data(outline)}" data-pole="{esc(pole)}"/>')
+        if outlines is None:
+            outlines = pole_geometries(territory, communes)
+        for pole, outline in outlines.items():
+            out.append(f'<path class="outline" d="{path_data(projection.geometry_to_km(outline))}" data-pole="{esc(pole)}"/>')
         out.append("</g>")
 
         seats = communes[communes["is_seat"].astype(bool)]
