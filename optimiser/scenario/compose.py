@@ -193,7 +193,7 @@ class Composed:
             raise InputError(problems, title=f"Invalid scenario {self.source} (variant {variant.id})")
         # A line of the top file is only right for keys no other layer has replaced.
         lines = {path: line for path, line in self.lines.items()
-                 if not any(_overlaps(path, key) for key in origin)}
+                 if not any(overlaps(path, key) for key in origin)}
         ordered = dict(sorted(origin.items(), key=lambda kv: len(kv[0])))  # most specific last
         return data, lines, ordered
 
@@ -355,14 +355,20 @@ def _shown(path: Path, folder: Path) -> str:
         return str(path)
 
 
-def _at(label: str, lines: dict[str, int], key: str) -> str:
-    line = lines.get(key)
-    while line is None and key:
-        cut = max(key.rfind("."), key.rfind("["))
+def line_for(path: str, lines: dict[str, int]) -> int | None:
+    """The line of dotted key ``path``, else of the nearest mapping or list holding it."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
         if cut <= 0:
-            break
-        key = key[:cut]
-        line = lines.get(key)
+            return None
+        path = path[:cut]
+    return None
+
+
+def _at(label: str, lines: dict[str, int], key: str) -> str:
+    line = line_for(key, lines)
     return f"{label}:{line}" if line else label
 
 
@@ -392,13 +398,13 @@ def _leaves(value: Any, prefix: str) -> list[str]:
     return [prefix]
 
 
-def _overlaps(a: str, b: str) -> bool:
+def overlaps(a: str, b: str) -> bool:
     """Whether key ``a`` and key ``b`` are the same key or one holds the other."""
     return a == b or a.startswith(b + ".") or a.startswith(b + "[") or b.startswith(a + ".") or b.startswith(a + "[")
 
 
 def _forget(labels: dict[str, str | None], key: str) -> None:
-    for path in [p for p in labels if _overlaps(p, key)]:
+    for path in [p for p in labels if overlaps(p, key)]:
         del labels[path]
 
 
@@ -564,7 +570,7 @@ def _settings(body: dict, at: str, label, lines, folder, what: str, problems) ->
             continue
         settings.append(Setting(key, value, f"{_at(label, lines, path)} ({what})", folder))
     for a, b in itertools.combinations(settings, 2):
-        if _overlaps(a.key, b.key):
+        if overlaps(a.key, b.key):
             problems.append(Problem(label, at, f"sets {a.key} and {b.key}, which overlap", show_value=False,
                                     hint="keep one of them", line=lines.get(at)))
             ok = False
@@ -648,7 +654,7 @@ def _read_sweep(raw, label, lines, folder, problems) -> _Sweep | None:
                                     hint="use grid: for every combination", line=lines.get("sweep.zip")))
     all_keys = [k for keys in out.values() for k in keys]
     for a, b in itertools.combinations(all_keys, 2):
-        if _overlaps(a, b):
+        if overlaps(a, b):
             problems.append(Problem(label, "sweep", f"sweeps {a} and {b}, which overlap", show_value=False,
                                     hint="sweep each key once", line=lines.get("sweep")))
     return _Sweep(folder=folder, grid=out.get("grid", {}), zip=out.get("zip", {}))
@@ -701,7 +707,7 @@ def _clashes(groups: list[tuple[str, tuple[Setting, ...]]]) -> list[str]:
     for (what_a, a), (what_b, b) in itertools.combinations(groups, 2):
         leaves_b = [leaf for s in b for leaf in _leaves(s.value, s.key)]
         for leaf in (leaf for s in a for leaf in _leaves(s.value, s.key)):
-            other = next((lb for lb in leaves_b if _overlaps(leaf, lb)), None)
+            other = next((lb for lb in leaves_b if overlaps(leaf, lb)), None)
             if other is not None:
                 key = leaf if len(leaf) <= len(other) else other
                 out.append(f"{what_a} and {what_b} both set {key}")
