@@ -25,7 +25,8 @@ from .comparison.plots import pareto_mask
 from .errors import InputError, Problem
 from .prepare import prepare
 from .results.figures import new_figure
-from .scenario.load import load_scenario
+from .scenario.compose import overlaps
+from .scenario.load import apply_overrides, load_scenario
 
 #: € per person-minute that makes travel dominate any cost difference (the least-travel end).
 TRAVEL_FIRST_EUR = 1000.0
@@ -55,9 +56,16 @@ def frontier(scenario: str | Path, points: int = 5, out: str | Path | None = Non
     """Solve the frontier (see module docstring); write each point and ``pareto.csv``/``.png``
     under ``out`` when given. Returns one row per point."""
     base = load_scenario(scenario, list(overrides))
+    problems = []
     if base.scenario.services is None:
-        raise InputError([Problem(str(scenario), "services", "a cost/travel frontier needs a services block "
-                                  "(services: {} uses every default)", show_value=False)])
+        problems.append(Problem(str(scenario), "services", "a cost/travel frontier needs a services block "
+                                "(services: {} uses every default)", show_value=False))
+    if base.scenario.objective.travel != "time":  # the travel of a point and the ε are person-minutes
+        problems.append(_key_problem(base, overrides, "objective.travel", base.scenario.objective.travel,
+                                     "the cost/travel frontier is measured in travel time",
+                                     hint="set objective.travel: time"))
+    if problems:
+        raise InputError(problems)
     if points < 2:
         raise InputError([Problem("--points", "", "at least 2 points (the two ends)", points)])
     if out is not None and Path(out).exists() and any(Path(out).iterdir()) and not (Path(out) / "pareto.csv").exists():
@@ -89,6 +97,16 @@ def frontier(scenario: str | Path, points: int = 5, out: str | Path | None = Non
     if out is not None:
         _write(Path(out), table)
     return table
+
+
+def _key_problem(loaded, overrides, key: str, value, message: str, hint: str | None = None) -> Problem:
+    """A problem with scenario ``key``, blamed on the ``--set`` that set it if one did, else on
+    the scenario file (at its line when the file itself sets the key)."""
+    _, origin = apply_overrides({}, overrides)
+    where = next((label for leaf, label in origin.items() if overlaps(leaf, key)), None)
+    if where is not None:
+        return Problem(where, key, message, value, hint=hint)
+    return Problem(str(loaded.source), key, message, value, hint=hint, line=loaded.lines.get(key))
 
 
 def _table(points: list[FrontierPoint]) -> pd.DataFrame:
