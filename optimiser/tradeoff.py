@@ -113,12 +113,11 @@ def _table(points: list[FrontierPoint]) -> pd.DataFrame:
     rows = []
     for p in points:
         s = p.result.summary
-        population = s.get("population") or 0
-        travel = p.travel
         rows.append({
             "point": p.label, "status": s["status"], "gap": s.get("gap"),
             "total_cost": s.get("total_cost"), "savings": s.get("savings"),
-            "travel_person_min": travel, "mean_travel_min": travel / population if travel is not None and population else None,
+            # the mean over communes in a pole, as summary.json and the comparison table give it
+            "travel_person_min": p.travel, "mean_travel_min": s.get("mean_travel_min"),
             "n_poles": s.get("n_poles"), "services_pooled": s.get("services_pooled"),
             "folder": str(p.folder) if p.folder else None,
         })
