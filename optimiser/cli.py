@@ -108,14 +108,14 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     from .model.diagnose import presolve_findings
     from .prepare import prepare
     from .scenario.compose import compose_file
-    from .scenario.load import load_scenario
+    from .scenario.load import load_variant
 
     composed = compose_file(scenario)
     if composed.composed:
         from .cli_sweep import validate_variants
 
         return validate_variants(composed, overrides)
-    loaded = load_scenario(scenario, overrides)
+    loaded = load_variant(composed, composed.variant(None), overrides)
     inputs = prepare(loaded)
     t = inputs.territory
     click.echo(f"{scenario}: valid — {len(t)} communes, {len(t.adjacency)} neighbour pairs, "
@@ -162,16 +162,18 @@ def verify(result_dir: Path) -> None:
 def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | None, overrides: tuple[str, ...]) -> None:
     """Cost / travel trade-off of SCENARIO by the ε-constraint method: each point a full result."""
     from .errors import InputError, Problem
-    from .scenario.load import load_scenario
+    from .scenario.compose import compose_file
+    from .scenario.load import load_variant
     from .tradeoff import frontier
 
     if sorted(between) != ["cost", "travel"]:
         raise InputError([Problem("--between", " ".join(between), "the frontier is between cost and travel",
                                   show_value=False, hint="use --between cost travel")])
+    composed = compose_file(scenario)  # read once, for the default folder and every point
     if out is None:
-        out = Path("results") / (_safe(load_scenario(scenario, overrides).scenario.name) + "-pareto")
+        out = Path("results") / (_safe(load_variant(composed, composed.variant(None), overrides).scenario.name) + "-pareto")
     click.echo(f"frontier of {scenario} ({points} points) into {out}")
-    table = frontier(scenario, points, out, overrides, echo=click.echo)
+    table = frontier(composed, points, out, overrides, echo=click.echo)
     front = table[table["non_dominated"]]
     click.echo(front[["point", "status", "total_cost", "mean_travel_min", "n_poles"]].to_string(
         index=False, float_format=lambda v: f"{v:,.1f}"))

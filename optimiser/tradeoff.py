@@ -25,8 +25,8 @@ from .comparison.plots import pareto_mask
 from .errors import InputError, Problem
 from .prepare import prepare
 from .results.figures import new_figure
-from .scenario.compose import overlaps
-from .scenario.load import apply_overrides, load_scenario
+from .scenario.compose import Composed, compose_file, overlaps
+from .scenario.load import apply_overrides, load_variant
 
 #: € per person-minute that makes travel dominate any cost difference (the least-travel end).
 TRAVEL_FIRST_EUR = 1000.0
@@ -51,14 +51,20 @@ def _travel(result) -> float | None:
     return float((placed["population"] * placed["travel_min"]).sum())
 
 
-def frontier(scenario: str | Path, points: int = 5, out: str | Path | None = None,
+def frontier(scenario: str | Path | Composed, points: int = 5, out: str | Path | None = None,
              overrides: list[str] | tuple[str, ...] = (), echo=print) -> pd.DataFrame:
     """Solve the frontier (see module docstring); write each point and ``pareto.csv``/``.png``
-    under ``out`` when given. Returns one row per point."""
-    base = load_scenario(scenario, list(overrides))
+    under ``out`` when given. Returns one row per point.
+
+    ``scenario`` is a file (read once; a file with variants gives its ``base`` run, as
+    :func:`~optimiser.scenario.load.load_scenario`) or an already composed one."""
+    where = str(scenario.source if isinstance(scenario, Composed) else scenario)
+    composed = scenario if isinstance(scenario, Composed) else compose_file(scenario)
+    variant = composed.variant(None)
+    base = load_variant(composed, variant, list(overrides))
     problems = []
     if base.scenario.services is None:
-        problems.append(Problem(str(scenario), "services", "a cost/travel frontier needs a services block "
+        problems.append(Problem(where, "services", "a cost/travel frontier needs a services block "
                                 "(services: {} uses every default)", show_value=False))
     if base.scenario.objective.travel != "time":  # the travel of a point and the ε are person-minutes
         problems.append(_key_problem(base, overrides, "objective.travel", base.scenario.objective.travel,
@@ -74,7 +80,7 @@ def frontier(scenario: str | Path, points: int = 5, out: str | Path | None = Non
     inputs = prepare(base)
 
     def run(label: str, extra: list[str]) -> FrontierPoint:
-        loaded = load_scenario(scenario, list(overrides) + extra)
+        loaded = load_variant(composed, variant, list(overrides) + extra)
         result = solve(loaded, dataclasses.replace(inputs, loaded=loaded))
         folder = None
         if out is not None and result.has_design:
