@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_INPUT, EXIT_NO_RESULT, DisconnectedTerritoryError, InputError
+from .errors import EXIT_INPUT, EXIT_NO_RESULT, InputError
 
 
 def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, scheduler: str | None,
@@ -72,18 +72,18 @@ def validate_variants(composed, overrides: tuple[str, ...]) -> None:
     from .cache import InputCache
     from .model.candidates import candidate_pairs
     from .model.diagnose import presolve_findings
-    from .prepare import prepare
     from .scenario.load import load_variants, merge_variant_errors
+    from .sweeps.plan import prepare_each
 
     loaded_all = load_variants(composed, overrides)
     cache = InputCache()
     prepared, failures = [], []
-    for loaded in loaded_all:
-        try:
-            prepared.append(prepare(loaded, cache=cache))
-        except (InputError, DisconnectedTerritoryError) as exc:
-            error = exc if isinstance(exc, InputError) else InputError([], title=str(exc))
+    for loaded, inputs in zip(loaded_all, prepare_each(loaded_all, cache)):
+        if isinstance(inputs, Exception):
+            error = inputs if isinstance(inputs, InputError) else InputError([], title=str(inputs))
             failures.append((loaded.variant, error))
+        else:
+            prepared.append(inputs)
     if failures:
         raise merge_variant_errors(str(composed.source), failures, len(loaded_all))
     t = prepared[0].territory

@@ -12,8 +12,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
-from ..cache import content_hash
+from ..cache import InputCache, content_hash
+from ..errors import DisconnectedTerritoryError, InputError
 from ..scenario.load import LoadedScenario
 
 #: Statuses of a variant that has a design (the others are failures).
@@ -64,6 +66,19 @@ class VariantOutcome:
     @property
     def solved(self) -> bool:
         return self.status in SOLVED
+
+
+def prepare_each(loaded: Iterable[LoadedScenario], cache: InputCache) -> Iterator:
+    """Each variant prepared through ``cache`` (commune names, road graph, shared inputs computed
+    once per configuration), one by one: its :class:`~optimiser.prepare.Inputs`, or the
+    :class:`InputError` / :class:`DisconnectedTerritoryError` that says why it cannot run."""
+    from ..prepare import prepare
+
+    for one in loaded:
+        try:
+            yield prepare(one, cache=cache)
+        except (InputError, DisconnectedTerritoryError) as exc:
+            yield exc
 
 
 def input_files(loaded: LoadedScenario) -> dict[str, Path]:
