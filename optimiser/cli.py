@@ -75,13 +75,14 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
     """Solve SCENARIO and write its result folder."""
     from .api import solve
     from .results.folder import check_target
+    from .scenario.folders import default_folder
     from .scenario.load import load_scenario
 
     loaded = load_scenario(scenario, overrides, variant=variant)
     if variant is None and loaded.variant is not None:
         click.echo(f"note: {scenario} has variants or a sweep; solving {loaded.variant} "
                    "(choose one with --variant ID; list them with optimiser validate; solve all with optimiser sweep)", err=True)
-    target = out or Path(loaded.scenario.outputs.dir or Path("results") / _safe(loaded.scenario.name))
+    target = out or default_folder(loaded)
     check_target(target.absolute())  # fail before solving, not after
     result = solve(loaded)
     # The folder is written before anything is printed, so a closed pipe (`| head`) cannot lose it.
@@ -163,6 +164,7 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
     """Cost / travel trade-off of SCENARIO by the ε-constraint method: each point a full result."""
     from .errors import InputError, Problem
     from .scenario.compose import compose_file
+    from .scenario.folders import safe_name
     from .scenario.load import load_variant
     from .tradeoff import frontier
 
@@ -171,7 +173,8 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
                                   show_value=False, hint="use --between cost travel")])
     composed = compose_file(scenario)  # read once, for the default folder and every point
     if out is None:
-        out = Path("results") / (_safe(load_variant(composed, composed.variant(None), overrides).scenario.name) + "-pareto")
+        name = load_variant(composed, composed.variant(None), overrides).scenario.name
+        out = Path("results") / (safe_name(name) + "-pareto")
     click.echo(f"frontier of {scenario} ({points} points) into {out}")
     table = frontier(composed, points, out, overrides, echo=click.echo)
     front = table[table["non_dominated"]]
@@ -223,10 +226,6 @@ def schema(markdown: bool) -> None:
     from .scenario.docs import json_schema, keys_markdown
 
     click.echo(keys_markdown() if markdown else json_schema(), nl=not markdown)
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip("-.") or "result"
 
 
 def summary_text(result) -> str:

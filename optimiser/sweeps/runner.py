@@ -24,6 +24,7 @@ from typing import Callable
 from ..cache import CacheStats, InputCache
 from ..errors import InputError, Problem
 from ..scenario.compose import compose_file
+from ..scenario.folders import default_folder
 from ..scenario.load import load_variants
 from .backends import BACKENDS, DaskSession, run_dask, run_processes, run_serial
 from .index import check_sweep_target, now_utc, write_index
@@ -60,12 +61,6 @@ class SweepReport:
     @property
     def skipped(self) -> list[VariantOutcome]:
         return [o for o in self.outcomes if o.skipped]
-
-
-def default_folder(loaded) -> Path:
-    """``outputs.dir`` of the scenario, else ``results/<name>`` (as ``optimiser run``)."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in loaded.scenario.name).strip("-.") or "result"
-    return Path(loaded.scenario.outputs.dir or Path("results") / safe)
 
 
 def check_options(jobs: int, backend: str, scheduler: str | None) -> None:
