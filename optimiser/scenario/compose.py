@@ -239,14 +239,12 @@ def composition_json_schema() -> dict:
 class _Layered:
     """One file merged with its parents (internal)."""
 
-    path: Path
     tree: dict
     labels: dict[str, str | None]          # leaf key → label; None: set by this file itself
     lines: dict[str, int]                  # every key of this file → line
     own_lines: dict[str, int]              # scenario keys of this file → line
     chain: tuple[Path, ...]
     overrides: dict[str, tuple[Setting, ...]] = field(default_factory=dict)
-    override_lines: dict[str, str] = field(default_factory=dict)   # name → label
     variant_specs: dict[str, "_VariantSpec"] = field(default_factory=dict)
     sweep: "_Sweep | None" = None
 
@@ -288,7 +286,6 @@ def _compose(path: Path, stack: tuple[Path, ...]) -> _Layered:
     labels: dict[str, str | None] = {}
     chain: tuple[Path, ...] = (path,)
     overrides: dict[str, tuple[Setting, ...]] = {}
-    override_lines: dict[str, str] = {}
     variant_specs: dict = {}
     sweep = None
     folder = real.parent
@@ -325,7 +322,6 @@ def _compose(path: Path, stack: tuple[Path, ...]) -> _Layered:
         merge_tree(merged, parent_tree, labels, lambda p, labs=parent_labels: labs.get(p, str(parent_path)))
         chain += tuple(p for p in parent.chain if p not in chain)
         overrides.update(parent.overrides)
-        override_lines.update(parent.override_lines)
         variant_specs.update(parent.variant_specs)
         if parent.sweep is not None:
             sweep = parent.sweep
@@ -335,16 +331,14 @@ def _compose(path: Path, stack: tuple[Path, ...]) -> _Layered:
     merge_tree(merged, raw, labels, lambda p: None)
     own_lines = {p: n for p, n in lines.items() if p.split(".")[0].split("[")[0] not in COMPOSITION_KEYS}
 
-    for name, settings, at in _read_overrides(overrides_raw, label, lines, folder, problems):
-        overrides[name] = settings
-        override_lines[name] = at
+    overrides.update(_read_overrides(overrides_raw, label, lines, folder, problems))
     variant_specs.update(_read_variants(variants_raw, label, lines, folder, problems))
     if has_sweep:
         sweep = _read_sweep(sweep_raw, label, lines, folder, problems)
     if problems:
         raise InputError(problems, title=f"Invalid scenario {path}")
-    return _Layered(path=path, tree=merged, labels=labels, lines=lines, own_lines=own_lines, chain=chain,
-                    overrides=overrides, override_lines=override_lines, variant_specs=variant_specs, sweep=sweep)
+    return _Layered(tree=merged, labels=labels, lines=lines, own_lines=own_lines, chain=chain,
+                    overrides=overrides, variant_specs=variant_specs, sweep=sweep)
 
 
 def _shown(path: Path, folder: Path) -> str:
@@ -535,14 +529,15 @@ def check_key(key: str) -> tuple[str, str | None] | None:
 # Overrides, variants, sweep
 
 
-def _read_overrides(raw, label, lines, folder, problems) -> list[tuple[str, tuple[Setting, ...], str]]:
+def _read_overrides(raw, label, lines, folder, problems) -> dict[str, tuple[Setting, ...]]:
+    """Override name → its settings (an override with a problem is left out)."""
     if raw is None:
-        return []
+        return {}
     if not isinstance(raw, dict):
         problems.append(Problem(label, "overrides", "expected a mapping of override names to mappings of dotted keys, "
                                 "e.g. overrides: {small_poles: {poles.population.min: 3000}}", raw, line=lines.get("overrides")))
-        return []
-    out = []
+        return {}
+    out = {}
     for name, body in raw.items():
         at = f"overrides.{name}"
         if not isinstance(body, dict) or not body:
@@ -551,7 +546,7 @@ def _read_overrides(raw, label, lines, folder, problems) -> list[tuple[str, tupl
             continue
         settings = _settings(body, at, label, lines, folder, f"override {name}", problems)
         if settings is not None:
-            out.append((str(name), settings, _at(label, lines, at)))
+            out[str(name)] = settings
     return out
 
 
