@@ -95,7 +95,7 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
 
     tasks = [VariantTask(id=v.id, loaded=loaded, folder=folder / v.id, input_hash=input_hash(loaded))
              for v, loaded in zip(composed.variants, loaded_all)]
-    variants = [{"id": v.id, **{k: val for k, val in v.provenance().items() if k != "id"}} for v in composed.variants]
+    variants = [v.provenance() for v in composed.variants]
     header = {"scenario_file": str(scenario), "overrides": list(overrides), "backend": backend, "jobs": jobs,
               "started_utc": now_utc(), "finished": False}
     n = len(tasks)
