@@ -263,11 +263,10 @@ def _savings_line(s: dict) -> str:
             f"commune services paying more than alone: {paying_more}")
 
 
-from .cli_init import init as _init_command  # noqa: E402  (a command in its own module)
+from .cli_init import command as _init_command  # noqa: E402  (init: built with _guard)
 from .cli_sweep import commands as _sweep_commands  # noqa: E402  (sweep, compare: built with _guard)
 
-main.add_command(_init_command)
-for _command in _sweep_commands(_guard, _set_option):
+for _command in [_init_command(_guard), *_sweep_commands(_guard, _set_option)]:
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -107,7 +107,7 @@ def validate_variants(composed, overrides: tuple[str, ...]) -> None:
         sys.exit(EXIT_NO_RESULT)
 
 
-def _decorated(function, *decorators):
+def decorated(function, *decorators):
     """``function`` under ``decorators``, listed top to bottom as they would be written."""
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -116,7 +116,7 @@ def _decorated(function, *decorators):
 
 def commands(guard, set_option) -> list[click.Command]:
     """The ``sweep`` and ``compare`` commands, wrapped in ``guard`` (plain errors, exit codes)."""
-    sweep = _decorated(
+    sweep = decorated(
         sweep_command,
         click.command("sweep"),
         click.argument("scenario", type=click.Path(path_type=Path)),
@@ -134,7 +134,7 @@ def commands(guard, set_option) -> list[click.Command]:
         click.option("--quiet", is_flag=True, help="No progress lines, only the summary."),
         guard,
     )
-    compare = _decorated(
+    compare = decorated(
         compare_command,
         click.command("compare"),
         click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False)),
