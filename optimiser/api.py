@@ -52,19 +52,13 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None) -> Result:
             population = {c: int(p) for c, p in inputs.territory.communes["population"].items()}
             tables = build_service_tables(design.services, inputs.territory, ids, population, loaded.scenario.fairness)
             communes = communes.join(tables.commune_columns, on="insee_code")
-    files = {inputs.territory.source.name: inputs.territory.source} if inputs.territory.source else {}
-    if loaded.scenario.roads.network is not None:
-        network = loaded.path(loaded.scenario.roads.network.path)
-        files[network.name] = network
-    if inputs.services is not None:
-        for source in inputs.services.inventory.sources:
-            files[source.name] = source
+    files = input_files(loaded)
     summary = build_summary(loaded, inputs, design, options, communes, poles)
     if tables is not None:
         summary.update(service_summary(design.services, tables))
     if loaded.composition:  # parents, variant, sweep values: what made this scenario
         summary["composition"] = dict(loaded.composition)
-    return Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded, files),
+    return Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded),
                   inputs=inputs, design=design, input_files=files, service_tables=tables)
 
 
@@ -97,7 +91,22 @@ def service_summary(services, tables) -> dict:
     }
 
 
-def resolved_scenario(loaded: LoadedScenario, files: dict[str, Path]) -> dict:
+def input_files(loaded: LoadedScenario) -> dict[str, Path]:
+    """The files a result is computed from, by the name they get in its ``inputs/`` (an
+    inventory given as a folder is one entry)."""
+    files = {}
+    territory = loaded.path(loaded.scenario.territory.communes)
+    files[territory.name] = territory
+    if loaded.scenario.roads.network is not None:
+        network = loaded.path(loaded.scenario.roads.network.path)
+        files[network.name] = network
+    if loaded.scenario.services is not None and loaded.scenario.services.inventory is not None:
+        inventory = loaded.path(loaded.scenario.services.inventory)
+        files[inventory.name] = inventory
+    return files
+
+
+def resolved_scenario(loaded: LoadedScenario) -> dict:
     """The scenario with every default filled in, its files pointing into the result's ``inputs/``."""
     data = loaded.scenario.model_dump(mode="json")
     data["territory"]["communes"] = f"inputs/{Path(loaded.scenario.territory.communes).name}"

@@ -75,13 +75,14 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
     """Solve SCENARIO and write its result folder."""
     from .api import solve
     from .results.folder import check_target
+    from .scenario.folders import default_folder
     from .scenario.load import load_scenario
 
     loaded = load_scenario(scenario, overrides, variant=variant)
     if variant is None and loaded.variant is not None:
         click.echo(f"note: {scenario} has variants or a sweep; solving {loaded.variant} "
                    "(choose one with --variant ID; list them with optimiser validate; solve all with optimiser sweep)", err=True)
-    target = out or Path(loaded.scenario.outputs.dir or Path("results") / _safe(loaded.scenario.name))
+    target = out or default_folder(loaded)
     check_target(target.absolute())  # fail before solving, not after
     result = solve(loaded)
     # The folder is written before anything is printed, so a closed pipe (`| head`) cannot lose it.
@@ -108,14 +109,14 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     from .model.diagnose import presolve_findings
     from .prepare import prepare
     from .scenario.compose import compose_file
-    from .scenario.load import load_scenario
+    from .scenario.load import load_variant
 
     composed = compose_file(scenario)
     if composed.composed:
         from .cli_sweep import validate_variants
 
         return validate_variants(composed, overrides)
-    loaded = load_scenario(scenario, overrides)
+    loaded = load_variant(composed, composed.variant(None), overrides)
     inputs = prepare(loaded)
     t = inputs.territory
     click.echo(f"{scenario}: valid — {len(t)} communes, {len(t.adjacency)} neighbour pairs, "
@@ -162,16 +163,20 @@ def verify(result_dir: Path) -> None:
 def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | None, overrides: tuple[str, ...]) -> None:
     """Cost / travel trade-off of SCENARIO by the ε-constraint method: each point a full result."""
     from .errors import InputError, Problem
-    from .scenario.load import load_scenario
+    from .scenario.compose import compose_file
+    from .scenario.folders import safe_name
+    from .scenario.load import load_variant
     from .tradeoff import frontier
 
     if sorted(between) != ["cost", "travel"]:
         raise InputError([Problem("--between", " ".join(between), "the frontier is between cost and travel",
                                   show_value=False, hint="use --between cost travel")])
+    composed = compose_file(scenario)  # read once, for the default folder and every point
     if out is None:
-        out = Path("results") / (_safe(load_scenario(scenario, overrides).scenario.name) + "-pareto")
+        name = load_variant(composed, composed.variant(None), overrides).scenario.name
+        out = Path("results") / (safe_name(name) + "-pareto")
     click.echo(f"frontier of {scenario} ({points} points) into {out}")
-    table = frontier(scenario, points, out, overrides, echo=click.echo)
+    table = frontier(composed, points, out, overrides, echo=click.echo)
     front = table[table["non_dominated"]]
     click.echo(front[["point", "status", "total_cost", "mean_travel_min", "n_poles"]].to_string(
         index=False, float_format=lambda v: f"{v:,.1f}"))
@@ -223,10 +228,6 @@ def schema(markdown: bool) -> None:
     click.echo(keys_markdown() if markdown else json_schema(), nl=not markdown)
 
 
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip("-.") or "result"
-
-
 def summary_text(result) -> str:
     """A short table for the terminal."""
     s = result.summary
@@ -262,11 +263,10 @@ def _savings_line(s: dict) -> str:
             f"commune services paying more than alone: {paying_more}")
 
 
-from .cli_init import init as _init_command  # noqa: E402  (a command in its own module)
+from .cli_init import command as _init_command  # noqa: E402  (init: built with _guard)
 from .cli_sweep import commands as _sweep_commands  # noqa: E402  (sweep, compare: built with _guard)
 
-main.add_command(_init_command)
-for _command in _sweep_commands(_guard, _set_option):
+for _command in [_init_command(_guard), *_sweep_commands(_guard, _set_option)]:
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_INPUT, EXIT_NO_RESULT, DisconnectedTerritoryError, InputError
+from .errors import EXIT_INPUT, EXIT_NO_RESULT, InputError
 
 
 def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, scheduler: str | None,
@@ -72,18 +72,18 @@ def validate_variants(composed, overrides: tuple[str, ...]) -> None:
     from .cache import InputCache
     from .model.candidates import candidate_pairs
     from .model.diagnose import presolve_findings
-    from .prepare import prepare
     from .scenario.load import load_variants, merge_variant_errors
+    from .sweeps.plan import prepare_each
 
     loaded_all = load_variants(composed, overrides)
     cache = InputCache()
     prepared, failures = [], []
-    for loaded in loaded_all:
-        try:
-            prepared.append(prepare(loaded, cache=cache))
-        except (InputError, DisconnectedTerritoryError) as exc:
-            error = exc if isinstance(exc, InputError) else InputError([], title=str(exc))
+    for loaded, inputs in zip(loaded_all, prepare_each(loaded_all, cache)):
+        if isinstance(inputs, Exception):
+            error = inputs if isinstance(inputs, InputError) else InputError([], title=str(inputs))
             failures.append((loaded.variant, error))
+        else:
+            prepared.append(inputs)
     if failures:
         raise merge_variant_errors(str(composed.source), failures, len(loaded_all))
     t = prepared[0].territory
@@ -107,7 +107,7 @@ def validate_variants(composed, overrides: tuple[str, ...]) -> None:
         sys.exit(EXIT_NO_RESULT)
 
 
-def _decorated(function, *decorators):
+def decorated(function, *decorators):
     """``function`` under ``decorators``, listed top to bottom as they would be written."""
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -116,7 +116,7 @@ def _decorated(function, *decorators):
 
 def commands(guard, set_option) -> list[click.Command]:
     """The ``sweep`` and ``compare`` commands, wrapped in ``guard`` (plain errors, exit codes)."""
-    sweep = _decorated(
+    sweep = decorated(
         sweep_command,
         click.command("sweep"),
         click.argument("scenario", type=click.Path(path_type=Path)),
@@ -134,7 +134,7 @@ def commands(guard, set_option) -> list[click.Command]:
         click.option("--quiet", is_flag=True, help="No progress lines, only the summary."),
         guard,
     )
-    compare = _decorated(
+    compare = decorated(
         compare_command,
         click.command("compare"),
         click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False)),

@@ -25,7 +25,8 @@ from .comparison.plots import pareto_mask
 from .errors import InputError, Problem
 from .prepare import prepare
 from .results.figures import new_figure
-from .scenario.load import load_scenario
+from .scenario.compose import Composed, compose_file, overlaps
+from .scenario.load import apply_overrides, load_variant
 
 #: € per person-minute that makes travel dominate any cost difference (the least-travel end).
 TRAVEL_FIRST_EUR = 1000.0
@@ -50,14 +51,27 @@ def _travel(result) -> float | None:
     return float((placed["population"] * placed["travel_min"]).sum())
 
 
-def frontier(scenario: str | Path, points: int = 5, out: str | Path | None = None,
+def frontier(scenario: str | Path | Composed, points: int = 5, out: str | Path | None = None,
              overrides: list[str] | tuple[str, ...] = (), echo=print) -> pd.DataFrame:
     """Solve the frontier (see module docstring); write each point and ``pareto.csv``/``.png``
-    under ``out`` when given. Returns one row per point."""
-    base = load_scenario(scenario, list(overrides))
+    under ``out`` when given. Returns one row per point.
+
+    ``scenario`` is a file (read once; a file with variants gives its ``base`` run, as
+    :func:`~optimiser.scenario.load.load_scenario`) or an already composed one."""
+    where = str(scenario.source if isinstance(scenario, Composed) else scenario)
+    composed = scenario if isinstance(scenario, Composed) else compose_file(scenario)
+    variant = composed.variant(None)
+    base = load_variant(composed, variant, list(overrides))
+    problems = []
     if base.scenario.services is None:
-        raise InputError([Problem(str(scenario), "services", "a cost/travel frontier needs a services block "
-                                  "(services: {} uses every default)", show_value=False)])
+        problems.append(Problem(where, "services", "a cost/travel frontier needs a services block "
+                                "(services: {} uses every default)", show_value=False))
+    if base.scenario.objective.travel != "time":  # the travel of a point and the ε are person-minutes
+        problems.append(_key_problem(base, overrides, "objective.travel", base.scenario.objective.travel,
+                                     "the cost/travel frontier is measured in travel time",
+                                     hint="set objective.travel: time"))
+    if problems:
+        raise InputError(problems)
     if points < 2:
         raise InputError([Problem("--points", "", "at least 2 points (the two ends)", points)])
     if out is not None and Path(out).exists() and any(Path(out).iterdir()) and not (Path(out) / "pareto.csv").exists():
@@ -66,7 +80,7 @@ def frontier(scenario: str | Path, points: int = 5, out: str | Path | None = Non
     inputs = prepare(base)
 
     def run(label: str, extra: list[str]) -> FrontierPoint:
-        loaded = load_scenario(scenario, list(overrides) + extra)
+        loaded = load_variant(composed, variant, list(overrides) + extra)
         result = solve(loaded, dataclasses.replace(inputs, loaded=loaded))
         folder = None
         if out is not None and result.has_design:
@@ -91,16 +105,25 @@ def frontier(scenario: str | Path, points: int = 5, out: str | Path | None = Non
     return table
 
 
+def _key_problem(loaded, overrides, key: str, value, message: str, hint: str | None = None) -> Problem:
+    """A problem with scenario ``key``, blamed on the ``--set`` that set it if one did, else on
+    the scenario file (at its line when the file itself sets the key)."""
+    _, origin = apply_overrides({}, overrides)
+    where = next((label for leaf, label in origin.items() if overlaps(leaf, key)), None)
+    if where is not None:
+        return Problem(where, key, message, value, hint=hint)
+    return Problem(str(loaded.source), key, message, value, hint=hint, line=loaded.lines.get(key))
+
+
 def _table(points: list[FrontierPoint]) -> pd.DataFrame:
     rows = []
     for p in points:
         s = p.result.summary
-        population = s.get("population") or 0
-        travel = p.travel
         rows.append({
             "point": p.label, "status": s["status"], "gap": s.get("gap"),
             "total_cost": s.get("total_cost"), "savings": s.get("savings"),
-            "travel_person_min": travel, "mean_travel_min": travel / population if travel is not None and population else None,
+            # the mean over communes in a pole, as summary.json and the comparison table give it
+            "travel_person_min": p.travel, "mean_travel_min": s.get("mean_travel_min"),
             "n_poles": s.get("n_poles"), "services_pooled": s.get("services_pooled"),
             "folder": str(p.folder) if p.folder else None,
         })

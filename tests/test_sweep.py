@@ -275,3 +275,23 @@ def test_python_api_returns_the_comparison_table(serial, tmp_path):
     assert table.attrs["folder"] == str((tmp_path / "copy").absolute())
     with pytest.raises(InputError):
         api_sweep(scenario, tmp_path / "x", jobs=0)
+
+
+def test_serial_sweep_prepares_each_variant_once(tmp_path, monkeypatch):
+    """The parent prepares every variant (to check it before writing anything); a serial sweep
+    solves with those inputs instead of preparing each variant a second time."""
+    import optimiser.prepare
+
+    calls = []
+    real = optimiser.prepare.resolve_rules  # called once by every prepare(), however imported
+
+    def counting(loaded, territory):
+        calls.append(loaded.variant)
+        return real(loaded, territory)
+
+    monkeypatch.setattr(optimiser.prepare, "resolve_rules", counting)
+    out = tmp_path / "out"
+    report = run_sweep(make_scenario(tmp_path), out)
+    assert sorted(o.id for o in report.outcomes if o.status == "optimal") == IDS
+    assert sorted(calls) == IDS
+    assert {row["shared_inputs"] for row in by_id(out).values()} == {"memory"}

@@ -92,12 +92,17 @@ def plot_tradeoff(table: pd.DataFrame, path: Path) -> Path | None:
 
 
 def plot_pareto(table: pd.DataFrame, path: Path) -> Path | None:
-    """Every solved variant, the non-dominated ones highlighted and joined."""
+    """Every solved variant, the non-dominated ones highlighted and joined (the table's
+    ``on_pareto_front`` column, as :func:`optimiser.comparison.compare_folders` computes it over
+    these same points; computed here only for a table without it)."""
     y, label = y_axis(table)
     data = _solved(table, y)
     if data.empty:
         return None
-    front = pareto_mask(data["max_travel_min"], data[y])
+    if "on_pareto_front" in data.columns:
+        front = data["on_pareto_front"].to_numpy(dtype=bool)
+    else:
+        front = pareto_mask(data["max_travel_min"], data[y])
     fig, ax = new_figure((8, 5.5))
     ax.plot(data.loc[~front, "max_travel_min"], data.loc[~front, y], "o", color="0.7", label="dominated")
     best = data[front].sort_values("max_travel_min")

@@ -193,7 +193,7 @@ class Composed:
             raise InputError(problems, title=f"Invalid scenario {self.source} (variant {variant.id})")
         # A line of the top file is only right for keys no other layer has replaced.
         lines = {path: line for path, line in self.lines.items()
-                 if not any(_overlaps(path, key) for key in origin)}
+                 if not any(overlaps(path, key) for key in origin)}
         ordered = dict(sorted(origin.items(), key=lambda kv: len(kv[0])))  # most specific last
         return data, lines, ordered
 
@@ -239,14 +239,12 @@ def composition_json_schema() -> dict:
 class _Layered:
     """One file merged with its parents (internal)."""
 
-    path: Path
     tree: dict
     labels: dict[str, str | None]          # leaf key → label; None: set by this file itself
     lines: dict[str, int]                  # every key of this file → line
     own_lines: dict[str, int]              # scenario keys of this file → line
     chain: tuple[Path, ...]
     overrides: dict[str, tuple[Setting, ...]] = field(default_factory=dict)
-    override_lines: dict[str, str] = field(default_factory=dict)   # name → label
     variant_specs: dict[str, "_VariantSpec"] = field(default_factory=dict)
     sweep: "_Sweep | None" = None
 
@@ -288,7 +286,6 @@ def _compose(path: Path, stack: tuple[Path, ...]) -> _Layered:
     labels: dict[str, str | None] = {}
     chain: tuple[Path, ...] = (path,)
     overrides: dict[str, tuple[Setting, ...]] = {}
-    override_lines: dict[str, str] = {}
     variant_specs: dict = {}
     sweep = None
     folder = real.parent
@@ -325,7 +322,6 @@ def _compose(path: Path, stack: tuple[Path, ...]) -> _Layered:
         merge_tree(merged, parent_tree, labels, lambda p, labs=parent_labels: labs.get(p, str(parent_path)))
         chain += tuple(p for p in parent.chain if p not in chain)
         overrides.update(parent.overrides)
-        override_lines.update(parent.override_lines)
         variant_specs.update(parent.variant_specs)
         if parent.sweep is not None:
             sweep = parent.sweep
@@ -335,16 +331,14 @@ def _compose(path: Path, stack: tuple[Path, ...]) -> _Layered:
     merge_tree(merged, raw, labels, lambda p: None)
     own_lines = {p: n for p, n in lines.items() if p.split(".")[0].split("[")[0] not in COMPOSITION_KEYS}
 
-    for name, settings, at in _read_overrides(overrides_raw, label, lines, folder, problems):
-        overrides[name] = settings
-        override_lines[name] = at
+    overrides.update(_read_overrides(overrides_raw, label, lines, folder, problems))
     variant_specs.update(_read_variants(variants_raw, label, lines, folder, problems))
     if has_sweep:
         sweep = _read_sweep(sweep_raw, label, lines, folder, problems)
     if problems:
         raise InputError(problems, title=f"Invalid scenario {path}")
-    return _Layered(path=path, tree=merged, labels=labels, lines=lines, own_lines=own_lines, chain=chain,
-                    overrides=overrides, override_lines=override_lines, variant_specs=variant_specs, sweep=sweep)
+    return _Layered(tree=merged, labels=labels, lines=lines, own_lines=own_lines, chain=chain,
+                    overrides=overrides, variant_specs=variant_specs, sweep=sweep)
 
 
 def _shown(path: Path, folder: Path) -> str:
@@ -355,14 +349,20 @@ def _shown(path: Path, folder: Path) -> str:
         return str(path)
 
 
-def _at(label: str, lines: dict[str, int], key: str) -> str:
-    line = lines.get(key)
-    while line is None and key:
-        cut = max(key.rfind("."), key.rfind("["))
+def line_for(path: str, lines: dict[str, int]) -> int | None:
+    """The line of dotted key ``path``, else of the nearest mapping or list holding it."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
         if cut <= 0:
-            break
-        key = key[:cut]
-        line = lines.get(key)
+            return None
+        path = path[:cut]
+    return None
+
+
+def _at(label: str, lines: dict[str, int], key: str) -> str:
+    line = line_for(key, lines)
     return f"{label}:{line}" if line else label
 
 
@@ -392,13 +392,13 @@ def _leaves(value: Any, prefix: str) -> list[str]:
     return [prefix]
 
 
-def _overlaps(a: str, b: str) -> bool:
+def overlaps(a: str, b: str) -> bool:
     """Whether key ``a`` and key ``b`` are the same key or one holds the other."""
     return a == b or a.startswith(b + ".") or a.startswith(b + "[") or b.startswith(a + ".") or b.startswith(a + "[")
 
 
 def _forget(labels: dict[str, str | None], key: str) -> None:
-    for path in [p for p in labels if _overlaps(p, key)]:
+    for path in [p for p in labels if overlaps(p, key)]:
         del labels[path]
 
 
@@ -529,14 +529,15 @@ def check_key(key: str) -> tuple[str, str | None] | None:
 # Overrides, variants, sweep
 
 
-def _read_overrides(raw, label, lines, folder, problems) -> list[tuple[str, tuple[Setting, ...], str]]:
+def _read_overrides(raw, label, lines, folder, problems) -> dict[str, tuple[Setting, ...]]:
+    """Override name → its settings (an override with a problem is left out)."""
     if raw is None:
-        return []
+        return {}
     if not isinstance(raw, dict):
         problems.append(Problem(label, "overrides", "expected a mapping of override names to mappings of dotted keys, "
                                 "e.g. overrides: {small_poles: {poles.population.min: 3000}}", raw, line=lines.get("overrides")))
-        return []
-    out = []
+        return {}
+    out = {}
     for name, body in raw.items():
         at = f"overrides.{name}"
         if not isinstance(body, dict) or not body:
@@ -545,7 +546,7 @@ def _read_overrides(raw, label, lines, folder, problems) -> list[tuple[str, tupl
             continue
         settings = _settings(body, at, label, lines, folder, f"override {name}", problems)
         if settings is not None:
-            out.append((str(name), settings, _at(label, lines, at)))
+            out[str(name)] = settings
     return out
 
 
@@ -564,7 +565,7 @@ def _settings(body: dict, at: str, label, lines, folder, what: str, problems) ->
             continue
         settings.append(Setting(key, value, f"{_at(label, lines, path)} ({what})", folder))
     for a, b in itertools.combinations(settings, 2):
-        if _overlaps(a.key, b.key):
+        if overlaps(a.key, b.key):
             problems.append(Problem(label, at, f"sets {a.key} and {b.key}, which overlap", show_value=False,
                                     hint="keep one of them", line=lines.get(at)))
             ok = False
@@ -648,7 +649,7 @@ def _read_sweep(raw, label, lines, folder, problems) -> _Sweep | None:
                                     hint="use grid: for every combination", line=lines.get("sweep.zip")))
     all_keys = [k for keys in out.values() for k in keys]
     for a, b in itertools.combinations(all_keys, 2):
-        if _overlaps(a, b):
+        if overlaps(a, b):
             problems.append(Problem(label, "sweep", f"sweeps {a} and {b}, which overlap", show_value=False,
                                     hint="sweep each key once", line=lines.get("sweep")))
     return _Sweep(folder=folder, grid=out.get("grid", {}), zip=out.get("zip", {}))
@@ -701,7 +702,7 @@ def _clashes(groups: list[tuple[str, tuple[Setting, ...]]]) -> list[str]:
     for (what_a, a), (what_b, b) in itertools.combinations(groups, 2):
         leaves_b = [leaf for s in b for leaf in _leaves(s.value, s.key)]
         for leaf in (leaf for s in a for leaf in _leaves(s.value, s.key)):
-            other = next((lb for lb in leaves_b if _overlaps(leaf, lb)), None)
+            other = next((lb for lb in leaves_b if overlaps(leaf, lb)), None)
             if other is not None:
                 key = leaf if len(leaf) <= len(other) else other
                 out.append(f"{what_a} and {what_b} both set {key}")

@@ -12,6 +12,7 @@ import typing
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .messages import model_classes
 from .schema import CommuneRef, Scenario
 
 
@@ -50,17 +51,8 @@ def _rows(model: type[BaseModel], prefix: str = ""):
         path = f"{prefix}{name}"
         description = " ".join((field.description or "").split())
         yield path, _type_name(field.annotation), _default(field), description
-        for sub in _submodels(field.annotation):
+        for sub in model_classes(field.annotation):
             yield from _rows(sub, path + ("[]." if _is_list(field.annotation) else "."))
-
-
-def _submodels(annotation):
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    out = []
-    for arg in typing.get_args(annotation):
-        out += _submodels(arg)
-    return out
 
 
 def _is_list(annotation) -> bool:

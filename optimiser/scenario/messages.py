@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
 from ..text import did_you_mean
+from .compose import line_for, overlaps
 
 
 def dotted(loc: tuple) -> str:
@@ -22,13 +23,13 @@ def dotted(loc: tuple) -> str:
     return out
 
 
-def _model_classes(annotation) -> list[type[BaseModel]]:
+def model_classes(annotation) -> list[type[BaseModel]]:
     """The pydantic models an annotation may hold (through Optional, Union, list, ...)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     found = []
     for arg in typing.get_args(annotation):
-        found += _model_classes(arg)
+        found += model_classes(arg)
     return found
 
 
@@ -43,7 +44,7 @@ def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
         field = current.model_fields.get(part)
         if field is None:
             return None
-        classes = _model_classes(field.annotation)
+        classes = model_classes(field.annotation)
         current = classes[0] if classes else None
     return current
 
@@ -137,24 +138,8 @@ def problems_from_validation(
         source = file
         for set_path, label in (origin or {}).items():
             # The key itself, a mapping holding it, or (a mapping given whole) a key inside it.
-            if _holds(set_path, path) or (path and _holds(path, set_path)):
+            if path and overlaps(path, set_path):
                 source = label
-        line = _line_for(path, lines) if source == file else None
+        line = line_for(path, lines) if source == file else None
         problems.append(Problem(source, path, message, value, hint=hint, show_value=show_value, line=line))
     return sorted(problems, key=lambda p: (p.file != file, p.line is None, p.line or 0, p.path))
-
-
-def _holds(outer: str, inner: str) -> bool:
-    """Whether dotted key ``outer`` is ``inner`` or one of the mappings or lists holding it."""
-    return inner == outer or inner.startswith(outer + ".") or inner.startswith(outer + "[")
-
-
-def _line_for(path: str, lines: dict[str, int]) -> int | None:
-    while path:
-        if path in lines:
-            return lines[path]
-        cut = max(path.rfind("."), path.rfind("["))
-        if cut <= 0:
-            return None
-        path = path[:cut]
-    return None

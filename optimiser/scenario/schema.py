@@ -8,6 +8,7 @@ against the territory after this schema has passed.
 
 from __future__ import annotations
 
+import typing
 from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -155,7 +156,8 @@ ServiceKey = Literal["voirie", "espaces_verts", "eclairage", "proprete", "batime
 EquipmentKey = Literal["tractor_with_flail_arm", "backhoe_loader", "ride_on_mower_pro", "aerial_lift_truck", "sweeper_compact"]
 """A machine type of the catalogue."""
 Grade = Literal["adjoint_technique", "agent_de_maitrise", "technicien", "ingenieur"]
-ALL_SERVICES = ["voirie", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie"]
+ALL_SERVICES = list(typing.get_args(ServiceKey))
+"""Every service of the catalogue, in catalogue order."""
 
 
 class ServiceCommunConfig(StrictModel):

@@ -21,10 +21,14 @@ from .worker import run_variant, solve_variant
 BACKENDS = ("process", "dask")
 
 
-def run_serial(tasks: Iterable[VariantTask], cache: InputCache) -> Iterator[VariantOutcome]:
-    """One variant after the other, in this process, sharing ``cache``."""
+def run_serial(tasks: Iterable[VariantTask], cache: InputCache,
+               prepared: dict | None = None) -> Iterator[VariantOutcome]:
+    """One variant after the other, in this process, sharing ``cache``; a variant whose inputs
+    this process already prepared (``prepared``: id → Inputs, each taken out once solved) is not
+    prepared again."""
+    prepared = prepared if prepared is not None else {}
     for task in tasks:
-        yield solve_variant(task, cache)
+        yield solve_variant(task, cache, prepared.pop(task.id, None))
 
 
 def run_processes(tasks: list[VariantTask], jobs: int, cache_folder: str | None) -> Iterator[VariantOutcome]:

@@ -12,8 +12,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
-from ..cache import content_hash
+from ..cache import InputCache, content_hash
+from ..errors import DisconnectedTerritoryError, InputError
 from ..scenario.load import LoadedScenario
 
 #: Statuses of a variant that has a design (the others are failures).
@@ -66,21 +68,30 @@ class VariantOutcome:
         return self.status in SOLVED
 
 
-def input_files(loaded: LoadedScenario) -> dict[str, Path]:
-    """The files a result is computed from, by the name they get in its ``inputs/``."""
+def prepare_each(loaded: Iterable[LoadedScenario], cache: InputCache) -> Iterator:
+    """Each variant prepared through ``cache`` (commune names, road graph, shared inputs computed
+    once per configuration), one by one: its :class:`~optimiser.prepare.Inputs`, or the
+    :class:`InputError` / :class:`DisconnectedTerritoryError` that says why it cannot run."""
+    from ..prepare import prepare
+
+    for one in loaded:
+        try:
+            yield prepare(one, cache=cache)
+        except (InputError, DisconnectedTerritoryError) as exc:
+            yield exc
+
+
+def hashed_files(loaded: LoadedScenario) -> dict[str, Path]:
+    """The result's input files (:func:`optimiser.api.input_files`), a folder (an inventory of
+    CSV files) as each of its files."""
+    from ..api import input_files
+
     files = {}
-    territory = loaded.path(loaded.scenario.territory.communes)
-    files[territory.name] = territory
-    if loaded.scenario.roads.network is not None:
-        network = loaded.path(loaded.scenario.roads.network.path)
-        files[network.name] = network
-    services = getattr(loaded.scenario, "services", None)
-    if services is not None and services.inventory:
-        inventory = loaded.path(services.inventory)
-        if inventory.is_dir():  # a folder of CSV files: each of them
-            files.update({f"{inventory.name}/{p.name}": p for p in sorted(inventory.iterdir()) if p.is_file()})
+    for name, path in input_files(loaded).items():
+        if path.is_dir():
+            files.update({f"{name}/{p.name}": p for p in sorted(path.iterdir()) if p.is_file()})
         else:
-            files[inventory.name] = inventory
+            files[name] = path
     return files
 
 
@@ -88,9 +99,9 @@ def input_hash(loaded: LoadedScenario) -> str:
     """Hash of the resolved scenario and of its input files' content (see module docstring)."""
     from ..api import resolved_scenario
 
-    files = input_files(loaded)
+    files = hashed_files(loaded)
     payload = {
-        "scenario": resolved_scenario(loaded, files),
+        "scenario": resolved_scenario(loaded),
         "files": {name: (content_hash(path) if path.is_file() else None) for name, path in files.items()},
     }
     text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)

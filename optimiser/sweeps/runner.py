@@ -9,7 +9,8 @@ Order of work: every variant is composed and validated against the schema (any p
 the sweep before anything is solved or written); variants whose folder already holds their
 exact result are skipped; the others are prepared here — which checks commune names and the
 road graph, and computes each distinct territory/roads configuration once — then solved by
-the chosen backend. A variant that fails (bad input of its own, infeasible, solver error)
+the chosen backend (serially, with the inputs prepared here; worker processes prepare their
+own from the shared cache). A variant that fails (bad input of its own, infeasible, solver error)
 does not stop the others; it is listed at the end.
 """
 
@@ -21,13 +22,13 @@ from pathlib import Path
 from typing import Callable
 
 from ..cache import CacheStats, InputCache
-from ..errors import DisconnectedTerritoryError, InputError, Problem
-from ..prepare import prepare
+from ..errors import InputError, Problem
 from ..scenario.compose import compose_file
+from ..scenario.folders import default_folder
 from ..scenario.load import load_variants
 from .backends import BACKENDS, DaskSession, run_dask, run_processes, run_serial
 from .index import check_sweep_target, now_utc, write_index
-from .plan import VariantOutcome, VariantTask, input_hash, previous_outcome
+from .plan import VariantOutcome, VariantTask, input_hash, prepare_each, previous_outcome
 
 CACHE_FOLDER = ".cache"
 
@@ -62,12 +63,6 @@ class SweepReport:
         return [o for o in self.outcomes if o.skipped]
 
 
-def default_folder(loaded) -> Path:
-    """``outputs.dir`` of the scenario, else ``results/<name>`` (as ``optimiser run``)."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in loaded.scenario.name).strip("-.") or "result"
-    return Path(loaded.scenario.outputs.dir or Path("results") / safe)
-
-
 def check_options(jobs: int, backend: str, scheduler: str | None) -> None:
     problems = []
     if backend not in BACKENDS:
@@ -100,7 +95,7 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
 
     tasks = [VariantTask(id=v.id, loaded=loaded, folder=folder / v.id, input_hash=input_hash(loaded))
              for v, loaded in zip(composed.variants, loaded_all)]
-    variants = [{"id": v.id, **{k: val for k, val in v.provenance().items() if k != "id"}} for v in composed.variants]
+    variants = [v.provenance() for v in composed.variants]
     header = {"scenario_file": str(scenario), "overrides": list(overrides), "backend": backend, "jobs": jobs,
               "started_utc": now_utc(), "finished": False}
     n = len(tasks)
@@ -114,14 +109,18 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
         echo(f"resuming: {len(outcomes)} of {n} variants already solved with these exact inputs, skipped")
 
     cache = InputCache()
+    serial = backend != "dask" and jobs == 1
     todo: list[VariantTask] = []
-    for task in (t for t in tasks if t.id not in outcomes):
-        try:
-            prepare(task.loaded, cache=cache)
-            todo.append(task)
-        except (InputError, DisconnectedTerritoryError) as exc:
-            outcomes[task.id] = VariantOutcome(id=task.id, status="invalid", error=str(exc), input_hash=task.input_hash)
+    prepared = {}  # variant id → its Inputs, kept for a serial sweep (workers prepare their own)
+    pending = [t for t in tasks if t.id not in outcomes]
+    for task, inputs in zip(pending, prepare_each((t.loaded for t in pending), cache)):
+        if isinstance(inputs, Exception):
+            outcomes[task.id] = VariantOutcome(id=task.id, status="invalid", error=str(inputs), input_hash=task.input_hash)
             echo(progress_line(len(outcomes), n, outcomes[task.id]))
+            continue
+        todo.append(task)
+        if serial:
+            prepared[task.id] = inputs
     stats = cache.stats.copy()  # the parent prepared every variant to run: this is the sharing
 
     session = DaskSession(jobs, scheduler) if todo and backend == "dask" else None  # fails before writing
@@ -130,8 +129,8 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
         folder.mkdir(parents=True, exist_ok=True)
         write_index(folder, header, variants, outcomes)
         if todo:
-            if session is None and jobs == 1:
-                stream = run_serial(todo, cache)
+            if serial:
+                stream = run_serial(todo, cache, prepared)
             else:
                 cache.save(folder / CACHE_FOLDER)
                 cache_folder = str(folder / CACHE_FOLDER)

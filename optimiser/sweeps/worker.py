@@ -32,19 +32,24 @@ def run_variant(task: VariantTask, cache_folder: str | None = None) -> VariantOu
     return solve_variant(task, worker_cache(cache_folder))
 
 
-def solve_variant(task: VariantTask, cache: InputCache | None = None) -> VariantOutcome:
-    """Prepare (through ``cache``), solve, and write the result folder atomically."""
+def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=None) -> VariantOutcome:
+    """Prepare (through ``cache``) unless ``inputs`` (this variant's
+    :class:`~optimiser.prepare.Inputs`, prepared in this process) are given, solve, and write
+    the result folder atomically."""
     from ..api import solve
     from ..prepare import prepare
 
     start = time.perf_counter()
     outcome = VariantOutcome(id=task.id, status="error", input_hash=task.input_hash)
     try:
-        before = (cache.stats.computed, cache.stats.disk_hits) if cache is not None else None
-        inputs = prepare(task.loaded, cache=cache)
-        if cache is not None:
-            computed, disk = cache.stats.computed - before[0], cache.stats.disk_hits - before[1]
-            outcome.shared_inputs = "computed" if computed else ("disk" if disk else "memory")
+        if inputs is not None:
+            outcome.shared_inputs = "memory"
+        else:
+            before = (cache.stats.computed, cache.stats.disk_hits) if cache is not None else None
+            inputs = prepare(task.loaded, cache=cache)
+            if cache is not None:
+                computed, disk = cache.stats.computed - before[0], cache.stats.disk_hits - before[1]
+                outcome.shared_inputs = "computed" if computed else ("disk" if disk else "memory")
         result = solve(task.loaded, inputs)
         s = result.summary
         outcome.status = s["status"]

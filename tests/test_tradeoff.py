@@ -1,0 +1,74 @@
+"""The cost / travel frontier (``optimiser pareto``, :func:`optimiser.tradeoff.frontier`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from helpers import SCENARIOS, grid_features, write_geojson, write_scenario
+
+from optimiser.comparison import compare_folders
+from optimiser.errors import InputError
+from optimiser.tradeoff import frontier
+
+
+def optimiser(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_pareto_refuses_travel_distance_before_solving(tmp_path):
+    """The frontier's travel and its ε are person-minutes: a distance objective is refused,
+    blamed on the --set that chose it, and nothing is written (default folder or --out)."""
+    out = tmp_path / "frontier"
+    for extra in ([], ["--out", out]):
+        done = optimiser("pareto", SCENARIOS / "laval-2016-a-la-carte.yaml", "--points", 2,
+                         "--set", "objective.travel=distance", *extra, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "objective.travel" in done.stderr and "'distance'" in done.stderr
+        assert "--set objective.travel=distance" in done.stderr
+        assert "objective.travel: time" in done.stderr
+        assert not out.exists()
+        assert not (tmp_path / "results").exists()
+
+
+def test_frontier_names_the_file_line_that_sets_travel_distance(tmp_path):
+    scenario = write_scenario(tmp_path / "distance.yaml", {
+        "name": "distance", "extends": str(SCENARIOS / "laval-2016-a-la-carte.yaml"),
+        "objective": {"travel": "distance"},
+    })
+    with pytest.raises(InputError) as caught:
+        frontier(scenario, points=2, out=tmp_path / "out", echo=None)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.path, problem.value) == (str(scenario), "objective.travel", "distance")
+    assert problem.line is not None
+    assert "travel time" in problem.message
+    assert not (tmp_path / "out").exists()
+
+
+def test_pareto_mean_travel_agrees_with_summary_and_comparison(tmp_path):
+    """pareto.csv's mean trip is summary.json's (over communes in a pole), so it agrees with
+    optimiser compare; communes left alone do not dilute it."""
+    territory = write_geojson(tmp_path / "grid.geojson",
+                              grid_features(2, 3, cell_km=6.0, populations=[3000, 800, 500, 1200, 900, 400]))
+    scenario = write_scenario(tmp_path / "grid.yaml", {
+        "name": "grid", "territory": {"communes": str(territory)},
+        "services": {"include": ["espaces_verts", "eclairage"]},
+        "poles": {"allow_alone": "all", "max_travel_min": 20, "communes": {"min": 2}},
+        "solver": {"name": "highs"},
+    })
+    out = tmp_path / "frontier"
+    table = frontier(scenario, points=3, out=out, echo=None)
+    written = pd.read_csv(out / "pareto.csv").set_index("point")
+    compared, _ = compare_folders([out])
+    compared = compared.set_index("variant")
+    assert (compared["n_alone"] > 0).any()  # the case where a mean over all communes would differ
+    for row in table.itertuples():
+        summary = json.loads((out / row.point / "summary.json").read_text(encoding="utf-8"))
+        assert row.mean_travel_min == pytest.approx(summary["mean_travel_min"])
+        assert written.loc[row.point, "mean_travel_min"] == pytest.approx(summary["mean_travel_min"])
+        assert compared.loc[row.point, "mean_travel_min"] == pytest.approx(summary["mean_travel_min"])
