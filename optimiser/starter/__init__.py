@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, OptimiserError, Problem
-from ..results.folder import write_atomically
+from ..results.folder import check_target, write_atomically
 from ..roads import Link, adjacency_road_graph, travel_matrix
 from ..territory.france import NationalData, Selection, national_data
 from ..territory.geojson import load_geojson_territory
@@ -33,6 +33,8 @@ from .scenario_file import CIRCUITY, SCENARIO_FILE, SPEED_KMH, TERRITORY_FILE, r
 
 #: The file that marks a folder as written by ``optimiser init``.
 MARKER = "init.json"
+#: What such a folder is called when ``--out`` names another one.
+KIND = "a folder written by optimiser init"
 
 
 @dataclass(frozen=True)
@@ -51,26 +53,15 @@ class InitSummary:
         return self.folder / SCENARIO_FILE
 
 
-def check_init_target(target: Path) -> None:
-    """Refuse a target that exists and is neither empty nor a previous init folder."""
-    if target.exists():
-        if not target.is_dir():
-            raise InputError([Problem(None, "--out", "exists and is a file, not a folder", str(target))])
-        if any(target.iterdir()) and not (target / MARKER).exists():
-            raise InputError([Problem(None, "--out", "exists, is not empty and was not written by optimiser init; "
-                                      "choose another folder (nothing was written)", str(target))])
-
-
 def init_folder(selection: Selection, out: str | Path, national: NationalData | None = None) -> InitSummary:
     """Write the init folder for ``selection`` into ``out`` (see module docstring)."""
     national = national or national_data()
     target = Path(out).absolute()
-    check_init_target(target)
+    check_target(target, MARKER, KIND)  # write_atomically checks again; here a bad --out is named before an empty selection
     if not selection.codes:
         raise InputError([Problem(None, selection.kind, "none of the selected communes has a polygon", selection.name)])
     filled = []
-    write_atomically(target, lambda tmp: filled.append(_fill(tmp, selection, national)), marker=MARKER,
-                     kind="a folder written by optimiser init")
+    write_atomically(target, lambda tmp: filled.append(_fill(tmp, selection, national)), marker=MARKER, kind=KIND)
     summary = filled[0]
     return InitSummary(target, selection, summary[0], summary[1], summary[2], summary[3])
 
