@@ -30,6 +30,7 @@ import networkx as nx
 import numpy as np
 import shapely
 
+from ..roads import adjacency_road_graph, closest_points, commune_pieces
 from ..territory.france import NationalData
 from ..territory.geo import LocalProjection, haversine_km
 from ..territory.territory import Territory
@@ -67,18 +68,10 @@ class PieceLink:
         return self.kind == "ferry"
 
 
-def territory_pieces(territory: Territory) -> list[list[str]]:
-    """Connected pieces of the shared-border graph, largest first (ties: smallest code)."""
-    graph = nx.Graph()
-    graph.add_nodes_from(territory.codes)
-    graph.add_edges_from(zip(territory.adjacency["code_a"], territory.adjacency["code_b"]))
-    pieces = [sorted(c) for c in nx.connected_components(graph)]
-    return sorted(pieces, key=lambda p: (-len(p), p[0]))
-
-
 def link_pieces(territory: Territory, national: NationalData, circuity: float, speed_kmh: float) -> list[PieceLink]:
     """One link per detached piece (see module docstring); empty when the territory is connected."""
-    pieces = territory_pieces(territory)
+    # Pieces of the shared-border graph, largest first (ties: smallest code).
+    pieces = commune_pieces(adjacency_road_graph(territory, circuity, speed_kmh))
     if len(pieces) <= 1:
         return []
     main = pieces[0]
@@ -87,10 +80,7 @@ def link_pieces(territory: Territory, national: NationalData, circuity: float, s
     projection = LocalProjection.around(frame["lon"], frame["lat"])
     links = []
     for piece in pieces[1:]:
-        d = haversine_km(frame.loc[piece, "lon"].to_numpy()[:, None], frame.loc[piece, "lat"].to_numpy()[:, None],
-                         frame.loc[main, "lon"].to_numpy()[None, :], frame.loc[main, "lat"].to_numpy()[None, :])
-        i, j = np.unravel_index(np.argmin(d), d.shape)
-        straight = float(d[i, j])
+        near_a, near_b, straight = closest_points(frame, piece, main)
         land = _land_route(graph, piece, set(main))
         if land is not None:
             a, b, km, minutes, via = land
@@ -103,7 +93,7 @@ def link_pieces(territory: Territory, national: NationalData, circuity: float, s
             links.append(PieceLink(tuple(piece), a, b, "bridge", km, 60.0 * km / speed_kmh, km / circuity, gap_km=gap))
         else:
             minutes = FERRY_ALLOWANCE_MIN + 60.0 * straight / FERRY_SPEED_KMH
-            links.append(PieceLink(tuple(piece), piece[i], main[j], "ferry", straight, minutes, straight, gap_km=gap))
+            links.append(PieceLink(tuple(piece), near_a, near_b, "ferry", straight, minutes, straight, gap_km=gap))
     return links
 
 
