@@ -137,10 +137,7 @@ def _land_route(graph: nx.Graph, piece: list[str], main: set[str]):
     if not reached:
         return None
     b = min(reached, key=lambda c: (times[c], c))
-    path = paths[b]
-    # The path may leave the piece and come back; the link runs from its last piece commune.
-    start = max(k for k, c in enumerate(path) if c in set(piece))
-    path = path[start:]
+    path = paths[b]  # every source starts at 0, so only the first commune of the path is in the piece
     km = sum(graph[u][v]["km"] for u, v in zip(path, path[1:]))
     minutes = sum(graph[u][v]["min"] for u, v in zip(path, path[1:]))
     return path[0], b, km, minutes, len(path) - 2
