@@ -16,7 +16,6 @@ Before anything appears, the scenario is loaded and prepared exactly as ``optimi
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from ..errors import InputError, OptimiserError, Problem
 from ..results.folder import check_target, write_atomically
 from ..roads import Link, adjacency_road_graph, travel_matrix
 from ..territory.france import NationalData, Selection, national_data
-from ..territory.geojson import load_geojson_territory
+from ..territory.geojson import file_sha256, load_geojson_territory
 from .defaults import StarterRules, starter_rules
 from .links import PieceLink, link_pieces
 from .scenario_file import CIRCUITY, SCENARIO_FILE, SPEED_KMH, TERRITORY_FILE, render_scenario
@@ -104,10 +103,8 @@ def _check_runs(scenario: Path) -> None:
 
 
 def _provenance(selection: Selection, territory, national: NationalData) -> dict:
-    data_files = {}
-    for name in ("communes.csv.gz", "adjacency.csv.gz", "polygons.npz"):
-        digest = hashlib.sha256((national.folder / name).read_bytes()).hexdigest()
-        data_files[name] = digest
+    names = ("communes.csv.gz", "adjacency.csv.gz", "polygons.npz")
+    data_files = {name: file_sha256(national.folder / name) for name in names}
     return {
         "written_by": f"optimiser {__version__} init",
         "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
