@@ -73,12 +73,13 @@ def _fill(folder: Path, selection: Selection, national: NationalData):
     road = adjacency_road_graph(territory, CIRCUITY, SPEED_KMH,
                                 tuple(Link(x.a, x.b, x.km, x.time_min) for x in links))
     matrix = travel_matrix(road, None)
-    alone = {c for x in links if x.may_stay_alone for c in x.piece}
+    alone = [c for x in links if x.may_stay_alone for c in x.piece]  # ferry-linked: may keep their services
     must_join = [c for c in territory.codes if c not in alone]
     population = {c: int(p) for c, p in territory.communes["population"].items()}
     rules = starter_rules(must_join, population, road, matrix)
     left_out = [(c, national.communes.at[c, "name"], int(national.communes.at[c, "population"])) for c in selection.left_out]
-    (folder / SCENARIO_FILE).write_text(render_scenario(selection, territory, links, rules, left_out), encoding="utf-8")
+    (folder / SCENARIO_FILE).write_text(render_scenario(selection, territory, links, rules, alone, left_out),
+                                        encoding="utf-8")
     _check_runs(folder / SCENARIO_FILE)
     (folder / MARKER).write_text(json.dumps(_provenance(selection, territory, national), indent=2, ensure_ascii=False),
                                  encoding="utf-8")
