@@ -78,6 +78,7 @@ def link_pieces(territory: Territory, national: NationalData, circuity: float, s
     graph = _national_graph(territory, national, circuity, speed_kmh)
     frame = territory.communes
     projection = LocalProjection.around(frame["lon"], frame["lat"])
+    main_km = _polygons_km(territory, main, projection)
     links = []
     for piece in pieces[1:]:
         near_a, near_b, straight = closest_points(frame, piece, main)
@@ -86,7 +87,7 @@ def link_pieces(territory: Territory, national: NationalData, circuity: float, s
             a, b, km, minutes, via = land
             links.append(PieceLink(tuple(piece), a, b, "land", km, minutes, straight, via))
             continue
-        gap, a, b = _closest_polygons(territory, piece, main, projection)
+        gap, a, b = _closest_polygons(piece, _polygons_km(territory, piece, projection), main, main_km)
         on_landmass = any(other not in piece for c in piece for other in (graph.adj[c] if c in graph else ()))
         if gap < BRIDGE_MAX_KM and (on_landmass or len(piece) > 1):
             km = circuity * float(haversine_km(frame.at[a, "lon"], frame.at[a, "lat"], frame.at[b, "lon"], frame.at[b, "lat"]))
@@ -97,13 +98,15 @@ def link_pieces(territory: Territory, national: NationalData, circuity: float, s
     return links
 
 
-def _closest_polygons(territory: Territory, piece: list[str], main: list[str], projection) -> tuple[float, str, str]:
-    """(gap in km, piece commune, main commune) of the two closest polygons of the two pieces."""
-    def km(codes):
-        return np.asarray([projection.geometry_to_km(territory.geometry[c]) for c in codes], dtype=object)
+def _polygons_km(territory: Territory, codes: list[str], projection: LocalProjection) -> np.ndarray:
+    """The polygons of ``codes`` projected to km, as an array for shapely's vectorised functions."""
+    return np.asarray([projection.geometry_to_km(territory.geometry[c]) for c in codes], dtype=object)
 
-    mine, theirs = km(piece), km(main)
-    d = shapely.distance(mine[:, None], theirs[None, :])
+
+def _closest_polygons(piece: list[str], piece_km: np.ndarray, main: list[str], main_km: np.ndarray) -> tuple[float, str, str]:
+    """(gap in km, piece commune, main commune) of the two closest polygons of the two pieces
+    (``*_km``: their polygons from :func:`_polygons_km`)."""
+    d = shapely.distance(piece_km[:, None], main_km[None, :])
     i, j = np.unravel_index(np.argmin(d), d.shape)
     return float(d[i, j]), piece[i], main[j]
 
