@@ -235,20 +235,32 @@ def commune_node(road: RoadGraph, code: str):
 
 def check_connected(road: RoadGraph, territory: Territory) -> None:
     """Raise :class:`DisconnectedTerritoryError` naming the pieces and how to join them."""
-    pieces = _commune_pieces(road)
+    pieces = commune_pieces(road)
     if len(pieces) <= 1:
         return
     raise DisconnectedTerritoryError(disconnection_message(pieces, territory))
 
 
-def _commune_pieces(road: RoadGraph) -> list[list[str]]:
+def commune_pieces(road: RoadGraph) -> list[list[str]]:
+    """The communes of each connected piece of the road graph (each sorted), largest piece
+    first (ties: the piece with the smallest code first)."""
     owner = {commune_node(road, c): c for c in road.communes}
     pieces = []
     for component in nx.connected_components(road.graph):
         members = [owner[n] for n in component if n in owner]
         if members:
             pieces.append(sorted(members))
-    return sorted(pieces, key=len, reverse=True)
+    return sorted(pieces, key=lambda piece: (-len(piece), piece[0]))
+
+
+def closest_points(frame: pd.DataFrame, piece: list[str], main: list[str]) -> tuple[str, str, float]:
+    """(commune of ``piece``, commune of ``main``, km): the two whose representative points are
+    closest in a straight line (``frame``: the territory's communes, with ``lon`` and ``lat``)."""
+    a_lon, a_lat = frame.loc[piece, "lon"].to_numpy(), frame.loc[piece, "lat"].to_numpy()
+    b_lon, b_lat = frame.loc[main, "lon"].to_numpy(), frame.loc[main, "lat"].to_numpy()
+    d = haversine_km(a_lon[:, None], a_lat[:, None], b_lon[None, :], b_lat[None, :])
+    i, j = np.unravel_index(np.argmin(d), d.shape)
+    return piece[i], main[j], float(d[i, j])
 
 
 def disconnection_message(pieces: list[list[str]], territory: Territory) -> str:
@@ -266,13 +278,7 @@ def disconnection_message(pieces: list[list[str]], territory: Territory) -> str:
     for k, piece in enumerate(pieces, 1):
         lines.append(f"  piece {k}: {len(piece)} commune{'s' if len(piece) > 1 else ''} ({names(piece)})")
     main = pieces[0]
-    fixes = []
-    for piece in pieces[1:]:
-        a_lon, a_lat = frame.loc[piece, "lon"].to_numpy(), frame.loc[piece, "lat"].to_numpy()
-        b_lon, b_lat = frame.loc[main, "lon"].to_numpy(), frame.loc[main, "lat"].to_numpy()
-        d = haversine_km(a_lon[:, None], a_lat[:, None], b_lon[None, :], b_lat[None, :])
-        i, j = np.unravel_index(np.argmin(d), d.shape)
-        fixes.append((piece[i], main[j], float(d[i, j])))
+    fixes = [closest_points(frame, piece, main) for piece in pieces[1:]]
     lines.append("Closest communes across pieces (straight line):")
     for a, b, d in fixes:
         lines.append(f"  {territory.label(a)} - {territory.label(b)}: {d:.1f} km")

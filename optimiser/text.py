@@ -31,9 +31,9 @@ def suggest(value: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0
     return [by_folded[m] for m in matches]
 
 
-def did_you_mean(value: str, candidates: Iterable[str], n: int = 3) -> str | None:
-    """``"did you mean 'a' or 'b'?"``, or ``None`` when nothing is close."""
-    close = suggest(value, candidates, n=n)
+def did_you_mean(value: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.6) -> str | None:
+    """``"did you mean 'a' or 'b'?"``, or ``None`` when nothing is close (see :func:`suggest`)."""
+    close = suggest(value, candidates, n=n, cutoff=cutoff)
     if not close:
         return None
     return "did you mean " + " or ".join(repr(c) for c in close) + "?"

@@ -128,10 +128,7 @@ def best_service_design(inputs):
     si, matrix, territory, rules = inputs.services, inputs.matrix, inputs.territory, inputs.rules
     index = matrix.index()
     codes = territory.codes
-    nbrs = {c: set() for c in codes}
-    for a, b in zip(territory.adjacency["code_a"], territory.adjacency["code_b"]):
-        nbrs[a].add(b)
-        nbrs[b].add(a)
+    nbrs = territory.neighbours()
     limit = math.inf if rules.max_travel_min is None else rules.max_travel_min + 1e-9
     cache = {}
     best = math.inf

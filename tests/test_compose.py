@@ -29,7 +29,16 @@ def territory(tmp_path) -> Path:
     return tiny_territory(tmp_path / "data", n=7, seed=1)
 
 
-def problems_of(excinfo) -> str:
+def scenario(tmp_path: Path, territory: Path, body: str) -> Path:
+    """Write s.yaml: a blank line, ``name: s``, the territory, then ``body`` (which starts with a
+    newline, so its first key is on line 4)."""
+    return write(tmp_path / "s.yaml", f"\nname: s\nterritory: {{communes: {territory}}}{body}")
+
+
+def errors(fn, *args, **kwargs) -> str:
+    """The rendered problems of the :class:`InputError` that ``fn(*args, **kwargs)`` must raise."""
+    with pytest.raises(InputError) as excinfo:
+        fn(*args, **kwargs)
     return excinfo.value.render()
 
 
@@ -48,9 +57,8 @@ def test_plain_scenario_loads_exactly_as_before():
 
 
 def test_set_on_a_plain_file_still_replaces_and_is_attributed_to_the_command_line():
-    with pytest.raises(InputError) as excinfo:
-        load_scenario(SCENARIOS / "laval-2016.yaml", ["poles.max_travel_min=-3"])
-    assert "--set poles.max_travel_min=-3: poles.max_travel_min" in problems_of(excinfo)
+    text = errors(load_scenario, SCENARIOS / "laval-2016.yaml", ["poles.max_travel_min=-3"])
+    assert "--set poles.max_travel_min=-3: poles.max_travel_min" in text
 
 
 # ------------------------------------------------------------------ merge rules and priority
@@ -100,12 +108,10 @@ sweep:
 
 
 def test_mapping_values_of_an_override_merge_into_the_file(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
-poles: {{population: {{min: 1000, max: 50000}}}}
+    path = scenario(tmp_path, territory, """
+poles: {population: {min: 1000, max: 50000}}
 variants:
-  bigger: [{{poles.population: {{min: 3000}}}}]
+  bigger: [{poles.population: {min: 3000}}]
 """)
     loaded = load_scenario(path, variant="bigger")
     assert (loaded.scenario.poles.population.min, loaded.scenario.poles.population.max) == (3000, 50000)
@@ -114,24 +120,18 @@ variants:
 
 
 def test_dotted_key_through_a_plain_value_is_an_error(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
-poles: {{count: 3}}
+    path = scenario(tmp_path, territory, """
+poles: {count: 3}
 variants:
-  v: [{{poles.count.max: 4}}]
+  v: [{poles.count.max: 4}]
 """)
-    with pytest.raises(InputError) as excinfo:
-        load_variants(path)
-    text = problems_of(excinfo)
+    text = errors(load_variants, path)
     assert "poles.count is a value (3), not a mapping" in text and "set poles.count itself" in text
     assert "variant v" in text
 
 
 def test_grid_is_a_product_and_zip_pairs_and_both_combine(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 sweep:
   grid:
     poles.max_travel_min: [20, 30]
@@ -184,18 +184,15 @@ def test_chain_of_parents(tmp_path, territory):
 def test_a_problem_in_a_parent_key_names_the_parent_file_and_line(tmp_path, territory):
     write(tmp_path / "parent.yaml", f"name: p\nterritory: {{communes: {territory}}}\npoles:\n  max_travel_min: -5\n")
     child = write(tmp_path / "child.yaml", "extends: parent.yaml\nname: c\n")
-    with pytest.raises(InputError) as excinfo:
-        load_scenario(child)
-    assert "parent.yaml:4: poles.max_travel_min" in problems_of(excinfo)
+    text = errors(load_scenario, child)
+    assert "parent.yaml:4: poles.max_travel_min" in text
 
 
 def test_extends_cycle_is_an_error_naming_the_chain(tmp_path):
     write(tmp_path / "a.yaml", "extends: b.yaml\nname: a\n")
     write(tmp_path / "b.yaml", "extends: c.yaml\nname: b\n")
     write(tmp_path / "c.yaml", "extends: a.yaml\nname: c\n")
-    with pytest.raises(InputError) as excinfo:
-        compose_file(tmp_path / "a.yaml")
-    text = problems_of(excinfo)
+    text = errors(compose_file, tmp_path / "a.yaml")
     assert "extends a file that extends it back" in text
     assert "a.yaml → b.yaml → c.yaml → a.yaml" in text
     assert "c.yaml:1: extends" in text
@@ -210,80 +207,63 @@ def test_self_extension_is_a_cycle(tmp_path):
 def test_missing_parent_has_a_did_you_mean(tmp_path):
     write(tmp_path / "base.yaml", "name: b\n")
     write(tmp_path / "child.yaml", "extends: bsae.yaml\nname: c\n")
-    with pytest.raises(InputError) as excinfo:
-        compose_file(tmp_path / "child.yaml")
-    text = problems_of(excinfo)
+    text = errors(compose_file, tmp_path / "child.yaml")
     assert "parent file not found" in text and "did you mean 'base.yaml'?" in text and "child.yaml:1: extends" in text
 
 
 # ------------------------------------------------------------------ conflicts and bad input
 
 def test_two_overrides_setting_the_same_key_conflict(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 overrides:
-  a: {{poles.count.max: 4}}
-  b: {{poles.count.max: 4}}
+  a: {poles.count.max: 4}
+  b: {poles.count.max: 4}
 variants:
   both: [a, b]
 """)
-    with pytest.raises(InputError) as excinfo:
-        compose_file(path)
-    text = problems_of(excinfo)
+    text = errors(compose_file, path)
     assert "variants.both: override a and override b both set poles.count.max" in text
     assert "s.yaml:8" in text
 
 
 def test_a_key_and_its_sub_key_conflict_including_nested_values(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 overrides:
-  whole: {{poles.count: 4}}
-  part: {{poles: {{count: {{min: 2}}}}}}
-  other: {{poles.population.min: 10}}
+  whole: {poles.count: 4}
+  part: {poles: {count: {min: 2}}}
+  other: {poles.population.min: 10}
 variants:
   clash: [whole, part]
   fine: [whole, other]
-  inline: [other, {{poles.population: {{min: 20}}}}]
+  inline: [other, {poles.population: {min: 20}}]
 """)
-    with pytest.raises(InputError) as excinfo:
-        compose_file(path)
-    text = problems_of(excinfo)
+    text = errors(compose_file, path)
     assert "variants.clash: override whole and override part both set poles.count" in text
     assert "variants.inline: override other and its inline keys both set poles.population.min" in text
     assert "variants.fine" not in text
 
 
 def test_unknown_override_name_has_a_did_you_mean(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 overrides:
-  small_poles: {{poles.population.min: 10}}
+  small_poles: {poles.population.min: 10}
 variants:
   small: [smal_poles]
 """)
-    with pytest.raises(InputError) as excinfo:
-        compose_file(path)
-    assert "s.yaml:7: variants.small: unknown override 'smal_poles'; did you mean 'small_poles'?" in problems_of(excinfo)
+    text = errors(compose_file, path)
+    assert "s.yaml:7: variants.small: unknown override 'smal_poles'; did you mean 'small_poles'?" in text
 
 
 def test_unknown_keys_in_overrides_and_sweeps_have_a_did_you_mean(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 overrides:
-  typo: {{poles.max_travle_min: 10}}
-  deep: {{poles.count.min.low: 1}}
+  typo: {poles.max_travle_min: 10}
+  deep: {poles.count.min.low: 1}
 sweep:
-  grid: {{polse.count: [1, 2]}}
-  zipp: {{poles.count: [1]}}
+  grid: {polse.count: [1, 2]}
+  zipp: {poles.count: [1]}
 """)
-    with pytest.raises(InputError) as excinfo:
-        compose_file(path)
-    text = problems_of(excinfo)
+    text = errors(compose_file, path)
     assert "overrides.typo.poles.max_travle_min: unknown key 'max_travle_min' under poles; did you mean 'max_travel_min'" in text
     assert "poles.count.min holds a value, not a mapping" in text
     assert "sweep.grid.polse.count: unknown key 'polse' at the top level; did you mean 'poles'?" in text
@@ -291,36 +271,28 @@ sweep:
 
 
 def test_zip_lists_of_unequal_length(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 sweep:
   zip:
     poles.count.max: [3, 4, 5]
     poles.count.min: [1, 2]
 """)
-    with pytest.raises(InputError) as excinfo:
-        compose_file(path)
-    text = problems_of(excinfo)
+    text = errors(compose_file, path)
     assert "sweep.zip: zip pairs its lists element by element, so they must have the same length" in text
     assert "poles.count.max: 3, poles.count.min: 2" in text and "use grid:" in text
 
 
 def test_bad_shapes_of_composition_keys(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 overrides:
-  empty: {{}}
+  empty: {}
 variants:
   base: [empty]
   number: 3
 sweep:
-  grid: {{poles.count.max: 4}}
+  grid: {poles.count.max: 4}
 """)
-    with pytest.raises(InputError) as excinfo:
-        compose_file(path)
-    text = problems_of(excinfo)
+    text = errors(compose_file, path)
     assert "overrides.empty: an override is a non-empty mapping" in text
     assert "variants.base: 'base' is the scenario as written and cannot be redefined" in text
     assert "variants.number: a variant lists override names" in text
@@ -328,50 +300,38 @@ sweep:
 
 
 def test_overlapping_sweep_keys(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 sweep:
-  grid: {{poles.count: [1, 2]}}
-  zip: {{poles.count.min: [1]}}
+  grid: {poles.count: [1, 2]}
+  zip: {poles.count.min: [1]}
 """)
     with pytest.raises(InputError, match="sweeps poles.count and poles.count.min, which overlap"):
         compose_file(path)
 
 
 def test_schema_errors_name_the_variant_and_are_grouped(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
-poles: {{population: {{max: 5000}}}}
+    path = scenario(tmp_path, territory, """
+poles: {population: {max: 5000}}
 sweep:
-  grid: {{poles.population.min: [1000, 6000, 7000, 8000, 9000]}}
+  grid: {poles.population.min: [1000, 6000, 7000, 8000, 9000]}
 """)
-    with pytest.raises(InputError) as excinfo:
-        load_variants(path)
-    text = problems_of(excinfo)
+    text = errors(load_variants, path)
     assert "(4 of 5 variants invalid)" in text
     assert "poles.population: min (6000.0) is greater than max (5000.0)" in text
     assert "in variant base__poles.population.min=6000" in text
     # the same mistake in every variant is reported once
     bad = write(tmp_path / "t.yaml", f"name: t\nterritory: {{communes: {territory}}}\nsolver: {{nmae: cbc}}\n"
                                      "sweep: {grid: {poles.count: [1, 2, 3]}}\n")
-    with pytest.raises(InputError) as excinfo:
-        load_variants(bad)
-    text = problems_of(excinfo)
+    text = errors(load_variants, bad)
     assert text.count("solver.nmae") == 1 and "in all 3 variants" in text and "did you mean 'name'?" in text
 
 
 def test_a_sweep_value_of_the_wrong_type_names_the_sweep(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 sweep:
-  grid: {{poles.max_travel_min: [20, soon]}}
+  grid: {poles.max_travel_min: [20, soon]}
 """)
-    with pytest.raises(InputError) as excinfo:
-        load_variants(path)
-    text = problems_of(excinfo)
+    text = errors(load_variants, path)
     assert "s.yaml:5 (sweep.grid): poles.max_travel_min" in text and "'soon'" in text
     assert "variant base__poles.max_travel_min=soon" in text
 
@@ -379,18 +339,17 @@ sweep:
 # ------------------------------------------------------------------ variant ids
 
 def test_variant_ids_are_stable_readable_and_folder_safe(tmp_path, territory):
-    text = f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 overrides:
-  o1: {{poles.max_alone: 1}}
+  o1: {poles.max_alone: 1}
 variants:
   small: [o1]
-  large: [{{poles.max_alone: 3}}]
+  large: [{poles.max_alone: 3}]
 sweep:
-  grid: {{poles.max_travel_min: [20, 25.0, 27.5], poles.count: [5]}}
-"""
-    ids = [v.id for v in compose_file(write(tmp_path / "s.yaml", text)).variants]
+  grid: {poles.max_travel_min: [20, 25.0, 27.5], poles.count: [5]}
+""")
+    text = path.read_text(encoding="utf-8")
+    ids = [v.id for v in compose_file(path).variants]
     assert ids[:3] == ["base__poles.count=5__poles.max_travel_min=20", "base__poles.count=5__poles.max_travel_min=25",
                        "base__poles.count=5__poles.max_travel_min=27.5"]
     assert "small__poles.count=5__poles.max_travel_min=20" in ids
@@ -417,11 +376,9 @@ def test_ids_are_sanitised_and_get_a_hash_only_when_needed():
 
 
 def test_choosing_a_variant_by_id_or_name(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 variants:
-  loose: [{{poles.max_travel_min: 60}}]
+  loose: [{poles.max_travel_min: 60}]
 """)
     assert load_scenario(path).scenario.poles.max_travel_min == 30
     assert load_scenario(path, variant="loose").scenario.poles.max_travel_min == 60
@@ -432,16 +389,14 @@ variants:
 # ------------------------------------------------------------------ the validate command
 
 def test_validate_lists_every_variant_with_what_set_it(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
-poles: {{max_travel_min: 40}}
+    path = scenario(tmp_path, territory, """
+poles: {max_travel_min: 40}
 overrides:
-  two: {{poles.count: 2}}
+  two: {poles.count: 2}
 variants:
   pair: [two]
 sweep:
-  grid: {{poles.max_alone: [0, 1]}}
+  grid: {poles.max_alone: [0, 1]}
 """)
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 0, result.output
@@ -451,11 +406,9 @@ sweep:
 
 
 def test_validate_reports_a_bad_commune_in_one_variant_with_exit_2(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
+    path = scenario(tmp_path, territory, """
 variants:
-  seat: [{{poles.fixed_seats: [Commune 99]}}]
+  seat: [{poles.fixed_seats: [Commune 99]}]
 """)
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
@@ -464,23 +417,19 @@ variants:
 
 
 def test_validate_with_a_typo_exits_2_without_traceback(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
-overrides: {{a: {{poles.max_travel_min: 5}}}}
-variants: {{v: [b]}}
+    path = scenario(tmp_path, territory, """
+overrides: {a: {poles.max_travel_min: 5}}
+variants: {v: [b]}
 """)
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 2 and "unknown override 'b'" in result.output and "Traceback" not in result.output
 
 
 def test_run_a_named_variant(tmp_path, territory):
-    path = write(tmp_path / "s.yaml", f"""
-name: s
-territory: {{communes: {territory}}}
-outputs: {{map: false}}
+    path = scenario(tmp_path, territory, """
+outputs: {map: false}
 variants:
-  loose: [{{poles.max_travel_min: 60}}]
+  loose: [{poles.max_travel_min: 60}]
 """)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["run", str(path), "--variant", "loose", "--out", str(out), "--quiet"])

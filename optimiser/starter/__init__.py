@@ -16,23 +16,24 @@ Before anything appears, the scenario is loaded and prepared exactly as ``optimi
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, OptimiserError, Problem
-from ..results.folder import write_atomically
+from ..results.folder import check_target, write_atomically
 from ..roads import Link, adjacency_road_graph, travel_matrix
 from ..territory.france import NationalData, Selection, national_data
-from ..territory.geojson import load_geojson_territory
+from ..territory.geojson import file_sha256, load_geojson_territory
 from .defaults import StarterRules, starter_rules
 from .links import PieceLink, link_pieces
 from .scenario_file import CIRCUITY, SCENARIO_FILE, SPEED_KMH, TERRITORY_FILE, render_scenario
 
 #: The file that marks a folder as written by ``optimiser init``.
 MARKER = "init.json"
+#: What such a folder is called when ``--out`` names another one.
+KIND = "a folder written by optimiser init"
 
 
 @dataclass(frozen=True)
@@ -51,26 +52,15 @@ class InitSummary:
         return self.folder / SCENARIO_FILE
 
 
-def check_init_target(target: Path) -> None:
-    """Refuse a target that exists and is neither empty nor a previous init folder."""
-    if target.exists():
-        if not target.is_dir():
-            raise InputError([Problem(None, "--out", "exists and is a file, not a folder", str(target))])
-        if any(target.iterdir()) and not (target / MARKER).exists():
-            raise InputError([Problem(None, "--out", "exists, is not empty and was not written by optimiser init; "
-                                      "choose another folder (nothing was written)", str(target))])
-
-
 def init_folder(selection: Selection, out: str | Path, national: NationalData | None = None) -> InitSummary:
     """Write the init folder for ``selection`` into ``out`` (see module docstring)."""
     national = national or national_data()
     target = Path(out).absolute()
-    check_init_target(target)
+    check_target(target, MARKER, KIND)  # write_atomically checks again; here a bad --out is named before an empty selection
     if not selection.codes:
         raise InputError([Problem(None, selection.kind, "none of the selected communes has a polygon", selection.name)])
     filled = []
-    write_atomically(target, lambda tmp: filled.append(_fill(tmp, selection, national)), marker=MARKER,
-                     kind="a folder written by optimiser init")
+    write_atomically(target, lambda tmp: filled.append(_fill(tmp, selection, national)), marker=MARKER, kind=KIND)
     summary = filled[0]
     return InitSummary(target, selection, summary[0], summary[1], summary[2], summary[3])
 
@@ -83,12 +73,13 @@ def _fill(folder: Path, selection: Selection, national: NationalData):
     road = adjacency_road_graph(territory, CIRCUITY, SPEED_KMH,
                                 tuple(Link(x.a, x.b, x.km, x.time_min) for x in links))
     matrix = travel_matrix(road, None)
-    alone = {c for x in links if x.may_stay_alone for c in x.piece}
+    alone = [c for x in links if x.may_stay_alone for c in x.piece]  # ferry-linked: may keep their services
     must_join = [c for c in territory.codes if c not in alone]
     population = {c: int(p) for c, p in territory.communes["population"].items()}
     rules = starter_rules(must_join, population, road, matrix)
     left_out = [(c, national.communes.at[c, "name"], int(national.communes.at[c, "population"])) for c in selection.left_out]
-    (folder / SCENARIO_FILE).write_text(render_scenario(selection, territory, links, rules, left_out), encoding="utf-8")
+    (folder / SCENARIO_FILE).write_text(render_scenario(selection, territory, links, rules, alone, left_out),
+                                        encoding="utf-8")
     _check_runs(folder / SCENARIO_FILE)
     (folder / MARKER).write_text(json.dumps(_provenance(selection, territory, national), indent=2, ensure_ascii=False),
                                  encoding="utf-8")
@@ -113,10 +104,8 @@ def _check_runs(scenario: Path) -> None:
 
 
 def _provenance(selection: Selection, territory, national: NationalData) -> dict:
-    data_files = {}
-    for name in ("communes.csv.gz", "adjacency.csv.gz", "polygons.npz"):
-        digest = hashlib.sha256((national.folder / name).read_bytes()).hexdigest()
-        data_files[name] = digest
+    names = ("communes.csv.gz", "adjacency.csv.gz", "polygons.npz")
+    data_files = {name: file_sha256(national.folder / name) for name in names}
     return {
         "written_by": f"optimiser {__version__} init",
         "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),

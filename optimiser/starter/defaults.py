@@ -48,6 +48,7 @@ class StarterRules:
     Attributes:
         pole_count: upper bound on the number of proximity poles.
         target_by_communes, target_by_population: the two terms of the pole-count formula.
+        population: inhabitants of the communes that must join a pole (its *P*).
         min_communes: smallest pole, communes.
         max_travel_min: travel limit, minutes.
         heuristic_max_min: longest trip of the heuristic design, minutes.
@@ -58,6 +59,7 @@ class StarterRules:
     pole_count: int
     target_by_communes: int
     target_by_population: int
+    population: int
     min_communes: int
     max_travel_min: float
     heuristic_max_min: float
@@ -75,7 +77,8 @@ def pole_count(n_communes: int, population: int) -> tuple[int, int, int]:
 def starter_rules(codes: list[str], population: dict[str, int], road: RoadGraph, matrix: TravelMatrix) -> StarterRules:
     """Rules for the communes ``codes`` (those that must join a pole), on the scenario's roads."""
     n = len(codes)
-    k, by_communes, by_population = pole_count(n, sum(population[c] for c in codes))
+    inhabitants = sum(population[c] for c in codes)
+    k, by_communes, by_population = pole_count(n, inhabitants)
     min_communes = min(MIN_POLE_COMMUNES, n)
     poles = heuristic_poles(codes, population, road, matrix, k, min_communes)
     index = matrix.index()
@@ -86,7 +89,7 @@ def starter_rules(codes: list[str], population: dict[str, int], road: RoadGraph,
             if t > worst:
                 worst, farthest = t, (i, seat)
     limit = max(MIN_TRAVEL_LIMIT_MIN, TRAVEL_LIMIT_STEP_MIN * math.ceil(worst / TRAVEL_LIMIT_STEP_MIN - 1e-9))
-    return StarterRules(k, by_communes, by_population, min_communes, limit, worst, farthest, len(poles))
+    return StarterRules(k, by_communes, by_population, inhabitants, min_communes, limit, worst, farthest, len(poles))
 
 
 def heuristic_poles(codes: list[str], population: dict[str, int], road: RoadGraph, matrix: TravelMatrix,

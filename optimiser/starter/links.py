@@ -30,6 +30,7 @@ import networkx as nx
 import numpy as np
 import shapely
 
+from ..roads import adjacency_road_graph, closest_points, commune_pieces
 from ..territory.france import NationalData
 from ..territory.geo import LocalProjection, haversine_km
 from ..territory.territory import Territory
@@ -67,53 +68,45 @@ class PieceLink:
         return self.kind == "ferry"
 
 
-def territory_pieces(territory: Territory) -> list[list[str]]:
-    """Connected pieces of the shared-border graph, largest first (ties: smallest code)."""
-    graph = nx.Graph()
-    graph.add_nodes_from(territory.codes)
-    graph.add_edges_from(zip(territory.adjacency["code_a"], territory.adjacency["code_b"]))
-    pieces = [sorted(c) for c in nx.connected_components(graph)]
-    return sorted(pieces, key=lambda p: (-len(p), p[0]))
-
-
 def link_pieces(territory: Territory, national: NationalData, circuity: float, speed_kmh: float) -> list[PieceLink]:
     """One link per detached piece (see module docstring); empty when the territory is connected."""
-    pieces = territory_pieces(territory)
+    # Pieces of the shared-border graph, largest first (ties: smallest code).
+    pieces = commune_pieces(adjacency_road_graph(territory, circuity, speed_kmh))
     if len(pieces) <= 1:
         return []
     main = pieces[0]
     graph = _national_graph(territory, national, circuity, speed_kmh)
     frame = territory.communes
     projection = LocalProjection.around(frame["lon"], frame["lat"])
+    main_km = _polygons_km(territory, main, projection)
     links = []
     for piece in pieces[1:]:
-        d = haversine_km(frame.loc[piece, "lon"].to_numpy()[:, None], frame.loc[piece, "lat"].to_numpy()[:, None],
-                         frame.loc[main, "lon"].to_numpy()[None, :], frame.loc[main, "lat"].to_numpy()[None, :])
-        i, j = np.unravel_index(np.argmin(d), d.shape)
-        straight = float(d[i, j])
+        near_a, near_b, straight = closest_points(frame, piece, main)
         land = _land_route(graph, piece, set(main))
         if land is not None:
             a, b, km, minutes, via = land
             links.append(PieceLink(tuple(piece), a, b, "land", km, minutes, straight, via))
             continue
-        gap, a, b = _closest_polygons(territory, piece, main, projection)
+        gap, a, b = _closest_polygons(piece, _polygons_km(territory, piece, projection), main, main_km)
         on_landmass = any(other not in piece for c in piece for other in (graph.adj[c] if c in graph else ()))
         if gap < BRIDGE_MAX_KM and (on_landmass or len(piece) > 1):
             km = circuity * float(haversine_km(frame.at[a, "lon"], frame.at[a, "lat"], frame.at[b, "lon"], frame.at[b, "lat"]))
             links.append(PieceLink(tuple(piece), a, b, "bridge", km, 60.0 * km / speed_kmh, km / circuity, gap_km=gap))
         else:
             minutes = FERRY_ALLOWANCE_MIN + 60.0 * straight / FERRY_SPEED_KMH
-            links.append(PieceLink(tuple(piece), piece[i], main[j], "ferry", straight, minutes, straight, gap_km=gap))
+            links.append(PieceLink(tuple(piece), near_a, near_b, "ferry", straight, minutes, straight, gap_km=gap))
     return links
 
 
-def _closest_polygons(territory: Territory, piece: list[str], main: list[str], projection) -> tuple[float, str, str]:
-    """(gap in km, piece commune, main commune) of the two closest polygons of the two pieces."""
-    def km(codes):
-        return np.asarray([projection.geometry_to_km(territory.geometry[c]) for c in codes], dtype=object)
+def _polygons_km(territory: Territory, codes: list[str], projection: LocalProjection) -> np.ndarray:
+    """The polygons of ``codes`` projected to km, as an array for shapely's vectorised functions."""
+    return np.asarray([projection.geometry_to_km(territory.geometry[c]) for c in codes], dtype=object)
 
-    mine, theirs = km(piece), km(main)
-    d = shapely.distance(mine[:, None], theirs[None, :])
+
+def _closest_polygons(piece: list[str], piece_km: np.ndarray, main: list[str], main_km: np.ndarray) -> tuple[float, str, str]:
+    """(gap in km, piece commune, main commune) of the two closest polygons of the two pieces
+    (``*_km``: their polygons from :func:`_polygons_km`)."""
+    d = shapely.distance(piece_km[:, None], main_km[None, :])
     i, j = np.unravel_index(np.argmin(d), d.shape)
     return float(d[i, j]), piece[i], main[j]
 
@@ -147,10 +140,7 @@ def _land_route(graph: nx.Graph, piece: list[str], main: set[str]):
     if not reached:
         return None
     b = min(reached, key=lambda c: (times[c], c))
-    path = paths[b]
-    # The path may leave the piece and come back; the link runs from its last piece commune.
-    start = max(k for k, c in enumerate(path) if c in set(piece))
-    path = path[start:]
+    path = paths[b]  # every source starts at 0, so only the first commune of the path is in the piece
     km = sum(graph[u][v]["km"] for u, v in zip(path, path[1:]))
     minutes = sum(graph[u][v]["min"] for u, v in zip(path, path[1:]))
     return path[0], b, km, minutes, len(path) - 2

@@ -37,11 +37,11 @@ def time_limit_s(n_communes: int) -> int:
 
 
 def render_scenario(selection: Selection, territory: Territory, links: list[PieceLink], rules: StarterRules,
-                    left_out: list[tuple[str, str, int]]) -> str:
-    """The scenario text. ``left_out``: (code, name, population) of selected communes without a polygon."""
+                    alone: list[str], left_out: list[tuple[str, str, int]]) -> str:
+    """The scenario text. ``alone``: communes that may stay out of every pole (``poles.allow_alone``);
+    ``left_out``: (code, name, population) of selected communes without a polygon."""
     n = len(territory)
     population = int(territory.communes["population"].sum())
-    alone = [c for link in links if link.may_stay_alone for c in link.piece]
     n_pole = n - len(alone)
     label = territory.label
     today = _dt.date.today().isoformat()
@@ -78,7 +78,7 @@ def render_scenario(selection: Selection, territory: Territory, links: list[Piec
         lines += _links_block(links, label)
     lines += ["", "poles:"]
     count_note = (f"round({n_pole} communes / {COMMUNES_PER_POLE}) = {rules.target_by_communes}; "
-                  f"{population_of(territory, alone):,} inhabitants / {MIN_MEAN_POLE_POPULATION:,} = {rules.target_by_population}")
+                  f"{rules.population:,} inhabitants / {MIN_MEAN_POLE_POPULATION:,} = {rules.target_by_population}")
     lines += [
         f"  # Up to {rules.pole_count} proximity pole{'s' if rules.pole_count > 1 else ''}: about one per {COMMUNES_PER_POLE} communes (the sourced",
         "  # coordination ratio assumes poles of 8-15 communes, cost_parameters.yaml",
@@ -153,8 +153,3 @@ def _links_block(links: list[PieceLink], label) -> list[str]:
         out.append(f"    - {{between: [{q(link.a)}, {q(link.b)}], km: {link.km:.1f}, time_min: {link.time_min:.1f}}}"
                    f"  # {label(link.a)} - {label(link.b)}")
     return out
-
-
-def population_of(territory: Territory, excluded: list[str]) -> int:
-    frame = territory.communes
-    return int(frame.loc[~frame.index.isin(excluded), "population"].sum())

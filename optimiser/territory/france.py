@@ -30,7 +30,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import InputError, Problem
-from ..text import fold, suggest
+from ..text import did_you_mean, fold
 from .territory import Territory, build_territory
 
 #: Where the national files are (the repository's ``data/france``).
@@ -285,10 +285,8 @@ def _strip_form(folded_name: str) -> str:
 
 
 def _hint(text: str, candidates, expected: str | None) -> str | None:
-    close = suggest(text, list(candidates), n=3, cutoff=0.5)
-    if close:
-        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return f"expected {expected}" if expected else None
+    """``did you mean ...?`` (cutoff 0.5, looser than the default 0.6), else ``expected ...``."""
+    return did_you_mean(text, list(candidates), cutoff=0.5) or (f"expected {expected}" if expected else None)
 
 
 @functools.lru_cache(maxsize=2)
