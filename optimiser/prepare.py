@@ -156,7 +156,7 @@ def resolve_rules(loaded: LoadedScenario, territory: Territory) -> PoleRules:
             if seat is not None:
                 sc_rule = ServiceCommunRule(sc.name, tuple(dict.fromkeys(members)), seat, sc.open_to_others)
 
-    for code in set(fixed) & set(forbidden):
+    for code in sorted(set(fixed) & set(forbidden)):
         refs.problem("poles.fixed_seats", f"{territory.label(code)} is both a fixed and a forbidden seat", territory.name_of(code))
     if candidates is not None:
         for code in fixed:

@@ -105,8 +105,9 @@ def verify_result(folder: str | Path) -> Verification:
     for code, count in pd.Series(listed).value_counts().items():
         if count > 1:
             placement.append(f"{code} listed {count} times")
-    placement += [f"{c} ({territory.name_of(c)}) missing from communes.csv" for c in codes if c not in set(listed)]
-    placement += [f"{c} is not a commune of the territory" for c in set(listed) - set(codes)]
+    listed_set = set(listed)
+    placement += [f"{c} ({territory.name_of(c)}) missing from communes.csv" for c in codes if c not in listed_set]
+    placement += [f"{c} is not a commune of the territory" for c in sorted(listed_set - set(codes))]
     v.check("every commune placed exactly once", placement)
     if placement:
         return v

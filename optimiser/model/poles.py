@@ -199,7 +199,7 @@ def add_together(model: PoleModel) -> None:
 def add_apart(model: PoleModel) -> None:
     """Communes kept apart never share a seat: x_aj + x_bj ≤ x_jj."""
     for a, b in model.rules.apart:
-        for j in set(model.pairs.seats_of[a]) & set(model.pairs.seats_of[b]):
+        for j in sorted(set(model.pairs.seats_of[a]) & set(model.pairs.seats_of[b])):  # a stable order: runs repeat exactly
             model.problem += model.x[a, j] + model.x[b, j] <= model.x[j, j], f"apart_{a}_{b}_{j}"
             model.count("apart")
 

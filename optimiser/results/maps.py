@@ -60,7 +60,7 @@ def pole_colours(territory: Territory, communes: pd.DataFrame) -> dict[str, str]
         colours["SC"] = SERVICE_COMMUN_COLOUR
         return colours
     graph = nx.Graph()
-    graph.add_nodes_from(p for p in set(pole_of.values()) if isinstance(p, str) and p != "SC")
+    graph.add_nodes_from(poles)  # in pole order: the colouring, and so the map, repeats exactly
     for a, b in zip(territory.adjacency["code_a"], territory.adjacency["code_b"]):
         pa, pb = pole_of.get(a), pole_of.get(b)
         if isinstance(pa, str) and isinstance(pb, str) and pa != pb and "SC" not in (pa, pb):
