@@ -142,7 +142,11 @@ class _FixedPolesValue:
         members = {j: tuple([j] + sorted(i for i, k in assignment.items() if k == j and i != j)) for j in seats}
         fixed = CandidatePairs(seats=seats, seats_of={i: ((j,) if j is not None else ()) for i, j in assignment.items()},
                                members_of=members, group_of=self.pairs.group_of)
-        model = build_pole_model(self.inputs.territory, self.inputs.matrix, self.inputs.rules, fixed)
+        # The poles are fixed as given: only communes the design leaves alone may stay alone, or
+        # the solution could drop members (breaking contiguity) and disagree with `assignment`.
+        rules = dataclasses.replace(self.inputs.rules, allow_alone=tuple(
+            i for i in self.inputs.rules.allow_alone if assignment.get(i) is None))
+        model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, fixed)
         # Solved once, with no check-and-cut loop: every fairness constraint must be in it from
         # the start, whatever the default formulation says.
         add_services(model, self.inputs, Formulation(lazy_fairness=False))
