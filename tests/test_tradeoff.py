@@ -20,6 +20,19 @@ def optimiser(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
+def grid_with_services(tmp_path, **extra):
+    """Six communes on a 2 × 3 grid, two services, every commune free to stay alone (solves in
+    well under a second)."""
+    territory = write_geojson(tmp_path / "grid.geojson",
+                              grid_features(2, 3, cell_km=6.0, populations=[3000, 800, 500, 1200, 900, 400]))
+    return write_scenario(tmp_path / "grid.yaml", {
+        "name": "grid", "territory": {"communes": str(territory)},
+        "services": {"include": ["espaces_verts", "eclairage"]},
+        "poles": {"allow_alone": "all", "max_travel_min": 20, "communes": {"min": 2}},
+        "solver": {"name": "highs"}, **extra,
+    })
+
+
 def test_pareto_refuses_travel_distance_before_solving(tmp_path):
     """The frontier's travel and its ε are person-minutes: a distance objective is refused,
     blamed on the --set that chose it, and nothing is written (default folder or --out)."""
@@ -53,14 +66,7 @@ def test_frontier_names_the_file_line_that_sets_travel_distance(tmp_path):
 def test_pareto_mean_travel_agrees_with_summary_and_comparison(tmp_path):
     """pareto.csv's mean trip is summary.json's (over communes in a pole), so it agrees with
     optimiser compare; communes left alone do not dilute it."""
-    territory = write_geojson(tmp_path / "grid.geojson",
-                              grid_features(2, 3, cell_km=6.0, populations=[3000, 800, 500, 1200, 900, 400]))
-    scenario = write_scenario(tmp_path / "grid.yaml", {
-        "name": "grid", "territory": {"communes": str(territory)},
-        "services": {"include": ["espaces_verts", "eclairage"]},
-        "poles": {"allow_alone": "all", "max_travel_min": 20, "communes": {"min": 2}},
-        "solver": {"name": "highs"},
-    })
+    scenario = grid_with_services(tmp_path)
     out = tmp_path / "frontier"
     table = frontier(scenario, points=3, out=out, echo=None)
     written = pd.read_csv(out / "pareto.csv").set_index("point")
@@ -85,15 +91,7 @@ def test_priced_travel_design_is_the_one_solved_and_priced(tmp_path):
     from optimiser import load_scenario, solve
     from optimiser.verify import verify_result
 
-    territory = write_geojson(tmp_path / "grid.geojson",
-                              grid_features(2, 3, cell_km=6.0, populations=[3000, 800, 500, 1200, 900, 400]))
-    scenario = write_scenario(tmp_path / "grid.yaml", {
-        "name": "grid", "territory": {"communes": str(territory)},
-        "services": {"include": ["espaces_verts", "eclairage"]},
-        "poles": {"allow_alone": "all", "max_travel_min": 20, "communes": {"min": 2}},
-        "objective": {"travel_weight_eur": 1000},
-        "solver": {"name": "highs"},
-    })
+    scenario = grid_with_services(tmp_path, objective={"travel_weight_eur": 1000})
     result = solve(load_scenario(scenario))
     assert result.status == "optimal"
     assert result.communes["alone"].all()  # any pole would add ≥ 9,000 person-min × 1 €: never worth it
