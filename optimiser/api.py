@@ -87,7 +87,26 @@ def service_summary(services, tables) -> dict:
         "largest_blocking_gain_eur": float(tables.core["gain_eur"].max()) if len(tables.core) else 0.0,
         "core_check_complete": bool(tables.core["check_complete"].all()) if len(tables.core) else None,
         "estimated_fields": int(sum(1 for v in tables.status_quo["estimated"] if v)),
-        "cost_unit": "EUR per year, excluding VAT",
+        "cost_unit": "EUR per year, TTC net of the FCTVA (staff bears no VAT)",
+        "status_quo_cost_ht": round(float(tables.status_quo["total_ht_eur"].sum()), 2),
+        **status_quo_summary(tables),
+    }
+
+
+def status_quo_summary(tables) -> dict:
+    """The status quo against the sourced aggregates: the one-line headline, the territory's field
+    FTE per 1,000 inhabitants and the warnings on inventoried communes far outside a range."""
+    from .services.calibration import headline
+
+    check = tables.status_quo_check
+    territory = check[check["scope"] == "territory"] if len(check) else check
+    communes = check[check["scope"] != "territory"] if len(check) else check
+    population = {r.scope: float(r.population) for r in communes.drop_duplicates("scope").itertuples()} if len(check) else {}
+    return {
+        "status_quo_headline": headline(tables.status_quo, population) if population else "",
+        "status_quo_field_fte_per_1000": float(territory["value"].iloc[0]) if len(territory) else None,
+        "status_quo_outside_range": int(communes["status"].isin(["below", "above", "far below", "far above"]).sum()) if len(check) else 0,
+        "status_quo_warnings": list(tables.warnings),
     }
 
 

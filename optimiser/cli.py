@@ -242,6 +242,10 @@ def summary_text(result) -> str:
         lines.append(f"  - {line}")
     if s.get("status_quo_cost") is not None and s.get("total_cost") is not None:
         lines.append(_savings_line(s))
+    if s.get("status_quo_headline"):
+        lines.append(s["status_quo_headline"])
+    for warning in s.get("status_quo_warnings") or []:
+        lines.append(f"  warning: {warning}")
     if result.poles is not None and len(result.poles):
         lines.append("")
         lines.append(f"{'pole':<5} {'seat':<28} {'communes':>8} {'population':>11} {'longest trip':>13}")

@@ -20,6 +20,7 @@ import math
 import pandas as pd
 
 from .services.economics import EPCI
+from .verify_economics import contract_rate, fte_rate, machine_year, supplies_rate
 
 TOLERANCE_EUR = 0.05
 
@@ -36,7 +37,7 @@ def _price(si, index, time_min, km, seat, s, poolers, borrowers, mode) -> dict:
     """Every cost category of one pole service, from the rules as written (€/yr)."""
     cat, terms, inv = si.catalogue, si.terms, si.inventory
     spec = cat.services[s]
-    rate = cat.staff_cost[spec.grade].value
+    rate = fte_rate(cat, s)
 
     def w(i):
         return inv.services[(i, s)].workload
@@ -49,7 +50,7 @@ def _price(si, index, time_min, km, seat, s, poolers, borrowers, mode) -> dict:
 
     member = terms.member_fee_eur.value + terms.setup_member_eur.value / terms.horizon_years.value
     users = list(poolers) + list(borrowers)
-    out = dict(fte=0.0, staff=0.0, vehicle=0.0, contract=0.0, lots=0, lots_eur=0.0, redeployed=0.0, units={}, days={})
+    out = dict(fte=0.0, staff=0.0, supplies=0.0, vehicle=0.0, contract=0.0, lots=0, lots_eur=0.0, redeployed=0.0, units={}, days={})
     keep = max(0.0, 1 - terms.attrition_per_year.value * terms.horizon_years.value) if si.econ.attrition_rule else 0.0
     retained = sum(keep * inv.services[(i, s)].fte for i in poolers if inv.services[(i, s)].mode == "regie")
     machine_users = list(borrowers)
@@ -58,11 +59,12 @@ def _price(si, index, time_min, km, seat, s, poolers, borrowers, mode) -> dict:
     if poolers and mode == "regie":
         out["fte"] = max(work_fte, spec.specialist_min_fte.value, retained)
         out["staff"] = out["fte"] * rate
+        out["supplies"] = sum(w(i) for i in poolers) * supplies_rate(cat, s)
         out["vehicle"] = sum(w(i) / spec.productivity.value * cat.productive_days.value * 2 * dist(i)
                              * terms.vehicle_eur_per_km.value for i in poolers)
         machine_users = users
     elif poolers:
-        out["contract"] = sum(w(i) * spec.delegated_price.value for i in poolers) * (1 - terms.joint_saving.value)
+        out["contract"] = sum(w(i) * spec.delegated_price.value for i in poolers) * contract_rate(cat, s) * (1 - terms.joint_saving.value)
         out["lots"] = max(1, math.ceil(out["contract"] / terms.max_lot_eur.value - 1e-9))
         out["lots_eur"] = out["lots"] * terms.lot_cost_eur.value
         out["redeployed"] = retained * rate
@@ -72,12 +74,12 @@ def _price(si, index, time_min, km, seat, s, poolers, borrowers, mode) -> dict:
         days = sum(w(i) * per.value for i in machine_users)
         units = math.ceil(days / e.capacity_days.value - 1e-9) if days > 1e-9 else 0
         out["units"][q], out["days"][q] = units, days
-        equipment += units * (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value)
+        equipment += units * machine_year(cat, q)
         transfer += sum(w(i) * per.value * 2 * dist(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value for i in machine_users)
     out["equipment"], out["transfer"] = equipment, transfer
     out["coordination"] = (terms.coordination_eur.value + terms.setup_pole_eur.value / terms.horizon_years.value if users else 0.0) \
         + member * len(users)
-    out["total"] = (out["staff"] + out["vehicle"] + equipment + transfer + out["contract"] + out["lots_eur"]
+    out["total"] = (out["staff"] + out["supplies"] + out["vehicle"] + equipment + transfer + out["contract"] + out["lots_eur"]
                     + out["redeployed"] + out["coordination"])
     # Borrowers pay their fixed price only to a pole with poolers (a lending-only bank is shared).
     out["payments"] = sum(_borrower_pays(si, index, km, seat, s, i) for i in borrowers) if poolers else 0.0
@@ -105,12 +107,12 @@ def verify_services(folder, inputs, summary, communes: pd.DataFrame, check) -> N
     for r in status_quo.itertuples():
         row = si.inventory.services[(r.member, r.service)]
         spec = si.catalogue.services[r.service]
-        staff = row.fte * si.catalogue.staff_cost[spec.grade].value
-        machines = sum(si.inventory.units.get((r.member, q), 0) * (si.catalogue.equipment[q].purchase_eur.value
-                       / si.catalogue.equipment[q].life_years.value + si.catalogue.equipment[q].running_eur_yr.value)
-                       for q in spec.equipment_days)
-        total = staff + row.contract_eur + machines
-        standalone[(r.member, r.service)] = (total, machines, staff + row.contract_eur)
+        staff = row.fte * fte_rate(si.catalogue, r.service)
+        supplies = row.workload * supplies_rate(si.catalogue, r.service) if row.mode == "regie" else 0.0
+        contract = row.contract_eur * contract_rate(si.catalogue, r.service)
+        machines = sum(si.inventory.units.get((r.member, q), 0) * machine_year(si.catalogue, q) for q in spec.equipment_days)
+        total = staff + supplies + contract + machines
+        standalone[(r.member, r.service)] = (total, machines, staff + supplies + contract)
         if not (_close(r.staff_eur, staff) and _close(r.equipment_eur, machines) and _close(r.total_eur, total)):
             problems.append(f"{r.member}/{r.service}: status quo {r.total_eur} but recomputed {total:.2f}")
     if len(standalone) != len(si.inventory.services):
@@ -138,7 +140,7 @@ def verify_services(folder, inputs, summary, communes: pd.DataFrame, check) -> N
                 membership.append(f"{i} borrows machines for {s} but does not run it in régie")
         p = _price(si, index, time_min, km, seat, s, poolers, borrowers, mode)
         priced[(seat, s)] = (p, poolers, borrowers)
-        for column, key in (("staff_eur", "staff"), ("vehicle_eur", "vehicle"), ("equipment_eur", "equipment"),
+        for column, key in (("staff_eur", "staff"), ("supplies_eur", "supplies"), ("vehicle_eur", "vehicle"), ("equipment_eur", "equipment"),
                             ("transfer_eur", "transfer"), ("contract_eur", "contract"), ("lots_eur", "lots_eur"),
                             ("redeployed_staff_eur", "redeployed"), ("coordination_eur", "coordination"), ("total_eur", "total"),
                             ("borrower_payments_eur", "payments")):
@@ -246,7 +248,6 @@ def _borrower_pays(si, index, km, seat, s, i) -> float:
     pay = terms.member_fee_eur.value + terms.setup_member_eur.value / terms.horizon_years.value
     for q, per in cat.services[s].equipment_days.items():
         e = cat.equipment[q]
-        pay += inv.services[(i, s)].workload * per.value * ((e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value)
-                                                            / e.capacity_days.value
+        pay += inv.services[(i, s)].workload * per.value * (machine_year(cat, q) / e.capacity_days.value
                                                             + 2 * dist / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
     return pay

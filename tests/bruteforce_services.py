@@ -8,13 +8,14 @@ import itertools
 import math
 
 from bruteforce import connected, set_partitions
+from optimiser.verify_economics import contract_rate, fte_rate, machine_year, supplies_rate
 
 
 def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode):
     """€/yr of one pole's service; None if the mode is not allowed."""
     cat, terms, inv = si.catalogue, si.terms, si.inventory
     spec = cat.services[s]
-    staff_rate = cat.staff_cost[spec.grade].value
+    staff_rate = fte_rate(cat, s)
     h = cat.hours_per_day.value
     days_per_fte = cat.productive_days.value
 
@@ -40,18 +41,18 @@ def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
         if mode == "regie":
             fte = sum(w(i) / spec.productivity.value * (1 + 2 * t(i) / 60 / h) for i in poolers)
             fte = max(fte, spec.specialist_min_fte.value, retained)
-            total += fte * staff_rate
+            total += fte * staff_rate + sum(w(i) for i in poolers) * supplies_rate(cat, s)
             total += sum(w(i) / spec.productivity.value * days_per_fte * 2 * d(i) * terms.vehicle_eur_per_km.value for i in poolers)
             machine_users = users
         else:
-            contract = sum(w(i) * spec.delegated_price.value for i in poolers) * (1 - terms.joint_saving.value)
+            contract = sum(w(i) * spec.delegated_price.value for i in poolers) * contract_rate(cat, s) * (1 - terms.joint_saving.value)
             lots = max(1, math.ceil(contract / terms.max_lot_eur.value - 1e-9))
             total += contract + lots * terms.lot_cost_eur.value + retained * staff_rate
     for q, per in spec.equipment_days.items():
         e = cat.equipment[q]
         days = sum(w(i) * per.value for i in machine_users)
         units = math.ceil(days / e.capacity_days.value - 1e-9) if days > 1e-9 else 0
-        total += units * (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value)
+        total += units * machine_year(cat, q)
         total += sum(w(i) * per.value * 2 * d(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value for i in machine_users)
     return total
 
@@ -64,7 +65,7 @@ def payment(si, matrix_index, km, seat, s, i):
     total = terms.member_fee_eur.value + terms.setup_member_eur.value / terms.horizon_years.value
     for q, per in spec.equipment_days.items():
         e = cat.equipment[q]
-        rate = (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value) / e.capacity_days.value
+        rate = machine_year(cat, q) / e.capacity_days.value
         total += w * per.value * (rate + 2 * dist / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
     return total
 

@@ -260,7 +260,8 @@ def _add_costs(m: ServiceModel) -> None:
             terms.append((m.lots[j, s], econ.terms.lot_cost_eur.value / K))
         for i in m.members_at(j, s):
             if (i, j, s) in m.zr:
-                terms.append((m.zr[i, j, s], (econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s) + econ.member_eur()) / K))
+                terms.append((m.zr[i, j, s], (econ.supplies_eur(i, s) + econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s)
+                                            + econ.member_eur()) / K))
             if (i, j, s) in m.zd:
                 redeployed = econ.retained_fte(i, s) * si.catalogue.staff_eur(s)
                 terms.append((m.zd[i, j, s], (econ.contract_eur(i, s) + redeployed + econ.member_eur()) / K))

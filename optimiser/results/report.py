@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..model.rules import PoleRules
+from .calibration_report import render_status_quo_check
 from .status import status_words
 
 ATTRIBUTION = (
@@ -130,11 +131,11 @@ def _k(value) -> str:
 
 
 def render_service_section(summary: dict, tables) -> list[str]:
-    """The service-sharing part of report.md (€ in thousands a year, HT)."""
+    """The service-sharing part of report.md (€ in thousands a year, TTC net of the FCTVA)."""
     sq, total, saved = summary["status_quo_cost"], summary["total_cost"], summary["savings"]
     out = [
         "## Services", "",
-        f"Yearly cost of the six technical services, € HT: status quo (every member alone) **{_k(sq)} k€**, "
+        f"Yearly cost of the technical services, € TTC net of the FCTVA (staff bears no VAT): status quo (every member alone) **{_k(sq)} k€**, "
         f"this design **{_k(total)} k€**, saving **{_k(saved)} k€ ({100 * summary['savings_pct']:.1f} %)**.", "",
         f"- {summary['services_pooled']} member × service pairs pooled, {summary['services_borrowed']} borrowing "
         f"machines only, in {summary['pole_services']} pole services.",
@@ -182,5 +183,6 @@ def render_service_section(summary: dict, tables) -> list[str]:
         for r in core.head(10).itertuples():
             out.append(f"| {r.pole} | {r.service} | {r.group} | {_k(r.pays_now_eur)} | {_k(r.would_pay_alone_eur)} | {r.gain_eur:,.0f} |")
         out.append("")
+    out += render_status_quo_check(summary, tables)
     out += ["Every number used is in `parameters.csv` with its source key in `cost_parameters.yaml` and its confidence.", ""]
     return out

@@ -128,7 +128,8 @@ class Result:
         return cls(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved, service_tables=tables)
 
 
-SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "core", "members", "parameters")
+SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "status_quo_check", "core", "members",
+                 "parameters")
 
 
 def write_service_tables(folder: Path, tables) -> None:
@@ -146,7 +147,7 @@ def read_service_tables(folder: Path):
         path = folder / f"{name}.csv"
         try:
             frames[name] = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
-        except pd.errors.EmptyDataError:
+        except (pd.errors.EmptyDataError, FileNotFoundError):  # a folder written before the file existed
             frames[name] = pd.DataFrame()
     return ServiceTables(**frames, commune_columns=pd.DataFrame())
 

@@ -151,7 +151,8 @@ class PolesConfig(StrictModel):
         return groups
 
 
-ServiceKey = Literal["voirie", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie"]
+ServiceKey = Literal["voirie", "voirie_travaux", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie",
+                     "parc_auto", "ads"]
 """A service of the catalogue."""
 EquipmentKey = Literal["tractor_with_flail_arm", "backhoe_loader", "ride_on_mower_pro", "aerial_lift_truck", "sweeper_compact"]
 """A machine type of the catalogue."""

@@ -7,9 +7,11 @@ from the seat, :math:`h` working hours a day, :math:`D` productive days per FTE)
 **Régie**
 
 * staff :math:`\text{FTE} = \max\big(F^{spec},\ \sum_{i\in S} \frac{w_i}{\pi}\,(1 + \frac{2 t_{ij}}{60 h}),\
-  (1-\alpha)\sum_{i\in S} \text{FTE}^0_i\big)` at the grade's loaded cost — a crew loses the round
-  trip from the seat each day it works away; :math:`\alpha` is attrition over the horizon when
-  "no staff reduction beyond attrition" is asked, else the last term is absent;
+  (1-\alpha)\sum_{i\in S} \text{FTE}^0_i\big)` at the full régie rate of an FTE (grade +
+  supervision + crew vehicles, × the depot/overhead share: :meth:`Catalogue.staff_eur`) — a crew
+  loses the round trip from the seat each day it works away; :math:`\alpha` is attrition over the
+  horizon when "no staff reduction beyond attrition" is asked, else the last term is absent;
+* supplies :math:`\sum_{i\in S} w_i\, m_s` (:math:`m_s` € per unit of workload, VAT borne);
 * crew vehicles :math:`\sum_{i\in S} \frac{w_i}{\pi} D \cdot 2 d_{ij} \cdot c_{km}`;
 * machines, per type *q*: :math:`U_q = \lceil \sum_{i\in S\cup B} w_i n_q / K_q \rceil` units at
   their yearly cost, and :math:`\sum_{i \in S\cup B} w_i n_q \cdot 2 d_{ij} / v_q \cdot c_q` to
@@ -17,7 +19,8 @@ from the seat, :math:`h` working hours a day, :math:`D` productive days per FTE)
 
 **Délégation**
 
-* contract :math:`(1-\sigma)\,p \sum_{i\in S} w_i` (σ: joint-purchasing saving), in
+* contract :math:`(1-\sigma)\,p\,\tau_s \sum_{i\in S} w_i` (σ: joint-purchasing saving; τ: net
+  € per € HT, (1 + VAT) × (1 − FCTVA rate × eligible share)), in
   :math:`L = \max(1, \lceil \text{contract} / \bar{L} \rceil)` lots of at most :math:`\bar L`,
   each costing the lot cost; staff that cannot be shed (attrition rule) is still paid.
 
@@ -28,6 +31,9 @@ Borrowers pay an internal price fixed in advance — machine-days at the day rat
 unit plus their transfers, fee and set-up (the "coût unitaire × unités" rule of CGCT D5211-16);
 poolers share the rest. A pole that only lends (no pooler) shares its whole cost among its
 borrowers by workload.
+
+Every amount is on the catalogue's basis: net of the FCTVA (TTC for purchases) by default, HT
+with ``catalogue.with_basis("ht")`` (:meth:`Economics.with_basis`).
 """
 
 from __future__ import annotations
@@ -104,8 +110,20 @@ class Economics:
         return total
 
     def contract_eur(self, i: str, s: str) -> float:
-        spec = self.catalogue.services[s]
-        return self.workload(i, s) * spec.delegated_price.value * (1.0 - self.terms.joint_saving.value)
+        """Delegated price of *i*'s workload bought by a pole (joint-purchasing saving applied)."""
+        return self.workload(i, s) * self.catalogue.delegated_eur(s) * (1.0 - self.terms.joint_saving.value)
+
+    def supplies_eur(self, i: str, s: str) -> float:
+        """Régie supplies and materials for *i*'s workload (€/yr)."""
+        return self.workload(i, s) * self.catalogue.supplies_eur(s)
+
+    def with_basis(self, basis: str) -> "Economics":
+        """The same economics priced ``net`` or ``ht`` (status quo re-priced on that basis)."""
+        from .standalone import standalone_costs
+
+        catalogue = self.catalogue.with_basis(basis)
+        return Economics(catalogue, self.terms, self.inventory, standalone_costs(self.inventory, catalogue), self.matrix,
+                         self.attrition_rule)
 
     def member_eur(self) -> float:
         """Fee and yearly set-up share of one member in one pooled service."""
@@ -138,6 +156,7 @@ class PoleServiceCost:
     workload: float
     fte: float
     staff_eur: float
+    supplies_eur: float
     vehicle_eur: float
     units: dict[str, int]
     machine_days: dict[str, float]
@@ -152,7 +171,7 @@ class PoleServiceCost:
 
     @property
     def total_eur(self) -> float:
-        return (self.staff_eur + self.vehicle_eur + self.equipment_eur + self.transfer_eur + self.contract_eur
+        return (self.staff_eur + self.supplies_eur + self.vehicle_eur + self.equipment_eur + self.transfer_eur + self.contract_eur
                 + self.lots_eur + self.redeployed_eur + self.coordination_eur)
 
     @property
@@ -168,13 +187,16 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     spec = econ.catalogue.services[s]
     staff_rate = econ.catalogue.staff_eur(s)
     workload = sum(econ.workload(i, s) for i in poolers)
-    fte = staff = vehicle = contract = redeployed = 0.0
+    fte = staff = supplies = vehicle = contract = redeployed = 0.0
     lots = 0
     users = poolers + borrowers
     retained = sum(econ.retained_fte(i, s) for i in poolers)
+    if poolers and mode in ("regie", "delegation") and mode not in spec.modes:
+        raise ValueError(f"{s} cannot run in {mode} (allowed: {', '.join(spec.modes)})")
     if poolers and mode == "regie":
         fte = max(spec.specialist_min_fte.value, sum(econ.regie_fte(i, seat, s) for i in poolers), retained)
         staff = fte * staff_rate
+        supplies = sum(econ.supplies_eur(i, s) for i in poolers)
         vehicle = sum(econ.vehicle_eur(i, seat, s) for i in poolers)
         machine_users = users
     elif poolers and mode == "delegation":
@@ -194,7 +216,7 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     payments = sum(econ.borrower_payment(i, seat, s) for i in borrowers) if poolers else 0.0
     return PoleServiceCost(
         seat=seat, service=s, mode=mode if poolers else None, poolers=poolers, borrowers=borrowers,
-        workload=workload, fte=fte, staff_eur=staff, vehicle_eur=vehicle, units=units, machine_days=days,
+        workload=workload, fte=fte, staff_eur=staff, supplies_eur=supplies, vehicle_eur=vehicle, units=units, machine_days=days,
         equipment_eur=equipment, transfer_eur=transfers, contract_eur=contract, lots=lots,
         lots_eur=lots * econ.terms.lot_cost_eur.value, redeployed_eur=redeployed, coordination_eur=coordination,
         borrower_payments_eur=payments,
@@ -202,6 +224,7 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
 
 
 def best_mode_cost(econ: Economics, seat: str, s: str, poolers, borrowers=(), modes=("regie", "delegation")) -> PoleServiceCost:
-    """The cheaper of the allowed modes for these members."""
-    options = [pole_service_cost(econ, seat, s, poolers, borrowers, m) for m in modes]
+    """The cheaper of the allowed modes for these members (those the service can take)."""
+    allowed = econ.catalogue.services[s].modes
+    options = [pole_service_cost(econ, seat, s, poolers, borrowers, m) for m in (tuple(m for m in modes if m in allowed) or allowed)]
     return min(options, key=lambda c: c.total_eur)

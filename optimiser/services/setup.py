@@ -182,7 +182,9 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
     modes = {}
     for s in catalogue.services:
         choice = scenario.pooling.modes.get(s, scenario.pooling.mode)
-        modes[s] = ("regie", "delegation") if choice == "free" else (choice,)
+        wanted = ("regie", "delegation") if choice == "free" else (choice,)
+        allowed = catalogue.services[s].modes  # works are contracted in every option, whatever the scenario says
+        modes[s] = tuple(m for m in wanted if m in allowed) or allowed
     return ServiceInputs(
         catalogue=catalogue, terms=terms, inventory=inventory, standalone=standalone, econ=econ, members=members,
         forced=_forced(loaded, territory, catalogue, sc_rule, fixed.get(EPCI, {})), modes=modes,
