@@ -7,13 +7,13 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
 from .compose import Composed, Variant, compose_file, set_dotted
 from .messages import problems_from_validation
 from .schema import Scenario
+from .yaml_io import parse_yaml
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,8 @@ def parse_override(expression: str) -> tuple[list[str], object]:
     parts = [p.strip() for p in key.strip().split(".")]
     if not all(parts):
         raise InputError([Problem("--set", key, "expected a dotted key such as poles.count.max", key)])
-    try:
-        value = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem("--set", key, f"cannot read the value as YAML ({exc.__class__.__name__})", text)]) from None
+    # The same strict, bounded reader as files: an alias bomb fits in a command line too.
+    value, _ = parse_yaml(text, f"--set {expression}", what="the value") if text.strip() else (None, {})
     return parts, value
 
 
