@@ -53,6 +53,12 @@ class LoadedScenario:
         return p if p.is_absolute() else (self.base_dir / p)
 
 
+def set_label(expression: str, limit: int = 60) -> str:
+    """``--set key=value`` as errors name it, a long value cut short."""
+    text = expression if len(expression) <= limit else expression[: limit - 3] + "..."
+    return f"--set {text}"
+
+
 def parse_override(expression: str) -> tuple[list[str], object]:
     """``"poles.count.max=6"`` → ``(["poles", "count", "max"], 6)``; the value is read as YAML."""
     if "=" not in expression:
@@ -62,7 +68,7 @@ def parse_override(expression: str) -> tuple[list[str], object]:
     if not all(parts):
         raise InputError([Problem("--set", key, "expected a dotted key such as poles.count.max", key)])
     # The same strict, bounded reader as files: an alias bomb fits in a command line too.
-    value, _ = parse_yaml(text, f"--set {expression}", what="the value") if text.strip() else (None, {})
+    value, _ = parse_yaml(text, set_label(expression), what="the value") if text.strip() else (None, {})
     return parts, value
 
 
@@ -74,7 +80,7 @@ def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...],
     labels = dict(origin or {})
     for expression in overrides:
         parts, value = parse_override(expression)
-        set_dotted(data, ".".join(parts), value, f"--set {expression}", labels)
+        set_dotted(data, ".".join(parts), value, set_label(expression), labels)
     return data, labels
 
 
