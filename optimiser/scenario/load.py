@@ -1,5 +1,6 @@
 """Load a scenario: read the YAML, compose it (``extends``, variants, sweep — see
-:mod:`optimiser.scenario.compose`), apply ``--set`` overrides, validate against the schema."""
+:mod:`optimiser.scenario.compose`), apply ``--set`` overrides (:mod:`optimiser.scenario.set_option`),
+validate against the schema."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
-from .compose import Composed, Variant, compose_file, set_dotted
+from .compose import Composed, Variant, compose_file
 from .messages import problems_from_validation
 from .schema import Scenario
-from .yaml_io import parse_yaml
+from .set_option import apply_overrides, parse_override, set_label  # noqa: F401  (public here too)
 
 
 @dataclass(frozen=True)
@@ -51,37 +52,6 @@ class LoadedScenario:
         """A path from the scenario, resolved against the scenario's folder."""
         p = Path(relative).expanduser()
         return p if p.is_absolute() else (self.base_dir / p)
-
-
-def set_label(expression: str, limit: int = 60) -> str:
-    """``--set key=value`` as errors name it, a long value cut short."""
-    text = expression if len(expression) <= limit else expression[: limit - 3] + "..."
-    return f"--set {text}"
-
-
-def parse_override(expression: str) -> tuple[list[str], object]:
-    """``"poles.count.max=6"`` → ``(["poles", "count", "max"], 6)``; the value is read as YAML."""
-    if "=" not in expression:
-        raise InputError([Problem("--set", expression, "expected key=value, e.g. poles.count=5", expression, show_value=False)])
-    key, _, text = expression.partition("=")
-    parts = [p.strip() for p in key.strip().split(".")]
-    if not all(parts):
-        raise InputError([Problem("--set", key, "expected a dotted key such as poles.count.max", key)])
-    # The same strict, bounded reader as files: an alias bomb fits in a command line too.
-    value, _ = parse_yaml(text, set_label(expression), what="the value") if text.strip() else (None, {})
-    return parts, value
-
-
-def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...],
-                    origin: dict[str, str] | None = None) -> tuple[dict, dict[str, str]]:
-    """A deep copy of ``raw`` with each ``key=value`` set (mappings merge, as in a file), and
-    ``origin`` (leaf key → where it was set) updated to name the ``--set`` that set each key."""
-    data = copy.deepcopy(raw)
-    labels = dict(origin or {})
-    for expression in overrides:
-        parts, value = parse_override(expression)
-        set_dotted(data, ".".join(parts), value, set_label(expression), labels)
-    return data, labels
 
 
 def validate_scenario(raw: dict, label: str, lines: dict[str, int] | None = None,

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
 from ..text import did_you_mean
-from .compose import line_for, overlaps
+from .keys import line_for, overlaps
 from .ranges import RANGE_ERROR
 
 
