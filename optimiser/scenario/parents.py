@@ -6,6 +6,10 @@ one) and the file's own keys over them all. A parent's relative paths are rewrit
 the child's folder (:func:`~optimiser.scenario.merge.rebase_value`); a parent's overrides,
 variants and sweep are inherited (the child's win, name by name; ``sweep: null`` drops the
 parent's sweep). A file that extends itself, directly or not, is an error naming the chain.
+
+A parent must be a scenario: its name ends in ``.yaml`` or ``.yml`` (otherwise it is not even
+read) and it holds a mapping of scenario keys. Anything else is refused without echoing its
+content, so ``extends: /etc/passwd`` cannot print a system file in an error message.
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ from ..text import did_you_mean
 from .keys import located
 from .merge import merge_tree, rebase_value
 from .overrides import Setting, VariantSpec, read_overrides, read_variants
+from .schema import Scenario
 from .sweep import Sweep, read_sweep
 from .yaml_io import read_yaml
 
 #: Keys that only composition reads; they never reach the schema.
 COMPOSITION_KEYS = ("extends", "overrides", "variants", "sweep")
+#: What a parent's file name must end with: a parent is a scenario, never any readable file.
+SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -54,6 +61,8 @@ def read_layered(path: Path, stack: tuple[Path, ...] = ()) -> Layered:
     real = path.resolve()
     raw, lines = read_yaml(path)
     label = str(path)
+    if stack:
+        _check_parent_content(raw, label)
     problems: list[Problem] = []
 
     parents = raw.pop("extends", None)
@@ -84,7 +93,12 @@ def read_layered(path: Path, stack: tuple[Path, ...] = ()) -> Layered:
                                     + " → ".join(_shown(p, top) for p in cycle), parent_ref,
                                     hint="remove one of these extends", line=lines.get(key)))
             continue
-        if not parent_path.is_file():
+        if not _is_scenario_name(parent_path) or not _is_scenario_name(parent_real):
+            # Never read: its lines would come back in error messages (a password file, say).
+            problems.append(Problem(label, key, "a parent must be a scenario file (.yaml or .yml); this one was not read",
+                                    parent_ref, line=lines.get(key)))
+            continue
+        if not parent_path.exists():
             siblings = [p.name for p in parent_path.parent.glob("*.y*ml")] if parent_path.parent.is_dir() else []
             hint = did_you_mean(parent_path.name, siblings)
             problems.append(Problem(label, key, f"parent file not found: {parent_path}", parent_ref,
@@ -119,6 +133,29 @@ def read_layered(path: Path, stack: tuple[Path, ...] = ()) -> Layered:
         raise InputError(problems, title=f"Invalid scenario {path}")
     return Layered(tree=merged, labels=labels, lines=lines, own_lines=own_lines, chain=chain,
                    overrides=overrides, variant_specs=variant_specs, sweep=sweep)
+
+
+def _is_scenario_name(path: Path) -> bool:
+    return path.suffix.lower() in SCENARIO_SUFFIXES
+
+
+def _check_parent_content(raw: dict, label: str) -> None:
+    """Refuse a parent that is YAML but not a scenario (a CI file, a credentials file): every
+    top-level key must be a scenario or composition key. Its keys are not echoed, except one
+    that is clearly a typo of a scenario key."""
+    allowed = list(Scenario.model_fields) + list(COMPOSITION_KEYS)
+    foreign = [str(k) for k in raw if str(k) not in allowed]
+    if not foreign:
+        return
+    typos = [(k, did_you_mean(k, allowed)) for k in foreign]
+    typos = [(k, hint) for k, hint in typos if hint is not None]
+    if len(typos) == len(foreign):
+        problems = [Problem(label, key, "unknown key", show_value=False, hint=hint) for key, hint in typos]
+        raise InputError(problems, title=f"Invalid scenario {label}")
+    n = len(foreign)
+    raise InputError([Problem(label, "", f"is not a scenario file ({n} of its top-level keys {'are' if n > 1 else 'is'} "
+                              "not scenario keys), so it cannot be a parent", show_value=False,
+                              hint="extends names scenario files (name:, territory:, poles:, ...)")])
 
 
 def _shown(path: Path, folder: Path) -> str:

@@ -143,7 +143,7 @@ def parse_yaml(text: str, label: str, what: str = "the scenario file") -> tuple[
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        reason = exc.problem or str(exc)
+        reason = exc.problem or exc.context or "syntax error"  # never str(exc): it quotes the file's lines
         raise InputError([Problem(label, "", f"not valid YAML: {reason}", show_value=False, line=line)],
                          title=f"Invalid scenario {label}") from None
     except yaml.YAMLError as exc:
