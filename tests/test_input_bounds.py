@@ -161,3 +161,31 @@ def test_files_beyond_their_limit_are_refused_naming_the_limit(tmp_path):
     text = refused(scenario(tmp_path, territory, "services: {inventory: inventory.xlsx}\n"))
     assert "inventory.xlsx" in text and "at most 64 MB is read" in text
 
+
+
+# ------------------------------------------------------------------------------- odd characters and keys
+
+def test_a_nul_byte_in_the_file_is_a_clear_yaml_error(tmp_path):
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"name: x\nterritory: {communes: a\x00b}\n")
+    text = refused(path)
+    assert f"{path}:2: not valid YAML: character #x0000 is not allowed" in text
+
+
+@pytest.mark.parametrize("body", ['territory: {{communes: "a\\0.geojson"}}', 'territory: {{communes: {t}}}\nextends: "p\\0.yaml"',
+                                  'territory: {{communes: {t}}}\nservices: {{inventory: "p\\0.xlsx"}}',
+                                  'territory: {{communes: {t}}}\nroads: {{network: {{path: "p\\0.geojson"}}}}',
+                                  'territory: {{communes: {t}}}\noutputs: {{dir: "out\\0"}}'])
+def test_a_nul_character_in_a_path_is_refused(tmp_path, body):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: x\n" + body.format(t=LAVAL) + "\n", encoding="utf-8")
+    assert "a path cannot contain a NUL character" in refused(path)
+
+
+@pytest.mark.parametrize("body", ["1: 2", "poles: {1: 2}", "true: x", "null: x", "overrides: {1: {2: 3}}",
+                                  "variants: {1: [x]}", "sweep: {grid: {1: [1]}}", "extends: [1]", "extends: ''",
+                                  "? [a]\n: 1", "solver: {time_limit_s: 2024-01-01}"])
+def test_odd_keys_and_values_are_input_errors(tmp_path, body):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: x\nterritory: {{communes: {LAVAL}}}\n{body}\n", encoding="utf-8")
+    refused(path)

@@ -170,8 +170,12 @@ def _parent_refs(parents, label, lines, problems) -> list[str]:
     if parents is None:
         return []
     if isinstance(parents, str):
-        return [parents]
+        return _parent_refs([parents], label, lines, problems)
     if isinstance(parents, list) and all(isinstance(p, str) for p in parents):
+        if any("\x00" in p for p in parents):
+            problems.append(Problem(label, "extends", "a path cannot contain a NUL character (\\0)", parents,
+                                    line=lines.get("extends")))
+            return []
         return parents
     problems.append(Problem(label, "extends", "expected a parent file name or a list of them", parents,
                             line=lines.get("extends")))

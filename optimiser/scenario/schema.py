@@ -11,14 +11,20 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .ranges import Range, range_of
 
 CommuneRef = Union[str, int]
 """An INSEE code (``"53130"``) or a commune name (``"Laval"``)."""
 
-FilePath = Annotated[str, Field(min_length=1, max_length=4096)]
+def _no_nul(path: str) -> str:
+    if "\x00" in path:
+        raise ValueError("a path cannot contain a NUL character (\\0)")
+    return path
+
+
+FilePath = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(_no_nul)]
 """A path to a file or folder (4,096 characters: the longest path Linux accepts)."""
 Label = Annotated[str, Field(max_length=200)]
 """A name shown in the outputs, or a property name of a data file."""

@@ -126,14 +126,20 @@ def key_lines(node, prefix: str = "", out: dict | None = None) -> dict[str, int]
     return out
 
 
+def _code(character) -> int:
+    """PyYAML gives a forbidden character as a code point (text) or a byte value (bytes)."""
+    return character if isinstance(character, int) else ord(character)
+
+
 def parse_yaml(text: str, label: str, what: str = "the scenario file") -> tuple[object, dict[str, int]]:
     """Parse one YAML document strictly; return its value (``None`` if empty) and key lines.
 
     Errors (syntax, duplicate keys, alias bombs, nesting too deep) become :class:`InputError`
     naming ``label``.
     """
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)  # checks the characters: a NUL byte fails here
         node = loader.get_single_node()
         if node is None:
             return None, {}
@@ -146,8 +152,13 @@ def parse_yaml(text: str, label: str, what: str = "the scenario file") -> tuple[
         reason = exc.problem or exc.context or "syntax error"  # never str(exc): it quotes the file's lines
         raise InputError([Problem(label, "", f"not valid YAML: {reason}", show_value=False, line=line)],
                          title=f"Invalid scenario {label}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (a NUL byte, ...): binary data?
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        raise InputError([Problem(label, "", f"not valid YAML: character #x{_code(exc.character):04x} is not allowed in YAML "
+                                  "text (is it a text file?)",
+                                  show_value=False, line=line)], title=f"Invalid scenario {label}") from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(label, "", f"not valid YAML: {exc}", show_value=False)]) from None
+        raise InputError([Problem(label, "", f"not valid YAML: {exc.__class__.__name__}", show_value=False)]) from None
     except AliasBombError as exc:
         raise InputError([Problem(label, "", f"refused: {exc}", show_value=False,
                                   hint=f"write the values out, or use fewer nested aliases in {what}")],
@@ -156,7 +167,8 @@ def parse_yaml(text: str, label: str, what: str = "the scenario file") -> tuple[
         raise InputError([Problem(label, "", "refused: lists or mappings nested too deeply", show_value=False)],
                          title=f"Invalid scenario {label}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml(path: Path, label: str | None = None) -> tuple[dict, dict[str, int]]:
