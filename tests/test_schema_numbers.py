@@ -177,3 +177,13 @@ def test_p_median_shows_no_travel_limit(tmp_path):
     assert scenario_from_dict(data).scenario.poles.max_travel_min is None
     assert scenario_from_dict({**REQUIRED["Scenario"]}).scenario.poles.max_travel_min == 30
 
+
+
+def test_a_commune_is_a_name_or_a_code_never_true_or_a_fraction():
+    for value in (True, 2.5, float("inf"), 10**12, "", [1]):
+        with pytest.raises(InputError) as info:
+            scenario_from_dict({**REQUIRED["Scenario"], "poles": {"fixed_seats": [value]}})
+        problem, = info.value.problems
+        assert problem.path == "poles.fixed_seats[0]" and "expected a commune: its name or INSEE code" in problem.message
+    loaded = scenario_from_dict({**REQUIRED["Scenario"], "poles": {"fixed_seats": ["Laval", 53130, "53130"]}})
+    assert loaded.scenario.poles.fixed_seats == ["Laval", 53130, "53130"]

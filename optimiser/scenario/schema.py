@@ -11,11 +11,23 @@ from __future__ import annotations
 import typing
 from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .ranges import Range, range_of
 
-CommuneRef = Union[str, int]
+
+def _commune_ref(value):
+    """A commune name or INSEE code as text, or a code written as a number (``53130``, whose
+    lost leading zero is put back later); never true/false, a fraction or an absurd number."""
+    if isinstance(value, str) and 0 < len(value) <= 200:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 99_999:
+        return value
+    raise PydanticCustomError("commune_ref", 'expected a commune: its name or INSEE code (e.g. Laval or "53130")')
+
+
+CommuneRef = Annotated[Union[str, int], BeforeValidator(_commune_ref)]
 """An INSEE code (``"53130"``) or a commune name (``"Laval"``)."""
 
 def _no_nul(path: str) -> str:
