@@ -261,8 +261,13 @@ def _savings_line(s: dict) -> str:
     paying_more = f"{s['voluntary_members_paying_more']} voluntary"
     if s.get("forced_members_paying_more"):
         paying_more += f", {s['forced_members_paying_more']} forced in"
+    alone = ""
+    if s.get("alone_cost") is not None:
+        alone = (f"\nstatus quo {s['status_quo_cost'] / 1000:,.1f} → reorganised alone {s['alone_cost'] / 1000:,.1f} → pooled "
+                 f"{s['total_cost'] / 1000:,.1f} k€/yr: reorganising alone saves {s['savings_alone'] / 1000:,.1f} k€, "
+                 f"pooling {s['savings_pooling'] / 1000:,.1f} k€ more (by source: savings_by_source.csv)")
     return (f"saves {s['savings'] / 1000:,.1f} k€ a year ({100 * s['savings_pct']:.2f} %) against the status quo "
-            f"({s['status_quo_cost'] / 1000:,.1f} → {s['total_cost'] / 1000:,.1f} k€)\n"
+            f"({s['status_quo_cost'] / 1000:,.1f} → {s['total_cost'] / 1000:,.1f} k€){alone}\n"
             f"{s['services_pooled']} commune services pooled, {s['services_borrowed']} borrowing machines; "
             f"commune services paying more than alone: {paying_more}")
 

@@ -173,8 +173,10 @@ def test_specialist_minimum_and_attrition(tmp_path):
     kept = grid_inputs(tmp_path, staff={"no_reduction_beyond_attrition": True, "attrition_per_year": 0.05},
                        services={"include": ["espaces_verts"], "inventory": None})
     econ = kept.services.econ
+    # posts freed at the end of each year: on average over 6 years (1 + 0.95 + … + 0.75) / 6 = 0.875 of
+    # today's agents are still employed — not the 0.70 left at the end, booked from year one
     assert econ.retained_fte("98001", "espaces_verts") == pytest.approx(
-        (1 - 0.05 * 6) * kept.services.inventory.services[("98001", "espaces_verts")].fte)
+        0.875 * kept.services.inventory.services[("98001", "espaces_verts")].fte)
 
 
 # ------------------------------------------------------------------------------ inventory

@@ -17,7 +17,9 @@ Assignment form (tight, as the brute-force tests and benchmarks show):
 :math:`\sum_j (zr_{ijs} + zd_{ijs}) = u_{is}`, :math:`\sum_j bb_{ijs} = b_{is}`,
 :math:`u_{is} + b_{is} \le 1`, :math:`zr_{ijs} + zd_{ijs} + bb_{ijs} \le x_{ij}`,
 :math:`zr \le r_{js}`, :math:`zd \le d_{js}`, :math:`r_{js} + d_{js} \le x_{jj}`,
-:math:`a_{js} \ge zr + zd + bb`, :math:`h_{js} \ge zr + zd`, :math:`h_{js} \le \sum_i (zr + zd)`.
+:math:`a_{js} \ge zr + zd + bb`, :math:`h_{js} \ge zr + zd`, :math:`h_{js} \le \sum_i (zr + zd)`;
+a pole service has two users or none, :math:`\sum_i (zr + zd + bb)_{ijs} \ge 2 a_{js}` (one member
+alone is not pooling), unless a member is forced in.
 
 Sizing: :math:`F_{js} \ge \sum_i zr_{ijs}\,\text{fte}_{ijs}`, :math:`F_{js} \ge F^{spec}_s r_{js}`
 (and :math:`\ge \sum_i zr\,\text{retained}_{is}` under the attrition rule);
@@ -192,6 +194,11 @@ def _add_membership(m: ServiceModel) -> None:
         if (j, s) in m.h:
             everyone = [(v, 1) for i in members for v in m.pooled_vars(i, j, s)]
             prob += m.h[j, s] - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
+        if not any(si.forced.get((i, s)) is True for i in members):
+            # One member is not pooling: a pole service has at least two users (poolers or
+            # borrowers), or the member would only be reorganising alone at a pole's price.
+            users = [(v, 1) for i in members for v in m.used_vars(i, j, s)]
+            prob += pulp.LpAffineExpression(users) - 2 * m.a[j, s] >= 0, f"two_users_{j}_{s}"
 
 
 def _add_sizing(m: ServiceModel, machine_floors: bool = True) -> None:
@@ -248,7 +255,7 @@ def _add_costs(m: ServiceModel) -> None:
     m.kept_cost = pulp.LpAffineExpression(kept, constant=constant)
     for (j, s) in sorted(m.a):
         spec = si.catalogue.services[s]
-        staff_rate = si.catalogue.staff_eur(s) / K
+        staff_rate = econ.pooled_staff_eur(s) / K  # with the régime indemnitaire harmonisation
         terms = [(m.a[j, s], econ.pole_fixed_eur() / K)]
         payments = []
         if (j, s) in m.fte:

@@ -129,7 +129,7 @@ class Result:
 
 
 SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "status_quo_check", "core", "members",
-                 "parameters")
+                 "parameters", "savings_by_source", "staff_trajectory")
 
 
 def write_service_tables(folder: Path, tables) -> None:

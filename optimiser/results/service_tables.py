@@ -7,6 +7,10 @@
 * ``status_quo.csv`` — every member alone, as inventoried (``estimated`` flags the guessed fields);
 * ``status_quo_check.csv`` — each commune and the territory against the sourced aggregates
   (field FTE per 1,000 inhabitants, € per inhabitant per service: :mod:`optimiser.services.calibration`);
+* ``savings_by_source.csv`` — the saving split exactly by source, status quo → alone → pooled
+  (:mod:`optimiser.services.savings`);
+* ``staff_trajectory.csv`` — per year and member, agents today, needed, employed, freed (whole
+  agents and redeployed time) over the horizon (:mod:`optimiser.services.trajectory`);
 * ``core.csv`` — groups of poolers that would pay less on their own (empty when the shares are in the core);
 * ``parameters.csv`` — every number the service model used, with its unit, source key and confidence;
 * extra columns of ``communes.csv`` — per service choice, standalone cost, share, saving.
@@ -22,15 +26,19 @@ from ..model.extract import ServiceDesign
 from ..services.calibration import status_quo_check
 from ..services.catalogue import parameter_rows
 from ..services.economics import EPCI, pole_service_cost
+from ..services.savings import decompose
+from ..services.trajectory import staff_trajectory
 from ..services.sharing import core_check, proportional_shares, shapley
 
 
 SERVICE_COLUMNS = ["pole", "pole_name", "seat_insee_code", "service", "mode", "n_poolers", "poolers", "n_borrowers", "borrowers",
                    "workload", "unit", "fte", "staff_eur", "supplies_eur", "vehicle_eur", "equipment_eur", "transfer_eur", "contract_eur", "lots",
-                   "lots_eur", "redeployed_staff_eur", "coordination_eur", "total_eur", "borrower_payments_eur", "poolers_eur",
+                   "lots_eur", "redeployed_staff_eur", "coordination_eur", "ri_harmonisation_eur", "total_eur", "borrower_payments_eur", "poolers_eur",
                    "unit_cost_eur", "poolers_codes", "borrowers_codes"]
 EQUIPMENT_COLUMNS = ["pole", "seat_insee_code", "service", "equipment", "machine_days", "units_needed", "units_owned_by_members",
                      "reused", "bought", "surplus", "capacity_days", "utilisation", "users"]
+TRAJECTORY_COLUMNS = ["year", "member", "fte_today", "fte_needed", "fte_employed", "fte_freed", "whole_agents_freed",
+                      "redeployed_time_fte"]
 RVD_COLUMNS = ["pole", "seat_insee_code", "service", "n_poolers", "workload", "unit", "regie_eur", "regie_ht_eur", "regie_fte",
                "delegation_eur", "delegation_ht_eur", "delegation_lots", "cheaper", "chosen", "allowed", "difference_eur"]
 
@@ -47,6 +55,8 @@ class ServiceTables:
     members: pd.DataFrame
     parameters: pd.DataFrame
     status_quo_check: pd.DataFrame = field(default_factory=pd.DataFrame)
+    savings_by_source: pd.DataFrame = field(default_factory=pd.DataFrame)
+    staff_trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -98,7 +108,8 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             "staff_eur": round(p.staff_eur, 2), "supplies_eur": round(p.supplies_eur, 2), "vehicle_eur": round(p.vehicle_eur, 2), "equipment_eur": round(p.equipment_eur, 2),
             "transfer_eur": round(p.transfer_eur, 2), "contract_eur": round(p.contract_eur, 2), "lots": p.lots,
             "lots_eur": round(p.lots_eur, 2), "redeployed_staff_eur": round(p.redeployed_eur, 2),
-            "coordination_eur": round(p.coordination_eur, 2), "total_eur": round(p.total_eur, 2),
+            "coordination_eur": round(p.coordination_eur, 2), "ri_harmonisation_eur": round(p.ri_eur, 2),
+            "total_eur": round(p.total_eur, 2),
             "borrower_payments_eur": round(p.borrower_payments_eur, 2), "poolers_eur": round(p.poolers_eur, 2),
             "unit_cost_eur": round(p.poolers_eur / p.workload, 4) if p.workload > 0 else None,
             "poolers_codes": ";".join(p.poolers), "borrowers_codes": ";".join(p.borrowers),
@@ -144,16 +155,19 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
         choices = {}
         for s in si.services:
             alone = si.standalone[(i, s)]
+            today = econ.status_quo[(i, s)]
             row = si.inventory.services[(i, s)]
             status_rows.append({
                 "member": i, "name": _name(territory, si, i), "service": s, "workload": round(row.workload, 3),
                 "unit": cat.services[s].unit, "mode": row.mode, "fte": round(row.fte, 3),
                 "supervision_fte": round(row.fte * cat.supervision_fte(s), 3), "field": cat.services[s].field,
-                "staff_eur": round(alone.staff_eur, 2), "supplies_eur": round(alone.supplies_eur, 2),
-                "contract_eur": round(alone.contract_eur, 2),
+                "staff_eur": round(today.staff_eur, 2), "supplies_eur": round(today.supplies_eur, 2),
+                "contract_eur": round(today.contract_eur, 2),
                 "equipment_units": sum(si.inventory.units.get((i, q), 0) for q in cat.services[s].equipment_days),
-                "equipment_eur": round(alone.equipment_eur, 2), "total_eur": round(alone.total_eur, 2),
-                "total_ht_eur": round(econ_ht.standalone[(i, s)].total_eur, 2),
+                "equipment_eur": round(today.equipment_eur, 2), "total_eur": round(today.total_eur, 2),
+                "total_ht_eur": round(econ_ht.status_quo[(i, s)].total_eur, 2),
+                "alone_option": alone.option, "alone_fte": round(alone.fte, 3), "alone_eur": round(alone.total_eur, 2),
+                "alone_ht_eur": round(econ_ht.standalone[(i, s)].total_eur, 2),
                 "estimated": ";".join(list(row.estimated) + [f"{q}.units" for q in cat.services[s].equipment_days
                                                                if (i, q) in si.inventory.estimated_units]),
             })
@@ -161,9 +175,12 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             if (i, s) in design.pooled:
                 share = shares[(i, s)]
                 pays = share.share_eur
-                mode = design.pole_services[(design.pooled[(i, s)], s)].mode
-                choice = f"pooled-{mode}"
-                pooled_list.append(s)
+                pole_service = design.pole_services[(design.pooled[(i, s)], s)]
+                if pole_service.pooling:
+                    choice = f"pooled-{pole_service.mode}"
+                    pooled_list.append(s)
+                else:  # a pole service of one member is that member reorganising alone (forced in)
+                    choice = f"alone-{pole_service.mode}"
             elif (i, s) in design.borrowed:
                 share = shares[(i, s)]
                 pays = share.share_eur + alone.keep_eur
@@ -172,7 +189,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             else:
                 share = None
                 pays = alone.total_eur
-                choice = f"kept-{alone.mode}"
+                choice = f"kept-{alone.mode}" if alone.option == "as-is" else f"alone-{alone.mode}"
             choices[s] = choice
             pays_total += pays
             seat = design.pooled.get((i, s)) or design.borrowed.get((i, s))
@@ -210,4 +227,6 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
                           ).sort_values("gain_eur", ascending=False),
         commune_columns=commune_columns, members=pd.DataFrame(member_rows),
         parameters=pd.DataFrame(parameter_rows(cat, si.terms)), status_quo_check=check, warnings=warnings,
+        savings_by_source=pd.DataFrame(decompose(design).rows()),
+        staff_trajectory=pd.DataFrame(staff_trajectory(design), columns=TRAJECTORY_COLUMNS),
     )

@@ -354,6 +354,9 @@ class StaffConfig(StrictModel):
     """Staff of a pooled service stays employed, less natural attrition over the horizon."""
     attrition_per_year: Annotated[float, Range(0, 1)] | None = None
     """Yearly attrition rate (default 0.03)."""
+    ri_harmonisation_uplift: Annotated[float, Range(0, 1)] | None = None
+    """Rise of the loaded pay of agents who join a common employer in a pooled régie service, when
+    régimes indemnitaires are harmonised (default staff.ri_harmonisation_uplift: 0.03)."""
 
 
 class SolverConfig(StrictModel):

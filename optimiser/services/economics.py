@@ -7,10 +7,12 @@ from the seat, :math:`h` working hours a day, :math:`D` productive days per FTE)
 **Régie**
 
 * staff :math:`\text{FTE} = \max\big(F^{spec},\ \sum_{i\in S} \frac{w_i}{\pi}\,(1 + \frac{2 t_{ij}}{60 h}),\
-  (1-\alpha)\sum_{i\in S} \text{FTE}^0_i\big)` at the full régie rate of an FTE (grade +
+  \rho\sum_{i\in S} \text{FTE}^0_i\big)` at the full régie rate of an FTE (grade +
   supervision + crew vehicles, × the depot/overhead share: :meth:`Catalogue.staff_eur`) — a crew
-  loses the round trip from the seat each day it works away; :math:`\alpha` is attrition over the
-  horizon when "no staff reduction beyond attrition" is asked, else the last term is absent;
+  loses the round trip from the seat each day it works away; :math:`\rho` is the share of today's
+  agents still employed on average over the horizon (:attr:`PoolingTerms.retained_share`) when "no staff reduction beyond attrition" is asked, else the last term is absent;
+* régime indemnitaire harmonisation: :math:`\text{FTE} \cdot u \cdot` (grade + team-leader share
+  of loaded pay), *u* the uplift of agents who join a common employer (``staff.ri_harmonisation_uplift``);
 * supplies :math:`\sum_{i\in S} w_i\, m_s` (:math:`m_s` € per unit of workload, VAT borne);
 * crew vehicles :math:`\sum_{i\in S} \frac{w_i}{\pi} D \cdot 2 d_{ij} \cdot c_{km}`;
 * machines, per type *q*: :math:`U_q = \lceil \sum_{i\in S\cup B} w_i n_q / K_q \rceil` units at
@@ -59,12 +61,17 @@ class Economics:
     terms: PoolingTerms
     inventory: Inventory
     standalone: dict[tuple[str, str], StandaloneCost]
+    """What each member pays alone: the reorganised-alone counterfactual (:mod:`.alone`)."""
     matrix: TravelMatrix
     attrition_rule: bool = False
+    status_quo: dict[tuple[str, str], StandaloneCost] | None = None
+    """Today's organisation priced (every member alone, as inventoried); ``standalone`` when not given."""
     index: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "index", self.matrix.index())
+        if self.status_quo is None:
+            object.__setattr__(self, "status_quo", self.standalone)
 
     # --- geography ---------------------------------------------------------------------------
     def minutes(self, i: str, j: str) -> float:
@@ -83,11 +90,9 @@ class Economics:
 
     def retained_fte(self, i: str, s: str) -> float:
         """FTE that must stay employed under the attrition rule (0 without the rule)."""
-        if not self.attrition_rule:
-            return 0.0
-        row = self.inventory.services[(i, s)]
-        keep = max(0.0, 1.0 - self.terms.attrition_per_year.value * self.terms.horizon_years.value)
-        return keep * row.fte if row.mode == "regie" else 0.0
+        from .alone import retained_fte
+
+        return retained_fte(self.inventory, self.terms, self.attrition_rule, i, s)
 
     def regie_fte(self, i: str, j: str, s: str) -> float:
         spec = self.catalogue.services[s]
@@ -119,11 +124,21 @@ class Economics:
 
     def with_basis(self, basis: str) -> "Economics":
         """The same economics priced ``net`` or ``ht`` (status quo re-priced on that basis)."""
+        from .alone import reorganised_alone
         from .standalone import standalone_costs
 
         catalogue = self.catalogue.with_basis(basis)
-        return Economics(catalogue, self.terms, self.inventory, standalone_costs(self.inventory, catalogue), self.matrix,
-                         self.attrition_rule)
+        today = standalone_costs(self.inventory, catalogue)
+        options = {k: c.option for k, c in self.standalone.items()}  # the same choices, re-priced
+        alone = reorganised_alone(self.inventory, catalogue, self.terms, self.attrition_rule, today, options)
+        return Economics(catalogue, self.terms, self.inventory, alone, self.matrix, self.attrition_rule, today)
+
+    def pooled_staff_eur(self, s: str) -> float:
+        """€/yr of one FTE of a pooled service run in régie: the régie rate plus the régime
+        indemnitaire harmonisation of agents who join a common employer (uplift × the loaded pay
+        of the agent and its share of team leader)."""
+        pay = self.catalogue.grade_eur(s) + self.catalogue.supervision_eur(s)
+        return self.catalogue.staff_eur(s) + self.terms.ri_harmonisation_uplift.value * pay
 
     def member_eur(self) -> float:
         """Fee and yearly set-up share of one member in one pooled service."""
@@ -168,11 +183,22 @@ class PoleServiceCost:
     redeployed_eur: float
     coordination_eur: float
     borrower_payments_eur: float
+    ri_eur: float = 0.0
+    """Régime indemnitaire harmonisation of the pooled régie team (€/yr)."""
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        return self.poolers + self.borrowers
+
+    @property
+    def pooling(self) -> bool:
+        """Shared by at least two members: a pole service with one member is that member alone."""
+        return len(self.users) >= 2
 
     @property
     def total_eur(self) -> float:
         return (self.staff_eur + self.supplies_eur + self.vehicle_eur + self.equipment_eur + self.transfer_eur + self.contract_eur
-                + self.lots_eur + self.redeployed_eur + self.coordination_eur)
+                + self.lots_eur + self.redeployed_eur + self.coordination_eur + self.ri_eur)
 
     @property
     def poolers_eur(self) -> float:
@@ -187,7 +213,7 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     spec = econ.catalogue.services[s]
     staff_rate = econ.catalogue.staff_eur(s)
     workload = sum(econ.workload(i, s) for i in poolers)
-    fte = staff = supplies = vehicle = contract = redeployed = 0.0
+    fte = staff = supplies = vehicle = contract = redeployed = ri = 0.0
     lots = 0
     users = poolers + borrowers
     retained = sum(econ.retained_fte(i, s) for i in poolers)
@@ -196,6 +222,7 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     if poolers and mode == "regie":
         fte = max(spec.specialist_min_fte.value, sum(econ.regie_fte(i, seat, s) for i in poolers), retained)
         staff = fte * staff_rate
+        ri = fte * (econ.pooled_staff_eur(s) - staff_rate)
         supplies = sum(econ.supplies_eur(i, s) for i in poolers)
         vehicle = sum(econ.vehicle_eur(i, seat, s) for i in poolers)
         machine_users = users
@@ -219,7 +246,7 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
         workload=workload, fte=fte, staff_eur=staff, supplies_eur=supplies, vehicle_eur=vehicle, units=units, machine_days=days,
         equipment_eur=equipment, transfer_eur=transfers, contract_eur=contract, lots=lots,
         lots_eur=lots * econ.terms.lot_cost_eur.value, redeployed_eur=redeployed, coordination_eur=coordination,
-        borrower_payments_eur=payments,
+        borrower_payments_eur=payments, ri_eur=ri,
     )
 
 

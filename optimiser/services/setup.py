@@ -11,6 +11,7 @@ from ..roads import TravelMatrix
 from ..scenario.load import LoadedScenario
 from ..territory import Territory
 from .catalogue import EQUIPMENT_PARAMETERS, Catalogue, default_catalogue
+from .alone import reorganised_alone
 from .economics import EPCI, Economics
 from .inventory import Inventory, build_inventory, member_sizes, read_inventory
 from .standalone import StandaloneCost, standalone_costs
@@ -30,6 +31,7 @@ class ServiceInputs:
     terms: PoolingTerms
     inventory: Inventory
     standalone: dict[tuple[str, str], StandaloneCost]
+    """What each member pays alone: the reorganised-alone counterfactual (:mod:`.alone`)."""
     econ: Economics
     members: tuple[str, ...]
     forced: dict[tuple[str, str], bool]
@@ -43,6 +45,8 @@ class ServiceInputs:
     min_savings_eur: float | None
     min_savings_pct: float | None
     epci_name: str | None
+    status_quo: dict[tuple[str, str], StandaloneCost] | None = None
+    """Today's organisation priced (``standalone`` when not given)."""
 
     @property
     def services(self) -> list[str]:
@@ -50,6 +54,12 @@ class ServiceInputs:
 
     @property
     def status_quo_eur(self) -> float:
+        """Every member alone, as inventoried (€/yr)."""
+        return sum(c.total_eur for c in (self.status_quo or self.standalone).values())
+
+    @property
+    def alone_eur(self) -> float:
+        """Every member reorganised alone, nobody pooling (€/yr)."""
         return sum(c.total_eur for c in self.standalone.values())
 
 
@@ -120,6 +130,8 @@ def _terms(loaded: LoadedScenario) -> PoolingTerms:
             changes[field_name] = getattr(terms, field_name).with_value(new)
     if scenario.staff.attrition_per_year is not None:
         changes["attrition_per_year"] = terms.attrition_per_year.with_value(scenario.staff.attrition_per_year)
+    if scenario.staff.ri_harmonisation_uplift is not None:
+        changes["ri_harmonisation_uplift"] = terms.ri_harmonisation_uplift.with_value(scenario.staff.ri_harmonisation_uplift)
     return dataclasses.replace(terms, **changes)
 
 
@@ -176,8 +188,10 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         raw_services, raw_units = read_inventory(path, str(path), territory, catalogue, epci_name)
         sources = (path,)
     inventory = build_inventory(sizes, catalogue, raw_services, raw_units, fixed, sources)
-    standalone = standalone_costs(inventory, catalogue)
-    econ = Economics(catalogue, terms, inventory, standalone, matrix, attrition_rule=scenario.staff.no_reduction_beyond_attrition)
+    today = standalone_costs(inventory, catalogue)
+    attrition = scenario.staff.no_reduction_beyond_attrition
+    standalone = reorganised_alone(inventory, catalogue, terms, attrition, today)
+    econ = Economics(catalogue, terms, inventory, standalone, matrix, attrition_rule=attrition, status_quo=today)
     members = tuple(sizes)
     modes = {}
     for s in catalogue.services:
@@ -192,5 +206,5 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         lend_equipment=scenario.pooling.lend_equipment, key=scenario.fairness.key,
         individual_rationality=scenario.fairness.individual_rationality,
         budget_max_eur=scenario.budget.max_total_eur, min_savings_eur=scenario.budget.min_savings_eur,
-        min_savings_pct=scenario.budget.min_savings_pct, epci_name=epci_name,
+        min_savings_pct=scenario.budget.min_savings_pct, epci_name=epci_name, status_quo=today,
     )

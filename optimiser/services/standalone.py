@@ -29,6 +29,10 @@ class StandaloneCost:
     contract_eur: float
     equipment_eur: float
     supplies_eur: float = 0.0
+    fte: float = 0.0
+    option: str = "as-is"
+    """``as-is`` (today's organisation) or the mode a member alone reorganises into
+    (:mod:`optimiser.services.alone`)."""
 
     @property
     def keep_eur(self) -> float:
@@ -40,13 +44,17 @@ class StandaloneCost:
         return self.staff_eur + self.supplies_eur + self.contract_eur + self.equipment_eur
 
 
-def standalone_costs(inventory: Inventory, catalogue: Catalogue) -> dict[tuple[str, str], StandaloneCost]:
+def standalone_costs(inventory: Inventory, catalogue: Catalogue, only: tuple[str, str] | None = None
+                     ) -> dict[tuple[str, str], StandaloneCost]:
+    """Today's cost of every (member, service), or of ``only`` that one."""
     out = {}
-    for (member, s), row in inventory.services.items():
+    rows = inventory.services.items() if only is None else [(only, inventory.services[only])]
+    for (member, s), row in rows:
         spec = catalogue.services[s]
         staff = row.fte * catalogue.staff_eur(s)
         supplies = row.workload * catalogue.supplies_eur(s) if row.mode == "regie" else 0.0
         contract = row.contract_eur * catalogue.contract_factor(s)
         equipment = sum(inventory.units.get((member, q), 0) * catalogue.equipment[q].annual_eur for q in spec.equipment_days)
-        out[(member, s)] = StandaloneCost(member, s, row.workload, row.mode, staff, contract, equipment, supplies)
+        out[(member, s)] = StandaloneCost(member, s, row.workload, row.mode, staff, contract, equipment, supplies,
+                                          fte=row.fte)
     return out
