@@ -111,8 +111,9 @@ class ResultFolder:
             raise UnreadableResult([Problem(self.label(name), "", f"missing column{'s' if len(missing) > 1 else ''} "
                                             f"{', '.join(missing)}", show_value=False)])
         problems = []
+        label = self.label(name)
         for column, kind in columns.items():
-            values = [_cell(value, kind, self.label(name), k, column, problems) for k, value in enumerate(frame[column])]
+            values = [_cell(value, kind, label, k, column, problems) for k, value in enumerate(frame[column])]
             # object dtype keeps None as None (pandas would otherwise infer a string dtype with NaN)
             frame[column] = pd.Series(values, index=frame.index, dtype=float if kind.rstrip("?") == "float" else object)
         if problems:

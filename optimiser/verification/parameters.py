@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import fields
+from functools import lru_cache
 
 import yaml
 
@@ -77,8 +78,11 @@ def scenario_values(scenario) -> dict[tuple[str, str], float]:
     return out
 
 
+@lru_cache(maxsize=1)
 def _packaged() -> dict[str, dict]:
-    data = yaml.safe_load(PARAMETER_FILE.read_text(encoding="utf-8"))
+    """The entries of the packaged cost_parameters.yaml by key (``meta.*`` included)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(PARAMETER_FILE.read_text(encoding="utf-8"), Loader=loader)
     entries = {e["key"]: e for e in data["parameters"]}
     for key, entry in (data.get("meta") or {}).items():
         if isinstance(entry, dict) and "value" in entry:

@@ -365,7 +365,8 @@ def html_problems(text: str, view) -> list[str]:
                  "Trip to the seat": (fmt.minutes(r.travel_min), _n(r.travel_min)), "Distance": (fmt.km(r.travel_km), _n(r.travel_km))}
         if costs is not None:
             c = costs[r.insee_code]
-            cells.update({"Services pooled": (fmt.text(c["services_pooled"]), None),
+            # an empty list of services is written as an empty cell and shown as one
+            cells.update({"Services pooled": (c["services_pooled"] or "", None),
                           "Cost alone": (fmt.money(c["standalone_cost"]), c["standalone_cost"]),
                           "Share of pooled cost": (fmt.money(c["share"]), c["share"]), "Saving": (fmt.signed_money(c["saving"]), c["saving"])})
         expected[r.insee_code] = cells
