@@ -37,7 +37,7 @@ def markdown_tables(text: str) -> dict[str, list[list[str]]]:
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("#"):
-            heading, in_table = stripped.lstrip("#").strip(), False
+            heading, in_table = _norm(stripped.lstrip("#")), False
             continue
         if stripped.startswith("|") and stripped.endswith("|"):
             cells = [_norm(c) for c in stripped[1:-1].split("|")]
