@@ -186,7 +186,11 @@ def pooled(t):
 
 
 def category_row(column):
-    return lambda t: t[column].astype(float) > 0
+    """A row where the category costs something (the first row when none does)."""
+    def where(t):
+        positive = t[column].astype(float) > 0
+        return positive if positive.any() else t.index == t.index[0]
+    return where
 
 
 def first_pooler_dropped(t):
@@ -374,14 +378,14 @@ SERVICES = [
      "table of pole services"),
     ("md-rvd", sub("report.md", r"(\| P1 \| eclairage \| )[\d,.]+( \| [\d,.]+ \| \w+ \| \w+ \|)", r"\g<1>1.0\2"),
      "table of régie or délégation"),
-    ("md-member", sub("report.md", r"(\| Laval \| [\d,.]+ \| [\d,.]+ \| )[-\d,.]+", r"\g<1>99.0"), "table of member savings"),
-    ("md-core", sub("report.md", r"(\| SC \| batiments \| [^|]+\|(?: [\d,.]+ \|){2} )[\d,]+", r"\g<1>1"), "table of the core check"),
+    ("md-member", sub("report.md", r"(\n\| Laval \| [\d,.]+ \| [\d,.]+ \| )-?[\d,.]+(?= \| [-+])", r"\g<1>99.0"), "table of member savings"),
+    ("md-core", sub("report.md", r"(\| SC \| batiments \| [^|]*; [^|]*\| [\d,.]+ \| [\d,.]+ \| )[\d,]+", r"\g<1>1"), "table of the core check"),
     ("html-total", sub("report.html", r"(<dt>Total cost of the design</dt><dd>)€[\d,]+", r"\g<1>€1"), "Total cost of the design"),
     ("html-services", sub("report.html", r'(<table id="services".*?<td class="num" data-sort="[\d.]+">)€[\d,]+', r"\g<1>€1"),
      "table of services"),
     ("html-rvd", sub("report.html", r'(<table id="regie-vs-delegation".*?<td class="num" data-sort="[\d.]+">)€[\d,]+', r"\g<1>€1"),
      "table of régie or délégation"),
-    ("html-commune-saving", sub("report.html", r'(<tr data-code="53001">.*?)[+−]?€[\d,]+</td></tr>', r"\g<1>€1</td></tr>"),
+    ("html-commune-saving", sub("report.html", r'(<tr data-code="53001">.*?<td class="num" data-sort="[\d.e+-]+">)\+€[\d,]+', r"\g<1>€1"),
      "table of communes, row 53001"),
     # a scenario override the results do not reflect
     ("scenario-override", yaml_set("pooling.coordination_eur", 1000.0), "pooling.coordination_eur: the scenario sets"),
