@@ -137,7 +137,9 @@ def _check_design(folder, v, loaded, territory, rules, summary, has_services, vi
     v.check("pole table", checks.pole_table_problems(d))
     v.check("design figures of summary.json", checks.summary_design_problems(d))
     v.check("poles.geojson", geojson_problems(folder, d))
-    view.poles, view.communes = poles, communes
+    # the reports list communes in territory order (ties for the longest trip go to the first)
+    view.poles = poles
+    view.communes = communes.iloc[sorted(range(len(communes)), key=lambda k: d.index[communes["insee_code"].iloc[k]])]
     if has_services:
         # With services the objective is the total cost (plus any priced travel): checked there.
         from ..prepare import prepare
@@ -186,9 +188,9 @@ def _summary_problems(summary: dict, scenario, territory, rules, has_services: b
     roads = summary.get("roads")
     if isinstance(roads, dict):
         want = {"circuity": scenario.roads.circuity, "speed_kmh": scenario.roads.speed_kmh,
-                "method": "network" if scenario.roads.network is not None else None}
+                "method": "network" if scenario.roads.network is not None else "adjacency"}
         for k, value in want.items():
-            if value is not None and (roads.get(k) != value if isinstance(value, str) else
+            if (roads.get(k) != value if isinstance(value, str) else
                                       not (isinstance(roads.get(k), (int, float)) and math.isclose(roads[k], value))):
                 out.append(f"roads.{k} {roads.get(k)!r} but the scenario gives {value!r}")
     unit = summary.get("objective_unit")
