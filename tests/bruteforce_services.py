@@ -8,7 +8,7 @@ import itertools
 import math
 
 from bruteforce import connected, set_partitions
-from optimiser.verify_economics import contract_rate, fte_rate, machine_year, supplies_rate
+from optimiser.verification.rates import contract_rate, fte_rate, machine_year, supplies_rate
 
 
 def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .savings_report import markdown_section
+
 import pandas as pd
 
 from ..model.rules import PoleRules
@@ -147,6 +149,8 @@ def render_service_section(summary: dict, tables) -> list[str]:
         f"- {summary['estimated_fields']} status-quo figures are estimates from the sourced ratios (column `estimated` of "
         "`status_quo.csv`); replace them with an inventory (`optimiser template inventory`).", "",
     ]
+    if "alone_cost" in summary and len(tables.savings_by_source):
+        out += markdown_section(summary, tables.savings_by_source)
     services = tables.services
     if len(services):
         out += ["### Pole services", "",

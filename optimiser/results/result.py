@@ -31,6 +31,7 @@ from .geo import pole_geometries, write_poles_geojson
 from .html import write_report_html
 from .maps import draw_map, draw_savings_map
 from .report import render_report
+from .savings_report import draw_chart as draw_savings_chart
 
 
 @dataclass
@@ -103,6 +104,9 @@ class Result:
                              labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"), outlines=outlines)
             if self.service_tables is not None:
                 write_service_tables(folder, self.service_tables)
+                if draw and len(self.service_tables.savings_by_source):
+                    draw_savings_chart(folder / "savings_by_source.png", self.service_tables.savings_by_source,
+                                       f"{self.summary['scenario']} — where the saving comes from (k€ a year)")
                 if draw and self.communes is not None:
                     draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
                                      f"{self.summary['scenario']} — saving per commune against the status quo", outlines=outlines)

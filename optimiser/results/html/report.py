@@ -305,6 +305,10 @@ def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.D
                             row_attrs=lambda r: {"data-pole": r["pole"]}) + "</section>")
     if service_tables is not None and len(service_tables.services):
         body.append(services_section(service_tables))
+    if service_tables is not None and len(service_tables.savings_by_source) and "alone_cost" in summary:
+        from ..savings_report import html_section
+
+        body.append(html_section(summary, service_tables.savings_by_source))
     if communes is not None and len(communes):
         columns = _commune_columns(communes, fills)
         ordered = communes.sort_values(["pole", "name"], na_position="last").to_dict(orient="records")
