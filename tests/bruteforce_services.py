@@ -8,7 +8,8 @@ import itertools
 import math
 
 from bruteforce import connected, set_partitions
-from optimiser.verification.rates import contract_rate, fte_rate, machine_year, supplies_rate
+from optimiser.verification.rates import alone as alone_cost
+from optimiser.verification.rates import contract_rate, fte_rate, machine_year, retained_share, ri_rate, supplies_rate
 
 
 def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode):
@@ -33,7 +34,7 @@ def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
     if not users:
         return 0.0
     total = terms.coordination_eur.value + terms.setup_pole_eur.value / terms.horizon_years.value + fee * len(users)
-    keep_share = max(0.0, 1 - terms.attrition_per_year.value * terms.horizon_years.value)
+    keep_share = retained_share(terms)
     retained = sum(keep_share * inv.services[(i, s)].fte for i in poolers
                    if inv.services[(i, s)].mode == "regie") if si.econ.attrition_rule else 0.0
     machine_users = list(borrowers)
@@ -41,7 +42,7 @@ def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
         if mode == "regie":
             fte = sum(w(i) / spec.productivity.value * (1 + 2 * t(i) / 60 / h) for i in poolers)
             fte = max(fte, spec.specialist_min_fte.value, retained)
-            total += fte * staff_rate + sum(w(i) for i in poolers) * supplies_rate(cat, s)
+            total += fte * (staff_rate + ri_rate(cat, terms, s)) + sum(w(i) for i in poolers) * supplies_rate(cat, s)
             total += sum(w(i) / spec.productivity.value * days_per_fte * 2 * d(i) * terms.vehicle_eur_per_km.value for i in poolers)
             machine_users = users
         else:
@@ -73,7 +74,7 @@ def payment(si, matrix_index, km, seat, s, i):
 def best_block_service(si, matrix_index, time_min, km, block, seat, s):
     """Cheapest (cost, choices) for one pole and one service, over members' choices and modes,
     under individual rationality (workload key), forced rules and allowed modes."""
-    inv, alone = si.inventory, si.standalone
+    inv, alone = si.inventory, _alone(si)
     options_per_member = []
     for i in block:
         forced = si.forced.get((i, s))
@@ -91,8 +92,11 @@ def best_block_service(si, matrix_index, time_min, km, block, seat, s):
     for combo in itertools.product(*options_per_member):
         poolers = [i for i, c in zip(block, combo) if c == "pool"]
         borrowers = [i for i, c in zip(block, combo) if c == "borrow"]
-        kept = sum(alone[(i, s)].total_eur for i, c in zip(block, combo) if c == "keep")
-        kept += sum(alone[(i, s)].keep_eur for i in borrowers)
+        users = poolers + borrowers
+        if len(users) == 1 and si.forced.get((users[0], s)) is not True:
+            continue  # one member is not pooling: it stays alone (the engine asks two users)
+        kept = sum(alone[(i, s)]["total"] for i, c in zip(block, combo) if c == "keep")
+        kept += sum(alone[(i, s)]["total"] - alone[(i, s)]["machines"] for i in borrowers)
         modes = si.modes[s] if poolers else (None,)
         for mode in modes:
             cost = pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
@@ -103,23 +107,30 @@ def best_block_service(si, matrix_index, time_min, km, block, seat, s):
     return best
 
 
+def _alone(si) -> dict:
+    """Each member reorganised alone (README): the verifier's own pricing, not the engine's."""
+    if not hasattr(si, "_bruteforce_alone"):
+        object.__setattr__(si, "_bruteforce_alone", {k: alone_cost(si, *k) for k in si.inventory.services})
+    return si._bruteforce_alone
+
+
 def _fair(si, matrix_index, km, seat, s, poolers, borrowers, cost) -> bool:
-    inv, alone = si.inventory, si.standalone
+    inv, alone = si.inventory, _alone(si)
     if poolers:
         paid = sum(payment(si, matrix_index, km, seat, s, i) for i in borrowers)
         total_w = sum(inv.services[(i, s)].workload for i in poolers)
         for i in poolers:
             if si.forced.get((i, s)) is True:
                 continue
-            if (cost - paid) * inv.services[(i, s)].workload / total_w > alone[(i, s)].total_eur + 1e-6:
+            if (cost - paid) * inv.services[(i, s)].workload / total_w > alone[(i, s)]["total"] + 1e-6:
                 return False
         for i in borrowers:
-            if payment(si, matrix_index, km, seat, s, i) > alone[(i, s)].equipment_eur + 1e-6:
+            if payment(si, matrix_index, km, seat, s, i) > alone[(i, s)]["machines"] + 1e-6:
                 return False
     elif borrowers:
         total_w = sum(inv.services[(i, s)].workload for i in borrowers)
         for i in borrowers:
-            if cost * inv.services[(i, s)].workload / total_w > alone[(i, s)].equipment_eur + 1e-6:
+            if cost * inv.services[(i, s)].workload / total_w > alone[(i, s)]["machines"] + 1e-6:
                 return False
     return True
 

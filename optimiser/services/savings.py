@@ -81,7 +81,7 @@ def _need_fte(spec, w: float) -> float:
 
 
 def _own_in_mode(ht, i: str, s: str, mode: str):
-    """Member *i* alone in the pool's ``mode``: its own choice when that is the mode; otherwise the
+    r"""Member *i* alone in the pool's ``mode``: its own choice when that is the mode; otherwise the
     pool's mode pro rata of its work — FTE :math:`\max(w/\pi, R_{is})` and machine-days at the
     full-use day rate, without the whole specialist and whole machines a member alone would need
     (those indivisibilities are the pool's: they show in staff scale and shared machines)."""
