@@ -75,7 +75,7 @@ def service_summary(services, tables) -> dict:
         "status_quo_cost": round(services.status_quo_eur, 2),
         "alone_cost": round(services.inputs.alone_eur, 2),
         "savings_alone": round(services.status_quo_eur - services.inputs.alone_eur, 2),
-        "savings_pooling": round(services.inputs.alone_eur - services.total_eur, 2),
+        "savings_pooling": round(services.inputs.alone_eur - services.total_eur, 2) if services.inputs.enabled else None,
         "savings": round(services.status_quo_eur - services.total_eur, 2),
         "savings_pct": round((services.status_quo_eur - services.total_eur) / services.status_quo_eur, 6)
         if services.status_quo_eur > 0 else 0.0,

@@ -262,7 +262,10 @@ def _savings_line(s: dict) -> str:
     if s.get("forced_members_paying_more"):
         paying_more += f", {s['forced_members_paying_more']} forced in"
     alone = ""
-    if s.get("alone_cost") is not None:
+    if s.get("alone_cost") is not None and s.get("savings_pooling") is None:  # pooling disabled: the status quo itself
+        alone = (f"\nreorganised alone (each member its own mode and staffing) it would cost {s['alone_cost'] / 1000:,.1f} k€/yr, "
+                 f"{s['savings_alone'] / 1000:,.1f} k€ less")
+    elif s.get("alone_cost") is not None:
         alone = (f"\nstatus quo {s['status_quo_cost'] / 1000:,.1f} → reorganised alone {s['alone_cost'] / 1000:,.1f} → pooled "
                  f"{s['total_cost'] / 1000:,.1f} k€/yr: reorganising alone saves {s['savings_alone'] / 1000:,.1f} k€, "
                  f"pooling {s['savings_pooling'] / 1000:,.1f} k€ more (by source: savings_by_source.csv)")

@@ -16,6 +16,9 @@ def _k(value) -> str:
 
 def counterfactual_line(summary: dict) -> str:
     """One line: status quo → reorganised alone → pooled (k€/yr)."""
+    if summary.get("savings_pooling") is None:  # pooling disabled: the design is the status quo
+        return (f"Status quo **{_k(summary['status_quo_cost'])} k€**; every member reorganised alone (its own mode and "
+                f"staffing) would cost **{_k(summary['alone_cost'])} k€**, {_k(summary['savings_alone'])} k€ a year less.")
     return (f"Status quo **{_k(summary['status_quo_cost'])} k€** → every member reorganised alone (its own mode and staffing, "
             f"nobody pooling) **{_k(summary['alone_cost'])} k€** → this design **{_k(summary['total_cost'])} k€**: reorganising "
             f"alone saves {_k(summary['savings_alone'])} k€ a year, pooling {_k(summary['savings_pooling'])} k€ more.")

@@ -154,8 +154,8 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
         pooled_list, borrowed_list = [], []
         choices = {}
         for s in si.services:
-            alone = si.standalone[(i, s)]
             today = econ.status_quo[(i, s)]
+            alone = si.standalone[(i, s)] if si.enabled else today  # pooling disabled: the status quo itself
             row = si.inventory.services[(i, s)]
             status_rows.append({
                 "member": i, "name": _name(territory, si, i), "service": s, "workload": round(row.workload, 3),
@@ -166,8 +166,8 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
                 "equipment_units": sum(si.inventory.units.get((i, q), 0) for q in cat.services[s].equipment_days),
                 "equipment_eur": round(today.equipment_eur, 2), "total_eur": round(today.total_eur, 2),
                 "total_ht_eur": round(econ_ht.status_quo[(i, s)].total_eur, 2),
-                "alone_option": alone.option, "alone_fte": round(alone.fte, 3), "alone_eur": round(alone.total_eur, 2),
-                "alone_ht_eur": round(econ_ht.standalone[(i, s)].total_eur, 2),
+                "alone_option": si.standalone[(i, s)].option, "alone_fte": round(si.standalone[(i, s)].fte, 3),
+                "alone_eur": round(si.standalone[(i, s)].total_eur, 2), "alone_ht_eur": round(econ_ht.standalone[(i, s)].total_eur, 2),
                 "estimated": ";".join(list(row.estimated) + [f"{q}.units" for q in cat.services[s].equipment_days
                                                                if (i, q) in si.inventory.estimated_units]),
             })

@@ -102,9 +102,11 @@ def decompose(design) -> Decomposition:
     """Split the design's saving against the status quo (see the module docstring)."""
     si = design.inputs
     econ = si.econ
+    parts = {key: 0.0 for key in SOURCES}
+    if not si.enabled:  # pooling disabled: the design is the status quo, nothing is saved
+        return Decomposition(parts, si.status_quo_eur, si.alone_eur, design.total_eur)
     ht = econ.with_basis("ht")
     cat = ht.catalogue
-    parts = {key: 0.0 for key in SOURCES}
 
     # 1. Tax basis: the same choices, net and HT.
     kept_ht = 0.0

@@ -36,7 +36,7 @@ def staff_trajectory(design) -> list[dict]:
                    sum(econ.regie_fte(i, seat, s) for i in p.poolers)) if p.mode == "regie" else 0.0
         for i in p.poolers:
             changed[(i, s)] = base * econ.workload(i, s) / work if work > 0 else 0.0
-    for (i, s), alone in si.standalone.items():
+    for (i, s), alone in (si.standalone.items() if si.enabled else ()):  # pooling disabled: nothing changes
         if (i, s) in design.pooled or (i, s) in design.borrowed or alone.option == "as-is":
             continue
         spec = cat.services[s]

@@ -154,7 +154,10 @@ def _markdown_services(text, tables, view, need) -> list[str]:
     need(f"Yearly cost of the technical services, € TTC net of the FCTVA (staff bears no VAT): status quo (every member alone) "
          f"**{_k(s['status_quo_cost'])} k€**, this design **{_k(s['total_cost'])} k€**, saving **{_k(s['savings'])} k€ "
          f"({100 * s['savings_pct']:.1f} %)**.", "the cost summary")
-    if "alone_cost" in s:
+    if "alone_cost" in s and s.get("savings_pooling") is None:
+        need(f"Status quo **{_k(s['status_quo_cost'])} k€**; every member reorganised alone (its own mode and "
+             f"staffing) would cost **{_k(s['alone_cost'])} k€**, {_k(s['savings_alone'])} k€ a year less.", "the counterfactual line")
+    elif "alone_cost" in s:
         need(f"Status quo **{_k(s['status_quo_cost'])} k€** → every member reorganised alone (its own mode and staffing, "
              f"nobody pooling) **{_k(s['alone_cost'])} k€** → this design **{_k(s['total_cost'])} k€**: reorganising "
              f"alone saves {_k(s['savings_alone'])} k€ a year, pooling {_k(s['savings_pooling'])} k€ more.", "the counterfactual line")

@@ -41,8 +41,11 @@ class SavingsChecks:
 
     def part_problems(self, table) -> list[str]:
         c, si = self.c, self.c.si
-        ht = self._ht()
         got = {(r.stage, r.source): r.saving_eur for r in table.itertuples()}
+        if not si.enabled:  # the status quo itself: nothing saved, by any source
+            return [f"{stage}: {source} is {value:,.2f} €, but pooling is disabled" for (stage, source), value in got.items()
+                    if abs(value) > 0.005]
+        ht = self._ht()
         expected = c.expected_shares()
         status_quo_ht = sum(status_quo(ht, i, s)["total"] for (i, s) in si.inventory.services)
         design_ht = 0.0

@@ -129,6 +129,8 @@ class ServiceChecks:
         self.alone = {k: standalone(self.si, *k) for k in self.si.inventory.services}
         self.today = {k: as_is(self.si, *k) for k in self.si.inventory.services}
         self.alone_choice = {k: alone_option(self.si, *k) for k in self.si.inventory.services}
+        if not self.si.enabled:  # pooling disabled: every member keeps today's organisation
+            self.alone = {k: (v["total"], v["machines"], v["staff"] + v["supplies"] + v["contract"]) for k, v in self.today.items()}
 
     def name(self, code: str) -> str:
         return (self.si.epci_name or "EPCI") if code == EPCI else self.d.territory.name_of(code)
@@ -350,7 +352,7 @@ class ServiceChecks:
                     pays = (p.total * work[i] / sum(work.values()) if sum(work.values()) > 0 else p.total / len(p.borrowers)) + keep
                 entry.update(choice="borrows-machines", seat=p.seat, pays=pays)
             else:
-                choice = self.alone_choice[(i, s)]
+                choice = self.alone_choice[(i, s)] if self.si.enabled else self.today[(i, s)]
                 entry.update(choice=f"kept-{choice['mode']}" if choice["option"] == "as-is" else f"alone-{choice['mode']}", seat=None,
                              pays=total)
             out[(i, s)] = entry
@@ -638,8 +640,13 @@ class ServiceChecks:
         }
         out = [f"{k} {s.get(k)!r} but the tables give {v!r}" for k, v in counts.items() if s.get(k) != v]
         status_quo, total = self.totals()
-        alone = sum(v[0] for v in self.alone.values())
-        for key, want in (("alone_cost", alone), ("savings_alone", status_quo - alone), ("savings_pooling", alone - total)):
+        alone = sum(v["total"] for v in self.alone_choice.values())
+        expected_values = [("alone_cost", alone), ("savings_alone", status_quo - alone)]
+        if self.si.enabled:
+            expected_values.append(("savings_pooling", alone - total))
+        elif s.get("savings_pooling") is not None:
+            out.append(f"savings_pooling {s['savings_pooling']} but pooling is disabled")
+        for key, want in expected_values:
             if not close(s.get(key, math.nan), want, rel=1e-6):
                 out.append(f"{key} {s.get(key)} but recomputed {want:.2f}")
         largest = max(gains) if gains else 0.0
