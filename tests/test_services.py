@@ -151,8 +151,10 @@ def test_regie_pole_cost_by_hand(tmp_path):
     day = 46_000 / 200
     coordination = 0.5 * 46_000 / 6 + 10 * day / 6 + 2 * (day + 2 * day / 6)
     assert cost.coordination_eur == pytest.approx(coordination)
+    # agents joining a common employer: régime indemnitaire +3 % of the loaded pay (grade and team-leader share)
+    assert cost.ri_eur == pytest.approx(fte * 0.03 * (cat.grade_eur("espaces_verts") + cat.supervision_eur("espaces_verts")))
     assert cost.total_eur == pytest.approx(cost.staff_eur + cost.supplies_eur + cost.vehicle_eur + cost.equipment_eur + transfer
-                                           + coordination)
+                                           + coordination + cost.ri_eur)
 
 
 def test_delegated_pole_cost_and_lots_by_hand(tmp_path):

@@ -61,7 +61,9 @@ def test_core_check_finds_the_group_that_would_leave(tmp_path):
                   for c in ("98001", "98002", "98003")]).to_csv(inventory / "equipment.csv", index=False)
     inputs = prepare(scenario_from_dict({"name": "row", "territory": {"communes": str(territory)},
                                          "services": {"include": ["proprete"], "inventory": str(inventory)},
-                                         "poles": {"max_travel_min": None}}, base_dir=tmp_path))
+                                         "poles": {"max_travel_min": None},
+                                         # agents stay: alone, each keeps its régie (delegating would not shed them)
+                                         "staff": {"no_reduction_beyond_attrition": True}}, base_dir=tmp_path))
     econ = inputs.services.econ
     pole = pole_service_cost(econ, "98002", "proprete", ["98001", "98002", "98003"], [], "regie")
     pair = pole_service_cost(econ, "98002", "proprete", ["98001", "98002"], [], "regie")
