@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
+from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, FileSystemError, OptimiserError
 
 _DEBUG = False
 
@@ -38,6 +38,11 @@ def _guard(command):
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # the machine, not a bug: a full disk, a read-only folder, a path through a file
+            if _DEBUG:
+                raise
+            click.echo(f"error: {FileSystemError(exc)}", err=True)
+            sys.exit(FileSystemError.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
             sys.exit(130)

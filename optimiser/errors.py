@@ -7,6 +7,7 @@ Problems are collected and reported together, so a planner fixes a scenario in o
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -90,3 +91,59 @@ class DisconnectedTerritoryError(OptimiserError):
 
 class SolverError(OptimiserError):
     """A solver failed to run (not: found the scenario infeasible)."""
+
+
+class FileSystemError(OptimiserError):
+    """The machine refused a file operation: a full disk, a read-only or forbidden folder, a
+    path that runs through a file. Not a bug and not the scenario's fault, but the planner's
+    to fix, so it exits like bad input (2) with the path and the cause in words."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, error: OSError):
+        self.error = error
+        super().__init__(describe_os_error(error))
+
+
+def describe_os_error(error: OSError) -> str:
+    """``error`` in words, naming its path(s) and what to do, e.g. ``no space left on the disk
+    holding /data/results/x: free some space or write elsewhere``."""
+    import errno
+
+    path = error.filename if error.filename is not None else None
+    where = "" if path is None else str(os.fsdecode(path))
+    if error.filename2 is not None:
+        where += f" → {os.fsdecode(error.filename2)}"
+    subject = where or "a file"
+    code = error.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        full = "no space left" if code == errno.ENOSPC else "disk quota exceeded"
+        return f"{full} on the disk holding {subject}: free some space or write elsewhere"
+    if code == errno.EROFS:
+        return f"{subject} is on a read-only file system: write elsewhere (e.g. --out on a writable disk)"
+    if code in (errno.EACCES, errno.EPERM):
+        return f"permission denied for {subject}: choose a location you may read and write, or fix its permissions"
+    if code == errno.ENOTDIR:
+        return f"{subject}: a part of this path is a file, not a folder"
+    if code == errno.EISDIR:
+        return f"{subject} is a folder, where a file was expected"
+    if code == errno.EEXIST:
+        if path is not None and os.path.lexists(path) and not os.path.isdir(path):
+            return f"{subject} exists and is a file, not a folder"
+        return f"{subject} already exists"
+    if code == errno.ENOENT:
+        return f"{subject} does not exist (or a folder on its path does not)"
+    if code == errno.ENAMETOOLONG:
+        return f"the path is too long: {subject}"
+    if code == errno.ELOOP:
+        return f"too many levels of symbolic links in {subject}"
+    if code in (errno.EMFILE, errno.ENFILE):
+        return "too many files open at once on this machine: close some programs and try again"
+    if code == errno.EIO:
+        return f"input/output error on {subject}: the disk or network file system failed"
+    if code in (errno.ENXIO, errno.ENODEV):
+        return f"{subject} is a device, not a file"
+    if code == errno.ETXTBSY:
+        return f"{subject} is busy (in use by a running program)"
+    reason = error.strerror or error.__class__.__name__
+    return f"{subject}: {reason[0].lower() + reason[1:] if reason else reason}"

@@ -23,6 +23,7 @@ from typing import Callable
 
 from ..cache import CacheStats, InputCache
 from ..errors import InputError, Problem
+from ..results.folder import remove_stale_partials
 from ..scenario.compose import compose_file
 from ..scenario.folders import default_folder
 from ..scenario.load import load_variants
@@ -127,6 +128,7 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
     interrupted = False
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_partials(folder)  # half-written variant folders of a sweep that was killed
         write_index(folder, header, variants, outcomes)
         if todo:
             if serial:

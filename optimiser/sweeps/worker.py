@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from ..cache import InputCache
-from ..errors import DisconnectedTerritoryError, InputError, OptimiserError
+from ..errors import DisconnectedTerritoryError, InputError, OptimiserError, describe_os_error
+from ..results.folder import with_path
 from .plan import VariantOutcome, VariantTask
 
 _CACHES: dict[str | None, InputCache] = {}
@@ -69,6 +70,8 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=Non
         outcome.status, outcome.error = "invalid", str(exc)
     except OptimiserError as exc:
         outcome.status, outcome.error = "error", str(exc)
+    except OSError as exc:  # the machine, not a bug: a full disk, a read-only folder
+        outcome.status, outcome.error = "error", describe_os_error(exc)
     except Exception as exc:  # a bug: keep the sweep going, say what it was
         outcome.status, outcome.error = "error", f"internal error: {exc.__class__.__name__}: {exc}"
     outcome.time_s = time.perf_counter() - start
@@ -83,6 +86,6 @@ def write_json_atomically(path: Path, data) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, ensure_ascii=False, default=str)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise
+        raise with_path(exc, path)

@@ -15,7 +15,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import shape
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, describe_os_error
 from ..text import did_you_mean
 from .territory import Territory, build_territory
 
@@ -34,11 +34,18 @@ def file_sha256(path: Path) -> str:
 def read_geojson(path: Path, file_label: str | None = None) -> dict:
     """Parse a JSON file, turning I/O and syntax errors into :class:`InputError`."""
     label = file_label or str(path)
+    path = Path(path)
+    if path.is_dir():
+        raise InputError([Problem(label, "", "is a folder, not a GeoJSON file", show_value=False)])
+    if path.exists() and not path.is_file():  # /dev/zero, a pipe: never read a stream without end
+        raise InputError([Problem(label, "", "is a device or a pipe, not a GeoJSON file", show_value=False)])
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except FileNotFoundError:
         raise InputError([Problem(label, "", "file not found", show_value=False)]) from None
+    except OSError as exc:  # unreadable: permissions, a failing disk
+        raise InputError([Problem(label, "", f"cannot read it: {describe_os_error(exc)}", show_value=False)]) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             [Problem(label, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}", show_value=False)]
