@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, FileSystemError, OptimiserError
+from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
 
 _DEBUG = False
 
@@ -41,6 +41,8 @@ def _guard(command):
         except OSError as exc:  # the machine, not a bug: a full disk, a read-only folder, a path through a file
             if _DEBUG:
                 raise
+            from .errors import FileSystemError
+
             click.echo(f"error: {FileSystemError(exc)}", err=True)
             sys.exit(FileSystemError.exit_code)
         except KeyboardInterrupt:
