@@ -65,6 +65,9 @@ def main(debug: bool) -> None:
     """Design proximity poles and pooled technical services for French communes."""
     global _DEBUG
     _DEBUG = debug
+    from .errors import show_input_warnings
+
+    show_input_warnings(lambda line: click.echo(line, err=True))  # a repaired polygon: one plain line
 
 
 _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",

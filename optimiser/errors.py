@@ -8,8 +8,9 @@ Problems are collected and reported together, so a planner fixes a scenario in o
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 #: Exit code for malformed input (scenario, data file, command-line value).
 EXIT_INPUT = 2
@@ -147,3 +148,31 @@ def describe_os_error(error: OSError) -> str:
         return f"{subject} is busy (in use by a running program)"
     reason = error.strerror or error.__class__.__name__
     return f"{subject}: {reason[0].lower() + reason[1:] if reason else reason}"
+
+
+class InputWarning(UserWarning):
+    """A problem in an input that was worked around rather than refused (a polygon repaired):
+    the run goes on, but the planner must hear of it — on the terminal as a ``warning:`` line
+    (see :func:`show_input_warnings`), in a notebook as a Python warning, and in the report."""
+
+
+def warn_input(message: str) -> None:
+    """Raise an :class:`InputWarning` (shown once per distinct message)."""
+    warnings.warn(message, InputWarning, stacklevel=2)
+
+
+def show_input_warnings(echo: Callable[[str], None]) -> None:
+    """Show :class:`InputWarning` through ``echo`` as ``warning: <message>`` lines instead of
+    Python's ``file:line: InputWarning: ...`` format; other warnings as before. Idempotent."""
+    previous = warnings.showwarning
+    if getattr(previous, "shows_input_warnings", False):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, InputWarning):
+            echo(f"warning: {message}")
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    show.shows_input_warnings = True
+    warnings.showwarning = show
