@@ -151,3 +151,23 @@ def test_a_folder_without_write_permission_is_refused(tmp_path):
 ])
 def test_os_errors_in_words(code, words):
     assert describe_os_error(OSError(code, os.strerror(code), "/data/x")).startswith(words)
+
+
+def test_template_on_a_full_disk_leaves_no_half_workbook(tmp_path, mount):
+    disk = mount("size=8k")
+    territory = tiny_territory(tmp_path, n=8, seed=3)
+    for out in (disk / "inventory.xlsx", disk / "inventory"):
+        result = invoke("template", "inventory", territory, "--out", out)
+        assert_plain(result)
+        assert f"no space left on the disk holding {out}" in result.output
+        assert os.listdir(disk) == []
+
+
+def test_pareto_out_under_a_file_is_refused_before_solving(tmp_path):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine")
+    path = scenario(tmp_path, services={})
+    result = invoke("pareto", path, "--out", blocker / "front")
+    assert_plain(result)
+    assert f"{blocker} is a file, so nothing can be written under it" in result.output
+    assert "least-cost" not in result.output  # no point was solved

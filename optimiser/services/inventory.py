@@ -19,7 +19,9 @@ estimates alongside, for a planner to fill in.
 
 from __future__ import annotations
 
+import io
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -401,15 +403,29 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
             machines.append({"insee_code": c, "commune": territory.name_of(c), "equipment": q, "units": None,
                              "age_years": None, "estimate_units": estimate.units.get((c, q), 0)})
     services_df, equipment_df = pd.DataFrame(rows), pd.DataFrame(machines)
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path) as writer:
+    from ..results.folder import check_writable, with_path, write_atomically
+
+    path = Path(path).absolute()
+    check_writable(path)
+    if path.suffix.lower() == ".xlsx":  # built in memory, written aside, renamed: a full disk leaves nothing
+        book = io.BytesIO()
+        with pd.ExcelWriter(book, engine="openpyxl") as writer:
             services_df.to_excel(writer, sheet_name="services", index=False)
             equipment_df.to_excel(writer, sheet_name="equipment", index=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial-{os.getpid()}.xlsx")
+        try:
+            partial.write_bytes(book.getvalue())
+            os.replace(partial, path)
+        except BaseException as exc:
+            partial.unlink(missing_ok=True)
+            raise with_path(exc, path)
     else:
-        path.mkdir(parents=True, exist_ok=True)
-        services_df.to_csv(path / "services.csv", index=False)
-        equipment_df.to_csv(path / "equipment.csv", index=False)
+        def fill(folder: Path) -> None:
+            services_df.to_csv(folder / "services.csv", index=False)
+            equipment_df.to_csv(folder / "equipment.csv", index=False)
+
+        write_atomically(path, fill, marker="services.csv", kind="an inventory folder")
     return path
 
 
