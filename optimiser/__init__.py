@@ -29,6 +29,10 @@ def __getattr__(name: str):
     return value
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))
+
+
 class _Package(types.ModuleType):
     """The package module: ``optimiser.solve`` is the public function, even once the submodule of
     the same name (the solver layer) is imported — the import system would otherwise set the

@@ -111,43 +111,47 @@ def describe_os_error(error: OSError) -> str:
     holding /data/results/x: free some space or write elsewhere``."""
     import errno
 
-    path = error.filename if error.filename is not None else None
-    where = "" if path is None else str(os.fsdecode(path))
-    if error.filename2 is not None:
+    path = error.filename
+    where = None if path is None else os.fsdecode(path)
+    if where is not None and error.filename2 is not None:
         where += f" → {os.fsdecode(error.filename2)}"
-    subject = where or "a file"
     code = error.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         full = "no space left" if code == errno.ENOSPC else "disk quota exceeded"
-        return f"{full} on the disk holding {subject}: free some space or write elsewhere"
+        disk = f"the disk holding {where}" if where else "a disk"
+        return f"{full} on {disk}: free some space or write elsewhere"
     if code == errno.EROFS:
-        return f"{subject} is on a read-only file system: write elsewhere (e.g. --out on a writable disk)"
+        return f"{where or 'a file'} is on a read-only file system: write elsewhere (e.g. --out on a writable disk)"
     if code in (errno.EACCES, errno.EPERM):
-        return f"permission denied for {subject}: choose a location you may read and write, or fix its permissions"
+        return (f"permission denied for {where or 'a file'}: choose a location you may read and write, or fix its "
+                "permissions")
+    if where is None:  # no path to name: the system's own words
+        reason = str(error) or error.__class__.__name__
+        return f"the system refused an operation ({error.__class__.__name__}: {reason})"
     if code == errno.ENOTDIR:
-        return f"{subject}: a part of this path is a file, not a folder"
+        return f"{where}: a part of this path is a file, not a folder"
     if code == errno.EISDIR:
-        return f"{subject} is a folder, where a file was expected"
+        return f"{where} is a folder, where a file was expected"
     if code == errno.EEXIST:
-        if path is not None and os.path.lexists(path) and not os.path.isdir(path):
-            return f"{subject} exists and is a file, not a folder"
-        return f"{subject} already exists"
+        if os.path.lexists(path) and not os.path.isdir(path):
+            return f"{where} exists and is a file, not a folder"
+        return f"{where} already exists"
     if code == errno.ENOENT:
-        return f"{subject} does not exist (or a folder on its path does not)"
+        return f"{where} does not exist (or a folder on its path does not)"
     if code == errno.ENAMETOOLONG:
-        return f"the path is too long: {subject}"
+        return f"the path is too long: {where}"
     if code == errno.ELOOP:
-        return f"too many levels of symbolic links in {subject}"
+        return f"too many levels of symbolic links in {where}"
     if code in (errno.EMFILE, errno.ENFILE):
-        return "too many files open at once on this machine: close some programs and try again"
+        return f"too many files open at once on this machine (opening {where}): close some programs and try again"
     if code == errno.EIO:
-        return f"input/output error on {subject}: the disk or network file system failed"
+        return f"input/output error on {where}: the disk or network file system failed"
     if code in (errno.ENXIO, errno.ENODEV):
-        return f"{subject} is a device, not a file"
+        return f"{where} is a device, not a file"
     if code == errno.ETXTBSY:
-        return f"{subject} is busy (in use by a running program)"
+        return f"{where} is busy (in use by a running program)"
     reason = error.strerror or error.__class__.__name__
-    return f"{subject}: {reason[0].lower() + reason[1:] if reason else reason}"
+    return f"{where}: {reason[:1].lower() + reason[1:]}"
 
 
 class InputWarning(UserWarning):

@@ -171,3 +171,9 @@ def test_pareto_out_under_a_file_is_refused_before_solving(tmp_path):
     assert_plain(result)
     assert f"{blocker} is a file, so nothing can be written under it" in result.output
     assert "least-cost" not in result.output  # no point was solved
+
+
+def test_os_errors_without_a_path_are_still_in_words():
+    assert describe_os_error(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))).startswith("no space left on a disk")
+    assert describe_os_error(TimeoutError("took too long")) == \
+        "the system refused an operation (TimeoutError: took too long)"
