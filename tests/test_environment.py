@@ -70,7 +70,7 @@ def test_a_folder_as_the_territory_is_named(tmp_path):
 def test_a_device_as_the_territory_is_refused_without_reading_it(tmp_path):
     result = invoke("validate", scenario(tmp_path, "/dev/zero"))  # reading it would never end
     assert_plain(result)
-    assert "/dev/zero: is a device or a pipe, not a GeoJSON file" in result.output
+    assert "/dev/zero: is a device, not a GeoJSON file" in result.output
 
 
 def test_out_under_a_file_is_refused_before_solving(tmp_path):

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..files import TABLE_MAX_BYTES, read_bytes
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
 from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload
@@ -90,7 +91,7 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
     path = Path(path)
     if not path.exists():
         raise InputError([Problem(label, "", "inventory not found", show_value=False)])
-    if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_workbook(path, label)
     if not path.is_dir():
         raise InputError([Problem(label, "", "expected an Excel workbook (.xlsx) with sheets services and equipment, "
@@ -107,8 +108,9 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
         if not file.exists():
             tables[name] = pd.DataFrame(columns=SERVICE_COLUMNS if name == "services" else EQUIPMENT_COLUMNS)
             continue
+        content = io.BytesIO(read_bytes(file, str(file), TABLE_MAX_BYTES, what="CSV file"))
         try:
-            tables[name] = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""])
+            tables[name] = pd.read_csv(content, dtype=str, keep_default_na=False, na_values=[""])
         except Exception as exc:
             raise InputError([Problem(str(file), "", f"cannot read the CSV file ({exc.__class__.__name__}: {exc})", show_value=False)]) from None
     return tables["services"], tables["equipment"], {k: str(v) for k, v in files.items()}
@@ -116,8 +118,10 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
 
 def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The two sheets of an inventory workbook (see :func:`read_tables`)."""
+    # Bounded: a device or a file of gigabytes is refused before it is read.
+    content = read_bytes(path, label, TABLE_MAX_BYTES, what="inventory workbook")
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, dtype=str)
     except Exception as exc:  # openpyxl raises several types on damaged files
         raise InputError([Problem(label, "", f"cannot read the workbook ({exc.__class__.__name__})", show_value=False)]) from None
     names = {fold(k): k for k in sheets}
@@ -134,13 +138,13 @@ def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, 
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
     labels = {name: f"{label}[{name}]" for name in TABLES}
-    problems = [p for name in TABLES for p in _formulas_without_results(path, names[name], labels[name])]
+    problems = [p for name in TABLES for p in _formulas_without_results(content, names[name], labels[name])]
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
     return sheets[names["services"]], sheets[names["equipment"]], labels
 
 
-def _formulas_without_results(path: Path, sheet: str, label: str) -> list[Problem]:
+def _formulas_without_results(content: bytes, sheet: str, label: str) -> list[Problem]:
     """Formula cells of ``sheet`` whose computed value the file does not hold.
 
     Excel and LibreOffice save each formula with its last result; files written by other
@@ -148,8 +152,8 @@ def _formulas_without_results(path: Path, sheet: str, label: str) -> list[Proble
     cell is found by reading the workbook twice: as formulas, and as saved values."""
     from openpyxl import load_workbook
 
-    formulas = load_workbook(path, read_only=True, data_only=False)
-    values = load_workbook(path, read_only=True, data_only=True)
+    formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     problems = []
     try:
         header: list = []
