@@ -161,3 +161,20 @@ def test_a_resumed_sweep_removes_what_a_killed_one_half_wrote(tmp_path):
     assert again.returncode == 0 and "resuming: 1 of 1" in again.stdout, again.stdout + again.stderr
     assert not partial.exists()
     assert sorted(p.name for p in out.iterdir()) == ["base__poles.count=2", "sweep.json"]
+
+
+def test_stale_index_files_of_killed_writers_are_removed_and_nothing_else(tmp_path):
+    from optimiser.sweeps.worker import JSON_STALE_AFTER_S, remove_stale_json_partials, write_json_atomically
+
+    write_json_atomically(tmp_path / "sweep.json", {"n": 1})
+    names = [".sweep.json.partial-ab12cd.tmp", ".variant.json.partial-x_9.tmp",  # a dead writer's, old
+             ".sweep.json.partial-fresh1.tmp",                                  # a live writer's, just now
+             ".notes.json.partial-ab12cd.tmp", "sweep.json.partial-ab12cd.tmp"]  # not our names
+    for name in names:
+        (tmp_path / name).write_text("{")
+    old = time.time() - JSON_STALE_AFTER_S - 60
+    for name in names:
+        if "fresh" not in name:
+            os.utime(tmp_path / name, (old, old))
+    assert sorted(p.name for p in remove_stale_json_partials(tmp_path)) == sorted(names[:2])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[2:] + ["sweep.json"])

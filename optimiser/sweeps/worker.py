@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -78,10 +79,40 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=Non
     return outcome
 
 
+#: ``.sweep.json.partial-XXXXXXXX.tmp``: what :func:`write_json_atomically` writes before its
+#: rename, left behind only by a writer killed outright (see :func:`remove_stale_json_partials`).
+JSON_PARTIAL = re.compile(r"^\.(sweep|variant)\.json\.partial-[A-Za-z0-9_]+\.tmp$")
+#: Such a file older than this is a dead writer's (a JSON file of a few kB is written in
+#: milliseconds), seconds.
+JSON_STALE_AFTER_S = 3600.0
+
+
+def remove_stale_json_partials(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove from ``folder`` (a sweep folder or a variant's) the temporary files of index
+    writers that died: our exact names (:data:`JSON_PARTIAL`), regular files, older than
+    :data:`JSON_STALE_AFTER_S`. A file carries no marker, so the name and the age are the proof;
+    a live writer's file is seconds old."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if (JSON_PARTIAL.match(entry.name) and entry.is_file(follow_symlinks=False)
+                    and now - entry.stat(follow_symlinks=False).st_mtime > JSON_STALE_AFTER_S):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
 def write_json_atomically(path: Path, data) -> None:
     """Write a JSON file in one rename (readers never see half of it)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.partial-", suffix=".tmp", dir=path.parent)  # see JSON_PARTIAL
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, ensure_ascii=False, default=str)
