@@ -97,7 +97,7 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
         raise InputError([Problem(label, "", "expected an Excel workbook (.xlsx) with sheets services and equipment, "
                                   "or a folder holding services.csv and equipment.csv", path.name)])
     files = {name: path / f"{name}.csv" for name in TABLES}
-    if not any(file.is_file() for file in files.values()):
+    if not any(file.exists() for file in files.values()):
         found = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
         hint = (did_you_mean(found[0], ["services.csv", "equipment.csv"]) if len(found) == 1 else None) or (
             f"CSV files found: {', '.join(found)}" if found else "write a blank one with optimiser template inventory")
