@@ -33,6 +33,7 @@ import pulp
 
 from ..roads import RoadGraph
 from ..territory import Territory
+from .blocks import constraint_block
 from .poles import PoleModel
 
 
@@ -51,6 +52,7 @@ def neighbour_lists(territory: Territory, road: RoadGraph) -> dict[str, list[str
     return {c: sorted(v) for c, v in nbrs.items()}
 
 
+@constraint_block("shortest-path contiguity")
 def add_shortest_path_contiguity(model: PoleModel, nbrs: dict[str, list[str]], time_min, index) -> list[str]:
     """Zoltners–Sinha constraints; returns their names (so they can be removed again)."""
     names = []
@@ -62,20 +64,17 @@ def add_shortest_path_contiguity(model: PoleModel, nbrs: dict[str, list[str]], t
         name = f"sp_{i}_{j}"
         model.problem += var - pulp.lpSum(closer) <= 0, name
         names.append(name)
-    model.count("shortest-path contiguity", len(names))
     return names
 
 
+@constraint_block("neighbour cuts")
 def add_neighbour_cuts(model: PoleModel, nbrs: dict[str, list[str]]) -> None:
     """x_ij ≤ Σ_{k ∈ N(i)} x_kj: valid for connectivity, and a strong start for the cut loop."""
-    n = 0
     for (i, j), var in model.x.items():
         if i == j:
             continue
         around = [model.x[k, j] for k in nbrs[i] if (k, j) in model.x]
         model.problem += var - pulp.lpSum(around) <= 0, f"nb_{i}_{j}"
-        n += 1
-    model.count("neighbour cuts", n)
 
 
 def pieces(members: list[str], nbrs: dict[str, list[str]]) -> list[list[str]]:
@@ -114,6 +113,7 @@ def disconnected_poles(assignment: dict[str, str | None], nbrs: dict[str, list[s
     return out
 
 
+@constraint_block("separator cuts")
 def add_separator_cuts(model: PoleModel, assignment: dict[str, str | None], nbrs: dict[str, list[str]], round_no: int) -> int:
     """Add a separator cut for every member of every stray piece; returns how many."""
     added = 0
@@ -125,7 +125,6 @@ def add_separator_cuts(model: PoleModel, assignment: dict[str, str | None], nbrs
                 terms = [(model.x[i, j], 1)] + [(model.x[c, j], -1) for c in sorted(separator)]
                 model.problem += pulp.LpAffineExpression(terms) <= 0, f"cut{round_no}_{i}_{j}_{added}"
                 added += 1
-    model.count("separator cuts", added)
     return added
 
 

@@ -220,7 +220,6 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         unfair = fairness.violations() if fairness is not None else []
         if unfair:
             added = fairness.add_for(unfair)
-            model.count("individual rationality", added)
             if not added:
                 # Every fairness constraint is already in the model: what remains is the solver's
                 # feasibility tolerance, not a rule broken (the verifier checks shares to 1 €).
@@ -274,7 +273,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         rounds=rounds,
         n_variables=n_vars,
         n_constraints=n_cons,
-        families=dict(model.families),
+        families=model.families.as_dict(),
         messages=messages,
         services=services,
     )
@@ -318,14 +317,13 @@ def add_services(model: PoleModel, inputs: Inputs, formulation: Formulation = FO
     """
     scenario = inputs.loaded.scenario
     service_model = build_service_model(model, inputs.services, formulation)
-    model.count("service sharing", len(service_model.zr) + len(service_model.zd) + len(service_model.bb))
     fairness = None
     if inputs.services.enabled and inputs.services.individual_rationality:
         fairness = IndividualRationality(service_model, tight_big_m=formulation.tight_big_m)
         if formulation.coalition_cuts:
-            model.count("coalition cuts", fairness.add_coalition_cuts())
+            fairness.add_coalition_cuts()
         if not formulation.lazy_fairness:
-            model.count("individual rationality", fairness.add_all())
+            fairness.add_all()
     add_budget(service_model)
     if scenario.objective.max_travel_total is not None:
         add_travel_limit(service_model, scenario.objective.max_travel_total)
