@@ -4,7 +4,7 @@
 ``compare``, ``pareto`` and ``load_results`` run and compare many variants.
 """
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from .api import Result, load_scenario, solve  # noqa: E402
 from .batch import compare, load_results, pareto, sweep  # noqa: E402

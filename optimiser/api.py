@@ -15,14 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .model.design import PoleDesign, design_poles
-from .prepare import Inputs, prepare
+from ._version import __version__
+from .design import PoleDesign, design_poles
+from .inputs.preparation import Inputs, prepare
 from .results.result import Result
 from .results.service_tables import build_service_tables
 from .results.tables import commune_table, pole_ids, pole_table
 from .scenario.load import LoadedScenario, load_scenario
-from .solve import SolverOptions
+from .solvers import SolverOptions, interruptible
 
 __all__ = ["load_scenario", "solve", "solver_options", "Result"]
 
@@ -31,18 +31,23 @@ _PACKAGES = ("pulp", "highspy", "networkx", "numpy", "pandas", "shapely", "pydan
 
 def solver_options(loaded: LoadedScenario) -> SolverOptions:
     s = loaded.scenario.solver
-    return SolverOptions(name=s.name, time_limit_s=s.time_limit_s, gap=s.gap, threads=s.threads, log=s.log)
+    return SolverOptions(name=s.name, time_limit_s=s.time_limit_s, gap=s.gap, threads=s.threads, log=s.log,
+                         on_interrupt=s.on_interrupt)
 
 
-def solve(loaded: LoadedScenario, inputs: Inputs | None = None) -> Result:
+def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: str | None = None) -> Result:
     """Prepare the inputs (unless given), design the poles, and tabulate the result.
 
     Raises :class:`optimiser.errors.InputError` for bad input; an infeasible scenario is not an
-    error: the result's status says so and ``summary["diagnosis"]`` explains why.
+    error: the result's status says so and ``summary["diagnosis"]`` explains why. Ctrl-C during
+    the solve stops the solver at once and, with ``on_interrupt="keep"`` (default: the scenario's
+    ``solver.on_interrupt``), returns the best design found so far as ``feasible``; with
+    ``"discard"`` it raises :class:`KeyboardInterrupt`.
     """
     inputs = inputs or prepare(loaded)
     options = solver_options(loaded)
-    design = design_poles(inputs, options)
+    with interruptible(on_interrupt or options.on_interrupt):
+        design = design_poles(inputs, options)
     communes = poles = tables = None
     if design.status.has_solution:
         communes = commune_table(design.assignment, inputs.territory, inputs.matrix, inputs.rules)

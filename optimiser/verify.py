@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 
 from .errors import OptimiserError
-from .prepare import build_road_graph, load_territory, resolve_rules
+from .inputs.preparation import build_road_graph, load_territory, resolve_rules
 from .results.result import read_communes_csv
 from .scenario.load import LoadedScenario, validate_scenario
 from .scenario.yaml_io import read_yaml
@@ -194,7 +194,7 @@ def verify_result(folder: str | Path) -> Verification:
 
     if "total_cost" in summary:
         # With services the objective is the total cost (plus any priced travel): checked there.
-        from .prepare import prepare
+        from .inputs.preparation import prepare
         from .verify_services import verify_services
 
         verify_services(folder, prepare(loaded), summary, communes, v.check)

@@ -8,12 +8,13 @@ from helpers import SCENARIOS
 from optimiser.model.blocks import Families, constraint_block
 from optimiser.model.candidates import candidate_pairs
 from optimiser.model.contiguity import add_neighbour_cuts, neighbour_lists
-from optimiser.model.design import add_services, design_poles
+from optimiser.design import design_poles
+from optimiser.model.assembly import add_services
 from optimiser.model.poles import build_pole_model
 from optimiser.model.services import SERVICE_BLOCKS, Formulation
-from optimiser.prepare import prepare
+from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import load_scenario
-from optimiser.solve import SolverOptions
+from optimiser.solvers import SolverOptions
 
 
 def test_nested_blocks_are_counted_once():

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..roads import TravelMatrix
+from ..territory.roads import TravelMatrix
 from ..territory import Territory
-from .rules import PoleRules
+from ..inputs.rules import PoleRules
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from ..roads import TravelMatrix
+from ..territory.roads import TravelMatrix
 from ..territory import Territory
 from .blocks import Families, constraint_block
 from .candidates import CandidatePairs
-from .rules import PoleRules
+from ..inputs.rules import PoleRules
 
 
 @dataclass

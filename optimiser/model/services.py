@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import pulp
 
 from ..services.economics import EPCI
-from ..services.setup import ServiceInputs
+from ..inputs.service_inputs import ServiceInputs
 from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
 
