@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import SCENARIOS
+
+from optimiser.design import design_poles
+from optimiser.inputs.preparation import prepare
+from optimiser.model.assembly import add_services
 from optimiser.model.blocks import Families, constraint_block
 from optimiser.model.candidates import candidate_pairs
 from optimiser.model.contiguity import add_neighbour_cuts, neighbour_lists
-from optimiser.design import design_poles
-from optimiser.model.assembly import add_services
 from optimiser.model.poles import build_pole_model
 from optimiser.model.services import SERVICE_BLOCKS, Formulation
-from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import load_scenario
 from optimiser.solvers import SolverOptions
 
@@ -72,6 +72,7 @@ def test_families_of_a_solved_design_include_its_cuts():
 
 def test_families_add_up_with_lazy_fairness(tmp_path):
     from helpers import grid_features, write_geojson
+
     from optimiser.scenario.load import scenario_from_dict
 
     territory = write_geojson(tmp_path / "g.geojson", grid_features(2, 3, seed=3))

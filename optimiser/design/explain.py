@@ -4,7 +4,7 @@ design exist (a deletion filter over the rule families)."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 from ..inputs import Inputs
 from ..inputs.rules import PoleRules

@@ -9,7 +9,12 @@ from ..errors import InputError, Problem
 from ..scenario.load import LoadedScenario
 from ..services.catalogue import EQUIPMENT_PARAMETERS, Catalogue, default_catalogue
 from ..services.economics import EPCI, Economics
-from ..services.inventory import Inventory, build_inventory, member_sizes, read_inventory
+from ..services.inventory import (
+    Inventory,
+    build_inventory,
+    member_sizes,
+    read_inventory,
+)
 from ..services.standalone import StandaloneCost, standalone_costs
 from ..services.terms import PoolingTerms, default_terms
 from ..territory import Territory

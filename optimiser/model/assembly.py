@@ -13,7 +13,13 @@ from .candidates import CandidatePairs
 from .contiguity import ContiguityFormulation, contiguity_formulation, neighbour_lists
 from .fairness import IndividualRationality, add_budget, add_travel_limit
 from .poles import PoleModel, build_pole_model
-from .services import FORMULATION, Formulation, ServiceModel, build_service_model, set_cost_objective
+from .services import (
+    FORMULATION,
+    Formulation,
+    ServiceModel,
+    build_service_model,
+    set_cost_objective,
+)
 
 
 @dataclass

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import pulp
 

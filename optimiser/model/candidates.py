@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..territory.roads import TravelMatrix
-from ..territory import Territory
 from ..inputs.rules import PoleRules
+from ..territory import Territory
+from ..territory.roads import TravelMatrix
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from ..territory.roads import TravelMatrix
+from ..inputs.rules import PoleRules
 from ..territory import Territory
+from ..territory.roads import TravelMatrix
 from .blocks import Families, constraint_block
 from .candidates import CandidatePairs
-from ..inputs.rules import PoleRules
 
 
 @dataclass

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from ..services.economics import EPCI
 from ..inputs.service_inputs import ServiceInputs
+from ..services.economics import EPCI
 from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
 

@@ -125,9 +125,9 @@ def _grace_s(limit: float) -> float:
     """How long past its time limit CBC may run before it is stopped (it normally stops itself)."""
     return max(30.0, 0.2 * limit)
 
-_RESULT = re.compile(r"^Result - (.+)$", re.M)
-_OBJECTIVE = re.compile(r"^Objective value:\s+(\S+)", re.M)
-_BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.M)
+_RESULT = re.compile(r"^Result - (.+)$", re.MULTILINE)
+_OBJECTIVE = re.compile(r"^Objective value:\s+(\S+)", re.MULTILINE)
+_BOUND = re.compile(r"^Lower bound:\s+(\S+)", re.MULTILINE)
 
 
 def _solve_cbc(problem, options: SolverOptions, limit: float, warm_start) -> SolveOutcome:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from typing import Callable, Literal
+from collections.abc import Callable
+from typing import Literal
 
 Policy = Literal["keep", "discard"]
 POLICIES: tuple[str, ...] = ("keep", "discard")

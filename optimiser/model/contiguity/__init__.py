@@ -38,6 +38,16 @@ def contiguity_formulation(name: str) -> ContiguityFormulation:
 
 
 __all__ = [
-    "CONTIGUITY", "ContiguityFormulation", "ExactContiguity", "NoContiguity", "ShortestPathContiguity", "contiguity_formulation", "add_neighbour_cuts", "add_separator_cuts",
-    "add_shortest_path_contiguity", "disconnected_poles", "neighbour_lists", "pieces",
+    "CONTIGUITY",
+    "ContiguityFormulation",
+    "ExactContiguity",
+    "NoContiguity",
+    "ShortestPathContiguity",
+    "add_neighbour_cuts",
+    "add_separator_cuts",
+    "add_shortest_path_contiguity",
+    "contiguity_formulation",
+    "disconnected_poles",
+    "neighbour_lists",
+    "pieces",
 ]
