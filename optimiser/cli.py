@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
 
 _DEBUG = False
@@ -117,7 +117,7 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     variants or a sweep, check every one of them and list them."""
     from .model.candidates import candidate_pairs
     from .model.diagnose import presolve_findings
-    from .prepare import prepare
+    from .inputs.preparation import prepare
     from .scenario.compose import compose_file
     from .scenario.load import load_variant
 
@@ -215,13 +215,13 @@ def template_inventory(source: Path, out: Path) -> None:
         raise InputError([Problem("--out", str(out), "already exists; choose a new file or folder (nothing was written)",
                                   show_value=False)])
     if source.suffix.lower() in (".yaml", ".yml"):
-        from .prepare import load_territory
+        from .inputs.preparation import load_territory
         from .scenario.load import load_scenario
-        from .services.setup import _catalogue
+        from .inputs.service_inputs import scenario_catalogue
 
         loaded = load_scenario(source)
         territory = load_territory(loaded)
-        catalogue = _catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
+        catalogue = scenario_catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
     else:
         territory = load_geojson_territory(source)
         catalogue = default_catalogue()
