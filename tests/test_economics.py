@@ -12,7 +12,7 @@ import pytest
 from helpers import DATA, SCENARIOS, write_scenario
 from optimiser.api import solve
 from optimiser.errors import InputError
-from optimiser.prepare import prepare
+from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import load_scenario
 from optimiser.services.calibration import field_fte_reference, size_band, status_quo_check
 from optimiser.services.parameters import entry
