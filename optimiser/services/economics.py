@@ -10,7 +10,8 @@ from the seat, :math:`h` working hours a day, :math:`D` productive days per FTE)
   \rho\sum_{i\in S} \text{FTE}^0_i\big)` at the full régie rate of an FTE (grade +
   supervision + crew vehicles, × the depot/overhead share: :meth:`Catalogue.staff_eur`) — a crew
   loses the round trip from the seat each day it works away; :math:`\rho` is the share of today's
-  agents still employed on average over the horizon (:attr:`PoolingTerms.retained_share`) when "no staff reduction beyond attrition" is asked, else the last term is absent;
+  agents still employed on average over the horizon (:attr:`PoolingTerms.retained_share`) when
+  "no staff reduction beyond attrition" is asked, else the last term is absent;
 * régime indemnitaire harmonisation: :math:`\text{FTE} \cdot u \cdot` (grade + team-leader share
   of loaded pay), *u* the uplift of agents who join a common employer (``staff.ri_harmonisation_uplift``);
 * supplies :math:`\sum_{i\in S} w_i\, m_s` (:math:`m_s` € per unit of workload, VAT borne);
