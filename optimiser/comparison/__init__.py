@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..results.folder import write_atomically
 from ..results.html import render_comparison_html
+from ..results.i18n import resolve_lang, t, using
 from .plots import pareto_mask, plot_pareto, plot_savings, plot_tradeoff, y_axis
 from .table import comparison_table, entries, savings_table
 
@@ -43,21 +44,28 @@ def compare_folders(folders) -> tuple[pd.DataFrame, pd.DataFrame | None]:
 
 
 def write_comparison(table: pd.DataFrame, savings: pd.DataFrame | None, target: str | Path,
-                     title: str | None = None) -> list[Path]:
-    """Write the comparison files into ``target`` atomically; return the files written."""
+                     title: str | None = None, lang: str | None = None) -> list[Path]:
+    """Write the comparison files into ``target`` atomically, the page and plots in ``lang``
+    (default: ``$OPTIMISER_LANG``, else French); return the files written."""
+    lang = resolve_lang(lang)
+
     def fill(tmp: Path) -> None:
+        with using(lang):
+            _fill(tmp)
+
+    def _fill(tmp: Path) -> None:
         table.to_csv(tmp / MARKER, index=False)
         with pd.ExcelWriter(tmp / "comparison.xlsx", engine="openpyxl") as excel:
             table.to_excel(excel, sheet_name="variants", index=False)
             if savings is not None:
                 savings.to_excel(excel, sheet_name="savings_per_commune")
-        plots = {"Cost or objective against the longest trip": plot_tradeoff(table, tmp / "tradeoff.png"),
-                 "Pareto front": plot_pareto(table, tmp / "pareto.png")}
+        plots = {t("cmp.tradeoff_plot"): plot_tradeoff(table, tmp / "tradeoff.png"),
+                 t("cmp.pareto_plot"): plot_pareto(table, tmp / "pareto.png")}
         if savings is not None:
             savings.to_csv(tmp / "savings_per_commune.csv")
-            plots["Saving per commune"] = plot_savings(savings, tmp / "savings_per_commune.png")
+            plots[t("cmp.savings_plot")] = plot_savings(savings, tmp / "savings_per_commune.png")
         page = render_comparison_html(table, {name: path for name, path in plots.items() if path is not None},
-                                      title=title or "Comparison of variants")
+                                      title=t("cmp.title") + (f" — {title}" if title else ""))
         (tmp / "comparison.html").write_text(page, encoding="utf-8")
 
     target = write_atomically(Path(target), fill, marker=MARKER, kind="a comparison folder")

@@ -15,6 +15,8 @@ from matplotlib.path import Path as MplPath
 from ..territory import Territory
 from ..territory.geo import LocalProjection
 from .figures import new_figure
+from .html import fmt
+from .i18n import t
 from .geo import pole_geometries
 
 #: Colour-blind-friendly qualitative palette (Okabe–Ito, lightened) for proximity poles.
@@ -103,8 +105,7 @@ def _frame(ax, title: str) -> None:
 
 def _save(fig, path: Path) -> None:
     """Add the data attribution at the foot and write the PNG."""
-    fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
-             fontsize=6, color="#555555")
+    fig.text(0.01, 0.01, t("map.attribution"), fontsize=6, color="#555555")
     fig.savefig(path, dpi=150, bbox_inches="tight")
 
 
@@ -144,12 +145,13 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
     handles = []
     for record in poles.itertuples():
         handles.append(Patch(facecolor=colours.get(record.pole, ALONE_COLOUR), edgecolor="#222222",
-                             label=f"{record.pole} {record.pole_name}: {record.n_communes} communes, {record.population:,} inh."))
+                             label=t("map.legend_pole", pole=record.pole, name=record.pole_name, n=record.n_communes,
+                                     population=fmt.integer(record.population))))
     if communes["alone"].any():
-        handles.append(Patch(facecolor=ALONE_COLOUR, hatch="//", edgecolor="#7f7f7f", label=f"alone ({int(communes['alone'].sum())})"))
+        handles.append(Patch(facecolor=ALONE_COLOUR, hatch="//", edgecolor="#7f7f7f", label=t("map.legend_alone", n=int(communes["alone"].sum()))))
     ncol = 2 if len(handles) <= 24 else 3
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8, frameon=False, ncol=ncol,
-              title="★ seat of the pole", title_fontsize=9)
+              title=t("map.legend_title"), title_fontsize=9)
     _frame(ax, title)
     xmin, xmax = ax.get_xlim()
     ymin, _ = ax.get_ylim()
@@ -183,10 +185,10 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     if n <= AUTO_LABEL_ALL:
         for record in communes.itertuples():
             x, y = position[record.insee_code]
-            label = f"{wrap_name(record.name)}\n{record.saving / 1000:+,.1f} k€ ({pct[record.insee_code]:+.1f} %)"
+            label = f"{wrap_name(record.name)}\n{'+' if record.saving > 0 else ''}{fmt.kilo_money(record.saving)} ({fmt.signed_percent(pct[record.insee_code] / 100)})"
             ax.annotate(label, (x, y), ha="center", va="center", fontsize=6.5, path_effects=halo, linespacing=0.9)
     _frame(ax, title)
     mappable = ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(mappable, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
-    bar.set_label("saving against the status quo, % of the commune's standalone cost (€/yr, HT)")
+    bar.set_label(t("map.savings_bar"))
     _save(fig, path)

@@ -26,6 +26,7 @@ from ...territory import Territory
 from ...territory.geo import LocalProjection
 from ..geo import pole_geometries
 from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, pole_colours, wrap_name
+from ..i18n import t
 from .page import esc
 
 #: SVG user units per km (one unit = 10 m).
@@ -136,7 +137,7 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
         row = records.get(code, {})
         name = territory.name_of(code)
         pole = row.get("pole") if isinstance(row.get("pole"), str) else ""
-        label = name + (f", pole {pole}" if pole else "") + (", seat of its pole" if row.get("is_seat") else "")
+        label = name + (t("aria.pole", pole=pole) if pole else "") + (t("aria.seat") if row.get("is_seat") else "")
         end = "/>" if titles is None else f"><title>{esc(titles.get(code, code))}</title></path>"
         out.append(f'<path class="commune" d="{path_data(projected[code])}" fill="{fills[code]}" '
                    f'data-code="{esc(code)}" data-pole="{esc(pole)}" tabindex="0" aria-label="{esc(label)}"{end}')
