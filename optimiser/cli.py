@@ -75,9 +75,10 @@ _lang_option = click.option("--lang", type=click.Choice(["fr", "en"], case_sensi
 @click.option("--variant", metavar="ID", help="With variants or a sweep in SCENARIO: solve this one (default: base).")
 @click.option("--quiet", is_flag=True, help="Print only where the results are.")
 @_lang_option
+@click.option("--pdf", is_flag=True, help="Also print report.pdf and fiches/NNNNN.pdf (needs Chromium).")
 @_guard
 def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool,
-        lang: str | None) -> None:
+        lang: str | None, pdf: bool) -> None:
     """Solve SCENARIO and write its result folder."""
     from .api import solve
     from .results.folder import check_target
@@ -90,10 +91,22 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
                    "(choose one with --variant ID; list them with optimiser validate; solve all with optimiser sweep)", err=True)
     target = out or default_folder(loaded)
     check_target(target.absolute())  # fail before solving, not after
+    if pdf:
+        from .results.pdf import INSTALL_HINT, find_chromium
+
+        if find_chromium() is None:  # fail before solving, not after
+            from .errors import InputError, Problem
+
+            raise InputError([Problem("--pdf", "", "needs Chromium to print the reports, and none was found",
+                                      show_value=False, hint=INSTALL_HINT)])
     result = solve(loaded)
     lang = result.lang(lang)
     # The folder is written before anything is printed, so a closed pipe (`| head`) cannot lose it.
     folder = result.to_dir(target, draw=loaded.scenario.outputs.map, lang=lang) if result.has_design else None
+    if folder is not None and pdf:
+        from .results.pdf import print_result
+
+        print_result(folder)
     if not quiet:
         click.echo(summary_text(result, lang))
     from .results.i18n import t, using

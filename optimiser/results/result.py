@@ -30,6 +30,9 @@ from .folder import write_atomically
 from .i18n import current, resolve_lang, t, using
 from .geo import pole_geometries, write_poles_geojson
 from .html import write_report_html
+from .fiches import write_fiches
+from .gpkg import write_geopackage
+from .workbook import write_workbook
 from .html.fmt import status_short
 from .maps import draw_map, draw_savings_map
 from .report import render_report
@@ -83,6 +86,25 @@ class Result:
         return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description, names, self.service_tables,
                              lang=lang or self.lang(), scenario=self.resolved_scenario)
 
+    def report_context(self):
+        """What the report sections and fiches draw on (:class:`optimiser.results.document.ReportContext`)."""
+        from .document import ReportContext
+
+        territory = self.inputs.territory if self.inputs is not None else None
+        names = territory.communes["name"].to_dict() if territory is not None else \
+            ({} if self.communes is None else dict(zip(self.communes["insee_code"], self.communes["name"])))
+        return ReportContext(summary=self.summary, rules=self.inputs.rules if self.inputs is not None else None,
+                             communes=self.communes, poles=self.poles, service_tables=self.service_tables, names=names,
+                             description=self.resolved_scenario.get("description", "") or "", territory=territory,
+                             scenario=self.resolved_scenario)
+
+    def workbook_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of ``result.xlsx``, sheet name → frame (the CSV files of the folder)."""
+        tables = {"communes": self.communes, "poles": self.poles}
+        if self.service_tables is not None:
+            tables.update({name: getattr(self.service_tables, name) for name in SERVICE_FILES})
+        return tables
+
     def lang(self, lang: str | None = None) -> str:
         """The language of the reports: ``lang`` if given, else the scenario's ``outputs.lang``,
         else ``$OPTIMISER_LANG``, else French (:func:`optimiser.results.i18n.resolve_lang`)."""
@@ -127,6 +149,10 @@ class Result:
                                  t("map.savings_title", scenario=self.summary["scenario"]), outlines=outlines)
         (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
         write_report_html(folder / "report.html", self, outlines=outlines)
+        if self.communes is not None:
+            write_fiches(folder, self.report_context())
+            write_geopackage(folder / "result.gpkg", self.inputs.territory, self.communes, self.poles, outlines)
+            write_workbook(folder / "result.xlsx", self.workbook_tables())
         (folder / "scenario.resolved.yaml").write_text(
             yaml.safe_dump(self.resolved_scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
         (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
