@@ -39,7 +39,9 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
     book = Workbook()
     book.remove(book.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
-    frames = [(name, SHEETS.get(name, f"{name}.csv"), frame) for name, frame in tables.items() if frame is not None]
+    order = list(SHEETS)
+    names = sorted((n for n, f in tables.items() if f is not None), key=lambda n: order.index(n) if n in order else len(order))
+    frames = [(name, SHEETS.get(name, f"{name}.csv"), tables[name]) for name in names]
     dictionary_frame = pd.DataFrame(dictionary.rows(i18n.current()))
     frames.append((DICTIONARY_SHEET, None, dictionary_frame))
     for name, file, frame in frames:
