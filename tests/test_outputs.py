@@ -166,3 +166,17 @@ def test_data_dictionary_lists_every_csv_column(folders):
             assert dictionary.entry(csv.name, column) is not None, f"{csv.name}: {column} is not in the data dictionary"
     assert (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == dictionary.markdown(), \
         "docs/data-dictionary.md is stale: write optimiser.results.dictionary.markdown() to it"
+
+
+def test_comparison_plots_follow_what_was_swept_and_pareto_keeps_to_one_status_quo():
+    from optimiser.comparison.plots import curves, pareto_within_groups
+
+    table = pd.DataFrame({"variant": [f"v{k}" for k in range(6)], "name": ["base"] * 6,
+                          "services.price.x": [23.875, 23.9, 24.05, 23.875, 23.9, 24.05],
+                          "poles.count.max": [3, 3, 3, 4, 4, 4], "status": ["optimal"] * 6})
+    driver, groups = curves(table)
+    assert driver == "services.price.x" and groups == ["poles.count.max"]  # the price on x, one line per count
+    two_status_quos = pd.DataFrame({"status_quo_cost": [100.0, 100.0, 200.0, 200.0]})
+    # run 2 is better than both runs of the other status quo on both axes, yet dominates neither
+    mask = pareto_within_groups(two_status_quos, [10, 20, 5, 25], [50, 40, 10, 60])
+    assert list(mask) == [True, True, True, False]

@@ -6,8 +6,10 @@ Files written by :func:`write_comparison` into its folder:
 ``comparison.csv``           one row per variant (see :mod:`optimiser.comparison.table`)
 ``comparison.xlsx``          the same table (sheet ``variants``) and, when results carry
                              savings per commune, sheet ``savings_per_commune``
-``tradeoff.png``             cost (or objective) against the longest trip, one curve per group
-``pareto.png``               the same points, the Pareto front highlighted
+``tradeoff.png``             cost (or objective) against the swept parameter, one line per
+                             combination of the other swept keys
+``pareto.png``               cost against the longest trip, the Pareto front highlighted (among
+                             runs that share a status quo)
 ``savings_per_commune.csv``  and ``.png``: saving per commune and variant, when present
 ``comparison.html``          the table (sortable) and the plots in one self-contained page
 ===========================  ==================================================================
@@ -22,7 +24,7 @@ import pandas as pd
 from ..results.folder import write_atomically
 from ..results.html import render_comparison_html
 from ..results.i18n import resolve_lang, t, using
-from .plots import pareto_mask, plot_pareto, plot_savings, plot_tradeoff, y_axis
+from .plots import pareto_mask, pareto_within_groups, plot_pareto, plot_savings, plot_tradeoff, y_axis
 from .table import comparison_table, entries, savings_table
 
 #: The file that marks a folder as a comparison (so re-running may replace it).
@@ -39,7 +41,8 @@ def compare_folders(folders) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     y, _ = y_axis(table)
     solved = table["status"].isin(["optimal", "feasible"]).to_numpy()
     x_values = table["max_travel_min"].where(solved)
-    table["on_pareto_front"] = pareto_mask(x_values, pd.to_numeric(table[y], errors="coerce").where(solved))
+    # dominance only means something between runs that start from the same status quo
+    table["on_pareto_front"] = pareto_within_groups(table, x_values, pd.to_numeric(table[y], errors="coerce").where(solved))
     return table, savings_table(items)
 
 

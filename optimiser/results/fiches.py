@@ -37,7 +37,8 @@ body.fiche { max-width: 60rem; }
   .fiche h1 { font-size: 1.3rem; }
   .fiche h2 { font-size: 1.05rem; margin-top: 0.5rem; }
   .fiche p { margin: 0.3rem 0; }
-  .fiche footer { margin-top: 0.3rem; }
+  .fiche footer { display: none; }
+  .fiche .status { padding: 0.1rem 0.6rem; }
 }
 """
 

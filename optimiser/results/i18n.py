@@ -374,6 +374,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "en": "{pooled} commune services are pooled in {pole_services} pole services ({regie} in régie, "
                                     "{delegation} delegated); {borrowed} keep their service but borrow the pole's machines."},
     "sum.by_service": {"fr": "{service} : {text}", "en": "{service}: {text}"},
+    "sum.poolers.one": {"fr": "{n} membre mutualise ({poles})", "en": "{n} member pools ({poles})"},
+    "sum.poolers.many": {"fr": "{n} membres mutualisent ({poles})", "en": "{n} members pool ({poles})"},
+    "sum.no_poolers": {"fr": "aucun membre ne mutualise", "en": "no member pools"},
+    "sum.borrowers.one": {"fr": " ; {n} emprunte le matériel", "en": "; {n} borrows machines"},
+    "sum.borrowers.many": {"fr": " ; {n} empruntent le matériel", "en": "; {n} borrow machines"},
     "sum.saving": {"fr": "Économie de **{saving} par an** ({pct}) : de {before} aujourd'hui à {after}.",
                    "en": "Saves **{saving} a year** ({pct}): from {before} today to {after}."},
     "sum.costs_more": {"fr": "Cette organisation coûte **{extra} de plus par an** ({pct}) : de {before} à {after}.",

@@ -25,8 +25,32 @@ PALETTE = ["#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c6dbef", "#f
 SERVICE_COMMUN_COLOUR = "#e7969c"
 ALONE_COLOUR = "#f0f0f0"
 
-#: Label every commune up to this many communes ('auto' labels).
+#: Label every commune by name up to this many communes ('auto' labels); beyond, each commune
+#: carries a number and a key beside the map gives the names (readable at 150 communes and more).
 AUTO_LABEL_ALL = 60
+
+
+def numbered(labels: str, n: int) -> bool:
+    """Communes are numbered (with a key) rather than named: 'auto' labels beyond :data:`AUTO_LABEL_ALL`."""
+    return labels == "auto" and n > AUTO_LABEL_ALL
+
+
+def commune_numbers(territory: Territory) -> dict[str, int]:
+    """INSEE code → the commune's number on a numbered map: 1, 2… in alphabetical order."""
+    from ..text import fold
+
+    ordered = sorted(territory.codes, key=lambda code: (fold(territory.name_of(code)), code))
+    return {code: k for k, code in enumerate(ordered, 1)}
+
+
+def _draw_key(ax, territory: Territory, numbers: dict[str, int]) -> None:
+    """The numbered key to the right of the map, in columns of at most 40 names."""
+    by_number = sorted(numbers.items(), key=lambda kv: kv[1])
+    per_column = 40
+    for column in range(0, len(by_number), per_column):
+        lines = [f"{k:>3}  {territory.name_of(code)[:26]}" for code, k in by_number[column:column + per_column]]
+        ax.text(1.02 + 0.3 * (column // per_column), 1.0, "\n".join(lines), transform=ax.transAxes, va="top", ha="left",
+                fontsize=5.5, family="monospace", linespacing=1.25)
 
 
 def _patch(geometry, projection: LocalProjection, **style) -> PathPatch:
@@ -120,6 +144,7 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
     n = len(communes)
     show_all = labels == "all" or (labels == "auto" and n <= AUTO_LABEL_ALL)
     show_seats = labels in ("all", "seats", "auto")
+    numbers = commune_numbers(territory) if numbered(labels, n) else {}
 
     fig, ax = _figure(n)
     for record in communes.itertuples():
@@ -141,6 +166,10 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
         elif show_all:
             ax.annotate(wrap_name(record.name), (x, y), ha="center", va="center", fontsize=small, path_effects=halo,
                         zorder=4, linespacing=0.9)
+        elif numbers:
+            ax.annotate(str(numbers[record.insee_code]), (x, y), ha="center", va="center", fontsize=5.5, path_effects=halo, zorder=4)
+    if numbers:
+        _draw_key(ax, territory, numbers)
 
     handles = []
     for record in poles.itertuples():
@@ -182,7 +211,14 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     _draw_outlines(ax, pole_geometries(territory, communes) if outlines is None else outlines, projection, 1.4)
     halo = _halo()
     position = _label_positions(territory, projection)
-    if n <= AUTO_LABEL_ALL:
+    numbers = commune_numbers(territory) if n > AUTO_LABEL_ALL else {}
+    if numbers:  # a number on each commune, the names in a key beside the map
+        for record in communes.itertuples():
+            x, y = position[record.insee_code]
+            ax.annotate(f"{numbers[record.insee_code]}\n{fmt.signed_percent(pct[record.insee_code] / 100)}", (x, y), ha="center",
+                        va="center", fontsize=5, path_effects=halo, linespacing=0.9)
+        _draw_key(ax, territory, numbers)
+    else:
         for record in communes.itertuples():
             x, y = position[record.insee_code]
             label = f"{wrap_name(record.name)}\n{'+' if record.saving > 0 else ''}{fmt.kilo_money(record.saving)} ({fmt.signed_percent(pct[record.insee_code] / 100)})"

@@ -299,7 +299,7 @@ def sure_sentence(s: dict) -> str:
         if tol is not None and tol >= 1e-4:
             tolerance = f" (à {fmt.percent(tol)} près)" if i18n.current() == "fr" else f" (to within {fmt.percent(tol)})"
         return t("sum.sure_optimal", tolerance=tolerance)
-    if status == "feasible":
+    if status == "feasible" and fmt.as_number(s.get("gap")) is not None:
         return t("sum.sure_feasible", gap=fmt.percent(s.get("gap")))
     return fmt.status_long(status, s.get("gap"))
 
@@ -333,14 +333,9 @@ def by_service_lines(ctx: ReportContext) -> list[str]:
         parts = [f"{r['pole']} {i18n.mode_name(r['mode']).split(' (')[0].lower()}" for r in _records(rows) if r["n_poolers"]]
         poolers = int(rows["n_poolers"].sum())
         borrowers = int(rows["n_borrowers"].sum())
-        if i18n.current() == "fr":
-            text = (f"{poolers} membres mutualisent ({', '.join(parts)})" if parts else "aucun membre ne mutualise")
-            if borrowers:
-                text += f" ; {borrowers} empruntent le matériel"
-        else:
-            text = (f"{poolers} members pool ({', '.join(parts)})" if parts else "no member pools")
-            if borrowers:
-                text += f"; {borrowers} borrow machines"
+        text = i18n.plural(poolers, "sum.poolers", poles=", ".join(parts)) if parts else t("sum.no_poolers")
+        if borrowers:
+            text += i18n.plural(borrowers, "sum.borrowers")
         lines.append(t("sum.by_service", service=f"**{i18n.service_name(service)}**", text=text))
     return lines
 

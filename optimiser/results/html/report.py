@@ -23,7 +23,7 @@ from ..report import ATTRIBUTION
 from ..sections import build_sections, rules_in_words  # noqa: F401  (rules_in_words: public here too)
 from . import fmt
 from .page import Column, asset, document, esc, explain_columns, table
-from .svgmap import commune_fills, commune_records, render_svg_map
+from .svgmap import commune_fills, commune_records, numbered_key, render_svg_map
 
 
 def cost_columns() -> list[Column]:
@@ -153,7 +153,7 @@ def _render(summary, communes, poles, territory, rules, description, labels, ser
                         names=territory.communes["name"].to_dict(), description=description, territory=territory,
                         scenario=scenario)
     map_html = (f'<div class="map-wrap" id="map-wrap">{svg}<div id="tip" class="tip" role="status" aria-live="polite" hidden></div></div>'
-                f"{_legend(poles, communes, fills)}")
+                f"{_legend(poles, communes, fills)}{numbered_key(territory, labels)}")
     body = [f"<header><h1>{esc(title)}</h1>", f'<p class="lead">{esc(summary["territory"]["name"])}</p>']
     if description:
         body.append(f'<p class="description">{esc(description.strip())}</p>')
