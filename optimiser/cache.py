@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__
+from ._version import __version__
 from .files import GEOJSON_MAX_BYTES
 from .territory.geojson import file_sha256
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
 
 _DEBUG = False
@@ -38,6 +38,13 @@ def _guard(command):
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # the machine, not a bug: a full disk, a read-only folder, a path through a file
+            if _DEBUG:
+                raise
+            from .errors import FileSystemError
+
+            click.echo(f"error: {FileSystemError(exc)}", err=True)
+            sys.exit(FileSystemError.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
             sys.exit(130)
@@ -58,6 +65,9 @@ def main(debug: bool) -> None:
     """Design proximity poles and pooled technical services for French communes."""
     global _DEBUG
     _DEBUG = debug
+    from .errors import show_input_warnings
+
+    show_input_warnings(lambda line: click.echo(line, err=True))  # a repaired polygon: one plain line
 
 
 _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
@@ -130,7 +140,7 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     variants or a sweep, check every one of them and list them."""
     from .model.candidates import candidate_pairs
     from .model.diagnose import presolve_findings
-    from .prepare import prepare
+    from .inputs.preparation import prepare
     from .scenario.compose import compose_file
     from .scenario.load import load_variant
 
@@ -232,13 +242,13 @@ def template_inventory(source: Path, out: Path) -> None:
         raise InputError([Problem("--out", str(out), "already exists; choose a new file or folder (nothing was written)",
                                   show_value=False)])
     if source.suffix.lower() in (".yaml", ".yml"):
-        from .prepare import load_territory
+        from .inputs.preparation import load_territory
         from .scenario.load import load_scenario
-        from .services.setup import _catalogue
+        from .inputs.service_inputs import scenario_catalogue
 
         loaded = load_scenario(source)
         territory = load_territory(loaded)
-        catalogue = _catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
+        catalogue = scenario_catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
     else:
         territory = load_geojson_territory(source)
         catalogue = default_catalogue()

@@ -267,6 +267,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "h.method": {"fr": "Fiabilité du calcul et reproduction", "en": "How sure, and how to reproduce"},
     "h.data": {"fr": "Données", "en": "Data"},
     "h.why_no_design": {"fr": "Pourquoi il n'y a pas de solution", "en": "Why there is no design"},
+    "h.repaired": {"fr": "Géométries réparées", "en": "Repaired geometries"},
+    "txt.repaired": {"fr": "Le fichier du territoire contenait des polygones invalides ; l'organisation a été calculée sur leurs "
+                           "formes réparées :",
+                     "en": "The territory file had invalid polygons; the design was computed on their repaired shapes:"},
     "h.fiches": {"fr": "Fiches par commune", "en": "One page per commune"},
     # status
     "status.label": {"fr": "Statut", "en": "Status"},

@@ -340,6 +340,14 @@ def by_service_lines(ctx: ReportContext) -> list[str]:
     return lines
 
 
+def repaired_section(ctx: ReportContext) -> Section | None:
+    """What was repaired in the input (invalid polygons), which the design was computed on."""
+    repaired = (ctx.summary.get("territory") or {}).get("warnings") or []
+    if not repaired:
+        return None
+    return Section("repaired", t("h.repaired"), [Text(t("txt.repaired")), Items([str(line) for line in repaired])])
+
+
 def map_section(ctx: ReportContext) -> Section:
     """The map: in HTML the interactive map the renderer draws; in Markdown ``map.png``."""
     blocks = [Text(t("txt.map_hint"), css="hint"), Image("map.png", t("txt.map_of", name=ctx.summary["territory"]["name"]))]
@@ -652,7 +660,7 @@ def method_section(ctx: ReportContext) -> Section:
 
 #: The sections in reading order (see the module docstring).
 SECTIONS: list[SectionBuilder] = [
-    summary_section, map_section, poles_section, services_section, equipment_section, staff_section, shares_section,
+    summary_section, repaired_section, map_section, poles_section, services_section, equipment_section, staff_section, shares_section,
     core_section, forced_section, estimates_section, communes_section, rules_section, method_section,
 ]
 

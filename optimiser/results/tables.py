@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..model.rules import PoleRules
-from ..roads import TravelMatrix
+from ..inputs.rules import PoleRules
+from ..territory.roads import TravelMatrix
 from ..territory import Territory
 
 COMMUNE_COLUMNS = [

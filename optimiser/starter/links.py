@@ -30,7 +30,7 @@ import networkx as nx
 import numpy as np
 import shapely
 
-from ..roads import adjacency_road_graph, closest_points, commune_pieces
+from ..territory.roads import adjacency_road_graph, closest_points, commune_pieces
 from ..territory.france import NationalData
 from ..territory.geo import LocalProjection, haversine_km
 from ..territory.territory import Territory
