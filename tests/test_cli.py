@@ -1,4 +1,9 @@
-"""The command line as a planner uses it: exit codes, messages, result folders."""
+"""The command line as a planner uses it: exit codes, messages, result folders.
+
+Commands run in-process (:func:`helpers.run_cli`); the few checks that need a real process (a
+closed pipe, a ``--debug`` traceback, what a fresh start imports) start one with
+:func:`optimiser_process`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ import sys
 
 import pytest
 
-from helpers import DATA, SCENARIOS, write_scenario
+from helpers import DATA, SCENARIOS, run_cli, write_scenario
+
+optimiser = run_cli
 
 
-def optimiser(*args, cwd=None):
+def optimiser_process(*args, cwd=None):
+    """``python -m optimiser.cli ARGS`` in a new process."""
     return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
@@ -82,7 +90,7 @@ def test_bad_scenario_exit_2_without_traceback(tmp_path):
     assert "poles.cuont: unknown key; did you mean 'count'" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
-    debug = optimiser("--debug", "run", path)
+    debug = optimiser_process("--debug", "run", path)
     assert "Traceback" in debug.stderr
 
 
@@ -113,6 +121,42 @@ def test_validate(tmp_path):
 def test_version_and_help():
     assert optimiser("--version").returncode == 0
     assert "verify" in optimiser("--help").stdout
+
+
+#: Modules a start of the command line must not import: ``optimiser --help`` took 4.4 s with them
+#: (a bare Python start with click and yaml: 0.25 s). Each command imports what it needs.
+HEAVY = ("pandas", "matplotlib", "pulp", "highspy", "numpy", "networkx", "shapely", "pydantic", "dask", "distributed")
+
+
+def test_starting_the_command_line_imports_no_heavy_module():
+    """A fresh interpreter: import the command line and build its help, then look at sys.modules."""
+    code = ("import sys, optimiser, optimiser.cli\n"
+            "from click.testing import CliRunner\n"
+            "assert CliRunner().invoke(optimiser.cli.main, ['--help']).exit_code == 0\n"
+            "for name in ['run', 'validate', 'init', 'sweep', 'template']:\n"
+            "    assert CliRunner().invoke(optimiser.cli.main, [name, '--help']).exit_code == 0\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", f"imported at start-up: {done.stdout.strip()}"
+
+
+def test_public_names_load_on_first_use_and_stay_the_functions():
+    """``from optimiser import solve`` is the function, whichever of the package's modules was
+    imported first (``optimiser/solve.py`` is also a module of that name)."""
+    code = ("import sys, optimiser.solve\n"
+            "from optimiser import solve, load_scenario, Result, sweep, compare, pareto, load_results\n"
+            "import optimiser\n"
+            "assert callable(solve) and solve.__module__ == 'optimiser.api', solve\n"
+            "assert optimiser.solve is solve and optimiser.Result.__name__ == 'Result'\n"
+            "from optimiser.solve import solve_milp\n"
+            "print(sorted(optimiser.__all__))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        import optimiser
+
+        optimiser.nonexistent  # noqa: B018
 
 
 def test_service_run_prints_savings_matching_its_summary(tmp_path):

@@ -1,0 +1,9 @@
+"""Options shared by several commands of :mod:`optimiser.cli` (declared once, so they read the same)."""
+
+from __future__ import annotations
+
+import click
+
+#: ``--set KEY=VALUE`` (repeatable): override a scenario key, as a planner would in the file.
+set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                          help="Override a scenario key, e.g. --set poles.count=5 (repeatable).")
