@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
-from helpers import SCENARIOS, grid_features, write_geojson, write_scenario
+from helpers import SCENARIOS, grid_features, run_cli, write_geojson, write_scenario
 
 from optimiser.comparison import compare_folders
 from optimiser.errors import InputError
 from optimiser.tradeoff import frontier
 
 
-def optimiser(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+optimiser = run_cli  # the command line, in-process
 
 
 def grid_with_services(tmp_path, **extra):
