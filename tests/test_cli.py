@@ -159,6 +159,7 @@ def test_public_names_load_on_first_use_and_stay_the_functions():
         optimiser.nonexistent  # noqa: B018
 
 
+@pytest.mark.slow
 def test_service_run_prints_savings_matching_its_summary(tmp_path):
     out = tmp_path / "lending"
     done = optimiser("run", SCENARIOS / "laval-2016-lending.yaml", "--out", out)

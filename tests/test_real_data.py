@@ -9,6 +9,8 @@ from optimiser.api import solve
 from optimiser.scenario.load import load_scenario
 from optimiser.verify import verify_result
 
+pytestmark = pytest.mark.slow  # real data, both solvers, up to 240 communes: 5–25 s a test
+
 
 @pytest.mark.parametrize("name", ["laval-2016", "laval-2024"])
 def test_laval_is_proven_optimal_and_verified_with_both_solvers(tmp_path, name):

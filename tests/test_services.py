@@ -259,6 +259,7 @@ def delegated_result(tmp_path_factory):
     return result, folder
 
 
+@pytest.mark.slow
 def test_outputs_of_a_service_design(delegated_result):
     result, folder = delegated_result
     assert result.status == "optimal"
@@ -280,6 +281,7 @@ def test_outputs_of_a_service_design(delegated_result):
     assert 'id="services"' in page and "Régie or délégation" in page and "Saving" in page
 
 
+@pytest.mark.slow
 def test_service_result_passes_the_verifier_and_fails_when_tampered(delegated_result, tmp_path):
     _, folder = delegated_result
     assert verify_result(folder).ok, verify_result(folder).violations
@@ -299,6 +301,7 @@ def test_service_result_passes_the_verifier_and_fails_when_tampered(delegated_re
     assert "cost shares" in "\n".join(verify_result(broken).violations)
 
 
+@pytest.mark.slow
 def test_mode_flips_when_the_delegated_price_moves(tmp_path):
     """A new user's check: make délégation of espaces verts cheap, then dear, and watch the mode.
     Every commune pools it here, so each pole must pick a mode, and picks the cheaper one."""
@@ -321,6 +324,7 @@ def test_status_quo_scenario(tmp_path):
     assert verify_result(result.to_dir(tmp_path / "sq", draw=False)).ok
 
 
+@pytest.mark.slow
 def test_lending_only_scenario_borrows_and_pools_nothing(tmp_path):
     result = solve(load_scenario(SCENARIOS / "laval-2016-lending.yaml"))
     assert result.summary["services_pooled"] == 0 and result.summary["services_borrowed"] > 0
@@ -328,6 +332,7 @@ def test_lending_only_scenario_borrows_and_pools_nothing(tmp_path):
     assert verify_result(result.to_dir(tmp_path / "lend", draw=False)).ok
 
 
+@pytest.mark.slow
 def test_budget_that_cannot_be_met_is_explained(tmp_path):
     result = solve(load_scenario(SCENARIOS / "laval-2016-delegated.yaml", ["budget.min_savings_pct=0.5"]))
     assert result.status == "infeasible"
