@@ -171,6 +171,7 @@ def test_service_run_prints_savings_matching_its_summary(tmp_path):
     assert "services.csv" in done.stdout.splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_closed_pipe_keeps_the_folder_and_shows_no_traceback(tmp_path):
     out = tmp_path / "piped"
     child = subprocess.Popen([sys.executable, "-m", "optimiser.cli", "run", SCENARIOS / "laval-2016.yaml", "--out", out],

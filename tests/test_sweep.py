@@ -243,6 +243,7 @@ def test_bad_input_stops_before_anything_is_written(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_process_pool_matches_serial(serial, tmp_path):
     scenario, serial_out, _ = serial
     out = tmp_path / "out"
@@ -255,6 +256,7 @@ def test_process_pool_matches_serial(serial, tmp_path):
     assert "computed" not in sources and "disk" in sources  # workers read them, never recompute
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_matches_serial(serial, tmp_path):
     scenario, serial_out, _ = serial
     out = tmp_path / "out"

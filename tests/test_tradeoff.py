@@ -60,6 +60,7 @@ def test_frontier_names_the_file_line_that_sets_travel_distance(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_pareto_mean_travel_agrees_with_summary_and_comparison(tmp_path):
     """pareto.csv's mean trip is summary.json's (over communes in a pole), so it agrees with
     optimiser compare; communes left alone do not dilute it."""
