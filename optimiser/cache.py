@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
+from .files import GEOJSON_MAX_BYTES
 from .territory.geojson import file_sha256
 
 #: Distinct configurations kept in memory (a sweep rarely has more than a few).
@@ -86,12 +87,17 @@ def _digest(payload: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
+def _readable(path: Path) -> bool:
+    """Whether the loader may read ``path`` (else it is not hashed: the loader reports why)."""
+    return path.is_file() and path.stat().st_size <= GEOJSON_MAX_BYTES
+
+
 def territory_key(loaded) -> str | None:
     """Key of the territory of a scenario; ``None`` when its file is missing (not cached: the
     error is reported by the loader)."""
     config = loaded.scenario.territory
     path = loaded.path(config.communes)
-    if not path.is_file():
+    if not _readable(path):
         return None
     settings = config.model_dump(mode="json")
     settings.pop("communes")
@@ -105,7 +111,7 @@ def roads_key(loaded, territory_key_: str, cutoff: float | None) -> str | None:
     network_sha = None
     if roads.network is not None:
         path = loaded.path(roads.network.path)
-        if not path.is_file():
+        if not _readable(path):
             return None
         network_sha = [str(path.resolve()), content_hash(path)]
     return _digest({"kind": "roads", "version": __version__, "territory": territory_key_,

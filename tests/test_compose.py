@@ -211,6 +211,46 @@ def test_missing_parent_has_a_did_you_mean(tmp_path):
     assert "parent file not found" in text and "did you mean 'base.yaml'?" in text and "child.yaml:1: extends" in text
 
 
+def test_a_parent_must_be_a_scenario_by_name_and_its_content_is_never_echoed(tmp_path):
+    secret = "root:x:0:0:hunter2-secret:/root:/bin/bash"
+    write(tmp_path / "passwd", f"{secret}\ndaemon: x:1:1:daemon-secret\n")
+    write(tmp_path / "link.yaml", "").unlink()
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "passwd")  # a .yaml name on a foreign file
+    for ref in ("passwd", str(tmp_path / "passwd"), "link.yaml", "/etc/passwd"):
+        child = write(tmp_path / "child.yaml", f"extends: {ref}\nname: c\n")
+        text = errors(compose_file, child)
+        assert "a parent must be a scenario file (.yaml or .yml); this one was not read" in text
+        assert "hunter2" not in text and "bin/bash" not in text and "daemon" not in text
+
+
+def test_a_yaml_parent_that_is_not_a_scenario_is_refused_without_its_keys_or_values(tmp_path):
+    write(tmp_path / "credentials.yml", "db_password: hunter2\napi_key: {value: s3cr3t}\nname: x\n")
+    write(tmp_path / "list.yaml", "- hunter2\n- s3cr3t\n")
+    write(tmp_path / "broken.yaml", "token: hunter2: s3cr3t\n")
+    for parent, said in (("credentials.yml", "is not a scenario file (2 of its top-level keys are not scenario keys)"),
+                         ("list.yaml", "a scenario is a mapping"), ("broken.yaml", "not valid YAML")):
+        child = write(tmp_path / "child.yaml", f"extends: {parent}\nname: c\n")
+        done = CliRunner().invoke(main, ["validate", str(child)])
+        assert done.exit_code == 2 and said in done.output, done.output
+        for word in ("hunter2", "s3cr3t", "db_password", "api_key", "token"):
+            assert word not in done.output
+
+
+def test_a_typo_in_a_parent_top_level_key_still_gets_a_did_you_mean(tmp_path, territory):
+    write(tmp_path / "parent.yaml", f"name: p\nterritori: {{communes: {territory}}}\n")
+    child = write(tmp_path / "child.yaml", "extends: parent.yaml\nname: c\n")
+    text = errors(compose_file, child)
+    assert "parent.yaml: territori: unknown key; did you mean 'territory'?" in text
+
+
+def test_a_parent_that_is_a_device_or_a_folder_is_refused(tmp_path):
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "folder.yaml").mkdir()
+    for parent, said in (("zero.yaml", "a parent must be a scenario file"), ("folder.yaml", "is a folder")):
+        child = write(tmp_path / "child.yaml", f"extends: {parent}\nname: c\n")
+        assert said in errors(compose_file, child)
+
+
 # ------------------------------------------------------------------ conflicts and bad input
 
 def test_two_overrides_setting_the_same_key_conflict(tmp_path, territory):

@@ -148,3 +148,23 @@ def test_set_with_a_mapping_merges_like_a_file_and_is_blamed_for_its_keys():
     assert merged.max == 9 and merged.min == base.min  # the file's min is kept, as in a child file
     problem, = problems_of(SCENARIOS / "laval-2016.yaml", ["poles.communes={min: 5, max: 2}"])
     assert problem.file == "--set poles.communes={min: 5, max: 2}" and problem.path == "poles.communes"
+
+
+def test_p_median_resolved_scenario_shows_no_travel_limit_and_reproduces(tmp_path):
+    """p-median applies no travel limit: the resolved scenario says none (not the 30-minute
+    default), and running it again gives the same result."""
+    import yaml
+
+    from helpers import tiny_territory
+    from optimiser.api import solve
+
+    territory = tiny_territory(tmp_path, n=9, seed=3)
+    path = write_scenario(tmp_path / "pm.yaml", {"name": "pm", "mode": "p-median", "territory": {"communes": str(territory)},
+                                                 "roads": {"speed_kmh": 8}, "poles": {"count": 2}, "solver": {"gap": 0.0}})
+    result = solve(load_scenario(path))
+    assert result.communes["travel_min"].max() > 30  # trips beyond the default limit are in the design
+    folder = result.to_dir(tmp_path / "out", draw=False)
+    resolved = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+    assert resolved["poles"]["max_travel_min"] is None
+    again = solve(load_scenario(folder / "scenario.resolved.yaml"))
+    assert again.summary["objective"] == pytest.approx(result.summary["objective"])

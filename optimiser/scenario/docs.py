@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .messages import model_classes
+from .ranges import Range, range_of
 from .schema import CommuneRef, Scenario
 
 
@@ -23,6 +24,12 @@ def _type_name(annotation) -> str:
     args = typing.get_args(annotation)
     if annotation is type(None):
         return "null"
+    if origin is typing.Annotated:
+        bounds = range_of(annotation)
+        inner = _type_name(args[0])
+        return f"{inner} ({bounds.text()})" if bounds is not None else inner
+    if origin is dict:
+        return f"mapping of {_type_name(args[0])} to {_type_name(args[1])}"
     if origin is typing.Literal:
         return " \\| ".join(repr(a) for a in args)
     if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
@@ -46,19 +53,28 @@ def _default(field) -> str:
     return f"`{json.dumps(value, ensure_ascii=False)}`"
 
 
+def _field_type(field) -> str:
+    """The type column: pydantic keeps a top-level ``Annotated``'s metadata apart."""
+    kind = _type_name(field.annotation)
+    bounds = next((m for m in field.metadata if isinstance(m, Range)), None)
+    return f"{kind} ({bounds.text()})" if bounds is not None else kind
+
+
 def _rows(model: type[BaseModel], prefix: str = ""):
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         description = " ".join((field.description or "").split())
-        yield path, _type_name(field.annotation), _default(field), description
+        yield path, _field_type(field), _default(field), description
         for sub in model_classes(field.annotation):
-            yield from _rows(sub, path + ("[]." if _is_list(field.annotation) else "."))
+            inside = "[]." if _holds(field.annotation, list) else ".*." if _holds(field.annotation, dict) else "."
+            yield from _rows(sub, path + inside)
 
 
-def _is_list(annotation) -> bool:
-    if typing.get_origin(annotation) is list:
+def _holds(annotation, container) -> bool:
+    """Whether ``annotation`` is (or, through Optional, may be) a ``container`` (list, dict)."""
+    if typing.get_origin(annotation) is container:
         return True
-    return any(_is_list(a) for a in typing.get_args(annotation))
+    return any(_holds(a, container) for a in typing.get_args(annotation))
 
 
 def keys_markdown() -> str:

@@ -1,5 +1,6 @@
 """Load a scenario: read the YAML, compose it (``extends``, variants, sweep — see
-:mod:`optimiser.scenario.compose`), apply ``--set`` overrides, validate against the schema."""
+:mod:`optimiser.scenario.compose`), apply ``--set`` overrides (:mod:`optimiser.scenario.set_option`),
+validate against the schema."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
-from .compose import Composed, Variant, compose_file, set_dotted
+from .compose import Composed, Variant, compose_file
 from .messages import problems_from_validation
 from .schema import Scenario
+from .set_option import apply_overrides, parse_override, set_label  # noqa: F401  (public here too)
 
 
 @dataclass(frozen=True)
@@ -51,33 +52,6 @@ class LoadedScenario:
         """A path from the scenario, resolved against the scenario's folder."""
         p = Path(relative).expanduser()
         return p if p.is_absolute() else (self.base_dir / p)
-
-
-def parse_override(expression: str) -> tuple[list[str], object]:
-    """``"poles.count.max=6"`` → ``(["poles", "count", "max"], 6)``; the value is read as YAML."""
-    if "=" not in expression:
-        raise InputError([Problem("--set", expression, "expected key=value, e.g. poles.count=5", expression, show_value=False)])
-    key, _, text = expression.partition("=")
-    parts = [p.strip() for p in key.strip().split(".")]
-    if not all(parts):
-        raise InputError([Problem("--set", key, "expected a dotted key such as poles.count.max", key)])
-    try:
-        value = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem("--set", key, f"cannot read the value as YAML ({exc.__class__.__name__})", text)]) from None
-    return parts, value
-
-
-def apply_overrides(raw: dict, overrides: list[str] | tuple[str, ...],
-                    origin: dict[str, str] | None = None) -> tuple[dict, dict[str, str]]:
-    """A deep copy of ``raw`` with each ``key=value`` set (mappings merge, as in a file), and
-    ``origin`` (leaf key → where it was set) updated to name the ``--set`` that set each key."""
-    data = copy.deepcopy(raw)
-    labels = dict(origin or {})
-    for expression in overrides:
-        parts, value = parse_override(expression)
-        set_dotted(data, ".".join(parts), value, f"--set {expression}", labels)
-    return data, labels
 
 
 def validate_scenario(raw: dict, label: str, lines: dict[str, int] | None = None,

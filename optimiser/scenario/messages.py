@@ -9,7 +9,8 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
 from ..text import did_you_mean
-from .compose import line_for, overlaps
+from .keys import line_for, overlaps
+from .ranges import RANGE_ERROR
 
 
 def dotted(loc: tuple) -> str:
@@ -123,6 +124,8 @@ def problems_from_validation(
             options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()]
             if isinstance(value, str):
                 hint = did_you_mean(value, options)
+        elif kind == RANGE_ERROR:  # already names the range: "must be from 0 to 1,440"
+            message = item["msg"]
         elif kind == "value_error":
             message = str(item.get("ctx", {}).get("error", item["msg"]))
         elif kind in _PLAIN:

@@ -9,12 +9,63 @@ against the territory after this schema has passed.
 from __future__ import annotations
 
 import typing
-from typing import Literal, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-CommuneRef = Union[str, int]
+from .ranges import Range, range_of
+
+
+def _commune_ref(value):
+    """A commune name or INSEE code as text, or a code written as a number (``53130``, whose
+    lost leading zero is put back later); never true/false, a fraction or an absurd number."""
+    if isinstance(value, str) and 0 < len(value) <= 200:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 99_999:
+        return value
+    raise PydanticCustomError("commune_ref", 'expected a commune: its name or INSEE code (e.g. Laval or "53130")')
+
+
+CommuneRef = Annotated[Union[str, int], BeforeValidator(_commune_ref)]
 """An INSEE code (``"53130"``) or a commune name (``"Laval"``)."""
+
+def _no_nul(path: str) -> str:
+    if "\x00" in path:
+        raise ValueError("a path cannot contain a NUL character (\\0)")
+    return path
+
+
+FilePath = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(_no_nul)]
+"""A path to a file or folder (4,096 characters: the longest path Linux accepts)."""
+Label = Annotated[str, Field(max_length=200)]
+"""A name shown in the outputs, or a property name of a data file."""
+
+# Every number has a finite, plausible range (see :mod:`optimiser.scenario.ranges`).
+MAX_COUNT = 100_000
+"""Most communes (France has about 35,000) or poles a count may name."""
+Count = Annotated[int, Range(0, MAX_COUNT)]
+"""A number of communes or poles."""
+Inhabitants = Annotated[float, Range(0, 100_000_000)]
+"""A population (France: 68 million)."""
+Minutes = Annotated[float, Range(0, 1440, above=True)]
+"""A travel time, minutes (at most a day)."""
+PenaltyMinutes = Annotated[float, Range(0, 1440)]
+"""A travel time that may be zero, minutes."""
+Euros = Annotated[float, Range(0, 1e9)]
+"""An amount of money, € (a yearly cost, a price, a one-off cost: at most a billion)."""
+PositiveEuros = Annotated[float, Range(0, 1e9, above=True)]
+"""An amount of money that cannot be zero, €."""
+Share = Annotated[float, Range(0, 1, below=True)]
+"""A fraction, 0 included, 1 excluded (0.1 = 10 %)."""
+Years = Annotated[float, Range(0, 100, above=True)]
+"""A duration, years."""
+Workload = Annotated[float, Range(0, 1e9)]
+"""An amount of work in a service's unit (m², km, light points, ...)."""
+Days = Annotated[float, Range(0, 366)]
+"""Machine days (per unit of workload, or per year)."""
+Speed = Annotated[float, Range(0, 130, above=True)]
+"""A road speed, km/h."""
 
 
 class StrictModel(BaseModel):
@@ -24,17 +75,18 @@ class StrictModel(BaseModel):
 class CountRange(StrictModel):
     """Bounds on a whole number; a single number ``n`` means exactly ``n``."""
 
-    min: int | None = Field(None, ge=0)
+    min: Count | None = None
     """Smallest allowed value (none if absent)."""
-    max: int | None = Field(None, ge=0)
+    max: Count | None = None
     """Largest allowed value (none if absent)."""
 
     @model_validator(mode="before")
     @classmethod
     def _exact(cls, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return {"min": value, "max": value}
-        return value
+        if isinstance(value, (dict, BaseModel)) or value is None:
+            return value
+        number = range_of(Count).check(value, "whole number")  # one number: checked once, not as min and max
+        return {"min": number, "max": number}
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -50,9 +102,9 @@ class CountRange(StrictModel):
 class AmountRange(StrictModel):
     """Bounds on a non-negative quantity (inhabitants, ...)."""
 
-    min: float | None = Field(None, ge=0)
+    min: Inhabitants | None = None
     """Smallest allowed value (none if absent)."""
-    max: float | None = Field(None, ge=0)
+    max: Inhabitants | None = None
     """Largest allowed value (none if absent)."""
 
     @model_validator(mode="after")
@@ -67,47 +119,47 @@ class AmountRange(StrictModel):
 
 
 class TerritoryConfig(StrictModel):
-    communes: str
+    communes: FilePath
     """GeoJSON FeatureCollection of communes with properties insee_code, name, population
     (WGS84). A path relative to the scenario file."""
-    name: str | None = None
+    name: Label | None = None
     """Name of the territory in reports (default: the file name)."""
     include: list[CommuneRef] | None = None
     """Keep only these communes of the file (default: all)."""
     exclude: list[CommuneRef] = []
     """Leave these communes out of the study."""
-    min_shared_border_m: float = Field(10.0, ge=0)
+    min_shared_border_m: Annotated[float, Range(0, 10_000)] = 10.0
     """Two communes are neighbours when their common border is longer than this, metres."""
 
 
 class LinkConfig(StrictModel):
     between: tuple[CommuneRef, CommuneRef]
     """The two communes the link joins."""
-    km: float | None = Field(None, gt=0)
+    km: Annotated[float, Range(0, 2000, above=True)] | None = None
     """Road length, km (default: straight distance × circuity)."""
-    time_min: float | None = Field(None, gt=0)
+    time_min: Minutes | None = None
     """Travel time, minutes (default: km ÷ speed)."""
 
 
 class NetworkConfig(StrictModel):
-    path: str
+    path: FilePath
     """GeoJSON FeatureCollection of road LineStrings, noded at junctions; relative to the scenario."""
-    length_property: str | None = "length"
+    length_property: Label | None = "length"
     """Feature property holding the length (default: computed from the geometry if absent)."""
     length_unit: Literal["m", "km"] = "m"
     """Unit of length_property."""
-    speed_property: str | None = "speed"
+    speed_property: Label | None = "speed"
     """Feature property holding the speed, km/h."""
-    time_property: str | None = None
+    time_property: Label | None = None
     """Feature property holding the travel time (takes precedence over the speed)."""
     time_unit: Literal["s", "min", "h"] = "min"
     """Unit of time_property."""
 
 
 class RoadsConfig(StrictModel):
-    circuity: float = Field(1.30, ge=1.0, le=3.0)
+    circuity: Annotated[float, Range(1.0, 3.0)] = 1.30
     """Road distance ÷ straight distance (cost_parameters.yaml travel.detour_factor: 1.30)."""
-    speed_kmh: float = Field(40.0, gt=0, le=130)
+    speed_kmh: Speed = 40.0
     """Average speed of a service vehicle, km/h (travel.avg_speed_service_vehicle_kmh: 40)."""
     network: NetworkConfig | None = None
     """A real road network replacing the adjacency estimate."""
@@ -122,8 +174,9 @@ class PolesConfig(StrictModel):
     """Population of each proximity pole, inhabitants."""
     communes: CountRange = CountRange()
     """Number of communes in each proximity pole."""
-    max_travel_min: float | None = Field(30.0, gt=0)
-    """Longest travel time from a member to its pole's seat, minutes (none: no limit)."""
+    max_travel_min: Minutes | None = 30.0
+    """Longest travel time from a member to its pole's seat, minutes (none: no limit; always none
+    in p-median mode, which has no travel limit)."""
     candidate_seats: list[CommuneRef] | None = None
     """Communes that may host a pole's seat (default: all)."""
     fixed_seats: list[CommuneRef] = []
@@ -136,10 +189,10 @@ class PolesConfig(StrictModel):
     """Pairs of communes that must not share a pole."""
     allow_alone: list[CommuneRef] | Literal["all"] = []
     """Communes allowed to stay out of every pole ("all" for every commune)."""
-    alone_penalty_min: float | None = Field(None, ge=0)
+    alone_penalty_min: PenaltyMinutes | None = None
     """A commune left alone counts as if its population travelled this many minutes
     (default: max_travel_min, or 60)."""
-    max_alone: int | None = Field(None, ge=0)
+    max_alone: Count | None = None
     """At most this many communes may stay alone."""
 
     @field_validator("together")
@@ -161,7 +214,7 @@ ALL_SERVICES = list(typing.get_args(ServiceKey))
 
 
 class ServiceCommunConfig(StrictModel):
-    name: str = "Service commun"
+    name: Label = "Service commun"
     """Name shown in the outputs."""
     members: list[CommuneRef] = Field(min_length=1)
     """Communes integrated in the service commun (with the EPCI itself)."""
@@ -172,63 +225,55 @@ class ServiceCommunConfig(StrictModel):
     services: list[ServiceKey] = list(ALL_SERVICES)
     """Services its members integrate (pool in the service commun, with the services block):
     patrimoine (batiments), espace public (voirie, espaces_verts, eclairage, proprete), ingénierie."""
-    epci_name: str = "EPCI"
+    epci_name: Label = "EPCI"
     """Name of the EPCI itself, a member of the service commun with its own workload."""
-    epci_workload: dict[ServiceKey, float] = {}
+    epci_workload: dict[ServiceKey, Workload] = {}
     """The EPCI's own workload per service, in the service's unit (e.g. batiments: 12000 m²)."""
-
-    @field_validator("epci_workload")
-    @classmethod
-    def _non_negative(cls, workload):
-        for key, amount in workload.items():
-            if amount < 0:
-                raise ValueError(f"epci_workload.{key} must be >= 0")
-        return workload
 
 
 class ServiceOverride(StrictModel):
     """Replace catalogue defaults for one service (units as in docs/scenario-keys.md)."""
 
-    productivity: float | None = Field(None, gt=0)
+    productivity: Annotated[float, Range(0, 1e9, above=True)] | None = None
     """Workload one FTE handles in a year, in the service's unit."""
     grade: Grade | None = None
     """Grade of its staff (sets the loaded cost)."""
-    specialist_min_fte: float | None = Field(None, ge=0)
+    specialist_min_fte: Annotated[float, Range(0, 1000)] | None = None
     """Least FTE of any team running it in régie (a qualified person)."""
-    delegated_price_eur: float | None = Field(None, ge=0)
+    delegated_price_eur: Annotated[float, Range(0, 1e6)] | None = None
     """Delegated price, € per unit of workload per year."""
-    equipment_days: dict[EquipmentKey, float] | None = None
+    equipment_days: dict[EquipmentKey, Days] | None = None
     """Machine days per unit of workload, by machine type (replaces the whole mapping)."""
 
 
 class EquipmentOverride(StrictModel):
     """Replace catalogue defaults for one machine type."""
 
-    purchase_eur: float | None = Field(None, ge=0)
+    purchase_eur: Annotated[float, Range(0, 1e7)] | None = None
     """Purchase price, € HT."""
-    life_years: float | None = Field(None, gt=0)
+    life_years: Years | None = None
     """Service life, years."""
-    running_eur_yr: float | None = Field(None, ge=0)
+    running_eur_yr: Annotated[float, Range(0, 1e7)] | None = None
     """Maintenance and insurance, €/yr."""
-    capacity_days: float | None = Field(None, gt=0)
+    capacity_days: Annotated[float, Range(0, 366, above=True)] | None = None
     """Days one unit can work in a year."""
-    transfer_eur_per_h: float | None = Field(None, ge=0)
+    transfer_eur_per_h: Annotated[float, Range(0, 10_000)] | None = None
     """Cost of moving it by road, €/h."""
-    transfer_speed_kmh: float | None = Field(None, gt=0)
+    transfer_speed_kmh: Speed | None = None
     """Road speed when moving it, km/h."""
 
 
 class ServicesConfig(StrictModel):
     include: list[ServiceKey] = list(ALL_SERVICES)
     """Services in the study."""
-    inventory: str | None = None
+    inventory: FilePath | None = None
     """Today's organisation: an Excel workbook (sheets services, equipment) or a folder with
     services.csv and equipment.csv; relative to the scenario. Blank fields are estimated."""
     overrides: dict[ServiceKey, ServiceOverride] = {}
     """Catalogue values to replace, per service."""
     equipment: dict[EquipmentKey, EquipmentOverride] = {}
     """Catalogue values to replace, per machine type."""
-    staff_eur: dict[Grade, float] = {}
+    staff_eur: dict[Grade, Annotated[float, Range(0, 1e6, above=True)]] = {}
     """Loaded yearly cost per FTE of a grade, € (replaces loaded_cost_* defaults)."""
 
     @field_validator("include")
@@ -263,23 +308,23 @@ class PoolingConfig(StrictModel):
     """Mode per service (takes precedence over mode)."""
     force: list[ForceRule] = []
     """Force or forbid pooling for some communes and services."""
-    joint_saving_pct: float | None = Field(None, ge=0, lt=1)
+    joint_saving_pct: Share | None = None
     """Saving on delegated volume bought together (default pooling.joint_purchasing_saving_pct: 0.10)."""
-    max_lot_eur: float | None = Field(None, gt=0)
+    max_lot_eur: PositiveEuros | None = None
     """Largest procurement lot, €/yr, so local firms can bid (default 200,000)."""
-    lot_cost_eur: float | None = Field(None, ge=0)
+    lot_cost_eur: Euros | None = None
     """Cost of running one lot, €/yr."""
-    coordination_eur: float | None = Field(None, ge=0)
+    coordination_eur: Euros | None = None
     """Coordination of one pooled service in one pole, €/yr."""
-    member_fee_eur: float | None = Field(None, ge=0)
+    member_fee_eur: Euros | None = None
     """Follow-up of one member in one pooled service, €/yr."""
-    setup_pole_eur: float | None = Field(None, ge=0)
+    setup_pole_eur: Euros | None = None
     """One-off set-up of one convention (pole × service), €."""
-    setup_member_eur: float | None = Field(None, ge=0)
+    setup_member_eur: Euros | None = None
     """One-off set-up per member of a convention, €."""
-    horizon_years: float | None = Field(None, gt=0)
+    horizon_years: Years | None = None
     """Years over which set-up costs are spread (default 6, a mandate)."""
-    vehicle_eur_per_km: float | None = Field(None, ge=0)
+    vehicle_eur_per_km: Annotated[float, Range(0, 100)] | None = None
     """Full cost of a service vehicle per km (default travel.service_vehicle_eur_per_km: 0.40)."""
 
 
@@ -288,37 +333,37 @@ class FairnessConfig(StrictModel):
     """How a pooled service's cost is shared among its members."""
     individual_rationality: bool = True
     """No voluntary member pays more for a service than it did alone."""
-    shapley_samples: int = Field(4000, ge=100)
+    shapley_samples: Annotated[int, Range(100, 1_000_000)] = 4000
     """Random orders sampled for the Shapley value of poles with more members than the exact limit."""
-    exact_shapley_max_members: int = Field(12, ge=1, le=16)
+    exact_shapley_max_members: Annotated[int, Range(1, 16)] = 12
     """Largest membership for which the Shapley value is computed exactly."""
 
 
 class BudgetConfig(StrictModel):
-    max_total_eur: float | None = Field(None, gt=0)
+    max_total_eur: Annotated[float, Range(0, 1e12, above=True)] | None = None
     """Total yearly cost must not exceed this, €."""
-    min_savings_eur: float | None = Field(None, ge=0)
+    min_savings_eur: Annotated[float, Range(0, 1e12)] | None = None
     """Total saving against the status quo must reach this, €/yr."""
-    min_savings_pct: float | None = Field(None, ge=0, lt=1)
+    min_savings_pct: Share | None = None
     """Total saving must reach this share of the status quo cost."""
 
 
 class StaffConfig(StrictModel):
     no_reduction_beyond_attrition: bool = False
     """Staff of a pooled service stays employed, less natural attrition over the horizon."""
-    attrition_per_year: float | None = Field(None, ge=0, le=1)
+    attrition_per_year: Annotated[float, Range(0, 1)] | None = None
     """Yearly attrition rate (default 0.03)."""
 
 
 class SolverConfig(StrictModel):
     name: Literal["cbc", "highs"] = "cbc"
     """MILP solver: CBC (bundled with PuLP) or HiGHS (highspy)."""
-    time_limit_s: float = Field(120.0, gt=0)
+    time_limit_s: Annotated[float, Range(0, 604_800, above=True)] = 120.0
     """Wall-clock limit for the whole solve, seconds."""
-    gap: float = Field(1e-4, ge=0, lt=1)
+    gap: Share = 1e-4
     """Relative gap within which a solution counts as proven optimal (1e-4 = 0.01 %, the usual
     MILP tolerance; 0 asks for an exact proof)."""
-    threads: int = Field(1, ge=1, le=256)
+    threads: Annotated[int, Range(1, 256)] = 1
     """Solver threads (1 keeps runs reproducible)."""
     log: bool = False
     """Print the solver's own log."""
@@ -329,17 +374,17 @@ class ObjectiveConfig(StrictModel):
     """Population-weighted travel to the seat, in minutes (time) or km (distance)."""
     minimise: Literal["travel", "cost"] | None = None
     """What to minimise (default: cost when there is a services block, else travel)."""
-    travel_weight_eur: float = Field(0.0001, ge=0)
+    travel_weight_eur: Annotated[float, Range(0, 100_000)] = 0.0001
     """With cost: € added per person-minute (or person-km) of travel to the seat. The default
     only breaks ties (among designs of equal cost, shorter trips; about 30 € on Laval's 7.5 M€),
     which also spares the solver exploring equivalent poles; raise it to trade cost for travel."""
-    max_travel_total: float | None = Field(None, gt=0)
+    max_travel_total: Annotated[float, Range(0, 1e12, above=True)] | None = None
     """With cost: population-weighted travel to the seat must not exceed this
     (person-minutes or person-km) — the ε of a cost/travel trade-off."""
 
 
 class OutputsConfig(StrictModel):
-    dir: str | None = None
+    dir: FilePath | None = None
     """Result folder, relative to the working directory (default: results/<scenario name>)."""
     map: bool = True
     """Draw map.png."""
@@ -352,11 +397,11 @@ class Scenario(StrictModel):
 
     name: str = Field(min_length=1, max_length=120)
     """Short identifier, used for the default result folder."""
-    description: str = ""
+    description: str = Field("", max_length=10_000)
     """What the scenario is for, in the planner's words."""
     mode: Literal["poles", "p-median"] = "poles"
     """poles: the full pole model; p-median: the classic p-median (fixed count, no contiguity,
-    no bounds), for comparison with other tools."""
+    no bounds, no travel limit), for comparison with other tools."""
     contiguity: Literal["exact", "shortest-path", "none"] | None = None
     """How poles are kept connected on the road graph (default: exact in poles mode, none in
     p-median mode)."""
@@ -403,6 +448,14 @@ class Scenario(StrictModel):
             if problems:
                 raise ValueError("p-median mode is the classic model: " + "; ".join(problems)
                                  + " (use mode: poles for the full model)")
+        return self
+
+    @model_validator(mode="after")
+    def _pmedian_has_no_travel_limit(self):
+        # The classic p-median has no travel limit and the run applies none: show none, so that
+        # scenario.resolved.yaml does not claim a limit (the 30-minute default) the run ignored.
+        if self.mode == "p-median" and self.poles.max_travel_min is not None:
+            object.__setattr__(self, "poles", self.poles.model_copy(update={"max_travel_min": None}))
         return self
 
     @model_validator(mode="after")

@@ -19,6 +19,7 @@ estimates alongside, for a planner to fill in.
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..files import TABLE_MAX_BYTES, read_bytes
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
 from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload
@@ -80,8 +82,10 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
     if not path.exists():
         raise InputError([Problem(label, "", "inventory not found", show_value=False)])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        # Bounded: a device or a file of gigabytes is refused before it is read.
+        workbook = io.BytesIO(read_bytes(path, label, TABLE_MAX_BYTES, what="inventory workbook"))
         try:
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+            sheets = pd.read_excel(workbook, sheet_name=None, dtype=str)
         except Exception as exc:  # openpyxl raises several types on damaged files
             raise InputError([Problem(label, "", f"cannot read the workbook ({exc.__class__.__name__})", show_value=False)]) from None
         names = {fold(k): k for k in sheets}
@@ -103,8 +107,9 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
         if not file.exists():
             tables[name] = pd.DataFrame(columns=SERVICE_COLUMNS if name == "services" else EQUIPMENT_COLUMNS)
             continue
+        content = io.BytesIO(read_bytes(file, str(file), TABLE_MAX_BYTES, what="CSV file"))
         try:
-            tables[name] = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""])
+            tables[name] = pd.read_csv(content, dtype=str, keep_default_na=False, na_values=[""])
         except Exception as exc:
             raise InputError([Problem(str(file), "", f"cannot read the CSV file ({exc.__class__.__name__}: {exc})", show_value=False)]) from None
     return tables["services"], tables["equipment"], {k: str(v) for k, v in files.items()}

@@ -16,6 +16,7 @@ import shapely
 from shapely.geometry import shape
 
 from ..errors import InputError, Problem
+from ..files import GEOJSON_MAX_BYTES, read_text
 from ..text import did_you_mean
 from .territory import Territory, build_territory
 
@@ -34,17 +35,17 @@ def file_sha256(path: Path) -> str:
 def read_geojson(path: Path, file_label: str | None = None) -> dict:
     """Parse a JSON file, turning I/O and syntax errors into :class:`InputError`."""
     label = file_label or str(path)
+    # Bounded: a device, a folder or a file of gigabytes is refused before it is read.
+    text = read_text(path, label, GEOJSON_MAX_BYTES, what="GeoJSON file",
+                     hint="simplify the geometries (e.g. mapshaper -simplify 10%) or keep only the area studied")
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except FileNotFoundError:
-        raise InputError([Problem(label, "", "file not found", show_value=False)]) from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             [Problem(label, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}", show_value=False)]
         ) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(label, "", "not UTF-8 text; save the file as UTF-8 GeoJSON", show_value=False)]) from None
+    except RecursionError:
+        raise InputError([Problem(label, "", "not a GeoJSON file: lists nested too deeply", show_value=False)]) from None
 
 
 def _insee_code(value) -> str | None:
