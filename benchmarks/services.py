@@ -87,14 +87,14 @@ def main():
               "|---|---|---:|---:|---:|---:|---|---:|---:|---:|")
     solvers = args.solvers.split(",")
     if args.only in (None, "cases"):
-        print("## Study options (time limit %g s)\n" % args.limit)
+        print(f"## Study options (time limit {args.limit:g} s)\n")
         print(header)
         for name, label, overrides in CASES:
             inputs = prepare(load_scenario(ROOT / "scenarios" / f"{name}.yaml", overrides))
             for solver in solvers:
                 row(label, solver, inputs, Formulation(), args.limit)
     if args.only in (None, "ablation"):
-        print("\n## What each strengthening buys (Laval 2016 à la carte, time limit %g s)\n" % args.limit)
+        print(f"\n## What each strengthening buys (Laval 2016 à la carte, time limit {args.limit:g} s)\n")
         print(header)
         inputs = prepare(load_scenario(ROOT / "scenarios" / "laval-2016-a-la-carte.yaml"))
         for label, formulation in ABLATION:

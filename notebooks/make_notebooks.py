@@ -1,6 +1,8 @@
 """Write the three notebooks (source only: the tests execute them). Run: .venv/bin/python notebooks/make_notebooks.py"""
-import nbformat as nbf
 from pathlib import Path
+
+import nbformat as nbf
+
 
 def notebook(cells):
     """Cells from strings: "md:..." is Markdown, "parameters:..." the code cell of settings (tagged

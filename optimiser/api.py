@@ -161,7 +161,7 @@ def build_summary(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, op
                   "network_sha256": inputs.road.source_sha256, "n_extra_links": len(roads.extra_links)},
         "overrides": list(loaded.overrides),
         "scenario_file": str(loaded.source) if loaded.source else None,
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "versions": _versions(),
     }
 

@@ -7,8 +7,9 @@ Problems are collected and reported together, so a planner fixes a scenario in o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 #: Exit code for malformed input (scenario, data file, command-line value).
 EXIT_INPUT = 2

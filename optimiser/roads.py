@@ -148,7 +148,8 @@ def network_road_graph(
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
         if not isinstance(geometry, dict) or geometry.get("type") not in ("LineString", "MultiLineString"):
-            problems.append(Problem(label, f"{where}.geometry", "expected a LineString or MultiLineString", geometry.get("type") if isinstance(geometry, dict) else geometry))
+            problems.append(Problem(label, f"{where}.geometry", "expected a LineString or MultiLineString",
+                                    geometry.get("type") if isinstance(geometry, dict) else geometry))
             continue
         parts = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
         for part in parts:

@@ -12,7 +12,6 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import DATA, SCENARIOS, run_cli, write_scenario
 
 optimiser = run_cli

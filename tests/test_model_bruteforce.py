@@ -6,9 +6,9 @@ import dataclasses
 
 import numpy as np
 import pytest
-
 from bruteforce import best_design
 from helpers import tiny_territory
+
 from optimiser.api import solve
 from optimiser.model.contiguity import neighbour_lists
 from optimiser.model.design import design_poles

@@ -11,9 +11,8 @@ import ast
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from helpers import REPO
+from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 PUBLIC = {"load_scenario", "solve", "Result", "sweep", "compare", "pareto", "load_results"}

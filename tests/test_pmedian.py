@@ -6,8 +6,8 @@ import itertools
 
 import numpy as np
 import pytest
-
 from helpers import tiny_territory, write_scenario
+
 from optimiser.api import solve
 from optimiser.model.pmedian import solve_pmedian
 from optimiser.roads import adjacency_road_graph, travel_matrix

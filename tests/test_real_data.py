@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import SCENARIOS
+
 from optimiser.api import solve
 from optimiser.scenario.load import load_scenario
 from optimiser.verify import verify_result

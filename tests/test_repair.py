@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from bruteforce import connected
 from test_model_bruteforce import random_scenario
+
 from optimiser.model.candidates import candidate_pairs
 from optimiser.model.contiguity import disconnected_poles, neighbour_lists
 from optimiser.model.design import design_poles

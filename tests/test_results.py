@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import SCENARIOS
+
 from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.results import maps

@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 import pytest
-
 from helpers import KM_PER_DEG_LAT, KM_PER_DEG_LON, LAT0, LON0, grid_features, write_geojson, write_scenario
+
 from optimiser.errors import DisconnectedTerritoryError, InputError
 from optimiser.prepare import prepare
 from optimiser.roads import Link, adjacency_road_graph, check_connected, travel_matrix

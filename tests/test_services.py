@@ -8,8 +8,8 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from helpers import DATA, SCENARIOS, grid_features, run_cli, write_geojson, write_scenario
+
 from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.prepare import prepare

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from bruteforce_services import best_service_design
 from helpers import grid_features, tiny_territory, write_geojson
+
 from optimiser.model.design import design_poles
 from optimiser.model.extract import check_consistency
 from optimiser.prepare import prepare

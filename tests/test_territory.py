@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from helpers import DATA, grid_features, write_geojson
+
 from optimiser.errors import InputError
 from optimiser.territory import CommuneLookup, load_geojson_territory
 

@@ -6,13 +6,11 @@ import json
 
 import pandas as pd
 import pytest
-
 from helpers import SCENARIOS, grid_features, run_cli, write_geojson, write_scenario
 
 from optimiser.comparison import compare_folders
 from optimiser.errors import InputError
 from optimiser.tradeoff import frontier
-
 
 optimiser = run_cli  # the command line, in-process
 

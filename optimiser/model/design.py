@@ -30,10 +30,10 @@ from .contiguity import (
     neighbour_lists,
 )
 from .diagnose import presolve_findings
-from .pmedian import solve_pmedian
-from .poles import PoleModel, build_pole_model, travel_expression
 from .extract import ServiceDesign, extract_services
 from .fairness import IndividualRationality, add_budget, add_travel_limit
+from .pmedian import solve_pmedian
+from .poles import PoleModel, build_pole_model, travel_expression
 from .repair import improve_design, repair_design
 from .services import FORMULATION, Formulation, build_service_model, set_cost_objective
 
@@ -397,7 +397,8 @@ def _design_pmedian(inputs: Inputs, options: SolverOptions) -> PoleDesign:
         objective=solution.objective,
         bound=solution.bound,
         solver=options.label,
-        formulation=formulation_name(inputs) + f", {solution.rounds} round{'s' if solution.rounds != 1 else ''}, lists of {int(np.median(solution.list_sizes))} seats (median)",
+        formulation=formulation_name(inputs) + f", {solution.rounds} round{'s' if solution.rounds != 1 else ''}, "
+                                               f"lists of {int(np.median(solution.list_sizes))} seats (median)",
         build_s=time.perf_counter() - start - solution.solve_s,
         solve_s=solution.solve_s,
         runtime_s=time.perf_counter() - start,

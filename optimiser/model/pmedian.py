@@ -75,6 +75,7 @@ def solve_pmedian(
     best_bound = -math.inf
     rounds = 0
     solve_s = 0.0
+    prev_seats: list[int] = []  # the previous round's open seats (a warm start exists only after one)
     while True:
         rounds += 1
         problem, y, x, h = _build(cost, weights, p, seats, fixed, ordered, k)

@@ -115,7 +115,7 @@ def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None
         "## Reproduce", "",
         "Everything this result was computed from is in this folder: `scenario.resolved.yaml` (every key, defaults "
         "included) and `inputs/` (the territory file; its SHA-256 is in `summary.json`).", "",
-        "```", f"optimiser run scenario.resolved.yaml --out reproduced", f"optimiser verify .", "```", "",
+        "```", "optimiser run scenario.resolved.yaml --out reproduced", "optimiser verify .", "```", "",
         "## Data", "", ATTRIBUTION, "",
     ]
     return "\n".join(out)

@@ -115,7 +115,7 @@ class Result:
         return write_atomically(Path(target), fill)
 
     @classmethod
-    def from_dir(cls, folder: str | Path) -> "Result":
+    def from_dir(cls, folder: str | Path) -> Result:
         """Read a result folder back (tables, summary, resolved scenario)."""
         folder = Path(folder)
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))

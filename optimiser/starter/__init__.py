@@ -108,7 +108,7 @@ def _provenance(selection: Selection, territory, national: NationalData) -> dict
     data_files = {name: file_sha256(national.folder / name) for name in names}
     return {
         "written_by": f"optimiser {__version__} init",
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "selection": {"kind": selection.kind, "key": selection.key, "name": selection.name},
         "command": _command(selection),
         "communes": len(territory),

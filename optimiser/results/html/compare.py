@@ -14,8 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..status import STATUS_WORDS
-from . import fmt
-from . import page
+from . import fmt, page
 from .page import Column, asset, data_uri, document, esc, explain_columns
 
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
