@@ -8,10 +8,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
-# Test workers: one per core. --dist loadfile keeps a test file on one worker, so a module's
-# shared fixture (a solved scenario, a sweep) is computed once.
+# Test workers: one per core. --dist worksteal hands each worker a contiguous half of the suite
+# (a test file's shared fixture, a solved scenario or a sweep, is mostly computed once) and lets
+# an idle worker take tests from the other's queue, so one long file does not end the run alone.
 WORKERS ?= auto
-PYTEST   = $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile
+PYTEST   = $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 
 .PHONY: install browser run lint test test-fast bench clean
 
