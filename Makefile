@@ -11,8 +11,10 @@ STAMP   = $(VENV)/.installed
 # Test workers: one per core. --dist worksteal hands each worker a contiguous half of the suite
 # (a test file's shared fixture, a solved scenario or a sweep, is mostly computed once) and lets
 # an idle worker take tests from the other's queue, so one long file does not end the run alone.
+# More pytest options: make test PYTEST_ARGS="--durations=30"
 WORKERS ?= auto
-PYTEST   = $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
+PYTEST_ARGS ?=
+PYTEST   = $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 .PHONY: install browser run lint test test-fast bench clean
 
