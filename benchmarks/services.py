@@ -23,14 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from optimiser.api import solver_options  # noqa: E402
+from optimiser.design import design_poles  # noqa: E402
+from optimiser.inputs.preparation import prepare  # noqa: E402
+from optimiser.model.assembly import add_services  # noqa: E402
 from optimiser.model.candidates import candidate_pairs  # noqa: E402
 from optimiser.model.contiguity import add_neighbour_cuts, neighbour_lists  # noqa: E402
-from optimiser.model.design import add_services, design_poles  # noqa: E402
 from optimiser.model.poles import build_pole_model  # noqa: E402
 from optimiser.model.services import Formulation  # noqa: E402
-from optimiser.prepare import prepare  # noqa: E402
 from optimiser.scenario.load import load_scenario  # noqa: E402
-from optimiser.solve import solve_milp  # noqa: E402
+from optimiser.solvers import solve_milp  # noqa: E402
 
 LAVAL_2024 = ["territory.communes=../data/laval_agglo_2024.geojson", "territory.name=Laval Agglomération (2024)"]
 CASES = [

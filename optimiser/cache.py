@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .files import GEOJSON_MAX_BYTES
 from .territory.geojson import file_sha256
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .cli_init import init
 from .cli_options import set_option
 from .cli_sweep import compare, sweep
@@ -125,9 +125,9 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
 def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO (schema, communes, data files, road graph) without solving it; with
     variants or a sweep, check every one of them and list them."""
+    from .inputs.preparation import prepare
     from .model.candidates import candidate_pairs
     from .model.diagnose import presolve_findings
-    from .prepare import prepare
     from .scenario.compose import compose_file
     from .scenario.load import load_variant
 
@@ -261,13 +261,13 @@ def template_inventory(source: Path, out: Path) -> None:
         raise InputError([Problem("--out", str(out), "already exists; choose a new file or folder (nothing was written)",
                                   show_value=False)])
     if source.suffix.lower() in (".yaml", ".yml"):
-        from .prepare import load_territory
+        from .inputs.preparation import load_territory
+        from .inputs.service_inputs import scenario_catalogue
         from .scenario.load import load_scenario
-        from .services.setup import _catalogue
 
         loaded = load_scenario(source)
         territory = load_territory(loaded)
-        catalogue = _catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
+        catalogue = scenario_catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
     else:
         territory = load_geojson_territory(source)
         catalogue = default_catalogue()

@@ -74,8 +74,8 @@ def test_apart_pair_blamed_not_the_minimum_size():
 
 
 def test_too_small_quotes_the_reach_recorded_by_the_candidate_pairs():
+    from optimiser.inputs.preparation import prepare
     from optimiser.model.candidates import candidate_pairs
-    from optimiser.prepare import prepare
 
     inputs = prepare(load_scenario(SCENARIOS / "laval-2016.yaml", ["poles.population.min=30000"]))
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)

@@ -6,7 +6,7 @@ import pytest
 from helpers import DATA, SCENARIOS, write_scenario
 
 from optimiser.errors import InputError
-from optimiser.prepare import prepare
+from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import apply_overrides, load_scenario
 
 LAVAL = str(DATA / "laval_agglo_2016.geojson")

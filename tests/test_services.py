@@ -12,7 +12,7 @@ from helpers import DATA, SCENARIOS, grid_features, run_cli, write_geojson, writ
 
 from optimiser.api import solve
 from optimiser.errors import InputError
-from optimiser.prepare import prepare
+from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import load_scenario, scenario_from_dict
 from optimiser.services.catalogue import default_catalogue, estimated_workload, parameter_rows
 from optimiser.services.economics import pole_service_cost

@@ -8,11 +8,11 @@ import pytest
 from bruteforce_services import best_service_design
 from helpers import grid_features, tiny_territory, write_geojson
 
-from optimiser.model.design import design_poles
+from optimiser.design import design_poles
+from optimiser.inputs.preparation import prepare
 from optimiser.model.extract import check_consistency
-from optimiser.prepare import prepare
 from optimiser.scenario.load import scenario_from_dict
-from optimiser.solve import SolverOptions, Status
+from optimiser.solvers import SolverOptions, Status
 
 SERVICES = ["espaces_verts", "eclairage"]
 

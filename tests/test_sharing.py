@@ -46,7 +46,7 @@ def test_core_check_finds_the_group_that_would_leave(tmp_path):
     import pandas as pd
     from helpers import grid_features, write_geojson
 
-    from optimiser.prepare import prepare
+    from optimiser.inputs.preparation import prepare
     from optimiser.scenario.load import scenario_from_dict
     from optimiser.services.economics import pole_service_cost
     from optimiser.services.sharing import core_check, proportional_shares
@@ -78,7 +78,7 @@ def test_coalition_cost_is_the_poolers_least_cost_over_the_allowed_modes():
     is also the mode that leaves the poolers the least to pay."""
     from helpers import SCENARIOS
 
-    from optimiser.prepare import prepare
+    from optimiser.inputs.preparation import prepare
     from optimiser.scenario.load import load_scenario
     from optimiser.services.economics import pole_service_cost
     from optimiser.services.sharing import coalition_cost

@@ -282,16 +282,16 @@ def test_python_api_returns_the_comparison_table(serial, tmp_path):
 def test_serial_sweep_prepares_each_variant_once(tmp_path, monkeypatch):
     """The parent prepares every variant (to check it before writing anything); a serial sweep
     solves with those inputs instead of preparing each variant a second time."""
-    import optimiser.prepare
+    import optimiser.inputs.preparation as preparation
 
     calls = []
-    real = optimiser.prepare.resolve_rules  # called once by every prepare(), however imported
+    real = preparation.resolve_rules  # called once by every prepare(), however imported
 
     def counting(loaded, territory):
         calls.append(loaded.variant)
         return real(loaded, territory)
 
-    monkeypatch.setattr(optimiser.prepare, "resolve_rules", counting)
+    monkeypatch.setattr(preparation, "resolve_rules", counting)
     out = tmp_path / "out"
     report = run_sweep(make_scenario(tmp_path), out)
     assert sorted(o.id for o in report.outcomes if o.status == "optimal") == IDS

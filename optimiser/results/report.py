@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..model.rules import PoleRules
+from ..inputs.rules import PoleRules
 from .status import status_words
 
 ATTRIBUTION = (

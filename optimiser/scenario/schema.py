@@ -367,6 +367,9 @@ class SolverConfig(StrictModel):
     """Solver threads (1 keeps runs reproducible)."""
     log: bool = False
     """Print the solver's own log."""
+    on_interrupt: Literal["keep", "discard"] = "keep"
+    """Ctrl-C during a solve stops the solver at once; keep: write the best design found so far
+    (status feasible, with its gap); discard: write nothing (a second Ctrl-C always stops at once)."""
 
 
 class ObjectiveConfig(StrictModel):

@@ -72,7 +72,7 @@ def prepare_each(loaded: Iterable[LoadedScenario], cache: InputCache) -> Iterato
     """Each variant prepared through ``cache`` (commune names, road graph, shared inputs computed
     once per configuration), one by one: its :class:`~optimiser.prepare.Inputs`, or the
     :class:`InputError` / :class:`DisconnectedTerritoryError` that says why it cannot run."""
-    from ..prepare import prepare
+    from ..inputs.preparation import prepare
 
     for one in loaded:
         try:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from ..prepare import load_territory, resolve_rules
+from ..inputs.preparation import load_territory, resolve_rules
 from . import design as checks
 from .design import Design, read_design
 from .files import ALWAYS, DESIGN, SERVICES, ResultFolder, UnreadableResult, inside
@@ -142,7 +142,7 @@ def _check_design(folder, v, loaded, territory, rules, summary, has_services, vi
     view.communes = communes.iloc[sorted(range(len(communes)), key=lambda k: d.index[communes["insee_code"].iloc[k]])]
     if has_services:
         # With services the objective is the total cost (plus any priced travel): checked there.
-        from ..prepare import prepare
+        from ..inputs.preparation import prepare
         from .parameters import COLUMNS as PARAMETER_COLUMNS
         from .parameters import parameter_problems
         from .services import ServiceChecks

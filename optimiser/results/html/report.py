@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...model.rules import PoleRules
+from ...inputs.rules import PoleRules
 from ...territory import Territory
 from ..report import ATTRIBUTION
 from ..tables import COMMUNE_COLUMNS
