@@ -51,7 +51,7 @@ def test_parts_add_up_to_the_saving_and_the_verifier_agrees(pooled):
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["attrition"]["average_share_kept"] == pytest.approx((1 + 0.97 + 0.94 + 0.91 + 0.88 + 0.85) / 6)
     assert (folder / "savings_by_source.png").exists() and (folder / "staff_trajectory.csv").exists()
-    assert "Where the saving comes from" in (folder / "report.md").read_text()
+    assert "savings_by_source.png" in (folder / "report.md").read_text()  # the chart, in the section on sources
     assert 'id="savings-by-source"' in (folder / "report.html").read_text()
     check = verify_result(folder)
     assert check.ok, check.violations
