@@ -90,7 +90,7 @@ def test_run_prints_field_fte_and_euros_per_inhabitant_in_one_line(tmp_path):
     lines = [line for line in done.stdout.splitlines() if line.startswith("status quo:")]
     assert len(lines) == 1
     assert "field FTE per 1,000 inhabitants" in lines[0] and "€ per inhabitant: voirie" in lines[0] and "ads" in lines[0]
-    assert "Is the status quo believable?" in (tmp_path / "sq" / "report.md").read_text()
+    assert "La situation actuelle est-elle crédible ?" in (tmp_path / "sq" / "report.md").read_text()  # French by default
 
 
 def test_size_bands_and_references():
