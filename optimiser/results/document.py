@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .html.page import Column
+if TYPE_CHECKING:  # an annotation only: importing .html here would close a cycle (html.report imports this module)
+    from .html.page import Column
 
 
 @dataclass
