@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:  # an annotation only: importing .html here would close a cycle (html.report imports this module)
+if TYPE_CHECKING:  # only an annotation here; importing the html package would be circular (it imports this module)
     from .html.page import Column
 
 
