@@ -89,6 +89,7 @@ def too_small_seats(joiners, population, rules: PoleRules) -> dict[str, SmallSea
     """Proximity seats whose whole reach (``joiners``: seat → every commune that may join it)
     cannot meet the minimum pole population or size, each with that reach."""
     sc_seat = rules.service_commun.seat if rules.service_commun else None
+    population = {c: int(p) for c, p in population.items()}  # a dict: n² look-ups in a pandas Series are slow
     out: dict[str, SmallSeat] = {}
     for j, members in joiners.items():
         if j == sc_seat:
