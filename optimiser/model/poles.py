@@ -19,6 +19,8 @@ Constraints (each family is one function below):
 * together     :math:`x_{ij} = x_{gj}` for *i* in the group of representative *g*
 * apart        :math:`x_{aj} + x_{bj} \le x_{jj}`
 * opt-out      :math:`\sum_i a_i \le` ``max_alone``
+* seat share   :math:`p_j x_{jj} \ge \sigma \sum_i p_i x_{ij}` for proximity seats *j* not exempt
+               (services runs: the seat is a bourg-centre that can host the depot)
 
 Objective (population-weighted travel to the seat, the p-median objective), person-minutes or
 person-km:  :math:`\min \sum_{(i,j) \in A} p_i\, t_{ij}\, x_{ij} + \sum_i p_i\, T^{alone} a_i`.
@@ -144,6 +146,7 @@ def build_pole_model(territory: Territory, matrix: TravelMatrix, rules: PoleRule
     add_together(model)
     add_apart(model)
     add_opt_out(model)
+    add_seat_share(model)
     return model
 
 
@@ -269,3 +272,21 @@ def add_opt_out(model: PoleModel) -> None:
     """At most ``max_alone`` communes stay out of every pole."""
     if model.alone and model.rules.max_alone is not None:
         model.problem += pulp.lpSum(model.alone.values()) <= model.rules.max_alone, "max_alone"
+
+
+@constraint_block("seat share")
+def add_seat_share(model: PoleModel) -> None:
+    """p_j x_jj ≥ σ Σ_i p_i x_ij, i.e. σ Σ_{i≠j} p_i x_ij − (1 − σ) p_j x_jj ≤ 0: the seat holds
+    at least the share σ of its pole's inhabitants (linear, as x_jj = 0 closes the pole)."""
+    share = model.rules.seat_share
+    if share <= 0:
+        return
+    exempt = set(model.rules.seat_share_exempt)
+    for j in model.proximity_seats:
+        if j in exempt:
+            continue
+        terms = [(model.x[i, j], share * model.population[i]) for i in model.pairs.members_of[j] if i != j]
+        if not terms:
+            continue
+        terms.append((model.x[j, j], -(1.0 - share) * model.population[j]))
+        model.problem += pulp.LpAffineExpression(terms) <= 0, f"seatshare_{j}"
