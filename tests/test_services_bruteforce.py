@@ -138,3 +138,20 @@ def test_seats_hold_their_share_of_the_pole(tmp_path):
                                           base_dir=tmp_path))
         binds += best_service_design(free) < expected - 1e-3
     assert binds
+
+
+@pytest.mark.parametrize("seed", [3, 9])
+def test_a_free_run_is_never_worse_than_its_restricted_runs(tmp_path, seed):
+    """Free modes contain forced régie and forced délégation (and the pole-only design, priced):
+    the free run starts from those designs, so it can never report a higher cost — here with a
+    time limit short enough that not every run is proven optimal."""
+    data = case(tmp_path, seed)
+    data.pop("pooling", None)
+    costs = {}
+    for mode in ("free", "regie", "delegation"):
+        data["pooling"] = {"mode": mode}
+        inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+        design = design_poles(inputs, SolverOptions(name="highs", time_limit_s=20, gap=0.0))
+        assert design.status.has_solution, (mode, design.messages)
+        costs[mode] = design.services.total_eur
+    assert costs["free"] <= min(costs["regie"], costs["delegation"]) + 1e-3, costs

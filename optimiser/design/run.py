@@ -162,13 +162,41 @@ def _trial(inputs: Inputs, options: SolverOptions) -> PoleDesign:
 
 
 def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation, deadline: float) -> Incumbent:
-    """A first complete design (the travel-optimal poles, valued), or an empty incumbent."""
+    """The best of the run's starting points, each priced with its poles fixed and every mode
+    open: the travel-optimal poles, then (when some service may take either mode) the designs
+    of the same scenario with régie forced and with délégation forced. A free run therefore
+    starts no worse than those restricted runs reached within their budget; empty when none
+    obeys every rule."""
+    incumbent = Incumbent()
     budget = min(30.0, max(2.0, 0.15 * (deadline - time.perf_counter())))
     poles = _design_poles(dataclasses.replace(inputs, services=None), dataclasses.replace(options, time_limit_s=budget),
                           explain=False)
-    if not poles.status.has_solution:
-        return Incumbent()
-    value, values = value_of(poles.assignment, deadline)
-    if values is None:
-        return Incumbent()
-    return Incumbent(poles.assignment, value, values)
+    if poles.status.has_solution:
+        value, values = value_of(poles.assignment, deadline)
+        if values is not None:
+            incumbent.offer(poles.assignment, value, values)
+    for restricted in _restricted_runs(inputs):
+        if STOP.requested:
+            break
+        budget = min(30.0, 0.1 * (deadline - time.perf_counter()))
+        if budget < 2.0:
+            break
+        design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False)
+        if design.status.has_solution and design.assignment:
+            value, values = value_of(design.assignment, deadline)
+            if values is not None:
+                incumbent.offer(design.assignment, value, values)
+    return incumbent
+
+
+def _restricted_runs(inputs: Inputs) -> list[Inputs]:
+    """The scenario with every pooled service forced into régie, then into délégation (only
+    when some service may take both modes: otherwise the run is already restricted)."""
+    si = inputs.services
+    if si is None or not any(len(m) > 1 for m in si.modes.values()):
+        return []
+    out = []
+    for mode in ("regie", "delegation"):
+        modes = {s: ((mode,) if mode in m else m) for s, m in si.modes.items()}
+        out.append(dataclasses.replace(inputs, services=dataclasses.replace(si, modes=modes)))
+    return out
