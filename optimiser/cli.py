@@ -72,6 +72,10 @@ def main(debug: bool) -> None:
 
 _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
                            help="Override a scenario key, e.g. --set poles.count=5 (repeatable).")
+#: The language of everything a person reads (reports, maps, charts, workbook, this summary);
+#: CSV files are the same in every language. Default: $OPTIMISER_LANG, outputs.lang, else French.
+_lang_option = click.option("--lang", type=click.Choice(["fr", "en"], case_sensitive=False), default=None,
+                            help="Language of the reports, maps and printed summary: fr (default) or en.")
 
 
 @main.command()
@@ -80,8 +84,11 @@ _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VAL
 @_set_option
 @click.option("--variant", metavar="ID", help="With variants or a sweep in SCENARIO: solve this one (default: base).")
 @click.option("--quiet", is_flag=True, help="Print only where the results are.")
+@_lang_option
+@click.option("--pdf", is_flag=True, help="Also print report.pdf and fiches/NNNNN.pdf (needs Chromium).")
 @_guard
-def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool) -> None:
+def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool,
+        lang: str | None, pdf: bool) -> None:
     """Solve SCENARIO and write its result folder."""
     from .api import solve
     from .results.folder import check_target
@@ -94,18 +101,34 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
                    "(choose one with --variant ID; list them with optimiser validate; solve all with optimiser sweep)", err=True)
     target = out or default_folder(loaded)
     check_target(target.absolute())  # fail before solving, not after
+    if pdf:
+        from .results.pdf import INSTALL_HINT, find_chromium
+
+        if find_chromium() is None:  # fail before solving, not after
+            from .errors import InputError, Problem
+
+            raise InputError([Problem("--pdf", "", "needs Chromium to print the reports, and none was found",
+                                      show_value=False, hint=INSTALL_HINT)])
     result = solve(loaded)
+    lang = result.lang(lang)
     # The folder is written before anything is printed, so a closed pipe (`| head`) cannot lose it.
-    folder = result.to_dir(target, draw=loaded.scenario.outputs.map) if result.has_design else None
+    folder = result.to_dir(target, draw=loaded.scenario.outputs.map, lang=lang) if result.has_design else None
+    if folder is not None and pdf:
+        from .results.pdf import print_result
+
+        print_result(folder)
     if not quiet:
-        click.echo(summary_text(result))
-    if folder is None:
-        click.echo(f"no result folder written ({result.status})", err=True)
-        sys.exit(EXIT_NO_RESULT)
-    main_files = "report.html, report.md, map.png, communes.csv, poles.csv"
-    if result.summary.get("total_cost") is not None:
-        main_files += ", services.csv, equipment.csv, shares.csv, savings.png"
-    click.echo(f"Results: {folder}  ({main_files}, summary.json, …)")
+        click.echo(summary_text(result, lang))
+    from .results.i18n import t, using
+
+    with using(lang):
+        if folder is None:
+            click.echo(t("cli.no_folder", status=result.status), err=True)
+            sys.exit(EXIT_NO_RESULT)
+        main_files = "report.html, report.md, map.png, communes.csv, poles.csv"
+        if result.summary.get("total_cost") is not None:
+            main_files += ", services.csv, equipment.csv, shares.csv, savings.png, fiches/"
+        click.echo(t("cli.results", folder=folder, files=main_files + ", summary.json"))
 
 
 @main.command()
@@ -165,12 +188,14 @@ def verify(result_dir: Path) -> None:
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--between", nargs=2, default=("cost", "travel"), show_default=True, metavar="A B",
               help="The two objectives of the frontier (only cost and travel today).")
+@_lang_option
 @click.option("--points", type=click.IntRange(min=2), default=5, show_default=True,
               help="Points on the frontier, the two ends included.")
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for the points and pareto.csv / pareto.png.")
 @_set_option
 @_guard
-def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | None, overrides: tuple[str, ...]) -> None:
+def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | None, overrides: tuple[str, ...],
+           lang: str | None) -> None:
     """Cost / travel trade-off of SCENARIO by the ε-constraint method: each point a full result."""
     from .errors import InputError, Problem
     from .scenario.compose import compose_file
@@ -181,6 +206,8 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
     if sorted(between) != ["cost", "travel"]:
         raise InputError([Problem("--between", " ".join(between), "the frontier is between cost and travel",
                                   show_value=False, hint="use --between cost travel")])
+    if lang:  # every point's folder is written with it (Result.to_dir reads $OPTIMISER_LANG)
+        os.environ["OPTIMISER_LANG"] = lang.lower()
     composed = compose_file(scenario)  # read once, for the default folder and every point
     if out is None:
         name = load_variant(composed, composed.variant(None), overrides).scenario.name
@@ -238,39 +265,11 @@ def schema(markdown: bool) -> None:
     click.echo(keys_markdown() if markdown else json_schema(), nl=not markdown)
 
 
-def summary_text(result) -> str:
-    """A short table for the terminal."""
-    s = result.summary
-    gap = "n/a" if s.get("gap") is None else f"{100 * s['gap']:.3f} %"
-    objective = "n/a" if s.get("objective") is None else f"{s['objective']:,.1f} {s['objective_unit']}"
-    lines = [
-        f"{s['scenario']} — {s['territory']['name']}: {s['n_communes']} communes, {s['population']:,} inhabitants",
-        f"status {s['status'].upper()}   objective {objective}   gap {gap}",
-        f"{s['solver']}; {s['formulation']}; {s['runtime_s']:.2f} s",
-    ]
-    for line in s.get("diagnosis") or []:
-        lines.append(f"  - {line}")
-    if s.get("status_quo_cost") is not None and s.get("total_cost") is not None:
-        lines.append(_savings_line(s))
-    if result.poles is not None and len(result.poles):
-        lines.append("")
-        lines.append(f"{'pole':<5} {'seat':<28} {'communes':>8} {'population':>11} {'longest trip':>13}")
-        for r in result.poles.itertuples():
-            lines.append(f"{r.pole:<5} {r.seat_name[:28]:<28} {r.n_communes:>8} {r.population:>11,} {r.max_travel_min:>9.1f} min")
-        if s["n_alone"]:
-            lines.append(f"{s['n_alone']} communes stay alone")
-    return "\n".join(lines)
+def summary_text(result, lang: str | None = None) -> str:
+    """A short table for the terminal, in ``lang`` (see :meth:`optimiser.results.result.Result.lang`)."""
+    from .results.summary_text import summary_text as text
 
-
-def _savings_line(s: dict) -> str:
-    """Cost against the status quo, and who would pay more than alone (€ per year)."""
-    paying_more = f"{s['voluntary_members_paying_more']} voluntary"
-    if s.get("forced_members_paying_more"):
-        paying_more += f", {s['forced_members_paying_more']} forced in"
-    return (f"saves {s['savings'] / 1000:,.1f} k€ a year ({100 * s['savings_pct']:.2f} %) against the status quo "
-            f"({s['status_quo_cost'] / 1000:,.1f} → {s['total_cost'] / 1000:,.1f} k€)\n"
-            f"{s['services_pooled']} commune services pooled, {s['services_borrowed']} borrowing machines; "
-            f"commune services paying more than alone: {paying_more}")
+    return text(result, result.lang(lang))
 
 
 from .cli_init import command as _init_command  # noqa: E402  (init: built with _guard)

@@ -21,9 +21,14 @@ from .errors import EXIT_INPUT, EXIT_NO_RESULT, InputError
 
 
 def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, scheduler: str | None,
-                  overrides: tuple[str, ...], quiet: bool) -> None:
+                  overrides: tuple[str, ...], quiet: bool, lang: str | None = None) -> None:
     """Solve every variant and sweep point of SCENARIO, resuming where a previous run stopped."""
+    import os
+
     from .sweeps.runner import first_line, run_sweep
+
+    if lang:  # each variant's folder is written with it (Result.to_dir reads $OPTIMISER_LANG, as workers inherit it)
+        os.environ["OPTIMISER_LANG"] = lang.lower()
 
     report = run_sweep(scenario, out, jobs=jobs, backend=backend, scheduler=scheduler, overrides=overrides,
                        echo=None if quiet else click.echo)
@@ -49,7 +54,7 @@ def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, sch
         sys.exit(EXIT_INPUT if any(o.status == "invalid" for o in failures) else EXIT_NO_RESULT)
 
 
-def compare_command(folders: tuple[Path, ...], out: Path | None) -> None:
+def compare_command(folders: tuple[Path, ...], out: Path | None, lang: str | None = None) -> None:
     """Compare result folders (or the variants of a sweep folder): table (CSV, Excel) and plots."""
     from .comparison import compare_folders, write_comparison
     from .sweeps.index import INDEX
@@ -57,7 +62,10 @@ def compare_command(folders: tuple[Path, ...], out: Path | None) -> None:
     table, savings = compare_folders(folders)
     if out is None:
         out = folders[0] / "comparison" if len(folders) == 1 and (folders[0] / INDEX).is_file() else Path("comparison")
-    written = write_comparison(table, savings, out, title="Comparison — " + ", ".join(f.absolute().name for f in folders))
+    from .results.i18n import resolve_lang
+
+    lang = resolve_lang(lang)
+    written = write_comparison(table, savings, out, title=", ".join(f.absolute().name for f in folders), lang=lang)
     shown = table[["variant", "status", "objective", "n_poles", "max_travel_min", "on_pareto_front"]]
     with_cost = "total_cost" in table.columns
     if with_cost:
@@ -107,6 +115,11 @@ def validate_variants(composed, overrides: tuple[str, ...]) -> None:
         sys.exit(EXIT_NO_RESULT)
 
 
+#: ``--lang`` as ``optimiser run`` has it (reports, maps, charts: fr by default, or en).
+LANG_OPTION = click.option("--lang", type=click.Choice(["fr", "en"], case_sensitive=False), default=None,
+                           help="Language of the reports, maps and charts: fr (default) or en.")
+
+
 def decorated(function, *decorators):
     """``function`` under ``decorators``, listed top to bottom as they would be written."""
     for decorator in reversed(decorators):
@@ -132,6 +145,7 @@ def commands(guard, set_option) -> list[click.Command]:
                           "cluster of --jobs workers."),
         set_option,
         click.option("--quiet", is_flag=True, help="No progress lines, only the summary."),
+        LANG_OPTION,
         guard,
     )
     compare = decorated(
@@ -141,6 +155,7 @@ def commands(guard, set_option) -> list[click.Command]:
         click.option("--out", type=click.Path(path_type=Path),
                      help="Where to write the comparison (default: SWEEP_DIR/comparison for one sweep folder, "
                           "else ./comparison)."),
+        LANG_OPTION,
         guard,
     )
     return [sweep, compare]

@@ -33,7 +33,7 @@ def test_run_writes_every_output(laval_result):
     assert summary["status"] == "optimal" and summary["gap"] == 0
     for key in ("objective", "bound", "gap", "solver", "formulation", "runtime_s"):
         assert key in summary
-    assert "status OPTIMAL" in done.stdout and "Results:" in done.stdout
+    assert "statut OPTIMAL" in done.stdout and "Résultats :" in done.stdout  # French by default
     header = (out / "communes.csv").read_text().splitlines()[0].split(",")
     assert {"insee_code", "name", "population", "pole", "seat_insee_code", "travel_min", "travel_km"} <= set(header)
     header = (out / "poles.csv").read_text().splitlines()[0].split(",")
@@ -41,7 +41,8 @@ def test_run_writes_every_output(laval_result):
     geo = json.loads((out / "poles.geojson").read_text())
     assert len(geo["features"]) == summary["n_poles"]
     assert (out / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "## What was found" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "## En bref" in report and "trajets sont les plus courts" in report
 
 
 def test_service_commun_core_is_its_own_closed_pole(laval_result):
@@ -117,13 +118,16 @@ def test_version_and_help():
 
 def test_service_run_prints_savings_matching_its_summary(tmp_path):
     out = tmp_path / "lending"
-    done = optimiser("run", SCENARIOS / "laval-2016-lending.yaml", "--out", out)
+    done = optimiser("run", SCENARIOS / "laval-2016-lending.yaml", "--out", out, "--lang", "en")
     assert done.returncode == 0, done.stderr
     summary = json.loads((out / "summary.json").read_text())
     assert summary["savings"] > 0
     assert f"saves {summary['savings'] / 1000:,.1f} k€ a year" in done.stdout
     assert f"{summary['services_borrowed']} borrowing machines" in done.stdout
     assert "services.csv" in done.stdout.splitlines()[-1]
+    report = (out / "report.md").read_text()  # --lang en: the files a person reads are in English too
+    assert report.startswith("# Pooling of technical services") and "least total cost" in report
+    assert "population-weighted travel" not in report.split("## Pooling")[0]
 
 
 def test_closed_pipe_keeps_the_folder_and_shows_no_traceback(tmp_path):

@@ -343,9 +343,9 @@ def test_outputs_of_a_service_design(delegated_result):
     assert communes["saving"].sum() == pytest.approx(summary["savings"], abs=1.0)
     rvd = pd.read_csv(folder / "regie_vs_delegation.csv")
     assert (rvd["chosen"] == "delegation").all() and {"regie_eur", "delegation_eur", "cheaper"} <= set(rvd.columns)
-    assert "## Services" in (folder / "report.md").read_text()
+    assert "## Services et modes de gestion" in (folder / "report.md").read_text()
     page = (folder / "report.html").read_text()
-    assert 'id="services"' in page and "Régie or délégation" in page and "Saving" in page
+    assert 'id="services"' in page and "Régie ou délégation" in page and "Économie" in page
 
 
 def test_service_result_passes_the_verifier_and_fails_when_tampered(delegated_result, tmp_path):
