@@ -51,7 +51,7 @@ def run_design(inputs, options, repeat):
 
 
 def table_poles(repeat: int, only: list[str] | None, extra: list[tuple[str, list[str]]]):
-    print("## Pole design (median of %d runs)\n" % repeat)
+    print(f"## Pole design (median of {repeat} runs)\n")
     print("| scenario | solver | contiguity | status | gap | rounds | variables | constraints | build (s) | solve (s) | total (s) |")
     print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     cases = [(name, []) for name in SCENARIOS if not only or name in only] + extra

@@ -1,4 +1,9 @@
-"""Command line: ``optimiser run | validate | verify | sweep | compare``.
+"""Command line: ``optimiser run | validate | verify | pareto | template | schema | init | sweep | compare``.
+
+One click group, :func:`main`; every command is a plain ``click.command`` declared once (here, in
+:mod:`optimiser.cli_init` or in :mod:`optimiser.cli_sweep`) and registered in :data:`COMMANDS`. The
+group runs each of them inside :func:`_guard`, so they all report errors the same way. Heavy
+modules (pandas, the solvers, matplotlib) are imported inside the commands: ``--help`` is instant.
 
 Exit codes: 0 a design was found (optimal or feasible) / the check passed; 2 bad input (scenario,
 data file, option); 3 no design (infeasible, time limit without a solution, solver error);
@@ -10,12 +15,14 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from ._version import __version__
+from .cli_init import init
+from .cli_options import lang_option, set_option
+from .cli_sweep import compare, sweep
 from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
 
 _DEBUG = False
@@ -35,6 +42,8 @@ def _guard(command):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: a bad option, --help of a command; click reports them with its exit codes
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
@@ -58,7 +67,14 @@ def _guard(command):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _GuardedGroup(click.Group):
+    """A click group that runs its commands (option parsing included) inside :func:`_guard`."""
+
+    def invoke(self, ctx: click.Context):
+        return _guard(super().invoke)(ctx)
+
+
+@click.group(cls=_GuardedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="optimiser")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of plain error messages.")
 def main(debug: bool) -> None:
@@ -70,23 +86,14 @@ def main(debug: bool) -> None:
     show_input_warnings(lambda line: click.echo(line, err=True))  # a repaired polygon: one plain line
 
 
-_set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-                           help="Override a scenario key, e.g. --set poles.count=5 (repeatable).")
-#: The language of everything a person reads (reports, maps, charts, workbook, this summary);
-#: CSV files are the same in every language. Default: $OPTIMISER_LANG, outputs.lang, else French.
-_lang_option = click.option("--lang", type=click.Choice(["fr", "en"], case_sensitive=False), default=None,
-                            help="Language of the reports, maps and printed summary: fr (default) or en.")
-
-
-@main.command()
+@click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), help="Result folder (default: outputs.dir or results/<name>).")
-@_set_option
+@set_option
 @click.option("--variant", metavar="ID", help="With variants or a sweep in SCENARIO: solve this one (default: base).")
 @click.option("--quiet", is_flag=True, help="Print only where the results are.")
-@_lang_option
+@lang_option
 @click.option("--pdf", is_flag=True, help="Also print report.pdf and fiches/NNNNN.pdf (needs Chromium).")
-@_guard
 def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool,
         lang: str | None, pdf: bool) -> None:
     """Solve SCENARIO and write its result folder."""
@@ -131,24 +138,21 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
         click.echo(t("cli.results", folder=folder, files=main_files + ", summary.json"))
 
 
-@main.command()
+@click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@_set_option
-@_guard
+@set_option
 def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO (schema, communes, data files, road graph) without solving it; with
     variants or a sweep, check every one of them and list them."""
+    from .inputs.preparation import prepare
     from .model.candidates import candidate_pairs
     from .model.diagnose import presolve_findings
-    from .inputs.preparation import prepare
     from .scenario.compose import compose_file
     from .scenario.load import load_variant
 
     composed = compose_file(scenario)
     if composed.composed:
-        from .cli_sweep import validate_variants
-
-        return validate_variants(composed, overrides)
+        return _validate_variants(composed, overrides)
     loaded = load_variant(composed, composed.variant(None), overrides)
     inputs = prepare(loaded)
     t = inputs.territory
@@ -166,9 +170,49 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
             sys.exit(EXIT_NO_RESULT)
 
 
-@main.command()
+def _validate_variants(composed, overrides: tuple[str, ...]) -> None:
+    """``optimiser validate`` for a file with variants or a sweep: check each, list them."""
+    from .cache import InputCache
+    from .errors import InputError
+    from .model.candidates import candidate_pairs
+    from .model.diagnose import presolve_findings
+    from .scenario.load import load_variants, merge_variant_errors
+    from .sweeps.plan import prepare_each
+
+    loaded_all = load_variants(composed, overrides)
+    cache = InputCache()
+    prepared, failures = [], []
+    for loaded, inputs in zip(loaded_all, prepare_each(loaded_all, cache)):
+        if isinstance(inputs, Exception):
+            error = inputs if isinstance(inputs, InputError) else InputError([], title=str(inputs))
+            failures.append((loaded.variant, error))
+        else:
+            prepared.append(inputs)
+    if failures:
+        raise merge_variant_errors(str(composed.source), failures, len(loaded_all))
+    t = prepared[0].territory
+    click.echo(f"{composed.source}: {len(prepared)} variants, all valid — {len(t)} communes, "
+               f"{int(t.communes['population'].sum()):,} inhabitants; {cache.stats.configurations} "
+               f"territory/roads configuration(s)")
+    width = min(max(len(v.id) for v in composed.variants), 60)
+    hopeless = 0
+    for variant, inputs in zip(composed.variants, prepared):
+        findings = []
+        if inputs.rules.mode == "poles":
+            pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+            findings = presolve_findings(inputs.territory, inputs.matrix, inputs.rules, pairs)
+        click.echo(f"  {variant.id:<{width}}  {variant.describe() or '(the file as written)'}")
+        if findings:
+            hopeless += 1
+            for line in findings:
+                click.echo(f"      cannot have a solution: {line}", err=True)
+    if hopeless:
+        click.echo(f"{hopeless} variant(s) cannot have a solution (see above)", err=True)
+        sys.exit(EXIT_NO_RESULT)
+
+
+@click.command()
 @click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@_guard
 def verify(result_dir: Path) -> None:
     """Re-check RESULT_DIR from its files alone; exit 4 on any violation."""
     from .verify import verify_result
@@ -184,16 +228,15 @@ def verify(result_dir: Path) -> None:
     click.echo(f"{result_dir}: all {len(outcome.passed)} checks passed")
 
 
-@main.command()
+@click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--between", nargs=2, default=("cost", "travel"), show_default=True, metavar="A B",
               help="The two objectives of the frontier (only cost and travel today).")
-@_lang_option
+@lang_option
 @click.option("--points", type=click.IntRange(min=2), default=5, show_default=True,
               help="Points on the frontier, the two ends included.")
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for the points and pareto.csv / pareto.png.")
-@_set_option
-@_guard
+@set_option
 def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | None, overrides: tuple[str, ...],
            lang: str | None) -> None:
     """Cost / travel trade-off of SCENARIO by the ε-constraint method: each point a full result."""
@@ -220,7 +263,7 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
     click.echo(f"{len(front)} non-dominated of {len(table)} points; {out / 'pareto.csv'}, {out / 'pareto.png'}")
 
 
-@main.group()
+@click.group()
 def template() -> None:
     """Write blank input templates for a planner to fill in."""
 
@@ -229,7 +272,6 @@ def template() -> None:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="An .xlsx workbook, or a folder for services.csv and equipment.csv.")
-@_guard
 def template_inventory(source: Path, out: Path) -> None:
     """Inventory template for SOURCE (a scenario, or a territory GeoJSON): one row per commune ×
     service and per commune × machine type, with our estimates alongside."""
@@ -243,8 +285,8 @@ def template_inventory(source: Path, out: Path) -> None:
                                   show_value=False)])
     if source.suffix.lower() in (".yaml", ".yml"):
         from .inputs.preparation import load_territory
-        from .scenario.load import load_scenario
         from .inputs.service_inputs import scenario_catalogue
+        from .scenario.load import load_scenario
 
         loaded = load_scenario(source)
         territory = load_territory(loaded)
@@ -256,7 +298,7 @@ def template_inventory(source: Path, out: Path) -> None:
     click.echo(f"Inventory template for {len(territory)} communes × {len(catalogue.services)} services: {path}")
 
 
-@main.command()
+@click.command()
 @click.option("--markdown", is_flag=True, help="The key reference as a Markdown table instead of JSON Schema.")
 def schema(markdown: bool) -> None:
     """Print the scenario schema (JSON Schema for editors, or the Markdown key reference)."""
@@ -272,10 +314,9 @@ def summary_text(result, lang: str | None = None) -> str:
     return text(result, result.lang(lang))
 
 
-from .cli_init import command as _init_command  # noqa: E402  (init: built with _guard)
-from .cli_sweep import commands as _sweep_commands  # noqa: E402  (sweep, compare: built with _guard)
-
-for _command in [_init_command(_guard), *_sweep_commands(_guard, _set_option)]:
+#: Every command of the group, each declared once with plain click decorators.
+COMMANDS = (run, validate, verify, pareto, template, schema, init, sweep, compare)
+for _command in COMMANDS:
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
 from helpers import voronoi_features, write_geojson
+
 from optimiser.api import solve
 from optimiser.results.result import Result
 from optimiser.scenario.load import scenario_from_dict

@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browser import Browser, file_url, find_chromium
 from helpers import SCENARIOS
+from reports import TRICKY_NAMES, add_costs, tiny_result
+from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
+
 from optimiser.api import solve
 from optimiser.results.html import render_comparison_html
 from optimiser.results.html.page import document
 from optimiser.scenario.load import load_scenario
-from reports import TRICKY_NAMES, add_costs, tiny_result
-from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")

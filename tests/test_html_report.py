@@ -10,15 +10,15 @@ import re
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-
 from helpers import SCENARIOS
 from htmlparse import parse, report_data, table_rows
+from reports import TRICKY_NAMES, add_costs, tiny_result
+
 from optimiser.api import solve
 from optimiser.results.html import fmt, render_comparison_html, render_result_html
 from optimiser.results.html.report import rules_in_words
 from optimiser.results.i18n import using
 from optimiser.scenario.load import load_scenario
-from reports import TRICKY_NAMES, add_costs, tiny_result
 
 
 @pytest.fixture(scope="module")

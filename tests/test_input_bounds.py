@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from helpers import DATA, tiny_territory
+
 from optimiser.cli import main
 from optimiser.errors import InputError
 from optimiser.files import GEOJSON_MAX_BYTES, SCENARIO_MAX_BYTES, TABLE_MAX_BYTES

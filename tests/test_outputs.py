@@ -12,9 +12,9 @@ import pandas as pd
 import pyogrio
 import pyogrio.raw
 import pytest
-
 from helpers import REPO, SCENARIOS
 from htmlparse import parse, table_rows
+
 from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.results import dictionary, i18n

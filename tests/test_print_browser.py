@@ -14,9 +14,9 @@ import subprocess
 import sys
 
 import pytest
-
 from browser import Browser, file_url, find_chromium
 from helpers import SCENARIOS
+
 from optimiser.api import solve
 from optimiser.results.pdf import print_pdf
 from optimiser.scenario.load import load_scenario

@@ -5,15 +5,15 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from bruteforce import connected
 from test_model_bruteforce import random_scenario
+
+from optimiser.design import design_poles
+from optimiser.inputs.preparation import prepare
 from optimiser.model.candidates import candidate_pairs
 from optimiser.model.contiguity import disconnected_poles, neighbour_lists
-from optimiser.design import design_poles
 from optimiser.model.poles import build_pole_model
 from optimiser.model.repair import RepairContext, improve_design, repair_design
-from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import scenario_from_dict
 from optimiser.solvers import SolverOptions, Status
 

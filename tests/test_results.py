@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import SCENARIOS
+
 from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.results import maps

@@ -95,8 +95,9 @@ def test_relative_gap():
 
 def test_cbc_that_overruns_its_limit_is_stopped(monkeypatch):
     """CBC can ignore its time limit inside a heuristic; the watchdog stops it and says so."""
-    import optimiser.solvers as _  # noqa: F401
     import sys as _sys
+
+    import optimiser.solvers as _  # noqa: F401
 
     solve_module = _sys.modules["optimiser.solvers.cbc"]
     monkeypatch.setattr(solve_module, "_grace_s", lambda limit: -limit + 0.5)  # stop CBC after 0.5 s
@@ -104,7 +105,8 @@ def test_cbc_that_overruns_its_limit_is_stopped(monkeypatch):
     assert outcome.status is Status.TIME_LIMIT
     assert "ignored its" in outcome.message and outcome.runtime_s < 10
     # and PuLP's own module is left as it was
-    from pulp.apis import coin_api
     import subprocess
+
+    from pulp.apis import coin_api
 
     assert coin_api.subprocess is subprocess

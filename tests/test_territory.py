@@ -8,8 +8,8 @@ import sys
 import warnings
 
 import pytest
-
 from helpers import DATA, grid_features, write_geojson, write_scenario
+
 from optimiser.errors import InputError, InputWarning
 from optimiser.territory import CommuneLookup, load_geojson_territory
 

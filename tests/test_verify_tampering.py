@@ -16,15 +16,14 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from helpers import DATA, SCENARIOS
+
 from optimiser.api import solve
 from optimiser.cli import main
 from optimiser.errors import InputError
 from optimiser.scenario.load import load_scenario
 from optimiser.verification.pricing import COST_CATEGORIES
 from optimiser.verify import verify_result
-
 
 # --------------------------------------------------------------------------------- folders
 

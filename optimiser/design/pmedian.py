@@ -130,7 +130,8 @@ def design_pmedian(inputs: Inputs, options: SolverOptions) -> PoleDesign:
         objective=solution.objective,
         bound=solution.bound,
         solver=options.label,
-        formulation=formulation_name(inputs) + f", {solution.rounds} round{'s' if solution.rounds != 1 else ''}, lists of {int(np.median(solution.list_sizes))} seats (median)",
+        formulation=formulation_name(inputs) + f", {solution.rounds} round{'s' if solution.rounds != 1 else ''}, "
+                                               f"lists of {int(np.median(solution.list_sizes))} seats (median)",
         build_s=time.perf_counter() - start - solution.solve_s,
         solve_s=solution.solve_s,
         runtime_s=time.perf_counter() - start,

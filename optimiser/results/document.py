@@ -10,8 +10,8 @@ else is plain text (the HTML renderer escapes it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import i18n
-from .document import Heading, Items, ReportContext, Section, Table, Text
+from .document import ReportContext, Section, Table, Text
 from .html import fmt
 from .html.page import Column, document, esc
 from .html.report import section_html

@@ -15,9 +15,9 @@ from matplotlib.path import Path as MplPath
 from ..territory import Territory
 from ..territory.geo import LocalProjection
 from .figures import new_figure
+from .geo import pole_geometries
 from .html import fmt
 from .i18n import t
-from .geo import pole_geometries
 
 #: Colour-blind-friendly qualitative palette (Okabe–Ito, lightened) for proximity poles.
 PALETTE = ["#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c6dbef", "#fee391",
@@ -221,7 +221,9 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     else:
         for record in communes.itertuples():
             x, y = position[record.insee_code]
-            label = f"{wrap_name(record.name)}\n{'+' if record.saving > 0 else ''}{fmt.kilo_money(record.saving)} ({fmt.signed_percent(pct[record.insee_code] / 100)})"
+            sign = "+" if record.saving > 0 else ""
+            share = fmt.signed_percent(pct[record.insee_code] / 100)
+            label = f"{wrap_name(record.name)}\n{sign}{fmt.kilo_money(record.saving)} ({share})"
             ax.annotate(label, (x, y), ha="center", va="center", fontsize=6.5, path_effects=halo, linespacing=0.9)
     _frame(ax, title)
     mappable = ScalarMappable(norm=norm, cmap=cmap)

@@ -26,16 +26,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .folder import write_atomically
-from .i18n import current, resolve_lang, t, using
-from .geo import pole_geometries, write_poles_geojson
-from .html import write_report_html
 from .fiches import write_fiches
+from .folder import write_atomically
+from .geo import pole_geometries, write_poles_geojson
 from .gpkg import write_geopackage
-from .workbook import write_workbook
+from .html import write_report_html
 from .html.fmt import status_short
+from .i18n import current, resolve_lang, t, using
 from .maps import draw_map, draw_savings_map
 from .report import render_report
+from .workbook import write_workbook
 
 
 @dataclass
@@ -158,7 +158,7 @@ class Result:
         (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def from_dir(cls, folder: str | Path) -> "Result":
+    def from_dir(cls, folder: str | Path) -> Result:
         """Read a result folder back (tables, summary, resolved scenario)."""
         folder = Path(folder)
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))

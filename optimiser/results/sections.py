@@ -13,7 +13,7 @@ All words come from :mod:`optimiser.results.i18n`, in the language being written
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -523,7 +523,7 @@ def estimates_section(ctx: ReportContext) -> Section | None:
     tables = ctx.service_tables
     sq = tables.status_quo
     by_fields: dict[str, list[str]] = {}
-    for member, group in sq.groupby("member", sort=False):
+    for _member, group in sq.groupby("member", sort=False):
         fields = []
         for r in _records(group):
             for field in str(r.get("estimated") or "").split(";"):

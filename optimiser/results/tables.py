@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.rules import PoleRules
-from ..territory.roads import TravelMatrix
 from ..territory import Territory
+from ..territory.roads import TravelMatrix
 
 COMMUNE_COLUMNS = [
     "insee_code", "name", "population", "pole", "pole_name", "seat_insee_code", "seat_name",

@@ -423,7 +423,7 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
             os.replace(partial, path)
         except BaseException as exc:
             partial.unlink(missing_ok=True)
-            raise with_path(exc, path)
+            raise with_path(exc, path)  # noqa: B904 (with_path re-raises exc or chains it as the cause)
     else:
         def fill(folder: Path) -> None:
             services_df.to_csv(folder / "services.csv", index=False)

@@ -22,7 +22,7 @@ INDEX = "sweep.json"
 
 
 def now_utc() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 def check_sweep_target(folder: Path) -> None:

@@ -120,4 +120,4 @@ def write_json_atomically(path: Path, data) -> None:
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise with_path(exc, path)
+        raise with_path(exc, path)  # noqa: B904 (with_path re-raises exc or chains it as the cause)

@@ -36,9 +36,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem
 import pandas as pd
 
+from ..errors import Problem
 from ..inputs.preparation import load_territory, resolve_rules
 from . import design as checks
 from .design import Design, read_design

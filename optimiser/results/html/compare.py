@@ -15,8 +15,7 @@ import pandas as pd
 
 from .. import i18n
 from ..status import STATUS_WORDS, status_words
-from . import fmt
-from . import page
+from . import fmt, page
 from .page import Column, asset, data_uri, document, esc, explain_columns
 
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}

@@ -14,9 +14,9 @@ import base64
 import hashlib
 import html
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Iterable
 
 from . import fmt
 

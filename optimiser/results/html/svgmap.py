@@ -25,8 +25,8 @@ from shapely.geometry.base import BaseGeometry
 from ...territory import Territory
 from ...territory.geo import LocalProjection
 from ..geo import pole_geometries
-from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, commune_numbers, numbered, pole_colours, wrap_name
 from ..i18n import t
+from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, commune_numbers, numbered, pole_colours, wrap_name
 from .page import esc
 
 #: SVG user units per km (one unit = 10 m).
