@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from ..inputs import Inputs
 from .candidates import CandidatePairs
 from .contiguity import ContiguityFormulation, contiguity_formulation, neighbour_lists
-from .fairness import IndividualRationality, add_budget, add_travel_limit
 from .contiguity.exact import replay_cuts
+from .fairness import IndividualRationality, add_budget, add_travel_limit
 from .poles import PoleModel, build_pole_model
 from .seat_lists import SeatLists, widened
 from .services import (
