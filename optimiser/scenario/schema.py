@@ -167,6 +167,17 @@ class RoadsConfig(StrictModel):
     """Links the borders do not show: bridges, ferries, exclaves' access roads."""
 
 
+class SeatRuleConfig(StrictModel):
+    """Which communes may seat a pole when services are shared (the seat hosts the team and machines)."""
+
+    min_population_share: Share = 0.10
+    """With a services block, a seat holds at least this share of its pole's inhabitants (a
+    bourg-centre that can host a depot); 0: any commune may seat a pole."""
+    team_seats: bool = True
+    """Communes whose inventory shows a team (≥ 1 FTE in régie, given, not estimated) may seat a
+    pole whatever their share."""
+
+
 class PolesConfig(StrictModel):
     count: CountRange = CountRange()
     """Number of proximity poles (not counting the service commun): a number, or min/max."""
@@ -183,6 +194,8 @@ class PolesConfig(StrictModel):
     """Communes that must host a seat."""
     forbidden_seats: list[CommuneRef] = []
     """Communes that must not host a seat."""
+    seats: SeatRuleConfig = SeatRuleConfig()
+    """With a services block: which communes can host a pole's depot (see min_population_share)."""
     together: list[list[CommuneRef]] = []
     """Groups of communes that must share a pole."""
     apart: list[tuple[CommuneRef, CommuneRef]] = []
