@@ -228,5 +228,13 @@ def prepare(loaded: LoadedScenario, cache=None) -> Inputs:
     road, matrix = cache.roads(loaded, territory, cutoff, roads) if cache is not None else roads()
     services = None
     if loaded.scenario.services is not None:
-        services = prepare_services(loaded, territory, matrix, rules.service_commun)
+        world = {}
+        if loaded.scenario.uncertainty is not None and loaded.scenario.uncertainty.world is not None:
+            from ..robustness.worlds import world_values  # one sampled world, for a robustness re-solve
+
+            world = world_values(loaded, territory, matrix, rules.service_commun)
+        from ..services.parameters import drawn_values
+
+        with drawn_values(world):
+            services = prepare_services(loaded, territory, matrix, rules.service_commun)
     return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules, services=services)
