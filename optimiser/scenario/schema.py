@@ -404,7 +404,7 @@ positive ranges only)."""
 class ParameterUncertainty(StrictModel):
     """How one parameter of ``cost_parameters.yaml`` varies (default: its sourced range)."""
 
-    range: list[Annotated[float, Range(-1e12, 1e12)]] | None = None
+    range: list[Annotated[float, Range(0, 1e12)]] | None = None
     """[low, high] replacing the sourced range; [v, v] holds the parameter at v."""
     distribution: Distribution | None = None
     """Its distribution (default: the group's, else uncertainty.distribution)."""
@@ -496,9 +496,9 @@ class Scenario(StrictModel):
     solver: SolverConfig = SolverConfig()
     """Which solver and its limits."""
     outputs: OutputsConfig = OutputsConfig()
+    """What to write."""
     uncertainty: UncertaintyConfig | None = None
     """How sure the cost parameters are (ranges, distributions, correlation groups, samples)."""
-    """What to write."""
 
     @model_validator(mode="after")
     def _mode_rules(self):
