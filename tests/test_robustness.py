@@ -15,8 +15,8 @@ from optimiser.errors import InputError
 from optimiser.inputs.preparation import prepare
 from optimiser.robustness.analysis import analyse
 from optimiser.robustness.repricing import FixedDesign, price
-from optimiser.robustness.sampling import draw, quantile
-from optimiser.robustness.uncertain import Uncertain
+from optimiser.services.sampling import draw, quantile
+from optimiser.services.uncertain import Uncertain
 from optimiser.robustness.worlds import group_correlations, priced_inputs, uncertain_parameters
 from optimiser.scenario.load import scenario_from_dict
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, Problem
 from ..scenario.load import LoadedScenario
+from ..services.parameters import drawn_values
 from ..territory import Territory, load_geojson_territory
 from ..territory.roads import (
     Link,
@@ -24,6 +25,7 @@ from ..territory.roads import (
 from .references import References
 from .rules import PoleRules, ServiceCommunRule
 from .service_inputs import ServiceInputs, prepare_services
+from .world import world_values
 
 #: Territories up to this size get a full travel matrix (no cut-off), so pre-solve diagnostics
 #: can say how far the nearest seat really is.
@@ -230,11 +232,7 @@ def prepare(loaded: LoadedScenario, cache=None) -> Inputs:
     if loaded.scenario.services is not None:
         world = {}
         if loaded.scenario.uncertainty is not None and loaded.scenario.uncertainty.world is not None:
-            from ..robustness.worlds import world_values  # one sampled world, for a robustness re-solve
-
             world = world_values(loaded, territory, matrix, rules.service_commun)
-        from ..services.parameters import drawn_values
-
         with drawn_values(world):
             services = prepare_services(loaded, territory, matrix, rules.service_commun)
     return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules, services=services)

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .repricing import FixedDesign, Priced, price
-from .sampling import as_drawn_values, draw, quantile, quantiles
-from .uncertain import Uncertain
+from ..services.sampling import as_drawn_values, draw, quantile, quantiles  # noqa: F401 (draw re-exported)
+from ..services.uncertain import Uncertain
 from .worlds import priced_inputs
 
 #: Equal-count bins of a factor's quantile for the EVPPI estimate.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, Problem
 from ..scenario.schema import UncertaintyConfig
-from ..services.parameters import entries
+from .parameters import entries
 from ..text import did_you_mean
 
 MULTIPLIER = "multiplier_on_result"
