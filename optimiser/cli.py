@@ -225,7 +225,7 @@ def robustness(target: Path, samples: int | None, seed: int | None, resolve_top:
     law = config.distribution if config else "triangular"
     written = write_folder(folder, result, names, resolved_with(loaded, result.samples, result.seed), law, input_files(loaded))
     q = result.percentiles()
-    click.echo(f"P(saving > 0) = {result.probability_saving:.3f} over {result.samples:,} worlds (seed {result.seed}); "
+    click.echo(f"P(saving > 0) = {result.probability_saving:.4f} over {result.samples:,} worlds (seed {result.seed}); "
                f"saving P10 {q['p10']:,.0f} · P50 {q['p50']:,.0f} · P90 {q['p90']:,.0f} €/yr")
     click.echo("Top of the tornado: " + ", ".join(f.name for f in result.factors[:5]))
     click.echo(f"Results: {written}  (robustness.md, robustness.html, robustness.csv, tornado.png, worlds.csv)")

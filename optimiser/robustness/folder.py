@@ -37,8 +37,8 @@ KIND = "a robustness folder"
 
 TEXT = {
     "title": "Robustness of the saving",
-    "headline": "In {share:.0%} of {samples:,} plausible worlds the design saves money "
-                "(P(saving > 0) = {p:.3f} ± {se:.3f}).",
+    "headline": "In {share:.1%} of {samples:,} plausible worlds the design saves money "
+                "(P(saving > 0) = {p:.4f} ± {se:.4f}).",
     "quantiles": "Saving (€/yr): P10 {p10:,.0f} · median {p50:,.0f} · P90 {p90:,.0f}; at the sourced values {nominal:,.0f}.",
     "method": "Each world draws every uncertain parameter of the cost model over its sourced range ({law} by default; "
               "correlation groups move together) and re-prices the same design and the status quo with the one cost formula. "
