@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, Problem
 from ..scenario.load import LoadedScenario
+from ..services.parameters import drawn_values
 from ..territory import Territory, load_geojson_territory
 from ..territory.roads import (
     Link,
@@ -25,6 +26,7 @@ from ..territory.roads import (
 from .references import References
 from .rules import PoleRules, ServiceCommunRule
 from .service_inputs import ServiceInputs, prepare_services
+from .world import world_values
 
 #: Territories up to this size get a full travel matrix (no cut-off), so pre-solve diagnostics
 #: can say how far the nearest seat really is.
@@ -243,7 +245,11 @@ def prepare(loaded: LoadedScenario, cache=None) -> Inputs:
     road, matrix = cache.roads(loaded, territory, cutoff, roads) if cache is not None else roads()
     services = None
     if loaded.scenario.services is not None:
-        services = prepare_services(loaded, territory, matrix, rules.service_commun)
+        world = {}
+        if loaded.scenario.uncertainty is not None and loaded.scenario.uncertainty.world is not None:
+            world = world_values(loaded, territory, matrix, rules.service_commun)
+        with drawn_values(world):
+            services = prepare_services(loaded, territory, matrix, rules.service_commun)
         if services.enabled:
             rules = _with_seat_rule(rules, loaded.scenario.poles.seats, services)
     return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules, services=services)
