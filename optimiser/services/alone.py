@@ -22,8 +22,10 @@ savings by source), and the status quo against it shows what reorganising alone 
 
 from __future__ import annotations
 
+import numpy as np
+
 from .catalogue import Catalogue, ceil_units
-from .inventory import Inventory
+from .inventory import Inventory, alone_fte
 from .standalone import StandaloneCost, standalone_costs
 from .terms import PoolingTerms
 
@@ -51,7 +53,8 @@ def alone_option_cost(inventory: Inventory, catalogue: Catalogue, terms: Pooling
     if option == "regie":
         if not spec.regie_allowed:
             raise ValueError(f"{s} cannot run in régie")
-        fte = max(spec.specialist_min_fte.value if w > 0 else 0.0, w / spec.productivity.value, retained)
+        fte = np.maximum(alone_fte(spec, w), retained)  # np: a value per sampled world under uncertainty
+        fte = fte if np.ndim(fte) else float(fte)
         machines = sum(ceil_units(w * per.value, catalogue.equipment[q].capacity_days.value) * catalogue.equipment[q].annual_eur
                        for q, per in spec.equipment_days.items())
         return StandaloneCost(i, s, w, "regie", fte * catalogue.staff_eur(s), 0.0, machines, w * catalogue.supplies_eur(s),

@@ -41,8 +41,9 @@ with ``catalogue.with_basis("ht")`` (:meth:`Economics.with_basis`).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..territory.roads import TravelMatrix
 from .catalogue import Catalogue, ceil_units
@@ -221,7 +222,9 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     if poolers and mode in ("regie", "delegation") and mode not in spec.modes:
         raise ValueError(f"{s} cannot run in {mode} (allowed: {', '.join(spec.modes)})")
     if poolers and mode == "regie":
-        fte = max(spec.specialist_min_fte.value, sum(econ.regie_fte(i, seat, s) for i in poolers), retained)
+        # np.maximum, not max: under uncertainty the terms are arrays of sampled worlds
+        fte = np.maximum(np.maximum(spec.specialist_min_fte.value, sum(econ.regie_fte(i, seat, s) for i in poolers)), retained)
+        fte = fte if np.ndim(fte) else float(fte)
         staff = fte * staff_rate
         ri = fte * (econ.pooled_staff_eur(s) - staff_rate)
         supplies = sum(econ.supplies_eur(i, s) for i in poolers)
@@ -229,7 +232,8 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
         machine_users = users
     elif poolers and mode == "delegation":
         contract = sum(econ.contract_eur(i, s) for i in poolers)
-        lots = max(1, math.ceil(contract / econ.terms.max_lot_eur.value - 1e-9))
+        lots = np.maximum(1, np.ceil(contract / econ.terms.max_lot_eur.value - 1e-9))
+        lots = lots if np.ndim(lots) else int(lots)
         redeployed = retained * staff_rate
         machine_users = borrowers
     elif poolers:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .parameters import Sourced, derived, estimate, sourced, value
 
 
@@ -40,12 +42,13 @@ class PoolingTerms:
     @property
     def years(self) -> int:
         """Whole years of the horizon (at least 1), for year-by-year trajectories."""
-        return max(1, int(round(self.horizon_years.value)))
+        return max(1, int(round(float(np.mean(self.horizon_years.value)))))
 
     def employed_share(self, year: int) -> float:
         """Share of today's agents still employed in ``year`` (1 = the first year) when nobody
         is replaced: posts are freed at the end of each year, ``max(0, 1 − α (year − 1))``."""
-        return max(0.0, 1.0 - self.attrition_per_year.value * (year - 1))
+        share = np.maximum(0.0, 1.0 - self.attrition_per_year.value * (year - 1))  # an array per sampled world under uncertainty
+        return share if np.ndim(share) else float(share)
 
     @property
     def retained_share(self) -> float:
