@@ -50,7 +50,7 @@ def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
     si = inputs.services
     assignment = {c: None for c in inputs.territory.codes}
     services = ServiceDesign(pooled={}, borrowed={}, pole_services={},
-                             kept_eur={k: c.total_eur for k, c in si.standalone.items()},
+                             kept_eur={k: c.total_eur for k, c in (si.status_quo or si.standalone).items()},
                              total_eur=si.status_quo_eur, status_quo_eur=si.status_quo_eur,
                              model_total_eur=si.status_quo_eur, inputs=si)
     value = si.status_quo_eur / 1000.0

@@ -81,7 +81,9 @@ class ResultFolder:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            ending = " (the file ends there: truncated?)" if exc.pos >= len(text.rstrip()) else ""
+            # cut short: the error is at the end, or the file stops inside a string or before its closing brace
+            cut = exc.pos >= len(text.rstrip()) or not text.rstrip().endswith(("}", "]"))
+            ending = " (the file ends there: truncated?)" if cut else ""
             raise UnreadableResult([Problem(self.label(name), f"line {exc.lineno}, column {exc.colno}",
                                             f"not valid JSON: {exc.msg}{ending}", show_value=False)]) from None
         if not isinstance(data, dict):
