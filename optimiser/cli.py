@@ -38,6 +38,13 @@ def _guard(command):
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # the machine, not a bug: a full disk, a read-only folder, a path through a file
+            if _DEBUG:
+                raise
+            from .errors import FileSystemError
+
+            click.echo(f"error: {FileSystemError(exc)}", err=True)
+            sys.exit(FileSystemError.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
             sys.exit(130)
@@ -58,6 +65,9 @@ def main(debug: bool) -> None:
     """Design proximity poles and pooled technical services for French communes."""
     global _DEBUG
     _DEBUG = debug
+    from .errors import show_input_warnings
+
+    show_input_warnings(lambda line: click.echo(line, err=True))  # a repaired polygon: one plain line
 
 
 _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",

@@ -7,8 +7,10 @@ Problems are collected and reported together, so a planner fixes a scenario in o
 
 from __future__ import annotations
 
+import os
+import warnings
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 #: Exit code for malformed input (scenario, data file, command-line value).
 EXIT_INPUT = 2
@@ -90,3 +92,91 @@ class DisconnectedTerritoryError(OptimiserError):
 
 class SolverError(OptimiserError):
     """A solver failed to run (not: found the scenario infeasible)."""
+
+
+class FileSystemError(OptimiserError):
+    """The machine refused a file operation: a full disk, a read-only or forbidden folder, a
+    path that runs through a file. Not a bug and not the scenario's fault, but the planner's
+    to fix, so it exits like bad input (2) with the path and the cause in words."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, error: OSError):
+        self.error = error
+        super().__init__(describe_os_error(error))
+
+
+def describe_os_error(error: OSError) -> str:
+    """``error`` in words, naming its path(s) and what to do, e.g. ``no space left on the disk
+    holding /data/results/x: free some space or write elsewhere``."""
+    import errno
+
+    path = error.filename
+    where = None if path is None else os.fsdecode(path)
+    if where is not None and error.filename2 is not None:
+        where += f" → {os.fsdecode(error.filename2)}"
+    code = error.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        full = "no space left" if code == errno.ENOSPC else "disk quota exceeded"
+        disk = f"the disk holding {where}" if where else "a disk"
+        return f"{full} on {disk}: free some space or write elsewhere"
+    if code == errno.EROFS:
+        return f"{where or 'a file'} is on a read-only file system: write elsewhere (e.g. --out on a writable disk)"
+    if code in (errno.EACCES, errno.EPERM):
+        return (f"permission denied for {where or 'a file'}: choose a location you may read and write, or fix its "
+                "permissions")
+    if where is None:  # no path to name: the system's own words
+        reason = str(error) or error.__class__.__name__
+        return f"the system refused an operation ({error.__class__.__name__}: {reason})"
+    if code == errno.ENOTDIR:
+        return f"{where}: a part of this path is a file, not a folder"
+    if code == errno.EISDIR:
+        return f"{where} is a folder, where a file was expected"
+    if code == errno.EEXIST:
+        if os.path.lexists(path) and not os.path.isdir(path):
+            return f"{where} exists and is a file, not a folder"
+        return f"{where} already exists"
+    if code == errno.ENOENT:
+        return f"{where} does not exist (or a folder on its path does not)"
+    if code == errno.ENAMETOOLONG:
+        return f"the path is too long: {where}"
+    if code == errno.ELOOP:
+        return f"too many levels of symbolic links in {where}"
+    if code in (errno.EMFILE, errno.ENFILE):
+        return f"too many files open at once on this machine (opening {where}): close some programs and try again"
+    if code == errno.EIO:
+        return f"input/output error on {where}: the disk or network file system failed"
+    if code in (errno.ENXIO, errno.ENODEV):
+        return f"{where} is a device, not a file"
+    if code == errno.ETXTBSY:
+        return f"{where} is busy (in use by a running program)"
+    reason = error.strerror or error.__class__.__name__
+    return f"{where}: {reason[:1].lower() + reason[1:]}"
+
+
+class InputWarning(UserWarning):
+    """A problem in an input that was worked around rather than refused (a polygon repaired):
+    the run goes on, but the planner must hear of it — on the terminal as a ``warning:`` line
+    (see :func:`show_input_warnings`), in a notebook as a Python warning, and in the report."""
+
+
+def warn_input(message: str) -> None:
+    """Raise an :class:`InputWarning` (shown once per distinct message)."""
+    warnings.warn(message, InputWarning, stacklevel=2)
+
+
+def show_input_warnings(echo: Callable[[str], None]) -> None:
+    """Show :class:`InputWarning` through ``echo`` as ``warning: <message>`` lines instead of
+    Python's ``file:line: InputWarning: ...`` format; other warnings as before. Idempotent."""
+    previous = warnings.showwarning
+    if getattr(previous, "shows_input_warnings", False):
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, InputWarning):
+            echo(f"warning: {message}")
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    show.shows_input_warnings = True
+    warnings.showwarning = show

@@ -25,6 +25,7 @@ from .comparison.plots import pareto_mask
 from .errors import InputError, Problem
 from .prepare import prepare
 from .results.figures import new_figure
+from .results.folder import check_writable
 from .scenario.compose import Composed, compose_file, overlaps
 from .scenario.load import apply_overrides, load_variant
 
@@ -77,6 +78,8 @@ def frontier(scenario: str | Path | Composed, points: int = 5, out: str | Path |
     if out is not None and Path(out).exists() and any(Path(out).iterdir()) and not (Path(out) / "pareto.csv").exists():
         raise InputError([Problem("--out", str(out), "exists, is not empty and holds no earlier frontier; choose another "
                                   "folder (nothing was written)", show_value=False)])
+    if out is not None:
+        check_writable(Path(out))  # before solving, not after
     inputs = prepare(base)
 
     def run(label: str, extra: list[str]) -> FrontierPoint:

@@ -151,6 +151,8 @@ def test_a_folder_of_result_folders_and_single_results(swept, tmp_path):
     assert len(table) == 1 and table.loc[0, "variant"] == "base__poles.count=2__poles.max_travel_min=30"
     assert table.loc[0, "poles.count"] == 2 and table.loc[0, "poles.max_travel_min"] == 30
     assert len(compare(plain / "one", swept)) == 9
+    shutil.copytree(plain / "one", plain / ".two.partial-k1ll3d")  # a result whose writer was killed
+    assert len(compare(plain)) == 1
 
 
 def test_bad_input(tmp_path, swept):

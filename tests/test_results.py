@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from helpers import SCENARIOS
 from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.results import maps
+from optimiser.results.folder import PARTIAL_MARKER, STALE_AFTER_S, remove_stale_partials
 from optimiser.results.result import Result
 from optimiser.scenario.load import load_scenario
 
@@ -96,3 +105,71 @@ def test_report_md_states_the_status_and_never_a_missing_gap_as_a_bound(result, 
     assert expected in text.splitlines()
     assert "n/a worse" not in text
 
+
+
+# ------------------------------------------------------------------ partial folders of killed writers
+
+KILLED_WRITER = """
+import sys, time
+from pathlib import Path
+from optimiser.results.folder import write_atomically
+
+def fill(tmp):
+    (tmp / "summary.json").write_text("{}")
+    print(tmp, flush=True)
+    time.sleep(120)
+
+write_atomically(Path(sys.argv[1]), fill)
+"""
+
+
+def killed_writer_partial(target: Path) -> Path:
+    """The partial folder of a real writer killed with SIGKILL while it was filling ``target``."""
+    child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(target)], stdout=subprocess.PIPE, text=True)
+    partial = Path(child.stdout.readline().strip())
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert partial.is_dir() and partial.name.startswith(f".{target.name}.partial-")
+    return partial
+
+
+def test_a_later_write_removes_the_partial_folder_of_a_killed_writer(result, tmp_path):
+    partial = killed_writer_partial(tmp_path / "out")
+    result.to_dir(tmp_path / "other", draw=False)  # any later write in the same folder cleans it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other"]
+    assert not partial.exists()
+    folder = result.to_dir(tmp_path / "out", draw=False)
+    assert not (folder / ".optimiser-partial.json").exists()  # the marker never reaches a result
+
+
+def test_only_dead_writers_partial_folders_are_removed(tmp_path):
+    def partial(name, writer=None, age_s=0.0):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "data.csv").write_text("a planner's data")
+        if writer is not None:
+            marker = folder / PARTIAL_MARKER
+            marker.write_text(json.dumps(writer))
+            os.utime(marker, (marker.stat().st_mtime - age_s,) * 2)
+        return folder
+
+    host = socket.gethostname()
+    dead = killed_writer_partial(tmp_path / "killed")
+    alive = partial(".live.partial-abc123", {"writer": "optimiser", "pid": os.getpid(), "host": host})
+    unmarked = partial(".mine.partial-abc123")  # the user's own folder that happens to look like ours
+    foreign = partial(".other.partial-abc123", {"writer": "someone", "pid": 999_999_999, "host": host})
+    elsewhere = partial(".remote.partial-abc123", {"writer": "optimiser", "pid": 1, "host": "another-machine"})
+    renamed = partial("live.partial-abc123", {"writer": "optimiser", "pid": 999_999_999, "host": host})
+    old = partial(".old.partial-abc123", {"writer": "optimiser", "pid": os.getpid(), "host": "another-machine"},
+                  age_s=STALE_AFTER_S + 60)
+    link = tmp_path / ".link.partial-abc123"
+    link.symlink_to(dead.parent / "target-of-link", target_is_directory=True)
+    (dead.parent / "target-of-link").mkdir()
+    (dead.parent / "target-of-link" / PARTIAL_MARKER).write_text(json.dumps({"writer": "optimiser", "pid": 999_999_999,
+                                                                             "host": host}))
+
+    removed = remove_stale_partials(tmp_path)
+    assert sorted(removed) == sorted([dead, old])
+    for kept in (alive, unmarked, foreign, elsewhere, renamed, link, dead.parent / "target-of-link"):
+        assert kept.exists() or kept.is_symlink(), kept
+    assert (unmarked / "data.csv").read_text() == "a planner's data"

@@ -211,6 +211,74 @@ def test_inventory_unknown_column_and_missing_sheet(tmp_path):
     assert "missing sheet" in text and "did you mean 'service'" in text
 
 
+def test_inventory_formula_without_a_saved_result_is_refused_with_its_cell(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()  # openpyxl, like most scripts, saves formulas without their results
+    services = book.active
+    services.title = "services"
+    services.append(["insee_code", "service", "workload", "fte"])
+    services.append(["53130", "voirie", 120, 2])
+    services.append(["53201", "voirie", "=B2*0+40", 1])
+    book.create_sheet("equipment").append(["insee_code", "equipment", "units"])
+    book["equipment"].append(["53130", "backhoe_loader", "=1+1"])
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    text = inventory_problems(tmp_path, path)
+    assert "formulas.xlsx[services]: row 3.workload: a formula without a saved result" in text
+    assert "'=B2*0+40'" in text and "open and save the workbook in Excel or LibreOffice" in text
+    assert "formulas.xlsx[equipment]: row 2.units: a formula without a saved result" in text
+    assert "row 2.workload" not in text  # plain values are fine
+
+
+def test_inventory_folder_needs_one_of_its_two_files(tmp_path):
+    unrelated = tmp_path / "photos"
+    unrelated.mkdir()
+    (unrelated / "notes.txt").write_text("mine")
+    text = inventory_problems(tmp_path, unrelated)
+    assert "holds neither services.csv nor equipment.csv" in text and "optimiser template inventory" in text
+    (unrelated / "service.csv").write_text("insee_code,service\n53130,voirie\n")
+    assert "did you mean 'services.csv'" in inventory_problems(tmp_path, unrelated)
+    only_machines = bad_inventory(tmp_path, [{"insee_code": "53130", "service": "voirie"}],
+                                  [{"insee_code": "53130", "equipment": "backhoe_loader", "units": 2}])
+    (only_machines / "services.csv").unlink()  # one of the two is enough: the other is all estimated
+    path = write_scenario(tmp_path / "ok.yaml", {"name": "x", "territory": {"communes": LAVAL},
+                                                  "services": {"inventory": str(only_machines)}, "pooling": {"enabled": False}})
+    assert prepare(load_scenario(path)).services.inventory.units[("53130", "backhoe_loader")] == 2
+
+
+def test_inventory_extra_sheet_is_reported(tmp_path):
+    book = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"insee_code": ["53130"], "service": ["voirie"]}).to_excel(writer, sheet_name="services", index=False)
+        pd.DataFrame({"insee_code": ["53130"], "equipment": ["backhoe_loader"], "units": [1]}).to_excel(
+            writer, sheet_name="equipment", index=False)
+        pd.DataFrame({"insee_code": ["53130"], "service": ["voirie"], "workload": [5]}).to_excel(
+            writer, sheet_name="services 2024", index=False)
+    text = inventory_problems(tmp_path, book)
+    assert "sheet 'services 2024': unknown sheet" in text and "did you mean 'services'" in text
+
+
+def test_inventory_duplicated_machine_row_is_an_error_not_a_bigger_fleet(tmp_path):
+    folder = bad_inventory(tmp_path, [{"insee_code": "53130", "service": "voirie"}],
+                           [{"insee_code": "53130", "equipment": "backhoe_loader", "units": 2},
+                            {"insee_code": "53201", "equipment": "backhoe_loader", "units": 1},
+                            {"insee_code": "53130", "equipment": "backhoe_loader", "units": 2}])
+    text = inventory_problems(tmp_path, folder)
+    assert "equipment.csv: row 4: 53130 / backhoe_loader appears twice (also row 2)" in text
+    assert "total units" in text
+
+
+def test_inventory_name_that_does_not_match_its_code(tmp_path):
+    folder = bad_inventory(tmp_path, [{"insee_code": "53130", "commune": "Lavall", "service": "voirie"},
+                                      {"insee_code": "53130", "commune": "Changé", "service": "eclairage"},
+                                      {"insee_code": "53054", "commune": "CHANGE", "service": "voirie"}])
+    text = inventory_problems(tmp_path, folder)
+    assert "row 2.commune: 'Lavall' is not the name of commune 53130 (Laval); did you mean 'Laval'?" in text
+    assert "row 3.commune: 'Changé' is not the name of commune 53130 (Laval); Changé is 53054" in text
+    assert "row 4" not in text  # accents and case aside, the name matches
+
+
 def test_template_refuses_to_overwrite(tmp_path, template):
     done = optimiser("template", "inventory", LAVAL, "--out", template)
     assert done.returncode == 2 and "already exists" in done.stderr

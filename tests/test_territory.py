@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import warnings
 
 import pytest
 
-from helpers import DATA, grid_features, write_geojson
-from optimiser.errors import InputError
+from helpers import DATA, grid_features, write_geojson, write_scenario
+from optimiser.errors import InputError, InputWarning
 from optimiser.territory import CommuneLookup, load_geojson_territory
 
 
@@ -103,10 +106,50 @@ def test_not_a_feature_collection_and_not_json(tmp_path):
         load_geojson_territory(path)
 
 
-def test_invalid_polygon_is_repaired_and_noted(tmp_path):
-    def bowtie(features):
-        ring = features[0]["geometry"]["coordinates"][0]
-        (x0, y0), (x1, y1) = ring[0], ring[2]
-        features[0]["geometry"]["coordinates"] = [[[x0, y0], [x1, y1], [x1, y0], [x0, y1], [x0, y0]]]
-    territory = load_geojson_territory(bad_file(tmp_path, bowtie))
-    assert any("repaired" in w for w in territory.warnings)
+def bowtie(features):
+    """Feature 0's square drawn as a self-intersecting bow tie."""
+    ring = features[0]["geometry"]["coordinates"][0]
+    (x0, y0), (x1, y1) = ring[0], ring[2]
+    features[0]["geometry"]["coordinates"] = [[[x0, y0], [x1, y1], [x1, y0], [x0, y1], [x0, y0]]]
+
+
+def test_invalid_polygon_is_repaired_said_in_words_and_noted(tmp_path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        territory = load_geojson_territory(bad_file(tmp_path, bowtie))
+    said = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
+    assert len(said) == 1 and "the polygon of commune 'Cell 0-0' (98001) was invalid" in said[0]
+    assert "Self-intersection" in said[0] and "repaired" in said[0] and "bad.geojson features[0]" in said[0]
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]  # no raw shapely warning
+    assert list(territory.warnings) == said
+    assert territory.geometry["98001"].is_valid
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_coordinates_are_refused(tmp_path, value):
+    def poison(features):
+        features[2]["geometry"]["coordinates"][0][1][1] = value
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(InputError) as info:
+            load_geojson_territory(bad_file(tmp_path, poison))
+    [problem] = info.value.problems
+    assert problem.path == "features[2].geometry"
+    assert "commune 'Cell 1-0' (98003)" in problem.message and "not all finite numbers" in problem.message
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_repaired_polygon_is_on_the_terminal_and_in_both_reports(tmp_path):
+    territory = bad_file(tmp_path, bowtie)
+    scenario = write_scenario(tmp_path / "s.yaml", {"name": "bowtie", "territory": {"communes": str(territory)},
+                                                     "outputs": {"map": False}, "poles": {"count": 2}})
+    done = subprocess.run([sys.executable, "-m", "optimiser", "run", scenario, "--out", tmp_path / "out", "--quiet"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("warning: bad.geojson features[0]: the polygon of commune 'Cell 0-0' (98001) "
+                                  "was invalid"), done.stderr
+    assert "RuntimeWarning" not in done.stderr and "InputWarning" not in done.stderr
+    assert "Repaired geometries" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Repaired geometries" in html and "Cell 0-0" in html

@@ -48,6 +48,12 @@ class Entry:
     runtime_s: float | None = None
 
 
+def _result_folders(folder: Path) -> list[Path]:
+    """The result folders in ``folder``, not the hidden ones: a ``.NAME.partial-*`` folder is a
+    result being written (or whose writer was killed), a ``.NAME.old-*`` one is being replaced."""
+    return [sub for sub in sorted(folder.iterdir()) if not sub.name.startswith(".") and (sub / RESULT_MARKER).is_file()]
+
+
 def entries(folders: list[str | Path]) -> list[Entry]:
     """The variants held by ``folders`` (each a sweep folder, a result folder, or a folder of
     result folders), in the order given."""
@@ -58,8 +64,8 @@ def entries(folders: list[str | Path]) -> list[Entry]:
             out += _sweep_entries(folder)
         elif (folder / RESULT_MARKER).is_file():
             out.append(_result_entry(folder))
-        elif folder.is_dir() and any((sub / RESULT_MARKER).is_file() for sub in folder.iterdir()):
-            out += [_result_entry(sub) for sub in sorted(folder.iterdir()) if (sub / RESULT_MARKER).is_file()]
+        elif folder.is_dir() and _result_folders(folder):
+            out += [_result_entry(sub) for sub in _result_folders(folder)]
         else:
             problems.append(Problem(str(folder), "", f"not a result folder (no {RESULT_MARKER}) nor a sweep folder "
                                     f"(no {INDEX})", show_value=False,

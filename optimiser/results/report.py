@@ -72,6 +72,7 @@ def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None
         f"Territory: **{summary['territory']['name']}** — {summary['n_communes']} communes, "
         f"{summary['population']:,} inhabitants.", "",
         *_rules_lines(rules, summary, names or {}), "",
+        *repaired_input_lines(summary),
         "## What was found", "",
         f"Status: {words}.", "",
         "| | |", "|---|---|",
@@ -119,6 +120,15 @@ def render_report(summary: dict, rules: PoleRules, communes: pd.DataFrame | None
         "## Data", "", ATTRIBUTION, "",
     ]
     return "\n".join(out)
+
+
+def repaired_input_lines(summary: dict) -> list[str]:
+    """What was repaired in the input (invalid polygons), which the design was computed on."""
+    repaired = (summary.get("territory") or {}).get("warnings") or []
+    if not repaired:
+        return []
+    return ["**Repaired geometries** — the territory file had invalid polygons; the design was computed on "
+            "their repaired shapes:", "", *[f"- {line}" for line in repaired], ""]
 
 
 def _num(value) -> str:

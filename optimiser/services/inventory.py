@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,32 +77,32 @@ class Inventory:
 # --------------------------------------------------------------------------------------- reading
 
 
+#: The sheets of a workbook / files of a folder, by table.
+TABLES = ("services", "equipment")
+
+
 def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The two inventory tables from a workbook or a folder/pair of CSV files."""
+    """The two inventory tables from a workbook or a folder/pair of CSV files.
+
+    A workbook must have both sheets and no other; a formula whose result the file does not
+    hold (a workbook written by a program that does not compute formulas) is refused, since it
+    would read as a blank and be estimated. A folder must hold at least one of the two files (a
+    missing one is a table of blanks, all estimated)."""
     path = Path(path)
     if not path.exists():
         raise InputError([Problem(label, "", "inventory not found", show_value=False)])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        # Bounded: a device or a file of gigabytes is refused before it is read.
-        workbook = io.BytesIO(read_bytes(path, label, TABLE_MAX_BYTES, what="inventory workbook"))
-        try:
-            sheets = pd.read_excel(workbook, sheet_name=None, dtype=str)
-        except Exception as exc:  # openpyxl raises several types on damaged files
-            raise InputError([Problem(label, "", f"cannot read the workbook ({exc.__class__.__name__})", show_value=False)]) from None
-        names = {fold(k): k for k in sheets}
-        problems = []
-        for wanted in ("services", "equipment"):
-            if wanted not in names:
-                problems.append(Problem(label, f"sheet {wanted}", "missing sheet", show_value=False,
-                                        hint=did_you_mean(wanted, list(sheets)) or f"sheets found: {list(sheets)}"))
-        if problems:
-            raise InputError(problems, title=f"Invalid inventory {label}")
-        return sheets[names["services"]], sheets[names["equipment"]], {"services": f"{label}[services]", "equipment": f"{label}[equipment]"}
-    if path.is_dir():
-        files = {"services": path / "services.csv", "equipment": path / "equipment.csv"}
-    else:
+        return _read_workbook(path, label)
+    if not path.is_dir():
         raise InputError([Problem(label, "", "expected an Excel workbook (.xlsx) with sheets services and equipment, "
                                   "or a folder holding services.csv and equipment.csv", path.name)])
+    files = {name: path / f"{name}.csv" for name in TABLES}
+    if not any(file.is_file() for file in files.values()):
+        found = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
+        hint = (did_you_mean(found[0], ["services.csv", "equipment.csv"]) if len(found) == 1 else None) or (
+            f"CSV files found: {', '.join(found)}" if found else "write a blank one with optimiser template inventory")
+        raise InputError([Problem(label, "", "this folder holds neither services.csv nor equipment.csv; an inventory "
+                                  "folder needs at least one of them", show_value=False, hint=hint)])
     tables = {}
     for name, file in files.items():
         if not file.exists():
@@ -113,6 +114,64 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
         except Exception as exc:
             raise InputError([Problem(str(file), "", f"cannot read the CSV file ({exc.__class__.__name__}: {exc})", show_value=False)]) from None
     return tables["services"], tables["equipment"], {k: str(v) for k, v in files.items()}
+
+
+def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The two sheets of an inventory workbook (see :func:`read_tables`)."""
+    # Bounded: a device or a file of gigabytes is refused before it is read.
+    content = read_bytes(path, label, TABLE_MAX_BYTES, what="inventory workbook")
+    try:
+        sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, dtype=str)
+    except Exception as exc:  # openpyxl raises several types on damaged files
+        raise InputError([Problem(label, "", f"cannot read the workbook ({exc.__class__.__name__})", show_value=False)]) from None
+    names = {fold(k): k for k in sheets}
+    problems = []
+    for wanted in TABLES:
+        if wanted not in names:
+            problems.append(Problem(label, f"sheet {wanted}", "missing sheet", show_value=False,
+                                    hint=did_you_mean(wanted, list(sheets)) or f"sheets found: {list(sheets)}"))
+    for sheet in sheets:
+        if fold(sheet) not in TABLES:
+            problems.append(Problem(label, f"sheet {sheet!r}", "unknown sheet: an inventory has only the sheets services "
+                                    "and equipment", show_value=False,
+                                    hint=did_you_mean(sheet, list(TABLES)) or "move it to another workbook"))
+    if problems:
+        raise InputError(problems, title=f"Invalid inventory {label}")
+    labels = {name: f"{label}[{name}]" for name in TABLES}
+    problems = [p for name in TABLES for p in _formulas_without_results(content, names[name], labels[name])]
+    if problems:
+        raise InputError(problems, title=f"Invalid inventory {label}")
+    return sheets[names["services"]], sheets[names["equipment"]], labels
+
+
+def _formulas_without_results(content: bytes, sheet: str, label: str) -> list[Problem]:
+    """Formula cells of ``sheet`` whose computed value the file does not hold.
+
+    Excel and LibreOffice save each formula with its last result; files written by other
+    programs (pandas, scripts) often hold the formula alone, which reads as a blank. Such a
+    cell is found by reading the workbook twice: as formulas, and as saved values."""
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    problems = []
+    try:
+        header: list = []
+        for r, (cells, saved) in enumerate(zip(formulas[sheet].iter_rows(), values[sheet].iter_rows(values_only=True)), 1):
+            if r == 1:
+                header = [cell.value for cell in cells]
+            for c, cell in enumerate(cells):
+                if getattr(cell, "data_type", None) != "f" or (c < len(saved) and saved[c] is not None):
+                    continue
+                column = header[c] if c < len(header) and header[c] is not None else f"column {c + 1}"
+                problems.append(Problem(label, f"row {r}.{column}", "a formula without a saved result (the file was "
+                                        "written by a program that does not compute formulas), which would read as "
+                                        "blank and be estimated", cell.value,
+                                        hint="open and save the workbook in Excel or LibreOffice, or type the value"))
+    finally:
+        formulas.close()
+        values.close()
+    return problems
 
 
 def _number(text, label, where, problems, integer=False, minimum=0.0):
@@ -152,7 +211,25 @@ def _member(row, label, where, lookup: CommuneLookup, epci_name: str | None, pro
     member, message = lookup.resolve(ref)
     if member is None:
         problems.append(Problem(label, f"{where}.{'insee_code' if ref is code else 'commune'}", message, ref, show_value=False))
+    elif ref is code and isinstance(name, str) and name.strip():
+        _check_name(name.strip(), member, lookup, label, where, problems)
     return member
+
+
+def _check_name(name: str, code: str, lookup: CommuneLookup, label: str, where: str, problems) -> None:
+    """A row that gives both ``insee_code`` and ``commune`` must name the same commune: a name
+    that does not match its code is a row pasted against the wrong commune."""
+    territory = lookup.territory
+    actual = territory.name_of(code)
+    if fold(name) == fold(actual):
+        return
+    other, _ = lookup.resolve(name)
+    if other is not None:
+        hint = f"{name} is {other}: fix insee_code, or write commune {actual!r} for {code}"
+    else:
+        hint = did_you_mean(name, [actual]) or f"did you mean {actual!r}?"
+    problems.append(Problem(label, f"{where}.commune", f"{name!r} is not the name of commune {code} ({actual})",
+                            name, show_value=False, hint=hint))
 
 
 def read_inventory(path: Path, label: str, territory: Territory, catalogue: Catalogue,
@@ -169,6 +246,7 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
     _check_columns(services_df, SERVICE_COLUMNS, labels["services"], problems)
     _check_columns(equipment_df, EQUIPMENT_COLUMNS, labels["equipment"], problems)
     service_rows: dict[tuple[str, str], dict] = {}
+    first_row: dict[tuple[str, str, str], str] = {}  # (table, member, service or type) → its first row
     for k, row in enumerate(services_df.to_dict(orient="records")):
         where = f"row {k + 2}"  # 1-based, after the header, as a spreadsheet shows it
         lab = labels["services"]
@@ -201,7 +279,10 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
         if member is None:
             continue
         if (member, service) in service_rows:
-            problems.append(Problem(lab, where, f"{member} / {service} appears twice", show_value=False))
+            problems.append(Problem(lab, where, f"{member} / {service} appears twice (also "
+                                    f"{first_row['services', member, service]})", show_value=False,
+                                    hint="give one row per commune and service"))
+        first_row.setdefault(("services", member, service), where)
         service_rows[(member, service)] = entry
     units: dict[tuple[str, str], int] = {}
     for k, row in enumerate(equipment_df.to_dict(orient="records")):
@@ -217,8 +298,14 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
         _number(row.get("age_years"), lab, f"{where}.age_years", problems)  # checked only
         if member is None:
             continue
+        if ("equipment", member, kind) in first_row:  # it would count the fleet twice
+            problems.append(Problem(lab, where, f"{member} / {kind} appears twice (also "
+                                    f"{first_row['equipment', member, kind]})", show_value=False,
+                                    hint="give one row per commune and machine type, with the total units"))
+            continue
+        first_row[("equipment", member, kind)] = where
         if n is not None:
-            units[(member, kind)] = units.get((member, kind), 0) + n
+            units[(member, kind)] = n
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
     return service_rows, units
@@ -320,15 +407,29 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
             machines.append({"insee_code": c, "commune": territory.name_of(c), "equipment": q, "units": None,
                              "age_years": None, "estimate_units": estimate.units.get((c, q), 0)})
     services_df, equipment_df = pd.DataFrame(rows), pd.DataFrame(machines)
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path) as writer:
+    from ..results.folder import check_writable, with_path, write_atomically
+
+    path = Path(path).absolute()
+    check_writable(path)
+    if path.suffix.lower() == ".xlsx":  # built in memory, written aside, renamed: a full disk leaves nothing
+        book = io.BytesIO()
+        with pd.ExcelWriter(book, engine="openpyxl") as writer:
             services_df.to_excel(writer, sheet_name="services", index=False)
             equipment_df.to_excel(writer, sheet_name="equipment", index=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial-{os.getpid()}.xlsx")
+        try:
+            partial.write_bytes(book.getvalue())
+            os.replace(partial, path)
+        except BaseException as exc:
+            partial.unlink(missing_ok=True)
+            raise with_path(exc, path)
     else:
-        path.mkdir(parents=True, exist_ok=True)
-        services_df.to_csv(path / "services.csv", index=False)
-        equipment_df.to_csv(path / "equipment.csv", index=False)
+        def fill(folder: Path) -> None:
+            services_df.to_csv(folder / "services.csv", index=False)
+            equipment_df.to_csv(folder / "equipment.csv", index=False)
+
+        write_atomically(path, fill, marker="services.csv", kind="an inventory folder")
     return path
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import uuid
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -15,6 +16,7 @@ from typing import Iterable, Iterator
 
 from ..cache import InputCache
 from ..errors import InputError, Problem
+from .lifeline import bind_to_parent
 from .plan import VariantOutcome, VariantTask
 from .worker import run_variant, solve_variant
 
@@ -34,7 +36,8 @@ def run_serial(tasks: Iterable[VariantTask], cache: InputCache,
 def run_processes(tasks: list[VariantTask], jobs: int, cache_folder: str | None) -> Iterator[VariantOutcome]:
     """A pool of ``jobs`` processes (started fresh — "spawn" — so no solver or plotting state
     is inherited from this one); workers read shared inputs from ``cache_folder``."""
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=bind_to_parent, initargs=(os.getpid(),))  # die with this process
     futures = {pool.submit(run_variant, task, cache_folder): task for task in tasks}
     try:
         for future in as_completed(futures):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..results.folder import MARKER as RESULT_MARKER
+from ..results.folder import check_writable
 from .plan import VariantOutcome
 from .worker import write_json_atomically
 
@@ -25,12 +26,15 @@ def now_utc() -> str:
 
 
 def check_sweep_target(folder: Path) -> None:
-    """Refuse a folder that exists and is neither empty nor a sweep folder."""
+    """Refuse a folder that exists and is neither empty nor a sweep folder, or that cannot be
+    written (before anything is solved)."""
     if not folder.exists():
+        check_writable(folder)
         return
     if not folder.is_dir():
         raise InputError([Problem("--out", str(folder), "exists and is a file, not a sweep folder", show_value=False)])
     if (folder / INDEX).exists() or not any(folder.iterdir()):
+        check_writable(folder / INDEX)  # the index and the variants' folders are written inside it
         return
     if (folder / RESULT_MARKER).exists():
         raise InputError([Problem("--out", str(folder), "is the result folder of a single run, not a sweep folder; "

@@ -23,12 +23,14 @@ from typing import Callable
 
 from ..cache import CacheStats, InputCache
 from ..errors import InputError, Problem
+from ..results.folder import remove_stale_partials
 from ..scenario.compose import compose_file
 from ..scenario.folders import default_folder
 from ..scenario.load import load_variants
 from .backends import BACKENDS, DaskSession, run_dask, run_processes, run_serial
 from .index import check_sweep_target, now_utc, write_index
 from .plan import VariantOutcome, VariantTask, input_hash, prepare_each, previous_outcome
+from .worker import remove_stale_json_partials
 
 CACHE_FOLDER = ".cache"
 
@@ -127,6 +129,10 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
     interrupted = False
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        # What a sweep killed outright left half written: variant folders and index files.
+        remove_stale_partials(folder)
+        for place in [folder, *(task.folder for task in tasks)]:
+            remove_stale_json_partials(place)
         write_index(folder, header, variants, outcomes)
         if todo:
             if serial:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
 
 from ..cache import InputCache
-from ..errors import DisconnectedTerritoryError, InputError, OptimiserError
+from ..errors import DisconnectedTerritoryError, InputError, OptimiserError, describe_os_error
+from ..results.folder import with_path
 from .plan import VariantOutcome, VariantTask
 
 _CACHES: dict[str | None, InputCache] = {}
@@ -69,20 +71,52 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=Non
         outcome.status, outcome.error = "invalid", str(exc)
     except OptimiserError as exc:
         outcome.status, outcome.error = "error", str(exc)
+    except OSError as exc:  # the machine, not a bug: a full disk, a read-only folder
+        outcome.status, outcome.error = "error", describe_os_error(exc)
     except Exception as exc:  # a bug: keep the sweep going, say what it was
         outcome.status, outcome.error = "error", f"internal error: {exc.__class__.__name__}: {exc}"
     outcome.time_s = time.perf_counter() - start
     return outcome
 
 
+#: ``.sweep.json.partial-XXXXXXXX.tmp``: what :func:`write_json_atomically` writes before its
+#: rename, left behind only by a writer killed outright (see :func:`remove_stale_json_partials`).
+JSON_PARTIAL = re.compile(r"^\.(sweep|variant)\.json\.partial-[A-Za-z0-9_]+\.tmp$")
+#: Such a file older than this is a dead writer's (a JSON file of a few kB is written in
+#: milliseconds), seconds.
+JSON_STALE_AFTER_S = 3600.0
+
+
+def remove_stale_json_partials(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove from ``folder`` (a sweep folder or a variant's) the temporary files of index
+    writers that died: our exact names (:data:`JSON_PARTIAL`), regular files, older than
+    :data:`JSON_STALE_AFTER_S`. A file carries no marker, so the name and the age are the proof;
+    a live writer's file is seconds old."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if (JSON_PARTIAL.match(entry.name) and entry.is_file(follow_symlinks=False)
+                    and now - entry.stat(follow_symlinks=False).st_mtime > JSON_STALE_AFTER_S):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
 def write_json_atomically(path: Path, data) -> None:
     """Write a JSON file in one rename (readers never see half of it)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.partial-", suffix=".tmp", dir=path.parent)  # see JSON_PARTIAL
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, ensure_ascii=False, default=str)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise
+        raise with_path(exc, path)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings as warnings_module
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, warn_input
 from ..files import GEOJSON_MAX_BYTES, read_text
 from ..text import did_you_mean
 from .territory import Territory, build_territory
@@ -101,7 +103,7 @@ def load_geojson_territory(
         population = properties.get("population")
         if "population" in properties and not _is_count(population):
             problems.append(Problem(label, f"{where}.properties.population", "expected a whole number of inhabitants >= 0", population))
-        geometry = _geometry(feature.get("geometry"), label, where, problems, warnings, commune_name)
+        geometry = _geometry(feature.get("geometry"), label, where, problems, warnings, commune_name, code)
         if code is not None:
             if code in seen:
                 problems.append(Problem(label, f"{where}.properties.insee_code", f"duplicate INSEE code, also in features[{seen[code]}]", code))
@@ -112,6 +114,8 @@ def load_geojson_territory(
         geometries.append(geometry)
     if problems:
         raise InputError(problems, title=f"Invalid territory file {label}")
+    for warning in warnings:
+        warn_input(warning)
     return build_territory(
         name or path.stem,
         codes,
@@ -134,30 +138,51 @@ def _is_count(value) -> bool:
     )
 
 
-def _geometry(raw, label, where, problems, warnings, commune_name):
+def _geometry(raw, label, where, problems, warnings, commune_name, code):
+    """The feature's polygon, or ``None`` with a problem recorded. Non-finite coordinates are
+    refused; an invalid polygon (self-intersecting, ...) is repaired and the repair recorded in
+    ``warnings`` — said on the terminal and in the report, since it changes areas and borders,
+    hence the design. Shapely's own RuntimeWarnings on such input are silenced: the words here
+    replace them."""
+    commune = f"commune {commune_name!r} ({code})" if code else f"commune {commune_name!r}"
     if not isinstance(raw, dict) or raw.get("type") not in _POLYGONAL:
         got = raw.get("type") if isinstance(raw, dict) else raw
         problems.append(Problem(label, f"{where}.geometry", "expected a Polygon or MultiPolygon", got))
         return None
-    try:
-        geometry = shape(raw)
-    except Exception as exc:  # shapely raises several types on malformed coordinates
-        problems.append(Problem(label, f"{where}.geometry", f"unreadable coordinates ({exc})", show_value=False))
-        return None
-    if geometry.is_empty:
-        problems.append(Problem(label, f"{where}.geometry", "empty geometry", show_value=False))
-        return None
-    minx, miny, maxx, maxy = geometry.bounds
-    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-        problems.append(
-            Problem(label, f"{where}.geometry", "coordinates are not longitude/latitude degrees; "
-                    "the file looks projected (e.g. Lambert-93): export it in WGS84 (EPSG:4326)",
-                    (round(minx, 1), round(miny, 1)))
-        )
-        return None
-    if not geometry.is_valid:
+    with warnings_module.catch_warnings():
+        warnings_module.simplefilter("ignore", RuntimeWarning)
+        try:
+            geometry = shape(raw)
+        except Exception as exc:  # shapely raises several types on malformed coordinates
+            problems.append(Problem(label, f"{where}.geometry", f"unreadable coordinates ({exc})", show_value=False))
+            return None
+        if geometry.is_empty:
+            problems.append(Problem(label, f"{where}.geometry", "empty geometry", show_value=False))
+            return None
+        if not np.isfinite(shapely.get_coordinates(geometry)).all():
+            problems.append(Problem(label, f"{where}.geometry", f"coordinates of {commune} are not all finite numbers "
+                                    "(NaN or infinity); fix or re-export the polygon", show_value=False))
+            return None
+        minx, miny, maxx, maxy = geometry.bounds
+        if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+            problems.append(
+                Problem(label, f"{where}.geometry", "coordinates are not longitude/latitude degrees; "
+                        "the file looks projected (e.g. Lambert-93): export it in WGS84 (EPSG:4326)",
+                        (round(minx, 1), round(miny, 1)))
+            )
+            return None
+        if geometry.is_valid:
+            return geometry
         # Self-touching rings are common in exported files; repair them the way the shared
         # reference data did, and say so.
-        geometry = shapely.make_valid(geometry, method="structure")
-        warnings.append(f"{where} ({commune_name}): invalid polygon repaired with make_valid")
-    return geometry
+        reason = shapely.is_valid_reason(geometry)
+        repaired = shapely.make_valid(geometry, method="structure")
+        if isinstance(repaired, shapely.GeometryCollection):  # keep the polygonal parts only
+            repaired = shapely.union_all([g for g in repaired.geoms if g.geom_type in _POLYGONAL])
+    if repaired.is_empty or repaired.geom_type not in _POLYGONAL:
+        problems.append(Problem(label, f"{where}.geometry", f"the polygon of {commune} is invalid ({reason}) and "
+                                "cannot be repaired into an area; fix it in the source file", show_value=False))
+        return None
+    warnings.append(f"{Path(label).name} {where}: the polygon of {commune} was invalid ({reason}) and was repaired, which "
+                    f"can change its area and borders, hence the design; check it in the source file")
+    return repaired

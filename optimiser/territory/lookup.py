@@ -21,6 +21,10 @@ class CommuneLookup:
             self._by_name[name].append(code)
             self._by_folded[fold(name)].append(code)
 
+    @property
+    def territory(self) -> Territory:
+        return self._territory
+
     def resolve(self, ref) -> tuple[str | None, str | None]:
         """``(code, None)`` on success, ``(None, message)`` otherwise."""
         text = str(ref).strip()

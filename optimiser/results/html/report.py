@@ -283,6 +283,11 @@ def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.D
         body.append(f'<p class="description">{esc(description.strip())}</p>')
     body.append("</header><main>")
     body.append(_status_box(summary))
+    repaired = (summary.get("territory") or {}).get("warnings") or []
+    if repaired:
+        body.append('<section aria-labelledby="h-repaired"><h2 id="h-repaired">Repaired geometries</h2>'
+                    "<p>The territory file had invalid polygons; the design was computed on their repaired shapes:</p>"
+                    "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in repaired) + "</ul></section>")
     body.append('<section aria-labelledby="h-short"><h2 id="h-short">In short</h2>' + _key_figures(summary, communes, poles) + "</section>")
     body.append('<section aria-labelledby="h-map"><h2 id="h-map">Map</h2>'
                 '<p class="hint">Point at a commune, tap it, or move to it with the Tab key to see its details.</p>'

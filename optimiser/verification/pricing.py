@@ -1,0 +1,235 @@
+r"""The verifier's own prices of a pole service, written from the README's cost rules (it shares
+the sourced parameters with the engine, never its cost code).
+
+A pole seated at *j* runs service *s* for poolers *S* and lends machines to borrowers *B*, in
+régie, in délégation, or lending only (€/yr; :math:`w_i` workload, :math:`t_i`, :math:`d_i`
+minutes and km from *i* to the seat, 0 for the seat and the EPCI; :math:`\pi` productivity,
+:math:`h` hours a day, :math:`D` productive days):
+
+======================  =====================================================================
+category                rule
+======================  =====================================================================
+staff                   régie: FTE × the grade's loaded cost, FTE = max(Σ_S w_i/π (1 + 2t_i/60h),
+                        specialist minimum, retained staff)
+vehicle                 régie: Σ_S w_i/π · D · 2 d_i · €/km
+equipment               per machine type q: ⌈Σ w_i n_q / K_q⌉ units × (price/life + running),
+                        over S ∪ B in régie, B otherwise
+transfer                Σ w_i n_q · 2 d_i / v_q · €/h over the same members
+contract                délégation: (1 − joint saving) · price · Σ_S w_i
+lots                    délégation: max(1, ⌈contract / largest lot⌉) × lot cost
+redeployed staff        délégation: retained staff × the grade's cost
+coordination            with members: coordination + set-up per pole / horizon; per member
+                        (S ∪ B): fee + set-up per member / horizon
+======================  =====================================================================
+
+Retained staff is (1 − attrition × horizon)⁺ × the poolers' régie FTE when the scenario asks for
+no reduction beyond attrition, else 0. A borrower pays its fee and set-up, its machine-days at
+the day rate of a fully used unit, and its transfers.
+
+**Adding a cost category**: write its rule as a function of :class:`PoleService` and add a
+:class:`CostCategory` (its ``services.csv`` column) to :data:`COST_CATEGORIES`; the total, the
+services.csv check, régie-or-délégation and the coalition costs all follow.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+
+from ..services.economics import EPCI
+
+
+@dataclass
+class PoleService:
+    """One pole service to price. ``mode``: ``"regie"``, ``"delegation"`` or ``None`` (lending only)."""
+
+    si: object  # the prepared service inputs: catalogue, terms, inventory
+    travel: object  # .minutes(i, seat), .km(i, seat)
+    seat: str
+    service: str
+    poolers: tuple[str, ...]
+    borrowers: tuple[str, ...]
+    mode: str | None
+
+    @property
+    def spec(self):
+        return self.si.catalogue.services[self.service]
+
+    @property
+    def terms(self):
+        return self.si.terms
+
+    @property
+    def rate(self) -> float:
+        return self.si.catalogue.staff_cost[self.spec.grade].value
+
+    def workload(self, i: str) -> float:
+        return self.si.inventory.services[(i, self.service)].workload
+
+    def minutes(self, i: str) -> float:
+        return 0.0 if i in (self.seat, EPCI) else self.travel.minutes(i, self.seat)
+
+    def km(self, i: str) -> float:
+        return 0.0 if i in (self.seat, EPCI) else self.travel.km(i, self.seat)
+
+    @property
+    def regie(self) -> bool:
+        return bool(self.poolers) and self.mode == "regie"
+
+    @property
+    def delegation(self) -> bool:
+        return bool(self.poolers) and self.mode == "delegation"
+
+    @cached_property
+    def retained_fte(self) -> float:
+        if not self.si.econ.attrition_rule:
+            return 0.0
+        keep = max(0.0, 1 - self.terms.attrition_per_year.value * self.terms.horizon_years.value)
+        rows = (self.si.inventory.services[(i, self.service)] for i in self.poolers)
+        return sum(keep * row.fte for row in rows if row.mode == "regie")
+
+    @cached_property
+    def work_fte(self) -> float:
+        hours = self.si.catalogue.hours_per_day.value
+        return sum(self.workload(i) / self.spec.productivity.value * (1 + 2 * self.minutes(i) / (60 * hours)) for i in self.poolers)
+
+    @cached_property
+    def fte(self) -> float:
+        return max(self.work_fte, self.spec.specialist_min_fte.value, self.retained_fte) if self.regie else 0.0
+
+    @cached_property
+    def contract_value(self) -> float:
+        if not self.delegation:
+            return 0.0
+        return sum(self.workload(i) * self.spec.delegated_price.value for i in self.poolers) * (1 - self.terms.joint_saving.value)
+
+    @cached_property
+    def lots(self) -> int:
+        return max(1, math.ceil(self.contract_value / self.terms.max_lot_eur.value - 1e-9)) if self.delegation else 0
+
+    @property
+    def machine_users(self) -> tuple[str, ...]:
+        return tuple(self.poolers) + tuple(self.borrowers) if self.regie else tuple(self.borrowers)
+
+    @cached_property
+    def machine_days(self) -> dict[str, float]:
+        return {q: sum(self.workload(i) * per.value for i in self.machine_users) for q, per in self.spec.equipment_days.items()}
+
+    @cached_property
+    def units(self) -> dict[str, int]:
+        cat = self.si.catalogue
+        return {q: (math.ceil(days / cat.equipment[q].capacity_days.value - 1e-9) if days > 1e-9 else 0)
+                for q, days in self.machine_days.items()}
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return tuple(self.poolers) + tuple(self.borrowers)
+
+    @cached_property
+    def costs(self) -> dict[str, float]:
+        """Category column → €/yr (:data:`COST_CATEGORIES`)."""
+        return {c.column: c.price(self) for c in COST_CATEGORIES}
+
+    @property
+    def total(self) -> float:
+        return sum(self.costs.values())
+
+    @cached_property
+    def borrower_payments(self) -> float:
+        """What the borrowers pay a pole with poolers (a lending-only bank is shared instead)."""
+        return sum(borrower_pays(self, i) for i in self.borrowers) if self.poolers else 0.0
+
+    @property
+    def poolers_pay(self) -> float:
+        """What the poolers share: the total less the borrowers' payments (0 when lending only)."""
+        return self.total - self.borrower_payments if self.poolers else 0.0
+
+
+def staff(p: PoleService) -> float:
+    return p.fte * p.rate
+
+
+def vehicle(p: PoleService) -> float:
+    if not p.regie:
+        return 0.0
+    days = p.si.catalogue.productive_days.value
+    return sum(p.workload(i) / p.spec.productivity.value * days * 2 * p.km(i) * p.terms.vehicle_eur_per_km.value for i in p.poolers)
+
+
+def equipment(p: PoleService) -> float:
+    cat = p.si.catalogue
+    return sum(n * (cat.equipment[q].purchase_eur.value / cat.equipment[q].life_years.value + cat.equipment[q].running_eur_yr.value)
+               for q, n in p.units.items())
+
+
+def transfer(p: PoleService) -> float:
+    cat = p.si.catalogue
+    return sum(p.workload(i) * per.value * 2 * p.km(i) / cat.equipment[q].transfer_speed_kmh.value
+               * cat.equipment[q].transfer_eur_per_h.value
+               for q, per in p.spec.equipment_days.items() for i in p.machine_users)
+
+
+def contract(p: PoleService) -> float:
+    return p.contract_value
+
+
+def lots(p: PoleService) -> float:
+    return p.lots * p.terms.lot_cost_eur.value
+
+
+def redeployed(p: PoleService) -> float:
+    return p.retained_fte * p.rate if p.delegation else 0.0
+
+
+def coordination(p: PoleService) -> float:
+    t = p.terms
+    if not p.members:
+        return 0.0
+    member = t.member_fee_eur.value + t.setup_member_eur.value / t.horizon_years.value
+    return t.coordination_eur.value + t.setup_pole_eur.value / t.horizon_years.value + member * len(p.members)
+
+
+@dataclass(frozen=True)
+class CostCategory:
+    column: str  # its column in services.csv (€/yr)
+    price: Callable[[PoleService], float]
+
+
+#: Every cost category of a pole service, in services.csv's order; the total is their sum.
+COST_CATEGORIES = (
+    CostCategory("staff_eur", staff),
+    CostCategory("vehicle_eur", vehicle),
+    CostCategory("equipment_eur", equipment),
+    CostCategory("transfer_eur", transfer),
+    CostCategory("contract_eur", contract),
+    CostCategory("lots_eur", lots),
+    CostCategory("redeployed_staff_eur", redeployed),
+    CostCategory("coordination_eur", coordination),
+)
+
+
+def borrower_pays(p: PoleService, i: str) -> float:
+    """What borrower *i* pays the pole for the machines of its service (€/yr): fee and set-up
+    share, its machine-days at the full-use day rate, and their transfers."""
+    cat, t = p.si.catalogue, p.terms
+    pay = t.member_fee_eur.value + t.setup_member_eur.value / t.horizon_years.value
+    for q, per in p.spec.equipment_days.items():
+        e = cat.equipment[q]
+        day_rate = (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value) / e.capacity_days.value
+        pay += p.workload(i) * per.value * (day_rate + 2 * p.km(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
+    return pay
+
+
+def standalone(si, member: str, service: str) -> tuple[float, float, float]:
+    """(total, own machines, staff + contract) of a member running a service alone, as inventoried:
+    FTE × the grade's cost + contract + units owned × (price/life + running)."""
+    row = si.inventory.services[(member, service)]
+    cat = si.catalogue
+    spec = cat.services[service]
+    staff_eur = row.fte * cat.staff_cost[spec.grade].value
+    machines = sum(si.inventory.units.get((member, q), 0) * (cat.equipment[q].purchase_eur.value / cat.equipment[q].life_years.value
+                                                              + cat.equipment[q].running_eur_yr.value)
+                   for q in spec.equipment_days)
+    return staff_eur + row.contract_eur + machines, machines, staff_eur + row.contract_eur
