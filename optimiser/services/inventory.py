@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..files import TABLE_MAX_BYTES, read_bytes
+from ..files import TABLE_MAX_BYTES, check_zip, read_bytes
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
 from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload
@@ -81,6 +81,16 @@ class Inventory:
 TABLES = ("services", "equipment")
 
 
+def inventory_files(path: Path) -> dict[str, Path]:
+    """The files an inventory is read from, by their name in a result's ``inputs/``: the
+    workbook, or a folder's ``services.csv`` and ``equipment.csv`` (those present) as
+    ``FOLDER/services.csv``, ...; nothing else of a folder is read."""
+    path = Path(path)
+    if not path.is_dir():
+        return {path.name: path}
+    return {f"{path.name}/{name}.csv": path / f"{name}.csv" for name in TABLES if (path / f"{name}.csv").is_file()}
+
+
 def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The two inventory tables from a workbook or a folder/pair of CSV files.
 
@@ -97,7 +107,7 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
         raise InputError([Problem(label, "", "expected an Excel workbook (.xlsx) with sheets services and equipment, "
                                   "or a folder holding services.csv and equipment.csv", path.name)])
     files = {name: path / f"{name}.csv" for name in TABLES}
-    if not any(file.is_file() for file in files.values()):
+    if not any(os.path.lexists(file) for file in files.values()):  # a device or folder there is named below
         found = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
         hint = (did_you_mean(found[0], ["services.csv", "equipment.csv"]) if len(found) == 1 else None) or (
             f"CSV files found: {', '.join(found)}" if found else "write a blank one with optimiser template inventory")
@@ -120,6 +130,7 @@ def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, 
     """The two sheets of an inventory workbook (see :func:`read_tables`)."""
     # Bounded: a device or a file of gigabytes is refused before it is read.
     content = read_bytes(path, label, TABLE_MAX_BYTES, what="inventory workbook")
+    check_zip(content, label, what="inventory workbook")  # and what it unzips to
     try:
         sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, dtype=str)
     except Exception as exc:  # openpyxl raises several types on damaged files
@@ -137,6 +148,10 @@ def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, 
                                     hint=did_you_mean(sheet, list(TABLES)) or "move it to another workbook"))
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
+    if all(sheets[names[name]].columns.empty for name in TABLES):  # as a folder with neither file: nothing read
+        raise InputError([Problem(label, "", "both sheets, services and equipment, are empty (not even a header row); "
+                                  "an inventory needs at least one filled in", show_value=False,
+                                  hint="write a blank one with optimiser template inventory")])
     labels = {name: f"{label}[{name}]" for name in TABLES}
     problems = [p for name in TABLES for p in _formulas_without_results(content, names[name], labels[name])]
     if problems:
@@ -174,7 +189,18 @@ def _formulas_without_results(content: bytes, sheet: str, label: str) -> list[Pr
     return problems
 
 
+#: Largest plausible value of each number of the inventory (a bound, not an estimate): a
+#: figure beyond it is a typing or unit slip (1e300, metres for km, cents for euros) that would
+#: otherwise reach the model as an absurd cost. Workload in the service's unit (the bound of
+#: ``service_commun.epci_workload``), staff in FTE, contracts in €/yr, machines in units, ages
+#: in years (``services.equipment.*.life_years``).
+PLAUSIBLE_MAX = {"workload": 1e9, "fte": 100_000, "contract_eur": 1e9, "units": 10_000, "age_years": 100}
+
+
 def _number(text, label, where, problems, integer=False, minimum=0.0):
+    """The number in cell ``text`` (blank: ``None``), from ``minimum`` to the plausible bound of
+    its column (:data:`PLAUSIBLE_MAX`, by the column named last in ``where``); a problem
+    recorded otherwise."""
     if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
         return None
     raw = str(text).strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
@@ -183,8 +209,10 @@ def _number(text, label, where, problems, integer=False, minimum=0.0):
     except ValueError:
         problems.append(Problem(label, where, "expected a number", text))
         return None
-    if not math.isfinite(number) or number < minimum:
-        problems.append(Problem(label, where, f"expected a number >= {minimum:g}", text))
+    maximum = PLAUSIBLE_MAX.get(where.rsplit(".", 1)[-1], math.inf)
+    if not math.isfinite(number) or not minimum <= number <= maximum:
+        expected = f"a number >= {minimum:g}" + ("" if maximum == math.inf else f" and <= {maximum:,.0f} (a plausible bound)")
+        problems.append(Problem(label, where, f"expected {expected}", text))
         return None
     if integer and not number.is_integer():
         problems.append(Problem(label, where, "expected a whole number", text))
