@@ -1,12 +1,22 @@
 # The two commands of the README do all the set-up on a fresh machine:
 #   make run   — install, then solve the Laval Agglomération 2016 scenarios (poles; service commun + poles)
-#   make test  — install, then run the test suite
+#   make test  — install, lint, then run the whole test suite in parallel (pytest-xdist)
+# and for the edit loop:
+#   make test-fast — the suite without the tests marked slow (real data, notebooks, long solves)
+#   make lint      — ruff check (configured in pyproject.toml)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+# Test workers: one per core. --dist worksteal hands each worker a contiguous half of the suite
+# (a test file's shared fixture, a solved scenario or a sweep, is mostly computed once) and lets
+# an idle worker take tests from the other's queue, so one long file does not end the run alone.
+# More pytest options: make test PYTEST_ARGS="--durations=30"
+WORKERS ?= auto
+PYTEST_ARGS ?=
+PYTEST   = $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
-.PHONY: install browser run test bench clean
+.PHONY: install browser run lint test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +37,14 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser
-	$(BIN)/python -m pytest -q
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
+	$(PYTEST)
+
+test-fast: install lint
+	$(PYTEST) -m "not slow"
 
 bench: install
 	$(BIN)/python benchmarks/poles.py

@@ -52,7 +52,7 @@ COLUMNS = ["case", "scenario", "overrides", "communes", "mode", "contiguity", "p
 
 def run_case(name: str) -> dict:
     from optimiser.api import solve
-    from optimiser.prepare import prepare
+    from optimiser.inputs.preparation import prepare
     from optimiser.scenario.load import load_scenario
 
     scenario, overrides, limit = CASES[name]

@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from optimiser.api import solver_options  # noqa: E402
-from optimiser.model.design import design_poles  # noqa: E402
-from optimiser.prepare import prepare  # noqa: E402
+from optimiser.design import design_poles  # noqa: E402
+from optimiser.inputs.preparation import prepare  # noqa: E402
 from optimiser.scenario.load import load_scenario  # noqa: E402
-from optimiser.solve import solve_milp  # noqa: E402
+from optimiser.solvers import solve_milp  # noqa: E402
 
 SCENARIOS = ["laval-2016", "laval-2024", "mayenne"]
 CONTIGUITY = ["exact", "shortest-path", "none"]
@@ -51,7 +51,7 @@ def run_design(inputs, options, repeat):
 
 
 def table_poles(repeat: int, only: list[str] | None, extra: list[tuple[str, list[str]]]):
-    print("## Pole design (median of %d runs)\n" % repeat)
+    print(f"## Pole design (median of {repeat} runs)\n")
     print("| scenario | solver | contiguity | status | gap | rounds | variables | constraints | build (s) | solve (s) | total (s) |")
     print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     cases = [(name, []) for name in SCENARIOS if not only or name in only] + extra

@@ -23,14 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from optimiser.api import solver_options  # noqa: E402
+from optimiser.design import design_poles  # noqa: E402
+from optimiser.inputs.preparation import prepare  # noqa: E402
+from optimiser.model.assembly import add_services  # noqa: E402
 from optimiser.model.candidates import candidate_pairs  # noqa: E402
 from optimiser.model.contiguity import add_neighbour_cuts, neighbour_lists  # noqa: E402
-from optimiser.model.design import add_services, design_poles  # noqa: E402
 from optimiser.model.poles import build_pole_model  # noqa: E402
 from optimiser.model.services import Formulation  # noqa: E402
-from optimiser.prepare import prepare  # noqa: E402
 from optimiser.scenario.load import load_scenario  # noqa: E402
-from optimiser.solve import solve_milp  # noqa: E402
+from optimiser.solvers import solve_milp  # noqa: E402
 
 LAVAL_2024 = ["territory.communes=../data/laval_agglo_2024.geojson", "territory.name=Laval Agglomération (2024)"]
 CASES = [
@@ -87,14 +88,14 @@ def main():
               "|---|---|---:|---:|---:|---:|---|---:|---:|---:|")
     solvers = args.solvers.split(",")
     if args.only in (None, "cases"):
-        print("## Study options (time limit %g s)\n" % args.limit)
+        print(f"## Study options (time limit {args.limit:g} s)\n")
         print(header)
         for name, label, overrides in CASES:
             inputs = prepare(load_scenario(ROOT / "scenarios" / f"{name}.yaml", overrides))
             for solver in solvers:
                 row(label, solver, inputs, Formulation(), args.limit)
     if args.only in (None, "ablation"):
-        print("\n## What each strengthening buys (Laval 2016 à la carte, time limit %g s)\n" % args.limit)
+        print(f"\n## What each strengthening buys (Laval 2016 à la carte, time limit {args.limit:g} s)\n")
         print(header)
         inputs = prepare(load_scenario(ROOT / "scenarios" / "laval-2016-a-la-carte.yaml"))
         for label, formulation in ABLATION:

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from optimiser.cache import InputCache  # noqa: E402
-from optimiser.prepare import prepare  # noqa: E402
+from optimiser.inputs.preparation import prepare  # noqa: E402
 from optimiser.scenario.load import load_variants  # noqa: E402
 from optimiser.sweeps.runner import run_sweep  # noqa: E402
 

@@ -1,11 +1,25 @@
 """Write the three notebooks (source only: the tests execute them). Run: .venv/bin/python notebooks/make_notebooks.py"""
-import nbformat as nbf
 from pathlib import Path
 
+import nbformat as nbf
+
+
 def notebook(cells):
+    """Cells from strings: "md:..." is Markdown, "parameters:..." the code cell of settings (tagged
+    "parameters", papermill's convention: the tests put a cell of smaller settings after it)."""
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbf.v4.new_markdown_cell(c[3:]) if c.startswith("md:") else nbf.v4.new_code_cell(c.strip("\n")) for c in cells]
+
+    def cell(c):
+        if c.startswith("md:"):
+            return nbf.v4.new_markdown_cell(c[3:])
+        if c.startswith("parameters:"):
+            return nbf.v4.new_code_cell(c[len("parameters:"):].strip("\n"), metadata={"tags": ["parameters"]})
+        return nbf.v4.new_code_cell(c.strip("\n"))
+
+    nb.cells = [cell(c) for c in cells]
+    for k, c in enumerate(nb.cells):
+        c["id"] = f"cell-{k:02d}"  # stable ids: writing the notebooks again changes only what changed
     return nb
 
 explore = notebook([
@@ -57,6 +71,7 @@ and *what does shorter driving cost?* The first is a sweep of the pole design ov
 poles and the longest trip allowed (`scenarios/laval-2016-tradeoffs.yaml`); the second the
 cost/travel frontier of the service model (ε-constraint). Public API only: `sweep`, `compare`,
 `pareto`.""",
+"""parameters:frontier_points = 4  # points on the cost/travel frontier, its two ends included""",
 """import tempfile
 from pathlib import Path
 
@@ -86,7 +101,7 @@ With services, the frontier between total cost and travel: first the cheapest de
 closest one, then designs in between, each capping the total travel.""",
 """from optimiser import pareto
 
-frontier = pareto("../scenarios/laval-2016-delegated.yaml", points=4, out=work / "frontier",
+frontier = pareto("../scenarios/laval-2016-delegated.yaml", points=frontier_points, out=work / "frontier",
                   overrides=["services.include=[voirie, eclairage]", "solver.time_limit_s=60"])
 frontier[["point", "status", "total_cost", "mean_travel_min", "n_poles", "non_dominated"]].round(1)""",
 """front = frontier.sort_values("mean_travel_min")
@@ -108,11 +123,11 @@ For a pooled service, the engine prices both modes for the same members and keep
 (`regie_vs_delegation.csv`). Here every commune pools its espaces verts; we move the delegated
 price (€ per hectare a year; the sourced default is 15,000) and watch each pole's choice.
 Public API only: `load_scenario`, `solve`.""",
+"""parameters:prices = [9000, 12000, 15000, 18000, 21000]  # delegated prices of espaces verts to try (€/ha a year)""",
 """import pandas as pd
 
 from optimiser import load_scenario, solve
 
-prices = [9000, 12000, 15000, 18000, 21000]
 rows = []
 for price in prices:
     scenario = load_scenario("../scenarios/laval-2016-a-la-carte.yaml", [

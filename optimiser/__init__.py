@@ -9,10 +9,8 @@ a Ctrl-C while it starts is caught by :mod:`optimiser.__main__`, not shown as a 
 """
 
 import importlib
-import sys
-import types
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 #: Public name → the module that defines it.
 _PUBLIC = {"Result": ".api", "load_scenario": ".api", "solve": ".api",
@@ -32,16 +30,3 @@ def __getattr__(name: str):
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_PUBLIC))
 
-
-class _Package(types.ModuleType):
-    """The package module: ``optimiser.solve`` is the public function, even once the submodule of
-    the same name (the solver layer) is imported — the import system would otherwise set the
-    attribute to the submodule, which stays reachable as ``sys.modules["optimiser.solve"]``."""
-
-    def __setattr__(self, name: str, value) -> None:
-        if name in _PUBLIC and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

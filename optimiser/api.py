@@ -15,34 +15,39 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .model.design import PoleDesign, design_poles
-from .prepare import Inputs, prepare
+from ._version import __version__
+from .design import PoleDesign, design_poles
+from .inputs.preparation import Inputs, prepare
 from .results.result import Result
 from .results.service_tables import build_service_tables
 from .results.tables import commune_table, pole_ids, pole_table
 from .scenario.load import LoadedScenario, load_scenario
-from .solve import SolverOptions
+from .solvers import SolverOptions, interruptible
 
-__all__ = ["load_scenario", "solve", "solver_options", "Result"]
+__all__ = ["Result", "load_scenario", "solve", "solver_options"]
 
 _PACKAGES = ("pulp", "highspy", "networkx", "numpy", "pandas", "shapely", "pydantic", "pyyaml", "matplotlib")
 
 
 def solver_options(loaded: LoadedScenario) -> SolverOptions:
     s = loaded.scenario.solver
-    return SolverOptions(name=s.name, time_limit_s=s.time_limit_s, gap=s.gap, threads=s.threads, log=s.log)
+    return SolverOptions(name=s.name, time_limit_s=s.time_limit_s, gap=s.gap, threads=s.threads, log=s.log,
+                         on_interrupt=s.on_interrupt)
 
 
-def solve(loaded: LoadedScenario, inputs: Inputs | None = None) -> Result:
+def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: str | None = None) -> Result:
     """Prepare the inputs (unless given), design the poles, and tabulate the result.
 
     Raises :class:`optimiser.errors.InputError` for bad input; an infeasible scenario is not an
-    error: the result's status says so and ``summary["diagnosis"]`` explains why.
+    error: the result's status says so and ``summary["diagnosis"]`` explains why. Ctrl-C during
+    the solve stops the solver at once and, with ``on_interrupt="keep"`` (default: the scenario's
+    ``solver.on_interrupt``), returns the best design found so far as ``feasible``; with
+    ``"discard"`` it raises :class:`KeyboardInterrupt`.
     """
     inputs = inputs or prepare(loaded)
     options = solver_options(loaded)
-    design = design_poles(inputs, options)
+    with interruptible(on_interrupt or options.on_interrupt):
+        design = design_poles(inputs, options)
     communes = poles = tables = None
     if design.status.has_solution:
         communes = commune_table(design.assignment, inputs.territory, inputs.matrix, inputs.rules)
@@ -76,13 +81,13 @@ def service_summary(services, tables) -> dict:
         "savings": round(services.status_quo_eur - services.total_eur, 2),
         "savings_pct": round((services.status_quo_eur - services.total_eur) / services.status_quo_eur, 6)
         if services.status_quo_eur > 0 else 0.0,
-        "services_pooled": int(len(services.pooled)),
-        "services_borrowed": int(len(services.borrowed)),
-        "pole_services": int(len(services.pole_services)),
+        "services_pooled": len(services.pooled),
+        "services_borrowed": len(services.borrowed),
+        "pole_services": len(services.pole_services),
         "fairness_key": tables.shares["key"].iloc[0] if len(tables.shares) else None,
         "voluntary_members_paying_more": int(voluntary["pays_more_than_alone"].sum()),
         "forced_members_paying_more": int(shares[shares["forced"]]["pays_more_than_alone"].sum()),
-        "blocking_coalitions": int(len(tables.core)),
+        "blocking_coalitions": len(tables.core),
         "blocking_coalitions_material": int((tables.core["gain_pct"] >= MATERIAL_GAIN).sum()) if len(tables.core) else 0,
         "largest_blocking_gain_eur": float(tables.core["gain_eur"].max()) if len(tables.core) else 0.0,
         "core_check_complete": bool(tables.core["check_complete"].all()) if len(tables.core) else None,
@@ -154,7 +159,7 @@ def build_summary(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, op
         "constraint_families": design.families,
         "n_communes": len(territory),
         "population": int(territory.communes["population"].sum()),
-        "n_poles": 0 if poles is None else int(len(poles)),
+        "n_poles": 0 if poles is None else len(poles),
         "n_alone": 0 if communes is None else int(communes["alone"].sum()),
         "mean_travel_min": mean_travel,
         "diagnosis": design.diagnosis,
@@ -165,7 +170,7 @@ def build_summary(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, op
                   "network_sha256": inputs.road.source_sha256, "n_extra_links": len(roads.extra_links)},
         "overrides": list(loaded.overrides),
         "scenario_file": str(loaded.source) if loaded.source else None,
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "versions": _versions(),
     }
 

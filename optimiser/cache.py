@@ -27,11 +27,12 @@ import pickle
 import tempfile
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .files import GEOJSON_MAX_BYTES
 from .territory.geojson import file_sha256
 
@@ -65,7 +66,7 @@ class CacheStats:
         """Times a scenario got its road graph and travel matrix without computing them."""
         return self.hits_by_kind.get("roads", 0)
 
-    def copy(self) -> "CacheStats":
+    def copy(self) -> CacheStats:
         return CacheStats(self.computed, self.memory_hits, self.disk_hits, self.compute_s,
                           dict(self.computed_by_kind), dict(self.hits_by_kind))
 

@@ -1,4 +1,9 @@
-"""Command line: ``optimiser run | validate | verify | sweep | compare``.
+"""Command line: ``optimiser run | validate | verify | pareto | template | schema | init | sweep | compare``.
+
+One click group, :func:`main`; every command is a plain ``click.command`` declared once (here, in
+:mod:`optimiser.cli_init` or in :mod:`optimiser.cli_sweep`) and registered in :data:`COMMANDS`. The
+group runs each of them inside :func:`_guard`, so they all report errors the same way. Heavy
+modules (pandas, the solvers, matplotlib) are imported inside the commands: ``--help`` is instant.
 
 Exit codes: 0 a design was found (optimal or feasible) / the check passed; 2 bad input (scenario,
 data file, option); 3 no design (infeasible, time limit without a solution, solver error);
@@ -10,12 +15,14 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
+from .cli_init import init
+from .cli_options import lang_option, set_option
+from .cli_sweep import compare, sweep
 from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
 
 _DEBUG = False
@@ -35,6 +42,8 @@ def _guard(command):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: a bad option, --help of a command; click reports them with its exit codes
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
@@ -58,7 +67,14 @@ def _guard(command):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _GuardedGroup(click.Group):
+    """A click group that runs its commands (option parsing included) inside :func:`_guard`."""
+
+    def invoke(self, ctx: click.Context):
+        return _guard(super().invoke)(ctx)
+
+
+@click.group(cls=_GuardedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="optimiser")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of plain error messages.")
 def main(debug: bool) -> None:
@@ -70,18 +86,16 @@ def main(debug: bool) -> None:
     show_input_warnings(lambda line: click.echo(line, err=True))  # a repaired polygon: one plain line
 
 
-_set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-                           help="Override a scenario key, e.g. --set poles.count=5 (repeatable).")
-
-
-@main.command()
+@click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), help="Result folder (default: outputs.dir or results/<name>).")
-@_set_option
+@set_option
 @click.option("--variant", metavar="ID", help="With variants or a sweep in SCENARIO: solve this one (default: base).")
 @click.option("--quiet", is_flag=True, help="Print only where the results are.")
-@_guard
-def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool) -> None:
+@lang_option
+@click.option("--pdf", is_flag=True, help="Also print report.pdf and fiches/NNNNN.pdf (needs Chromium).")
+def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool,
+        lang: str | None, pdf: bool) -> None:
     """Solve SCENARIO and write its result folder."""
     from .api import solve
     from .results.folder import check_target
@@ -94,38 +108,51 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
                    "(choose one with --variant ID; list them with optimiser validate; solve all with optimiser sweep)", err=True)
     target = out or default_folder(loaded)
     check_target(target.absolute())  # fail before solving, not after
+    if pdf:
+        from .results.pdf import INSTALL_HINT, find_chromium
+
+        if find_chromium() is None:  # fail before solving, not after
+            from .errors import InputError, Problem
+
+            raise InputError([Problem("--pdf", "", "needs Chromium to print the reports, and none was found",
+                                      show_value=False, hint=INSTALL_HINT)])
     result = solve(loaded)
+    lang = result.lang(lang)
     # The folder is written before anything is printed, so a closed pipe (`| head`) cannot lose it.
-    folder = result.to_dir(target, draw=loaded.scenario.outputs.map) if result.has_design else None
+    folder = result.to_dir(target, draw=loaded.scenario.outputs.map, lang=lang) if result.has_design else None
+    if folder is not None and pdf:
+        from .results.pdf import print_result
+
+        print_result(folder)
     if not quiet:
-        click.echo(summary_text(result))
-    if folder is None:
-        click.echo(f"no result folder written ({result.status})", err=True)
-        sys.exit(EXIT_NO_RESULT)
-    main_files = "report.html, report.md, map.png, communes.csv, poles.csv"
-    if result.summary.get("total_cost") is not None:
-        main_files += ", services.csv, equipment.csv, shares.csv, savings.png"
-    click.echo(f"Results: {folder}  ({main_files}, summary.json, …)")
+        click.echo(summary_text(result, lang))
+    from .results.i18n import t, using
+
+    with using(lang):
+        if folder is None:
+            click.echo(t("cli.no_folder", status=result.status), err=True)
+            sys.exit(EXIT_NO_RESULT)
+        main_files = "report.html, report.md, map.png, communes.csv, poles.csv"
+        if result.summary.get("total_cost") is not None:
+            main_files += ", services.csv, equipment.csv, shares.csv, savings.png, fiches/"
+        click.echo(t("cli.results", folder=folder, files=main_files + ", summary.json"))
 
 
-@main.command()
+@click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@_set_option
-@_guard
+@set_option
 def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     """Check SCENARIO (schema, communes, data files, road graph) without solving it; with
     variants or a sweep, check every one of them and list them."""
+    from .inputs.preparation import prepare
     from .model.candidates import candidate_pairs
     from .model.diagnose import presolve_findings
-    from .prepare import prepare
     from .scenario.compose import compose_file
     from .scenario.load import load_variant
 
     composed = compose_file(scenario)
     if composed.composed:
-        from .cli_sweep import validate_variants
-
-        return validate_variants(composed, overrides)
+        return _validate_variants(composed, overrides)
     loaded = load_variant(composed, composed.variant(None), overrides)
     inputs = prepare(loaded)
     t = inputs.territory
@@ -143,9 +170,49 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
             sys.exit(EXIT_NO_RESULT)
 
 
-@main.command()
+def _validate_variants(composed, overrides: tuple[str, ...]) -> None:
+    """``optimiser validate`` for a file with variants or a sweep: check each, list them."""
+    from .cache import InputCache
+    from .errors import InputError
+    from .model.candidates import candidate_pairs
+    from .model.diagnose import presolve_findings
+    from .scenario.load import load_variants, merge_variant_errors
+    from .sweeps.plan import prepare_each
+
+    loaded_all = load_variants(composed, overrides)
+    cache = InputCache()
+    prepared, failures = [], []
+    for loaded, inputs in zip(loaded_all, prepare_each(loaded_all, cache)):
+        if isinstance(inputs, Exception):
+            error = inputs if isinstance(inputs, InputError) else InputError([], title=str(inputs))
+            failures.append((loaded.variant, error))
+        else:
+            prepared.append(inputs)
+    if failures:
+        raise merge_variant_errors(str(composed.source), failures, len(loaded_all))
+    t = prepared[0].territory
+    click.echo(f"{composed.source}: {len(prepared)} variants, all valid — {len(t)} communes, "
+               f"{int(t.communes['population'].sum()):,} inhabitants; {cache.stats.configurations} "
+               f"territory/roads configuration(s)")
+    width = min(max(len(v.id) for v in composed.variants), 60)
+    hopeless = 0
+    for variant, inputs in zip(composed.variants, prepared):
+        findings = []
+        if inputs.rules.mode == "poles":
+            pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+            findings = presolve_findings(inputs.territory, inputs.matrix, inputs.rules, pairs)
+        click.echo(f"  {variant.id:<{width}}  {variant.describe() or '(the file as written)'}")
+        if findings:
+            hopeless += 1
+            for line in findings:
+                click.echo(f"      cannot have a solution: {line}", err=True)
+    if hopeless:
+        click.echo(f"{hopeless} variant(s) cannot have a solution (see above)", err=True)
+        sys.exit(EXIT_NO_RESULT)
+
+
+@click.command()
 @click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@_guard
 def verify(result_dir: Path) -> None:
     """Re-check RESULT_DIR from its files alone; exit 4 on any violation."""
     from .verify import verify_result
@@ -161,16 +228,17 @@ def verify(result_dir: Path) -> None:
     click.echo(f"{result_dir}: all {len(outcome.passed)} checks passed")
 
 
-@main.command()
+@click.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--between", nargs=2, default=("cost", "travel"), show_default=True, metavar="A B",
               help="The two objectives of the frontier (only cost and travel today).")
+@lang_option
 @click.option("--points", type=click.IntRange(min=2), default=5, show_default=True,
               help="Points on the frontier, the two ends included.")
 @click.option("--out", type=click.Path(path_type=Path), help="Folder for the points and pareto.csv / pareto.png.")
-@_set_option
-@_guard
-def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | None, overrides: tuple[str, ...]) -> None:
+@set_option
+def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | None, overrides: tuple[str, ...],
+           lang: str | None) -> None:
     """Cost / travel trade-off of SCENARIO by the ε-constraint method: each point a full result."""
     from .errors import InputError, Problem
     from .scenario.compose import compose_file
@@ -181,6 +249,8 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
     if sorted(between) != ["cost", "travel"]:
         raise InputError([Problem("--between", " ".join(between), "the frontier is between cost and travel",
                                   show_value=False, hint="use --between cost travel")])
+    if lang:  # every point's folder is written with it (Result.to_dir reads $OPTIMISER_LANG)
+        os.environ["OPTIMISER_LANG"] = lang.lower()
     composed = compose_file(scenario)  # read once, for the default folder and every point
     if out is None:
         name = load_variant(composed, composed.variant(None), overrides).scenario.name
@@ -193,7 +263,7 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
     click.echo(f"{len(front)} non-dominated of {len(table)} points; {out / 'pareto.csv'}, {out / 'pareto.png'}")
 
 
-@main.group()
+@click.group()
 def template() -> None:
     """Write blank input templates for a planner to fill in."""
 
@@ -202,7 +272,6 @@ def template() -> None:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="An .xlsx workbook, or a folder for services.csv and equipment.csv.")
-@_guard
 def template_inventory(source: Path, out: Path) -> None:
     """Inventory template for SOURCE (a scenario, or a territory GeoJSON): one row per commune ×
     service and per commune × machine type, with our estimates alongside."""
@@ -215,13 +284,13 @@ def template_inventory(source: Path, out: Path) -> None:
         raise InputError([Problem("--out", str(out), "already exists; choose a new file or folder (nothing was written)",
                                   show_value=False)])
     if source.suffix.lower() in (".yaml", ".yml"):
-        from .prepare import load_territory
+        from .inputs.preparation import load_territory
+        from .inputs.service_inputs import scenario_catalogue
         from .scenario.load import load_scenario
-        from .services.setup import _catalogue
 
         loaded = load_scenario(source)
         territory = load_territory(loaded)
-        catalogue = _catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
+        catalogue = scenario_catalogue(loaded) if loaded.scenario.services is not None else default_catalogue()
     else:
         territory = load_geojson_territory(source)
         catalogue = default_catalogue()
@@ -229,7 +298,7 @@ def template_inventory(source: Path, out: Path) -> None:
     click.echo(f"Inventory template for {len(territory)} communes × {len(catalogue.services)} services: {path}")
 
 
-@main.command()
+@click.command()
 @click.option("--markdown", is_flag=True, help="The key reference as a Markdown table instead of JSON Schema.")
 def schema(markdown: bool) -> None:
     """Print the scenario schema (JSON Schema for editors, or the Markdown key reference)."""
@@ -238,45 +307,16 @@ def schema(markdown: bool) -> None:
     click.echo(keys_markdown() if markdown else json_schema(), nl=not markdown)
 
 
-def summary_text(result) -> str:
-    """A short table for the terminal."""
-    s = result.summary
-    gap = "n/a" if s.get("gap") is None else f"{100 * s['gap']:.3f} %"
-    objective = "n/a" if s.get("objective") is None else f"{s['objective']:,.1f} {s['objective_unit']}"
-    lines = [
-        f"{s['scenario']} — {s['territory']['name']}: {s['n_communes']} communes, {s['population']:,} inhabitants",
-        f"status {s['status'].upper()}   objective {objective}   gap {gap}",
-        f"{s['solver']}; {s['formulation']}; {s['runtime_s']:.2f} s",
-    ]
-    for line in s.get("diagnosis") or []:
-        lines.append(f"  - {line}")
-    if s.get("status_quo_cost") is not None and s.get("total_cost") is not None:
-        lines.append(_savings_line(s))
-    if result.poles is not None and len(result.poles):
-        lines.append("")
-        lines.append(f"{'pole':<5} {'seat':<28} {'communes':>8} {'population':>11} {'longest trip':>13}")
-        for r in result.poles.itertuples():
-            lines.append(f"{r.pole:<5} {r.seat_name[:28]:<28} {r.n_communes:>8} {r.population:>11,} {r.max_travel_min:>9.1f} min")
-        if s["n_alone"]:
-            lines.append(f"{s['n_alone']} communes stay alone")
-    return "\n".join(lines)
+def summary_text(result, lang: str | None = None) -> str:
+    """A short table for the terminal, in ``lang`` (see :meth:`optimiser.results.result.Result.lang`)."""
+    from .results.summary_text import summary_text as text
+
+    return text(result, result.lang(lang))
 
 
-def _savings_line(s: dict) -> str:
-    """Cost against the status quo, and who would pay more than alone (€ per year)."""
-    paying_more = f"{s['voluntary_members_paying_more']} voluntary"
-    if s.get("forced_members_paying_more"):
-        paying_more += f", {s['forced_members_paying_more']} forced in"
-    return (f"saves {s['savings'] / 1000:,.1f} k€ a year ({100 * s['savings_pct']:.2f} %) against the status quo "
-            f"({s['status_quo_cost'] / 1000:,.1f} → {s['total_cost'] / 1000:,.1f} k€)\n"
-            f"{s['services_pooled']} commune services pooled, {s['services_borrowed']} borrowing machines; "
-            f"commune services paying more than alone: {paying_more}")
-
-
-from .cli_init import command as _init_command  # noqa: E402  (init: built with _guard)
-from .cli_sweep import commands as _sweep_commands  # noqa: E402  (sweep, compare: built with _guard)
-
-for _command in [_init_command(_guard), *_sweep_commands(_guard, _set_option)]:
+#: Every command of the group, each declared once with plain click decorators.
+COMMANDS = (run, validate, verify, pareto, template, schema, init, sweep, compare)
+for _command in COMMANDS:
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,8 @@
 """``optimiser init``: a territory and a starter scenario for any French EPCI, département, region
-or list of communes, from the national data shipped in ``data/france``."""
+or list of communes, from the national data shipped in ``data/france``.
+
+A plain click command, registered by :mod:`optimiser.cli` (which runs it inside its error guard).
+"""
 
 from __future__ import annotations
 
@@ -7,29 +10,18 @@ from pathlib import Path
 
 import click
 
-from .cli_sweep import decorated
 from .errors import InputError, Problem
 
 
-def command(guard) -> click.Command:
-    """The ``init`` command, wrapped in ``guard``: the error guard of :mod:`optimiser.cli`
-    (plain messages, exit codes, ``--debug``), which registers it — passed in, as for
-    :func:`optimiser.cli_sweep.commands`, since importing it here would be circular."""
-    return decorated(
-        init,
-        click.command("init"),
-        click.option("--epci", metavar="NAME|SIREN",
-                     help='An EPCI by name or SIREN, e.g. "CA Laval Agglomération" or 200083392.'),
-        click.option("--departement", metavar="CODE|NAME", help="A département by INSEE code or name, e.g. 53 or Mayenne."),
-        click.option("--region", metavar="CODE|NAME", help='A region by INSEE code or name, e.g. 52 or "Pays de la Loire".'),
-        click.option("--communes", metavar="CODES", help="Comma-separated INSEE codes, e.g. 53130,53201,53054."),
-        click.option("--name", help="Territory name for --communes (default: 'N communes')."),
-        click.option("--out", type=click.Path(path_type=Path), required=True,
-                     help="Folder to write (new, empty, or a previous init folder)."),
-        guard,
-    )
-
-
+@click.command("init")
+@click.option("--epci", metavar="NAME|SIREN",
+              help='An EPCI by name or SIREN, e.g. "CA Laval Agglomération" or 200083392.')
+@click.option("--departement", metavar="CODE|NAME", help="A département by INSEE code or name, e.g. 53 or Mayenne.")
+@click.option("--region", metavar="CODE|NAME", help='A region by INSEE code or name, e.g. 52 or "Pays de la Loire".')
+@click.option("--communes", metavar="CODES", help="Comma-separated INSEE codes, e.g. 53130,53201,53054.")
+@click.option("--name", help="Territory name for --communes (default: 'N communes').")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder to write (new, empty, or a previous init folder).")
 def init(epci, departement, region, communes, name, out: Path) -> None:
     """Write OUT/territory.geojson and a starter OUT/scenario.yaml for one territory."""
     from .starter import init_folder

@@ -1,9 +1,7 @@
-"""Command line for many scenarios: ``optimiser sweep``, ``optimiser compare``, and the listing
-of variants by ``optimiser validate``.
+"""Command line for many scenarios: ``optimiser sweep`` and ``optimiser compare``.
 
-:func:`commands` builds the click commands with the error guard and ``--set`` option of
-:mod:`optimiser.cli`, which registers them (this module never imports it: no import cycle,
-also under ``python -m optimiser.cli``).
+Plain click commands, registered by :mod:`optimiser.cli` (which runs them inside its error guard;
+this module never imports it: no import cycle, also under ``python -m optimiser.cli``).
 
 Exit codes as for ``run``: 0 every variant has a design; 2 bad input (scenario, option, or a
 variant's own input); 3 some variant has no design (infeasible, time limit, solver error);
@@ -17,13 +15,34 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_INPUT, EXIT_NO_RESULT, InputError
+from .cli_options import lang_option, set_option
+from .errors import EXIT_INPUT, EXIT_NO_RESULT
 
 
-def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, scheduler: str | None,
-                  overrides: tuple[str, ...], quiet: bool) -> None:
+@click.command("sweep")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Sweep folder: one result folder per variant, and sweep.json "
+                   "(default: outputs.dir or results/<name>).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Variants solved at the same time (worker processes).")
+@click.option("--backend", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+              help="process: a pool of local processes; dask: a Dask distributed cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to use (tcp://host:8786); without it, --backend dask starts a local "
+                   "cluster of --jobs workers.")
+@set_option
+@click.option("--quiet", is_flag=True, help="No progress lines, only the summary.")
+@lang_option
+def sweep(scenario: Path, out: Path | None, jobs: int, backend: str, scheduler: str | None,
+          overrides: tuple[str, ...], quiet: bool, lang: str | None) -> None:
     """Solve every variant and sweep point of SCENARIO, resuming where a previous run stopped."""
+    import os
+
     from .sweeps.runner import first_line, run_sweep
+
+    if lang:  # each variant's folder is written with it (Result.to_dir reads $OPTIMISER_LANG, as workers inherit it)
+        os.environ["OPTIMISER_LANG"] = lang.lower()
 
     report = run_sweep(scenario, out, jobs=jobs, backend=backend, scheduler=scheduler, overrides=overrides,
                        echo=None if quiet else click.echo)
@@ -49,7 +68,13 @@ def sweep_command(scenario: Path, out: Path | None, jobs: int, backend: str, sch
         sys.exit(EXIT_INPUT if any(o.status == "invalid" for o in failures) else EXIT_NO_RESULT)
 
 
-def compare_command(folders: tuple[Path, ...], out: Path | None) -> None:
+@click.command("compare")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Where to write the comparison (default: SWEEP_DIR/comparison for one sweep folder, "
+                   "else ./comparison).")
+@lang_option
+def compare(folders: tuple[Path, ...], out: Path | None, lang: str | None) -> None:
     """Compare result folders (or the variants of a sweep folder): table (CSV, Excel) and plots."""
     from .comparison import compare_folders, write_comparison
     from .sweeps.index import INDEX
@@ -57,7 +82,10 @@ def compare_command(folders: tuple[Path, ...], out: Path | None) -> None:
     table, savings = compare_folders(folders)
     if out is None:
         out = folders[0] / "comparison" if len(folders) == 1 and (folders[0] / INDEX).is_file() else Path("comparison")
-    written = write_comparison(table, savings, out, title="Comparison — " + ", ".join(f.absolute().name for f in folders))
+    from .results.i18n import resolve_lang
+
+    lang = resolve_lang(lang)
+    written = write_comparison(table, savings, out, title=", ".join(f.absolute().name for f in folders), lang=lang)
     shown = table[["variant", "status", "objective", "n_poles", "max_travel_min", "on_pareto_front"]]
     with_cost = "total_cost" in table.columns
     if with_cost:
@@ -65,82 +93,3 @@ def compare_command(folders: tuple[Path, ...], out: Path | None) -> None:
                        "n_poles", "max_travel_min", "on_pareto_front"]]
     click.echo(shown.to_string(index=False, max_colwidth=60, float_format=lambda v: f"{v:,.1f}"))
     click.echo(f"{len(table)} variants compared; files in {Path(out).absolute()}: " + ", ".join(p.name for p in written))
-
-
-def validate_variants(composed, overrides: tuple[str, ...]) -> None:
-    """``optimiser validate`` for a file with variants or a sweep: check each, list them."""
-    from .cache import InputCache
-    from .model.candidates import candidate_pairs
-    from .model.diagnose import presolve_findings
-    from .scenario.load import load_variants, merge_variant_errors
-    from .sweeps.plan import prepare_each
-
-    loaded_all = load_variants(composed, overrides)
-    cache = InputCache()
-    prepared, failures = [], []
-    for loaded, inputs in zip(loaded_all, prepare_each(loaded_all, cache)):
-        if isinstance(inputs, Exception):
-            error = inputs if isinstance(inputs, InputError) else InputError([], title=str(inputs))
-            failures.append((loaded.variant, error))
-        else:
-            prepared.append(inputs)
-    if failures:
-        raise merge_variant_errors(str(composed.source), failures, len(loaded_all))
-    t = prepared[0].territory
-    click.echo(f"{composed.source}: {len(prepared)} variants, all valid — {len(t)} communes, "
-               f"{int(t.communes['population'].sum()):,} inhabitants; {cache.stats.configurations} "
-               f"territory/roads configuration(s)")
-    width = min(max(len(v.id) for v in composed.variants), 60)
-    hopeless = 0
-    for variant, inputs in zip(composed.variants, prepared):
-        findings = []
-        if inputs.rules.mode == "poles":
-            pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
-            findings = presolve_findings(inputs.territory, inputs.matrix, inputs.rules, pairs)
-        click.echo(f"  {variant.id:<{width}}  {variant.describe() or '(the file as written)'}")
-        if findings:
-            hopeless += 1
-            for line in findings:
-                click.echo(f"      cannot have a solution: {line}", err=True)
-    if hopeless:
-        click.echo(f"{hopeless} variant(s) cannot have a solution (see above)", err=True)
-        sys.exit(EXIT_NO_RESULT)
-
-
-def decorated(function, *decorators):
-    """``function`` under ``decorators``, listed top to bottom as they would be written."""
-    for decorator in reversed(decorators):
-        function = decorator(function)
-    return function
-
-
-def commands(guard, set_option) -> list[click.Command]:
-    """The ``sweep`` and ``compare`` commands, wrapped in ``guard`` (plain errors, exit codes)."""
-    sweep = decorated(
-        sweep_command,
-        click.command("sweep"),
-        click.argument("scenario", type=click.Path(path_type=Path)),
-        click.option("--out", type=click.Path(path_type=Path),
-                     help="Sweep folder: one result folder per variant, and sweep.json "
-                          "(default: outputs.dir or results/<name>)."),
-        click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Variants solved at the same time (worker processes)."),
-        click.option("--backend", type=click.Choice(["process", "dask"]), default="process", show_default=True,
-                     help="process: a pool of local processes; dask: a Dask distributed cluster."),
-        click.option("--scheduler", metavar="ADDRESS",
-                     help="Dask scheduler to use (tcp://host:8786); without it, --backend dask starts a local "
-                          "cluster of --jobs workers."),
-        set_option,
-        click.option("--quiet", is_flag=True, help="No progress lines, only the summary."),
-        guard,
-    )
-    compare = decorated(
-        compare_command,
-        click.command("compare"),
-        click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False)),
-        click.option("--out", type=click.Path(path_type=Path),
-                     help="Where to write the comparison (default: SWEEP_DIR/comparison for one sweep folder, "
-                          "else ./comparison)."),
-        guard,
-    )
-    return [sweep, compare]

@@ -24,7 +24,7 @@ import pandas as pd
 from .api import solve
 from .comparison.plots import pareto_mask
 from .errors import InputError, Problem
-from .prepare import prepare
+from .inputs.preparation import prepare
 from .results.figures import new_figure
 from .results.folder import check_writable
 from .scenario.compose import Composed, compose_file, overlaps

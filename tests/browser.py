@@ -49,7 +49,7 @@ def find_chromium() -> str:
 class Page:
     """One browser tab: evaluate JavaScript, send input, read what the console said."""
 
-    browser: "Browser"
+    browser: Browser
     session: str
     target: str
     events: list[dict] = field(default_factory=list)

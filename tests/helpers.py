@@ -1,8 +1,10 @@
-"""Test helpers: tiny synthetic territories and scenario files."""
+"""Test helpers: tiny synthetic territories and scenario files, and the command line in-process."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -82,3 +84,28 @@ def grid_features(rows: int, cols: int, cell_km: float = 4.0, populations=None, 
                 "geometry": {"type": "Polygon", "coordinates": [lonlat.round(6).tolist()]},
             })
     return features
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a planner sees of one command: exit code and the two streams (as ``subprocess.run``)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args, cwd: Path | None = None) -> Done:
+    """``optimiser ARGS`` run in this process by click's ``CliRunner``: the same group, guard,
+    messages and exit codes as the installed command, without a Python start and the imports
+    (2–3 s a call). Tests that need a real process (signals, closed pipes, ``--debug``
+    tracebacks, a fresh import) start one themselves."""
+    from click.testing import CliRunner
+
+    from optimiser.cli import main
+
+    with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
+        result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a test should see an unexpected error whole, not as exit 1
+    return Done(result.exit_code, result.stdout, result.stderr)

@@ -13,7 +13,7 @@ VOID = {"meta", "link", "br", "img", "input", "hr", "path", "rect", "line"}
 class Element:
     tag: str
     attrs: dict
-    parent: "Element | None" = None
+    parent: Element | None = None
     children: list = field(default_factory=list)  # Elements and strings
 
     def text(self) -> str:
@@ -26,7 +26,7 @@ class Element:
                     yield child
                 yield from child.iter(tag, **attrs)
 
-    def find(self, tag: str | None = None, **attrs) -> "Element":
+    def find(self, tag: str | None = None, **attrs) -> Element:
         found = next(self.iter(tag, **attrs), None)
         assert found is not None, f"no <{tag} {attrs}> in the page"
         return found

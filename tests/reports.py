@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
 from helpers import voronoi_features, write_geojson
+
 from optimiser.api import solve
 from optimiser.results.result import Result
 from optimiser.scenario.load import scenario_from_dict
@@ -45,7 +45,7 @@ def add_costs(result: Result, seed: int = 0) -> Result:
     n = len(communes)
     standalone = rng.integers(20_000, 200_000, size=n).astype(float)
     share = standalone * rng.uniform(0.7, 1.05, size=n)
-    communes["services_pooled"] = ["voirie; espaces verts" if k % 2 else "voirie" for k in range(n)]
+    communes["services_pooled"] = ["voirie; espaces_verts" if k % 2 else "voirie" for k in range(n)]
     communes["standalone_cost"] = standalone
     communes["share"] = share
     communes["saving"] = standalone - share

@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 import pytest
-
 from helpers import tiny_territory
+
 from optimiser.cache import InputCache, roads_key, territory_key
-from optimiser.prepare import prepare
+from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import scenario_from_dict
 
 

@@ -1,4 +1,9 @@
-"""The command line as a planner uses it: exit codes, messages, result folders."""
+"""The command line as a planner uses it: exit codes, messages, result folders.
+
+Commands run in-process (:func:`helpers.run_cli`); the few checks that need a real process (a
+closed pipe, a ``--debug`` traceback, what a fresh start imports) start one with
+:func:`optimiser_process`.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ import subprocess
 import sys
 
 import pytest
+from helpers import DATA, SCENARIOS, run_cli, write_scenario
 
-from helpers import DATA, SCENARIOS, write_scenario
+optimiser = run_cli
 
 
-def optimiser(*args, cwd=None):
+def optimiser_process(*args, cwd=None):
+    """``python -m optimiser.cli ARGS`` in a new process."""
     return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
@@ -33,7 +40,7 @@ def test_run_writes_every_output(laval_result):
     assert summary["status"] == "optimal" and summary["gap"] == 0
     for key in ("objective", "bound", "gap", "solver", "formulation", "runtime_s"):
         assert key in summary
-    assert "status OPTIMAL" in done.stdout and "Results:" in done.stdout
+    assert "statut OPTIMAL" in done.stdout and "Résultats :" in done.stdout  # French by default
     header = (out / "communes.csv").read_text().splitlines()[0].split(",")
     assert {"insee_code", "name", "population", "pole", "seat_insee_code", "travel_min", "travel_km"} <= set(header)
     header = (out / "poles.csv").read_text().splitlines()[0].split(",")
@@ -41,7 +48,8 @@ def test_run_writes_every_output(laval_result):
     geo = json.loads((out / "poles.geojson").read_text())
     assert len(geo["features"]) == summary["n_poles"]
     assert (out / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "## What was found" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "## En bref" in report and "trajets sont les plus courts" in report
 
 
 def test_service_commun_core_is_its_own_closed_pole(laval_result):
@@ -82,7 +90,7 @@ def test_bad_scenario_exit_2_without_traceback(tmp_path):
     assert "poles.cuont: unknown key; did you mean 'count'" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
-    debug = optimiser("--debug", "run", path)
+    debug = optimiser_process("--debug", "run", path)
     assert "Traceback" in debug.stderr
 
 
@@ -115,17 +123,57 @@ def test_version_and_help():
     assert "verify" in optimiser("--help").stdout
 
 
+#: Modules a start of the command line must not import: ``optimiser --help`` took 4.4 s with them
+#: (a bare Python start with click and yaml: 0.25 s). Each command imports what it needs.
+HEAVY = ("pandas", "matplotlib", "pulp", "highspy", "numpy", "networkx", "shapely", "pydantic", "dask", "distributed")
+
+
+def test_starting_the_command_line_imports_no_heavy_module():
+    """A fresh interpreter: import the command line and build its help, then look at sys.modules."""
+    code = ("import sys, optimiser, optimiser.cli\n"
+            "from click.testing import CliRunner\n"
+            "assert CliRunner().invoke(optimiser.cli.main, ['--help']).exit_code == 0\n"
+            "for name in ['run', 'validate', 'init', 'sweep', 'template']:\n"
+            "    assert CliRunner().invoke(optimiser.cli.main, [name, '--help']).exit_code == 0\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", f"imported at start-up: {done.stdout.strip()}"
+
+
+def test_public_names_load_on_first_use_and_stay_the_functions():
+    """The public names are the API's objects whichever of the package's modules was imported
+    first, and every name of ``__all__`` resolves."""
+    code = ("import optimiser.solvers, optimiser.design\n"
+            "import optimiser\n"
+            "from optimiser import solve, load_scenario, Result, sweep, compare, pareto, load_results\n"
+            "assert callable(solve) and solve.__module__ == 'optimiser.api', solve\n"
+            "assert optimiser.solve is solve and optimiser.Result.__name__ == 'Result'\n"
+            "assert all(getattr(optimiser, name) is not None for name in optimiser.__all__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        import optimiser
+
+        optimiser.nonexistent  # noqa: B018
+
+
+@pytest.mark.slow
 def test_service_run_prints_savings_matching_its_summary(tmp_path):
     out = tmp_path / "lending"
-    done = optimiser("run", SCENARIOS / "laval-2016-lending.yaml", "--out", out)
+    done = optimiser("run", SCENARIOS / "laval-2016-lending.yaml", "--out", out, "--lang", "en")
     assert done.returncode == 0, done.stderr
     summary = json.loads((out / "summary.json").read_text())
     assert summary["savings"] > 0
     assert f"saves {summary['savings'] / 1000:,.1f} k€ a year" in done.stdout
     assert f"{summary['services_borrowed']} borrowing machines" in done.stdout
     assert "services.csv" in done.stdout.splitlines()[-1]
+    report = (out / "report.md").read_text()  # --lang en: the files a person reads are in English too
+    assert report.startswith("# Pooling of technical services") and "least total cost" in report
+    assert "population-weighted travel" not in report.split("## Pooling")[0]
 
 
+@pytest.mark.slow
 def test_closed_pipe_keeps_the_folder_and_shows_no_traceback(tmp_path):
     out = tmp_path / "piped"
     child = subprocess.Popen([sys.executable, "-m", "optimiser.cli", "run", SCENARIOS / "laval-2016.yaml", "--out", out],

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from helpers import tiny_territory
+
 from optimiser import compare, load_results
 from optimiser.cli import main
 from optimiser.comparison import pareto_mask

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from helpers import SCENARIOS, tiny_territory
+
 from optimiser.cli import main
 from optimiser.errors import InputError
 from optimiser.scenario.compose import compose_file, raw_id, sanitise, variant_ids

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from helpers import SCENARIOS
+
 from optimiser.api import solve
 from optimiser.scenario.load import load_scenario
 
@@ -17,7 +16,7 @@ def diagnosis(*overrides):
 
 def test_unreachable_commune_names_the_nearest_seat():
     lines, result = diagnosis("poles.max_travel_min=15", "poles.candidate_seats=[Entrammes, L'Huisserie, Argentré]")
-    line = next(l for l in lines if "Montflours" in l)
+    line = next(x for x in lines if "Montflours" in x)
     assert "cannot reach any seat within 15 min" in line and "nearest allowed seat is" in line
     minutes = float(line.split(" at ")[1].split(" min")[0])
     assert minutes > 15
@@ -26,22 +25,22 @@ def test_unreachable_commune_names_the_nearest_seat():
 
 def test_population_totals():
     lines, _ = diagnosis("poles.count.min=6", "poles.population.min=8000")
-    assert any("fewer than 6 poles × 8,000" in l for l in lines)
+    assert any("fewer than 6 poles × 8,000" in x for x in lines)
 
 
 def test_too_many_fixed_seats():
     lines, _ = diagnosis("poles.count.max=1", "poles.fixed_seats=[Changé, Entrammes]")
-    assert any("2 fixed seats but at most 1" in l for l in lines)
+    assert any("2 fixed seats but at most 1" in x for x in lines)
 
 
 def test_commune_bigger_than_a_pole():
     lines, _ = diagnosis("poles.population={min: 0, max: 5000}", "service_commun=null")
-    assert any("Laval (53130) has 49,400 inhabitants" in l for l in lines)
+    assert any("Laval (53130) has 49,400 inhabitants" in x for x in lines)
 
 
 def test_pole_too_small_within_reach():
     lines, _ = diagnosis("poles.population.min=30000")
-    assert lines and all("none of them can gather 30,000 inhabitants" in l for l in lines)
+    assert lines and all("none of them can gather 30,000 inhabitants" in x for x in lines)
 
 
 def test_solver_proven_infeasibility_is_explained_by_relaxation():
@@ -49,9 +48,9 @@ def test_solver_proven_infeasibility_is_explained_by_relaxation():
     # check sees it; the solver proves it, and lifting one family at a time shows which clash.
     lines, result = diagnosis("poles.count=1", "poles.max_travel_min=60", "poles.apart=[[Changé, Entrammes]]")
     assert result.summary["solve_s"] > 0
-    assert any("without the number of poles" in l and "a design exists" in l for l in lines), lines
-    assert any("without the 'apart' pairs" in l for l in lines), lines
-    assert not any("without the population bounds" in l for l in lines), lines
+    assert any("without the number of poles" in x and "a design exists" in x for x in lines), lines
+    assert any("without the 'apart' pairs" in x for x in lines), lines
+    assert not any("without the population bounds" in x for x in lines), lines
 
 
 def test_together_group_blamed_not_the_minimum_size():
@@ -61,7 +60,7 @@ def test_together_group_blamed_not_the_minimum_size():
                               "poles.max_travel_min=20")
     assert result.summary["solve_s"] == 0
     assert lines == ["the 'together' group Entrammes (53094), Montflours (53156) has no seat within 20 min of all its members"]
-    assert not any("none of them can gather" in l for l in lines)
+    assert not any("none of them can gather" in x for x in lines)
 
 
 def test_apart_pair_blamed_not_the_minimum_size():
@@ -69,14 +68,14 @@ def test_apart_pair_blamed_not_the_minimum_size():
     # holds far more than 6,000 inhabitants, so the minimum size is not the cause.
     lines, result = diagnosis("poles.candidate_seats=[Changé]", "poles.apart=[[Louverné, Changé]]", "poles.max_travel_min=40")
     assert result.summary["solve_s"] == 0
-    line = next(l for l in lines if "Louverné" in l)
+    line = next(x for x in lines if "Louverné" in x)
     assert "apart pairs" in line
-    assert not any("none of them can gather" in l for l in lines), lines
+    assert not any("none of them can gather" in x for x in lines), lines
 
 
 def test_too_small_quotes_the_reach_recorded_by_the_candidate_pairs():
+    from optimiser.inputs.preparation import prepare
     from optimiser.model.candidates import candidate_pairs
-    from optimiser.prepare import prepare
 
     inputs = prepare(load_scenario(SCENARIOS / "laval-2016.yaml", ["poles.population.min=30000"]))
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)

@@ -3,6 +3,7 @@
 import json
 
 from helpers import REPO
+
 from optimiser.scenario.docs import json_schema, keys_markdown
 from optimiser.scenario.schema import Scenario
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from helpers import tiny_territory, write_scenario
+
 from optimiser.cli import main
 from optimiser.errors import describe_os_error
 

@@ -47,9 +47,9 @@ def test_polygon_encoding_round_trips_exactly():
 
     import numpy as np
     import shapely
+    from helpers import REPO
     from shapely.geometry import MultiPolygon, Polygon
 
-    from helpers import REPO
     from optimiser.territory.france import decode_polygons
     spec = importlib.util.spec_from_file_location("build_france_data", REPO / "scripts" / "build_france_data.py")
     build = importlib.util.module_from_spec(spec)
@@ -68,9 +68,8 @@ def test_polygon_encoding_round_trips_exactly():
 def test_polygons_are_the_communes_of_the_shipped_file(france):
     """Decoded polygons cover the shipped (unsimplified) Laval communes, up to the 100 m simplification."""
     import shapely
-    from shapely.geometry import shape
-
     from helpers import DATA
+    from shapely.geometry import shape
     shipped = json.loads((DATA / "laval_agglo_2024.geojson").read_text(encoding="utf-8"))
     decoded = france.polygons([f["properties"]["insee_code"] for f in shipped["features"]])
     for feature in shipped["features"]:
@@ -157,6 +156,7 @@ def test_written_geojson_loads_as_a_territory(france, tmp_path):
 def test_region_scenario_is_valid_and_its_territory_is_the_region(france):
     """scenarios/pays-de-la-loire.yaml loads, and its territory file is region 52 from the national data."""
     from helpers import SCENARIOS
+
     from optimiser.scenario.load import load_scenario
 
     loaded = load_scenario(SCENARIOS / "pays-de-la-loire.yaml")

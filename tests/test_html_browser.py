@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browser import Browser, file_url, find_chromium
 from helpers import SCENARIOS
+from reports import TRICKY_NAMES, add_costs, tiny_result
+from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
+
 from optimiser.api import solve
 from optimiser.results.html import render_comparison_html
 from optimiser.results.html.page import document
 from optimiser.scenario.load import load_scenario
-from reports import TRICKY_NAMES, add_costs, tiny_result
-from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_report_renders_with_its_map_and_tables(page, laval_report):
                 width: map.width, height: map.height, title: document.title};
     })()""")
     assert shape == {"communes": 20, "outlines": 6, "legend": 6, "communeRows": 20, "poleRows": 6,
-                     "width": shape["width"], "height": shape["height"], "title": "Pole design — laval-2016"}
+                     "width": shape["width"], "height": shape["height"], "title": "Pôles de proximité — laval-2016"}
     assert shape["width"] > 600 and shape["height"] > 400
     assert page.problems() == []
 
@@ -98,9 +98,9 @@ def test_hovering_each_commune_shows_its_details(page, laval_report):
         assert not tip["hidden"] and tip["code"] == record["insee_code"] and tip["active"] == [record["insee_code"]]
         assert tip["text"].startswith(record["name"] + "\n")
         assert f"{record['pole']} — {record['pole_name']}" in tip["text"]
-        assert f"{record['population']:,}" in tip["text"]
+        assert f"{record['population']:,}".replace(",", "\u202f") in tip["text"]
         if not record["is_seat"]:
-            assert record["seat_name"] in tip["text"] and f"{record['travel_min']:.1f} min" in tip["text"]
+            assert record["seat_name"] in tip["text"] and f"{record['travel_min']:.1f} min".replace(".", ",") in tip["text"]
     page.mouse("moved", 2, 2)  # off the map
     assert tooltip(page)["hidden"] and tooltip(page)["active"] == []
     assert page.problems() == []
@@ -138,13 +138,13 @@ def test_sorting_the_communes_table(page, laval_report):
     result, report = laval_report
     page.open(file_url(report))
     names = "Array.prototype.map.call(document.querySelectorAll('#communes tbody tr'), function (r) { return r.cells[0].textContent; })"
-    click = "document.querySelectorAll('#communes thead button')[2].click(), true"  # Population
+    click = "document.querySelectorAll('#communes thead button')[1].click(), true"  # Population
     by_population = result.communes.sort_values("population")["name"].tolist()
     page.evaluate(click)
     assert page.evaluate(names) == by_population
     page.evaluate(click)
     assert page.evaluate(names) == by_population[::-1]
-    assert page.evaluate("document.querySelectorAll('#communes thead th')[2].getAttribute('aria-sort')") == "descending"
+    assert page.evaluate("document.querySelectorAll('#communes thead th')[1].getAttribute('aria-sort')") == "descending"
     page.evaluate("document.querySelectorAll('#communes thead button')[0].click(), true")  # Commune, French order
     assert page.evaluate(names) == sorted(result.communes["name"], key=lambda n: n.replace("É", "E").replace("â", "a").lower())
     assert page.problems() == []
@@ -163,22 +163,22 @@ def test_fits_a_phone_screen(page, laval_report):
 
 def test_costs_and_tricky_names_in_the_tooltip(page, tmp_path):
     result = add_costs(tiny_result(tmp_path, TRICKY_NAMES))
-    folder = result.to_dir(tmp_path / "out")
+    folder = result.to_dir(tmp_path / "out", lang="en")
     page.open(file_url(folder / "report.html"))
-    assert page.evaluate("document.title") == "Pole design — tiny"  # the injected script did not run
+    assert page.evaluate("document.title") == "Proximity poles — tiny"  # the injected script did not run
     page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'}), true")
     for record in result.communes.to_dict(orient="records"):
         page.mouse("moved", *commune_point(page, record["insee_code"]))
         text = tooltip(page)["text"]
         assert text.startswith(record["name"] + "\n")
         assert "Saving" in text and f"{abs(record['saving']):,.0f}" in text
-        assert record["services_pooled"] in text
+        assert ("Roads, Green spaces" if "espaces_verts" in record["services_pooled"] else "Roads") in text
     assert page.problems() == []
 
 
 def test_comparison_page_sorts_and_shows_plots(page, tmp_path, plots):  # noqa: F811
     path = tmp_path / "comparison.html"
-    path.write_text(render_comparison_html(comparison_table(), plots, "Laval 2016 — travel limits"), encoding="utf-8")
+    path.write_text(render_comparison_html(comparison_table(), plots, "Laval 2016 — travel limits", lang="en"), encoding="utf-8")
     page.open(file_url(path))
     assert page.evaluate("Array.prototype.every.call(document.images, function (i) { return i.complete && i.naturalWidth > 0; })")
     assert page.evaluate("document.images.length") == 2
@@ -211,5 +211,5 @@ def test_communes_alone_render_with_their_hatching(page, tmp_path):
     assert fill.startswith("url(") and "#alone" in fill
     page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'}), true")
     page.mouse("moved", *commune_point(page, "99001"))
-    assert "none: stays alone" in tooltip(page)["text"]
+    assert "aucun : reste seule" in tooltip(page)["text"]
     assert page.problems() == []

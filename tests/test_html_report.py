@@ -10,14 +10,15 @@ import re
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-
 from helpers import SCENARIOS
 from htmlparse import parse, report_data, table_rows
+from reports import TRICKY_NAMES, add_costs, tiny_result
+
 from optimiser.api import solve
 from optimiser.results.html import fmt, render_comparison_html, render_result_html
 from optimiser.results.html.report import rules_in_words
+from optimiser.results.i18n import using
 from optimiser.scenario.load import load_scenario
-from reports import TRICKY_NAMES, add_costs, tiny_result
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +61,19 @@ def test_result_folder_has_a_self_contained_report(laval):
     assert sorted(p.attrs["data-code"] for p in paths) == sorted(result.communes["insee_code"])
     assert len(list(root.iter("path", class_="outline"))) == len(result.poles)
     assert len(list(root.iter("path", class_="seat"))) == len(result.poles) + 1  # + the legend's star
+    assert root.find("html").attrs["lang"] == "fr"
     headers, rows = table_rows(root, "communes")
-    assert headers[:4] == ["Commune", "INSEE code", "Population", "Pole"]
+    assert headers[:4] == ["Commune", "Population", "Pôle", "Siège"]
     assert sorted(r[0] for r in rows) == sorted(result.communes["name"])
     laval_row = next(r for r in rows if r[0] == "Laval")
-    assert laval_row[2:5] == ["49,400", "SC", "Laval"]
+    assert laval_row[1:4] == ["49\u202f400", "SC", "Laval"]
     _, pole_rows = table_rows(root, "poles")
     assert [r[0] for r in pole_rows] == list(result.poles["pole"])
-    status = root.find("section", class_="status")
-    assert "Optimal" in status.text() and "proved" in status.text()
+    status = root.find("div", class_="status")
+    assert "Optimal" in status.text() and "prouvé" in status.text()
+    # a travel-only run says it minimised travel, and nothing about costs
+    rules = root.find("section", id="s-rules").text()
+    assert "trajets sont les plus courts" in rules and "moins coûteuse" not in rules
     # data attribution, as data/README.md requires
     footer = root.find("footer").text()
     assert "Etalab" in footer and "IGN – Admin Express COG édition 2018" in footer and "Licence Ouverte" in footer
@@ -83,19 +88,23 @@ def test_tooltip_data_matches_the_communes_table(laval):
         tip = data[record["insee_code"]]
         rows = dict(tip["rows"])
         assert tip["name"] == record["name"]
-        assert rows["Population"] == f"{record['population']:,}"
-        assert rows["Pole"].startswith(record["pole"] + " — ")
+        assert rows["Population"] == f"{record['population']:,}".replace(",", "\u202f")
+        assert rows["Pôle"].startswith(record["pole"] + " — ")
         if record["is_seat"]:
-            assert rows["Seat"] == "this commune is the seat"
+            assert rows["Siège"] == "cette commune est le siège"
         else:
-            assert rows["Seat"] == record["seat_name"]
-            assert rows["Trip to the seat"].startswith(f"{record['travel_min']:.1f} min")
-        assert "Saving" not in rows  # no cost model in this result
+            assert rows["Siège"] == record["seat_name"]
+            assert rows["Trajet vers le siège"].startswith(f"{record['travel_min']:.1f} min".replace(".", ","))
+        assert "Économie" not in rows  # no cost model in this result
 
 
 def test_rules_are_in_words_with_names(laval):
     result, _ = laval
     words = " ".join(rules_in_words(result.inputs.rules, result.summary, result.inputs.territory))
+    assert "au moins 6\u202f000 habitants" in words and "au moins 3 communes" in words
+    assert "Laval, Saint-Berthevin, siège à Laval ; fermé aux autres communes" in words
+    with using("en"):
+        words = " ".join(rules_in_words(result.inputs.rules, result.summary, result.inputs.territory))
     assert "at least 6,000 inhabitants" in words
     assert "at least 3 communes" in words
     assert "more than 25 minutes" in words
@@ -114,7 +123,7 @@ def test_names_are_escaped_everywhere(tmp_path):
     _, rows = table_rows(root, "communes")
     assert sorted(r[0] for r in rows) == sorted(TRICKY_NAMES)
     labels = {p.attrs["data-code"]: p.attrs["aria-label"] for p in root.iter("path", class_="commune")}
-    assert labels["99001"].startswith("L'Huisserie, pole P")
+    assert labels["99001"].startswith("L'Huisserie, pôle P")
     data = report_data(root)["communes"]
     assert [data[f"99{k:03d}"]["name"] for k in range(1, 8)] == TRICKY_NAMES
     assert root.find("p", class_="lead").text() == "Tiny & <Co>"
@@ -122,25 +131,25 @@ def test_names_are_escaped_everywhere(tmp_path):
 
 def test_cost_columns_appear_when_the_result_has_them(tmp_path):
     result = add_costs(tiny_result(tmp_path))
-    folder = result.to_dir(tmp_path / "out")
+    folder = result.to_dir(tmp_path / "out", lang="en")
     root = parse((folder / "report.html").read_text(encoding="utf-8"))
     headers, rows = table_rows(root, "communes")
-    assert headers[-4:] == ["Services pooled", "Cost alone", "Share of pooled cost", "Saving"]
-    by_code = {r[1]: r for r in rows}
+    assert headers[-4:] == ["Services pooled", "Cost alone", "Pays with the design", "Saving"]
+    by_name = {r[0]: r for r in rows}
     data = report_data(root)["communes"]
     for record in result.communes.to_dict(orient="records"):
-        row = by_code[record["insee_code"]]
+        row = by_name[record["name"]]
         saving = record["saving"]
         expected = ("+" if round(saving) > 0 else "") + ("\u2212" if round(saving) < 0 else "") + f"€{abs(saving):,.0f}"
         assert row[-1] == expected
         assert row[-3] == f"€{record['standalone_cost']:,.0f}"
         tip = dict(data[record["insee_code"]]["rows"])
         assert tip["Saving"] == expected
-        assert tip["Services pooled"] == record["services_pooled"]
-        assert tip["Share of pooled cost"] == f"€{record['share']:,.0f}"
+        assert tip["Services pooled"] == ("Roads, Green spaces" if "espaces_verts" in record["services_pooled"] else "Roads")
+        assert tip["Pays with the design"] == f"€{record['share']:,.0f}"
     figures = {div.find("dt").text(): div.find("dd").text() for div in root.find("dl", class_="figures").iter("div")}
-    assert figures["Total cost of the design"] == f"€{result.summary['total_cost']:,.0f} per year"
-    assert figures["Saving against every commune alone"] == f"+€{result.summary['savings']:,.0f} per year"
+    assert figures["Cost with this design"] == f"€{result.summary['total_cost']:,.0f} per year"
+    assert figures["Saving"] == f"+€{result.summary['savings']:,.0f} per year"
 
 
 def test_unknown_extra_columns_are_shown_under_their_name(tmp_path):
@@ -156,11 +165,11 @@ def test_no_design_still_shows_the_territory_and_why(tmp_path):
     result = tiny_result(tmp_path)
     summary = {**result.summary, "status": "infeasible", "objective": None, "bound": None, "gap": None,
                "n_poles": 0, "mean_travel_min": None, "diagnosis": ["No pole can reach 90,000 inhabitants: the territory has 24,378."]}
-    page = render_result_html(summary, None, None, result.inputs.territory, result.inputs.rules)
+    page = render_result_html(summary, None, None, result.inputs.territory, result.inputs.rules, lang="en")
     assert_self_contained(page)
     root = parse(page)
     assert len(list(root.iter("path", class_="commune"))) == len(result.inputs.territory)
-    status = root.find("section", class_="status").text()
+    status = root.find("div", class_="status").text()
     assert "Infeasible" in status and "90,000 inhabitants" in status
     assert not list(root.iter("table", id="communes"))
     assert "Population" in dict(report_data(root)["communes"]["99001"]["rows"])
@@ -176,13 +185,22 @@ def test_no_design_still_shows_the_territory_and_why(tmp_path):
     ("time_limit", None, "no design found in time"),
 ])
 def test_status_in_plain_words(status, gap, words):
-    assert fmt.status_short(status, gap) == words
+    with using("en"):
+        assert fmt.status_short(status, gap) == words
+
+
+def test_status_in_french_by_default():
+    assert fmt.status_short("feasible", 0.0123) == "réalisable, au plus à 1,2\u00a0% du meilleur"
+    assert fmt.status_short("time_limit", None) == "aucune solution trouvée à temps"
 
 
 def test_long_status_never_calls_a_time_limited_design_optimal():
-    text = fmt.status_long("feasible", 0.05, 1e-6)
-    assert "optimal" not in text.lower() and "5.0 %" in text
-    assert "within 1.0 %" in fmt.status_long("optimal", 0.0, 0.01)
+    for lang in ("en", "fr"):
+        with using(lang):
+            text = fmt.status_long("feasible", 0.05, 1e-6)
+        assert "optimal" not in text.lower() and ("5.0 %" in text or "5,0\u00a0%" in text)
+    with using("en"):
+        assert "within 1.0 %" in fmt.status_long("optimal", 0.0, 0.01)
 
 
 @pytest.mark.parametrize("value, money, signed", [
@@ -190,8 +208,19 @@ def test_long_status_never_calls_a_time_limited_design_optimal():
     (None, "—", "—"), (float("nan"), "—", "—"),
 ])
 def test_money(value, money, signed):
+    with using("en"):
+        assert fmt.money(value) == money
+        assert fmt.signed_money(value) == signed
+
+
+@pytest.mark.parametrize("value, money, signed", [
+    (1234.4, "1\u202f234\u00a0€", "+1\u202f234\u00a0€"), (-1234.6, "\u22121\u202f235\u00a0€", "\u22121\u202f235\u00a0€"),
+    (0.2, "0\u00a0€", "0\u00a0€"), (None, "—", "—"),
+])
+def test_money_in_french(value, money, signed):
     assert fmt.money(value) == money
     assert fmt.signed_money(value) == signed
+    assert fmt.number(1234.56, 1) == "1\u202f234,6" and fmt.percent(0.0123) == "1,2\u00a0%"
 
 
 def comparison_table() -> pd.DataFrame:
@@ -221,7 +250,7 @@ def plots(tmp_path):
 
 def test_comparison_page(plots):
     table = comparison_table()
-    page = render_comparison_html(table, plots, "Laval 2016 — travel limits")
+    page = render_comparison_html(table, plots, "Laval 2016 — travel limits", lang="en")
     assert_self_contained(page)
     root = parse(page)
     headers, rows = table_rows(root, "comparison")
@@ -244,7 +273,7 @@ def test_comparison_page(plots):
 
 def test_comparison_without_plots_and_with_odd_text():
     table = pd.DataFrame({"variant": ["<b>a</b>", "l'autre"], "status": ["optimal", "time_limit"], "note": ["x & y", None]})
-    page = render_comparison_html(table, None, "A & B")
+    page = render_comparison_html(table, None, "A & B", lang="en")
     assert_self_contained(page)
     root = parse(page)
     assert root.find("title").text() == "A & B"
@@ -313,10 +342,11 @@ def test_communes_alone_are_hatched_and_say_so(tmp_path):
     fills = {p.attrs["data-code"]: p.attrs["fill"] for p in root.iter("path", class_="commune")}
     assert {c for c, f in fills.items() if f == "url(#alone)"} == alone
     assert root.find("pattern", id="alone")
-    assert dict(report_data(root)["communes"]["99001"]["rows"])["Pole"] == "none: stays alone"
-    assert "alone (2)" in root.find("ul", class_="legend").text()
+    assert dict(report_data(root)["communes"]["99001"]["rows"])["Pôle"] == "aucun : reste seule"
+    assert "seules (2)" in root.find("ul", class_="legend").text()
     _, rows = table_rows(root, "communes")
-    assert sorted(r[3] for r in rows if r[1] in alone) == ["alone", "alone"]
+    names = set(result.communes.loc[result.communes["alone"], "name"])
+    assert sorted(r[2] for r in rows if r[0] in names) == ["seule", "seule"]
 
 
 def test_notebook_map_gives_each_commune_an_escaped_native_tooltip(tmp_path):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from optimiser.cli import main
 from optimiser.errors import DisconnectedTerritoryError
-from optimiser.prepare import prepare
+from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import load_scenario
 from optimiser.verify import verify_result
 

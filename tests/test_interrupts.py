@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from helpers import voronoi_features, write_geojson
+
 from optimiser.results.folder import PARTIAL_MARKER
 from optimiser.sweeps.lifeline import descendants
 
@@ -141,6 +141,7 @@ def test_a_killed_sweep_leaves_no_process_behind(hard_sweep, tmp_path, how):
         sweep.wait()
 
 
+@pytest.mark.slow  # two sweeps in their own processes
 def test_a_resumed_sweep_removes_what_a_killed_one_half_wrote(tmp_path):
     territory = write_geojson(tmp_path / "t.geojson", voronoi_features(8, 3))
     scenario = tmp_path / "sweep.yaml"

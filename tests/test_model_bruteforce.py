@@ -6,15 +6,15 @@ import dataclasses
 
 import numpy as np
 import pytest
-
 from bruteforce import best_design
 from helpers import tiny_territory
+
 from optimiser.api import solve
+from optimiser.design import design_poles
+from optimiser.inputs.preparation import prepare
 from optimiser.model.contiguity import neighbour_lists
-from optimiser.model.design import design_poles
-from optimiser.prepare import prepare
 from optimiser.scenario.load import scenario_from_dict
-from optimiser.solve import SolverOptions, Status
+from optimiser.solvers import SolverOptions, Status
 from optimiser.verify import verify_result
 
 SOLVERS = ["cbc", "highs"]

@@ -6,14 +6,14 @@ import itertools
 
 import numpy as np
 import pytest
-
 from helpers import tiny_territory, write_scenario
+
 from optimiser.api import solve
-from optimiser.model.pmedian import solve_pmedian
-from optimiser.roads import adjacency_road_graph, travel_matrix
+from optimiser.design.pmedian import solve_pmedian
 from optimiser.scenario.load import load_scenario
-from optimiser.solve import SolverOptions, Status
+from optimiser.solvers import SolverOptions, Status
 from optimiser.territory import load_geojson_territory
+from optimiser.territory.roads import adjacency_road_graph, travel_matrix
 from optimiser.verify import verify_result
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import SCENARIOS
+
 from optimiser.api import solve
 from optimiser.scenario.load import load_scenario
 from optimiser.verify import verify_result
+
+pytestmark = pytest.mark.slow  # real data, both solvers, up to 240 communes: 5–25 s a test
 
 
 @pytest.mark.parametrize("name", ["laval-2016", "laval-2024"])

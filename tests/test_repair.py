@@ -5,17 +5,17 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from bruteforce import connected
 from test_model_bruteforce import random_scenario
+
+from optimiser.design import design_poles
+from optimiser.inputs.preparation import prepare
 from optimiser.model.candidates import candidate_pairs
 from optimiser.model.contiguity import disconnected_poles, neighbour_lists
-from optimiser.model.design import design_poles
 from optimiser.model.poles import build_pole_model
-from optimiser.model.repair import improve_design, repair_design
-from optimiser.prepare import prepare
+from optimiser.model.repair import RepairContext, improve_design, repair_design
 from optimiser.scenario.load import scenario_from_dict
-from optimiser.solve import SolverOptions, Status
+from optimiser.solvers import SolverOptions, Status
 
 
 def cost(design, travel, population, penalty):
@@ -56,12 +56,12 @@ def test_repair_then_improve_on_unconstrained_optima(tmp_path, seed):
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     model = build_pole_model(inputs.territory, inputs.matrix, inputs.rules, pairs)
     nbrs = neighbour_lists(inputs.territory, inputs.road)
-    repaired = repair_design(design.assignment, pairs, inputs.rules, nbrs, model.travel, model.population)
+    repaired = repair_design(design.assignment, RepairContext.of(model, nbrs))
     if repaired is None:
         return  # allowed: the repair may give up; it must never return a broken design
     assert not disconnected_poles(repaired, nbrs)
     obeys(repaired, inputs, pairs, nbrs, model.population)
-    better = improve_design(repaired, pairs, inputs.rules, nbrs, model.travel, model.population)
+    better = improve_design(repaired, RepairContext.of(model, nbrs))
     obeys(better, inputs, pairs, nbrs, model.population)
     penalty = inputs.rules.alone_penalty
     assert cost(better, model.travel, model.population, penalty) <= cost(repaired, model.travel, model.population, penalty) + 1e-9
@@ -84,8 +84,8 @@ def test_repair_reconnects_a_pole_split_by_the_core(tmp_path):
     split = {c: ("98001" if int(c[-3:]) % 2 else "98002") for c in inputs.territory.codes}
     split["98008"] = "98008"
     assert disconnected_poles(split, nbrs)
-    repaired = repair_design(split, pairs, inputs.rules, nbrs, model.travel, model.population)
+    repaired = repair_design(split, RepairContext.of(model, nbrs))
     assert repaired is not None and not disconnected_poles(repaired, nbrs)
     obeys(repaired, inputs, pairs, nbrs, model.population)
-    better = improve_design(repaired, pairs, inputs.rules, nbrs, model.travel, model.population)
+    better = improve_design(repaired, RepairContext.of(model, nbrs))
     obeys(better, inputs, pairs, nbrs, model.population)

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import SCENARIOS
+
 from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.results import maps
@@ -101,7 +101,7 @@ def test_report_md_states_the_status_and_never_a_missing_gap_as_a_bound(result, 
     summary = copy.deepcopy(result.summary)
     summary["status"], summary["gap"] = status, gap
     summary["solver_options"]["gap"] = 1e-4
-    text = render_report(summary, result.inputs.rules, result.communes, result.poles)
+    text = render_report(summary, result.inputs.rules, result.communes, result.poles, lang="en")
     assert expected in text.splitlines()
     assert "n/a worse" not in text
 

@@ -6,14 +6,14 @@ import json
 
 import numpy as np
 import pytest
-
 from helpers import KM_PER_DEG_LAT, KM_PER_DEG_LON, LAT0, LON0, grid_features, write_geojson, write_scenario
+
 from optimiser.errors import DisconnectedTerritoryError, InputError
-from optimiser.prepare import prepare
-from optimiser.roads import Link, adjacency_road_graph, check_connected, travel_matrix
+from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import load_scenario
 from optimiser.territory import load_geojson_territory
 from optimiser.territory.geo import haversine_km
+from optimiser.territory.roads import Link, adjacency_road_graph, check_connected, travel_matrix
 
 
 def grid(tmp_path, rows=3, cols=3):

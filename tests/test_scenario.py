@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import DATA, SCENARIOS, write_scenario
+
 from optimiser.errors import InputError
-from optimiser.prepare import prepare
+from optimiser.inputs.preparation import prepare
 from optimiser.scenario.load import apply_overrides, load_scenario
 
 LAVAL = str(DATA / "laval_agglo_2016.geojson")
@@ -154,8 +154,8 @@ def test_p_median_resolved_scenario_shows_no_travel_limit_and_reproduces(tmp_pat
     """p-median applies no travel limit: the resolved scenario says none (not the 30-minute
     default), and running it again gives the same result."""
     import yaml
-
     from helpers import tiny_territory
+
     from optimiser.api import solve
 
     territory = tiny_territory(tmp_path, n=9, seed=3)

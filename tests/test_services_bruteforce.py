@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from bruteforce_services import best_service_design
 from helpers import grid_features, tiny_territory, write_geojson
-from optimiser.model.design import design_poles
+
+from optimiser.design import design_poles
+from optimiser.inputs.preparation import prepare
 from optimiser.model.extract import check_consistency
-from optimiser.prepare import prepare
 from optimiser.scenario.load import scenario_from_dict
-from optimiser.solve import SolverOptions, Status
+from optimiser.solvers import SolverOptions, Status
 
 SERVICES = ["espaces_verts", "eclairage"]
 
@@ -69,7 +69,8 @@ def case(tmp_path, seed):
     return data
 
 
-@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("seed", [pytest.param(s, marks=pytest.mark.slow) if s in (2, 12) else s  # the two largest
+                                  for s in range(16)])
 def test_service_milp_matches_enumeration(tmp_path, seed):
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
     expected = best_service_design(inputs)
@@ -82,6 +83,7 @@ def test_service_milp_matches_enumeration(tmp_path, seed):
         assert not check_consistency(design.services)
 
 
+@pytest.mark.slow
 def test_individual_rationality_binds_in_some_cases(tmp_path):
     """The enumeration above is only a test of the fairness constraints if they change the
     optimum somewhere: without them the design is cheaper in some of these cases."""
@@ -97,6 +99,7 @@ def test_individual_rationality_binds_in_some_cases(tmp_path):
     assert binding >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [10, 11, 12, 15])
 def test_every_formulation_switch_reaches_the_same_optimum(tmp_path, seed):
     """The strengthenings (and lazy fairness) change speed, never the optimum."""

@@ -44,9 +44,9 @@ def test_core_check_finds_the_group_that_would_leave(tmp_path):
     the two towns would pay less on their own. The check must name that pair, and no group
     holding the hamlet (alone it would keep a whole sweeper)."""
     import pandas as pd
-
     from helpers import grid_features, write_geojson
-    from optimiser.prepare import prepare
+
+    from optimiser.inputs.preparation import prepare
     from optimiser.scenario.load import scenario_from_dict
     from optimiser.services.economics import pole_service_cost
     from optimiser.services.sharing import core_check, proportional_shares
@@ -77,7 +77,8 @@ def test_coalition_cost_is_the_poolers_least_cost_over_the_allowed_modes():
     """c(S) prices S in its cheaper mode by total cost; borrowers pay the same in any mode, so that
     is also the mode that leaves the poolers the least to pay."""
     from helpers import SCENARIOS
-    from optimiser.prepare import prepare
+
+    from optimiser.inputs.preparation import prepare
     from optimiser.scenario.load import load_scenario
     from optimiser.services.economics import pole_service_cost
     from optimiser.services.sharing import coalition_cost

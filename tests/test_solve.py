@@ -8,7 +8,7 @@ import numpy as np
 import pulp
 import pytest
 
-from optimiser.solve import SolverOptions, Status, relative_gap, solve_milp
+from optimiser.solvers import SolverOptions, Status, relative_gap, solve_milp
 
 SOLVERS = ["cbc", "highs"]
 
@@ -95,16 +95,18 @@ def test_relative_gap():
 
 def test_cbc_that_overruns_its_limit_is_stopped(monkeypatch):
     """CBC can ignore its time limit inside a heuristic; the watchdog stops it and says so."""
-    import optimiser.solve as _  # noqa: F401
     import sys as _sys
 
-    solve_module = _sys.modules["optimiser.solve"]
+    import optimiser.solvers as _  # noqa: F401
+
+    solve_module = _sys.modules["optimiser.solvers.cbc"]
     monkeypatch.setattr(solve_module, "_grace_s", lambda limit: -limit + 0.5)  # stop CBC after 0.5 s
     outcome = solve_milp(market_split(6, 50, 1, slack=True), SolverOptions(name="cbc", time_limit_s=30))
     assert outcome.status is Status.TIME_LIMIT
     assert "ignored its" in outcome.message and outcome.runtime_s < 10
     # and PuLP's own module is left as it was
-    from pulp.apis import coin_api
     import subprocess
+
+    from pulp.apis import coin_api
 
     assert coin_api.subprocess is subprocess

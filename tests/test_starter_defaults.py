@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
 from helpers import grid_features, voronoi_features, write_geojson
-from optimiser.roads import adjacency_road_graph, travel_matrix
+
 from optimiser.starter.defaults import heuristic_poles, pole_count, starter_rules
 from optimiser.territory import load_geojson_territory
+from optimiser.territory.roads import adjacency_road_graph, travel_matrix
 
 
 @pytest.mark.parametrize("n,population,expected", [

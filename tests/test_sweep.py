@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from helpers import tiny_territory
+
 from optimiser import sweep as api_sweep
 from optimiser.api import solve
 from optimiser.cli import main
@@ -111,7 +111,7 @@ def test_results_equal_separate_runs_of_each_variant(serial):
 def test_variants_differ_as_their_settings_say(serial):
     _, out, _ = serial
     rows = by_id(out)
-    for variant_id, row in rows.items():
+    for row in rows.values():
         communes = pd.read_csv(out / row["folder"] / "communes.csv")
         placed = communes[~communes["alone"]]
         assert placed["travel_min"].max() <= row["sweep"]["poles.max_travel_min"] + 1e-6
@@ -243,6 +243,7 @@ def test_bad_input_stops_before_anything_is_written(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_process_pool_matches_serial(serial, tmp_path):
     scenario, serial_out, _ = serial
     out = tmp_path / "out"
@@ -255,6 +256,7 @@ def test_process_pool_matches_serial(serial, tmp_path):
     assert "computed" not in sources and "disk" in sources  # workers read them, never recompute
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_matches_serial(serial, tmp_path):
     scenario, serial_out, _ = serial
     out = tmp_path / "out"
@@ -280,16 +282,16 @@ def test_python_api_returns_the_comparison_table(serial, tmp_path):
 def test_serial_sweep_prepares_each_variant_once(tmp_path, monkeypatch):
     """The parent prepares every variant (to check it before writing anything); a serial sweep
     solves with those inputs instead of preparing each variant a second time."""
-    import optimiser.prepare
+    import optimiser.inputs.preparation as preparation
 
     calls = []
-    real = optimiser.prepare.resolve_rules  # called once by every prepare(), however imported
+    real = preparation.resolve_rules  # called once by every prepare(), however imported
 
     def counting(loaded, territory):
         calls.append(loaded.variant)
         return real(loaded, territory)
 
-    monkeypatch.setattr(optimiser.prepare, "resolve_rules", counting)
+    monkeypatch.setattr(preparation, "resolve_rules", counting)
     out = tmp_path / "out"
     report = run_sweep(make_scenario(tmp_path), out)
     assert sorted(o.id for o in report.outcomes if o.status == "optimal") == IDS

@@ -8,8 +8,8 @@ import sys
 import warnings
 
 import pytest
-
 from helpers import DATA, grid_features, write_geojson, write_scenario
+
 from optimiser.errors import InputError, InputWarning
 from optimiser.territory import CommuneLookup, load_geojson_territory
 
@@ -150,6 +150,6 @@ def test_a_repaired_polygon_is_on_the_terminal_and_in_both_reports(tmp_path):
     assert done.stderr.startswith("warning: bad.geojson features[0]: the polygon of commune 'Cell 0-0' (98001) "
                                   "was invalid"), done.stderr
     assert "RuntimeWarning" not in done.stderr and "InputWarning" not in done.stderr
-    assert "Repaired geometries" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "## Géométries réparées" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")  # French by default
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "Repaired geometries" in html and "Cell 0-0" in html
+    assert "Géométries réparées" in html and "Cell 0-0" in html

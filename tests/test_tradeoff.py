@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
-
-from helpers import SCENARIOS, grid_features, write_geojson, write_scenario
+from helpers import SCENARIOS, grid_features, run_cli, write_geojson, write_scenario
 
 from optimiser.comparison import compare_folders
 from optimiser.errors import InputError
 from optimiser.tradeoff import frontier
 
-
-def optimiser(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+optimiser = run_cli  # the command line, in-process
 
 
 def grid_with_services(tmp_path, **extra):
@@ -63,6 +58,7 @@ def test_frontier_names_the_file_line_that_sets_travel_distance(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_pareto_mean_travel_agrees_with_summary_and_comparison(tmp_path):
     """pareto.csv's mean trip is summary.json's (over communes in a pole), so it agrees with
     optimiser compare; communes left alone do not dilute it."""

@@ -7,8 +7,8 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from helpers import SCENARIOS
+
 from optimiser.api import solve
 from optimiser.scenario.load import load_scenario
 from optimiser.verify import verify_result

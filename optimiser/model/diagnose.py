@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 
-from ..roads import TravelMatrix
+from ..inputs.rules import PoleRules
 from ..territory import Territory
+from ..territory.roads import TravelMatrix
 from .candidates import CandidatePairs, seat_candidates
-from .rules import PoleRules
 
 
 def presolve_findings(territory: Territory, matrix: TravelMatrix, rules: PoleRules, pairs: CandidatePairs) -> list[str]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import pulp
 
+from .blocks import constraint_block
 from .poles import travel_expression
 from .services import K, ServiceModel
 
@@ -130,6 +131,10 @@ class IndividualRationality:
 
     def add(self, i: str, j: str, s: str) -> int:
         """Add member *i*'s constraints in pole service (j, s); returns how many were new."""
+        with self.m.families.counted("individual rationality"):
+            return self._add(i, j, s)
+
+    def _add(self, i: str, j: str, s: str) -> int:
         if (i, j, s) in self.done or (j, s) not in self.m.pole_cost:
             return 0
         self.done.add((i, j, s))
@@ -173,6 +178,10 @@ class IndividualRationality:
         return added
 
     def add_coalition_cuts(self) -> int:
+        with self.m.families.counted("coalition cuts"):
+            return self._add_coalition_cuts()
+
+    def _add_coalition_cuts(self) -> int:
         """Valid inequalities implied by the members' IR summed, with no big-M, so they tighten
         the relaxation. A pole service without forced members costs, net of borrowers' payments,
         no more than its members paid alone together:
@@ -202,6 +211,7 @@ class IndividualRationality:
         return added
 
     def add_all(self) -> int:
+        """Every IR constraint at once; returns how many were new."""
         return sum(self.add(i, j, s) for (j, s) in sorted(self.m.pole_cost) for i in self.m.members_at(j, s))
 
     def violations(self, tolerance_eur: float = 1.0) -> list[tuple[str, str, str]]:
@@ -243,6 +253,7 @@ class IndividualRationality:
         return added
 
 
+@constraint_block("budget")
 def add_budget(m: ServiceModel) -> None:
     si, prob = m.si, m.pole.problem
     status_quo = si.status_quo_eur / K
@@ -254,6 +265,7 @@ def add_budget(m: ServiceModel) -> None:
         prob += m.total_cost <= status_quo * (1 - si.min_savings_pct), "min_savings_pct"
 
 
+@constraint_block("travel limit")
 def add_travel_limit(m: ServiceModel, limit: float) -> None:
     """Population-weighted travel to the seat ≤ limit (the ε of a cost/travel trade-off)."""
     m.pole.problem += travel_expression(m.pole) <= limit, "travel_limit"

@@ -22,27 +22,21 @@ goes to its nearest open seat anyway.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import pulp
 
-from ..solve import SolveOutcome, SolverOptions, Status, solve_milp
-
 
 @dataclass
-class PMedianSolution:
-    seats: list[int]
-    assignment: np.ndarray  # commune index → seat index (nearest open seat)
-    outcome: SolveOutcome
-    objective: float | None
-    bound: float | None
-    rounds: int
-    n_variables: int
-    n_constraints: int
-    list_sizes: list[int]
-    solve_s: float = 0.0
+class PMedianModel:
+    """The BEAMR model of one round: seats ``y[j]``, assignments ``x[i, j]`` to listed seats and
+    "beyond" variables ``h[i]`` (commune and seat indices of the cost matrix)."""
+
+    problem: pulp.LpProblem
+    y: dict[int, pulp.LpVariable]
+    x: dict[tuple[int, int], pulp.LpVariable]
+    h: dict[int, pulp.LpVariable]
 
 
 def initial_list_size(n: int, p: int) -> int:
@@ -50,77 +44,15 @@ def initial_list_size(n: int, p: int) -> int:
     return max(5, math.ceil(2 * n / max(p, 1)))
 
 
-def solve_pmedian(
-    cost: np.ndarray,
-    weights: np.ndarray,
-    p: int,
-    seats: list[int],
-    fixed: list[int],
-    options: SolverOptions,
-    time_limit_s: float,
-    k0: int | None = None,
-) -> PMedianSolution:
-    """Solve ``min Σ_i w_i min_{j open} cost[i, j]`` with exactly ``p`` open seats.
-
-    ``cost`` is n × n (commune × commune, ``inf`` for unreachable); ``seats`` the candidate seat
-    indices; ``fixed`` seats that must open.
-    """
-    start = time.perf_counter()
-    n = cost.shape[0]
+def seats_by_distance(cost: np.ndarray, seats: list[int]) -> np.ndarray:
+    """Row *i*: the candidate seats from nearest to farthest from commune *i* (stable order)."""
     seats_arr = np.asarray(seats)
     order = np.argsort(cost[:, seats_arr], axis=1, kind="stable")
-    ordered = seats_arr[order]  # row i: seats from nearest to farthest
-    k = np.full(n, min(len(seats), k0 or initial_list_size(n, p)))
-    warm: dict[str, float] | None = None
-    best_bound = -math.inf
-    rounds = 0
-    solve_s = 0.0
-    while True:
-        rounds += 1
-        problem, y, x, h = _build(cost, weights, p, seats, fixed, ordered, k)
-        remaining = time_limit_s - (time.perf_counter() - start)
-        if remaining <= 0.5:
-            outcome = SolveOutcome(Status.TIME_LIMIT, None, None, 0.0, options.label, "time limit reached between rounds")
-        else:
-            outcome = solve_milp(problem, options, remaining, warm_start=warm)
-            solve_s += outcome.runtime_s
-        if outcome.bound is not None:
-            best_bound = max(best_bound, outcome.bound)
-        if not outcome.status.has_solution:
-            if warm is not None and outcome.status is Status.TIME_LIMIT:
-                # keep the previous round's seats: feasible for the real problem
-                return _finish(cost, weights, prev_seats, outcome, best_bound, rounds, problem, k, exact=False, solve_s=solve_s)
-            return PMedianSolution([], np.full(n, -1), outcome, None, None, rounds, len(problem.variables()), len(problem.constraints()),
-                                   k.tolist(), solve_s)
-        open_seats = [j for j in seats if (y[j].value() or 0) > 0.5]
-        beyond = [i for i in range(n) if i in h and (h[i].value() or 0) > 1e-6]
-        prev_seats = open_seats
-        if not beyond or outcome.status is not Status.OPTIMAL:
-            return _finish(cost, weights, open_seats, outcome, best_bound, rounds, problem, k,
-                           exact=not beyond and outcome.status is Status.OPTIMAL, solve_s=solve_s)
-        for i in beyond:
-            k[i] = min(len(seats), 2 * k[i])
-        warm = {y[j].name: 1.0 for j in open_seats}
+    return seats_arr[order]
 
 
-def _finish(cost, weights, open_seats, outcome, best_bound, rounds, problem, k, exact, solve_s=0.0) -> PMedianSolution:
-    sub = cost[:, open_seats]
-    nearest = np.asarray(open_seats)[np.argmin(sub, axis=1)]
-    true_cost = float(np.sum(weights * sub.min(axis=1)))
-    bound = best_bound if math.isfinite(best_bound) else None
-    if exact:
-        bound = outcome.bound if outcome.bound is not None else true_cost
-    status = outcome.status
-    if status is Status.OPTIMAL and not exact:
-        status = Status.FEASIBLE
-    if status is Status.TIME_LIMIT:
-        status = Status.FEASIBLE  # we hold the previous round's seats
-    result_outcome = SolveOutcome(status, true_cost, bound, outcome.runtime_s, outcome.solver, outcome.message, outcome.values)
-    return PMedianSolution(open_seats, nearest, result_outcome, true_cost, bound, rounds,
-                           len(problem.variables()), len(problem.constraints()), k.tolist(), solve_s)
-
-
-def _build(cost, weights, p, seats, fixed, ordered, k):
+def build_pmedian(cost, weights, p, seats, fixed, ordered, k) -> PMedianModel:
+    """The model with ``k[i]`` listed seats for commune *i* (``ordered``: :func:`seats_by_distance`)."""
     problem = pulp.LpProblem("pmedian", pulp.LpMinimize)
     y = {j: problem.add_variable(f"y_{j}", cat=pulp.LpBinary) for j in seats}
     for j in fixed:
@@ -148,4 +80,4 @@ def _build(cost, weights, p, seats, fixed, ordered, k):
     for m, (var, seat) in enumerate(link_terms):
         problem += var - seat <= 0, f"link_{m}"
     problem += pulp.lpSum(y.values()) == p, "p"
-    return problem, y, x, h
+    return PMedianModel(problem, y, x, h)

@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from ..roads import TravelMatrix
+from ..inputs.rules import PoleRules
 from ..territory import Territory
+from ..territory.roads import TravelMatrix
+from .blocks import Families, constraint_block
 from .candidates import CandidatePairs
-from .rules import PoleRules
 
 
 @dataclass
@@ -49,10 +50,10 @@ class PoleModel:
     alone: dict[str, pulp.LpVariable]
     travel: dict[tuple[str, str], float]
     population: dict[str, int]
-    families: dict[str, int] = field(default_factory=dict)
+    families: Families = field(init=False)
 
-    def count(self, family: str, n: int = 1) -> None:
-        self.families[family] = self.families.get(family, 0) + n
+    def __post_init__(self):
+        self.families = Families(self.problem)
 
     @property
     def proximity_seats(self) -> list[str]:
@@ -98,7 +99,8 @@ def build_pole_model(territory: Territory, matrix: TravelMatrix, rules: PoleRule
     add_travel_objective(model)
     add_assignment(model)
     add_seat_link(model)
-    add_pole_size(model)
+    add_population_bounds(model)
+    add_commune_count_bounds(model)
     add_pole_count(model)
     add_fixed_seats(model)
     add_together(model)
@@ -118,6 +120,7 @@ def add_travel_objective(model: PoleModel) -> None:
     model.problem += travel_expression(model) + alone, "travel"
 
 
+@constraint_block("assignment")
 def add_assignment(model: PoleModel) -> None:
     """Every commune in exactly one pole, or alone where allowed."""
     for i, seats in model.pairs.seats_of.items():
@@ -125,65 +128,76 @@ def add_assignment(model: PoleModel) -> None:
         if i in model.alone:
             terms.append((model.alone[i], 1))
         model.problem += pulp.LpAffineExpression(terms) == 1, f"assign_{i}"
-        model.count("assignment")
 
 
+@constraint_block("seat link")
 def add_seat_link(model: PoleModel) -> None:
     """Members only join open seats: x_ij ≤ x_jj (the disaggregated, tight form)."""
     for (i, j), var in model.x.items():
         if i != j:
             model.problem += var <= model.x[j, j], f"link_{i}_{j}"
-            model.count("seat link")
 
 
-def add_pole_size(model: PoleModel) -> None:
-    """Population and commune-count bounds of each proximity pole (P⁻ x_jj ≤ Σ p_i x_ij ≤ P⁺ x_jj)."""
+def _pole_sums(model: PoleModel, j: str) -> tuple[pulp.LpAffineExpression, pulp.LpAffineExpression]:
+    """(Σ p_i x_ij, Σ x_ij) over the communes that may join seat j."""
+    members = model.pairs.members_of[j]
+    pop = pulp.LpAffineExpression([(model.x[i, j], model.population[i]) for i in members])
+    size = pulp.LpAffineExpression([(model.x[i, j], 1) for i in members])
+    return pop, size
+
+
+@constraint_block("population bounds")
+def add_population_bounds(model: PoleModel) -> None:
+    """P⁻ x_jj ≤ Σ p_i x_ij ≤ P⁺ x_jj for each proximity pole (inhabitants)."""
     r = model.rules
     for j in model.proximity_seats:
-        members = model.pairs.members_of[j]
-        pop = pulp.LpAffineExpression([(model.x[i, j], model.population[i]) for i in members])
-        size = pulp.LpAffineExpression([(model.x[i, j], 1) for i in members])
+        pop, _ = _pole_sums(model, j)
         seat = model.x[j, j]
         if r.population_min is not None and r.population_min > 0:
             model.problem += pop - r.population_min * seat >= 0, f"popmin_{j}"
-            model.count("population bounds")
         if r.population_max is not None:
             model.problem += pop - r.population_max * seat <= 0, f"popmax_{j}"
-            model.count("population bounds")
+
+
+@constraint_block("commune-count bounds")
+def add_commune_count_bounds(model: PoleModel) -> None:
+    """N⁻ x_jj ≤ Σ x_ij ≤ N⁺ x_jj for each proximity pole (communes)."""
+    r = model.rules
+    for j in model.proximity_seats:
+        _, size = _pole_sums(model, j)
+        seat = model.x[j, j]
         if r.communes_min is not None and r.communes_min > 1:
             model.problem += size - r.communes_min * seat >= 0, f"nmin_{j}"
-            model.count("commune-count bounds")
         if r.communes_max is not None:
             model.problem += size - r.communes_max * seat <= 0, f"nmax_{j}"
-            model.count("commune-count bounds")
 
 
+@constraint_block("pole count")
 def add_pole_count(model: PoleModel) -> None:
     """K⁻ ≤ number of proximity poles ≤ K⁺."""
     r = model.rules
     opened = pulp.lpSum(model.x[j, j] for j in model.proximity_seats)
     if r.count_min is not None and r.count_min > 0:
         model.problem += opened >= r.count_min, "count_min"
-        model.count("pole count")
     if r.count_max is not None:
         model.problem += opened <= r.count_max, "count_max"
-        model.count("pole count")
 
 
 def add_fixed_seats(model: PoleModel) -> None:
-    """Fixed seats are open; the service commun's seat is open and holds its members."""
+    """Fixed seats are open; the service commun's seat is open and holds its members.
+
+    These are variable bounds (x_jj ≥ 1), not rows: no constraint family to count."""
     for j in model.rules.fixed_seats:
         if (j, j) in model.x:
             model.x[j, j].lowBound = 1
-            model.count("fixed seats")
     sc = model.rules.service_commun
     if sc is not None:
         for m in sc.members:
             if (m, sc.seat) in model.x:
                 model.x[m, sc.seat].lowBound = 1
-                model.count("service commun")
 
 
+@constraint_block("together")
 def add_together(model: PoleModel) -> None:
     """Communes of a group share a pole: x_ij = x_gj for the group's first member g."""
     for k, group in enumerate(model.rules.together):
@@ -193,19 +207,18 @@ def add_together(model: PoleModel) -> None:
                 # A missing variable is a zero: the other member cannot join j either.
                 terms = [(var, coef) for var, coef in ((model.x.get((i, j)), 1), (model.x.get((g, j)), -1)) if var is not None]
                 model.problem += pulp.LpAffineExpression(terms) == 0, f"together_{k}_{i}_{j}"
-                model.count("together")
 
 
+@constraint_block("apart")
 def add_apart(model: PoleModel) -> None:
     """Communes kept apart never share a seat: x_aj + x_bj ≤ x_jj."""
     for a, b in model.rules.apart:
         for j in sorted(set(model.pairs.seats_of[a]) & set(model.pairs.seats_of[b])):  # a stable order: runs repeat exactly
             model.problem += model.x[a, j] + model.x[b, j] <= model.x[j, j], f"apart_{a}_{b}_{j}"
-            model.count("apart")
 
 
+@constraint_block("opt-out")
 def add_opt_out(model: PoleModel) -> None:
     """At most ``max_alone`` communes stay out of every pole."""
     if model.alone and model.rules.max_alone is not None:
         model.problem += pulp.lpSum(model.alone.values()) <= model.rules.max_alone, "max_alone"
-        model.count("opt-out")

@@ -14,33 +14,52 @@ every rule or the repair gives up (``None``); it is only used as an upper bound 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..inputs.rules import PoleRules
 from .candidates import CandidatePairs
 from .contiguity import disconnected_poles, pieces
-from .rules import PoleRules
+from .poles import PoleModel
 
 
-def repair_design(
-    assignment: dict[str, str | None],
-    pairs: CandidatePairs,
-    rules: PoleRules,
-    nbrs: dict[str, list[str]],
-    travel: dict[tuple[str, str], float],
-    population: dict[str, int],
-    max_moves: int = 200,
-) -> dict[str, str | None] | None:
+@dataclass(frozen=True)
+class RepairContext:
+    """What the repair and the local search read, grouped once: candidate pairs, rules, the
+    adjacency ``nbrs``, travel to each seat (minutes or km) and population (inhabitants)."""
+
+    pairs: CandidatePairs
+    rules: PoleRules
+    nbrs: dict[str, list[str]]
+    travel: dict[tuple[str, str], float]
+    population: dict[str, int]
+
+    @classmethod
+    def of(cls, model: PoleModel, nbrs: dict[str, list[str]]) -> RepairContext:
+        return cls(model.pairs, model.rules, nbrs, model.travel, model.population)
+
+    @cached_property
+    def apart(self) -> dict[str, set[str]]:
+        return self.rules.apart_of()
+
+    @property
+    def sc_seat(self) -> str | None:
+        return self.rules.service_commun.seat if self.rules.service_commun else None
+
+
+def repair_design(assignment: dict[str, str | None], ctx: RepairContext, max_moves: int = 200) -> dict[str, str | None] | None:
     """A connected design close to ``assignment``, or ``None`` (see module docstring)."""
     design = dict(assignment)
-    sc_seat = rules.service_commun.seat if rules.service_commun else None
-    apart = rules.apart_of()
+    nbrs = ctx.nbrs
     for _ in range(max_moves):
         broken = disconnected_poles(design, nbrs)
         if not broken:
-            return design if _sizes_ok(design, rules, population, sc_seat) else None
+            return design if _sizes_ok(ctx, design) else None
         members = _members(design)
         moves = []
         for j, stray in broken.items():
             for piece in stray:
-                moves += _moves_for(piece, j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat)
+                moves += _moves_for(ctx, piece, j, design, members)
         if moves:
             _, piece, target = min(moves, key=lambda m: (len(m[1]), m[0]))
             for i in piece:
@@ -49,13 +68,13 @@ def repair_design(
         # No piece can join a neighbour: let a stray piece become a pole of its own, if the rules
         # allow one more pole of that size and one of its members can seat it.
         splits = [sp for j, stray in broken.items() for piece in stray
-                  if (sp := _split_piece(piece, j, design, members, pairs, rules, travel, population, sc_seat))]
+                  if (sp := _split_piece(ctx, piece, j, design, members))]
         if splits:
             _, moved = min(splits, key=lambda c: c[0])
             design.update(moved)
             continue
         # Otherwise close a broken pole, sending each of its pieces to a neighbouring pole.
-        closures = [c for j in broken if (c := _close_pole(j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat))]
+        closures = [c for j in broken if (c := _close_pole(ctx, j, design, members))]
         if not closures:
             return None
         _, moved = min(closures, key=lambda c: c[0])
@@ -63,15 +82,16 @@ def repair_design(
     return None
 
 
-def _split_piece(piece, j, design, members, pairs, rules, travel, population, sc_seat):
+def _split_piece(ctx: RepairContext, piece, j, design, members):
     """(added travel, new seats) for making a stray piece of pole j a pole of its own, or None."""
+    pairs, rules, travel, population, sc_seat = ctx.pairs, ctx.rules, ctx.travel, ctx.population, ctx.sc_seat
     n_poles = sum(1 for k in members if k != sc_seat)
     if rules.count_max is not None and n_poles + 1 > rules.count_max:
         return None
     piece_set = set(piece)
-    if not _whole_groups(piece_set, pairs, rules) or not _rest_meets_min(piece_set, j, members, rules, population, sc_seat):
+    if not _whole_groups(ctx, piece_set) or not _rest_meets_min(ctx, piece_set, j, members):
         return None
-    if not _within_min(list(piece), rules, population) or not _within_max(list(piece), rules, population):
+    if not _within_min(ctx, list(piece)) or not _within_max(ctx, list(piece)):
         return None
     best = None
     for seat in piece:
@@ -83,8 +103,9 @@ def _split_piece(piece, j, design, members, pairs, rules, travel, population, sc
     return best
 
 
-def _close_pole(j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat):
+def _close_pole(ctx: RepairContext, j, design, members):
     """(added travel, new seats of its members) for dissolving pole j into its neighbours, or None."""
+    rules, sc_seat = ctx.rules, ctx.sc_seat
     if j == sc_seat or j in rules.fixed_seats:
         return None
     n_poles = sum(1 for k in members if k != sc_seat)
@@ -95,8 +116,8 @@ def _close_pole(j, design, members, pairs, rules, nbrs, travel, population, apar
         trial[i] = None  # taken out of j, not yet placed
     trial_members = _members(trial)
     added = 0.0
-    for piece in sorted(pieces(members[j], nbrs), key=len):
-        options = _moves_for(piece, None, trial, trial_members, pairs, rules, nbrs, travel, population, apart, sc_seat)
+    for piece in sorted(pieces(members[j], ctx.nbrs), key=len):
+        options = _moves_for(ctx, piece, None, trial, trial_members)
         if not options:
             return None
         cost, _, target = min(options, key=lambda m: m[0])
@@ -115,13 +136,14 @@ def _members(design):
     return out
 
 
-def _moves_for(piece, j, design, members, pairs, rules, nbrs, travel, population, apart, sc_seat):
+def _moves_for(ctx: RepairContext, piece, j, design, members):
     """Possible (added travel, piece, target seat) moves for one stray piece of pole j
     (``j = None``: a piece of a pole being closed, placed nowhere yet)."""
+    pairs, nbrs, travel, population, apart, sc_seat = ctx.pairs, ctx.nbrs, ctx.travel, ctx.population, ctx.apart, ctx.sc_seat
     piece_set = set(piece)
-    if not _whole_groups(piece_set, pairs, rules):
+    if not _whole_groups(ctx, piece_set):
         return []
-    if j is not None and not _rest_meets_min(piece_set, j, members, rules, population, sc_seat):
+    if j is not None and not _rest_meets_min(ctx, piece_set, j, members):
         return []
     out = []
     touching = {design[v] for u in piece for v in nbrs[u] if v not in piece_set and design.get(v) not in (None, j)}
@@ -134,27 +156,27 @@ def _moves_for(piece, j, design, members, pairs, rules, nbrs, travel, population
         if any(apart.get(i, set()) & set(members[k]) for i in piece):
             continue
         if k != sc_seat:
-            if not _within_max(members[k] + list(piece), rules, population):
+            if not _within_max(ctx, members[k] + list(piece)):
                 continue
         added = sum(population[i] * (travel[i, k] - (travel[i, j] if j is not None else 0.0)) for i in piece)
         out.append((added, piece, k))
     return out
 
 
-def _whole_groups(piece_set, pairs: CandidatePairs, rules: PoleRules) -> bool:
+def _whole_groups(ctx: RepairContext, piece_set) -> bool:
     """A piece may only leave its pole if it carries whole 'together' groups."""
     for i in piece_set:
-        g = pairs.group_of.get(i)
-        if g is not None and not set(rules.together[g]) <= piece_set:
+        g = ctx.pairs.group_of.get(i)
+        if g is not None and not set(ctx.rules.together[g]) <= piece_set:
             return False
     return True
 
 
-def _rest_meets_min(piece_set, j, members, rules: PoleRules, population, sc_seat) -> bool:
+def _rest_meets_min(ctx: RepairContext, piece_set, j, members) -> bool:
     """Pole j still meets the minimum size once the piece leaves it (the service commun has none)."""
-    if j == sc_seat:
+    if j == ctx.sc_seat:
         return True
-    return _within_min([m for m in members[j] if m not in piece_set], rules, population)
+    return _within_min(ctx, [m for m in members[j] if m not in piece_set])
 
 
 def _seat_component(members, seat, nbrs) -> set[str]:
@@ -164,7 +186,8 @@ def _seat_component(members, seat, nbrs) -> set[str]:
     return {seat}
 
 
-def _within_min(members, rules: PoleRules, population) -> bool:
+def _within_min(ctx: RepairContext, members) -> bool:
+    rules, population = ctx.rules, ctx.population
     if rules.population_min is not None and sum(population[m] for m in members) < rules.population_min:
         return False
     if rules.communes_min is not None and len(members) < rules.communes_min:
@@ -172,24 +195,16 @@ def _within_min(members, rules: PoleRules, population) -> bool:
     return True
 
 
-def _sizes_ok(design, rules: PoleRules, population, sc_seat) -> bool:
+def _sizes_ok(ctx: RepairContext, design) -> bool:
     for j, ms in _members(design).items():
-        if j == sc_seat:
+        if j == ctx.sc_seat:
             continue
-        if not _within_min(ms, rules, population) or not _within_max(ms, rules, population):
+        if not _within_min(ctx, ms) or not _within_max(ctx, ms):
             return False
     return True
 
 
-def improve_design(
-    design: dict[str, str | None],
-    pairs: CandidatePairs,
-    rules: PoleRules,
-    nbrs: dict[str, list[str]],
-    travel: dict[tuple[str, str], float],
-    population: dict[str, int],
-    max_passes: int = 50,
-) -> dict[str, str | None]:
+def improve_design(design: dict[str, str | None], ctx: RepairContext, max_passes: int = 50) -> dict[str, str | None]:
     """Local search on a connected design that obeys every rule; returns one at least as good.
 
     Two moves, repeated until neither improves the travel objective:
@@ -201,10 +216,10 @@ def improve_design(
       'together' or service-commun rule is broken.
     """
     design = dict(design)
-    sc_seat = rules.service_commun.seat if rules.service_commun else None
+    pairs, rules, nbrs, travel, population, apart = ctx.pairs, ctx.rules, ctx.nbrs, ctx.travel, ctx.population, ctx.apart
+    sc_seat = ctx.sc_seat
     sc_members = set(rules.service_commun.members) if rules.service_commun else set()
     pinned = set(rules.fixed_seats) | ({sc_seat} if sc_seat else set())
-    apart = rules.apart_of()
     for _ in range(max_passes):
         improved = False
         members = _members(design)
@@ -235,9 +250,9 @@ def improve_design(
                 if apart.get(i, set()) & set(members[k]):
                     continue
                 rest = [m for m in members[j] if m != i]
-                if j != sc_seat and not _within_min(rest, rules, population):
+                if j != sc_seat and not _within_min(ctx, rest):
                     continue
-                if k != sc_seat and not _within_max(members[k] + [i], rules, population):
+                if k != sc_seat and not _within_max(ctx, members[k] + [i]):
                     continue
                 if len(pieces(rest, nbrs)) != 1:
                     continue
@@ -251,7 +266,8 @@ def improve_design(
     return design
 
 
-def _within_max(members, rules: PoleRules, population) -> bool:
+def _within_max(ctx: RepairContext, members) -> bool:
+    rules, population = ctx.rules, ctx.population
     if rules.population_max is not None and sum(population[m] for m in members) > rules.population_max:
         return False
     if rules.communes_max is not None and len(members) > rules.communes_max:

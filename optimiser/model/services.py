@@ -38,8 +38,9 @@ from dataclasses import dataclass, field
 
 import pulp
 
+from ..inputs.service_inputs import ServiceInputs
 from ..services.economics import EPCI
-from ..services.setup import ServiceInputs
+from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
 
 K = 1000.0  # € per k€
@@ -71,6 +72,7 @@ class ServiceModel:
     pole: PoleModel
     si: ServiceInputs
     sc_seat: str | None
+    formulation: Formulation = FORMULATION
     zr: dict = field(default_factory=dict)
     zd: dict = field(default_factory=dict)
     bb: dict = field(default_factory=dict)
@@ -88,6 +90,15 @@ class ServiceModel:
     kept_cost: pulp.LpAffineExpression | None = None
     total_cost: pulp.LpAffineExpression | None = None
     _members: dict[tuple[str, str], list[str]] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def problem(self) -> pulp.LpProblem:
+        return self.pole.problem
+
+    @property
+    def families(self) -> Families:
+        """The constraint families of the whole MILP (shared with the pole model)."""
+        return self.pole.families
 
     def x_of(self, i: str, j: str):
         """The membership of *i* in pole *j*: a variable, 1 for the EPCI in the service commun."""
@@ -109,130 +120,240 @@ class ServiceModel:
         return self.pooled_vars(i, j, s) + ([self.bb[i, j, s]] if (i, j, s) in self.bb else [])
 
     def members_at(self, j: str, s: str) -> list[str]:
-        """Members that may pool or borrow *s* at seat *j*, sorted (indexed by ``_add_membership``,
-        the only place these variables are created)."""
+        """Members that may pool or borrow *s* at seat *j*, sorted (indexed by
+        :func:`add_choice_variables`, the only place these variables are created)."""
         return list(self._members.get((j, s), ()))
+
+    def member_services(self):
+        """Every (member, service) pair, members then services in input order."""
+        return ((i, s) for i in self.si.members for s in self.si.services)
 
 
 def build_service_model(pole: PoleModel, si: ServiceInputs, formulation: Formulation = FORMULATION) -> ServiceModel:
-    """Add the service variables, sizing constraints and cost expressions to ``pole.problem``."""
+    """Add the service variables, the constraint blocks of :data:`SERVICE_BLOCKS` and the cost
+    expressions to ``pole.problem``."""
     sc = pole.rules.service_commun
-    model = ServiceModel(pole=pole, si=si, sc_seat=sc.seat if sc else None)
+    model = ServiceModel(pole=pole, si=si, sc_seat=sc.seat if sc else None, formulation=formulation)
     if si.enabled:
-        _add_membership(model)
-        _add_sizing(model, formulation.machine_floors)
-    _add_costs(model)
+        add_choice_variables(model)
+        for block in SERVICE_BLOCKS:
+            block(model)
+    add_cost_expressions(model)
     return model
 
 
-def _add_membership(m: ServiceModel) -> None:
-    si, prob = m.si, m.pole.problem
+# ------------------------------------------------------------------------------ variables
+
+
+def add_choice_variables(m: ServiceModel) -> None:
+    """The choice variables (no rows): zr, zd, bb for each member, seat and service it may
+    use; u, b for each member and service; a, r, d, h for each pole service some member may use."""
+    si, prob = m.si, m.problem
     econ = si.econ
-    for i in si.members:
-        for s in si.services:
-            w = econ.workload(i, s)
-            forced = si.forced.get((i, s))
-            can_pool = si.pool_services and forced is not False and w > 0
-            can_borrow = (si.lend_equipment and forced is None and w > 0 and bool(si.catalogue.services[s].equipment_days)
-                          and si.inventory.services[(i, s)].mode == "regie")
-            if forced is True and w > 0:
-                can_pool = True
-            pooled, borrowed = [], []
-            for j in m.seats_of(i):
-                if can_pool:
-                    if "regie" in si.modes[s]:
-                        m.zr[i, j, s] = prob.add_variable(f"zr_{i}_{j}_{s}", 0, 1)
-                        pooled.append(m.zr[i, j, s])
-                    if "delegation" in si.modes[s]:
-                        m.zd[i, j, s] = prob.add_variable(f"zd_{i}_{j}_{s}", 0, 1)
-                        pooled.append(m.zd[i, j, s])
-                if can_borrow:
-                    m.bb[i, j, s] = prob.add_variable(f"bb_{i}_{j}_{s}", 0, 1)
-                    borrowed.append(m.bb[i, j, s])
-                terms = [(v, 1) for v in m.used_vars(i, j, s)]
-                if terms:
-                    prob += pulp.LpAffineExpression(terms) - m.x_of(i, j) <= 0, f"member_{i}_{j}_{s}"
-            if pooled:
-                m.u[i, s] = prob.add_variable(f"u_{i}_{s}", 0, 1, pulp.LpBinary)
-                if forced is True:
-                    m.u[i, s].lowBound = 1
-                prob += pulp.lpSum(pooled) - m.u[i, s] == 0, f"pool_{i}_{s}"
-            if borrowed:
-                m.b[i, s] = prob.add_variable(f"b_{i}_{s}", 0, 1, pulp.LpBinary)
-                prob += pulp.lpSum(borrowed) - m.b[i, s] == 0, f"borrow_{i}_{s}"
-            if (i, s) in m.u and (i, s) in m.b:
-                prob += m.u[i, s] + m.b[i, s] <= 1, f"pool_or_borrow_{i}_{s}"
+    for i, s in m.member_services():
+        w = econ.workload(i, s)
+        forced = si.forced.get((i, s))
+        can_pool = (si.pool_services and forced is not False and w > 0) or (forced is True and w > 0)
+        can_borrow = (si.lend_equipment and forced is None and w > 0 and bool(si.catalogue.services[s].equipment_days)
+                      and si.inventory.services[(i, s)].mode == "regie")
+        for j in m.seats_of(i):
+            if can_pool and "regie" in si.modes[s]:
+                m.zr[i, j, s] = prob.add_variable(f"zr_{i}_{j}_{s}", 0, 1)
+            if can_pool and "delegation" in si.modes[s]:
+                m.zd[i, j, s] = prob.add_variable(f"zd_{i}_{j}_{s}", 0, 1)
+            if can_borrow:
+                m.bb[i, j, s] = prob.add_variable(f"bb_{i}_{j}_{s}", 0, 1)
+        if any(m.pooled_vars(i, j, s) for j in m.seats_of(i)):
+            m.u[i, s] = prob.add_variable(f"u_{i}_{s}", 0, 1, pulp.LpBinary)
+            if forced is True:
+                m.u[i, s].lowBound = 1
+        if any((i, j, s) in m.bb for j in m.seats_of(i)):
+            m.b[i, s] = prob.add_variable(f"b_{i}_{s}", 0, 1, pulp.LpBinary)
     index: dict[tuple[str, str], set[str]] = {}
     for (i, j, s) in list(m.zr) + list(m.zd) + list(m.bb):
         index.setdefault((j, s), set()).add(i)
     m._members = {key: sorted(members) for key, members in index.items()}
     for j, s in sorted(m._members):
-        seat_open = m.x_of(j, j)
         m.a[j, s] = prob.add_variable(f"a_{j}_{s}", 0, 1, pulp.LpBinary)
-        prob += m.a[j, s] - seat_open <= 0, f"active_{j}_{s}"
         members = m.members_at(j, s)
         if any((i, j, s) in m.zr for i in members):
             m.r[j, s] = prob.add_variable(f"r_{j}_{s}", 0, 1, pulp.LpBinary)
         if any((i, j, s) in m.zd for i in members):
             m.d[j, s] = prob.add_variable(f"d_{j}_{s}", 0, 1, pulp.LpBinary)
+        if (j, s) in m.r or (j, s) in m.d:
+            m.h[j, s] = prob.add_variable(f"h_{j}_{s}", 0, 1, pulp.LpBinary)
+
+
+# ------------------------------------------------------------------------ constraint blocks
+
+
+@constraint_block("service membership")
+def add_service_membership(m: ServiceModel) -> None:
+    """A member uses a service only in its own pole: zr_ijs + zd_ijs + bb_ijs ≤ x_ij."""
+    prob = m.problem
+    for i, s in m.member_services():
+        for j in m.seats_of(i):
+            terms = [(v, 1) for v in m.used_vars(i, j, s)]
+            if terms:
+                prob += pulp.LpAffineExpression(terms) - m.x_of(i, j) <= 0, f"member_{i}_{j}_{s}"
+
+
+@constraint_block("pooling choice")
+def add_pooling_choice(m: ServiceModel) -> None:
+    """À la carte: Σ_j (zr_ijs + zd_ijs) = u_is (forced members have u_is ≥ 1 as a bound)."""
+    prob = m.problem
+    for (i, s), u in m.u.items():
+        pooled = [v for j in m.seats_of(i) for v in m.pooled_vars(i, j, s)]
+        prob += pulp.lpSum(pooled) - u == 0, f"pool_{i}_{s}"
+
+
+@constraint_block("borrowing choice")
+def add_borrowing_choice(m: ServiceModel) -> None:
+    """Equipment lending: Σ_j bb_ijs = b_is, and a member pools or borrows, not both: u + b ≤ 1."""
+    prob = m.problem
+    for (i, s), b in m.b.items():
+        borrowed = [m.bb[i, j, s] for j in m.seats_of(i) if (i, j, s) in m.bb]
+        prob += pulp.lpSum(borrowed) - b == 0, f"borrow_{i}_{s}"
+        if (i, s) in m.u:
+            prob += m.u[i, s] + b <= 1, f"pool_or_borrow_{i}_{s}"
+
+
+@constraint_block("pole service activity")
+def add_pole_service_activity(m: ServiceModel) -> None:
+    """A pole runs a service only if its seat is open, a_js ≤ x_jj, and whenever a member
+    uses it: zr + zd + bb ≤ a_js (a_js pays the pole's coordination)."""
+    prob = m.problem
+    for (j, s), a in sorted(m.a.items()):
+        prob += a - m.x_of(j, j) <= 0, f"active_{j}_{s}"
+        for i in m.members_at(j, s):
+            use = [(v, 1) for v in m.used_vars(i, j, s)]
+            prob += pulp.LpAffineExpression(use) - a <= 0, f"uses_{i}_{j}_{s}"
+
+
+@constraint_block("pole service mode")
+def add_pole_service_mode(m: ServiceModel) -> None:
+    """One mode per pooled service, over the whole scope: r_js + d_js ≤ x_jj, zr ≤ r, zd ≤ d."""
+    prob = m.problem
+    for j, s in sorted(m.a):
         modes = [v for v in (m.r.get((j, s)), m.d.get((j, s))) if v is not None]
         if modes:
-            prob += pulp.lpSum(modes) - seat_open <= 0, f"mode_{j}_{s}"
-            m.h[j, s] = prob.add_variable(f"h_{j}_{s}", 0, 1, pulp.LpBinary)
-        for i in members:
+            prob += pulp.lpSum(modes) - m.x_of(j, j) <= 0, f"mode_{j}_{s}"
+        for i in m.members_at(j, s):
             if (i, j, s) in m.zr:
                 prob += m.zr[i, j, s] - m.r[j, s] <= 0, f"regie_{i}_{j}_{s}"
             if (i, j, s) in m.zd:
                 prob += m.zd[i, j, s] - m.d[j, s] <= 0, f"deleg_{i}_{j}_{s}"
-            use = [(v, 1) for v in m.used_vars(i, j, s)]
-            prob += pulp.LpAffineExpression(use) - m.a[j, s] <= 0, f"uses_{i}_{j}_{s}"
+
+
+@constraint_block("poolers present")
+def add_poolers_present(m: ServiceModel) -> None:
+    """h_js = 1 exactly when some member pools s in pole j: zr + zd ≤ h_js ≤ Σ_i (zr + zd)."""
+    prob = m.problem
+    for (j, s), h in sorted(m.h.items()):
+        members = m.members_at(j, s)
+        for i in members:
             pooled = [(v, 1) for v in m.pooled_vars(i, j, s)]
             if pooled:
-                prob += pulp.LpAffineExpression(pooled) - m.h[j, s] <= 0, f"haspool_{i}_{j}_{s}"
-        if (j, s) in m.h:
-            everyone = [(v, 1) for i in members for v in m.pooled_vars(i, j, s)]
-            prob += m.h[j, s] - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
+                prob += pulp.LpAffineExpression(pooled) - h <= 0, f"haspool_{i}_{j}_{s}"
+        everyone = [(v, 1) for i in members for v in m.pooled_vars(i, j, s)]
+        prob += h - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
 
 
-def _add_sizing(m: ServiceModel, machine_floors: bool = True) -> None:
-    si, prob, econ = m.si, m.pole.problem, m.si.econ
-    for (j, s) in sorted(m.a):
+@constraint_block("staff sizing")
+def add_staff_sizing(m: ServiceModel) -> None:
+    """F_js ≥ Σ_i zr_ijs fte_ijs, F_js ≥ F^spec_s r_js, and under the attrition rule
+    F_js ≥ Σ_i zr_ijs retained_is (FTE)."""
+    prob = m.problem
+    si, econ = m.si, m.si.econ
+    for (j, s), r in sorted(m.r.items()):
         spec = si.catalogue.services[s]
-        members = m.members_at(j, s)
-        if (j, s) in m.r:
-            m.fte[j, s] = prob.add_variable(f"fte_{j}_{s}", 0)
-            need = [(m.zr[i, j, s], econ.regie_fte(i, j, s)) for i in members if (i, j, s) in m.zr]
-            prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work_{j}_{s}"
-            if spec.specialist_min_fte.value > 0:
-                prob += m.fte[j, s] - spec.specialist_min_fte.value * m.r[j, s] >= 0, f"fte_spec_{j}_{s}"
-            if econ.attrition_rule:
-                retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members if (i, j, s) in m.zr]
-                prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept_{j}_{s}"
-        for q in spec.equipment_days:
-            users = [(v, econ.machine_days(i, s, q)) for i in members
-                     for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))) if v is not None]
+        members = [i for i in m.members_at(j, s) if (i, j, s) in m.zr]
+        m.fte[j, s] = m.problem.add_variable(f"fte_{j}_{s}", 0)
+        need = [(m.zr[i, j, s], econ.regie_fte(i, j, s)) for i in members]
+        prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work_{j}_{s}"
+        if spec.specialist_min_fte.value > 0:
+            prob += m.fte[j, s] - spec.specialist_min_fte.value * r >= 0, f"fte_spec_{j}_{s}"
+        if econ.attrition_rule:
+            retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
+            prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept_{j}_{s}"
+
+
+def _machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVariable]]:
+    """(member, variable) of every member that may use pole j's machines for s: régie poolers
+    and borrowers."""
+    return [(i, v) for i in m.members_at(j, s) for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))) if v is not None]
+
+
+@constraint_block("machine sizing")
+def add_machine_sizing(m: ServiceModel) -> None:
+    """K_q U_jsq ≥ Σ_i (zr + bb)_ijs w_is n_qs: machines of type q for the peak of their season."""
+    prob = m.problem
+    si, econ = m.si, m.si.econ
+    for (j, s) in sorted(m.a):
+        for q in si.catalogue.services[s].equipment_days:
+            users = [(v, econ.machine_days(i, s, q)) for i, v in _machine_users(m, j, s)]
             if not users:
                 continue
             cap = si.catalogue.equipment[q].capacity_days.value
             top = math.ceil(sum(c for _, c in users) / cap - 1e-9)
-            m.units[j, s, q] = prob.add_variable(f"units_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
+            m.units[j, s, q] = m.problem.add_variable(f"units_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
             prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units_{j}_{s}_{q}"
-            # Whole machines: a member alone already needs ceil(its days / capacity) of them. The
-            # relaxation would otherwise pay for a sliver of a machine.
-            for i in members if machine_floors else ():
-                floor = math.ceil(econ.machine_days(i, s, q) / cap - 1e-9)
-                for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))):
-                    if v is not None and floor > 0:
-                        prob += m.units[j, s, q] - floor * v >= 0, f"units_floor_{i}_{j}_{s}_{q}_{v.name[:2]}"
-        if (j, s) in m.d:
-            volume = pulp.LpAffineExpression([(m.zd[i, j, s], econ.contract_eur(i, s) / K) for i in members if (i, j, s) in m.zd])
-            top = math.ceil(sum(econ.contract_eur(i, s) for i in members if (i, j, s) in m.zd) / econ.terms.max_lot_eur.value - 1e-9)
-            m.lots[j, s] = prob.add_variable(f"lots_{j}_{s}", 0, max(top, 1), pulp.LpInteger)
-            prob += econ.terms.max_lot_eur.value / K * m.lots[j, s] - volume >= 0, f"lots_{j}_{s}"
-            prob += m.lots[j, s] - m.d[j, s] >= 0, f"lots_min_{j}_{s}"
 
 
-def _add_costs(m: ServiceModel) -> None:
+@constraint_block("whole machines")
+def add_whole_machines(m: ServiceModel) -> None:
+    """U_jsq ≥ ⌈w_is n_qs / K_q⌉ (zr + bb)_ijs: a member alone already needs its whole machines
+    (the relaxation would otherwise pay for a sliver of one). A strengthening: off with
+    ``Formulation(machine_floors=False)``."""
+    prob = m.problem
+    if not m.formulation.machine_floors:
+        return
+    econ = m.si.econ
+    for (j, s, q), units in sorted(m.units.items()):
+        cap = m.si.catalogue.equipment[q].capacity_days.value
+        for i, v in _machine_users(m, j, s):
+            floor = math.ceil(econ.machine_days(i, s, q) / cap - 1e-9)
+            if floor > 0:
+                prob += units - floor * v >= 0, f"units_floor_{i}_{j}_{s}_{q}_{v.name[:2]}"
+
+
+@constraint_block("procurement lots")
+def add_procurement_lots(m: ServiceModel) -> None:
+    """L̄ L_js ≥ Σ_i zd_ijs c^del_is and L_js ≥ d_js: joint purchasing in lots no bigger than
+    ``max_lot_eur`` (the local firms' size), each lot with its procurement cost."""
+    prob = m.problem
+    econ = m.si.econ
+    for (j, s), d in sorted(m.d.items()):
+        members = [i for i in m.members_at(j, s) if (i, j, s) in m.zd]
+        volume = pulp.LpAffineExpression([(m.zd[i, j, s], econ.contract_eur(i, s) / K) for i in members])
+        top = math.ceil(sum(econ.contract_eur(i, s) for i in members) / econ.terms.max_lot_eur.value - 1e-9)
+        m.lots[j, s] = m.problem.add_variable(f"lots_{j}_{s}", 0, max(top, 1), pulp.LpInteger)
+        prob += econ.terms.max_lot_eur.value / K * m.lots[j, s] - volume >= 0, f"lots_{j}_{s}"
+        prob += m.lots[j, s] - d >= 0, f"lots_min_{j}_{s}"
+
+
+#: The service model's constraint blocks, in build order. To add a family: write a small
+#: ``@constraint_block("its name")`` function of the :class:`ServiceModel` (it may create the
+#: variables it sizes, as the sizing blocks do) and list it here, after the blocks whose
+#: variables it reads; its rows are then counted in ``summary.json`` by themselves.
+SERVICE_BLOCKS: tuple = (
+    add_service_membership,
+    add_pooling_choice,
+    add_borrowing_choice,
+    add_pole_service_activity,
+    add_pole_service_mode,
+    add_poolers_present,
+    add_staff_sizing,
+    add_machine_sizing,
+    add_whole_machines,
+    add_procurement_lots,
+)
+
+
+# ------------------------------------------------------------------------------ costs
+
+
+def add_cost_expressions(m: ServiceModel) -> None:
     """Cost expressions in k€/yr: kept costs, each pole's service cost, borrowers' payments."""
     si, econ = m.si, m.si.econ
     kept = []

@@ -22,8 +22,8 @@ import socket
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputError, Problem
 
@@ -142,7 +142,7 @@ def write_atomically(target: Path, fill: Callable[[Path], None], marker: str = M
         swap_into_place(tmp, target)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise with_path(exc, target)
+        raise with_path(exc, target)  # noqa: B904 (with_path re-raises exc or chains it as the cause)
     return target
 
 

@@ -16,6 +16,8 @@ from ..territory import Territory
 from ..territory.geo import LocalProjection
 from .figures import new_figure
 from .geo import pole_geometries
+from .html import fmt
+from .i18n import t
 
 #: Colour-blind-friendly qualitative palette (Okabe–Ito, lightened) for proximity poles.
 PALETTE = ["#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c6dbef", "#fee391",
@@ -23,8 +25,32 @@ PALETTE = ["#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c6dbef", "#f
 SERVICE_COMMUN_COLOUR = "#e7969c"
 ALONE_COLOUR = "#f0f0f0"
 
-#: Label every commune up to this many communes ('auto' labels).
+#: Label every commune by name up to this many communes ('auto' labels); beyond, each commune
+#: carries a number and a key beside the map gives the names (readable at 150 communes and more).
 AUTO_LABEL_ALL = 60
+
+
+def numbered(labels: str, n: int) -> bool:
+    """Communes are numbered (with a key) rather than named: 'auto' labels beyond :data:`AUTO_LABEL_ALL`."""
+    return labels == "auto" and n > AUTO_LABEL_ALL
+
+
+def commune_numbers(territory: Territory) -> dict[str, int]:
+    """INSEE code → the commune's number on a numbered map: 1, 2… in alphabetical order."""
+    from ..text import fold
+
+    ordered = sorted(territory.codes, key=lambda code: (fold(territory.name_of(code)), code))
+    return {code: k for k, code in enumerate(ordered, 1)}
+
+
+def _draw_key(ax, territory: Territory, numbers: dict[str, int]) -> None:
+    """The numbered key to the right of the map, in columns of at most 40 names."""
+    by_number = sorted(numbers.items(), key=lambda kv: kv[1])
+    per_column = 40
+    for column in range(0, len(by_number), per_column):
+        lines = [f"{k:>3}  {territory.name_of(code)[:26]}" for code, k in by_number[column:column + per_column]]
+        ax.text(1.02 + 0.3 * (column // per_column), 1.0, "\n".join(lines), transform=ax.transAxes, va="top", ha="left",
+                fontsize=5.5, family="monospace", linespacing=1.25)
 
 
 def _patch(geometry, projection: LocalProjection, **style) -> PathPatch:
@@ -103,8 +129,7 @@ def _frame(ax, title: str) -> None:
 
 def _save(fig, path: Path) -> None:
     """Add the data attribution at the foot and write the PNG."""
-    fig.text(0.01, 0.01, "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)",
-             fontsize=6, color="#555555")
+    fig.text(0.01, 0.01, t("map.attribution"), fontsize=6, color="#555555")
     fig.savefig(path, dpi=150, bbox_inches="tight")
 
 
@@ -119,6 +144,7 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
     n = len(communes)
     show_all = labels == "all" or (labels == "auto" and n <= AUTO_LABEL_ALL)
     show_seats = labels in ("all", "seats", "auto")
+    numbers = commune_numbers(territory) if numbered(labels, n) else {}
 
     fig, ax = _figure(n)
     for record in communes.itertuples():
@@ -140,16 +166,21 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
         elif show_all:
             ax.annotate(wrap_name(record.name), (x, y), ha="center", va="center", fontsize=small, path_effects=halo,
                         zorder=4, linespacing=0.9)
+        elif numbers:
+            ax.annotate(str(numbers[record.insee_code]), (x, y), ha="center", va="center", fontsize=5.5, path_effects=halo, zorder=4)
+    if numbers:
+        _draw_key(ax, territory, numbers)
 
     handles = []
     for record in poles.itertuples():
         handles.append(Patch(facecolor=colours.get(record.pole, ALONE_COLOUR), edgecolor="#222222",
-                             label=f"{record.pole} {record.pole_name}: {record.n_communes} communes, {record.population:,} inh."))
+                             label=t("map.legend_pole", pole=record.pole, name=record.pole_name, n=record.n_communes,
+                                     population=fmt.integer(record.population))))
     if communes["alone"].any():
-        handles.append(Patch(facecolor=ALONE_COLOUR, hatch="//", edgecolor="#7f7f7f", label=f"alone ({int(communes['alone'].sum())})"))
+        handles.append(Patch(facecolor=ALONE_COLOUR, hatch="//", edgecolor="#7f7f7f", label=t("map.legend_alone", n=int(communes["alone"].sum()))))
     ncol = 2 if len(handles) <= 24 else 3
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=8, frameon=False, ncol=ncol,
-              title="★ seat of the pole", title_fontsize=9)
+              title=t("map.legend_title"), title_fontsize=9)
     _frame(ax, title)
     xmin, xmax = ax.get_xlim()
     ymin, _ = ax.get_ylim()
@@ -180,13 +211,22 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     _draw_outlines(ax, pole_geometries(territory, communes) if outlines is None else outlines, projection, 1.4)
     halo = _halo()
     position = _label_positions(territory, projection)
-    if n <= AUTO_LABEL_ALL:
+    numbers = commune_numbers(territory) if n > AUTO_LABEL_ALL else {}
+    if numbers:  # a number on each commune, the names in a key beside the map
         for record in communes.itertuples():
             x, y = position[record.insee_code]
-            label = f"{wrap_name(record.name)}\n{record.saving / 1000:+,.1f} k€ ({pct[record.insee_code]:+.1f} %)"
+            ax.annotate(f"{numbers[record.insee_code]}\n{fmt.signed_percent(pct[record.insee_code] / 100)}", (x, y), ha="center",
+                        va="center", fontsize=5, path_effects=halo, linespacing=0.9)
+        _draw_key(ax, territory, numbers)
+    else:
+        for record in communes.itertuples():
+            x, y = position[record.insee_code]
+            sign = "+" if record.saving > 0 else ""
+            share = fmt.signed_percent(pct[record.insee_code] / 100)
+            label = f"{wrap_name(record.name)}\n{sign}{fmt.kilo_money(record.saving)} ({share})"
             ax.annotate(label, (x, y), ha="center", va="center", fontsize=6.5, path_effects=halo, linespacing=0.9)
     _frame(ax, title)
     mappable = ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(mappable, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
-    bar.set_label("saving against the status quo, % of the commune's standalone cost (€/yr, HT)")
+    bar.set_label(t("map.savings_bar"))
     _save(fig, path)

@@ -26,11 +26,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .fiches import write_fiches
 from .folder import write_atomically
 from .geo import pole_geometries, write_poles_geojson
+from .gpkg import write_geopackage
 from .html import write_report_html
+from .html.fmt import status_short
+from .i18n import current, resolve_lang, t, using
 from .maps import draw_map, draw_savings_map
 from .report import render_report
+from .workbook import write_workbook
 
 
 @dataclass
@@ -74,46 +79,84 @@ class Result:
         s = self.summary
         return f"<Result {s['scenario']}: {s['status']}, {s.get('n_poles', 0)} poles, objective {s.get('objective')}>"
 
-    def report(self) -> str:
+    def report(self, lang: str | None = None) -> str:
+        """``report.md`` as text, in ``lang`` (default: :meth:`lang`)."""
         description = self.resolved_scenario.get("description", "")
         names = self.inputs.territory.communes["name"].to_dict()
-        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description, names, self.service_tables)
+        return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description, names, self.service_tables,
+                             lang=lang or self.lang(), scenario=self.resolved_scenario)
 
-    def to_dir(self, target: str | Path, draw: bool = True) -> Path:
-        """Write the result folder atomically (see module docstring)."""
+    def report_context(self):
+        """What the report sections and fiches draw on (:class:`optimiser.results.document.ReportContext`)."""
+        from .document import ReportContext
+
+        territory = self.inputs.territory if self.inputs is not None else None
+        names = territory.communes["name"].to_dict() if territory is not None else \
+            ({} if self.communes is None else dict(zip(self.communes["insee_code"], self.communes["name"])))
+        return ReportContext(summary=self.summary, rules=self.inputs.rules if self.inputs is not None else None,
+                             communes=self.communes, poles=self.poles, service_tables=self.service_tables, names=names,
+                             description=self.resolved_scenario.get("description", "") or "", territory=territory,
+                             scenario=self.resolved_scenario)
+
+    def workbook_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of ``result.xlsx``, sheet name → frame (the CSV files of the folder)."""
+        tables = {"communes": self.communes, "poles": self.poles}
+        if self.service_tables is not None:
+            tables.update({name: getattr(self.service_tables, name) for name in SERVICE_FILES})
+        return tables
+
+    def lang(self, lang: str | None = None) -> str:
+        """The language of the reports: ``lang`` if given, else the scenario's ``outputs.lang``,
+        else ``$OPTIMISER_LANG``, else French (:func:`optimiser.results.i18n.resolve_lang`)."""
+        return resolve_lang(lang, (self.resolved_scenario.get("outputs") or {}).get("lang"))
+
+    def to_dir(self, target: str | Path, draw: bool = True, lang: str | None = None) -> Path:
+        """Write the result folder atomically (see module docstring); everything a person reads
+        in ``lang`` (see :meth:`lang`), the CSV files the same in every language."""
+        lang = self.lang(lang)
 
         def fill(folder: Path) -> None:
-            inputs_dir = folder / "inputs"
-            inputs_dir.mkdir()
-            for name, source in self.input_files.items():  # "inventory/services.csv": a file of a folder
-                (inputs_dir / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, inputs_dir / name)
-            outlines = None  # the poles' polygons, computed once for the GeoJSON, both maps and the page
-            if self.communes is not None:
-                self.communes.to_csv(folder / "communes.csv", index=False)
-                self.poles.to_csv(folder / "poles.csv", index=False)
-                territory = self.inputs.territory
-                outlines = pole_geometries(territory, self.communes)
-                write_poles_geojson(folder / "poles.geojson", territory, self.communes, self.poles, outlines)
-                if draw:
-                    title = f"{self.summary['scenario']} — {territory.name}: {self.summary['n_poles']} poles ({self.status})"
-                    draw_map(folder / "map.png", territory, self.communes, self.poles, title,
-                             labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"), outlines=outlines)
-            if self.service_tables is not None:
-                write_service_tables(folder, self.service_tables)
-                if draw and self.communes is not None:
-                    draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
-                                     f"{self.summary['scenario']} — saving per commune against the status quo", outlines=outlines)
-            (folder / "report.md").write_text(self.report(), encoding="utf-8")
-            write_report_html(folder / "report.html", self, outlines=outlines)
-            (folder / "scenario.resolved.yaml").write_text(
-                yaml.safe_dump(self.resolved_scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
-            (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+            with using(lang):
+                self._write_files(folder, draw)
 
         return write_atomically(Path(target), fill)
 
+    def _write_files(self, folder: Path, draw: bool) -> None:
+        """Fill ``folder`` with the result's files, in the language being written."""
+        inputs_dir = folder / "inputs"
+        inputs_dir.mkdir()
+        for name, source in self.input_files.items():  # "inventory/services.csv": a file of a folder
+            (inputs_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, inputs_dir / name)
+        outlines = None  # the poles' polygons, computed once for the GeoJSON, both maps and the page
+        if self.communes is not None:
+            self.communes.to_csv(folder / "communes.csv", index=False)
+            self.poles.to_csv(folder / "poles.csv", index=False)
+            territory = self.inputs.territory
+            outlines = pole_geometries(territory, self.communes)
+            write_poles_geojson(folder / "poles.geojson", territory, self.communes, self.poles, outlines)
+            if draw:
+                title = t("map.title", scenario=self.summary["scenario"], territory=territory.name, n=self.summary["n_poles"],
+                          status=status_short(self.status, self.summary.get("gap")))
+                draw_map(folder / "map.png", territory, self.communes, self.poles, title,
+                         labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"), outlines=outlines)
+        if self.service_tables is not None:
+            write_service_tables(folder, self.service_tables)
+            if draw and self.communes is not None:
+                draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
+                                 t("map.savings_title", scenario=self.summary["scenario"]), outlines=outlines)
+        (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
+        write_report_html(folder / "report.html", self, outlines=outlines)
+        if self.communes is not None:
+            write_fiches(folder, self.report_context())
+            write_geopackage(folder / "result.gpkg", self.inputs.territory, self.communes, self.poles, outlines)
+            write_workbook(folder / "result.xlsx", self.workbook_tables())
+        (folder / "scenario.resolved.yaml").write_text(
+            yaml.safe_dump(self.resolved_scenario, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+
     @classmethod
-    def from_dir(cls, folder: str | Path) -> "Result":
+    def from_dir(cls, folder: str | Path) -> Result:
         """Read a result folder back (tables, summary, resolved scenario); a damaged or foreign
         file is an :class:`~optimiser.errors.InputError` naming it (:mod:`.reading`)."""
         from .reading import COMMUNE_COLUMNS, read_csv, read_resolved, read_summary, read_tables_or_refuse

@@ -21,7 +21,6 @@ from ..services.catalogue import parameter_rows
 from ..services.economics import EPCI, pole_service_cost
 from ..services.sharing import core_check, proportional_shares, shapley
 
-
 SERVICE_COLUMNS = ["pole", "pole_name", "seat_insee_code", "service", "mode", "n_poolers", "poolers", "n_borrowers", "borrowers",
                    "workload", "unit", "fte", "staff_eur", "vehicle_eur", "equipment_eur", "transfer_eur", "contract_eur", "lots",
                    "lots_eur", "redeployed_staff_eur", "coordination_eur", "total_eur", "borrower_payments_eur", "poolers_eur",

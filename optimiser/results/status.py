@@ -62,8 +62,45 @@ def gap_known(gap) -> bool:
     return isinstance(gap, numbers.Real) and not isinstance(gap, bool) and not math.isnan(float(gap))
 
 
-def status_words(status: str, gap) -> StatusWords | None:
-    """The words for ``status`` with this gap; ``None`` for a status the table does not know."""
+#: The same in French, the default language of the reports (see :mod:`optimiser.results.i18n`).
+STATUS_WORDS_FR: dict[str, StatusWords] = {
+    "optimal": StatusWords(
+        "optimal",
+        "C'est la meilleure organisation possible sous les règles ci-dessous, et le solveur l'a prouvé{tolerance}.",
+        "**optimal** — meilleure organisation prouvée sous ces règles (à l'écart relatif {gap_tol:g} près)"),
+    "feasible": StatusWords(
+        "réalisable, au plus à {gap} du meilleur",
+        "Le solveur s'est arrêté à sa limite de temps. L'organisation respecte toutes les règles, mais une meilleure "
+        "peut exister ; elle ne peut pas être meilleure de plus de {gap}.",
+        "**réalisable, non prouvé optimal** — le solveur s'est arrêté à sa limite de temps ; l'organisation respecte "
+        "toutes les règles et est au plus à {gap} de la meilleure possible"),
+    "infeasible": StatusWords(
+        "infaisable",
+        "Aucune organisation ne peut respecter toutes les règles ci-dessous à la fois.",
+        "**infaisable** — aucune organisation ne peut respecter toutes les règles"),
+    "time_limit": StatusWords(
+        "aucune solution trouvée à temps",
+        "Le solveur a atteint sa limite de temps avant de trouver une organisation qui respecte les règles.",
+        "**aucune solution trouvée** dans la limite de temps"),
+    "error": StatusWords(
+        "erreur du solveur",
+        "Le solveur a échoué ; aucune organisation n'est montrée.",
+        "**erreur** — le solveur a échoué"),
+}
+FEASIBLE_GAP_UNKNOWN_FR = StatusWords(
+    "réalisable, non prouvé optimal",
+    "Le solveur s'est arrêté à sa limite de temps. L'organisation respecte toutes les règles, mais une meilleure "
+    "peut exister et le solveur n'a pas pu dire de combien.",
+    "**réalisable, non prouvé optimal** — le solveur s'est arrêté à sa limite de temps ; l'organisation respecte toutes "
+    "les règles, mais une meilleure peut exister et le solveur n'a pas pu dire de combien")
+
+
+def status_words(status: str, gap, lang: str | None = None) -> StatusWords | None:
+    """The words for ``status`` with this gap, in ``lang`` (default: the language being
+    written, :func:`optimiser.results.i18n.current`); ``None`` for a status the table does not know."""
+    from .i18n import current
+
+    french = (lang or current()) == "fr"
     if status == "feasible" and not gap_known(gap):
-        return FEASIBLE_GAP_UNKNOWN
-    return STATUS_WORDS.get(str(status))
+        return FEASIBLE_GAP_UNKNOWN_FR if french else FEASIBLE_GAP_UNKNOWN
+    return (STATUS_WORDS_FR if french else STATUS_WORDS).get(str(status))

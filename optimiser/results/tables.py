@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..model.rules import PoleRules
-from ..roads import TravelMatrix
+from ..inputs.rules import PoleRules
 from ..territory import Territory
+from ..territory.roads import TravelMatrix
 
 COMMUNE_COLUMNS = [
     "insee_code", "name", "population", "pole", "pole_name", "seat_insee_code", "seat_name",

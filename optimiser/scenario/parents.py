@@ -113,7 +113,8 @@ def read_layered(path: Path, stack: tuple[Path, ...] = ()) -> Layered:
         parent_tree = rebase_value("", parent.tree, parent_folder, folder)
         parent_labels = {p: (lab if lab is not None else located(str(parent_path), parent.lines, p))
                          for p, lab in parent.labels.items()}
-        merge_tree(merged, parent_tree, labels, lambda p, labs=parent_labels: labs.get(p, str(parent_path)))
+        merge_tree(merged, parent_tree, labels,
+                   lambda p, labs=parent_labels, where=str(parent_path): labs.get(p, where))
         chain += tuple(p for p in parent.chain if p not in chain)
         overrides.update(parent.overrides)
         variant_specs.update(parent.variant_specs)

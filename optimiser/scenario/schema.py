@@ -9,7 +9,7 @@ against the territory after this schema has passed.
 from __future__ import annotations
 
 import typing
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -27,7 +27,7 @@ def _commune_ref(value):
     raise PydanticCustomError("commune_ref", 'expected a commune: its name or INSEE code (e.g. Laval or "53130")')
 
 
-CommuneRef = Annotated[Union[str, int], BeforeValidator(_commune_ref)]
+CommuneRef = Annotated[str | int, BeforeValidator(_commune_ref)]
 """An INSEE code (``"53130"``) or a commune name (``"Laval"``)."""
 
 def _no_nul(path: str) -> str:
@@ -367,6 +367,9 @@ class SolverConfig(StrictModel):
     """Solver threads (1 keeps runs reproducible)."""
     log: bool = False
     """Print the solver's own log."""
+    on_interrupt: Literal["keep", "discard"] = "keep"
+    """Ctrl-C during a solve stops the solver at once; keep: write the best design found so far
+    (status feasible, with its gap); discard: write nothing (a second Ctrl-C always stops at once)."""
 
 
 class ObjectiveConfig(StrictModel):

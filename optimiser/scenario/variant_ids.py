@@ -57,7 +57,7 @@ def variant_ids(runs: list[tuple[str, dict[str, Any]]]) -> list[str]:
     for s in safe:
         counts[s] = counts.get(s, 0) + 1
     out = []
-    for r, s, (name, point) in zip(raws, safe, runs):
+    for s, (name, point) in zip(safe, runs):
         if counts[s] > 1 or len(s) > MAX_ID_LENGTH:
             exact = json.dumps([name, sorted((k, v) for k, v in point.items())], default=str, ensure_ascii=False)
             s = s[:MAX_ID_LENGTH].rstrip("-.") + "-" + _digest(exact)

@@ -28,6 +28,7 @@ import numpy as np
 
 from .parameters import Sourced, derived, entry, estimate, sourced, value
 
+
 @dataclass(frozen=True)
 class EquipmentSpec:
     """A machine type. Yearly cost of one unit (€/yr) = purchase ÷ life + maintenance + insurance;

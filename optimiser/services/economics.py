@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..roads import TravelMatrix
+from ..territory.roads import TravelMatrix
 from .catalogue import Catalogue, ceil_units
 from .inventory import Inventory
 from .standalone import StandaloneCost

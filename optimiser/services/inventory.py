@@ -107,7 +107,7 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
         raise InputError([Problem(label, "", "expected an Excel workbook (.xlsx) with sheets services and equipment, "
                                   "or a folder holding services.csv and equipment.csv", path.name)])
     files = {name: path / f"{name}.csv" for name in TABLES}
-    if not any(os.path.lexists(file) for file in files.values()):  # a device or folder there is named below
+    if not any(file.exists() for file in files.values()):
         found = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
         hint = (did_you_mean(found[0], ["services.csv", "equipment.csv"]) if len(found) == 1 else None) or (
             f"CSV files found: {', '.join(found)}" if found else "write a blank one with optimiser template inventory")
@@ -451,7 +451,7 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
             os.replace(partial, path)
         except BaseException as exc:
             partial.unlink(missing_ok=True)
-            raise with_path(exc, path)
+            raise with_path(exc, path)  # noqa: B904 (with_path re-raises exc or chains it as the cause)
     else:
         def fill(folder: Path) -> None:
             services_df.to_csv(folder / "services.csv", index=False)

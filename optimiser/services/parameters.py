@@ -32,7 +32,7 @@ class Sourced:
     confidence: str = "low"
     note: str = ""
 
-    def with_value(self, value: float, source: str = "scenario") -> "Sourced":
+    def with_value(self, value: float, source: str = "scenario") -> Sourced:
         return Sourced(float(value), self.unit, source, "scenario" if source == "scenario" else self.confidence, self.note)
 
 

@@ -20,12 +20,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..errors import InputError, OptimiserError, Problem
 from ..results.folder import check_target, write_atomically
-from ..roads import Link, adjacency_road_graph, travel_matrix
 from ..territory.france import NationalData, Selection, national_data
 from ..territory.geojson import file_sha256, load_geojson_territory
+from ..territory.roads import Link, adjacency_road_graph, travel_matrix
 from .defaults import StarterRules, starter_rules
 from .links import PieceLink, link_pieces
 from .scenario_file import CIRCUITY, SCENARIO_FILE, SPEED_KMH, TERRITORY_FILE, render_scenario
@@ -88,9 +88,9 @@ def _fill(folder: Path, selection: Selection, national: NationalData):
 
 def _check_runs(scenario: Path) -> None:
     """Load and prepare the scenario as ``optimiser run`` does; a finding here is a bug of init."""
+    from ..inputs.preparation import prepare
     from ..model.candidates import candidate_pairs
     from ..model.diagnose import presolve_findings
-    from ..prepare import prepare
     from ..scenario.load import load_scenario
 
     try:
@@ -108,7 +108,7 @@ def _provenance(selection: Selection, territory, national: NationalData) -> dict
     data_files = {name: file_sha256(national.folder / name) for name in names}
     return {
         "written_by": f"optimiser {__version__} init",
-        "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_utc": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "selection": {"kind": selection.kind, "key": selection.key, "name": selection.name},
         "command": _command(selection),
         "communes": len(territory),

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from ..roads import RoadGraph, TravelMatrix
+from ..territory.roads import RoadGraph, TravelMatrix
 
 #: Communes per pole the pole count aims at (low end of the 8–15 of the sourced ratio).
 COMMUNES_PER_POLE = 8

@@ -30,9 +30,9 @@ import networkx as nx
 import numpy as np
 import shapely
 
-from ..roads import adjacency_road_graph, closest_points, commune_pieces
 from ..territory.france import NationalData
 from ..territory.geo import LocalProjection, haversine_km
+from ..territory.roads import adjacency_road_graph, closest_points, commune_pieces
 from ..territory.territory import Territory
 
 #: Polygons of two landmasses less than this apart, with no land route: assume a bridge, km.

@@ -11,8 +11,8 @@ import multiprocessing
 import os
 import signal
 import uuid
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Iterable, Iterator
 
 from ..cache import InputCache
 from ..errors import InputError, Problem

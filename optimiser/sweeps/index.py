@@ -25,7 +25,7 @@ INDEX_MAX_BYTES = 64 * MB
 
 
 def now_utc() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 def check_sweep_target(folder: Path) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..cache import InputCache, content_hash
 from ..errors import DisconnectedTerritoryError, InputError
@@ -73,7 +73,7 @@ def prepare_each(loaded: Iterable[LoadedScenario], cache: InputCache) -> Iterato
     """Each variant prepared through ``cache`` (commune names, road graph, shared inputs computed
     once per configuration), one by one: its :class:`~optimiser.prepare.Inputs`, or the
     :class:`InputError` / :class:`DisconnectedTerritoryError` that says why it cannot run."""
-    from ..prepare import prepare
+    from ..inputs.preparation import prepare
 
     for one in loaded:
         try:

@@ -17,9 +17,9 @@ does not stop the others; it is listed at the end.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..cache import CacheStats, InputCache
 from ..errors import InputError, Problem

@@ -36,10 +36,10 @@ def run_variant(task: VariantTask, cache_folder: str | None = None) -> VariantOu
 
 def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=None) -> VariantOutcome:
     """Prepare (through ``cache``) unless ``inputs`` (this variant's
-    :class:`~optimiser.prepare.Inputs`, prepared in this process) are given, solve, and write
+    :class:`~optimiser.inputs.Inputs`, prepared in this process) are given, solve, and write
     the result folder atomically."""
     from ..api import solve
-    from ..prepare import prepare
+    from ..inputs.preparation import prepare
 
     start = time.perf_counter()
     outcome = VariantOutcome(id=task.id, status="error", input_hash=task.input_hash)
@@ -52,7 +52,8 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=Non
             if cache is not None:
                 computed, disk = cache.stats.computed - before[0], cache.stats.disk_hits - before[1]
                 outcome.shared_inputs = "computed" if computed else ("disk" if disk else "memory")
-        result = solve(task.loaded, inputs)
+        # Ctrl-C stops a sweep (it resumes later): the variant being solved is not kept half-solved.
+        result = solve(task.loaded, inputs, on_interrupt="discard")
         s = result.summary
         outcome.status = s["status"]
         outcome.objective, outcome.gap, outcome.objective_unit = s.get("objective"), s.get("gap"), s.get("objective_unit")
@@ -119,4 +120,4 @@ def write_json_atomically(path: Path, data) -> None:
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise with_path(exc, path)
+        raise with_path(exc, path)  # noqa: B904 (with_path re-raises exc or chains it as the cause)

@@ -37,7 +37,7 @@ class LocalProjection:
     lat0: float
 
     @classmethod
-    def around(cls, lons, lats) -> "LocalProjection":
+    def around(cls, lons, lats) -> LocalProjection:
         return cls(float(np.mean(lons)), float(np.mean(lats)))
 
     def to_km(self, coords: np.ndarray) -> np.ndarray:

@@ -63,7 +63,7 @@ class Territory:
             out[b].append(a)
         return out
 
-    def subset(self, codes) -> "Territory":
+    def subset(self, codes) -> Territory:
         """The territory restricted to ``codes`` (order of the original kept)."""
         keep = set(codes)
         communes = self.communes[self.communes.index.isin(keep)]

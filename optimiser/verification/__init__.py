@@ -36,8 +36,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from ..errors import Problem
-from ..prepare import load_territory, resolve_rules
+from ..inputs.preparation import load_territory, resolve_rules
 from . import design as checks
 from .design import Design, read_design
 from .files import ALWAYS, DESIGN, SERVICES, ResultFolder, UnreadableResult, inside
@@ -68,6 +70,9 @@ class ReportView:
     communes: object = None
     commune_costs: dict | None = None
     services: object = None
+    territory: object = None
+    scenario: dict | None = None
+    report_tables: object = None
 
 
 @dataclass
@@ -112,9 +117,35 @@ def verify_result(folder: str | Path) -> Verification:
     if has_design:
         if not _check_design(folder, v, loaded, territory, rules, summary, has_services, view):
             return v
+    # the reports are rendered again from the verified files and compared (see .reports)
+    view.territory, view.scenario = territory, _resolved(folder)
+    view.report_tables = _report_tables(folder, has_design and has_services)
+    if has_design:  # typed as the writer had them (the strict read above keeps text), in territory order
+        from ..results.result import read_communes_csv
+
+        communes = read_communes_csv(folder.path / "communes.csv")
+        order = {code: k for k, code in enumerate(territory.codes)}
+        view.communes = communes.sort_values("insee_code", key=lambda codes: codes.map(order)).reset_index(drop=True)
+        view.poles = pd.read_csv(folder.path / "poles.csv", dtype={"seat_insee_code": str})
     v.check("report.md says what was verified", markdown_problems(folder.text("report.md"), view))
     v.check("report.html says what was verified", html_problems(folder.text("report.html"), view))
     return v
+
+
+def _resolved(folder) -> dict:
+    """The resolved scenario as the reports read it (description, objective, outputs)."""
+    import yaml
+
+    return yaml.safe_load(folder.text("scenario.resolved.yaml")) or {}
+
+
+def _report_tables(folder, with_services: bool):
+    """The service tables the reports are rendered from: the folder's own files, checked above."""
+    if not with_services:
+        return None
+    from ..results.result import read_service_tables
+
+    return read_service_tables(folder.path)
 
 
 def _check_design(folder, v, loaded, territory, rules, summary, has_services, view) -> bool:
@@ -142,7 +173,7 @@ def _check_design(folder, v, loaded, territory, rules, summary, has_services, vi
     view.communes = communes.iloc[sorted(range(len(communes)), key=lambda k: d.index[communes["insee_code"].iloc[k]])]
     if has_services:
         # With services the objective is the total cost (plus any priced travel): checked there.
-        from ..prepare import prepare
+        from ..inputs.preparation import prepare
         from .parameters import COLUMNS as PARAMETER_COLUMNS
         from .parameters import parameter_problems
         from .services import ServiceChecks

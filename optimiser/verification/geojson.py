@@ -13,9 +13,9 @@ import math
 import shapely
 from shapely.geometry import shape
 
+from ..errors import Problem
 from .design import POLE_COLUMNS, Design
 from .files import ResultFolder, UnreadableResult
-from ..errors import Problem
 
 ROUNDING_DEG = 1e-5
 

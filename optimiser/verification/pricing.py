@@ -34,9 +34,9 @@ services.csv check, régie-or-délégation and the coalition costs all follow.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
 
 from ..services.economics import EPCI
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 import itertools
 import math
 
-import pandas as pd
-
 from ..services.economics import EPCI
 from .design import Design
 from .files import ResultFolder
@@ -497,7 +495,7 @@ class ServiceChecks:
     def member_totals(self) -> dict[str, tuple[float, float]]:
         """member → (standalone, pays) over its services."""
         out = {}
-        for (i, s), e in self.expected_shares().items():
+        for (i, _service), e in self.expected_shares().items():
             alone, pays = out.get(i, (0.0, 0.0))
             out[i] = (alone + e["standalone"], pays + e["pays"])
         return out

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from ..errors import OptimiserError
-from ..prepare import build_road_graph
+from ..inputs.preparation import build_road_graph
 from ..territory import CommuneLookup
 from ..territory.geo import LocalProjection, haversine_km
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..status import STATUS_WORDS
-from . import fmt
-from . import page
+from .. import i18n
+from ..status import STATUS_WORDS, status_words
+from . import fmt, page
 from .page import Column, asset, data_uri, document, esc, explain_columns
 
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
@@ -28,32 +28,32 @@ def _status_cell(record: dict) -> str:
     return f'<span class="badge {_KIND.get(status, "bad")}">{esc(words)}</span>'
 
 
-#: Columns the comparison knows, in display order: key → column.
-KNOWN_COLUMNS = {c.key: c for c in [
-    Column("variant", "Variant", explain="The variant's id (stable across runs)."),
-    Column("status", "Status", cell=_status_cell,
-           explain="Optimal: proven best. Feasible: obeys every rule, at most the gap from the best. "
-                   "Infeasible: the rules cannot all hold."),
-    Column("gap", "Gap", fmt.percent, numeric=True, explain="How far the design may be from the best possible (0 % = proven best)."),
-    Column("objective", "Objective", lambda v: fmt.number(v, 1), numeric=True,
-           explain="What the optimiser minimised (total travel, or total cost when costs are modelled)."),
-    Column("n_poles", "Poles", fmt.integer, numeric=True, explain="Number of poles, the service commun included."),
-    Column("n_alone", "Alone", fmt.integer, numeric=True, explain="Communes that stay out of every pole."),
-    Column("max_travel_min", "Longest trip", fmt.minutes, numeric=True, explain="Longest road time from a commune to its pole's seat."),
-    Column("mean_travel_min", "Average trip", fmt.minutes, numeric=True, explain="Average road time to the seat, per inhabitant."),
-    Column("total_cost", "Total cost", fmt.money, numeric=True, explain="Cost of the design, € per year."),
-    Column("savings", "Saving", fmt.signed_money, numeric=True, explain="Against every commune alone, € per year."),
-    Column("services_pooled", "Services pooled", fmt.text, explain="Services pooled in at least one pole."),
-    Column("runtime_s", "Solve time", lambda v: f"{fmt.number(v, 1)} s" if fmt.as_number(v) is not None else fmt.MISSING,
-           numeric=True),
-]}
+def known_columns() -> dict[str, Column]:
+    """Columns the comparison knows, in display order, labelled in the language being written."""
+    t = i18n.t
+    runtime = lambda v: f"{fmt.number(v, 1)} s" if fmt.as_number(v) is not None else fmt.MISSING  # noqa: E731
+    return {c.key: c for c in [
+        Column("variant", t("cmpcol.variant"), explain=t("cmpexp.variant")),
+        Column("status", t("cmpcol.status"), cell=_status_cell, explain=t("cmpexp.status")),
+        Column("gap", t("cmpcol.gap"), fmt.percent, numeric=True, explain=t("cmpexp.gap")),
+        Column("objective", t("cmpcol.objective"), lambda v: fmt.number(v, 1), numeric=True, explain=t("cmpexp.objective")),
+        Column("n_poles", t("cmpcol.n_poles"), fmt.integer, numeric=True, explain=t("cmpexp.n_poles")),
+        Column("n_alone", t("cmpcol.n_alone"), fmt.integer, numeric=True, explain=t("cmpexp.n_alone")),
+        Column("max_travel_min", t("col.max_trip"), fmt.minutes, numeric=True, explain=t("explain.max_trip")),
+        Column("mean_travel_min", t("col.mean_trip"), fmt.minutes, numeric=True, explain=t("explain.mean_trip")),
+        Column("total_cost", t("cmpcol.total_cost"), fmt.money, numeric=True, explain=t("cmpexp.total_cost")),
+        Column("savings", t("col.saving"), fmt.signed_money, numeric=True, explain=t("cmpexp.savings")),
+        Column("services_pooled", t("cmpcol.services_pooled"), fmt.text, explain=t("cmpexp.services_pooled")),
+        Column("runtime_s", t("cmpcol.runtime_s"), runtime, numeric=True),
+    ]}
 
 
 def comparison_columns(frame: pd.DataFrame) -> list[Column]:
     """Known columns first in their order, then the others as they come."""
-    columns = [KNOWN_COLUMNS[k] for k in KNOWN_COLUMNS if k in frame.columns]
+    known = known_columns()
+    columns = [known[k] for k in known if k in frame.columns]
     for key in frame.columns:
-        if key not in KNOWN_COLUMNS:
+        if key not in known:
             numeric = pd.api.types.is_numeric_dtype(frame[key]) and not pd.api.types.is_bool_dtype(frame[key])
             columns.append(Column(str(key), str(key), fmt.auto, numeric=numeric))
     return columns
@@ -69,32 +69,34 @@ def _plot(name: str, path: Path) -> str:
 
 
 def _overview(frame: pd.DataFrame) -> str:
-    n = len(frame)
-    text = f"{n} variant{'s' if n != 1 else ''}"
+    text = i18n.plural(len(frame), "cmp.n_variants")
     if "status" in frame.columns:
         counts = frame["status"].astype(str).value_counts()
-        parts = [f"{counts[s]} {STATUS_WORDS[s].short.split(',')[0]}" for s in STATUS_WORDS if s in counts]
+        parts = [f"{counts[s]} {status_words(s, 0.0).short.split(',')[0]}" for s in STATUS_WORDS if s in counts]
         parts += [f"{counts[s]} {s}" for s in counts.index if s not in STATUS_WORDS]
-        text += ": " + ", ".join(parts)
-    return (f'<p class="lead">{esc(text)}.</p>'
-            "<p>Only <b>optimal</b> rows are proven to be the best design under their rules; a <b>feasible</b> row "
-            "may be improved by up to its gap. Rows without a design (infeasible, no design in time) have no figures.</p>")
+        text += (" : " if i18n.current() == "fr" else ": ") + ", ".join(parts)
+    return f'<p class="lead">{esc(text)}.</p><p>{i18n.t("cmp.explain")}</p>'
 
 
 def render_comparison_html(table: pd.DataFrame, plots: dict[str, Path] | None = None,
-                           title: str = "Comparison of variants") -> str:
-    """The comparison page as text: overview, sortable table, column meanings, plots."""
+                           title: str | None = None, lang: str | None = None) -> str:
+    """The comparison page as text: overview, sortable table, column meanings, plots; in
+    ``lang`` (default: the language being written, French)."""
+    with i18n.using(lang):
+        return _render(table, plots, title or i18n.t("cmp.title"))
+
+
+def _render(table: pd.DataFrame, plots: dict[str, Path] | None, title: str) -> str:
     frame = table.reset_index(drop=True)
     columns = comparison_columns(frame)
     body = [f"<header><h1>{esc(title)}</h1>{_overview(frame)}</header><main>",
-            '<section aria-labelledby="h-table"><h2 id="h-table">Variants</h2>'
-            '<p class="hint">Click a column title to sort; click again to reverse.</p>',
+            f'<section aria-labelledby="h-table"><h2 id="h-table">{esc(i18n.t("cmp.variants"))}</h2>'
+            f'<p class="hint">{esc(i18n.t("txt.sort_hint"))}</p>',
             page.table(columns, frame.to_dict(orient="records"), table_id="comparison"),
             explain_columns(columns), "</section>"]
     if plots:
-        body.append('<section aria-labelledby="h-plots"><h2 id="h-plots">Trade-offs</h2>'
+        body.append(f'<section aria-labelledby="h-plots"><h2 id="h-plots">{esc(i18n.t("cmp.tradeoffs"))}</h2>'
                     + "".join(_plot(name, path) for name, path in plots.items()) + "</section>")
     body.append("</main>")
-    body.append('<footer><p>Made with optimiser. Each variant\'s folder holds its own report.html, '
-                "its resolved scenario and the data attribution.</p></footer>")
-    return document(title, "\n".join(body), scripts=[asset("sortable.js")])
+    body.append(f'<footer><p>{esc(i18n.t("cmp.footer"))}</p></footer>')
+    return document(title, "\n".join(body), scripts=[asset("sortable.js")], lang=i18n.current())

@@ -1,4 +1,6 @@
-"""Numbers and statuses in the words a report shows them (English, like ``report.md``).
+"""Numbers and statuses in the words a report shows them, in the language being written
+(:mod:`optimiser.results.i18n`): French ``12 345,6`` and ``12 345 €`` (narrow no-break space
+between thousands, decimal comma), English ``12,345.6`` and ``€12,345``.
 
 Every function takes a raw value (Python or numpy scalar, ``None`` or NaN for "missing") and
 returns plain text, not HTML: the caller escapes it. Missing values read "—".
@@ -9,10 +11,20 @@ from __future__ import annotations
 import math
 import numbers
 
+from .. import i18n
 from ..status import status_words
 
 MISSING = "—"
 MINUS = "\u2212"  # a real minus sign: "−1,200" does not break across lines like "-1,200" may
+#: French thousands separator: a narrow no-break space, so "12 345" never breaks across lines.
+THIN = "\u202f"
+
+
+def _group(text: str) -> str:
+    """``1,234.5`` (Python's grouping) as the current language writes it."""
+    if i18n.current() == "fr":
+        return text.replace(",", THIN).replace(".", ",")
+    return text
 
 
 def is_missing(value) -> bool:
@@ -39,7 +51,7 @@ def number(value, digits: int = 0) -> str:
     if x is None:
         return MISSING if is_missing(value) else str(value)
     text = f"{abs(x):,.{digits}f}"
-    return (MINUS + text) if x < 0 and text.strip("0.,") else text
+    return (MINUS + _group(text)) if x < 0 and text.strip("0.,") else _group(text)
 
 
 def integer(value) -> str:
@@ -57,12 +69,22 @@ def km(value) -> str:
 
 
 def money(value) -> str:
-    """Euros per year as a report shows them: ``€12,345``; negative as ``−€1,200``."""
+    """Euros as a report shows them: ``12 345 €`` (French), ``€12,345`` (English); negative as
+    ``−1 200 €`` / ``−€1,200``."""
     x = as_number(value)
     if x is None:
         return MISSING if is_missing(value) else str(value)
-    text = f"€{abs(x):,.0f}"
+    amount = _group(f"{abs(x):,.0f}")
+    text = f"{amount}\u00a0€" if i18n.current() == "fr" else f"€{amount}"
     return (MINUS + text) if x < 0 and round(x) != 0 else text
+
+
+def kilo_money(value, digits: int = 1) -> str:
+    """Thousands of euros: ``12,3 k€`` / ``12.3 k€``."""
+    x = as_number(value)
+    if x is None:
+        return MISSING
+    return f"{number(x / 1000, digits)}\u00a0k€"
 
 
 def signed_money(value) -> str:
@@ -81,12 +103,23 @@ def percent(fraction) -> str:
         return MISSING
     p = 100 * x
     if p == 0:
-        return "0 %"
-    if abs(p) >= 10:
-        return f"{p:.0f} %"
-    if abs(p) >= 1:
-        return f"{p:.1f} %"
-    return f"{p:.2g} %"
+        text = "0"
+    elif abs(p) >= 10:
+        text = f"{p:.0f}"
+    elif abs(p) >= 1:
+        text = f"{p:.1f}"
+    else:
+        text = f"{p:.2g}"
+    return _group(text).replace("-", MINUS) + ("\u00a0%" if i18n.current() == "fr" else " %")
+
+
+def signed_percent(fraction) -> str:
+    """``+1,2 %`` / ``−0,5 %``."""
+    x = as_number(fraction)
+    if x is None:
+        return MISSING
+    text = percent(x)
+    return ("+" + text) if x > 0 else text
 
 
 def text(value) -> str:
@@ -96,10 +129,10 @@ def text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(text(v) for v in value) or MISSING
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return i18n.t("word.yes") if value else i18n.t("word.no")
     x = as_number(value)
     if x is not None:
-        return f"{x:,.0f}" if x == int(x) and abs(x) < 1e15 else f"{x:,.4g}"
+        return _group(f"{x:,.0f}" if x == int(x) and abs(x) < 1e15 else f"{x:,.4g}")
     return str(value)
 
 
@@ -122,8 +155,8 @@ def status_long(status: str, gap=None, gap_tolerance=None) -> str:
     tolerance = ""
     tol = as_number(gap_tolerance)
     if status == "optimal" and tol is not None and tol >= 1e-4:
-        tolerance = f" (to within {percent(tol)})"
+        tolerance = f" (à {percent(tol)} près)" if i18n.current() == "fr" else f" (to within {percent(tol)})"
     words = status_words(status, gap)
     if words is None:
-        return f"Status: {status}."
+        return f"{i18n.t('status.label')} : {status}." if i18n.current() == "fr" else f"Status: {status}."
     return words.long.format(gap=percent(gap), tolerance=tolerance)

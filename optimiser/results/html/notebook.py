@@ -6,6 +6,8 @@ tooltips, ``<title>`` per commune, so it works in any notebook viewer).
 
 from __future__ import annotations
 
+from .. import i18n
+from ..i18n import t
 from . import fmt
 from .page import esc
 from .svgmap import render_svg_map
@@ -23,25 +25,33 @@ _STYLE = """
 
 
 def result_snippet(result) -> str:
+    """The notebook view, in the result's language (:meth:`optimiser.results.result.Result.lang`)."""
+    with i18n.using(result.lang()):
+        return _snippet(result)
+
+
+def _snippet(result) -> str:
     s = result.summary
     parts = [f'<div class="optimiser-result"><style>{_STYLE}</style>',
              f"<h3>{esc(s['scenario'])} — {esc(s['territory']['name'])}</h3>",
              f"<p><b>{esc(fmt.status_long(s['status'], s.get('gap'), s.get('solver_options', {}).get('gap')))}</b> "
              f"({esc(s['solver'])}, {s['runtime_s']:.1f} s)</p>"]
-    facts = [f"{s['n_communes']} communes, {s['population']:,} inhabitants", f"{s['n_poles']} poles"]
+    facts = [t("fig.territory_value", name=s["territory"]["name"], n=s["n_communes"], population=fmt.integer(s["population"])),
+             f"{t('fig.poles')} : {s['n_poles']}" if i18n.current() == "fr" else f"{s['n_poles']} poles"]
     if s.get("total_cost") is not None:
-        facts.append(f"yearly cost {fmt.money(s['total_cost'])}, status quo {fmt.money(s['status_quo_cost'])}, "
-                     f"saving {fmt.money(s['savings'])} ({fmt.percent(s['savings_pct'])})")
+        facts.append(f"{t('fig.total_cost')} {fmt.money(s['total_cost'])} ; {t('fig.status_quo').lower()} {fmt.money(s['status_quo_cost'])} ; "
+                     f"{t('fig.saving').lower()} {fmt.signed_money(s['savings'])} ({fmt.percent(s['savings_pct'])})")
     parts.append("<ul>" + "".join(f"<li>{esc(f)}</li>" for f in facts) + "</ul>")
     if result.inputs is not None and result.communes is not None:
         territory = result.inputs.territory
         names = {}  # a native tooltip per commune, no script needed
         for r in result.communes.itertuples():
-            label = f"{r.name}: pole {r.pole}, seat {r.seat_name}" if isinstance(r.pole, str) else f"{r.name}: alone"
+            label = (f"{r.name}: {t('col.pole').lower()} {r.pole}, {t('col.seat').lower()} {r.seat_name}" if isinstance(r.pole, str)
+                     else f"{r.name}: {t('word.alone')}")
             if "saving" in result.communes.columns:
-                label += f", saves {r.saving:,.0f} €/yr"
+                label += f", {t('col.saving').lower()} {fmt.signed_money(r.saving)}"
             names[r.insee_code] = label
-        svg, _ = render_svg_map(territory, result.communes, title=f"Map of the poles of {territory.name}", titles=names)
+        svg, _ = render_svg_map(territory, result.communes, title=t("txt.map_of", name=territory.name), titles=names)
         parts.append(svg)
     if result.poles is not None and len(result.poles):
         columns = [c for c in ("pole", "pole_name", "seat_name", "n_communes", "population", "max_travel_min") if c in result.poles.columns]

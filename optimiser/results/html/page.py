@@ -14,9 +14,9 @@ import base64
 import hashlib
 import html
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Callable, Iterable
 
 from . import fmt
 
@@ -43,7 +43,7 @@ def _sha256(text: str) -> str:
 
 
 def document(title: str, body: str, *, styles: Iterable[str] = (), scripts: Iterable[str] = (), data: dict | None = None,
-             generator: str = "optimiser") -> str:
+             generator: str = "optimiser", lang: str = "fr") -> str:
     """A complete HTML page. ``data`` (JSON-able) goes into ``<script type="application/json"
     id="report-data">`` for the scripts to read; it is data, never executed."""
     styles = [asset("report.css"), *styles]
@@ -58,7 +58,7 @@ def document(title: str, body: str, *, styles: Iterable[str] = (), scripts: Iter
     ])
     head = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{esc(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">',

@@ -25,7 +25,8 @@ from shapely.geometry.base import BaseGeometry
 from ...territory import Territory
 from ...territory.geo import LocalProjection
 from ..geo import pole_geometries
-from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, pole_colours, wrap_name
+from ..i18n import t
+from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, commune_numbers, numbered, pole_colours, wrap_name
 from .page import esc
 
 #: SVG user units per km (one unit = 10 m).
@@ -136,7 +137,7 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
         row = records.get(code, {})
         name = territory.name_of(code)
         pole = row.get("pole") if isinstance(row.get("pole"), str) else ""
-        label = name + (f", pole {pole}" if pole else "") + (", seat of its pole" if row.get("is_seat") else "")
+        label = name + (t("aria.pole", pole=pole) if pole else "") + (t("aria.seat") if row.get("is_seat") else "")
         end = "/>" if titles is None else f"><title>{esc(titles.get(code, code))}</title></path>"
         out.append(f'<path class="commune" d="{path_data(projected[code])}" fill="{fills[code]}" '
                    f'data-code="{esc(code)}" data-pole="{esc(pole)}" tabindex="0" aria-label="{esc(label)}"{end}')
@@ -166,6 +167,15 @@ def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, label
     return "".join(out), points
 
 
+def numbered_key(territory: Territory, labels: str = "auto") -> str:
+    """The key of a numbered map (``<ol>`` of names in number order), or '' when names are on the map."""
+    if not numbered(labels, len(territory)):
+        return ""
+    numbers = commune_numbers(territory)
+    items = "".join(f'<li value="{k}">{esc(territory.name_of(code))}</li>' for code, k in sorted(numbers.items(), key=lambda kv: kv[1]))
+    return f'<ol class="map-key">{items}</ol>'
+
+
 def _labels(territory, communes, points, labels: str, size: float) -> str:
     """Names: every commune up to ``AUTO_LABEL_ALL`` ('auto') or 'all', seats always (bold),
     none for 'none' — the choices of ``outputs.labels``, as on ``map.png``."""
@@ -175,16 +185,21 @@ def _labels(territory, communes, points, labels: str, size: float) -> str:
     show_all = labels == "all" or (labels == "auto" and n <= AUTO_LABEL_ALL)
     seats = set() if communes is None else set(communes.loc[communes["is_seat"].astype(bool), "insee_code"])
     font = size / (60 if n <= 40 else 90)
+    numbers = commune_numbers(territory) if numbered(labels, n) else {}
     # the white halo is a stroke in user units (text ignores non-scaling-stroke), a fifth of the font
     out = [f'<g class="labels" aria-hidden="true" stroke-width="{round(0.2 * font)}">']
     for code in territory.codes:
         is_seat = code in seats
-        if not (show_all or is_seat):
+        if not (show_all or is_seat or numbers):
             continue
         x, y = points[code]
         name = territory.name_of(code)
         if is_seat:
             out.append(f'<text class="seat-name" x="{x}" y="{round(y - 0.03 * size)}" font-size="{round(1.2 * font)}">{esc(name)}</text>')
+            continue
+        if numbers:  # the names are in the key under the map (numbered_key)
+            out.append(f'<text class="number" x="{x}" y="{y}" font-size="{round(0.9 * font)}" dominant-baseline="middle">'
+                       f'{numbers[code]}</text>')
             continue
         lines = wrap_name(name).split("\n")
         first = y - (len(lines) - 1) * font * 0.5

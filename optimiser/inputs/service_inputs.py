@@ -6,15 +6,21 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..errors import InputError, Problem
-from ..prepare import _Refs
-from ..roads import TravelMatrix
 from ..scenario.load import LoadedScenario
+from ..services.catalogue import EQUIPMENT_PARAMETERS, Catalogue, default_catalogue
+from ..services.economics import EPCI, Economics
+from ..services.inventory import (
+    Inventory,
+    build_inventory,
+    member_sizes,
+    read_inventory,
+)
+from ..services.standalone import StandaloneCost, standalone_costs
+from ..services.terms import PoolingTerms, default_terms
 from ..territory import Territory
-from .catalogue import EQUIPMENT_PARAMETERS, Catalogue, default_catalogue
-from .economics import EPCI, Economics
-from .inventory import Inventory, build_inventory, member_sizes, read_inventory
-from .standalone import StandaloneCost, standalone_costs
-from .terms import PoolingTerms, default_terms
+from ..territory.roads import TravelMatrix
+from .references import References
+from .rules import ServiceCommunRule
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class ServiceInputs:
         return sum(c.total_eur for c in self.standalone.values())
 
 
-def _catalogue(loaded: LoadedScenario) -> Catalogue:
+def scenario_catalogue(loaded: LoadedScenario) -> Catalogue:
     config = loaded.scenario.services
     full = default_catalogue()
     services = {k: full.services[k] for k in config.include}
@@ -74,7 +80,7 @@ def _catalogue(loaded: LoadedScenario) -> Catalogue:
         if over.equipment_days is not None:
             template = next(iter(spec.equipment_days.values()), None)
             unit = template.unit if template else f"days/{spec.unit}"
-            from .parameters import Sourced
+            from ..services.parameters import Sourced
 
             changes["equipment_days"] = {q: Sourced(float(d), unit, "scenario", "scenario") for q, d in over.equipment_days.items()}
         services[key] = dataclasses.replace(spec, **changes)
@@ -123,13 +129,13 @@ def _terms(loaded: LoadedScenario) -> PoolingTerms:
     return dataclasses.replace(terms, **changes)
 
 
-def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, sc_rule,
+def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, sc_rule: ServiceCommunRule | None,
             epci_workload: dict[str, float]) -> dict[tuple[str, str], bool]:
     """(member, service) → must pool (True) or must not (False): the service commun's members and
     the EPCI for each service it has a workload in (``epci_workload``: service → workload),
     then the scenario's ``pooling.force`` rules."""
     scenario = loaded.scenario
-    refs = _Refs(loaded, territory)
+    refs = References(loaded, territory)
     forced: dict[tuple[str, str], bool] = {}
     if sc_rule is not None:
         for s in scenario.service_commun.services:
@@ -156,11 +162,12 @@ def _forced(loaded: LoadedScenario, territory: Territory, catalogue: Catalogue, 
     return forced
 
 
-def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: TravelMatrix, sc_rule) -> ServiceInputs:
+def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: TravelMatrix,
+                     sc_rule: ServiceCommunRule | None) -> ServiceInputs:
     """Priced inputs of the service model (see :class:`ServiceInputs`)."""
     scenario = loaded.scenario
     config = scenario.services
-    catalogue = _catalogue(loaded)
+    catalogue = scenario_catalogue(loaded)
     terms = _terms(loaded)
     sizes = member_sizes(territory)
     epci_name = None

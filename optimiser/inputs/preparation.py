@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import InputError, Problem
-from .model.rules import PoleRules, ServiceCommunRule
-from .roads import (
+from ..errors import InputError, Problem
+from ..scenario.load import LoadedScenario
+from ..territory import Territory, load_geojson_territory
+from ..territory.roads import (
     Link,
     NetworkSpec,
     RoadGraph,
@@ -20,8 +21,9 @@ from .roads import (
     network_road_graph,
     travel_matrix,
 )
-from .scenario.load import LoadedScenario
-from .territory import CommuneLookup, Territory, load_geojson_territory
+from .references import References
+from .rules import PoleRules, ServiceCommunRule
+from .service_inputs import ServiceInputs, prepare_services
 
 #: Territories up to this size get a full travel matrix (no cut-off), so pre-solve diagnostics
 #: can say how far the nearest seat really is.
@@ -37,36 +39,8 @@ class Inputs:
     road: RoadGraph
     matrix: TravelMatrix
     rules: PoleRules
-    services: object | None = None  # optimiser.services.setup.ServiceInputs, when the scenario has services
-
-
-class _Refs:
-    """Resolves commune references and collects problems with their key paths."""
-
-    def __init__(self, loaded: LoadedScenario, territory: Territory):
-        self.loaded = loaded
-        self.lookup = CommuneLookup(territory)
-        self.problems: list[Problem] = []
-
-    def problem(self, path: str, message: str, value=None, show_value=True, hint=None):
-        line = self.loaded.lines.get(path)
-        if line is None and "[" in path:
-            line = self.loaded.lines.get(path[: path.rfind("[")])
-        self.problems.append(Problem(self.loaded.label, path, message, value, hint=hint, show_value=show_value, line=line))
-
-    def one(self, path: str, ref) -> str | None:
-        code, message = self.lookup.resolve(ref)
-        if code is None:
-            self.problem(path, message, ref, show_value=False)
-        return code
-
-    def many(self, path: str, refs) -> list[str]:
-        out = []
-        for k, ref in enumerate(refs or []):
-            code = self.one(f"{path}[{k}]", ref)
-            if code is not None:
-                out.append(code)
-        return out
+    services: ServiceInputs | None = None
+    """Priced service inputs, when the scenario has a ``services`` block."""
 
 
 def load_territory(loaded: LoadedScenario) -> Territory:
@@ -77,7 +51,7 @@ def load_territory(loaded: LoadedScenario) -> Territory:
         line = loaded.lines.get("territory.communes")
         raise InputError([Problem(loaded.label, "territory.communes", f"file not found: {path}", config.communes, line=line)])
     full = load_geojson_territory(path, name=config.name, min_shared_border_m=config.min_shared_border_m)
-    refs = _Refs(loaded, full)
+    refs = References(loaded, full)
     keep = set(full.codes)
     if config.include is not None:
         keep = set(refs.many("territory.include", config.include))
@@ -91,7 +65,7 @@ def load_territory(loaded: LoadedScenario) -> Territory:
 
 def build_road_graph(loaded: LoadedScenario, territory: Territory) -> RoadGraph:
     roads = loaded.scenario.roads
-    refs = _Refs(loaded, territory)
+    refs = References(loaded, territory)
     links = []
     for k, link in enumerate(roads.extra_links):
         a = refs.one(f"roads.extra_links[{k}].between[0]", link.between[0])
@@ -118,7 +92,7 @@ def resolve_rules(loaded: LoadedScenario, territory: Territory) -> PoleRules:
     """Resolve every commune reference of ``poles`` and ``service_commun``; check consistency."""
     scenario = loaded.scenario
     poles = scenario.poles
-    refs = _Refs(loaded, territory)
+    refs = References(loaded, territory)
     candidates = None if poles.candidate_seats is None else refs.many("poles.candidate_seats", poles.candidate_seats)
     fixed = refs.many("poles.fixed_seats", poles.fixed_seats)
     forbidden = refs.many("poles.forbidden_seats", poles.forbidden_seats)
@@ -254,7 +228,5 @@ def prepare(loaded: LoadedScenario, cache=None) -> Inputs:
     road, matrix = cache.roads(loaded, territory, cutoff, roads) if cache is not None else roads()
     services = None
     if loaded.scenario.services is not None:
-        from .services.setup import prepare_services
-
         services = prepare_services(loaded, territory, matrix, rules.service_commun)
     return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules, services=services)

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .errors import DisconnectedTerritoryError, InputError, Problem
-from .territory.geo import LocalProjection, haversine_km
-from .territory.geojson import file_sha256, read_geojson
-from .territory.territory import Territory
-from .text import did_you_mean
+from ..errors import DisconnectedTerritoryError, InputError, Problem
+from ..text import did_you_mean
+from .geo import LocalProjection, haversine_km
+from .geojson import file_sha256, read_geojson
+from .territory import Territory
 
 #: Circuity (ratio of road distance to straight-line distance). Default of
 #: cost_parameters.yaml `travel.detour_factor` (1.30, range 1.2–1.4, medium confidence).
@@ -148,7 +148,8 @@ def network_road_graph(
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
         if not isinstance(geometry, dict) or geometry.get("type") not in ("LineString", "MultiLineString"):
-            problems.append(Problem(label, f"{where}.geometry", "expected a LineString or MultiLineString", geometry.get("type") if isinstance(geometry, dict) else geometry))
+            problems.append(Problem(label, f"{where}.geometry", "expected a LineString or MultiLineString",
+                                    geometry.get("type") if isinstance(geometry, dict) else geometry))
             continue
         parts = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
         for part in parts:

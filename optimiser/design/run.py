@@ -1,0 +1,140 @@
+"""Run a pole design: pre-solve checks, build, solve (with the solve–check–cut loop), honest status.
+
+The status rules:
+
+* ``optimal`` — the solver proved the last model optimal within the gap, and that model is the
+  full problem (every pole connected for ``exact``; no commune beyond its seat list for p-median).
+* ``feasible`` — we hold a design that obeys every rule, with a proven lower bound and a gap.
+* ``infeasible`` — a pre-solve check or the solver proved that no design obeys the rules.
+* ``time_limit`` — the time ran out before any design obeying every rule was found.
+* ``error`` — the solver failed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+from ..inputs import Inputs
+from ..model.assembly import assemble_model
+from ..model.candidates import candidate_pairs
+from ..model.diagnose import presolve_findings
+from ..model.extract import ServiceDesign, extract_services
+from ..model.services import FORMULATION, Formulation
+from ..solvers import STOP, SolverOptions, Status
+from .explain import explain_infeasibility
+from .loop import Incumbent, SolveCheckCutLoop
+from .outcome import PoleDesign, formulation_name
+from .pmedian import design_pmedian
+from .valuation import FixedPolesValue, TravelValue, Valuation, priced_travel
+
+
+def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True,
+                 formulation: Formulation = FORMULATION) -> PoleDesign:
+    """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario.
+    ``formulation`` switches the service model's strengthenings (for the benchmark)."""
+    if inputs.rules.mode == "p-median":
+        return design_pmedian(inputs, options)
+    if inputs.services is not None and not inputs.services.enabled:
+        return _status_quo(inputs, options)
+    return _design_poles(inputs, options, explain, formulation)
+
+
+def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
+    """Pooling disabled: every commune alone, as inventoried — nothing to optimise."""
+    start = time.perf_counter()
+    si = inputs.services
+    assignment = {c: None for c in inputs.territory.codes}
+    services = ServiceDesign(pooled={}, borrowed={}, pole_services={},
+                             kept_eur={k: c.total_eur for k, c in si.standalone.items()},
+                             total_eur=si.status_quo_eur, status_quo_eur=si.status_quo_eur,
+                             model_total_eur=si.status_quo_eur, inputs=si)
+    value = si.status_quo_eur / 1000.0
+    return PoleDesign(assignment, Status.OPTIMAL, value, value, options.label, "status quo (no pooling)",
+                      0.0, 0.0, time.perf_counter() - start, rounds=0, services=services,
+                      messages=["pooling disabled: every member alone, as inventoried"])
+
+
+def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formulation: Formulation = FORMULATION) -> PoleDesign:
+    start = time.perf_counter()
+    rules = inputs.rules
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, rules)
+    findings = presolve_findings(inputs.territory, inputs.matrix, rules, pairs)
+    label = formulation_name(inputs)
+    if findings:
+        return PoleDesign({}, Status.INFEASIBLE, None, None, options.label, label,
+                          time.perf_counter() - start, 0.0, time.perf_counter() - start, rounds=0, diagnosis=findings)
+    assembled = assemble_model(inputs, pairs, formulation)
+    model, service_model = assembled.pole, assembled.service
+    value_of = FixedPolesValue(inputs, options, pairs) if service_model is not None else TravelValue(model)
+    build_s = time.perf_counter() - start
+    n_vars = len(model.problem.variables())
+
+    deadline = start + options.time_limit_s
+    incumbent = Incumbent()
+    if service_model is not None:
+        # A design that obeys every rule before the big solve starts: the travel-optimal poles,
+        # their services then chosen with the poles fixed (keeping everything alone is always
+        # fair, so this exists whenever the poles do). It bounds the search and is what a run
+        # stopped by its time limit falls back on.
+        incumbent = _starting_design(inputs, options, value_of, deadline)
+    # Keep a little time back with services: a design the solver leaves broken at the time
+    # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
+    reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
+    end = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent, reserve).run()
+
+    status, last, rounds = end.status, end.last, end.rounds
+    bound = None if not math.isfinite(end.lower) else min(end.lower, incumbent.value) if incumbent.found else end.lower
+    if status is Status.OPTIMAL and last is not None:
+        bound = last.bound
+    services = None
+    if service_model is not None and incumbent.values is not None:
+        for var in model.problem.variables():
+            var.varValue = incumbent.values.get(var.name, 0.0)
+        services = extract_services(service_model)
+    design = PoleDesign(
+        assignment=incumbent.assignment or {},
+        status=status,
+        objective=incumbent.value if incumbent.found else None,
+        bound=bound if status.has_solution or status is Status.TIME_LIMIT else None,
+        solver=options.label,
+        formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}" if assembled.contiguity.cut_loop else "")
+        + (", with service sharing (cost in k€)" if service_model is not None else ""),
+        build_s=build_s,
+        solve_s=end.solve_s,
+        runtime_s=time.perf_counter() - start,
+        rounds=rounds,
+        n_variables=n_vars,
+        n_constraints=model.problem.numConstraints(),
+        families=model.families.as_dict(),
+        messages=end.messages,
+        services=services,
+    )
+    if services is not None and design.objective is not None:
+        # Re-priced from the decisions alone, the design can only be cheaper than the solver's
+        # value (integer slack within the gap, e.g. a spare lot): report what it really costs.
+        design.objective = min(design.objective, services.total_eur / 1000.0 + priced_travel(inputs, model))
+    if design.status is Status.OPTIMAL and design.gap is not None and design.gap > options.gap + 1e-9:
+        design.status = Status.FEASIBLE
+    if design.status is Status.INFEASIBLE and explain and not STOP.requested:
+        design.diagnosis = explain_infeasibility(inputs, options, _trial)
+    return design
+
+
+def _trial(inputs: Inputs, options: SolverOptions) -> PoleDesign:
+    """One trial of the infeasibility diagnosis: a design run that does not explain itself."""
+    return _design_poles(inputs, options, explain=False)
+
+
+def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation, deadline: float) -> Incumbent:
+    """A first complete design (the travel-optimal poles, valued), or an empty incumbent."""
+    budget = min(30.0, max(2.0, 0.15 * (deadline - time.perf_counter())))
+    poles = _design_poles(dataclasses.replace(inputs, services=None), dataclasses.replace(options, time_limit_s=budget),
+                          explain=False)
+    if not poles.status.has_solution:
+        return Incumbent()
+    value, values = value_of(poles.assignment, deadline)
+    if values is None:
+        return Incumbent()
+    return Incumbent(poles.assignment, value, values)

@@ -1,0 +1,238 @@
+"""The data dictionary: every column of every CSV file of a result folder, with its unit and
+its meaning in French and English.
+
+CSV column names are stable ``snake_case`` for programs, whatever the language of the reports;
+this table says what each holds. It is written to ``docs/data-dictionary.md``
+(:func:`markdown`; a test keeps that file in step) and to the ``dictionnaire`` sheet of
+``result.xlsx``. Money is in € a year excluding VAT (HT) unless the unit says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import i18n
+
+
+@dataclass(frozen=True)
+class Entry:
+    column: str
+    unit: str  # English symbols; shown in French through i18n.unit_text
+    fr: str
+    en: str
+
+
+def _e(column, unit, fr, en) -> Entry:
+    return Entry(column, unit, fr, en)
+
+
+_EUR = "€/yr"
+
+#: File → its columns, in the order the file holds them.
+DICTIONARY: dict[str, list[Entry]] = {
+    "communes.csv": [
+        _e("insee_code", "", "Code INSEE de la commune (5 caractères)", "The commune's INSEE code (5 characters)"),
+        _e("name", "", "Nom de la commune", "Name of the commune"),
+        _e("population", "inh.", "Population légale", "Legal population"),
+        _e("pole", "", "Identifiant du pôle (SC : service commun ; P1, P2… par population) ; vide si la commune reste seule",
+           "Pole id (SC: service commun; P1, P2… by population); empty when the commune stays alone"),
+        _e("pole_name", "", "Nom du pôle", "Name of the pole"),
+        _e("seat_insee_code", "", "Code INSEE du siège du pôle", "INSEE code of the pole's seat"),
+        _e("seat_name", "", "Nom du siège du pôle", "Name of the pole's seat"),
+        _e("is_seat", "true/false", "La commune est le siège de son pôle", "The commune is its pole's seat"),
+        _e("alone", "true/false", "La commune reste hors de tout pôle", "The commune stays out of every pole"),
+        _e("travel_min", "min", "Temps de route vers le siège", "Road time to the seat"),
+        _e("travel_km", "km", "Distance par la route vers le siège", "Road distance to the seat"),
+        _e("<service>", "", "Une colonne par service (voirie, espaces_verts, eclairage, proprete, batiments, ingenierie) : "
+           "pooled-regie, pooled-delegation (mutualisé), borrows-machines (gardé, matériel emprunté), kept-regie, kept-delegation (gardé)",
+           "One column per service (voirie, espaces_verts, eclairage, proprete, batiments, ingenierie): pooled-regie, "
+           "pooled-delegation (pooled), borrows-machines (kept, machines borrowed), kept-regie, kept-delegation (kept)"),
+        _e("services_pooled", "", "Services mutualisés, séparés par « ; »", "Services pooled, separated by “;”"),
+        _e("services_borrowed", "", "Services gardés dont le matériel est emprunté au pôle", "Services kept whose machines are borrowed from the pole"),
+        _e("standalone_cost", _EUR, "Coût de ses services si la commune restait seule", "Cost of its services if the commune stayed alone"),
+        _e("share", _EUR, "Ce que la commune paie avec le projet (parts des services mutualisés + services gardés)",
+           "What the commune pays with the design (shares of pooled services + services kept)"),
+        _e("saving", _EUR, "standalone_cost − share ; négatif : elle paie plus", "standalone_cost − share; negative: it pays more"),
+        _e("saving_pct", "fraction", "saving / standalone_cost", "saving / standalone_cost"),
+        _e("pays_more_than_alone", "true/false", "La commune paie plus que seule (de plus d'1 €)", "The commune pays more than alone (by over €1)"),
+        _e("estimated", "", "Chiffres de l'état actuel estimés (service.champ ou matériel.units), séparés par « ; »",
+           "Status-quo figures that were estimated (service.field or machine.units), separated by “;”"),
+    ],
+    "poles.csv": [
+        _e("pole", "", "Identifiant du pôle", "Pole id"),
+        _e("pole_name", "", "Nom du pôle", "Name of the pole"),
+        _e("kind", "", "service commun ou proximity pole (pôle de proximité)", "service commun or proximity pole"),
+        _e("seat_insee_code", "", "Code INSEE du siège", "INSEE code of the seat"),
+        _e("seat_name", "", "Nom du siège", "Name of the seat"),
+        _e("n_communes", "", "Nombre de communes membres", "Number of member communes"),
+        _e("population", "inh.", "Population du pôle", "Population of the pole"),
+        _e("max_travel_min", "min", "Plus long trajet d'un membre vers le siège", "Longest trip of a member to the seat"),
+        _e("mean_travel_min", "min", "Trajet moyen vers le siège, pondéré par la population", "Population-weighted mean trip to the seat"),
+        _e("max_travel_km", "km", "Plus longue distance d'un membre au siège", "Longest distance of a member to the seat"),
+        _e("members", "", "Noms des membres, séparés par « ; »", "Names of the members, separated by “;”"),
+    ],
+    "services.csv": [
+        _e("pole", "", "Identifiant du pôle", "Pole id"),
+        _e("pole_name", "", "Nom du pôle", "Name of the pole"),
+        _e("seat_insee_code", "", "Code INSEE du siège", "INSEE code of the seat"),
+        _e("service", "", "Service (voirie, espaces_verts, eclairage, proprete, batiments, ingenierie)", "Service key"),
+        _e("mode", "", "regie, delegation, ou lending only (prêt de matériel seul)", "regie, delegation, or lending only"),
+        _e("n_poolers", "", "Nombre de membres qui mutualisent le service", "Number of members pooling the service"),
+        _e("poolers", "", "Noms des membres qui mutualisent", "Names of the members pooling"),
+        _e("n_borrowers", "", "Nombre de membres qui empruntent le matériel", "Number of members borrowing machines"),
+        _e("borrowers", "", "Noms des membres qui empruntent le matériel", "Names of the members borrowing machines"),
+        _e("workload", "unit", "Volume de travail des membres qui mutualisent, dans l'unité du service", "Workload of the poolers, in the service's unit"),
+        _e("unit", "", "Unité du volume (km, ha, PL, km swept, m², k€ works)", "Workload unit (km, ha, PL, km swept, m², k€ works)"),
+        _e("fte", "FTE", "Effectif du service de pôle en régie", "Staff of the pole service in régie"),
+        _e("staff_eur", _EUR, "Coût du personnel", "Staff cost"),
+        _e("vehicle_eur", _EUR, "Coût des véhicules", "Vehicle cost"),
+        _e("equipment_eur", _EUR, "Coût du matériel (amortissement et fonctionnement)", "Machine cost (depreciation and running)"),
+        _e("transfer_eur", _EUR, "Coût des transferts de matériel entre communes", "Cost of moving machines between communes"),
+        _e("contract_eur", _EUR, "Coût du marché en délégation", "Cost of the delegated contract"),
+        _e("lots", "", "Nombre de lots du marché", "Number of contract lots"),
+        _e("lots_eur", _EUR, "Coût de passation des lots", "Cost of awarding the lots"),
+        _e("redeployed_staff_eur", _EUR, "Coût des agents redéployés (délégation)", "Cost of redeployed staff (delegation)"),
+        _e("coordination_eur", _EUR, "Coût de coordination du pôle", "Pole coordination cost"),
+        _e("total_eur", _EUR, "Coût total du service de pôle", "Total cost of the pole service"),
+        _e("borrower_payments_eur", _EUR, "Ce que paient les emprunteurs de matériel", "What machine borrowers pay"),
+        _e("poolers_eur", _EUR, "Ce que paient ceux qui mutualisent (total − emprunteurs)", "What the poolers pay (total − borrowers)"),
+        _e("unit_cost_eur", "€/unit/yr", "poolers_eur / workload", "poolers_eur / workload"),
+        _e("poolers_codes", "", "Codes des membres qui mutualisent, séparés par « ; »", "Codes of the poolers, separated by “;”"),
+        _e("borrowers_codes", "", "Codes des emprunteurs, séparés par « ; »", "Codes of the borrowers, separated by “;”"),
+    ],
+    "equipment.csv": [
+        _e("pole", "", "Identifiant du pôle", "Pole id"),
+        _e("seat_insee_code", "", "Code INSEE du siège", "INSEE code of the seat"),
+        _e("service", "", "Service", "Service"),
+        _e("equipment", "", "Type de matériel", "Machine type"),
+        _e("machine_days", "days/yr", "Jours d'utilisation nécessaires", "Machine-days needed"),
+        _e("units_needed", "", "Machines nécessaires au pôle", "Machines the pole needs"),
+        _e("units_owned_by_members", "", "Machines que les membres possèdent déjà", "Machines the members already own"),
+        _e("reused", "", "Machines des membres réutilisées", "Members' machines reused"),
+        _e("bought", "", "Machines à acheter", "Machines to buy"),
+        _e("surplus", "", "Machines des membres en surplus", "Members' machines in surplus"),
+        _e("capacity_days", "days/yr", "Jours disponibles des machines nécessaires", "Days available on the machines needed"),
+        _e("utilisation", "fraction", "machine_days / capacity_days", "machine_days / capacity_days"),
+        _e("users", "", "Membres qui utilisent ces machines", "Members using these machines"),
+    ],
+    "shares.csv": [
+        _e("member", "", "Code INSEE du membre, ou EPCI pour l'intercommunalité", "Member's INSEE code, or EPCI for the intercommunalité"),
+        _e("name", "", "Nom du membre", "Name of the member"),
+        _e("service", "", "Service", "Service"),
+        _e("choice", "", "Choix du membre pour ce service (comme les colonnes <service> de communes.csv)",
+           "The member's choice (as communes.csv's <service> columns)"),
+        _e("pole", "", "Pôle où il mutualise ou emprunte ; vide s'il garde le service", "Pole where it pools or borrows; empty when kept"),
+        _e("standalone_eur", _EUR, "Coût du service s'il restait seul", "Cost of the service alone"),
+        _e("pays_eur", _EUR, "Ce qu'il paie avec le projet", "What it pays with the design"),
+        _e("saving_eur", _EUR, "standalone_eur − pays_eur", "standalone_eur − pays_eur"),
+        _e("key", "", "Clé de partage des coûts", "Cost-sharing key"),
+        _e("forced", "true/false", "Mutualisation imposée (service commun, règle du scénario)", "Pooling imposed (service commun, scenario rule)"),
+        _e("shapley_eur", _EUR, "Valeur de Shapley (clé shapley)", "Shapley value (shapley key)"),
+        _e("shapley_se_eur", _EUR, "Erreur type de la valeur de Shapley échantillonnée", "Standard error of the sampled Shapley value"),
+        _e("pays_more_than_alone", "true/false", "Paie plus que seul (de plus d'1 €)", "Pays more than alone (by over €1)"),
+    ],
+    "regie_vs_delegation.csv": [
+        _e("pole", "", "Identifiant du pôle", "Pole id"),
+        _e("seat_insee_code", "", "Code INSEE du siège", "INSEE code of the seat"),
+        _e("service", "", "Service", "Service"),
+        _e("n_poolers", "", "Membres qui mutualisent", "Members pooling"),
+        _e("workload", "unit", "Volume de travail", "Workload"),
+        _e("unit", "", "Unité du volume", "Workload unit"),
+        _e("regie_eur", _EUR, "Coût en régie", "Cost in régie"),
+        _e("regie_fte", "FTE", "Effectif en régie", "Staff in régie"),
+        _e("delegation_eur", _EUR, "Coût en délégation", "Cost delegated"),
+        _e("delegation_lots", "", "Lots du marché en délégation", "Contract lots when delegated"),
+        _e("cheaper", "", "Mode le moins cher", "Cheaper mode"),
+        _e("chosen", "", "Mode retenu", "Chosen mode"),
+        _e("allowed", "", "Modes permis par le scénario", "Modes the scenario allows"),
+        _e("difference_eur", _EUR, "delegation_eur − regie_eur", "delegation_eur − regie_eur"),
+    ],
+    "status_quo.csv": [
+        _e("member", "", "Code INSEE du membre, ou EPCI", "Member's INSEE code, or EPCI"),
+        _e("name", "", "Nom du membre", "Name of the member"),
+        _e("service", "", "Service", "Service"),
+        _e("workload", "unit", "Volume de travail", "Workload"),
+        _e("unit", "", "Unité du volume", "Workload unit"),
+        _e("mode", "", "Mode actuel (regie, delegation)", "Mode today (regie, delegation)"),
+        _e("fte", "FTE", "Effectif actuel", "Staff today"),
+        _e("staff_eur", _EUR, "Coût du personnel", "Staff cost"),
+        _e("contract_eur", _EUR, "Coût du marché", "Contract cost"),
+        _e("equipment_units", "", "Machines détenues pour ce service", "Machines owned for this service"),
+        _e("equipment_eur", _EUR, "Coût du matériel", "Machine cost"),
+        _e("total_eur", _EUR, "Coût total seul", "Total cost alone"),
+        _e("estimated", "", "Champs estimés, séparés par « ; »", "Estimated fields, separated by “;”"),
+    ],
+    "members.csv": [
+        _e("member", "", "Code INSEE du membre, ou EPCI", "Member's INSEE code, or EPCI"),
+        _e("name", "", "Nom du membre", "Name of the member"),
+        _e("standalone_cost", _EUR, "Coût de tous ses services seul", "Cost of all its services alone"),
+        _e("share", _EUR, "Ce qu'il paie avec le projet", "What it pays with the design"),
+        _e("saving", _EUR, "standalone_cost − share", "standalone_cost − share"),
+    ],
+    "core.csv": [
+        _e("pole", "", "Identifiant du pôle", "Pole id"),
+        _e("seat_insee_code", "", "Code INSEE du siège", "INSEE code of the seat"),
+        _e("service", "", "Service", "Service"),
+        _e("group", "", "Groupe de membres qui paierait moins seul", "Group of members that would pay less alone"),
+        _e("group_codes", "", "Codes des membres du groupe", "Codes of the group's members"),
+        _e("pays_now_eur", _EUR, "Ce que le groupe paie ensemble", "What the group pays now"),
+        _e("would_pay_alone_eur", _EUR, "Ce qu'il paierait en s'organisant seul", "What it would pay on its own"),
+        _e("gain_eur", _EUR, "pays_now_eur − would_pay_alone_eur", "pays_now_eur − would_pay_alone_eur"),
+        _e("gain_pct", "fraction", "gain_eur / pays_now_eur", "gain_eur / pays_now_eur"),
+        _e("check_complete", "true/false", "Tous les groupes ont été examinés", "Every group was examined"),
+    ],
+    "parameters.csv": [
+        _e("group", "", "Service, matériel ou personnel (staff)", "Service, machine or staff"),
+        _e("parameter", "", "Nom du paramètre", "Parameter name"),
+        _e("value", "unit", "Valeur utilisée", "Value used"),
+        _e("unit", "", "Unité", "Unit"),
+        _e("source", "", "Clé de la source dans cost_parameters.yaml", "Source key in cost_parameters.yaml"),
+        _e("confidence", "", "Fiabilité (low, medium, high)", "Confidence (low, medium, high)"),
+        _e("note", "", "Remarque", "Note"),
+    ],
+}
+
+
+def entry(file: str, column: str) -> Entry | None:
+    """The entry of ``column`` of ``file`` (a per-service column of communes.csv: ``<service>``)."""
+    for item in DICTIONARY.get(file, []):
+        if item.column == column:
+            return item
+    if file == "communes.csv" and column in i18n.SERVICES:
+        return entry(file, "<service>")
+    return None
+
+
+def unit(file: str, column: str) -> str:
+    """The column's unit in the language being written ('' when it has none)."""
+    found = entry(file, column)
+    if found is None or not found.unit or found.unit in ("true/false", "unit"):
+        return ""
+    return i18n.unit_text(found.unit.replace("inh.", "hab." if i18n.current() == "fr" else "inh."))
+
+
+def rows(lang: str = "fr") -> list[dict]:
+    """Every entry as a row: file, column, unit, meaning (in ``lang``) and the other language."""
+    out = []
+    with i18n.using(lang):
+        for file, entries in DICTIONARY.items():
+            for e in entries:
+                out.append({"file": file, "column": e.column, "unit": unit(file, e.column) or ("true/false" if e.unit == "true/false" else ""),
+                            "meaning": e.fr if lang == "fr" else e.en, "other": e.en if lang == "fr" else e.fr})
+    return out
+
+
+def markdown() -> str:
+    """``docs/data-dictionary.md``."""
+    out = ["# Dictionnaire des données — Data dictionary", "",
+           "Every column of the CSV files of a result folder. Column names are stable `snake_case` in every language; "
+           "money is in € a year excluding VAT (€ HT/an). Generated by `optimiser.results.dictionary` (a test keeps it "
+           "in step); also the `dictionnaire` sheet of `result.xlsx`.", "",
+           "Chaque colonne des fichiers CSV d'un dossier de résultat. Les noms de colonnes restent les mêmes dans toutes "
+           "les langues ; les montants sont en € HT par an.", ""]
+    for file, entries in DICTIONARY.items():
+        out += [f"## `{file}`", "", "| colonne / column | unité / unit | signification | meaning |", "|---|---|---|---|"]
+        for e in entries:
+            out.append(f"| `{e.column}` | {e.unit} | {e.fr} | {e.en} |")
+        out.append("")
+    return "\n".join(out)

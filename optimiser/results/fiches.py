@@ -1,0 +1,188 @@
+"""``fiches/NNNNN.html``: one printable page per commune, for its mayor.
+
+Each fiche says, for one commune (INSEE code ``NNNNN``): its pole and seat and the trip there;
+for each service whether it pools it (and how the pole runs it), keeps it, or keeps it and
+borrows the pole's machines; what it paid alone, what it pays with the design and the saving;
+how sure that is (the solver's status, which of its own figures are estimates, the confidence of
+the cost parameters); and the staff and machines of its pole for the services it shares. The
+page is self-contained like ``report.html`` and prints on one A4 sheet.
+
+``fiches/index.html`` lists them. A fiche is written for every commune of a result with a design;
+without a services block it holds the pole and the trip only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import i18n
+from .document import ReportContext, Section, Table, Text
+from .html import fmt
+from .html.page import Column, document, esc
+from .html.report import section_html
+from .i18n import t
+from .sections import _status_html, _truthy, estimates_sentence, sure_sentence  # noqa: F401
+
+FOLDER = "fiches"
+
+#: Extra styles of a fiche: smaller type so it fits one A4 page in print.
+FICHE_CSS = """
+body.fiche { max-width: 60rem; }
+.fiche h1 { font-size: 1.5rem; }
+.fiche .total td { font-weight: 700; border-top: 2px solid var(--ink); }
+@media print {
+  body.fiche { font-size: 9pt; }
+  .fiche h1 { font-size: 1.3rem; }
+  .fiche h2 { font-size: 1.05rem; margin-top: 0.5rem; }
+  .fiche p { margin: 0.3rem 0; }
+  .fiche footer { display: none; }
+  .fiche .status { padding: 0.1rem 0.6rem; }
+}
+"""
+
+
+def _commune(ctx: ReportContext, code: str) -> dict:
+    return ctx.communes.set_index("insee_code").loc[code].to_dict() | {"insee_code": code}
+
+
+def pole_section(ctx: ReportContext, record: dict) -> Section:
+    if record.get("alone") or not isinstance(record.get("pole"), str):
+        return Section("pole", t("fiche.pole"), [Text(t("fiche.alone"))])
+    pole = ctx.poles.set_index("pole").loc[record["pole"]]
+    lines = [t("fiche.pole_value", pole=record["pole"], name=pole["pole_name"], kind=i18n.kind_name(pole["kind"]).lower(),
+               seat=pole["seat_name"], n=int(pole["n_communes"]))]
+    lines.append(t("fiche.is_seat") if record.get("is_seat") else
+                 t("fiche.trip", minutes=fmt.minutes(record.get("travel_min")), km=fmt.km(record.get("travel_km"))))
+    lines.append(t("fiche.members", names=str(pole["members"]).replace("; ", ", ")))
+    return Section("pole", t("fiche.pole"), [Text(" ".join(lines))])
+
+
+def services_section(ctx: ReportContext, code: str) -> Section | None:
+    """Per service: the choice, how the pole runs it, cost alone, what it pays, the saving."""
+    tables = ctx.service_tables
+    shares = tables.shares[tables.shares["member"].astype(str) == code]
+    if not len(shares):
+        return None
+    modes = {(r["pole"], r["service"]): r["mode"] for r in tables.services.to_dict(orient="records")}
+    rows = []
+    for r in shares.to_dict(orient="records"):
+        how = i18n.choice_name(r["choice"])
+        if str(r["choice"]).startswith("pooled") and isinstance(r.get("pole"), str):
+            how = f"{how} ({r['pole']})"
+        rows.append({"service": r["service"], "how": how, "standalone": r["standalone_eur"], "pays": r["pays_eur"],
+                     "saving": r["saving_eur"], "forced": _truthy(pd.Series([r["forced"]])).iloc[0],
+                     "mode": modes.get((r.get("pole"), r["service"]))})
+    total = {"service": None, "how": "", "standalone": sum(r["standalone"] for r in rows), "pays": sum(r["pays"] for r in rows),
+             "saving": sum(r["saving"] for r in rows)}
+    columns = [Column("service", t("col.service"), lambda v: t("fiche.total") if v is None else i18n.service_name(v)),
+               Column("how", t("fiche.how")),
+               Column("standalone", t("col.standalone"), fmt.money, numeric=True),
+               Column("pays", t("col.share"), fmt.money, numeric=True),
+               Column("saving", t("col.saving"), fmt.signed_money, numeric=True)]
+    return Section("services", t("fiche.h_services"), [
+        Table(columns, rows + [total], id="fiche-services", sortable=False,
+              row_attrs=lambda r: {"class": "total"} if r["service"] is None else {"data-service": r["service"]})])
+
+
+def money_section(ctx: ReportContext, code: str) -> Section | None:
+    tables = ctx.service_tables
+    member = tables.members[tables.members["member"].astype(str) == code]
+    if not len(member):
+        return None
+    m = member.iloc[0]
+    alone, pays, saving = float(m["standalone_cost"]), float(m["share"]), float(m["saving"])
+    pct = saving / alone if alone else 0.0
+    lines = [t("fiche.pays", alone=fmt.money(alone), pays=fmt.money(pays))]
+    if saving >= -1.0:
+        lines.append(t("fiche.saves", saving=fmt.money(max(saving, 0.0)), pct=fmt.percent(max(pct, 0.0))))
+    else:
+        shares = tables.shares
+        forced = shares[(shares["member"].astype(str) == code) & _truthy(shares["forced"]) & _truthy(shares["pays_more_than_alone"])]
+        why = t("fiche.forced", services=", ".join(i18n.service_name(s) for s in forced["service"])) if len(forced) else ""
+        lines.append(t("fiche.pays_more", extra=fmt.money(-saving), pct=fmt.percent(-pct), why=why))
+    return Section("money", t("fiche.h_money"), [Text(" ".join(lines))])
+
+
+def sure_section(ctx: ReportContext, record: dict) -> Section:
+    blocks = [Text(sure_sentence(ctx.summary))]
+    if ctx.has_costs:
+        estimated = record.get("estimated")
+        blocks.append(Text(t("fiche.estimated", fields=i18n.estimated_in_words(estimated)) if isinstance(estimated, str) and estimated
+                           else t("fiche.no_estimates")))
+        params = ctx.service_tables.parameters
+        if params is not None and len(params):
+            blocks.append(Text(t("fiche.sure_params", n=len(params), low=int((params["confidence"] == "low").sum()))))
+    return Section("sure", t("fiche.h_sure"), blocks)
+
+
+def staff_section(ctx: ReportContext, code: str) -> Section | None:
+    """The pole's staff and machines for each service this commune pools or borrows machines for."""
+    tables = ctx.service_tables
+    shares = tables.shares[(tables.shares["member"].astype(str) == code) & tables.shares["pole"].notna()]
+    if not len(shares):
+        return Section("staff", t("fiche.h_staff"), [Text(t("fiche.nothing_pooled"))])
+    rows = []
+    for r in shares.to_dict(orient="records"):
+        run = tables.services[(tables.services["pole"] == r["pole"]) & (tables.services["service"] == r["service"])]
+        if not len(run):
+            continue
+        run = run.iloc[0]
+        machines = tables.equipment[(tables.equipment["pole"] == r["pole"]) & (tables.equipment["service"] == r["service"])
+                                    & (pd.to_numeric(tables.equipment["units_needed"]) > 0)]
+        listed = ", ".join(t("fiche.machine_item", n=int(m["units_needed"]), name=i18n.equipment_name(m["equipment"]),
+                             bought=int(m["bought"])) for m in machines.to_dict(orient="records")) or fmt.MISSING
+        rows.append({"service": r["service"], "pole": r["pole"], "mode": run["mode"], "fte": run["fte"],
+                     "cost": run["total_eur"], "machines": listed})
+    columns = [Column("service", t("col.service"), i18n.service_name), Column("pole", t("col.pole")),
+               Column("mode", t("col.mode"), i18n.mode_name), Column("fte", t("fiche.pole_fte"), lambda v: fmt.number(v, 1), numeric=True),
+               Column("cost", t("col.yearly_cost"), fmt.money, numeric=True), Column("machines", t("fiche.machines_col"))]
+    return Section("staff", t("fiche.h_staff"), [Table(columns, rows, id="fiche-staff", sortable=False)])
+
+
+def fiche_sections(ctx: ReportContext, code: str) -> list[Section]:
+    record = _commune(ctx, code)
+    sections = [pole_section(ctx, record)]
+    if ctx.has_costs:
+        sections += [s for s in (services_section(ctx, code), money_section(ctx, code)) if s is not None]
+    sections.append(sure_section(ctx, record))
+    if ctx.has_costs:
+        sections.append(staff_section(ctx, code))
+    return sections
+
+
+def render_fiche(ctx: ReportContext, code: str) -> str:
+    """The fiche of commune ``code`` as an HTML page, in the language being written."""
+    record = _commune(ctx, code)
+    s = ctx.summary
+    title = t("fiche.title", name=record["name"])
+    body = [f"<header><h1>{esc(title)}</h1><p class=\"lead\">"
+            f"{esc(t('fiche.lead', scenario=s['scenario'], territory=s['territory']['name'], code=code, population=fmt.integer(record['population'])))}"
+            "</p></header><main>", _status_html(s)]
+    body += [section_html(section) for section in fiche_sections(ctx, code)]
+    body.append(f'</main><footer><p>{esc(t("fiche.back"))}</p></footer>')
+    page = document(title, "\n".join(body), styles=[FICHE_CSS], lang=i18n.current())
+    return page.replace("<body>", '<body class="fiche">', 1)
+
+
+def render_index(ctx: ReportContext) -> str:
+    title = t("fiche.index_title", scenario=ctx.summary["scenario"])
+    rows = "".join(f'<li><a href="{esc(code)}.html">{esc(name)}</a> ({esc(code)})</li>'
+                   for code, name in sorted(zip(ctx.communes["insee_code"], ctx.communes["name"]), key=lambda cn: cn[1]))
+    return document(title, f"<header><h1>{esc(title)}</h1></header><main><ul>{rows}</ul></main>", lang=i18n.current())
+
+
+def write_fiches(folder: Path, ctx: ReportContext) -> list[Path]:
+    """Write ``fiches/<INSEE>.html`` for every commune and ``fiches/index.html``; return the fiches."""
+    if ctx.communes is None or not len(ctx.communes):
+        return []
+    target = Path(folder) / FOLDER
+    target.mkdir(exist_ok=True)
+    written = []
+    for code in ctx.communes["insee_code"]:
+        path = target / f"{code}.html"
+        path.write_text(render_fiche(ctx, code), encoding="utf-8")
+        written.append(path)
+    (target / "index.html").write_text(render_index(ctx), encoding="utf-8")
+    return written

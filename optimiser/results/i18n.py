@@ -1,0 +1,692 @@
+"""The words a person reads, in French (the default) and English.
+
+Everything a planner or an elected official reads — ``report.md``, ``report.html``, the fiches,
+the maps and charts, ``result.xlsx``, the summaries the CLI prints — takes its words from here;
+file names, CSV column names and the codes inside CSV files do not change with the language
+(programs read them).
+
+The language is chosen where a result is written (``optimiser run --lang en``, the environment
+variable ``OPTIMISER_LANG``, the scenario's ``outputs.lang``, or ``lang=`` in Python) and held in
+a context variable while a renderer runs, so the number formatters and the catalogue need not be
+handed it through every call::
+
+    with using("en"):
+        t("report.title", scenario="laval")      # 'Pooling of technical services — laval'
+
+Domain words are written as French planners write them (*Éclairage public*, *Régie*, *Pôle de
+proximité*, *Service commun*, *Groupement de commandes*); English keeps the French word where the
+glossary of the README does (régie, délégation, service commun).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+
+LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"
+#: The environment variable that sets the language of every command (``--lang`` wins).
+ENV_VAR = "OPTIMISER_LANG"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("optimiser_lang", default=DEFAULT_LANG)
+
+
+def resolve_lang(*choices: str | None) -> str:
+    """The first language given (``--lang``, ``outputs.lang``, ...), else ``$OPTIMISER_LANG``,
+    else French. An unknown language is an :class:`~optimiser.errors.InputError` (exit 2)."""
+    for choice in (*choices, os.environ.get(ENV_VAR) or None):
+        if choice:
+            return check_lang(choice)
+    return DEFAULT_LANG
+
+
+def check_lang(lang: str, where: str = "--lang") -> str:
+    """``lang`` folded to lower case if it is one of :data:`LANGS`, else an InputError."""
+    folded = str(lang).strip().lower()
+    if folded not in LANGS:
+        from ..errors import InputError, Problem
+
+        raise InputError([Problem(where, str(lang), f"is not a language of the reports; expected one of {', '.join(LANGS)}",
+                                  hint="fr (the default) or en")])
+    return folded
+
+
+def current() -> str:
+    """The language being written."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def using(lang: str | None):
+    """Write in ``lang`` (``None``: keep the current language) inside the ``with`` block."""
+    if lang is None:
+        yield current()
+        return
+    token = _current.set(check_lang(lang, "lang"))
+    try:
+        yield current()
+    finally:
+        _current.reset(token)
+
+
+def t(key: str, /, **values) -> str:
+    """The message ``key`` in the current language, its ``{placeholders}`` filled."""
+    try:
+        entry = MESSAGES[key]
+    except KeyError:
+        raise KeyError(f"no message {key!r} in optimiser.results.i18n.MESSAGES") from None
+    text = entry[current()]
+    return text.format(**values) if values else text
+
+
+def plural(n: int, key: str, /, **values) -> str:
+    """``key.one`` for 0 or 1 in French (1 only in English), else ``key.many``; ``{n}`` filled."""
+    one = n <= 1 if current() == "fr" else n == 1
+    return t(f"{key}.{'one' if one else 'many'}", n=n, **values)
+
+
+def _word(table: dict[str, dict[str, str]], key) -> str:
+    if not isinstance(key, str):
+        return "—" if key is None or key != key else str(key)
+    entry = table.get(key)
+    return entry[current()] if entry else key
+
+
+def service_name(key) -> str:
+    """``eclairage`` → *Éclairage public* (unknown keys as they are)."""
+    return _word(SERVICES, key)
+
+
+def mode_name(key) -> str:
+    """``regie`` → *Régie*, ``delegation`` → *Délégation*, ``lending only`` → *Prêt de matériel seul*."""
+    return _word(MODES, key)
+
+
+def choice_name(key) -> str:
+    """A member's choice for a service (``pooled-regie``, ``borrows-machines``, ``kept-delegation``…)."""
+    return _word(CHOICES, key)
+
+
+def equipment_name(key) -> str:
+    """``aerial_lift_truck`` → *Camion nacelle*."""
+    return _word(EQUIPMENT, key)
+
+
+def kind_name(key) -> str:
+    """``service commun`` / ``proximity pole`` → *Service commun* / *Pôle de proximité*."""
+    return _word(KINDS, key)
+
+
+def unit_name(key) -> str:
+    """A workload unit (``PL`` → *points lumineux*)."""
+    return _word(UNITS, key)
+
+
+def group_name(key) -> str:
+    """A group of ``parameters.csv``: a service, a machine, or ``staff``."""
+    if key in SERVICES:
+        return service_name(key)
+    if key in EQUIPMENT:
+        return equipment_name(key)
+    return t("word.staff") if key == "staff" else _word({}, key)
+
+
+#: Unit words of ``parameters.csv`` and ``services.csv`` in French (English as written).
+_UNIT_WORDS_FR = [("k€ works", "k€ de travaux"), ("km swept", "km balayé"), ("FTE", "ETP"), ("days", "jours"),
+                  ("day", "jour"), ("years", "ans"), ("/yr", "/an"), ("/h", "/h"), ("PL", "PL")]
+
+
+def unit_text(unit) -> str:
+    """A unit as written in the tables: ``€/km/yr`` → ``€/km/an``, ``km/FTE`` → ``km/ETP``."""
+    if not isinstance(unit, str):
+        return "—"
+    if current() == "en":
+        return unit
+    for english, french in _UNIT_WORDS_FR:
+        unit = unit.replace(english, french)
+    return unit
+
+
+def confidence_name(key) -> str:
+    return _word(CONFIDENCE, key)
+
+
+def services_list(text) -> str:
+    """``"voirie; eclairage"`` (as ``communes.csv`` holds it) → *Voirie, Éclairage public*."""
+    if not isinstance(text, str) or not text.strip():
+        return "—"
+    return ", ".join(service_name(s.strip()) for s in text.replace(",", ";").split(";") if s.strip())
+
+
+def estimated_in_words(text) -> str:
+    """The ``estimated`` field list of ``communes.csv`` / ``status_quo.csv`` in readable words,
+    grouped by service or machine: ``"voirie.fte;voirie.mode;aerial_lift_truck.units"`` →
+    *Voirie (effectif, mode) ; Camion nacelle (nombre)*. Bare fields (a ``status_quo.csv`` row,
+    whose service is in its own column) are listed as they come."""
+    if not isinstance(text, str) or not text.strip():
+        return t("estimated.none")
+    groups: dict[str, list[str]] = {}
+    bare: list[str] = []
+    for item in (s.strip() for s in text.split(";")):
+        if not item:
+            continue
+        owner, _, field = item.rpartition(".")
+        if owner:
+            groups.setdefault(owner, []).append(_word(FIELDS, field))
+        else:
+            bare.append(_word(FIELDS, field))
+    parts = [f"{service_name(o) if o in SERVICES else equipment_name(o)} ({', '.join(dict.fromkeys(f))})"
+             for o, f in groups.items()]
+    if bare:
+        parts.append(", ".join(dict.fromkeys(bare)))
+    return " ; ".join(parts) if current() == "fr" else "; ".join(parts)
+
+
+# --- domain words ---------------------------------------------------------------------------
+
+SERVICES = {
+    "voirie": {"fr": "Voirie", "en": "Roads"},
+    "espaces_verts": {"fr": "Espaces verts", "en": "Green spaces"},
+    "eclairage": {"fr": "Éclairage public", "en": "Street lighting"},
+    "proprete": {"fr": "Propreté urbaine", "en": "Street cleaning"},
+    "batiments": {"fr": "Bâtiments", "en": "Buildings"},
+    "ingenierie": {"fr": "Ingénierie", "en": "Engineering"},
+}
+MODES = {
+    "regie": {"fr": "Régie", "en": "Régie (in-house)"},
+    "delegation": {"fr": "Délégation", "en": "Délégation (contracted out)"},
+    "lending only": {"fr": "Prêt de matériel seul", "en": "Machine lending only"},
+    "regie/delegation": {"fr": "Régie ou délégation", "en": "Régie or délégation"},
+}
+CHOICES = {
+    "pooled-regie": {"fr": "Mutualisé, en régie", "en": "Pooled, in régie"},
+    "pooled-delegation": {"fr": "Mutualisé, en délégation", "en": "Pooled, delegated"},
+    "borrows-machines": {"fr": "Gardé, matériel emprunté au pôle", "en": "Kept, borrows the pole's machines"},
+    "kept-regie": {"fr": "Gardé en régie", "en": "Kept, in régie"},
+    "kept-delegation": {"fr": "Gardé en délégation", "en": "Kept, delegated"},
+}
+EQUIPMENT = {
+    "tractor_with_flail_arm": {"fr": "Tracteur avec épareuse", "en": "Tractor with flail arm"},
+    "backhoe_loader": {"fr": "Tractopelle", "en": "Backhoe loader"},
+    "ride_on_mower_pro": {"fr": "Tondeuse autoportée", "en": "Ride-on mower"},
+    "aerial_lift_truck": {"fr": "Camion nacelle", "en": "Aerial lift truck"},
+    "sweeper_compact": {"fr": "Balayeuse compacte", "en": "Compact sweeper"},
+}
+KINDS = {
+    "service commun": {"fr": "Service commun", "en": "Service commun"},
+    "proximity pole": {"fr": "Pôle de proximité", "en": "Proximity pole"},
+    "alone": {"fr": "Seule", "en": "Alone"},
+}
+UNITS = {
+    "km": {"fr": "km de voirie", "en": "km of road"},
+    "ha": {"fr": "ha d'espaces verts", "en": "ha of green space"},
+    "PL": {"fr": "points lumineux", "en": "light points"},
+    "km swept": {"fr": "km balayés", "en": "km swept"},
+    "m²": {"fr": "m² de bâtiments", "en": "m² of buildings"},
+    "k€ works": {"fr": "k€ de travaux", "en": "k€ of works"},
+}
+CONFIDENCE = {
+    "low": {"fr": "faible", "en": "low"},
+    "medium": {"fr": "moyenne", "en": "medium"},
+    "high": {"fr": "élevée", "en": "high"},
+}
+#: Fields of the inventory that may be estimated (the part after the dot in ``estimated``).
+FIELDS = {
+    "workload": {"fr": "volume", "en": "workload"},
+    "mode": {"fr": "mode", "en": "mode"},
+    "fte": {"fr": "effectif", "en": "staff"},
+    "contract_eur": {"fr": "contrat", "en": "contract"},
+    "staff_eur": {"fr": "coût du personnel", "en": "staff cost"},
+    "units": {"fr": "nombre", "en": "number"},
+    "age": {"fr": "âge", "en": "age"},
+}
+
+# --- sentences --------------------------------------------------------------------------------
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # titles and headings
+    "report.title": {"fr": "Mutualisation des services techniques — {scenario}", "en": "Pooling of technical services — {scenario}"},
+    "report.title_poles": {"fr": "Pôles de proximité — {scenario}", "en": "Proximity poles — {scenario}"},
+    "h.summary": {"fr": "En bref", "en": "In short"},
+    "h.decision": {"fr": "La décision", "en": "The decision"},
+    "h.saving": {"fr": "L'économie, et sa fiabilité", "en": "The saving, and how sure it is"},
+    "h.who_pays_more": {"fr": "Qui paie plus, et pourquoi", "en": "Who pays more, and why"},
+    "h.map": {"fr": "Carte", "en": "Map"},
+    "h.poles": {"fr": "Les pôles", "en": "Poles"},
+    "h.services": {"fr": "Services et modes de gestion", "en": "Services and modes"},
+    "h.rvd": {"fr": "Régie ou délégation", "en": "Régie or délégation"},
+    "h.equipment": {"fr": "Matériel", "en": "Equipment"},
+    "h.staff": {"fr": "Personnel", "en": "Staff"},
+    "h.shares": {"fr": "Ce que paie chaque membre", "en": "What each member pays"},
+    "h.core": {"fr": "Stabilité du partage (test du cœur)", "en": "Stability of the sharing (core check)"},
+    "h.forced": {"fr": "Membres obligés qui paient plus", "en": "Forced members paying more"},
+    "h.estimates": {"fr": "Estimations et fiabilité des paramètres", "en": "Estimates and parameter confidence"},
+    "h.communes": {"fr": "Les communes", "en": "Communes"},
+    "h.rules": {"fr": "Les règles de ce scénario", "en": "The rules of this scenario"},
+    "h.method": {"fr": "Fiabilité du calcul et reproduction", "en": "How sure, and how to reproduce"},
+    "h.data": {"fr": "Données", "en": "Data"},
+    "h.why_no_design": {"fr": "Pourquoi il n'y a pas de solution", "en": "Why there is no design"},
+    "h.repaired": {"fr": "Géométries réparées", "en": "Repaired geometries"},
+    "txt.repaired": {"fr": "Le fichier du territoire contenait des polygones invalides ; l'organisation a été calculée sur leurs "
+                           "formes réparées :",
+                     "en": "The territory file had invalid polygons; the design was computed on their repaired shapes:"},
+    "h.fiches": {"fr": "Fiches par commune", "en": "One page per commune"},
+    # status
+    "status.label": {"fr": "Statut", "en": "Status"},
+    "status.why": {"fr": "Pourquoi :", "en": "Why:"},
+    # objective in words
+    "objective.cost": {
+        "fr": "Parmi toutes les organisations qui respectent ces règles, l'optimiseur retient la moins coûteuse "
+              "pour l'ensemble du territoire : coût annuel des six services techniques (personnel, matériel, "
+              "contrats, coordination, en € HT), les trajets vers le siège ne servant qu'à départager des "
+              "solutions de même coût.",
+        "en": "Among all designs that obey these rules, the optimiser picks the one with the least total cost for "
+              "the whole territory: the yearly cost of the six technical services (staff, machines, contracts, "
+              "coordination, € excl. VAT), trips to the seat only breaking ties between designs of equal cost."},
+    "objective.cost_weighted": {
+        "fr": "Parmi toutes les organisations qui respectent ces règles, l'optimiseur retient celle dont le coût "
+              "annuel des services techniques, augmenté de {weight} € par {unit} de trajet vers le siège, est le plus bas.",
+        "en": "Among all designs that obey these rules, the optimiser picks the one whose yearly cost of the "
+              "technical services, plus {weight} € per {unit} of travel to the seat, is the lowest."},
+    "objective.cost_capped": {
+        "fr": "Les trajets cumulés des habitants vers le siège ne dépassent pas {cap} {unit}.",
+        "en": "The inhabitants' trips to the seat, added up, do not exceed {cap} {unit}."},
+    "objective.travel": {
+        "fr": "Parmi toutes les organisations qui respectent ces règles, l'optimiseur retient celle où les trajets "
+              "sont les plus courts : le trajet de chaque habitant vers le siège de son pôle, en {metric}, additionné.",
+        "en": "Among all designs that obey these rules, the optimiser picks the one with the least total travel: "
+              "every inhabitant's trip to the seat of the pole, in {metric}, added up."},
+    "objective.short.cost": {"fr": "coût total annuel (€ HT)", "en": "total yearly cost (€ excl. VAT)"},
+    "objective.short.travel": {"fr": "trajets cumulés des habitants vers le siège", "en": "population-weighted travel to the seat"},
+    "metric.time": {"fr": "minutes", "en": "minutes"},
+    "metric.distance": {"fr": "kilomètres", "en": "kilometres"},
+    "unit.person_min": {"fr": "habitant-minute", "en": "person-minute"},
+    "unit.person_km": {"fr": "habitant-km", "en": "person-km"},
+    "unit.person_mins": {"fr": "habitants-minutes", "en": "person-minutes"},
+    "unit.person_kms": {"fr": "habitants-km", "en": "person-km"},
+    "unit.keur_year": {"fr": "k€ par an", "en": "k€ per year"},
+    # rules
+    "rules.p_median": {"fr": "p-médian classique : le nombre de sièges choisi, chaque commune rattachée au siège le plus proche, "
+                                "sans bornes de taille ni continuité (pour comparer avec d'autres outils).",
+                       "en": "Classic p-median: the chosen number of seats, each commune with its nearest seat, "
+                             "with no size bounds and no contiguity (for comparison with other tools)."},
+    "rules.service_commun": {"fr": "Service commun « {name} » : {members}, siège à {seat} ; {open}",
+                             "en": "Service commun “{name}”: {members}, seated at {seat}; {open}"},
+    "rules.sc_open": {"fr": "d'autres communes peuvent le rejoindre.", "en": "other communes may join it."},
+    "rules.sc_closed": {"fr": "fermé aux autres communes.", "en": "closed to other communes."},
+    "rules.count": {"fr": "Nombre de pôles de proximité : {bounds}.", "en": "Number of proximity poles: {bounds}."},
+    "rules.count_free": {"fr": "Nombre de pôles de proximité : libre (l'optimiseur choisit).",
+                         "en": "Number of proximity poles: free (the optimiser chooses)."},
+    "rules.population": {"fr": "Chaque pôle de proximité compte {bounds}.", "en": "Each proximity pole has {bounds}."},
+    "rules.size": {"fr": "Chaque pôle de proximité réunit {bounds}.", "en": "Each proximity pole gathers {bounds}."},
+    "rules.max_travel": {"fr": "Aucune commune n'est à plus de {minutes} minutes de route du siège de son pôle.",
+                         "en": "No commune is more than {minutes} minutes by road from its pole's seat."},
+    "rules.no_max_travel": {"fr": "Pas de limite au trajet d'une commune vers le siège de son pôle.",
+                            "en": "No limit on the trip from a commune to its pole's seat."},
+    "rules.contiguity.exact": {"fr": "Chaque pôle est d'un seul tenant : ses communes se touchent de proche en proche.",
+                               "en": "Each pole is in one piece: its communes are linked by shared borders."},
+    "rules.contiguity.shortest-path": {"fr": "Chaque pôle est d'un seul tenant, et le plus court chemin de chaque membre vers le siège reste dans le pôle.",
+                                       "en": "Each pole is in one piece, and each member's shortest road to the seat runs through the pole."},
+    "rules.contiguity.none": {"fr": "Les pôles peuvent être en plusieurs morceaux.", "en": "Poles need not be in one piece."},
+    "rules.candidates": {"fr": "Sièges possibles seulement à : {names}.", "en": "Seats may only be in: {names}."},
+    "rules.fixed": {"fr": "Doivent être sièges : {names}.", "en": "Must be seats: {names}."},
+    "rules.forbidden": {"fr": "Ne peuvent pas être sièges : {names}.", "en": "May not be seats: {names}."},
+    "rules.together": {"fr": "Toujours dans le même pôle : {names}.", "en": "Always in the same pole: {names}."},
+    "rules.apart": {"fr": "Jamais dans le même pôle : {names}.", "en": "Never in the same pole: {names}."},
+    "rules.alone": {"fr": "Peuvent rester hors de tout pôle{limit} : {names}.", "en": "May stay out of every pole{limit}: {names}."},
+    "rules.alone_limit": {"fr": " (au plus {n})", "en": " (at most {n} of them)"},
+    "rules.network": {"fr": "Les trajets sont mesurés sur le réseau routier fourni avec le scénario.",
+                      "en": "Trips are measured on the road network supplied with the scenario."},
+    "rules.estimated_roads": {"fr": "Les trajets sont estimés par la distance à vol d'oiseau entre communes × {circuity} "
+                                    "(les routes serpentent), à {speed} km/h.",
+                              "en": "Trips are estimated from the straight distance between communes × {circuity} "
+                                    "(roads wind), at {speed} km/h."},
+    "rules.services": {"fr": "Services étudiés : {services} ; partage des coûts selon {key}.",
+                       "en": "Services studied: {services}; costs shared by {key}."},
+    "bounds.exactly": {"fr": "exactement {lo}{unit}", "en": "exactly {lo}{unit}"},
+    "bounds.between": {"fr": "entre {lo} et {hi}{unit}", "en": "between {lo} and {hi}{unit}"},
+    "bounds.at_least": {"fr": "au moins {lo}{unit}", "en": "at least {lo}{unit}"},
+    "bounds.at_most": {"fr": "au plus {hi}{unit}", "en": "at most {hi}{unit}"},
+    "word.inhabitants": {"fr": " habitants", "en": " inhabitants"},
+    "word.communes": {"fr": " communes", "en": " communes"},
+    "fairness.workload": {"fr": "le volume de travail de chacun", "en": "each member's workload"},
+    "fairness.population": {"fr": "la population", "en": "population"},
+    "fairness.shapley": {"fr": "la valeur de Shapley (apport moyen de chacun)", "en": "the Shapley value (each member's average contribution)"},
+    "fairness.equal": {"fr": "parts égales", "en": "equal parts"},
+    # key figures
+    "fig.territory": {"fr": "Territoire", "en": "Territory"},
+    "fig.territory_value": {"fr": "{name} : {n} communes, {population} habitants", "en": "{name}: {n} communes, {population} inhabitants"},
+    "fig.poles": {"fr": "Pôles", "en": "Poles"},
+    "fig.mean_trip": {"fr": "Trajet moyen vers le siège", "en": "Average trip to the seat"},
+    "fig.mean_trip_value": {"fr": "{minutes} par habitant", "en": "{minutes} per inhabitant"},
+    "fig.longest_trip": {"fr": "Trajet le plus long vers le siège", "en": "Longest trip to the seat"},
+    "fig.status_quo": {"fr": "Coût actuel (chaque commune seule)", "en": "Cost today (every commune alone)"},
+    "fig.total_cost": {"fr": "Coût avec cette organisation", "en": "Cost with this design"},
+    "fig.saving": {"fr": "Économie", "en": "Saving"},
+    "fig.per_year": {"fr": "{value} par an", "en": "{value} per year"},
+    "poles.sc_only": {"fr": " + le service commun", "en": " + the service commun"},
+    "poles.prox.one": {"fr": "{n} pôle de proximité", "en": "{n} proximity pole"},
+    "poles.prox.many": {"fr": "{n} pôles de proximité", "en": "{n} proximity poles"},
+    "poles.alone.one": {"fr": "{n} commune seule", "en": "{n} commune alone"},
+    "poles.alone.many": {"fr": "{n} communes seules", "en": "{n} communes alone"},
+    # summary page sentences
+    "sum.decision_poles": {"fr": "Organiser les {n} communes en {poles}{alone}.", "en": "Group the {n} communes in {poles}{alone}."},
+    "sum.decision_services": {"fr": "{pooled} services communaux sont mutualisés dans {pole_services} services de pôle "
+                                    "({regie} en régie, {delegation} en délégation) ; {borrowed} gardent leur service mais "
+                                    "empruntent le matériel du pôle.",
+                              "en": "{pooled} commune services are pooled in {pole_services} pole services ({regie} in régie, "
+                                    "{delegation} delegated); {borrowed} keep their service but borrow the pole's machines."},
+    "sum.by_service": {"fr": "{service} : {text}", "en": "{service}: {text}"},
+    "sum.poolers.one": {"fr": "{n} membre mutualise ({poles})", "en": "{n} member pools ({poles})"},
+    "sum.poolers.many": {"fr": "{n} membres mutualisent ({poles})", "en": "{n} members pool ({poles})"},
+    "sum.no_poolers": {"fr": "aucun membre ne mutualise", "en": "no member pools"},
+    "sum.borrowers.one": {"fr": " ; {n} emprunte le matériel", "en": "; {n} borrows machines"},
+    "sum.borrowers.many": {"fr": " ; {n} empruntent le matériel", "en": "; {n} borrow machines"},
+    "sum.saving": {"fr": "Économie de **{saving} par an** ({pct}) : de {before} aujourd'hui à {after}.",
+                   "en": "Saves **{saving} a year** ({pct}): from {before} today to {after}."},
+    "sum.costs_more": {"fr": "Cette organisation coûte **{extra} de plus par an** ({pct}) : de {before} à {after}.",
+                       "en": "This design costs **{extra} more a year** ({pct}): from {before} to {after}."},
+    "sum.no_costs": {"fr": "Ce scénario ne chiffre pas les services : il dessine les pôles seulement (trajets les plus courts).",
+                     "en": "This scenario does not price the services: it draws the poles only (shortest trips)."},
+    "sum.sure_optimal": {"fr": "Le calcul est prouvé optimal : aucune organisation respectant les règles ne fait mieux{tolerance}.",
+                         "en": "The computation is proven optimal: no design obeying the rules does better{tolerance}."},
+    "sum.sure_feasible": {"fr": "Le calcul s'est arrêté avant la preuve : une meilleure organisation pourrait exister, au plus {gap} meilleure.",
+                          "en": "The computation stopped before its proof: a better design may exist, at most {gap} better."},
+    "sum.estimates": {"fr": "{n} chiffres de l'état actuel sur {total} sont **estimés** à partir de ratios (et non inventoriés) ; "
+                            "{low} paramètres de coût sur {params} ont une fiabilité faible. L'économie est un ordre de grandeur "
+                            "tant que l'inventaire n'est pas rempli (voir « Estimations »).",
+                      "en": "{n} of the {total} figures of today's situation are **estimated** from ratios (not inventoried); "
+                            "{low} of the {params} cost parameters have low confidence. The saving is an order of magnitude "
+                            "until the inventory is filled in (see “Estimates”)."},
+    "sum.no_estimates": {"fr": "Tous les chiffres de l'état actuel viennent de l'inventaire.",
+                         "en": "Every figure of today's situation comes from the inventory."},
+    "sum.nobody_pays_more": {"fr": "Aucun membre ne paie plus que seul.", "en": "No member pays more than alone."},
+    "sum.forced_pay_more": {"fr": "{n} membres obligés de mutualiser (service commun, règles du scénario) paient plus que seuls "
+                                  "pour certains services : {who}. Ils y sont par le choix du scénario, non par celui de "
+                                  "l'optimiseur (voir « Membres obligés qui paient plus »).",
+                            "en": "{n} members forced to pool (service commun, scenario rules) pay more than alone for some "
+                                  "services: {who}. They are in by the scenario's choice, not the optimiser's (see "
+                                  "“Forced members paying more”)."},
+    "sum.voluntary_pay_more": {"fr": "{n} membres volontaires paient plus que seuls : {who}.",
+                               "en": "{n} voluntary members pay more than alone: {who}."},
+    "sum.core_ok": {"fr": "Aucun groupe de membres n'aurait intérêt à quitter son pôle pour s'organiser seul.",
+                    "en": "No group of members would gain by leaving its pole to organise on its own."},
+    "sum.core_blocking": {"fr": "{n} groupes de membres paieraient moins en s'organisant seuls (gain maximal {gain} par an) : "
+                                "voir « Stabilité du partage ».",
+                          "en": "{n} groups of members would pay less on their own (largest gain {gain} a year): see "
+                                "“Stability of the sharing”."},
+    # tables
+    "col.pole": {"fr": "Pôle", "en": "Pole"},
+    "col.pole_name": {"fr": "Nom", "en": "Name"},
+    "col.kind": {"fr": "Type", "en": "Kind"},
+    "col.seat": {"fr": "Siège", "en": "Seat"},
+    "col.n_communes": {"fr": "Communes", "en": "Communes"},
+    "col.population": {"fr": "Population", "en": "Population"},
+    "col.max_trip": {"fr": "Trajet le plus long", "en": "Longest trip"},
+    "col.mean_trip": {"fr": "Trajet moyen", "en": "Average trip"},
+    "col.members": {"fr": "Membres", "en": "Members"},
+    "col.commune": {"fr": "Commune", "en": "Commune"},
+    "col.insee": {"fr": "Code INSEE", "en": "INSEE code"},
+    "col.trip": {"fr": "Trajet vers le siège", "en": "Trip to the seat"},
+    "col.distance": {"fr": "Distance", "en": "Distance"},
+    "col.services_pooled": {"fr": "Services mutualisés", "en": "Services pooled"},
+    "col.standalone": {"fr": "Coût sans mutualiser", "en": "Cost alone"},
+    "col.share": {"fr": "Paie avec le projet", "en": "Pays with the design"},
+    "col.saving": {"fr": "Économie", "en": "Saving"},
+    "col.saving_pct": {"fr": "Économie (%)", "en": "Saving (%)"},
+    "col.service": {"fr": "Service", "en": "Service"},
+    "col.mode": {"fr": "Mode de gestion", "en": "Mode"},
+    "col.n_poolers": {"fr": "Membres qui mutualisent", "en": "Members pooling"},
+    "col.n_borrowers": {"fr": "Membres qui empruntent", "en": "Members borrowing"},
+    "col.fte": {"fr": "Effectif (ETP)", "en": "Staff (FTE)"},
+    "col.yearly_cost": {"fr": "Coût annuel", "en": "Yearly cost"},
+    "col.unit_cost": {"fr": "Coût unitaire", "en": "Unit cost"},
+    "col.regie": {"fr": "En régie", "en": "In régie"},
+    "col.delegation": {"fr": "En délégation", "en": "Delegated"},
+    "col.cheaper": {"fr": "Le moins cher", "en": "Cheaper"},
+    "col.chosen": {"fr": "Retenu", "en": "Chosen"},
+    "col.equipment": {"fr": "Matériel", "en": "Machine"},
+    "col.machine_days": {"fr": "Jours d'utilisation", "en": "Machine-days"},
+    "col.units_needed": {"fr": "Nécessaires", "en": "Needed"},
+    "col.units_owned": {"fr": "Déjà détenus", "en": "Already owned"},
+    "col.reused": {"fr": "Réutilisés", "en": "Reused"},
+    "col.bought": {"fr": "À acheter", "en": "To buy"},
+    "col.surplus": {"fr": "En surplus", "en": "Surplus"},
+    "col.utilisation": {"fr": "Taux d'utilisation", "en": "Utilisation"},
+    "col.staff_cost": {"fr": "Coût du personnel", "en": "Staff cost"},
+    "col.fte_today": {"fr": "ETP aujourd'hui", "en": "FTE today"},
+    "col.fte_design": {"fr": "ETP avec le projet", "en": "FTE with the design"},
+    "col.member": {"fr": "Membre", "en": "Member"},
+    "col.group": {"fr": "Groupe", "en": "Group"},
+    "col.pays_now": {"fr": "Paie ensemble", "en": "Pays together"},
+    "col.alone_group": {"fr": "Paierait seul", "en": "Would pay alone"},
+    "col.gain": {"fr": "Gain à partir", "en": "Gain by leaving"},
+    "col.choice": {"fr": "Choix", "en": "Choice"},
+    "col.extra": {"fr": "Surcoût", "en": "Extra cost"},
+    "col.estimated": {"fr": "Chiffres estimés", "en": "Estimated figures"},
+    "col.n_estimated": {"fr": "Nombre", "en": "Number"},
+    "col.parameter": {"fr": "Paramètre", "en": "Parameter"},
+    "col.group_param": {"fr": "Domaine", "en": "Area"},
+    "col.value": {"fr": "Valeur", "en": "Value"},
+    "col.unit": {"fr": "Unité", "en": "Unit"},
+    "col.confidence": {"fr": "Fiabilité", "en": "Confidence"},
+    "col.source": {"fr": "Source", "en": "Source"},
+    "col.workload": {"fr": "Volume", "en": "Workload"},
+    "explain.max_trip": {"fr": "Plus long trajet routier d'un membre vers le siège.", "en": "Longest road time from a member to the seat."},
+    "explain.mean_trip": {"fr": "Trajet moyen vers le siège, par habitant.", "en": "Average road time to the seat, per inhabitant."},
+    "explain.trip": {"fr": "Temps de route estimé de la commune au siège de son pôle.", "en": "Estimated road time from the commune to its pole's seat."},
+    "explain.standalone": {"fr": "Ce que coûteraient à la commune ses services techniques seule, € par an.",
+                           "en": "What the commune's technical services would cost it alone, € per year."},
+    "explain.share": {"fr": "Ce que la commune paie avec le projet (sa part des services mutualisés et ce qu'elle garde), € par an.",
+                      "en": "What the commune pays with the design (its share of pooled services and what it keeps), € per year."},
+    "explain.saving": {"fr": "Coût sans mutualiser moins ce qu'elle paie ; négatif : la commune paie plus.",
+                       "en": "Cost alone minus what it pays; negative means the commune pays more."},
+    "explain.mode": {"fr": "Régie : le personnel et le matériel du pôle ; délégation : un marché passé ensemble (groupement de commandes).",
+                     "en": "Régie: the pole's own staff and machines; délégation: contracted out together (groupement de commandes)."},
+    "explain.yearly_cost": {"fr": "Personnel, matériel, déplacements, contrats et coordination, € HT par an.",
+                            "en": "Staff, machines, travel, contracts and coordination, € excl. VAT per year."},
+    "explain.utilisation": {"fr": "Jours d'utilisation / jours disponibles des machines nécessaires.",
+                            "en": "Machine-days used / days available on the machines needed."},
+    # section texts
+    "txt.map_hint": {"fr": "Survolez une commune, touchez-la ou atteignez-la avec la touche Tab pour voir son détail.",
+                     "en": "Point at a commune, tap it, or move to it with the Tab key to see its details."},
+    "txt.sort_hint": {"fr": "Cliquez sur le titre d'une colonne pour trier.", "en": "Click a column title to sort."},
+    "txt.services": {"fr": "Ce que chaque pôle assure, comment, et à quel coût (€ HT par an).",
+                     "en": "What each pole runs, how, and at what cost (€ excl. VAT a year)."},
+    "txt.rvd": {"fr": "Chaque service mutualisé chiffré des deux façons pour les mêmes membres.",
+                "en": "Each pooled service priced both ways for the same members."},
+    "txt.equipment": {"fr": "Les machines dont chaque pôle a besoin, celles que ses membres possèdent déjà et celles à acheter.",
+                      "en": "The machines each pole needs, those its members already own and those to buy."},
+    "txt.no_equipment": {"fr": "Aucun pôle n'a besoin de machines (services délégués ou sans matériel).",
+                         "en": "No pole needs machines (services delegated or without machines)."},
+    "txt.staff": {"fr": "Les agents (équivalents temps plein) des services, aujourd'hui (chaque commune seule) et avec le projet.",
+                  "en": "The services' staff (full-time equivalents), today (every commune alone) and with the design."},
+    "txt.staff_total": {"fr": "En tout : {before} ETP aujourd'hui, {after} ETP avec le projet.",
+                        "en": "In all: {before} FTE today, {after} FTE with the design."},
+    "txt.shares": {"fr": "Pour chaque membre, EPCI compris : ce que coûtent ses services seul, ce qu'il paie avec le projet, et l'écart "
+                         "(€ HT par an). Partage selon {key}.",
+                   "en": "For each member, the EPCI included: what its services cost alone, what it pays with the design, and the "
+                         "difference (€ excl. VAT a year). Shared by {key}."},
+    "txt.epci_row": {"fr": "La ligne « {name} » est la part de l'intercommunalité elle-même.",
+                     "en": "The row “{name}” is the share of the intercommunalité itself."},
+    "txt.core_ok": {"fr": "Le partage est stable : aucun groupe de membres d'un pôle ne paierait moins en s'organisant seul.",
+                    "en": "The sharing is stable: no group of a pole's members would pay less on its own."},
+    "txt.core_blocking": {"fr": "Ces groupes paieraient moins en s'organisant seuls pour ce service (les dix plus grands gains ; tous dans core.csv).",
+                          "en": "These groups would pay less organising this service on their own (the ten largest gains; all in core.csv)."},
+    "txt.core_incomplete": {"fr": "Le test n'a pas pu examiner tous les groupes (pôles trop grands) : il est partiel.",
+                            "en": "The check could not examine every group (poles too large): it is partial."},
+    "txt.forced_none": {"fr": "Aucun membre obligé ne paie plus que seul.", "en": "No forced member pays more than alone."},
+    "txt.forced": {"fr": "Ces membres sont dans le pôle par le choix du scénario (service commun, mutualisation imposée) et paient plus "
+                         "que s'ils restaient seuls pour ce service. Un membre volontaire ne paie jamais plus : c'est une règle du calcul.",
+                   "en": "These members are in the pole by the scenario's choice (service commun, forced pooling) and pay more than "
+                         "they would alone for this service. A voluntary member never pays more: the computation forbids it."},
+    "txt.estimates": {"fr": "Les chiffres de l'état actuel qui n'ont pas été inventoriés sont estimés à partir de ratios sourcés (population, "
+                            "surface). Remplissez l'inventaire (« optimiser template inventory ») pour les remplacer.",
+                      "en": "Figures of today's situation that were not inventoried are estimated from sourced ratios (population, area). "
+                            "Fill in the inventory (“optimiser template inventory”) to replace them."},
+    "txt.params": {"fr": "Paramètres de coût à fiabilité faible (tous dans parameters.csv, avec leur source) :",
+                   "en": "Cost parameters of low confidence (all in parameters.csv, with their source):"},
+    "txt.params_count": {"fr": "Fiabilité des {n} paramètres : {counts}.", "en": "Confidence of the {n} parameters: {counts}."},
+    "txt.reproduce": {"fr": "Tout ce qui a servi au calcul est dans le dossier du résultat : scenario.resolved.yaml (chaque réglage, "
+                            "valeurs par défaut comprises) et inputs/ (le territoire ; son empreinte SHA-256 est dans summary.json). "
+                            "Pour recalculer et vérifier :",
+                      "en": "Everything this result was computed from is in its folder: scenario.resolved.yaml (every setting, "
+                            "defaults included) and inputs/ (the territory file; its SHA-256 is in summary.json). To recompute and check it:"},
+    "txt.fiches": {"fr": "Une page imprimable par commune, pour son maire : dossier fiches/ (fiches/CODE_INSEE.html).",
+                   "en": "One printable page per commune, for its mayor: folder fiches/ (fiches/INSEE_CODE.html)."},
+    "txt.made_with": {"fr": "Réalisé avec optimiser {version}.", "en": "Made with optimiser {version}."},
+    "txt.no_design_map": {"fr": "Pas de solution : la carte montre le territoire seul.", "en": "No design: the map shows the territory only."},
+    "txt.map_of": {"fr": "Carte des pôles de {name}", "en": "Map of the poles of {name}"},
+    "txt.savings_map": {"fr": "Économie par commune", "en": "Saving per commune"},
+    # solver details
+    "solver.details": {"fr": "Détails du calcul", "en": "Solver details"},
+    "solver.objective": {"fr": "Objectif ({what})", "en": "Objective ({what})"},
+    "solver.bound": {"fr": "Meilleure borne", "en": "Best bound"},
+    "solver.gap": {"fr": "Écart à l'optimum", "en": "Gap"},
+    "solver.solver": {"fr": "Solveur", "en": "Solver"},
+    "solver.solver_value": {"fr": "{solver} — {threads} fil(s), limite {limit} s", "en": "{solver} — {threads} thread(s), time limit {limit} s"},
+    "solver.formulation": {"fr": "Formulation", "en": "Formulation"},
+    "solver.time": {"fr": "Durée", "en": "Time"},
+    "solver.size": {"fr": "Taille du modèle", "en": "Model size"},
+    "solver.size_value": {"fr": "{v} variables, {c} contraintes", "en": "{v} variables, {c} constraints"},
+    "solver.computed": {"fr": "Calculé le", "en": "Computed"},
+    "solver.software": {"fr": "Logiciels", "en": "Software"},
+    "solver.overrides": {"fr": "Réglages modifiés", "en": "Overrides"},
+    # tooltip / legend
+    "tip.pole_none": {"fr": "aucun : reste seule", "en": "none: stays alone"},
+    "tip.is_seat": {"fr": "cette commune est le siège", "en": "this commune is the seat"},
+    "legend.alone": {"fr": "seules ({n})", "en": "alone ({n})"},
+    "legend.seat": {"fr": "siège du pôle", "en": "seat of the pole"},
+    "legend.pole": {"fr": "{n} communes, {population} habitants", "en": "{n} communes, {population} inhabitants"},
+    "aria.pole": {"fr": ", pôle {pole}", "en": ", pole {pole}"},
+    "aria.seat": {"fr": ", siège de son pôle", "en": ", seat of its pole"},
+    "word.alone": {"fr": "seule", "en": "alone"},
+    "word.staff": {"fr": "Personnel", "en": "Staff"},
+    "word.yes": {"fr": "oui", "en": "yes"},
+    "word.no": {"fr": "non", "en": "no"},
+    "word.forced": {"fr": "obligé", "en": "forced"},
+    "word.voluntary": {"fr": "volontaire", "en": "voluntary"},
+    "estimated.none": {"fr": "aucun", "en": "none"},
+    # maps (matplotlib)
+    "map.title": {"fr": "{scenario} — {territory} : {n} pôles ({status})", "en": "{scenario} — {territory}: {n} poles ({status})"},
+    "map.savings_title": {"fr": "{scenario} — économie par commune par rapport à la situation actuelle",
+                          "en": "{scenario} — saving per commune against the status quo"},
+    "map.legend_pole": {"fr": "{pole} {name} : {n} communes, {population} hab.", "en": "{pole} {name}: {n} communes, {population} inh."},
+    "map.legend_alone": {"fr": "seules ({n})", "en": "alone ({n})"},
+    "map.legend_title": {"fr": "★ siège du pôle", "en": "★ seat of the pole"},
+    "map.savings_bar": {"fr": "économie par rapport à la situation actuelle, en % du coût de la commune seule (€/an HT)",
+                        "en": "saving against the status quo, % of the commune's standalone cost (€/yr, excl. VAT)"},
+    "map.key_title": {"fr": "Communes numérotées", "en": "Numbered communes"},
+    "map.attribution": {"fr": "Contours : IGN Admin Express COG 2018 via france-geojson ; communes : Etalab/INSEE (Licence Ouverte)",
+                        "en": "Contours: IGN Admin Express COG 2018 via france-geojson; communes: Etalab/INSEE (Licence Ouverte)"},
+    # CLI summary
+    "cli.head": {"fr": "{scenario} — {territory} : {n} communes, {population} habitants",
+                 "en": "{scenario} — {territory}: {n} communes, {population} inhabitants"},
+    "cli.status": {"fr": "statut {status}   objectif {objective}   écart {gap}", "en": "status {status}   objective {objective}   gap {gap}"},
+    "cli.saves": {"fr": "économise {saving} k€ par an ({pct}) par rapport à la situation actuelle ({before} → {after} k€)",
+                  "en": "saves {saving} k€ a year ({pct}) against the status quo ({before} → {after} k€)"},
+    "cli.costs_more": {"fr": "coûte {saving} k€ de plus par an ({pct}) que la situation actuelle ({before} → {after} k€)",
+                       "en": "costs {saving} k€ more a year ({pct}) than the status quo ({before} → {after} k€)"},
+    "cli.pooled": {"fr": "{pooled} services communaux mutualisés, {borrowed} empruntant du matériel ; services payant plus que seuls : {more}",
+                   "en": "{pooled} commune services pooled, {borrowed} borrowing machines; commune services paying more than alone: {more}"},
+    "cli.voluntary": {"fr": "{n} volontaires", "en": "{n} voluntary"},
+    "cli.forced": {"fr": "{n} obligés", "en": "{n} forced in"},
+    "cli.table_head": {"fr": "pôle", "en": "pole"},
+    "cli.seat": {"fr": "siège", "en": "seat"},
+    "cli.communes": {"fr": "communes", "en": "communes"},
+    "cli.population": {"fr": "population", "en": "population"},
+    "cli.longest": {"fr": "trajet max", "en": "longest trip"},
+    "cli.alone": {"fr": "{n} communes restent seules", "en": "{n} communes stay alone"},
+    "cli.results": {"fr": "Résultats : {folder}  ({files}, …)", "en": "Results: {folder}  ({files}, …)"},
+    "cli.no_folder": {"fr": "aucun dossier de résultat écrit ({status})", "en": "no result folder written ({status})"},
+    # comparison
+    "cmp.title": {"fr": "Comparaison des variantes", "en": "Comparison of variants"},
+    "cmp.variants": {"fr": "Variantes", "en": "Variants"},
+    "cmp.tradeoffs": {"fr": "Arbitrages", "en": "Trade-offs"},
+    "cmp.n_variants.one": {"fr": "{n} variante", "en": "{n} variant"},
+    "cmp.n_variants.many": {"fr": "{n} variantes", "en": "{n} variants"},
+    "cmp.explain": {"fr": "Seules les lignes <b>optimales</b> sont prouvées les meilleures sous leurs règles ; une ligne <b>réalisable</b> "
+                          "peut être améliorée au plus de son écart. Les lignes sans solution n'ont pas de chiffres.",
+                    "en": "Only <b>optimal</b> rows are proven to be the best design under their rules; a <b>feasible</b> row "
+                          "may be improved by up to its gap. Rows without a design (infeasible, no design in time) have no figures."},
+    "cmp.footer": {"fr": "Réalisé avec optimiser. Le dossier de chaque variante contient son report.html, son scénario complet "
+                         "et l'attribution des données.",
+                   "en": "Made with optimiser. Each variant's folder holds its own report.html, its resolved scenario and the "
+                         "data attribution."},
+    "cmp.tradeoff_plot": {"fr": "Coût selon le paramètre étudié", "en": "Cost against the swept parameter"},
+    "cmp.pareto_plot": {"fr": "Front de Pareto", "en": "Pareto front"},
+    "cmp.savings_plot": {"fr": "Économie par commune", "en": "Saving per commune"},
+    "plot.total_cost": {"fr": "coût total (€ par an)", "en": "total cost (€ per year)"},
+    "plot.objective": {"fr": "objectif", "en": "objective"},
+    "plot.longest_trip": {"fr": "trajet le plus long vers le siège (minutes)", "en": "longest trip to the seat (minutes)"},
+    "plot.against": {"fr": "{y} selon {x} — {n} variantes", "en": "{y} against {x} — {n} variants"},
+    "plot.dominated": {"fr": "dominées", "en": "dominated"},
+    "plot.front": {"fr": "front de Pareto ({n})", "en": "Pareto front ({n})"},
+    "plot.pareto_title": {"fr": "Front de Pareto : {y} selon le trajet le plus long", "en": "Pareto front: {y} against the longest trip"},
+    "plot.pareto_group": {"fr": "situation actuelle {k}", "en": "status quo {k}"},
+    "plot.savings_title": {"fr": "Économie par commune selon la variante", "en": "Saving per commune across variants"},
+    "plot.savings_bar": {"fr": "économie (€ par an ; cases en k€)", "en": "saving (€ per year; cells in k€)"},
+    "plot.variant": {"fr": "variante", "en": "variant"},
+    # comparison columns
+    "cmpcol.variant": {"fr": "Variante", "en": "Variant"},
+    "cmpcol.status": {"fr": "Statut", "en": "Status"},
+    "cmpcol.gap": {"fr": "Écart", "en": "Gap"},
+    "cmpcol.objective": {"fr": "Objectif", "en": "Objective"},
+    "cmpcol.n_poles": {"fr": "Pôles", "en": "Poles"},
+    "cmpcol.n_alone": {"fr": "Seules", "en": "Alone"},
+    "cmpcol.total_cost": {"fr": "Coût total", "en": "Total cost"},
+    "cmpcol.services_pooled": {"fr": "Services mutualisés", "en": "Services pooled"},
+    "cmpcol.runtime_s": {"fr": "Durée du calcul", "en": "Solve time"},
+    "cmpexp.variant": {"fr": "L'identifiant de la variante (stable d'un calcul à l'autre).", "en": "The variant's id (stable across runs)."},
+    "cmpexp.status": {"fr": "Optimal : prouvé le meilleur. Réalisable : respecte toutes les règles, au plus à l'écart indiqué du meilleur. "
+                            "Infaisable : les règles ne peuvent pas toutes être tenues.",
+                      "en": "Optimal: proven best. Feasible: obeys every rule, at most the gap from the best. "
+                            "Infeasible: the rules cannot all hold."},
+    "cmpexp.gap": {"fr": "Distance maximale au meilleur possible (0 % = prouvé le meilleur).",
+                   "en": "How far the design may be from the best possible (0 % = proven best)."},
+    "cmpexp.objective": {"fr": "Ce que l'optimiseur a minimisé (trajets cumulés, ou coût total quand les coûts sont modélisés).",
+                         "en": "What the optimiser minimised (total travel, or total cost when costs are modelled)."},
+    "cmpexp.n_poles": {"fr": "Nombre de pôles, service commun compris.", "en": "Number of poles, the service commun included."},
+    "cmpexp.n_alone": {"fr": "Communes hors de tout pôle.", "en": "Communes that stay out of every pole."},
+    "cmpexp.total_cost": {"fr": "Coût de l'organisation, € par an.", "en": "Cost of the design, € per year."},
+    "cmpexp.savings": {"fr": "Par rapport à chaque commune seule, € par an.", "en": "Against every commune alone, € per year."},
+    "cmpexp.services_pooled": {"fr": "Services mutualisés dans au moins un pôle.", "en": "Services pooled in at least one pole."},
+    # fiche
+    "fiche.title": {"fr": "{name} — fiche de la commune", "en": "{name} — commune summary"},
+    "fiche.lead": {"fr": "{scenario} · {territory} · INSEE {code} · {population} habitants",
+                   "en": "{scenario} · {territory} · INSEE {code} · {population} inhabitants"},
+    "fiche.pole": {"fr": "Pôle", "en": "Pole"},
+    "fiche.pole_value": {"fr": "{pole} — {name} ({kind}), siège à {seat}, {n} communes.", "en": "{pole} — {name} ({kind}), seat {seat}, {n} communes."},
+    "fiche.is_seat": {"fr": "La commune est le siège du pôle.", "en": "The commune is the seat of the pole."},
+    "fiche.trip": {"fr": "Trajet vers le siège : {minutes} ({km}).", "en": "Trip to the seat: {minutes} ({km})."},
+    "fiche.alone": {"fr": "La commune reste hors de tout pôle.", "en": "The commune stays out of every pole."},
+    "fiche.h_services": {"fr": "Ce qu'elle mutualise, garde et emprunte", "en": "What it pools, keeps and borrows"},
+    "fiche.h_money": {"fr": "Ce qu'elle paie et économise", "en": "What it pays and saves"},
+    "fiche.h_sure": {"fr": "Fiabilité", "en": "How sure"},
+    "fiche.h_staff": {"fr": "Personnel et matériel du pôle", "en": "Staff and machines of the pole"},
+    "fiche.pays": {"fr": "Seule, ses services techniques coûtent {alone} par an ; avec le projet elle paie {pays}.",
+                   "en": "Alone, its technical services cost {alone} a year; with the design it pays {pays}."},
+    "fiche.saves": {"fr": "Économie : **{saving} par an** ({pct}).", "en": "Saving: **{saving} a year** ({pct})."},
+    "fiche.pays_more": {"fr": "Elle paie **{extra} de plus par an** ({pct}){why}.", "en": "It pays **{extra} more a year** ({pct}){why}."},
+    "fiche.forced": {"fr": ", parce que le scénario l'oblige à mutualiser {services}",
+                     "en": ", because the scenario makes it pool {services}"},
+    "fiche.estimated": {"fr": "Chiffres estimés (non inventoriés) : {fields}.", "en": "Estimated figures (not inventoried): {fields}."},
+    "fiche.no_costs": {"fr": "Ce scénario ne chiffre pas les services.", "en": "This scenario does not price the services."},
+    "fiche.staff_row": {"fr": "{service} : {fte} ETP au pôle ({mode}){machines}", "en": "{service}: {fte} FTE in the pole ({mode}){machines}"},
+    "fiche.machines": {"fr": " ; matériel : {list}", "en": "; machines: {list}"},
+    "fiche.nothing_pooled": {"fr": "La commune ne mutualise aucun service : elle garde tout.",
+                             "en": "The commune pools no service: it keeps everything."},
+    "fiche.back": {"fr": "Le rapport complet (report.html) donne le détail de tous les pôles et de toutes les communes.",
+                   "en": "The full report (report.html) gives the details of every pole and commune."},
+    "fiche.members": {"fr": "Membres du pôle : {names}.", "en": "Members of the pole: {names}."},
+    "fiche.sure_params": {"fr": "Les coûts reposent sur {n} paramètres sourcés, dont {low} de fiabilité faible (liste dans parameters.csv).",
+                          "en": "Costs rest on {n} sourced parameters, {low} of them of low confidence (listed in parameters.csv)."},
+    "fiche.no_estimates": {"fr": "Tous ses chiffres viennent de l'inventaire.", "en": "All its figures come from the inventory."},
+    "fiche.total": {"fr": "Total", "en": "Total"},
+    "fiche.pole_fte": {"fr": "Effectif du pôle", "en": "Pole staff"},
+    "fiche.machines_col": {"fr": "Matériel du pôle", "en": "Pole machines"},
+    "fiche.machine_item": {"fr": "{n} × {name} ({bought} à acheter)", "en": "{n} × {name} ({bought} to buy)"},
+    "fiche.how": {"fr": "Comment", "en": "How"},
+    "fiche.index_title": {"fr": "Fiches des communes — {scenario}", "en": "Commune summaries — {scenario}"},
+}

@@ -1,0 +1,48 @@
+"""The short summary ``optimiser run`` prints, in the language of the reports."""
+
+from __future__ import annotations
+
+from . import i18n
+from .html import fmt
+from .i18n import t
+from .sections import objective_unit_words
+
+
+def summary_text(result, lang: str = i18n.DEFAULT_LANG) -> str:
+    """Status, objective and gap, the saving when costs are modelled, then one line per pole."""
+    with i18n.using(lang):
+        s = result.summary
+        gap = "n/a" if s.get("gap") is None else fmt.percent(s["gap"]) if lang == "fr" else f"{100 * s['gap']:.3f} %"
+        objective = "n/a" if s.get("objective") is None else f"{fmt.number(s['objective'], 1)} {objective_unit_words(s)}"
+        lines = [
+            t("cli.head", scenario=s["scenario"], territory=s["territory"]["name"], n=s["n_communes"],
+              population=fmt.integer(s["population"])),
+            t("cli.status", status=s["status"].upper(), objective=objective, gap=gap),
+            f"{s['solver']}; {s['formulation']}; {s['runtime_s']:.2f} s",
+        ]
+        lines += [f"  - {line}" for line in s.get("diagnosis") or []]
+        if s.get("status_quo_cost") is not None and s.get("total_cost") is not None:
+            lines.append(_savings_lines(s))
+        if result.poles is not None and len(result.poles):
+            lines.append("")
+            lines.append(f"{t('cli.table_head'):<5} {t('cli.seat'):<28} {t('cli.communes'):>8} {t('cli.population'):>11} "
+                         f"{t('cli.longest'):>13}")
+            for r in result.poles.itertuples():
+                lines.append(f"{r.pole:<5} {r.seat_name[:28]:<28} {r.n_communes:>8} {fmt.integer(r.population):>11} "
+                             f"{fmt.number(r.max_travel_min, 1):>9} min")
+            if s["n_alone"]:
+                lines.append(t("cli.alone", n=s["n_alone"]))
+        return "\n".join(lines)
+
+
+def _savings_lines(s: dict) -> str:
+    """Cost against the status quo, and who would pay more than alone (€ per year)."""
+    paying_more = t("cli.voluntary", n=s["voluntary_members_paying_more"])
+    if s.get("forced_members_paying_more"):
+        paying_more += ", " + t("cli.forced", n=s["forced_members_paying_more"])
+    saving = s["savings"]
+    key = "cli.saves" if saving >= 0 else "cli.costs_more"
+    pct = abs(s["savings_pct"]) * 100
+    return (t(key, saving=fmt.number(abs(saving) / 1000, 1), pct=f"{fmt.number(pct, 2)} %",
+              before=fmt.number(s["status_quo_cost"] / 1000, 1), after=fmt.number(s["total_cost"] / 1000, 1)) + "\n"
+            + t("cli.pooled", pooled=s["services_pooled"], borrowed=s["services_borrowed"], more=paying_more))

@@ -1,0 +1,187 @@
+"""HiGHS (highspy): the model passed in one block, status and bound read from HiGHS itself.
+
+``getModelStatus()`` and ``getInfo()`` (``mip_dual_bound``) give the status and the bound; the
+model is passed to HiGHS in one block (PuLP's adapter adds rows one by one, which is slow).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import os
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pulp
+
+from .base import Solver
+from .interrupt import STOP
+from .status import SolveOutcome, Status
+
+if TYPE_CHECKING:
+    from .options import SolverOptions
+
+
+class HighsSolver(Solver):
+    name = "highs"
+
+    def version(self) -> str:
+        return highs_version()
+
+    def label(self) -> str:
+        return f"HiGHS {self.version()}"
+
+    def solve(self, problem, options, limit_s, warm_start):
+        return _solve_highs(problem, options, limit_s, warm_start)
+
+
+def highs_version() -> str:
+    try:
+        return importlib.metadata.version("highspy")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - pinned dependency
+        return "unavailable"
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence the C-level stdout (HiGHS prints a banner when an instance is created)."""
+    fd = 1  # the process's own stdout, where C libraries write (also under a notebook kernel)
+    try:
+        sys.stdout.flush()
+    except (AttributeError, ValueError, OSError):
+        pass
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> SolveOutcome:
+    try:
+        import highspy
+    except ImportError:  # pragma: no cover - highspy is a pinned dependency
+        return SolveOutcome(Status.ERROR, None, None, 0.0, "HiGHS", "highspy is not installed")
+    start = time.perf_counter()
+    variables = problem.variables()
+    position = {v.name: k for k, v in enumerate(variables)}
+    n = len(variables)
+    if options.log:
+        h = highspy.Highs()
+    else:
+        with _quiet_stdout():
+            h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(options.log))
+    h.setOptionValue("time_limit", float(limit))
+    h.setOptionValue("mip_rel_gap", float(options.gap))
+    h.setOptionValue("mip_abs_gap", 1e-9)
+    h.setOptionValue("threads", int(options.threads))
+    h.setOptionValue("random_seed", 0)
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    cost = np.zeros(n)
+    for var, coef in problem.objective.items():
+        cost[position[var.name]] = coef
+    lower = np.array([-highspy.kHighsInf if v.lowBound is None else v.lowBound for v in variables], dtype=float)
+    upper = np.array([highspy.kHighsInf if v.upBound is None else v.upBound for v in variables], dtype=float)
+    starts, index, value, row_lower, row_upper = [0], [], [], [], []
+    for constraint in problem.constraints():
+        for var, coef in constraint.items():
+            if coef != 0:
+                index.append(position[var.name])
+                value.append(coef)
+        starts.append(len(index))
+        rhs = -constraint.constant
+        sense = constraint.sense
+        row_lower.append(rhs if sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -highspy.kHighsInf)
+        row_upper.append(rhs if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else highspy.kHighsInf)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.asarray(row_lower, dtype=float)
+    lp.row_upper_ = np.asarray(row_upper, dtype=float)
+    lp.offset_ = float(problem.objective.constant)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = lp.num_row_
+    lp.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if v.cat == pulp.LpInteger else highspy.HighsVarType.kContinuous for v in variables
+    ]
+    h.passModel(lp)
+    if warm_start:
+        solution = highspy.HighsSolution()
+        solution.col_value = [float(warm_start.get(v.name, 0.0)) for v in variables]
+        solution.value_valid = True
+        h.setSolution(solution)
+    _run_stoppable(h)
+    runtime = time.perf_counter() - start
+    model_status = h.getModelStatus()
+    info = h.getInfo()
+    status_name = h.modelStatusToString(model_status)
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    label = options.label
+    S = highspy.HighsModelStatus
+    if model_status == S.kInterrupt:
+        return _interrupted(h, variables, n, info, runtime, label)
+    if model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        return SolveOutcome(Status.INFEASIBLE, None, None, runtime, label, f"HiGHS: {status_name}")
+    if model_status not in (S.kOptimal, S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit, S.kObjectiveBound, S.kObjectiveTarget):
+        return SolveOutcome(Status.ERROR, None, None, runtime, label, f"HiGHS: {status_name}")
+    if not has_solution:
+        status = Status.TIME_LIMIT if model_status != S.kOptimal else Status.ERROR
+        return SolveOutcome(status, None, None, runtime, label, f"HiGHS: {status_name}, no solution")
+    col_value = list(h.getSolution().col_value)
+    for var, x in zip(variables, col_value):
+        var.varValue = x
+    values = {v.name: x for v, x in zip(variables, col_value)}
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if n and any(v.cat == pulp.LpInteger for v in variables) else objective
+    if not np.isfinite(bound):
+        bound = None
+    status = Status.OPTIMAL if model_status == S.kOptimal else Status.FEASIBLE
+    if status is Status.OPTIMAL and bound is None:
+        bound = objective
+    return SolveOutcome(status, objective, None if bound is None else min(bound, objective), runtime, label, f"HiGHS: {status_name}", values)
+
+
+def _run_stoppable(h) -> None:
+    """``h.run()`` in HiGHS's worker thread, the main thread polling it so that a signal handler
+    can run and stop it (:data:`STOP`) — or, on a KeyboardInterrupt, stop it before passing it on."""
+    h.HandleUserInterrupt = True  # HiGHS polls its interrupt callback; cancelSolve() trips it
+    with STOP.while_running(h.cancelSolve):
+        h.startSolve()
+        try:
+            while not h.wait(0.05)[0]:
+                pass
+        except KeyboardInterrupt:
+            h.cancelSolve()
+            while not h.wait(0.05)[0]:
+                pass
+            raise
+
+
+def _interrupted(h, variables, n, info, runtime, label) -> SolveOutcome:
+    """HiGHS stopped by the user: its incumbent (if any) with the bound proven so far."""
+    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+        return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
+                            "HiGHS was interrupted (Ctrl-C) before it found a solution", interrupted=True)
+    col_value = list(h.getSolution().col_value)
+    for var, x in zip(variables, col_value):
+        var.varValue = x
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if n and any(v.cat == pulp.LpInteger for v in variables) else None
+    if bound is not None and not np.isfinite(bound):
+        bound = None
+    return SolveOutcome(Status.FEASIBLE, objective, None if bound is None else min(bound, objective), runtime, label,
+                        "HiGHS: interrupted (Ctrl-C); its best solution is kept",
+                        {v.name: x for v, x in zip(variables, col_value)}, interrupted=True)

@@ -1,0 +1,132 @@
+"""report.html and a fiche as élus see them, in headless Chromium (Debian's ``chromium``, see
+``browser.py``): for Laval 2016 (20 communes) and an EPCI of 65 communes made by ``optimiser
+init``, the pages are in French, have every section (read from the DOM), never scroll sideways at
+1,280 px, and print to PDF (``chromium --print-to-pdf``, as ``optimiser run --pdf`` does) — the
+fiche on one A4 page. Screenshots of the screen and print layouts are written next to the
+result (``screenshots/``) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import subprocess
+import sys
+
+import pytest
+from browser import Browser, file_url, find_chromium
+from helpers import SCENARIOS
+
+from optimiser.api import solve
+from optimiser.results.pdf import print_pdf
+from optimiser.scenario.load import load_scenario
+
+SECTIONS = ["summary", "map", "poles", "services", "equipment", "staff", "shares", "core", "forced", "estimates",
+            "communes", "rules", "method"]
+HEADINGS_FR = ["En bref", "Carte", "Les pôles", "Services et modes de gestion", "Matériel", "Personnel",
+               "Ce que paie chaque membre", "Stabilité du partage (test du cœur)", "Membres obligés qui paient plus",
+               "Estimations et fiabilité des paramètres", "Les communes", "Les règles de ce scénario",
+               "Fiabilité du calcul et reproduction"]
+FICHE_SECTIONS = ["pole", "services", "money", "sure", "staff"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        executable = find_chromium()
+    except AssertionError as error:  # fail, never skip: CI must run these
+        pytest.fail(str(error), pytrace=False)
+    chromium = Browser(executable)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
+def laval(tmp_path_factory):
+    result = solve(load_scenario(SCENARIOS / "laval-2016-service-commun.yaml"))
+    return result.to_dir(tmp_path_factory.mktemp("print") / "laval")
+
+
+@pytest.fixture(scope="module")
+def rethelois(tmp_path_factory):
+    """The starter of an EPCI of 65 communes, with the default services, solved for 20 s."""
+    base = tmp_path_factory.mktemp("print")
+    cli = [sys.executable, "-m", "optimiser.cli"]
+    subprocess.run([*cli, "init", "--epci", "CC du Pays Rethélois", "--out", str(base / "starter")], check=True,
+                   capture_output=True)
+    done = subprocess.run([*cli, "run", str(base / "starter" / "scenario.yaml"), "--out", str(base / "result"),
+                           "--set", "services={}", "--set", "solver.time_limit_s=20", "--quiet"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return base / "result"
+
+
+def screenshot(page, path, print_media: bool = False) -> None:
+    """The whole page as a PNG (screen or print layout), for a person to look at."""
+    page.send("Emulation.setEmulatedMedia", media="print" if print_media else "screen")
+    height = min(int(page.evaluate("document.documentElement.scrollHeight")), 16000)
+    page.send("Emulation.setDeviceMetricsOverride", width=1280 if not print_media else 794, height=height,
+              deviceScaleFactor=1, mobile=False)
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(base64.b64decode(page.send("Page.captureScreenshot", format="png")["data"]))
+    page.send("Emulation.setEmulatedMedia", media="screen")
+
+
+def pdf_pages(path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
+
+
+def layout(page) -> dict:
+    return page.evaluate("""(function () {
+        var wraps = Array.prototype.slice.call(document.querySelectorAll('.table-wrap'));
+        return {scrollWidth: document.documentElement.scrollWidth,
+                lang: document.documentElement.lang,
+                sections: Array.prototype.map.call(document.querySelectorAll('main > section[id^="s-"]'), function (s) { return s.id.slice(2); }),
+                headings: Array.prototype.map.call(document.querySelectorAll('main > section > h2'), function (h) { return h.textContent; }),
+                wideTables: wraps.filter(function (w) { return w.scrollWidth > w.clientWidth + 1; })
+                                 .map(function (w) { return w.querySelector('table').id; }),
+                text: document.querySelector('main').innerText};
+    })()""")
+
+
+@pytest.mark.parametrize("which", ["laval", "rethelois"])
+def test_report_and_fiche_for_elus(request, browser, which):
+    folder = request.getfixturevalue(which)
+    shots = folder / "screenshots"
+    page = browser.new_page()
+    try:
+        page.open(file_url(folder / "report.html"), width=1280)
+        seen = layout(page)
+        assert seen["lang"] == "fr"
+        assert seen["sections"] == SECTIONS
+        assert seen["headings"] == HEADINGS_FR
+        assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == [], seen["wideTables"]
+        for code in ("pooled-regie", "espaces_verts", "borrows-machines", "aerial_lift_truck"):
+            assert code not in seen["text"], code
+        if which == "rethelois":  # 65 communes: numbered on the map, named in the key
+            assert page.evaluate("document.querySelectorAll('#map .labels text.number').length") > 50
+            assert page.evaluate("document.querySelectorAll('ol.map-key li').length") == 65
+        # printing: the summary ends its page; the tables fit the paper
+        assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") in ("page", "auto")
+        page.send("Emulation.setEmulatedMedia", media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") == "page"
+        page.send("Emulation.setEmulatedMedia", media="screen")
+        screenshot(page, shots / "report.png")
+        screenshot(page, shots / "report-print.png", print_media=True)
+        assert page.problems() == []
+
+        fiche = sorted(p for p in (folder / "fiches").glob("*.html") if p.stem != "index")[0]
+        page.open(file_url(fiche), width=1280)
+        seen = layout(page)
+        assert seen["lang"] == "fr" and seen["sections"] == FICHE_SECTIONS
+        assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == []
+        assert "Ce qu'elle mutualise, garde et emprunte" in seen["headings"]
+        screenshot(page, shots / "fiche.png")
+        screenshot(page, shots / "fiche-print.png", print_media=True)
+        assert page.problems() == []
+    finally:
+        page.close()
+
+    report_pdf = print_pdf(folder / "report.html", shots / "report.pdf")
+    fiche_pdf = print_pdf(fiche, shots / "fiche.pdf")
+    assert report_pdf.read_bytes()[:5] == b"%PDF-" and pdf_pages(report_pdf) >= 4
+    assert pdf_pages(fiche_pdf) == 1, "a fiche prints on one page"
