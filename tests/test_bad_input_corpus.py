@@ -25,15 +25,14 @@ import os
 import shutil
 import time
 import zipfile
-import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
-
 from helpers import voronoi_features, write_geojson
+
 from optimiser.cli import main
 
 #: What a case may exit with when nothing else is said: bad input.
@@ -233,6 +232,11 @@ def del_prop(k: int, key: str):
     return edit
 
 
+def ring(*points) -> Callable[[list[dict]], None]:
+    """An edit giving the first commune a Polygon of this one ring."""
+    return set_geometry(0, {"type": "Polygon", "coordinates": [[list(p) for p in points]]})
+
+
 def set_geometry(k: int, geometry):
     def edit(feats):
         feats[k]["geometry"] = geometry
@@ -385,7 +389,8 @@ WRONG_VALUES = {
     "communes-is-a-png": "name: x\nterritory: {communes: result/map.png}\n",
     "include-empty": with_base("").replace("communes: territory.geojson", "communes: territory.geojson, include: []"),
     "include-unknown": with_base("").replace("communes: territory.geojson", "communes: territory.geojson, include: [Atlantis]"),
-    "exclude-all": with_base("").replace("communes: territory.geojson", "communes: territory.geojson, exclude: [Commune 1, Commune 2, Commune 3, Commune 4, Commune 5, Commune 6, Commune 7]"),
+    "exclude-all": with_base("").replace("communes: territory.geojson", "communes: territory.geojson, exclude: ["
+                                         + ", ".join(f"Commune {k}" for k in range(1, 8)) + "]"),
     "border-negative": with_base("").replace("communes: territory.geojson", "communes: territory.geojson, min_shared_border_m: -1"),
     "count-text": with_base("").replace("{max: 3}", "three"),
     "count-negative": with_base("").replace("{max: 3}", "-1"),
@@ -500,7 +505,8 @@ SET_GARBAGE = {
     "double-dot": "poles..count=3",
     "unknown": "pols.count=3",
     "unclosed": "poles.fixed_seats=[Commune 1",
-    "yaml-bomb": "description=[&a [x,x,x,x,x,x,x,x,x], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a], &c [*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c], &e [*d,*d,*d,*d,*d,*d,*d,*d,*d], &f [*e,*e,*e,*e,*e,*e,*e,*e,*e], &g [*f,*f,*f,*f,*f,*f,*f,*f,*f], &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]]",
+    "yaml-bomb": "description=[&a [x,x,x,x,x,x,x,x,x], " + ", ".join(
+        f"&{b} [" + ",".join([f"*{a}"] * 9) + "]" for a, b in zip("abcdefg", "bcdefgh")) + "]",
     "inf": "poles.max_travel_min=.inf",
     "nan": "solver.time_limit_s=nan",
     "list-index": "poles.fixed_seats.0=Commune 1",
@@ -576,23 +582,23 @@ TERRITORY = {  # id → (JSON data or a function making it, raw bytes)
     "geometry-collection": (feature_edit(set_geometry(0, {"type": "GeometryCollection", "geometries": []})), None),
     "geometry-empty-coordinates": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": []})), None),
     "geometry-empty-ring": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": [[]]})), None),
-    "geometry-two-points": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": [[[-0.77, 48.07], [-0.7, 48.1]]]})), None),
+    "geometry-two-points": (feature_edit(ring((-0.77, 48.07), (-0.7, 48.1))), None),
     "geometry-text-coordinates": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": "abc"})), None),
-    "geometry-string-numbers": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": [[["-0.77", "48.07"], ["-0.7", "48.1"], ["-0.7", "48.0"], ["-0.77", "48.07"]]]})), None),
+    "geometry-string-numbers": (feature_edit(ring(("-0.77", "48.07"), ("-0.7", "48.1"), ("-0.7", "48.0"), ("-0.77", "48.07"))), None),
     "geometry-no-coordinates": (feature_edit(set_geometry(0, {"type": "Polygon"})), None),
-    "geometry-3d-ragged": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": [[[-0.77, 48.07, 1], [-0.7, 48.1], [-0.7, 48.0, 3, 4], [-0.77, 48.07]]]})), None),
+    "geometry-3d-ragged": (feature_edit(ring((-0.77, 48.07, 1), (-0.7, 48.1), (-0.7, 48.0, 3, 4), (-0.77, 48.07))), None),
     "geometry-multipolygon-empty": (feature_edit(set_geometry(0, {"type": "MultiPolygon", "coordinates": []})), None),
     "geometry-multipolygon-garbage": (feature_edit(set_geometry(0, {"type": "MultiPolygon", "coordinates": [[[1]]]})), None),
     "geometry-nan": (feature_edit(lambda f: f[0]["geometry"]["coordinates"][0][1].__setitem__(0, float("nan"))), None),
     "geometry-inf": (feature_edit(lambda f: f[0]["geometry"]["coordinates"][0][1].__setitem__(0, float("inf"))), None),
-    "geometry-projected": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": [[[400000, 6780000], [401000, 6780000], [401000, 6781000], [400000, 6780000]]]})), None),
-    "geometry-huge": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": [[[1e308, 1e308], [-1e308, 1e308], [0, -1e308], [1e308, 1e308]]]})), None),
-    "geometry-zero-area": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": [[[-0.77, 48.07], [-0.77, 48.07], [-0.77, 48.07], [-0.77, 48.07]]]})), None),
+    "geometry-projected": (feature_edit(ring((400000, 6780000), (401000, 6780000), (401000, 6781000), (400000, 6780000))), None),
+    "geometry-huge": (feature_edit(ring((1e308, 1e308), (-1e308, 1e308), (0, -1e308), (1e308, 1e308))), None),
+    "geometry-zero-area": (feature_edit(ring((-0.77, 48.07), (-0.77, 48.07), (-0.77, 48.07), (-0.77, 48.07))), None),
     "all-populations-zero": (feature_edit(lambda f: [p["properties"].__setitem__("population", 0) for p in f]), None),
     "one-commune": (lambda: collection(features()[:1]), None),
     "two-islands": (lambda: collection([features(1)[0], _shifted(features(1)[0], 5.0)]), None),
     "same-polygon-twice": (feature_edit(lambda f: f[1].__setitem__("geometry", f[0]["geometry"])), None),
-    "geometry-self-intersecting": (feature_edit(set_geometry(0, {"type": "Polygon", "coordinates": [[[-0.77, 48.07], [-0.70, 48.12], [-0.70, 48.07], [-0.77, 48.12], [-0.77, 48.07]]]})), None),
+    "geometry-self-intersecting": (feature_edit(ring((-0.77, 48.07), (-0.70, 48.12), (-0.70, 48.07), (-0.77, 48.12), (-0.77, 48.07))), None),
     "deep-nesting": (None, b"[" * 200_000 + b"]" * 200_000),
     "nan-literal-population": (None, json.dumps(collection(features())).replace('"population": ', '"population": NaN, "x": ', 1).encode()),
 }
@@ -1015,7 +1021,8 @@ cases("sweep", {
     "every-variant-invalid": lambda ws: ["sweep", scenario(ws, BASE + "sweep: {grid: {poles.max_travel_min: [-1, -2]}}\n"), "--out", ws / "sw"],
     "a-variant-with-a-missing-file": lambda ws: ["sweep", scenario(ws, BASE + "sweep: {grid: {territory.communes: [nowhere.geojson]}}\n"), "--out", ws / "sw"],
     "resume-index-truncated": lambda ws: (_tiny_sweep_folder(ws), (ws / "sweep-done" / "sweep.json").write_text('{"vari'),
-                                          ["sweep", scenario(ws, BASE + "sweep: {grid: {poles.max_travel_min: [30]}}\n"), "--out", ws / "sweep-done", "--quiet"])[-1],
+                                          ["sweep", scenario(ws, BASE + "sweep: {grid: {poles.max_travel_min: [30]}}\n"),
+                                           "--out", ws / "sweep-done", "--quiet"])[-1],
     "missing-scenario": lambda ws: ["sweep", ws / "nowhere.yaml"],
 }, codes=(0, 2, 3), records="sw")
 

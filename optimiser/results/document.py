@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .html.page import Column
+if TYPE_CHECKING:  # only an annotation here; importing the html package would be circular (it imports this module)
+    from .html.page import Column
 
 
 @dataclass

@@ -12,11 +12,11 @@ from ..text import did_you_mean
 from .keys import leaves, overlaps
 from .overrides import BASE, Setting, VariantSpec
 from .sweep import Sweep, count_points, sweep_points
+from .variant_ids import format_value, variant_ids
 
 #: Most runs one file may describe (variants × sweep points): each is a full solve, so a grid
 #: beyond this is a slip (a list too many) that would only spend hours listing and checking.
 MAX_RUNS = 10_000
-from .variant_ids import format_value, variant_ids
 
 
 @dataclass(frozen=True)
