@@ -367,6 +367,7 @@ def _bytes(ws: Path, name: str, data: bytes) -> Path:
 # legal oddities: accepted (exit 0)
 cases("scenario-legal", {
     "utf8-bom": lambda ws: ["validate", _bytes(ws, "bom.yaml", b"\xef\xbb\xbf" + BASE.encode())],
+    "cr-only": lambda ws: ["validate", _bytes(ws, "cr.yaml", BASE.replace("\n", "\r").encode())],
     "crlf": lambda ws: ["validate", _bytes(ws, "crlf.yaml", BASE.replace("\n", "\r\n").encode())],
     "unicode-name": validate_text(BASE.replace("name: tiny", "name: \"Réseau 東京 🚜 d'Orée\"")),
     "merge-key": validate_text(BASE.replace("poles: {count: {max: 3}}",
@@ -487,6 +488,11 @@ for _id, _text in WRONG_VALUES.items():
 for _id in ("count-inf", "travel-nan", "sc-workload-nan", "services-staff-nan", "communes-is-a-folder",
             "services-inventory-unrelated-folder", "count-above-communes", "budget-negative"):
     case(f"run-value/{_id}", codes=(2, 3))(run_text(WRONG_VALUES[_id]))
+
+case("run-value/services-on-empty-communes", codes=(0, 2, 3))(
+    lambda ws: (territory_case(*TERRITORY["all-populations-zero"])(ws),
+                ["run", scenario(ws, "name: t\nterritory: {communes: bad.geojson}\nservices: {include: [voirie]}\n"),
+                 "--out", ws / "new-out", "--quiet"])[-1])
 
 # infeasible, but valid: exit 3 with a reason
 cases("infeasible", {
@@ -614,6 +620,43 @@ for _id in ("geometry-nan", "population-absurd", "all-populations-zero", "one-co
     case(f"territory-run/{_id}", codes=(0, 2, 3))(territory_case(*TERRITORY[_id], command="run"))
 
 
+def _renamed(names: dict[int, str]):
+    def edit(feats):
+        for k, name in names.items():
+            feats[k]["properties"]["name"] = name
+    return edit
+
+
+# names as planners' files hold them: accents, emoji, right-to-left scripts, very long, duplicated
+cases("territory-names", {
+    "unicode-run": territory_case(feature_edit(_renamed({0: "Saint-Étienne-🚜", 1: "القرية", 2: "Ωmega\u200b", 3: "é" * 500})),
+                                  command="run"),
+    "duplicate-names-validate": territory_case(feature_edit(_renamed({1: "Commune 1"}))),
+    "duplicate-name-referenced": lambda ws: (territory_case(feature_edit(_renamed({1: "Commune 1"})))(ws),
+                                             ["validate", scenario(ws, "name: t\nterritory: {communes: bad.geojson}\n"
+                                                                       "poles: {fixed_seats: [Commune 1]}\n")])[-1],
+    "name-is-another-code": territory_case(feature_edit(_renamed({1: "99001"}))),
+}, codes=(0, 2, 3))
+
+
+def _loop(ws: Path, name: str) -> Path:
+    path = ws / name
+    os.symlink(path, path)
+    return path
+
+
+cases("symlinks", {
+    "scenario-loop": lambda ws: ["validate", _loop(ws, "loop.yaml")],
+    "extends-loop": lambda ws: (_loop(ws, "loop.yaml"), ["validate", scenario(ws, BASE + "extends: loop.yaml\n")])[-1],
+    "territory-loop": lambda ws: (_loop(ws, "loop.geojson"), ["validate", scenario(ws, "name: t\nterritory: {communes: loop.geojson}\n")])[-1],
+    "territory-dangling": lambda ws: (os.symlink(ws / "gone.geojson", ws / "dangling.geojson"),
+                                      ["validate", scenario(ws, "name: t\nterritory: {communes: dangling.geojson}\n")])[-1],
+    "inventory-loop": lambda ws: (_loop(ws, "loop.xlsx"), ["validate", scenario(ws, SVC.replace("inventory: inventory", "inventory: loop.xlsx"))])[-1],
+    "out-loop": lambda ws: (_loop(ws, "loop-out"), ["run", ws / "s.yaml", "--out", ws / "loop-out"])[-1],
+    "verify-loop": lambda ws: (_loop(ws, "loop-result"), ["verify", ws / "loop-result"])[-1],
+})
+
+
 def _shifted(feature: dict, degrees: float) -> dict:
     import shapely
     from shapely.geometry import mapping, shape
@@ -699,6 +742,8 @@ for _id, (_services, _equipment) in INVENTORY_CSV.items():
     case(f"inventory-csv/{_id}", says="inventory")(svc_case(_services, _equipment))
 for _id in ("services-workload-absurd", "services-fte-absurd", "services-contract-absurd", "equipment-units-absurd"):
     case(f"inventory-run/{_id}", codes=(2, 3))(svc_case(*INVENTORY_CSV[_id], command="run"))
+case("inventory-csv/services-nul-bytes")(svc_case(HEAD.encode() + b"99001,\x00,voirie,1\x002,1,regie,\n"))
+case("inventory-csv/services-tabs")(svc_case(HEAD.replace(",", "\t") + "99001\t\tvoirie\t12\t1\tregie\t\n"))
 case("inventory-csv/bom-is-fine", codes=(0,))(svc_case(b"\xef\xbb\xbf" + SERVICES_CSV.encode()))
 case("inventory-csv/crlf-is-fine", codes=(0,))(svc_case(SERVICES_CSV.replace("\n", "\r\n")))
 case("inventory-csv/empty-folder")(lambda ws: (shutil.rmtree(ws / "inventory"), (ws / "inventory").mkdir(),
@@ -797,6 +842,9 @@ WORKBOOK = {
     "duplicated-equipment": book_with((), [["99001", None, "backhoe_loader", 1, 2], ["99001", None, "backhoe_loader", 1, 2]]),
     "unknown-extra-sheet": book_with(Extra=[["x"], [1]]),
     "zip-bomb": _zip_bomb,
+    "title-rows-above-header": openpyxl_book({"services": [["Inventaire 2024"], [], SERVICE_HEADER], "equipment": [EQUIPMENT_HEADER]}),
+    "encrypted-like": lambda path: path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000),
+    "many-members": _zip_of({f"junk/{k}.xml": b"" for k in range(12_000)}),
 }
 for _id, _make in WORKBOOK.items():
     case(f"inventory-xlsx/{_id}", codes=(2,) if _id not in ("numbers-as-codes", "unknown-extra-sheet") else (0, 2),
@@ -989,6 +1037,9 @@ cases("compare-args", {
     "sweep-index-folder-escapes": _sweep_index_case(json.dumps({"variants": [{"id": "x", "status": "optimal", "folder": "../../../etc"}]})),
     "sweep-index-folder-number": _sweep_index_case(json.dumps({"variants": [{"id": "x", "status": "optimal", "folder": 5}]})),
     "sweep-index-variants-text": _sweep_index_case(json.dumps({"variants": "all"})),
+    "sweep-index-folder-gone": _sweep_index_case(json.dumps({"variants": [{"id": "x", "status": "optimal", "folder": "gone"}]})),
+    "sweep-index-folder-is-a-file": _sweep_index_case(json.dumps({"variants": [{"id": "x", "status": "optimal",
+                                                                                "folder": "base/summary.json"}]})),
     "sweep-index-huge": lambda ws: (_tiny_sweep_folder(ws), _sparse(ws / "sweep-done" / "sweep.json", 3_000_000_000),
                                     ["compare", ws / "sweep-done", "--out", ws / "cmp"])[-1],
 }, codes=(0, 2))
@@ -1020,11 +1071,16 @@ cases("sweep", {
     "out-under-a-file": lambda ws: ["sweep", scenario(ws, BASE + "sweep: {grid: {poles.max_travel_min: [30]}}\n"), "--out", ws / "notes.txt" / "x"],
     "every-variant-invalid": lambda ws: ["sweep", scenario(ws, BASE + "sweep: {grid: {poles.max_travel_min: [-1, -2]}}\n"), "--out", ws / "sw"],
     "a-variant-with-a-missing-file": lambda ws: ["sweep", scenario(ws, BASE + "sweep: {grid: {territory.communes: [nowhere.geojson]}}\n"), "--out", ws / "sw"],
-    "resume-index-truncated": lambda ws: (_tiny_sweep_folder(ws), (ws / "sweep-done" / "sweep.json").write_text('{"vari'),
-                                          ["sweep", scenario(ws, BASE + "sweep: {grid: {poles.max_travel_min: [30]}}\n"),
-                                           "--out", ws / "sweep-done", "--quiet"])[-1],
     "missing-scenario": lambda ws: ["sweep", ws / "nowhere.yaml"],
 }, codes=(0, 2, 3), records="sw")
+# a sweep index cut short (not JSON) is ours, damaged: the sweep runs again and rewrites it
+case("sweep/resume-index-truncated", codes=(0, 2, 3), replaces="sweep-done")(
+    lambda ws: (_tiny_sweep_folder(ws), (ws / "sweep-done" / "sweep.json").write_text('{"vari'),
+                ["sweep", scenario(ws, BASE + "sweep: {grid: {poles.max_travel_min: [30]}}\n"),
+                 "--out", ws / "sweep-done", "--quiet"])[-1])
+case("sweep/users-own-index", codes=(2,))(
+    lambda ws: ((ws / "mine" / "sweep.json").write_text('{"my": "list"}'),
+                ["sweep", scenario(ws, BASE + "sweep: {grid: {poles.max_travel_min: [30]}}\n"), "--out", ws / "mine"])[-1])
 
 # ===================================================================================== pareto
 
