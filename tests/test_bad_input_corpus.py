@@ -1176,8 +1176,24 @@ cases("command-line-legal", {
 
 # ===================================================================================== the test
 
-@pytest.mark.parametrize("c", [pytest.param(c, id=c.id, marks=[pytest.mark.slow] if c.slow else [])
-                               for c in CASES])
+#: Families whose cases solve, start process pools or read the national data (seconds each).
+HEAVY = ("run-value", "territory-run", "network-run", "inventory-run", "infeasible", "sweep", "pareto", "compare",
+         "compare-args", "compare-legal", "out-legal", "init", "init-legal", "territory-names")
+#: Cases of each light family kept in ``make test-fast`` (the rest run in ``make test``).
+SAMPLE = 3
+
+
+def marks(c: Case, seen: dict[str, int]) -> list:
+    """``slow`` for heavy cases and for the light ones beyond each family's first :data:`SAMPLE`."""
+    family = c.id.split("/")[0]
+    seen[family] = seen.get(family, 0) + 1
+    return [pytest.mark.slow] if c.slow or family in HEAVY or seen[family] > SAMPLE else []
+
+
+_seen: dict[str, int] = {}
+
+
+@pytest.mark.parametrize("c", [pytest.param(c, id=c.id, marks=marks(c, _seen)) for c in CASES])
 def test_bad_input(c: Case, ws: Path):
     args = c.build(ws)
     before = snapshot(ws)
@@ -1186,6 +1202,7 @@ def test_bad_input(c: Case, ws: Path):
     elapsed = time.perf_counter() - start
     shown = f"optimiser {' '.join(map(str, args))} → exit {code} in {elapsed:.1f} s\n{text[-3000:]}"
     assert "Traceback" not in text and "This is a bug" not in text and "internal error" not in text, shown
+    assert "ran out of memory" not in text, f"read without bound (the corpus allows 3 GB)\n{shown}"
     assert code in c.codes, shown
     for piece in c.says:
         assert piece in text, f"{piece!r} not said\n{shown}"

@@ -41,6 +41,9 @@ _PARTIAL_NAME = re.compile(r"^\..+\.partial-[A-Za-z0-9_]+$")
 def check_target(target: Path, marker: str = MARKER, kind: str = "a result folder", label: str = "--out") -> None:
     """Refuse a target that exists and is neither empty nor a folder of this kind (holding
     ``marker``), or that cannot be written (see :func:`check_writable`)."""
+    if os.path.lexists(target) and not target.exists():  # a link to nowhere, or to itself
+        raise InputError([Problem(label, str(target), "is a symbolic link that leads to no folder; choose another "
+                                  "folder (nothing was written)", show_value=False)])
     if target.exists():
         if not target.is_dir():
             raise InputError([Problem(label, str(target), f"exists and is a file, not {kind}", show_value=False)])
