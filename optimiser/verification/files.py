@@ -84,8 +84,9 @@ class ResultFolder:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            # on the last line: the file stops there (a number cut to "1e" fails just before its end)
-            ending = " (the file ends there: truncated?)" if "\n" not in text[exc.pos:].rstrip() else ""
+            # cut short: the error is at the end, or the file stops inside a string or before its closing brace
+            cut = exc.pos >= len(text.rstrip()) or not text.rstrip().endswith(("}", "]"))
+            ending = " (the file ends there: truncated?)" if cut else ""
             raise UnreadableResult([Problem(self.label(name), f"line {exc.lineno}, column {exc.colno}",
                                             f"not valid JSON: {exc.msg}{ending}", show_value=False)]) from None
         except RecursionError:
