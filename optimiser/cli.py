@@ -272,6 +272,43 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
     click.echo(f"{len(front)} non-dominated of {len(table)} points; {out / 'pareto.csv'}, {out / 'pareto.png'}")
 
 
+@click.command()
+@click.argument("target", metavar="RESULT_DIR|SCENARIO", type=click.Path(path_type=Path, exists=True))
+@click.option("--samples", type=int, help="Sampled worlds (default: uncertainty.samples, 1000).")
+@click.option("--seed", type=int, help="Seed of the draws (default: uncertainty.seed, 0).")
+@click.option("--resolve-top", type=int, help="Tornado factors re-solved at each end (default: uncertainty.resolve_top, 3).")
+@click.option("--out", type=click.Path(path_type=Path), help="Robustness folder (default: <result>-robustness).")
+@set_option
+def robustness(target: Path, samples: int | None, seed: int | None, resolve_top: int | None, out: Path | None,
+               overrides: tuple[str, ...]) -> None:
+    """How sure the saving of a design is, and which parameters decide it."""
+    from .api import input_files
+    from .errors import InputError, Problem
+    from .results.folder import check_target
+    from .robustness.folder import KIND, MARKER, write_folder
+    from .robustness.run import load_target, resolved_with
+    from .robustness.run import robustness as analyse_robustness
+
+    for name, value, low in (("--samples", samples, 1), ("--seed", seed, 0), ("--resolve-top", resolve_top, 0)):
+        if value is not None and value < low:
+            raise InputError([Problem(None, name, f"must be a whole number of at least {low}", value)])
+    if samples is not None and samples > 1_000_000:
+        raise InputError([Problem(None, "--samples", "at most 1,000,000 worlds", samples)])
+    folder = out or Path(str(target).rstrip("/").removesuffix(".yaml").removesuffix(".yml") + "-robustness")
+    check_target(folder.absolute(), MARKER, KIND)
+    loaded, inputs, design = load_target(target, overrides)
+    result = analyse_robustness(loaded, inputs, design, samples, seed, resolve_top)
+    names = {c: inputs.territory.name_of(c) for c in inputs.territory.codes}
+    config = loaded.scenario.uncertainty
+    law = config.distribution if config else "triangular"
+    written = write_folder(folder, result, names, resolved_with(loaded, result.samples, result.seed), law, input_files(loaded))
+    q = result.percentiles()
+    click.echo(f"P(saving > 0) = {result.probability_saving:.4f} over {result.samples:,} worlds (seed {result.seed}); "
+               f"saving P10 {q['p10']:,.0f} · P50 {q['p50']:,.0f} · P90 {q['p90']:,.0f} €/yr")
+    click.echo("Top of the tornado: " + ", ".join(f.name for f in result.factors[:5]))
+    click.echo(f"Results: {written}  (robustness.md, robustness.html, robustness.csv, tornado.png, worlds.csv)")
+
+
 @click.group()
 def template() -> None:
     """Write blank input templates for a planner to fill in."""
@@ -324,7 +361,7 @@ def summary_text(result, lang: str | None = None) -> str:
 
 
 #: Every command of the group, each declared once with plain click decorators.
-COMMANDS = (run, validate, verify, pareto, template, schema, init, sweep, compare)
+COMMANDS = (run, validate, verify, pareto, robustness, template, schema, init, sweep, compare)
 for _command in COMMANDS:
     main.add_command(_command)
 

@@ -129,6 +129,7 @@ def best_service_design(inputs):
     index = matrix.index()
     codes = territory.codes
     nbrs = territory.neighbours()
+    pop = {c: float(p) for c, p in territory.communes["population"].items()}
     limit = math.inf if rules.max_travel_min is None else rules.max_travel_min + 1e-9
     cache = {}
     best = math.inf
@@ -143,6 +144,9 @@ def best_service_design(inputs):
                 for seat in block:
                     if any(matrix.time_min[index[i], index[seat]] > limit for i in block):
                         continue
+                    if len(block) > 1 and seat not in rules.seat_share_exempt and \
+                            pop[seat] < rules.seat_share * sum(pop[i] for i in block) - 1e-9:
+                        continue  # the seat rule: a bourg-centre holding its share of the pole
                     options.append(sum(best_block_service(si, index, matrix.time_min, matrix.km, block, seat, s)[0]
                                        for s in si.services))
                 cache[key] = min(options, default=math.inf)

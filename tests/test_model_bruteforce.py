@@ -81,6 +81,28 @@ def test_milp_matches_enumeration(tmp_path, seed):
                 assert design.objective == pytest.approx(expected, rel=1e-7, abs=1e-6), where
 
 
+def test_short_seat_lists_widen_to_the_enumerated_optimum(tmp_path):
+    """Lists of one or two nearest seats (a relaxation widened until no commune is served beyond
+    its list, contiguity added only where a pole breaks) reach exactly the enumerated optimum."""
+    widened = 0
+    for seed in range(14):
+        inputs = prepare(scenario_from_dict(random_scenario(tmp_path, seed), base_dir=tmp_path))
+        for contiguity in ("exact", "shortest-path", "none"):
+            expected, _ = brute_force(inputs, contiguity)
+            case = dataclasses.replace(inputs, rules=dataclasses.replace(inputs.rules, contiguity=contiguity))
+            for size in (1, 2):
+                design = design_poles(case, SolverOptions(name="highs" if seed % 2 else "cbc", time_limit_s=60, gap=0.0),
+                                      explain=False, seat_list_size=size)
+                where = f"seed {seed}, {contiguity}, lists of {size}"
+                if expected is None:
+                    assert design.status is Status.INFEASIBLE, where
+                else:
+                    assert design.status is Status.OPTIMAL, f"{where}: {design.status} {design.messages}"
+                    assert design.objective == pytest.approx(expected, rel=1e-7, abs=1e-6), where
+                    widened += design.rounds > 1
+    assert widened  # the lists did have to grow somewhere
+
+
 def test_enumeration_exercises_both_outcomes(tmp_path):
     """The random cases above are only a test if some are feasible and some are not."""
     outcomes = set()

@@ -1,15 +1,21 @@
-"""The notebooks run from top to bottom with the public API and the bundled data.
+"""The notebooks run from top to bottom with the public API and the bundled data, and compute
+what they say.
 
 Each notebook runs every cell, on smaller settings where it has a cell of them (tagged
 ``parameters``, papermill's convention): the test puts a cell of :data:`SMALLER` after it, as a
-planner would edit it. The three run in parallel under pytest-xdist (one kernel each).
+planner would edit it. The shipped notebooks hold no assertions: the test checks them from
+outside, by appending a cell that prints the kernel's variables as JSON (:data:`PROBES`) and by
+reading the folders notebook 04 writes. The four run in parallel under pytest-xdist (one kernel each).
 """
 
 from __future__ import annotations
 
 import ast
+import json
+from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from helpers import REPO
 from nbclient import NotebookClient
@@ -18,26 +24,83 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 PUBLIC = {"load_scenario", "solve", "Result", "sweep", "compare", "pareto", "load_results"}
 
 #: Smaller settings for the tests, by notebook: the frontier's two ends instead of four points
-#: (half the solves), and the two extreme prices, where the choice must still flip.
+#: (half the solves); the two extreme prices, where the choice must still flip; for 04, its
+#: folder in the test's temporary directory (``{tmp}``) and 5 s per option instead of 60.
 SMALLER = {
     "02-tradeoffs": "frontier_points = 2",
     "03-regie-vs-delegation": "prices = [9000, 21000]",
+    "04-your-territory": 'work = r"{tmp}"\ntime_limit_s = 5',
 }
 
+#: What the test reads from each notebook's kernel once every cell has run: name → expression.
+PROBES = {
+    "01-explore-laval-2016": {
+        "total_cost": "summary['total_cost']",
+        "status_quo_cost": "summary['status_quo_cost']",
+        "savings": "summary['savings']",
+    },
+    "02-tradeoffs": {
+        "n_frontier": "len(frontier)",
+        "non_dominated": "int(frontier['non_dominated'].sum())",
+        "poles_of_solved": "solved['n_poles'].tolist()",
+    },
+    "03-regie-vs-delegation": {
+        "chosen": "comparison['chosen'].tolist()",
+        "cheaper": "comparison['cheaper'].tolist()",
+        "modes_by_price": "chosen.tolist()",
+    },
+    "04-your-territory": {
+        "variants": "comparison['variant'].tolist()",
+        "best_variant": "str(best_row['variant'])",
+    },
+}
+PROBE_MARK = "PROBE-JSON "
 
-def with_smaller_settings(nb, name: str):
-    """``nb`` with the cell of :data:`SMALLER` inserted right after its ``parameters`` cell."""
-    if name not in SMALLER:
-        return nb
+#: The figures of notebooks/data/ernee-inventory.csv that notebook 04 must carry into the status quo.
+ERNEE_CSV = REPO / "notebooks" / "data" / "ernee-inventory.csv"
+
+
+def parameters_cell(nb) -> int:
     tagged = [k for k, cell in enumerate(nb.cells) if "parameters" in cell.metadata.get("tags", [])]
-    assert len(tagged) == 1, f"{name}: expected one cell tagged 'parameters', found {len(tagged)}"
-    injected = nbformat.v4.new_code_cell(SMALLER[name], metadata={"tags": ["injected-parameters"]})
-    nb.cells.insert(tagged[0] + 1, injected)
+    assert len(tagged) == 1, f"expected one cell tagged 'parameters', found {len(tagged)}"
+    return tagged[0]
+
+
+def with_smaller_settings(nb, name: str, tmp: Path):
+    """``nb`` with the cell of :data:`SMALLER` inserted right after its ``parameters`` cell."""
+    if name in SMALLER:
+        source = SMALLER[name].format(tmp=tmp)
+        nb.cells.insert(parameters_cell(nb) + 1,
+                        nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]}))
     return nb
 
 
-def test_there_are_three_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["01-explore-laval-2016.ipynb", "02-tradeoffs.ipynb", "03-regie-vs-delegation.ipynb"]
+def with_probe(nb, name: str):
+    """``nb`` with a last cell printing the values of :data:`PROBES` as one JSON line."""
+    items = ", ".join(f"{key!r}: {expr}" for key, expr in PROBES[name].items())
+    source = f"import json as _json\nprint({PROBE_MARK!r} + _json.dumps({{{items}}}, default=float))"
+    nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": ["test-probe"]}))
+    return nb
+
+
+def probed_values(nb) -> dict:
+    text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []) if o.get("output_type") == "stream")
+    (line,) = [line for line in text.splitlines() if line.startswith(PROBE_MARK)]
+    return json.loads(line[len(PROBE_MARK):])
+
+
+def defined_names(source: str) -> set[str]:
+    return {t.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Assign) for t in node.targets
+            if isinstance(t, ast.Name)}
+
+
+def test_there_are_four_notebooks():
+    assert [p.name for p in NOTEBOOKS] == ["01-explore-laval-2016.ipynb", "02-tradeoffs.ipynb",
+                                           "03-regie-vs-delegation.ipynb", "04-your-territory.ipynb"]
+
+
+def test_every_notebook_has_its_probe():
+    assert set(PROBES) == {p.stem for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -50,6 +113,19 @@ def test_notebook_uses_only_the_public_api(path):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("optimiser"):
                 assert node.module == "optimiser", f"{path.name}: imports {node.module}"
                 assert {a.name for a in node.names} <= PUBLIC, f"{path.name}: imports {[a.name for a in node.names]}"
+            if isinstance(node, ast.Import):
+                assert not [a.name for a in node.names if a.name.startswith("optimiser")], path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_shipped_notebook_holds_no_assertion(path):
+    """The checks live here, not in the planners' notebooks."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not [n for n in ast.walk(ast.parse(cell.source)) if isinstance(n, ast.Assert)], \
+                f"{path.name}: an assert in\n{cell.source}"
+            assert not cell.get("outputs"), f"{path.name}: shipped with outputs (run make_notebooks.py)"
 
 
 def test_smaller_settings_override_names_the_notebook_sets():
@@ -57,16 +133,73 @@ def test_smaller_settings_override_names_the_notebook_sets():
     for path in NOTEBOOKS:
         if path.stem in SMALLER:
             nb = nbformat.read(path, as_version=4)
-            (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-            assert SMALLER[path.stem].split("=")[0].strip() in {
-                t.id for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Assign) for t in node.targets
-                if isinstance(t, ast.Name)}, path.name
+            assert defined_names(SMALLER[path.stem]) <= defined_names(nb.cells[parameters_cell(nb)].source), path.name
+
+
+def test_notebook_04_starts_from_the_epci_named_in_its_first_code_cell():
+    nb = nbformat.read(REPO / "notebooks" / "04-your-territory.ipynb", as_version=4)
+    first = next(cell for cell in nb.cells if cell.cell_type == "code")
+    assert "parameters" in first.metadata.get("tags", [])
+    assert {"epci", "inventory_csv", "work"} <= defined_names(first.source)
+    assert any('"init", "--epci", epci' in cell.source for cell in nb.cells if cell.cell_type == "code")
+
+
+def check_01(values):
+    assert values["total_cost"] <= values["status_quo_cost"]
+    assert values["savings"] == pytest.approx(values["status_quo_cost"] - values["total_cost"], abs=0.01)
+
+
+def check_02(values):
+    assert values["n_frontier"] == 2 and values["non_dominated"] >= 1
+    assert values["poles_of_solved"] and min(values["poles_of_solved"]) >= 1
+
+
+def check_03(values):
+    assert values["chosen"] == values["cheaper"], "each pole runs the cheaper mode"
+    assert values["modes_by_price"][0] != values["modes_by_price"][-1], "the choice flips somewhere in the range"
+
+
+def check_04(values, work: Path):
+    """Read what notebook 04 wrote: the init folder, the filled inventory, three result folders with fiches."""
+    init = json.loads((work / "territory" / "init.json").read_text())
+    assert init["selection"]["name"] == "CC de l'Ernée" and init["communes"] == 15
+    assert values["variants"] == ["base", "a_la_carte", "delegated"]
+    own = pd.read_csv(ERNEE_CSV, dtype={"insee_code": str})
+    filled = pd.read_excel(work / "inventory.xlsx", sheet_name="services", dtype={"insee_code": str})
+    assert len(filled) == 15 * 6
+    summaries = {}
+    for variant in values["variants"]:
+        folder = work / "options" / variant
+        summaries[variant] = json.loads((folder / "summary.json").read_text())
+        assert summaries[variant]["status"] in {"optimal", "feasible"}, variant
+        fiches = sorted(p.stem for p in (folder / "fiches").glob("*.html"))
+        assert fiches == sorted([*pd.read_csv(folder / "communes.csv", dtype={"insee_code": str})["insee_code"], "index"])
+    assert summaries["base"]["savings"] == pytest.approx(0, abs=0.01)
+    assert all(s["savings"] >= -0.01 for s in summaries.values())
+    assert values["best_variant"] == max(summaries, key=lambda v: summaries[v]["savings"])
+    assert (work / "options" / "comparison" / "comparison.csv").exists()
+    # The planner's own figures reach the status quo as given, not estimated; their blanks are estimated.
+    status_quo = pd.read_csv(work / "options" / "base" / "status_quo.csv", dtype={"member": str}).set_index(["member", "service"])
+    for row in own.itertuples():
+        today = status_quo.loc[(row.insee_code, row.service)]
+        estimated = str(today["estimated"]).split(";")
+        for field in ("workload", "fte", "mode", "contract_eur"):
+            given = getattr(row, field)
+            if pd.isna(given):
+                assert field in estimated, (row.commune, row.service, field)
+            else:
+                assert field not in estimated, (row.commune, row.service, field)
+                assert today[field] == (given if field == "mode" else pytest.approx(float(given))), (row.commune, row.service, field)
+
+
+CHECKS = {"01-explore-laval-2016": check_01, "02-tradeoffs": check_02, "03-regie-vs-delegation": check_03,
+          "04-your-territory": check_04}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path):
-    nb = with_smaller_settings(nbformat.read(path, as_version=4), path.stem)
+def test_notebook_runs_and_computes_what_it_says(path, tmp_path):
+    nb = with_probe(with_smaller_settings(nbformat.read(path, as_version=4), path.stem, tmp_path / "work"), path.stem)
     client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError, with the failing cell and traceback, on any error
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
@@ -74,3 +207,9 @@ def test_notebook_runs(path):
     outputs = [o for cell in code for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "every notebook draws a figure"
+    values = probed_values(nb)
+    if path.stem == "04-your-territory":
+        assert any("<iframe srcdoc=" in o.get("data", {}).get("text/html", "") for o in outputs), "a fiche shown inline"
+        check_04(values, tmp_path / "work")
+    else:
+        CHECKS[path.stem](values)

@@ -29,6 +29,7 @@ REQUIRED = {
     "LinkConfig": {"between": ["A", "B"]},
     "ServiceCommunConfig": {"members": ["A"]},
     "ForceRule": {"pool": True},
+    "UncertaintyGroup": {"parameters": ["loaded_cost_*"]},
 }
 #: Blocks that other keys need (service keys need a services block).
 CONTEXT = {"services": {}}
@@ -70,8 +71,8 @@ def numeric_keys(model: type[BaseModel] = Scenario, path: tuple = ()) -> list[tu
     for name, field in model.model_fields.items():
         here = path + (name,)
         mapping = _dict_args(field.annotation)
-        if mapping is not None:  # a free-form map: its first allowed key (a Literal)
-            key = typing.get_args(mapping[0])[0]
+        if mapping is not None:  # a free-form map: its first allowed key (a Literal), or any text
+            key = typing.get_args(mapping[0])[0] if typing.get_origin(mapping[0]) is typing.Literal else "x"
             bounds = range_of(mapping[1])
             if bounds is not None:
                 out.append((here + (key,), bounds, at(name, lambda v, key=key: {key: v})))
@@ -79,7 +80,9 @@ def numeric_keys(model: type[BaseModel] = Scenario, path: tuple = ()) -> list[tu
                 out += [(p, r, at(name, lambda v, w=wrap, key=key: {key: w(v)})) for p, r, wrap in numeric_keys(sub, here + (key,))]
             continue
         bounds = _field_range(field)
-        if bounds is not None:
+        if bounds is not None and _is_list(field.annotation):  # a [low, high] pair of numbers
+            out.append((here, bounds, at(name, lambda v: [v, v])))
+        elif bounds is not None:
             out.append((here, bounds, at(name, lambda v: v)))
         for sub in model_classes(field.annotation):
             if _is_list(field.annotation):

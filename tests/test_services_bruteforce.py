@@ -113,3 +113,48 @@ def test_every_formulation_switch_reaches_the_same_optimum(tmp_path, seed):
         design = design_poles(inputs, SolverOptions(name="highs", gap=0.0), formulation=formulation)
         assert design.status is Status.OPTIMAL
         assert design.services.total_eur == pytest.approx(expected, rel=1e-7, abs=1e-3), formulation
+
+
+def test_seats_hold_their_share_of_the_pole(tmp_path):
+    """With a strict seat rule (40 % of the pole's inhabitants, no team exemption) the MILP
+    still matches the enumeration, every seat of a pole of two or more holds its share, and
+    the rule changes the optimum somewhere (it binds)."""
+    binds = 0
+    for seed in (0, 1, 2, 4, 5, 7):
+        data = case(tmp_path, seed)
+        data["poles"]["seats"] = {"min_population_share": 0.4, "team_seats": False}
+        inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+        assert inputs.rules.seat_share == 0.4 and inputs.rules.seat_share_exempt == ()
+        expected = best_service_design(inputs)
+        design = design_poles(inputs, SolverOptions(name="cbc", time_limit_s=120, gap=0.0))
+        assert design.status is Status.OPTIMAL, design.messages
+        assert design.services.total_eur == pytest.approx(expected, rel=1e-7, abs=1e-3), seed
+        pop = inputs.territory.communes["population"]
+        poles: dict = {}
+        for i, j in design.assignment.items():
+            if j is not None:
+                poles.setdefault(j, []).append(i)
+        for j, members in poles.items():
+            if len(members) > 1:
+                assert pop[j] >= 0.4 * sum(pop[i] for i in members) - 1e-6, (seed, j, members)
+        free = prepare(scenario_from_dict({**data, "poles": {**data["poles"], "seats": {"min_population_share": 0}}},
+                                          base_dir=tmp_path))
+        binds += best_service_design(free) < expected - 1e-3
+    assert binds
+
+
+@pytest.mark.parametrize("seed", [3, 9])
+def test_a_free_run_is_never_worse_than_its_restricted_runs(tmp_path, seed):
+    """Free modes contain forced régie and forced délégation (and the pole-only design, priced):
+    the free run starts from those designs, so it can never report a higher cost — here with a
+    time limit short enough that not every run is proven optimal."""
+    data = case(tmp_path, seed)
+    data.pop("pooling", None)
+    costs = {}
+    for mode in ("free", "regie", "delegation"):
+        data["pooling"] = {"mode": mode}
+        inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+        design = design_poles(inputs, SolverOptions(name="highs", time_limit_s=20, gap=0.0))
+        assert design.status.has_solution, (mode, design.messages)
+        costs[mode] = design.services.total_eur
+    assert costs["free"] <= min(costs["regie"], costs["delegation"]) + 1e-3, costs

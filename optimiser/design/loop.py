@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model.assembly import AssembledModel
@@ -22,6 +23,10 @@ from ..solvers import STOP, SolveOutcome, SolverOptions, Status, solve_milp
 from .valuation import Valuation
 
 Assignment = dict[str, "str | None"]
+
+#: Rebuilds the model with the seat lists of the given communes widened (:mod:`optimiser.model.seat_lists`);
+#: returns the new model and the valuation bound to it.
+Widen = Callable[[AssembledModel, list[str]], tuple[AssembledModel, Valuation]]
 
 
 @dataclass
@@ -64,16 +69,22 @@ class SolveCheckCutLoop:
     ``reserve_s`` is kept back from each solve for re-pricing a repaired design (with services,
     a design the solver leaves broken at the time limit is repaired and priced with its poles
     fixed, which takes a few seconds).
+
+    With nearest-seat lists (``widen`` given), a solution serving some commune beyond its list
+    is a relaxation's, not a design: the lists of those communes are widened and the model
+    solved again; every round's bound stays a valid lower bound.
     """
 
     def __init__(self, model: AssembledModel, value_of: Valuation, options: SolverOptions, deadline: float,
-                 incumbent: Incumbent, reserve_s: float = 0.0):
+                 incumbent: Incumbent, reserve_s: float = 0.0, widen: Widen | None = None):
         self.model = model
         self.value_of = value_of
         self.options = options
         self.deadline = deadline
         self.incumbent = incumbent
         self.reserve_s = reserve_s
+        self.widen = widen
+        self.widenings = 0
         self.repair = RepairContext.of(model.pole, model.nbrs)
         self.lower = -math.inf
         self.rounds = 0
@@ -98,6 +109,16 @@ class SolveCheckCutLoop:
             if not last.status.has_solution:
                 self.messages.append(last.message)
                 return self._end(self._fallback())
+            beyond = self.model.pole.beyond_used()
+            if beyond:
+                if last.status is Status.OPTIMAL and self.widen is not None:
+                    self._widen(beyond)
+                    continue
+                # stopped on time with a relaxed solution: send those communes to their nearest
+                # open seat, repair, and fall back on the best design held
+                self._offer_repaired(self._served_nearest(beyond))
+                self.messages.append(last.message + f"; its best solution served {len(beyond)} commune(s) beyond their seat lists")
+                return self._end(self._fallback())
             assignment = self.model.pole.assignment()
             broken, unfair = self._check(assignment)
             if not broken and not unfair:
@@ -111,6 +132,33 @@ class SolveCheckCutLoop:
                 self.messages.append(last.message + f"; its best design had {what}"
                                      + (", repaired" if repaired is not None and self.incumbent.found else ""))
                 return self._end(self._fallback())
+
+    def _widen(self, beyond: list[str]) -> None:
+        """Rebuild the model with wider seat lists for ``beyond``; re-encode the incumbent."""
+        self.model, self.value_of = self.widen(self.model, beyond)
+        self.widenings += 1
+        if self.incumbent.found:
+            self.incumbent.values = self.model.pole.values_for(self.incumbent.assignment)
+
+    def _served_nearest(self, beyond: list[str]) -> Assignment | None:
+        """The current solution with each commune of ``beyond`` in the pole of its nearest open seat
+        (``None`` when one has no open seat it may join)."""
+        pole = self.model.pole
+        assignment = pole.assignment()
+        open_seats = {j for i, j in assignment.items() if j is not None and i == j}
+        for i in beyond:
+            options = [j for j in pole.reach.seats_of[i] if j in open_seats]
+            if not options:
+                return None
+            assignment[i] = min(options, key=lambda j: pole.travel[i, j])
+        return assignment
+
+    def _offer_repaired(self, assignment: Assignment | None) -> None:
+        repaired = repair_design(assignment, self.repair) if assignment is not None else None
+        if repaired is not None:
+            repaired = improve_design(repaired, self.repair)
+            value, values = self.value_of(repaired, self.deadline)
+            self.incumbent.offer(repaired, value, values)
 
     def _solve(self, remaining: float) -> SolveOutcome:
         last = solve_milp(self.model.pole.problem, self.options, max(1.0, remaining - self.reserve_s),

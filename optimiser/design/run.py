@@ -17,10 +17,12 @@ import math
 import time
 
 from ..inputs import Inputs
-from ..model.assembly import assemble_model
+from ..model.assembly import assemble_model, widen_model
 from ..model.candidates import candidate_pairs
 from ..model.diagnose import presolve_findings
 from ..model.extract import ServiceDesign, extract_services
+from ..model.poles import pair_travel
+from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status
 from .explain import explain_infeasibility
@@ -31,14 +33,15 @@ from .valuation import FixedPolesValue, TravelValue, Valuation, priced_travel
 
 
 def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True,
-                 formulation: Formulation = FORMULATION) -> PoleDesign:
+                 formulation: Formulation = FORMULATION, seat_list_size: int | None = None) -> PoleDesign:
     """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario.
-    ``formulation`` switches the service model's strengthenings (for the benchmark)."""
+    ``formulation`` switches the service model's strengthenings (for the benchmark);
+    ``seat_list_size`` overrides the first nearest-seat list length (tests, benchmarks)."""
     if inputs.rules.mode == "p-median":
         return design_pmedian(inputs, options)
     if inputs.services is not None and not inputs.services.enabled:
         return _status_quo(inputs, options)
-    return _design_poles(inputs, options, explain, formulation)
+    return _design_poles(inputs, options, explain, formulation, seat_list_size)
 
 
 def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
@@ -56,7 +59,8 @@ def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
                       messages=["pooling disabled: every member alone, as inventoried"])
 
 
-def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formulation: Formulation = FORMULATION) -> PoleDesign:
+def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formulation: Formulation = FORMULATION,
+                  seat_list_size: int | None = None) -> PoleDesign:
     start = time.perf_counter()
     rules = inputs.rules
     pairs = candidate_pairs(inputs.territory, inputs.matrix, rules)
@@ -65,11 +69,11 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if findings:
         return PoleDesign({}, Status.INFEASIBLE, None, None, options.label, label,
                           time.perf_counter() - start, 0.0, time.perf_counter() - start, rounds=0, diagnosis=findings)
-    assembled = assemble_model(inputs, pairs, formulation)
+    lists = _seat_lists(inputs, pairs, seat_list_size)
+    assembled = assemble_model(inputs, pairs, formulation, lists)
     model, service_model = assembled.pole, assembled.service
     value_of = FixedPolesValue(inputs, options, pairs) if service_model is not None else TravelValue(model)
     build_s = time.perf_counter() - start
-    n_vars = len(model.problem.variables())
 
     deadline = start + options.time_limit_s
     incumbent = Incumbent()
@@ -82,7 +86,12 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     # Keep a little time back with services: a design the solver leaves broken at the time
     # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
     reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
-    end = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent, reserve).run()
+    loop = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent, reserve,
+                             widen=(lambda a, communes: _widened(inputs, a, communes)) if lists is not None else None)
+    end = loop.run()
+    assembled = loop.model  # the last round's (seat lists may have widened)
+    model = assembled.pole
+    n_vars = len(model.problem.variables())
 
     status, last, rounds = end.status, end.last, end.rounds
     bound = None if not math.isfinite(end.lower) else min(end.lower, incumbent.value) if incumbent.found else end.lower
@@ -99,7 +108,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         objective=incumbent.value if incumbent.found else None,
         bound=bound if status.has_solution or status is Status.TIME_LIMIT else None,
         solver=options.label,
-        formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}" if assembled.contiguity.cut_loop else "")
+        formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}" if assembled.contiguity.cut_loop or lists is not None else "")
+        + (_lists_label(assembled) if lists is not None else "")
         + (", with service sharing (cost in k€)" if service_model is not None else ""),
         build_s=build_s,
         solve_s=end.solve_s,
@@ -122,19 +132,71 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     return design
 
 
+def _seat_lists(inputs: Inputs, pairs, size: int | None = None) -> SeatLists | None:
+    """Nearest-seat lists for a pole design without services, or ``None`` (every pair gets a
+    variable) when they would hold every pair anyway (:mod:`optimiser.model.seat_lists`)."""
+    if inputs.services is not None:
+        return None
+    population = inputs.territory.communes["population"]
+    k0 = size or initial_list_size(inputs.rules, len(inputs.territory.codes), float(population.sum()))
+    lists = seat_lists(pairs, inputs.rules, pair_travel(inputs.matrix, inputs.rules, pairs),
+                       dict.fromkeys(inputs.territory.codes, k0))
+    return None if lists.complete else lists
+
+
+def _widened(inputs: Inputs, assembled, communes):
+    rebuilt = widen_model(inputs, assembled, communes)
+    return rebuilt, TravelValue(rebuilt.pole)
+
+
+def _lists_label(assembled) -> str:
+    if assembled.lists is None:
+        return ", every seat listed"
+    sizes = sorted(assembled.lists.sizes.values())
+    return f", nearest-seat lists of {sizes[len(sizes) // 2]} seats (median) widened until exact"
+
+
 def _trial(inputs: Inputs, options: SolverOptions) -> PoleDesign:
     """One trial of the infeasibility diagnosis: a design run that does not explain itself."""
     return _design_poles(inputs, options, explain=False)
 
 
 def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation, deadline: float) -> Incumbent:
-    """A first complete design (the travel-optimal poles, valued), or an empty incumbent."""
+    """The best of the run's starting points, each priced with its poles fixed and every mode
+    open: the travel-optimal poles, then (when some service may take either mode) the designs
+    of the same scenario with régie forced and with délégation forced. A free run therefore
+    starts no worse than those restricted runs reached within their budget; empty when none
+    obeys every rule."""
+    incumbent = Incumbent()
     budget = min(30.0, max(2.0, 0.15 * (deadline - time.perf_counter())))
     poles = _design_poles(dataclasses.replace(inputs, services=None), dataclasses.replace(options, time_limit_s=budget),
                           explain=False)
-    if not poles.status.has_solution:
-        return Incumbent()
-    value, values = value_of(poles.assignment, deadline)
-    if values is None:
-        return Incumbent()
-    return Incumbent(poles.assignment, value, values)
+    if poles.status.has_solution:
+        value, values = value_of(poles.assignment, deadline)
+        if values is not None:
+            incumbent.offer(poles.assignment, value, values)
+    for restricted in _restricted_runs(inputs):
+        if STOP.requested:
+            break
+        budget = min(30.0, 0.1 * (deadline - time.perf_counter()))
+        if budget < 2.0:
+            break
+        design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False)
+        if design.status.has_solution and design.assignment:
+            value, values = value_of(design.assignment, deadline)
+            if values is not None:
+                incumbent.offer(design.assignment, value, values)
+    return incumbent
+
+
+def _restricted_runs(inputs: Inputs) -> list[Inputs]:
+    """The scenario with every pooled service forced into régie, then into délégation (only
+    when some service may take both modes: otherwise the run is already restricted)."""
+    si = inputs.services
+    if si is None or not any(len(m) > 1 for m in si.modes.values()):
+        return []
+    out = []
+    for mode in ("regie", "delegation"):
+        modes = {s: ((mode,) if mode in m else m) for s, m in si.modes.items()}
+        out.append(dataclasses.replace(inputs, services=dataclasses.replace(si, modes=modes)))
+    return out

@@ -28,7 +28,7 @@ class Valuation(Protocol):
 
 def travel_objective(model: PoleModel, assignment: Assignment) -> float:
     """Σ p_i t_i,seat(i) + Σ_alone p_i T_alone: the pole model's objective at ``assignment``."""
-    total = 0.0
+    total = 0.0  # model.travel covers every candidate pair, listed or not
     for i, j in assignment.items():
         if j is None:
             total += model.population[i] * model.rules.alone_penalty

@@ -6,10 +6,12 @@ pair of rules that contradict each other, is reported at once with its key path.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from ..errors import InputError, Problem
 from ..scenario.load import LoadedScenario
+from ..services.parameters import drawn_values
 from ..territory import Territory, load_geojson_territory
 from ..territory.roads import (
     Link,
@@ -24,6 +26,7 @@ from ..territory.roads import (
 from .references import References
 from .rules import PoleRules, ServiceCommunRule
 from .service_inputs import ServiceInputs, prepare_services
+from .world import world_values
 
 #: Territories up to this size get a full travel matrix (no cut-off), so pre-solve diagnostics
 #: can say how far the nearest seat really is.
@@ -184,6 +187,20 @@ def resolve_rules(loaded: LoadedScenario, territory: Territory) -> PoleRules:
     )
 
 
+def _with_seat_rule(rules: PoleRules, seats, services: ServiceInputs) -> PoleRules:
+    """The seat rule of a services run: a seat holds ≥ ``min_population_share`` of its pole's
+    inhabitants unless its inventory shows a team (≥ 1 FTE in régie, given, not estimated)."""
+    teams: set[str] = set()
+    if seats.team_seats:
+        fte: dict[str, float] = {}
+        for (member, _), row in services.inventory.services.items():
+            if row.mode == "regie" and "fte" not in row.estimated:
+                fte[member] = fte.get(member, 0.0) + row.fte
+        teams = {m for m, f in fte.items() if f >= 1.0}
+    return dataclasses.replace(rules, seat_share=float(seats.min_population_share),
+                               seat_share_exempt=tuple(sorted(teams)))
+
+
 def _grow_service_commun(rule: ServiceCommunRule | None, merged: list[list[str]]) -> ServiceCommunRule | None:
     """A 'together' group overlapping the service commun joins it (they must share its pole)."""
     if rule is None:
@@ -228,5 +245,11 @@ def prepare(loaded: LoadedScenario, cache=None) -> Inputs:
     road, matrix = cache.roads(loaded, territory, cutoff, roads) if cache is not None else roads()
     services = None
     if loaded.scenario.services is not None:
-        services = prepare_services(loaded, territory, matrix, rules.service_commun)
+        world = {}
+        if loaded.scenario.uncertainty is not None and loaded.scenario.uncertainty.world is not None:
+            world = world_values(loaded, territory, matrix, rules.service_commun)
+        with drawn_values(world):
+            services = prepare_services(loaded, territory, matrix, rules.service_commun)
+        if services.enabled:
+            rules = _with_seat_rule(rules, loaded.scenario.poles.seats, services)
     return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules, services=services)

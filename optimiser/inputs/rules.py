@@ -50,6 +50,10 @@ class PoleRules:
     alone_penalty: float = 60.0
     max_alone: int | None = None
     service_commun: ServiceCommunRule | None = None
+    seat_share: float = 0.0
+    """A proximity seat holds at least this share of its pole's inhabitants (services runs)."""
+    seat_share_exempt: tuple[str, ...] = ()
+    """Communes exempt from ``seat_share`` (a team in the inventory)."""
 
     def apart_of(self) -> dict[str, set[str]]:
         """Commune → the communes it must be kept apart from."""

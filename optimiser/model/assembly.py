@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from ..inputs import Inputs
 from .candidates import CandidatePairs
 from .contiguity import ContiguityFormulation, contiguity_formulation, neighbour_lists
+from .contiguity.exact import replay_cuts
 from .fairness import IndividualRationality, add_budget, add_travel_limit
 from .poles import PoleModel, build_pole_model
+from .seat_lists import SeatLists, widened
 from .services import (
     FORMULATION,
     Formulation,
@@ -35,18 +37,37 @@ class AssembledModel:
     nbrs: dict[str, list[str]]
     service: ServiceModel | None = None
     fairness: IndividualRationality | None = None
+    lists: SeatLists | None = None
+    """The nearest-seat lists the pole model is restricted to (``None``: every pair)."""
 
 
-def assemble_model(inputs: Inputs, pairs: CandidatePairs, formulation: Formulation = FORMULATION) -> AssembledModel:
-    """Pole model + the scenario's contiguity formulation + the services, if any."""
-    model = build_pole_model(inputs.territory, inputs.matrix, inputs.rules, pairs)
+def assemble_model(inputs: Inputs, pairs: CandidatePairs, formulation: Formulation = FORMULATION,
+                   lists: SeatLists | None = None) -> AssembledModel:
+    """Pole model + the scenario's contiguity formulation + the services, if any.
+
+    ``lists`` (pole design without services only) restricts the variables to nearest-seat lists
+    inside ``pairs``, a relaxation the design loop widens until it is exact (:mod:`.seat_lists`)."""
+    if lists is not None and inputs.services is not None:
+        raise ValueError("nearest-seat lists are for the pole model without services")
+    model = build_pole_model(inputs.territory, inputs.matrix, inputs.rules, pairs, lists)
+    # With seat lists, contiguity is added only where a pole breaks: when the travel-optimal
+    # poles are connected anyway (often), the model stays as small as the p-median's.
+    model.lazy_contiguity = lists is not None
     contiguity = contiguity_formulation(inputs.rules.contiguity)
     nbrs = neighbour_lists(inputs.territory, inputs.road)
     contiguity.add(model, nbrs, inputs.matrix)
-    assembled = AssembledModel(model, contiguity, nbrs)
+    assembled = AssembledModel(model, contiguity, nbrs, lists=lists)
     if inputs.services is not None:
         assembled.service, assembled.fairness = add_services(model, inputs, formulation)
     return assembled
+
+
+def widen_model(inputs: Inputs, assembled: AssembledModel, communes: list[str]) -> AssembledModel:
+    """The model rebuilt with the seat lists of ``communes`` doubled, its separator cuts kept."""
+    lists = widened(assembled.lists, inputs.rules, assembled.pole.travel, communes)
+    rebuilt = assemble_model(inputs, assembled.lists.reach, lists=None if lists.complete else lists)
+    replay_cuts(rebuilt.pole, rebuilt.nbrs, assembled.pole.cuts, assembled.pole.neighbour_cut_seats)
+    return rebuilt
 
 
 def add_services(model: PoleModel, inputs: Inputs, formulation: Formulation = FORMULATION):

@@ -1,4 +1,4 @@
-"""Which (commune, seat) pairs the pole model needs a variable for.
+r"""Which (commune, seat) pairs the pole model needs a variable for.
 
 Only pairs that some feasible design could use get a variable. A pair (i, j) is dropped when:
 
@@ -9,6 +9,8 @@ Only pairs that some feasible design could use get a variable. A pair (i, j) is 
 * i must be kept apart from j itself (i may not join the pole j seats);
 * i belongs to a 'together' group and some member of the group cannot reach j;
 * i alone has more inhabitants than a proximity pole may hold;
+* with the seat-share rule (services runs), i alone would leave seat j below its share
+  (:math:`(1-\sigma) p_j < \sigma p_i`) and j is not exempt;
 * j is a proximity seat whose whole reach (every commune that may join it) holds fewer
   inhabitants or communes than a pole must: such a seat can never open.
 
@@ -89,6 +91,7 @@ def too_small_seats(joiners, population, rules: PoleRules) -> dict[str, SmallSea
     """Proximity seats whose whole reach (``joiners``: seat → every commune that may join it)
     cannot meet the minimum pole population or size, each with that reach."""
     sc_seat = rules.service_commun.seat if rules.service_commun else None
+    population = {c: int(p) for c, p in population.items()}  # a dict: n² look-ups in a pandas Series are slow
     out: dict[str, SmallSeat] = {}
     for j, members in joiners.items():
         if j == sc_seat:
@@ -110,6 +113,8 @@ def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules
     sc_members = set(sc.members) if sc else set()
     group_of = {c: k for k, group in enumerate(rules.together) for c in group}
     apart_of = rules.apart_of()
+    share_exempt = set(rules.seat_share_exempt)
+    pop_of = {c: float(p) for c, p in population.items()}
 
     def reach(i: str, j: str) -> bool:
         return matrix.time_min[index[i], index[j]] <= limit
@@ -135,6 +140,9 @@ def candidate_pairs(territory: Territory, matrix: TravelMatrix, rules: PoleRules
                 continue
             if not is_sc_seat and rules.population_max is not None and population[i] > rules.population_max:
                 continue
+            if (i != j and not is_sc_seat and rules.seat_share > 0 and j not in share_exempt
+                    and (1.0 - rules.seat_share) * pop_of[j] < rules.seat_share * pop_of[i]):
+                continue  # the seat would hold less than its share of the pole with i alone in it
             group = group_of.get(i)
             if group is not None and not all(reach(m, j) or m == j for m in rules.together[group]):
                 continue

@@ -36,7 +36,7 @@ class RepairContext:
 
     @classmethod
     def of(cls, model: PoleModel, nbrs: dict[str, list[str]]) -> RepairContext:
-        return cls(model.pairs, model.rules, nbrs, model.travel, model.population)
+        return cls(model.reach, model.rules, nbrs, model.travel, model.population)
 
     @cached_property
     def apart(self) -> dict[str, set[str]]:

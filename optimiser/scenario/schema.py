@@ -167,6 +167,17 @@ class RoadsConfig(StrictModel):
     """Links the borders do not show: bridges, ferries, exclaves' access roads."""
 
 
+class SeatRuleConfig(StrictModel):
+    """Which communes may seat a pole when services are shared (the seat hosts the team and machines)."""
+
+    min_population_share: Share = 0.10
+    """With a services block, a seat holds at least this share of its pole's inhabitants (a
+    bourg-centre that can host a depot); 0: any commune may seat a pole."""
+    team_seats: bool = True
+    """Communes whose inventory shows a team (≥ 1 FTE in régie, given, not estimated) may seat a
+    pole whatever their share."""
+
+
 class PolesConfig(StrictModel):
     count: CountRange = CountRange()
     """Number of proximity poles (not counting the service commun): a number, or min/max."""
@@ -183,6 +194,8 @@ class PolesConfig(StrictModel):
     """Communes that must host a seat."""
     forbidden_seats: list[CommuneRef] = []
     """Communes that must not host a seat."""
+    seats: SeatRuleConfig = SeatRuleConfig()
+    """With a services block: which communes can host a pole's depot (see min_population_share)."""
     together: list[list[CommuneRef]] = []
     """Groups of communes that must share a pole."""
     apart: list[tuple[CommuneRef, CommuneRef]] = []
@@ -395,6 +408,70 @@ class OutputsConfig(StrictModel):
     """Names on the map: all communes, seats only, none; auto = all up to 60 communes."""
 
 
+Distribution = Literal["triangular", "uniform", "lognormal"]
+"""How a parameter varies over its range: ``triangular`` (low, sourced value, high), ``uniform``
+(every value of the range alike) or ``lognormal`` (the range as its 5th and 95th percentiles;
+positive ranges only)."""
+
+
+class ParameterUncertainty(StrictModel):
+    """How one parameter of ``cost_parameters.yaml`` varies (default: its sourced range)."""
+
+    range: list[Annotated[float, Range(0, 1e12)]] | None = None
+    """[low, high] replacing the sourced range; [v, v] holds the parameter at v."""
+    distribution: Distribution | None = None
+    """Its distribution (default: the group's, else uncertainty.distribution)."""
+
+    @field_validator("range")
+    @classmethod
+    def _two_ordered(cls, value):
+        if value is None:
+            return value
+        if len(value) != 2:
+            raise ValueError(f"a range is [low, high]: two numbers (got {len(value)}"
+                             + ("; an empty range leaves nothing to draw" if not value else "") + ")")
+        if value[0] > value[1]:
+            raise ValueError(f"the range is inverted: low {value[0]:g} is above high {value[1]:g}; write [{value[1]:g}, {value[0]:g}]")
+        return value
+
+
+class UncertaintyGroup(StrictModel):
+    """Parameters that move together (all staff costs, all delegated prices)."""
+
+    parameters: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(min_length=1)
+    """Parameter names of cost_parameters.yaml (``key`` or ``key.field``); ``*`` matches any text
+    (``loaded_cost_*``, ``price.*``)."""
+    correlation: Annotated[float, Range(0, 1)] = 1.0
+    """Rank correlation between any two of them: 1 moves them as one (same quantile of their
+    ranges), 0 draws them independently (Gaussian copula in between)."""
+    distribution: Distribution | None = None
+    """Distribution of its members (default: uncertainty.distribution)."""
+
+
+class UncertaintyConfig(StrictModel):
+    """How sure the inputs are: read by ``optimiser robustness`` and the robust design."""
+
+    samples: Annotated[int, Range(1, 1_000_000)] = 1000
+    """Sampled worlds for the fixed-design re-pricing (a world draws every uncertain parameter)."""
+    seed: Annotated[int, Range(0, 2**32 - 1)] = 0
+    """Seed of the draws: the same seed gives the same worlds."""
+    distribution: Distribution = "triangular"
+    """Default distribution of every parameter over its sourced range."""
+    parameters: dict[Annotated[str, Field(min_length=1, max_length=200)], ParameterUncertainty] = {}
+    """Per parameter of cost_parameters.yaml (``key`` or ``key.field``): range and distribution."""
+    groups: dict[Annotated[str, Field(min_length=1, max_length=80)], UncertaintyGroup] = {}
+    """Correlation groups, by name; a parameter belongs to at most one."""
+    inventory: bool = True
+    """Blank inventory fields estimated from a ratio vary with that ratio (else they stay as estimated)."""
+    worlds: Annotated[int, Range(0, 10_000)] = 20
+    """Worlds re-solved for decision stability and the value of information (0: skip)."""
+    resolve_top: Annotated[int, Range(0, 50)] = 3
+    """Tornado parameters re-solved at their low and high end to see whether a decision changes."""
+    world: Annotated[int, Range(0, 10_000_000)] | None = None
+    """Solve in sampled world number ``world`` (1-based, drawn with ``seed``) instead of the
+    nominal one: how ``optimiser robustness`` re-solves worlds through the sweep machinery."""
+
+
 class Scenario(StrictModel):
     """A pole design scenario."""
 
@@ -433,6 +510,8 @@ class Scenario(StrictModel):
     """Which solver and its limits."""
     outputs: OutputsConfig = OutputsConfig()
     """What to write."""
+    uncertainty: UncertaintyConfig | None = None
+    """How sure the cost parameters are (ranges, distributions, correlation groups, samples)."""
 
     @model_validator(mode="after")
     def _mode_rules(self):

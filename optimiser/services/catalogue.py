@@ -282,7 +282,11 @@ def default_catalogue() -> Catalogue:
 
 
 def ceil_units(days: float, capacity: float) -> int:
-    """Machines needed for ``days`` of work at ``capacity`` days each (0 when no work)."""
+    """Machines needed for ``days`` of work at ``capacity`` days each (0 when no work); an array
+    of counts when ``days`` or ``capacity`` is one (a value per sampled world)."""
+    if np.ndim(days) or np.ndim(capacity):
+        days = np.asarray(days, dtype=float)
+        return np.where(days > 1e-9, np.ceil(days / capacity - 1e-9), 0.0)
     return int(math.ceil(days / capacity - 1e-9)) if days > 1e-9 else 0
 
 

@@ -32,8 +32,9 @@ borrowers by workload.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..territory.roads import TravelMatrix
 from .catalogue import Catalogue, ceil_units
@@ -80,7 +81,7 @@ class Economics:
         if not self.attrition_rule:
             return 0.0
         row = self.inventory.services[(i, s)]
-        keep = max(0.0, 1.0 - self.terms.attrition_per_year.value * self.terms.horizon_years.value)
+        keep = np.maximum(0.0, 1.0 - self.terms.attrition_per_year.value * self.terms.horizon_years.value)
         return keep * row.fte if row.mode == "regie" else 0.0
 
     def regie_fte(self, i: str, j: str, s: str) -> float:
@@ -173,13 +174,16 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     users = poolers + borrowers
     retained = sum(econ.retained_fte(i, s) for i in poolers)
     if poolers and mode == "regie":
-        fte = max(spec.specialist_min_fte.value, sum(econ.regie_fte(i, seat, s) for i in poolers), retained)
+        # np.maximum, not max: under uncertainty the terms are arrays of sampled worlds
+        fte = np.maximum(np.maximum(spec.specialist_min_fte.value, sum(econ.regie_fte(i, seat, s) for i in poolers)), retained)
+        fte = fte if np.ndim(fte) else float(fte)
         staff = fte * staff_rate
         vehicle = sum(econ.vehicle_eur(i, seat, s) for i in poolers)
         machine_users = users
     elif poolers and mode == "delegation":
         contract = sum(econ.contract_eur(i, s) for i in poolers)
-        lots = max(1, math.ceil(contract / econ.terms.max_lot_eur.value - 1e-9))
+        lots = np.maximum(1, np.ceil(contract / econ.terms.max_lot_eur.value - 1e-9))
+        lots = lots if np.ndim(lots) else int(lots)
         redeployed = retained * staff_rate
         machine_users = borrowers
     elif poolers:

@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
@@ -345,6 +346,10 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
 def alone_fte(spec: ServiceSpec, workload: float) -> float:
     """FTE a member needs to run a service alone in régie: workload ÷ productivity, at least the
     specialist minimum when there is any work."""
+    if np.ndim(workload) or np.ndim(spec.productivity.value) or np.ndim(spec.specialist_min_fte.value):
+        # a value per sampled world (see optimiser.robustness): the same rule, elementwise
+        floor = np.where(np.asarray(workload) > 0, spec.specialist_min_fte.value, 0.0)
+        return np.maximum(floor, workload / spec.productivity.value)
     return max(spec.specialist_min_fte.value if workload > 0 else 0.0, workload / spec.productivity.value)
 
 
@@ -411,6 +416,32 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
                     units[(member, q)] = ceil_units(need, catalogue.equipment[q].capacity_days.value)
                     estimated_units.add((member, q))
     return Inventory(services=services, units=units, estimated_units=frozenset(estimated_units), sources=sources)
+
+
+def reestimated(inventory: Inventory, members: dict[str, tuple[float, float]], catalogue: Catalogue) -> Inventory:
+    """``inventory`` with its estimated fields computed again from ``catalogue``'s current values.
+
+    Workload, FTE and contract flagged as estimated follow their ratios (inside
+    :func:`optimiser.services.parameters.drawn_values`, one value per sampled world); the mode and
+    the machines owned stay as estimated at the sourced values: they are today's organisation,
+    a fact the draws do not change. Fields the inventory gave stay as given."""
+    services = {}
+    for (member, s), row in inventory.services.items():
+        if not row.estimated:
+            services[(member, s)] = row
+            continue
+        spec = catalogue.services[s]
+        workload = row.workload
+        if "workload" in row.estimated and member in members:
+            population, area = members[member]
+            workload = estimated_workload(s, population, area)
+        fte, contract = row.fte, row.contract_eur
+        if "fte" in row.estimated:
+            fte = alone_fte(spec, workload) if row.mode == "regie" else 0.0
+        if "contract_eur" in row.estimated:
+            contract = workload * spec.delegated_price.value if row.mode == "delegation" else 0.0
+        services[(member, s)] = MemberService(member, s, workload, row.mode, fte, contract, row.estimated)
+    return Inventory(services=services, units=inventory.units, estimated_units=inventory.estimated_units, sources=inventory.sources)
 
 
 # ------------------------------------------------------------------------------------- template

@@ -55,6 +55,16 @@ def _key(econ: Economics, member: str, service: str, key: str, population: dict[
     return float(population.get(member, 0)) if key == "population" else econ.workload(member, service)
 
 
+def _split(amount, key, total_key, n: int):
+    """``amount × key / total_key``, an equal split when the keys sum to 0 (elementwise for the
+    arrays of sampled worlds)."""
+    if np.ndim(total_key) or np.ndim(amount) or np.ndim(key):
+        total_key = np.asarray(total_key, dtype=float)
+        safe = np.where(total_key > 0, total_key, 1.0)
+        return np.where(total_key > 0, amount * key / safe, amount / n)
+    return amount * key / total_key if total_key > 0 else amount / n
+
+
 def proportional_shares(econ: Economics, pole: PoleServiceCost, key: str, population: dict[str, int]) -> list[Share]:
     """Shares by a proportional key (see module docstring)."""
     out = []
@@ -64,7 +74,7 @@ def proportional_shares(econ: Economics, pole: PoleServiceCost, key: str, popula
         total_key = sum(keys.values())
         rest = pole.total_eur - pole.borrower_payments_eur
         for i in pole.poolers:
-            share = rest * keys[i] / total_key if total_key > 0 else rest / len(pole.poolers)
+            share = _split(rest, keys[i], total_key, len(pole.poolers))
             out.append(Share(i, s, "pooler", pole.seat, share, econ.standalone[(i, s)].total_eur))
         for i in pole.borrowers:
             out.append(Share(i, s, "borrower", pole.seat, econ.borrower_payment(i, pole.seat, s), econ.standalone_equipment(i, s)))
@@ -72,7 +82,7 @@ def proportional_shares(econ: Economics, pole: PoleServiceCost, key: str, popula
         work = {i: econ.workload(i, s) for i in pole.borrowers}
         total = sum(work.values())
         for i in pole.borrowers:
-            share = pole.total_eur * work[i] / total if total > 0 else pole.total_eur / len(pole.borrowers)
+            share = _split(pole.total_eur, work[i], total, len(pole.borrowers))
             out.append(Share(i, s, "borrower", pole.seat, share, econ.standalone_equipment(i, s)))
     return out
 

@@ -32,23 +32,34 @@ class ExactContiguity(ContiguityFormulation):
     cut_loop = True
 
     def add(self, model, nbrs, matrix):
-        add_neighbour_cuts(model, nbrs)
+        if not model.lazy_contiguity:
+            add_neighbour_cuts(model, nbrs)
 
     def broken(self, assignment, nbrs):
         return disconnected_poles(assignment, nbrs)
 
     def cut(self, model, assignment, nbrs, round_no):
+        if model.lazy_contiguity:
+            # only where a pole broke: the neighbour cuts of its seat, once
+            seats = sorted(set(disconnected_poles(assignment, nbrs)) - model.neighbour_cut_seats)
+            add_neighbour_cuts(model, nbrs, seats)
         return add_separator_cuts(model, assignment, nbrs, round_no)
 
 
 @constraint_block("neighbour cuts")
-def add_neighbour_cuts(model: PoleModel, nbrs: dict[str, list[str]]) -> None:
-    """x_ij ≤ Σ_{k ∈ N(i)} x_kj: valid for connectivity, and a strong start for the cut loop."""
+def add_neighbour_cuts(model: PoleModel, nbrs: dict[str, list[str]], seats: list[str] | None = None) -> None:
+    """x_ij ≤ Σ_{k ∈ N(i)} x_kj: valid for connectivity, and a strong start for the cut loop.
+
+    ``seats``: only for the poles of these seats (``None``: every seat)."""
+    only = None if seats is None else set(seats)
+    model.neighbour_cut_seats |= set(model.pairs.seats) if only is None else only
     for (i, j), var in model.x.items():
-        if i == j:
+        if i == j or (only is not None and j not in only):
             continue
-        around = [model.x[k, j] for k in nbrs[i] if (k, j) in model.x]
-        model.problem += var - pulp.lpSum(around) <= 0, f"nb_{i}_{j}"
+        # h_k stands in for a neighbour k that may join j but does not list it (seat lists)
+        around = {v: -1 for k in nbrs[i] if (v := model.member_var(k, j)) is not None}
+        around[var] = 1
+        model.problem += pulp.LpConstraint(pulp.LpAffineExpression(around), pulp.LpConstraintLE, rhs=0), f"nb_{i}_{j}"
 
 
 @constraint_block("separator cuts")
@@ -56,14 +67,31 @@ def add_separator_cuts(model: PoleModel, assignment: dict[str, str | None], nbrs
     """Add a separator cut for every member of every stray piece; returns how many."""
     added = 0
     for j, stray in disconnected_poles(assignment, nbrs).items():
-        can_join = set(model.pairs.members_of[j])
+        can_join = set(model.reach.members_of[j])
         for piece in stray:
-            separator = _minimal_separator(set(piece), j, can_join, nbrs)
+            separator = tuple(sorted(_minimal_separator(set(piece), j, can_join, nbrs)))
             for i in piece:
-                terms = [(model.x[i, j], 1)] + [(model.x[c, j], -1) for c in sorted(separator)]
-                model.problem += pulp.LpAffineExpression(terms) <= 0, f"cut{round_no}_{i}_{j}_{added}"
+                add_cut(model, i, j, separator, f"cut{round_no}_{i}_{j}_{added}")
                 added += 1
     return added
+
+
+def add_cut(model: PoleModel, i: str, j: str, separator: tuple[str, ...], name: str) -> None:
+    """x_ij ≤ Σ_{c ∈ C} x_cj (h_c standing in for an unlisted pair), recorded for replay."""
+    around = {v.name: v for c in separator if (v := model.member_var(c, j)) is not None}
+    model.problem += model.x[i, j] - pulp.lpSum(around.values()) <= 0, name
+    model.cuts.append((i, j, separator))
+
+
+@constraint_block("separator cuts")
+def replay_cuts(model: PoleModel, nbrs: dict[str, list[str]], cuts: list[tuple[str, str, tuple[str, ...]]],
+                neighbour_cut_seats=()) -> None:
+    """Add to a rebuilt model (wider seat lists) the separator and neighbour cuts its predecessor had."""
+    todo = sorted(set(neighbour_cut_seats) - model.neighbour_cut_seats)
+    if todo:
+        add_neighbour_cuts(model, nbrs, todo)
+    for n, (i, j, separator) in enumerate(cuts):
+        add_cut(model, i, j, separator, f"cut_replayed_{n}_{i}_{j}")
 
 
 def _minimal_separator(piece: set[str], seat: str, can_join: set[str], nbrs) -> set[str]:

@@ -32,8 +32,10 @@ def add_shortest_path_contiguity(model: PoleModel, nbrs: dict[str, list[str]], t
         if i == j:
             continue
         t_ij = time_min[index[i], index[j]]
-        closer = [model.x[k, j] for k in nbrs[i] if (k, j) in model.x and time_min[index[k], index[j]] < t_ij - 1e-9]
+        # h_k stands in for a closer neighbour k that may join j but does not list it (seat lists)
+        closer = {v.name: v for k in nbrs[i]
+                  if time_min[index[k], index[j]] < t_ij - 1e-9 and (v := model.member_var(k, j)) is not None}
         name = f"sp_{i}_{j}"
-        model.problem += var - pulp.lpSum(closer) <= 0, name
+        model.problem += var - pulp.lpSum(closer.values()) <= 0, name
         names.append(name)
     return names

@@ -1,0 +1,67 @@
+"""``optimiser robustness``: from a result folder or a scenario to a robustness folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from .analysis import Analysis, analyse
+from .repricing import FixedDesign
+from .resolve import check_factor
+from .worlds import group_correlations, uncertain_parameters
+
+
+def load_target(target: Path, overrides: tuple[str, ...] = ()):
+    """(loaded scenario, inputs, fixed design, label): a result folder is read back as it was
+    solved; a scenario is solved first."""
+    from ..api import solve
+    from ..inputs.preparation import prepare
+    from ..scenario.load import load_scenario
+
+    target = Path(target)
+    if target.is_dir():
+        scenario = target / "scenario.resolved.yaml"
+        if not scenario.exists():
+            raise InputError([Problem(str(target), "", "is neither a scenario file nor a result folder "
+                                      "(no scenario.resolved.yaml)", show_value=False)])
+        loaded = load_scenario(scenario, overrides)
+        if loaded.scenario.services is None:
+            raise InputError([Problem(str(target), "", "this result has no services block: there is no saving to test",
+                                      show_value=False)])
+        return loaded, prepare(loaded), FixedDesign.from_folder(target)
+    loaded = load_scenario(target, overrides)
+    if loaded.scenario.services is None:
+        raise InputError([Problem(loaded.label, "services", "robustness tests the saving of a service-sharing design; "
+                                  "this scenario has no services block", show_value=False)])
+    result = solve(loaded)
+    if not result.has_design or result.design.services is None:
+        raise InputError([Problem(loaded.label, "", f"the scenario has no design to test ({result.status})", show_value=False)])
+    return loaded, result.inputs, FixedDesign.from_services(result.design.services, result.design.assignment)
+
+
+def robustness(loaded, inputs, design: FixedDesign, samples: int | None = None, seed: int | None = None,
+               resolve_top: int | None = None) -> Analysis:
+    """The analysis (see :mod:`optimiser.robustness.analysis`); ``None`` takes the scenario's
+    ``uncertainty`` value (default block when it has none)."""
+    from ..scenario.schema import UncertaintyConfig
+
+    config = loaded.scenario.uncertainty or UncertaintyConfig()
+    samples = config.samples if samples is None else samples
+    seed = config.seed if seed is None else seed
+    resolve_top = config.resolve_top if resolve_top is None else resolve_top
+    params = uncertain_parameters(loaded, inputs.territory, inputs.matrix, inputs.rules.service_commun)
+    result = analyse(loaded, inputs, design, params, group_correlations(loaded), samples, seed)
+    for factor in result.factors[:resolve_top]:
+        factor.decision_change = check_factor(loaded, inputs, design, factor)
+    return result
+
+
+def resolved_with(loaded, samples: int, seed: int) -> dict:
+    """The resolved scenario with the samples and seed used, so the folder reproduces itself."""
+    from ..api import resolved_scenario
+
+    data = resolved_scenario(loaded)
+    block = dict(data.get("uncertainty") or {})
+    block.update({"samples": samples, "seed": seed})
+    data["uncertainty"] = block
+    return data
