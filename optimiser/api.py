@@ -132,8 +132,10 @@ def status_quo_summary(tables) -> dict:
 
 
 def input_files(loaded: LoadedScenario) -> dict[str, Path]:
-    """The files a result is computed from, by the name they get in its ``inputs/`` (an
-    inventory given as a folder is one entry)."""
+    """The files a result is computed from, by the name they get in its ``inputs/``. An
+    inventory given as a folder gives the CSV files read from it (``NAME/services.csv``,
+    ``NAME/equipment.csv``) and nothing else of the folder: a planner's other files there (a
+    backup of gigabytes, say) are neither copied into the result nor hashed."""
     files = {}
     territory = loaded.path(loaded.scenario.territory.communes)
     files[territory.name] = territory
@@ -141,8 +143,10 @@ def input_files(loaded: LoadedScenario) -> dict[str, Path]:
         network = loaded.path(loaded.scenario.roads.network.path)
         files[network.name] = network
     if loaded.scenario.services is not None and loaded.scenario.services.inventory is not None:
+        from .services.inventory import inventory_files
+
         inventory = loaded.path(loaded.scenario.services.inventory)
-        files[inventory.name] = inventory
+        files.update(inventory_files(inventory))
     return files
 
 

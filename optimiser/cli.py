@@ -23,9 +23,12 @@ from ._version import __version__
 from .cli_init import init
 from .cli_options import lang_option, set_option
 from .cli_sweep import compare, sweep
-from .errors import EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
+from .errors import EXIT_INPUT, EXIT_NO_RESULT, EXIT_VIOLATION, OptimiserError
 
 _DEBUG = False
+#: Exit code when the reader of the output went away (`| head`): 128 + SIGPIPE, what a shell
+#: reports for any tool stopped that way.
+EXIT_CLOSED_PIPE = 141
 
 
 def _guard(command):
@@ -46,7 +49,7 @@ def _guard(command):
             raise  # click's own: a bad option, --help of a command; click reports them with its exit codes
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(1)
+            sys.exit(EXIT_CLOSED_PIPE)
         except OSError as exc:  # the machine, not a bug: a full disk, a read-only folder, a path through a file
             if _DEBUG:
                 raise
@@ -57,6 +60,12 @@ def _guard(command):
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
             sys.exit(130)
+        except MemoryError:  # the machine, not a bug: the input is beyond what this computer holds
+            if _DEBUG:
+                raise
+            click.echo("error: the computer ran out of memory; nothing was written. Try a smaller territory or "
+                       "sweep, or close other programs", err=True)
+            sys.exit(EXIT_INPUT)
         except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
             if _DEBUG:
                 raise

@@ -11,7 +11,8 @@ Limits (bytes; far above any real input, far below what exhausts the memory of a
 * a scenario file (and each parent it ``extends``): :data:`SCENARIO_MAX_BYTES`;
 * a GeoJSON file (communes, road network): :data:`GEOJSON_MAX_BYTES` — ``json.load`` needs
   about ten times the file's size in memory;
-* an inventory table (CSV file, Excel workbook): :data:`TABLE_MAX_BYTES`.
+* an inventory table (CSV file, Excel workbook): :data:`TABLE_MAX_BYTES`, and a workbook's
+  content once unzipped: :data:`WORKBOOK_MAX_UNZIPPED_BYTES` (:func:`check_zip`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ SCENARIO_MAX_BYTES = 4 * MB
 GEOJSON_MAX_BYTES = 512 * MB
 #: Largest inventory table: a row per commune and service of a region is well under 1 MB.
 TABLE_MAX_BYTES = 64 * MB
+#: Largest inventory workbook once unzipped (an ``.xlsx`` is a zip of XML files): a real one
+#: unzips to a few MB, while a "zip bomb" of a megabyte can unzip to gigabytes.
+WORKBOOK_MAX_UNZIPPED_BYTES = 256 * MB
+#: Most files inside a workbook's zip (a real one holds a few dozen).
+WORKBOOK_MAX_MEMBERS = 10_000
 
 
 def size_text(n_bytes: int) -> str:
@@ -108,3 +114,29 @@ def read_text(path: str | Path, label: str, limit: int, what: str = "file", hint
     except UnicodeDecodeError as exc:
         raise InputError([Problem(label, "", f"cannot read the {what} as UTF-8 text (byte {exc.start} is not UTF-8)",
                                   show_value=False, hint="save it as UTF-8")]) from None
+
+
+def check_zip(data: bytes, label: str, what: str = "workbook", limit: int = WORKBOOK_MAX_UNZIPPED_BYTES,
+              max_members: int = WORKBOOK_MAX_MEMBERS) -> None:
+    """Refuse ``data`` unless it is a zip archive (an ``.xlsx`` is one) of at most
+    ``max_members`` files whose sizes, unzipped, add up to at most ``limit`` bytes.
+
+    The sizes are those the archive declares; Python's :mod:`zipfile` (which openpyxl reads
+    through) never inflates a member beyond its declared size, so they bound what is read.
+    """
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise InputError([Problem(label, "", f"is not an Excel {what} (.xlsx files are zip archives; this one is not)",
+                                  show_value=False, hint="save it from Excel or LibreOffice as .xlsx")]) from None
+    if len(members) > max_members:
+        raise InputError([Problem(label, "", f"the {what} holds {len(members):,} files inside; at most "
+                                  f"{max_members:,} are read", show_value=False)])
+    unzipped = sum(member.file_size for member in members)
+    if unzipped > limit:
+        raise InputError([Problem(label, "", f"the {what} unzips to {size_text(unzipped)}; at most {size_text(limit)} "
+                                  "is read", show_value=False, hint="keep only the sheets services and equipment")])

@@ -14,6 +14,7 @@ than its gap).
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,11 @@ def _travel(result) -> float | None:
     return float((placed["population"] * placed["travel_min"]).sum())
 
 
+#: Most points on one frontier: each is a full solve, and past a few dozen the curve no longer
+#: changes between neighbours (the designs are discrete).
+MAX_POINTS = 100
+
+
 def frontier(scenario: str | Path | Composed, points: int = 5, out: str | Path | None = None,
              overrides: list[str] | tuple[str, ...] = (), echo=print) -> pd.DataFrame:
     """Solve the frontier (see module docstring); write each point and ``pareto.csv``/``.png``
@@ -73,8 +79,9 @@ def frontier(scenario: str | Path | Composed, points: int = 5, out: str | Path |
                                      hint="set objective.travel: time"))
     if problems:
         raise InputError(problems)
-    if points < 2:
-        raise InputError([Problem("--points", "", "at least 2 points (the two ends)", points)])
+    if isinstance(points, bool) or not isinstance(points, numbers.Integral) or not 2 <= points <= MAX_POINTS:
+        raise InputError([Problem("--points", "", f"a whole number of points from 2 (the two ends) to {MAX_POINTS} "
+                                  "(each point is a full solve)", points)])
     if out is not None and Path(out).exists() and any(Path(out).iterdir()) and not (Path(out) / "pareto.csv").exists():
         raise InputError([Problem("--out", str(out), "exists, is not empty and holds no earlier frontier; choose another "
                                   "folder (nothing was written)", show_value=False)])

@@ -8,6 +8,7 @@ import itertools
 import math
 
 from bruteforce import connected, set_partitions
+
 from optimiser.verification.rates import alone as alone_cost
 from optimiser.verification.rates import contract_rate, fte_rate, machine_year, retained_share, ri_rate, supplies_rate
 

@@ -8,8 +8,8 @@ import sys
 
 import pandas as pd
 import pytest
-
 from helpers import DATA, SCENARIOS, write_scenario
+
 from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.inputs.preparation import prepare

@@ -7,11 +7,11 @@ import json
 
 import pandas as pd
 import pytest
-
 from helpers import grid_features, write_geojson
+
 from optimiser.api import solve
-from optimiser.model.extract import ServiceDesign
 from optimiser.inputs.preparation import prepare
+from optimiser.model.extract import ServiceDesign
 from optimiser.scenario.load import scenario_from_dict
 from optimiser.services.economics import pole_service_cost
 from optimiser.services.savings import decompose

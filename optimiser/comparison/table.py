@@ -77,8 +77,8 @@ def entries(folders: list[str | Path]) -> list[Entry]:
 
 def _read_result(folder: Path) -> Result:
     try:
-        return Result.from_dir(folder)
-    except (OSError, ValueError, KeyError) as exc:
+        return Result.from_dir(folder)  # bounded and checked: a damaged file is an InputError
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError([Problem(str(folder), "", f"cannot read this result folder ({exc.__class__.__name__}: {exc})",
                                   show_value=False)]) from None
 
@@ -100,15 +100,37 @@ def _result_entry(folder: Path) -> Entry:
 
 def _sweep_entries(folder: Path) -> list[Entry]:
     index = read_index(folder)
+    rows = index.get("variants", []) if isinstance(index, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) and isinstance(row.get("id"), str) for row in rows):
+        raise InputError([Problem(str(folder / INDEX), "variants", "not a sweep index written by optimiser (expected a "
+                                  "list of variants, each with an id)", show_value=False,
+                                  hint="run the sweep again to rewrite it")])
     out = []
-    for row in index.get("variants", []):
-        values = {**(row.get("set") or {}), **(row.get("sweep") or {})}
-        path = folder / row["folder"] if row.get("folder") else None
+    for row in rows:
+        values = {**_mapping(row.get("set")), **_mapping(row.get("sweep"))}
+        path = _variant_folder(folder, row.get("folder"))
         result = _read_result(path) if path is not None and (path / RESULT_MARKER).is_file() else None
         runtime = result.summary.get("runtime_s") if result is not None else row.get("time_s")
         out.append(Entry(id=row["id"], name=row.get("variant"), values=values, status=row.get("status", "unknown"),
                          folder=path, result=result, error=row.get("error"), runtime_s=runtime))
     return out
+
+
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _variant_folder(sweep: Path, name) -> Path | None:
+    """The folder a sweep index names for a variant: inside the sweep folder, else ``None``
+    (an index edited to point elsewhere — ``../../etc`` — is not followed)."""
+    if not isinstance(name, str) or not name:
+        return None
+    path = sweep / name
+    try:
+        path.resolve().relative_to(sweep.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return None
+    return path
 
 
 def max_travel(result: Result) -> float | None:
@@ -117,7 +139,8 @@ def max_travel(result: Result) -> float | None:
     if communes is None or not len(communes):
         return None
     placed = communes[~communes["alone"].astype(bool)]
-    return float(placed["travel_min"].max()) if len(placed) else None
+    longest = pd.to_numeric(placed["travel_min"], errors="coerce").max() if len(placed) else None
+    return None if longest is None or pd.isna(longest) else float(longest)
 
 
 def resolved_value(resolved: dict | None, key: str, default):

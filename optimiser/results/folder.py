@@ -41,13 +41,46 @@ _PARTIAL_NAME = re.compile(r"^\..+\.partial-[A-Za-z0-9_]+$")
 def check_target(target: Path, marker: str = MARKER, kind: str = "a result folder", label: str = "--out") -> None:
     """Refuse a target that exists and is neither empty nor a folder of this kind (holding
     ``marker``), or that cannot be written (see :func:`check_writable`)."""
+    if os.path.lexists(target) and not target.exists():  # a link to nowhere, or to itself
+        raise InputError([Problem(label, str(target), "is a symbolic link that leads to no folder; choose another "
+                                  "folder (nothing was written)", show_value=False)])
     if target.exists():
         if not target.is_dir():
             raise InputError([Problem(label, str(target), f"exists and is a file, not {kind}", show_value=False)])
-        if any(target.iterdir()) and not (target / marker).exists():
-            raise InputError([Problem(label, str(target), f"exists, is not empty and is not {kind}; "
+        if any(target.iterdir()) and not holds_marker(target, marker):
+            why = (f" (its {marker} was not written by optimiser)" if (target / marker).exists() else "")
+            raise InputError([Problem(label, str(target), f"exists, is not empty and is not {kind}{why}; "
                                       "choose another folder (nothing was written)", show_value=False)])
     check_writable(target, label)
+
+
+#: Keys every marker file of that name written by optimiser holds: a planner's own file of the
+#: same name (their ``summary.json``) does not make their folder one we may replace.
+MARKER_KEYS = {MARKER: ("scenario", "status"), "init.json": ("written_by", "selection"), "sweep.json": ("variants",)}
+#: Largest marker file read to tell whose it is (a summary is a few kB).
+_MARKER_MAX_BYTES = 16_000_000
+
+
+def holds_marker(folder: Path, marker: str = MARKER) -> bool:
+    """Whether ``folder`` holds ``marker`` as optimiser writes it: a regular file and, for the
+    JSON markers of :data:`MARKER_KEYS`, an object with their keys. A planner's own JSON file of
+    that name does not count (their folder is never replaced on its account); one that is not
+    JSON at all is taken for ours, damaged, so a result or sweep can be written again."""
+    path = Path(folder) / marker
+    try:
+        if not path.is_file():
+            return False
+        keys = MARKER_KEYS.get(marker)
+        if keys is None:
+            return True
+        if path.stat().st_size > _MARKER_MAX_BYTES:
+            return False
+        data = json.loads(path.read_bytes())
+    except (ValueError, RecursionError):
+        return True  # ours, damaged (a write cut short, an edit gone wrong): rewriting it loses nothing
+    except OSError:
+        return False
+    return isinstance(data, dict) and all(key in data for key in keys)
 
 
 def check_writable(target: Path, label: str = "--out") -> None:

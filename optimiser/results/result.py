@@ -126,11 +126,9 @@ class Result:
         """Fill ``folder`` with the result's files, in the language being written."""
         inputs_dir = folder / "inputs"
         inputs_dir.mkdir()
-        for name, source in self.input_files.items():
-            if Path(source).is_dir():  # an inventory given as a folder of CSV files
-                shutil.copytree(source, inputs_dir / name)
-            else:
-                shutil.copyfile(source, inputs_dir / name)
+        for name, source in self.input_files.items():  # "inventory/services.csv": a file of a folder
+            (inputs_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, inputs_dir / name)
         outlines = None  # the poles' polygons, computed once for the GeoJSON, both maps and the page
         if self.communes is not None:
             self.communes.to_csv(folder / "communes.csv", index=False)
@@ -163,15 +161,19 @@ class Result:
 
     @classmethod
     def from_dir(cls, folder: str | Path) -> Result:
-        """Read a result folder back (tables, summary, resolved scenario)."""
+        """Read a result folder back (tables, summary, resolved scenario); a damaged or foreign
+        file is an :class:`~optimiser.errors.InputError` naming it (:mod:`.reading`)."""
+        from .reading import COMMUNE_COLUMNS, read_csv, read_resolved, read_summary, read_tables_or_refuse
+
         folder = Path(folder)
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        resolved = yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8"))
+        summary = read_summary(folder / "summary.json")
+        resolved = read_resolved(folder / "scenario.resolved.yaml")
         communes = poles = None
         if (folder / "communes.csv").exists():
-            communes = read_communes_csv(folder / "communes.csv")
-            poles = pd.read_csv(folder / "poles.csv", dtype={"seat_insee_code": str})
-        tables = read_service_tables(folder) if (folder / "services.csv").exists() else None
+            communes = read_csv(folder / "communes.csv", dtype={"insee_code": str, "seat_insee_code": str, "pole": str},
+                                required=COMMUNE_COLUMNS)
+            poles = read_csv(folder / "poles.csv", dtype={"seat_insee_code": str})
+        tables = read_tables_or_refuse(folder, read_service_tables) if (folder / "services.csv").exists() else None
         return cls(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved, service_tables=tables)
 
 

@@ -27,8 +27,8 @@ from ..services.calibration import status_quo_check
 from ..services.catalogue import parameter_rows
 from ..services.economics import EPCI, pole_service_cost
 from ..services.savings import decompose
-from ..services.trajectory import staff_trajectory
 from ..services.sharing import core_check, proportional_shares, shapley
+from ..services.trajectory import staff_trajectory
 
 SERVICE_COLUMNS = ["pole", "pole_name", "seat_insee_code", "service", "mode", "n_poolers", "poolers", "n_borrowers", "borrowers",
                    "workload", "unit", "fte", "staff_eur", "supplies_eur", "vehicle_eur", "equipment_eur", "transfer_eur", "contract_eur", "lots",
@@ -104,7 +104,8 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             "pole": pole, "pole_name": pole_name, "seat_insee_code": seat, "service": s, "mode": mode,
             "n_poolers": len(p.poolers), "poolers": names(p.poolers), "n_borrowers": len(p.borrowers), "borrowers": names(p.borrowers),
             "workload": round(p.workload, 6), "unit": spec.unit, "fte": round(p.fte, 6),
-            "staff_eur": round(p.staff_eur, 2), "supplies_eur": round(p.supplies_eur, 2), "vehicle_eur": round(p.vehicle_eur, 2), "equipment_eur": round(p.equipment_eur, 2),
+            "staff_eur": round(p.staff_eur, 2), "supplies_eur": round(p.supplies_eur, 2),
+            "vehicle_eur": round(p.vehicle_eur, 2), "equipment_eur": round(p.equipment_eur, 2),
             "transfer_eur": round(p.transfer_eur, 2), "contract_eur": round(p.contract_eur, 2), "lots": p.lots,
             "lots_eur": round(p.lots_eur, 2), "redeployed_staff_eur": round(p.redeployed_eur, 2),
             "coordination_eur": round(p.coordination_eur, 2), "ri_harmonisation_eur": round(p.ri_eur, 2),

@@ -58,8 +58,8 @@ class Layered:
 
 def read_layered(path: Path, stack: tuple[Path, ...] = ()) -> Layered:
     """``path`` merged with its parents; ``stack``: the files that extend it (cycle check)."""
+    raw, lines = read_yaml(path)  # first: a missing file or a link loop is refused there, in words
     real = path.resolve()
-    raw, lines = read_yaml(path)
     label = str(path)
     if stack:
         _check_parent_content(raw, label)
@@ -84,7 +84,12 @@ def read_layered(path: Path, stack: tuple[Path, ...] = ()) -> Layered:
         parent_path = Path(parent_ref).expanduser()
         if not parent_path.is_absolute():
             parent_path = Path(os.path.normpath(path.parent / parent_path))
-        parent_real = parent_path.resolve()
+        try:
+            parent_real = parent_path.resolve()
+        except (RuntimeError, OSError):  # a symbolic link to itself (RuntimeError before Python 3.13)
+            problems.append(Problem(label, key, "the parent is a symbolic link that loops back on itself", parent_ref,
+                                    line=lines.get(key)))
+            continue
         if parent_real in stack + (real,):
             cycle = list(stack + (real,))
             cycle = cycle[cycle.index(parent_real):] + [parent_real]

@@ -74,6 +74,16 @@ def read_sweep(raw, label, lines, folder, problems) -> Sweep | None:
     return Sweep(folder=folder, grid=out.get("grid", {}), zip=out.get("zip", {}))
 
 
+def count_points(sweep: Sweep | None) -> int:
+    """How many sweep points :func:`sweep_points` would give, without listing them."""
+    if sweep is None:
+        return 1
+    n = 1
+    for values, _ in sweep.grid.values():
+        n *= len(values)
+    return n * (len(next(iter(sweep.zip.values()))[0]) if sweep.zip else 1)
+
+
 def sweep_points(sweep: Sweep | None) -> list[tuple[Setting, ...]]:
     """Every sweep point: the grid's product × the zip's rows (keys in file order)."""
     if sweep is None:

@@ -11,8 +11,12 @@ from ..errors import Problem
 from ..text import did_you_mean
 from .keys import leaves, overlaps
 from .overrides import BASE, Setting, VariantSpec
-from .sweep import Sweep, sweep_points
+from .sweep import Sweep, count_points, sweep_points
 from .variant_ids import format_value, variant_ids
+
+#: Most runs one file may describe (variants × sweep points): each is a full solve, so a grid
+#: beyond this is a slip (a list too many) that would only spend hours listing and checking.
+MAX_RUNS = 10_000
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,27 @@ def list_variants(overrides: dict[str, tuple[Setting, ...]], specs: dict[str, Va
             problems.append(Problem(spec.at, f"variants.{name}", clash, show_value=False,
                                     hint="a variant sets each key once; split it into two variants or drop one"))
         named.append((name, tuple(used), tuple(s for _, group in groups for s in group)))
+    n_runs = len(named) * count_points(sweep)
+    if n_runs > MAX_RUNS:
+        problems.append(too_many_runs(n_runs, len(named), sweep))
+        return [Variant(id=BASE, name=BASE)]
     points = sweep_points(sweep)
     runs = [(name, used, settings, point) for name, used, settings in named for point in points]
     ids = variant_ids([(name, {s.key: s.value for s in point}) for name, _, _, point in runs])
     return [Variant(id=i, name=name, overrides=used, settings=settings, point=point)
             for i, (name, used, settings, point) in zip(ids, runs)]
+
+
+def too_many_runs(n_runs: int, n_named: int, sweep: Sweep | None) -> Problem:
+    """The problem of a file describing more than :data:`MAX_RUNS` runs, with the factors."""
+    swept = [(key, len(values), label) for kind in ((sweep.grid, sweep.zip) if sweep else ())
+             for key, (values, label) in kind.items()]
+    factors = ([f"{n_named} variants"] if n_named > 1 else []) + [f"{n} values of {key}" for key, n, _ in swept]
+    where = swept[0][2].rsplit(" (sweep.", 1)[0] if swept else None  # "file.yaml:12"
+    return Problem(where, "sweep" if swept else "variants",
+                   f"describes {n_runs:,} runs ({' × '.join(factors[:8])}), more than the {MAX_RUNS:,} one file may "
+                   "hold: each run is a full solve", show_value=False,
+                   hint="sweep fewer values, or split the study into several files")
 
 
 def clashes(groups: list[tuple[str, tuple[Setting, ...]]]) -> list[str]:

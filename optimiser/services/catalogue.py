@@ -221,7 +221,7 @@ class Catalogue:
         return self.services[service].delegated_price.value * self.contract_factor(service)
 
     # --- bases --------------------------------------------------------------------------------
-    def with_basis(self, basis: str) -> "Catalogue":
+    def with_basis(self, basis: str) -> Catalogue:
         """The same catalogue priced ``net`` (TTC less FCTVA) or ``ht``."""
         if basis not in ("net", "ht"):
             raise ValueError(f"basis must be net or ht, not {basis!r}")

@@ -124,7 +124,7 @@ class Economics:
         """Régie supplies and materials for *i*'s workload (€/yr)."""
         return self.workload(i, s) * self.catalogue.supplies_eur(s)
 
-    def with_basis(self, basis: str) -> "Economics":
+    def with_basis(self, basis: str) -> Economics:
         """The same economics priced ``net`` or ``ht`` (status quo re-priced on that basis)."""
         from .alone import reorganised_alone
         from .standalone import standalone_costs

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..files import TABLE_MAX_BYTES, read_bytes
+from ..files import TABLE_MAX_BYTES, check_zip, read_bytes
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
 from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload, fleet_vehicles
@@ -85,6 +85,16 @@ class Inventory:
 TABLES = ("services", "equipment")
 
 
+def inventory_files(path: Path) -> dict[str, Path]:
+    """The files an inventory is read from, by their name in a result's ``inputs/``: the
+    workbook, or a folder's ``services.csv`` and ``equipment.csv`` (those present) as
+    ``FOLDER/services.csv``, ...; nothing else of a folder is read."""
+    path = Path(path)
+    if not path.is_dir():
+        return {path.name: path}
+    return {f"{path.name}/{name}.csv": path / f"{name}.csv" for name in TABLES if (path / f"{name}.csv").is_file()}
+
+
 def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The two inventory tables from a workbook or a folder/pair of CSV files.
 
@@ -124,6 +134,7 @@ def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, 
     """The two sheets of an inventory workbook (see :func:`read_tables`)."""
     # Bounded: a device or a file of gigabytes is refused before it is read.
     content = read_bytes(path, label, TABLE_MAX_BYTES, what="inventory workbook")
+    check_zip(content, label, what="inventory workbook")  # and what it unzips to
     try:
         sheets = pd.read_excel(io.BytesIO(content), sheet_name=None, dtype=str)
     except Exception as exc:  # openpyxl raises several types on damaged files
@@ -141,6 +152,10 @@ def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, 
                                     hint=did_you_mean(sheet, list(TABLES)) or "move it to another workbook"))
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
+    if all(sheets[names[name]].columns.empty for name in TABLES):  # as a folder with neither file: nothing read
+        raise InputError([Problem(label, "", "both sheets, services and equipment, are empty (not even a header row); "
+                                  "an inventory needs at least one filled in", show_value=False,
+                                  hint="write a blank one with optimiser template inventory")])
     labels = {name: f"{label}[{name}]" for name in TABLES}
     problems = [p for name in TABLES for p in _formulas_without_results(content, names[name], labels[name])]
     if problems:
@@ -178,7 +193,18 @@ def _formulas_without_results(content: bytes, sheet: str, label: str) -> list[Pr
     return problems
 
 
+#: Largest plausible value of each number of the inventory (a bound, not an estimate): a
+#: figure beyond it is a typing or unit slip (1e300, metres for km, cents for euros) that would
+#: otherwise reach the model as an absurd cost. Workload in the service's unit (the bound of
+#: ``service_commun.epci_workload``), staff in FTE, contracts in €/yr, machines in units, ages
+#: in years (``services.equipment.*.life_years``).
+PLAUSIBLE_MAX = {"workload": 1e9, "fte": 100_000, "contract_eur": 1e9, "units": 10_000, "age_years": 100}
+
+
 def _number(text, label, where, problems, integer=False, minimum=0.0):
+    """The number in cell ``text`` (blank: ``None``), from ``minimum`` to the plausible bound of
+    its column (:data:`PLAUSIBLE_MAX`, by the column named last in ``where``); a problem
+    recorded otherwise."""
     if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
         return None
     raw = str(text).strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
@@ -187,8 +213,10 @@ def _number(text, label, where, problems, integer=False, minimum=0.0):
     except ValueError:
         problems.append(Problem(label, where, "expected a number", text))
         return None
-    if not math.isfinite(number) or number < minimum:
-        problems.append(Problem(label, where, f"expected a number >= {minimum:g}", text))
+    maximum = PLAUSIBLE_MAX.get(where.rsplit(".", 1)[-1], math.inf)
+    if not math.isfinite(number) or not minimum <= number <= maximum:
+        expected = f"a number >= {minimum:g}" + ("" if maximum == math.inf else f" and <= {maximum:,.0f} (a plausible bound)")
+        problems.append(Problem(label, where, f"expected {expected}", text))
         return None
     if integer and not number.is_integer():
         problems.append(Problem(label, where, "expected a whole number", text))

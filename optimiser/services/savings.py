@@ -136,7 +136,7 @@ def decompose(design) -> Decomposition:
         parts[("alone", "contracts and supplies")] += (today.contract_eur + today.supplies_eur) - (alone.contract_eur + alone.supplies_eur)
 
     # 3. Pooling, pole service by pole service.
-    for key, p in poles_ht.items():
+    for _key, p in poles_ht.items():
         s = p.service
         spec = cat.services[s]
         rate = cat.staff_eur(s)

@@ -12,13 +12,16 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..files import MB, read_text
 from ..results.folder import MARKER as RESULT_MARKER
-from ..results.folder import check_writable
+from ..results.folder import check_writable, holds_marker
 from .plan import VariantOutcome
 from .worker import write_json_atomically
 
 #: The file that marks a folder as a sweep folder.
 INDEX = "sweep.json"
+#: Largest sweep index read (one entry per variant is a few hundred bytes; runs are capped at 10,000).
+INDEX_MAX_BYTES = 64 * MB
 
 
 def now_utc() -> str:
@@ -33,10 +36,13 @@ def check_sweep_target(folder: Path) -> None:
         return
     if not folder.is_dir():
         raise InputError([Problem("--out", str(folder), "exists and is a file, not a sweep folder", show_value=False)])
-    if (folder / INDEX).exists() or not any(folder.iterdir()):
+    if holds_marker(folder, INDEX) or not any(folder.iterdir()):
         check_writable(folder / INDEX)  # the index and the variants' folders are written inside it
         return
-    if (folder / RESULT_MARKER).exists():
+    if (folder / INDEX).exists():  # a planner's own sweep.json, or one damaged: never overwritten
+        raise InputError([Problem("--out", str(folder), f"holds a {INDEX} that optimiser did not write (or that is "
+                                  "damaged); choose another folder (nothing was written)", show_value=False)])
+    if holds_marker(folder, RESULT_MARKER):
         raise InputError([Problem("--out", str(folder), "is the result folder of a single run, not a sweep folder; "
                                   "choose another folder (nothing was written)", show_value=False)])
     raise InputError([Problem("--out", str(folder), f"exists, is not empty and has no {INDEX}; choose another "
@@ -66,10 +72,16 @@ def write_index(folder: Path, header: dict, variants: list[dict], outcomes: dict
 
 def read_index(folder: Path) -> dict:
     path = Path(folder) / INDEX
+    text = read_text(path, str(path), INDEX_MAX_BYTES, what="sweep index")  # bounded: an index is a few MB at most
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise InputError([Problem(str(path), "", f"not a valid sweep index ({exc})", show_value=False)]) from None
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InputError([Problem(str(path), "", f"not a valid sweep index ({str(exc)[:200] or 'nested too deeply'})",
+                                  show_value=False)]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), "", "not a sweep index written by optimiser (expected a JSON object)",
+                                  type(data).__name__)])
+    return data
 
 
 def _relative(path: Path, folder: Path) -> str:

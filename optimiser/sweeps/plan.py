@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..cache import InputCache, content_hash
 from ..errors import DisconnectedTerritoryError, InputError
+from ..files import GEOJSON_MAX_BYTES
 from ..scenario.load import LoadedScenario
 
 #: Statuses of a variant that has a design (the others are failures).
@@ -82,17 +83,11 @@ def prepare_each(loaded: Iterable[LoadedScenario], cache: InputCache) -> Iterato
 
 
 def hashed_files(loaded: LoadedScenario) -> dict[str, Path]:
-    """The result's input files (:func:`optimiser.api.input_files`), a folder (an inventory of
-    CSV files) as each of its files."""
+    """The result's input files (:func:`optimiser.api.input_files`: an inventory folder as the
+    CSV files read from it, never the rest of the folder)."""
     from ..api import input_files
 
-    files = {}
-    for name, path in input_files(loaded).items():
-        if path.is_dir():
-            files.update({f"{name}/{p.name}": p for p in sorted(path.iterdir()) if p.is_file()})
-        else:
-            files[name] = path
-    return files
+    return input_files(loaded)
 
 
 def input_hash(loaded: LoadedScenario) -> str:
@@ -102,18 +97,28 @@ def input_hash(loaded: LoadedScenario) -> str:
     files = hashed_files(loaded)
     payload = {
         "scenario": resolved_scenario(loaded),
-        "files": {name: (content_hash(path) if path.is_file() else None) for name, path in files.items()},
+        "files": {name: (content_hash(path) if _hashable(path) else None) for name, path in files.items()},
     }
     text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _hashable(path: Path) -> bool:
+    """Whether ``path`` is a file the loaders would read (a regular file within the largest read
+    limit); any other is not hashed, and the loader says why it is refused."""
+    try:
+        return path.is_file() and path.stat().st_size <= GEOJSON_MAX_BYTES
+    except OSError:
+        return False
+
+
 def previous_outcome(task: VariantTask) -> VariantOutcome | None:
     """The outcome recorded in the variant's folder, if it is this exact variant's result."""
-    summary_path = task.folder / "summary.json"
+    from ..results.reading import read_summary
+
     try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        summary = read_summary(task.folder / "summary.json")  # bounded; a damaged one means "run again"
+    except InputError:
         return None
     recorded = (summary.get("composition") or {}).get("input_hash")
     if recorded != task.input_hash or summary.get("status") not in SOLVED or not (task.folder / "communes.csv").is_file():

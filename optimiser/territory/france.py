@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,6 +187,8 @@ class NationalData:
             raise InputError(problems, title="Invalid --communes")
         if not codes:
             raise InputError([Problem(None, "--communes", "no commune given", list(refs))])
+        if name is not None:
+            check_territory_name(name)
         return self._selection("communes", None, name or f"{len(set(codes))} communes", codes)
 
     def _selection(self, kind: str, key: str | None, name: str, codes) -> Selection:
@@ -293,3 +296,18 @@ def _hint(text: str, candidates, expected: str | None) -> str | None:
 def national_data(folder: str | Path = DATA_DIR) -> NationalData:
     """The national data (read once per process)."""
     return NationalData(Path(folder))
+
+
+#: Longest territory name a planner may give (it titles reports and names the scenario).
+MAX_NAME_LENGTH = 200
+
+
+def check_territory_name(name: str) -> None:
+    """Refuse a ``--name`` that is blank, too long or holds control characters (a tab, a bell,
+    a line break): it is written into the starter scenario and every report title."""
+    bad = sorted({f"U+{ord(c):04X}" for c in name if unicodedata.category(c) in ("Cc", "Cs")})
+    if not name.strip() or len(name) > MAX_NAME_LENGTH or bad:
+        why = (f"control characters ({', '.join(bad[:5])})" if bad else
+               "blank" if not name.strip() else f"{len(name):,} characters, more than {MAX_NAME_LENGTH}")
+        raise InputError([Problem(None, "--name", f"a territory name is plain text of 1 to {MAX_NAME_LENGTH} characters; "
+                                  f"this one is {why}", name)])

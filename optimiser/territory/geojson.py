@@ -102,7 +102,8 @@ def load_geojson_territory(
             problems.append(Problem(label, f"{where}.properties.name", "expected the commune's name as non-empty text", commune_name))
         population = properties.get("population")
         if "population" in properties and not _is_count(population):
-            problems.append(Problem(label, f"{where}.properties.population", "expected a whole number of inhabitants >= 0", population))
+            problems.append(Problem(label, f"{where}.properties.population", f"expected a whole number of inhabitants from 0 to {MAX_POPULATION:,}",
+                                    population))
         geometry = _geometry(feature.get("geometry"), label, where, problems, warnings, commune_name, code)
         if code is not None:
             if code in seen:
@@ -129,11 +130,17 @@ def load_geojson_territory(
     )
 
 
+#: Largest population of one commune read as plausible (Paris has 2.1 million inhabitants): a
+#: larger figure is a slip that would overflow the model's integer arithmetic.
+MAX_POPULATION = 100_000_000
+
+
 def _is_count(value) -> bool:
+    """Whether ``value`` is a population: a whole number from 0 to :data:`MAX_POPULATION`."""
     return (
         isinstance(value, (int, float))
         and not isinstance(value, bool)
-        and value >= 0
+        and 0 <= value <= MAX_POPULATION
         and float(value).is_integer()
     )
 

@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..files import check_file, read_bytes
+from ..results.reading import RESULT_FILE_MAX_BYTES
 from ..scenario.load import LoadedScenario, validate_scenario
 from ..scenario.yaml_io import read_yaml
 
@@ -69,8 +71,9 @@ class ResultFolder:
 
     def text(self, name: str) -> str:
         path = self.require(name)
+        data = read_bytes(path, self.label(name), RESULT_FILE_MAX_BYTES, what="result file")  # bounded
         try:
-            return path.read_text(encoding="utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise UnreadableResult([Problem(self.label(name), "", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
                                             show_value=False)]) from None
@@ -86,6 +89,9 @@ class ResultFolder:
             ending = " (the file ends there: truncated?)" if cut else ""
             raise UnreadableResult([Problem(self.label(name), f"line {exc.lineno}, column {exc.colno}",
                                             f"not valid JSON: {exc.msg}{ending}", show_value=False)]) from None
+        except RecursionError:
+            raise UnreadableResult([Problem(self.label(name), "", "not valid JSON here: lists or objects nested too "
+                                            "deeply", show_value=False)]) from None
         if not isinstance(data, dict):
             raise UnreadableResult([Problem(self.label(name), "", "expected a JSON object", type(data).__name__)])
         return data
@@ -100,13 +106,13 @@ class ResultFolder:
     def table(self, name: str, columns: dict[str, str], why: str = "") -> pd.DataFrame:
         """``name`` with at least ``columns`` (column → kind), each cell parsed to its kind.
         Other columns are kept as text. An empty file is a table without rows."""
-        path = self.require(name, why)
+        path = check_file(self.require(name, why), self.label(name), RESULT_FILE_MAX_BYTES, what="CSV file")
         try:
             header = pd.read_csv(path, nrows=0).columns
             frame = pd.read_csv(path, dtype={c: str for c in header}, keep_default_na=False, na_values=[""])
         except pd.errors.EmptyDataError:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        except (pd.errors.ParserError, UnicodeDecodeError, csv.Error) as exc:
+        except (pd.errors.ParserError, UnicodeDecodeError, csv.Error, ValueError) as exc:
             raise UnreadableResult([Problem(self.label(name), "", f"not a readable CSV table: {exc}", show_value=False)]) from None
         missing = [c for c in columns if c not in frame.columns]
         if missing:

@@ -330,7 +330,7 @@ class ServiceChecks:
         shapley = self.shapley_values() if self.key == "shapley" else {}
         population = {c: int(p) for c, p in self.d.population.items()}
         out = {}
-        for (i, s), row in self.si.inventory.services.items():
+        for (i, s), _row in self.si.inventory.services.items():
             total, machines, keep = self.alone[(i, s)]
             entry = {"standalone": total, "forced": self.si.forced.get((i, s)) is True}
             if (i, s) in pooled:

@@ -1,0 +1,85 @@
+"""Reading a result folder back, within bounds and checked.
+
+A folder handed to ``optimiser compare`` (or :meth:`optimiser.results.result.Result.from_dir`)
+may come from anywhere — another machine, a colleague's edited copy, a truncated download — so
+each file is read with a size limit, parsed safely (``scenario.resolved.yaml`` through the
+scenario layer's bounded YAML reader: a small file of nested aliases is refused rather than
+expanded into gigabytes) and checked for the shape its readers rely on. A damaged file is an
+:class:`~optimiser.errors.InputError` naming it (exit 2), never an internal error.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem
+from ..files import MB, read_bytes, read_text
+
+#: Largest result file read back: a France-wide ``communes.csv`` is about 5 MB.
+RESULT_FILE_MAX_BYTES = 256 * MB
+#: Columns of ``communes.csv`` that the readers of a result folder use.
+COMMUNE_COLUMNS = ("insee_code", "name", "alone", "travel_min")
+
+
+def _unreadable(path: Path, why: str) -> InputError:
+    return InputError([Problem(str(path), "", why, show_value=False,
+                               hint="this result folder is damaged: run the scenario again")],
+                      title=f"Cannot read the result folder {path.parent}")
+
+
+def read_summary(path: Path) -> dict:
+    """``summary.json``: a JSON object with at least a ``status``."""
+    text = read_text(path, str(path), RESULT_FILE_MAX_BYTES, what="summary file")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _unreadable(path, f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise _unreadable(path, "not a summary: lists nested too deeply") from None
+    if not isinstance(data, dict) or not isinstance(data.get("status"), str):
+        raise _unreadable(path, "not a summary written by optimiser (expected a JSON object with a status)")
+    return data
+
+
+def read_resolved(path: Path) -> dict:
+    """``scenario.resolved.yaml`` as a plain mapping (bounded: see the module docstring)."""
+    from ..scenario.yaml_io import parse_yaml
+
+    text = read_text(path, str(path), RESULT_FILE_MAX_BYTES, what="resolved scenario")
+    data, _ = parse_yaml(text, str(path))
+    if not isinstance(data, dict):
+        raise _unreadable(path, "not a resolved scenario (expected a mapping of keys)")
+    return data
+
+
+def read_csv(path: Path, dtype: dict | None = None, required: tuple[str, ...] = (), **options) -> pd.DataFrame:
+    """A CSV table of a result folder, with at least the ``required`` columns."""
+    import io
+
+    data = read_bytes(path, str(path), RESULT_FILE_MAX_BYTES, what="CSV file")
+    try:
+        frame = pd.read_csv(io.BytesIO(data), dtype=dtype, **options)
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame()
+    except (pd.errors.ParserError, UnicodeDecodeError, csv.Error, ValueError) as exc:
+        raise _unreadable(path, f"not a readable CSV table ({exc.__class__.__name__}: {str(exc)[:200]})") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise _unreadable(path, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    return frame
+
+
+def read_tables_or_refuse(folder: Path, read):
+    """``read(folder)`` (the service tables), with a damaged table an :class:`InputError`."""
+    try:
+        return read(folder)
+    except InputError:
+        raise
+    except (pd.errors.ParserError, UnicodeDecodeError, csv.Error, ValueError, OSError, TypeError) as exc:
+        raise InputError([Problem(str(folder), "", f"a service table cannot be read ({exc.__class__.__name__}: "
+                                  f"{str(exc)[:200]})", show_value=False,
+                                  hint="this result folder is damaged: run the scenario again")]) from None
