@@ -78,10 +78,14 @@ def service_summary(services, tables) -> dict:
     return {
         "total_cost": round(services.total_eur, 2),
         "status_quo_cost": round(services.status_quo_eur, 2),
+        "alone_cost": round(services.inputs.alone_eur, 2),
+        "savings_alone": round(services.status_quo_eur - services.inputs.alone_eur, 2),
+        "savings_pooling": round(services.inputs.alone_eur - services.total_eur, 2) if services.inputs.enabled else None,
         "savings": round(services.status_quo_eur - services.total_eur, 2),
         "savings_pct": round((services.status_quo_eur - services.total_eur) / services.status_quo_eur, 6)
         if services.status_quo_eur > 0 else 0.0,
-        "services_pooled": len(services.pooled),
+        "services_pooled": int(sum(1 for (i, s), j in services.pooled.items() if services.pole_services[(j, s)].pooling)),
+        "single_member_pole_services": int(sum(1 for p in services.pole_services.values() if not p.pooling)),
         "services_borrowed": len(services.borrowed),
         "pole_services": len(services.pole_services),
         "fairness_key": tables.shares["key"].iloc[0] if len(tables.shares) else None,
@@ -92,7 +96,38 @@ def service_summary(services, tables) -> dict:
         "largest_blocking_gain_eur": float(tables.core["gain_eur"].max()) if len(tables.core) else 0.0,
         "core_check_complete": bool(tables.core["check_complete"].all()) if len(tables.core) else None,
         "estimated_fields": int(sum(1 for v in tables.status_quo["estimated"] if v)),
-        "cost_unit": "EUR per year, excluding VAT",
+        "cost_unit": "EUR per year, TTC net of the FCTVA (staff bears no VAT)",
+        "status_quo_cost_ht": round(float(tables.status_quo["total_ht_eur"].sum()), 2),
+        "savings_by_source": {f"{r.stage}: {r.source}": float(r.saving_eur) for r in tables.savings_by_source.itertuples()
+                              if r.stage != "total"},
+        "attrition": attrition_summary(services.inputs.terms, services.inputs.econ.attrition_rule),
+        **status_quo_summary(tables),
+    }
+
+
+def attrition_summary(terms, rule: bool) -> dict:
+    """How staff reductions are phased: the rule, the rate, the horizon and the average share of
+    today's agents the yearly figures keep on (1 − α (H − 1)/2 while αH ≤ 1)."""
+    return {"no_reduction_beyond_attrition": bool(rule), "rate_per_year": terms.attrition_per_year.value,
+            "horizon_years": terms.years, "average_share_kept": round(terms.retained_share, 6) if rule else None,
+            "yearly_figure": "average over the horizon of the agents still employed (posts freed at the end of each year)"
+            if rule else "staff reductions made in year 1 (agents shed or their time redeployed: staff_trajectory.csv)"}
+
+
+def status_quo_summary(tables) -> dict:
+    """The status quo against the sourced aggregates: the one-line headline, the territory's field
+    FTE per 1,000 inhabitants and the warnings on inventoried communes far outside a range."""
+    from .services.calibration import headline
+
+    check = tables.status_quo_check
+    territory = check[check["scope"] == "territory"] if len(check) else check
+    communes = check[check["scope"] != "territory"] if len(check) else check
+    population = {r.scope: float(r.population) for r in communes.drop_duplicates("scope").itertuples()} if len(check) else {}
+    return {
+        "status_quo_headline": headline(tables.status_quo, population) if population else "",
+        "status_quo_field_fte_per_1000": float(territory["value"].iloc[0]) if len(territory) else None,
+        "status_quo_outside_range": int(communes["status"].isin(["below", "above", "far below", "far above"]).sum()) if len(check) else 0,
+        "status_quo_warnings": list(tables.warnings),
     }
 
 

@@ -9,12 +9,15 @@ import math
 
 from bruteforce import connected, set_partitions
 
+from optimiser.verification.rates import alone as alone_cost
+from optimiser.verification.rates import contract_rate, fte_rate, machine_year, retained_share, ri_rate, supplies_rate
+
 
 def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode):
     """€/yr of one pole's service; None if the mode is not allowed."""
     cat, terms, inv = si.catalogue, si.terms, si.inventory
     spec = cat.services[s]
-    staff_rate = cat.staff_cost[spec.grade].value
+    staff_rate = fte_rate(cat, s)
     h = cat.hours_per_day.value
     days_per_fte = cat.productive_days.value
 
@@ -32,7 +35,7 @@ def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
     if not users:
         return 0.0
     total = terms.coordination_eur.value + terms.setup_pole_eur.value / terms.horizon_years.value + fee * len(users)
-    keep_share = max(0.0, 1 - terms.attrition_per_year.value * terms.horizon_years.value)
+    keep_share = retained_share(terms)
     retained = sum(keep_share * inv.services[(i, s)].fte for i in poolers
                    if inv.services[(i, s)].mode == "regie") if si.econ.attrition_rule else 0.0
     machine_users = list(borrowers)
@@ -40,18 +43,18 @@ def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
         if mode == "regie":
             fte = sum(w(i) / spec.productivity.value * (1 + 2 * t(i) / 60 / h) for i in poolers)
             fte = max(fte, spec.specialist_min_fte.value, retained)
-            total += fte * staff_rate
+            total += fte * (staff_rate + ri_rate(cat, terms, s)) + sum(w(i) for i in poolers) * supplies_rate(cat, s)
             total += sum(w(i) / spec.productivity.value * days_per_fte * 2 * d(i) * terms.vehicle_eur_per_km.value for i in poolers)
             machine_users = users
         else:
-            contract = sum(w(i) * spec.delegated_price.value for i in poolers) * (1 - terms.joint_saving.value)
+            contract = sum(w(i) * spec.delegated_price.value for i in poolers) * contract_rate(cat, s) * (1 - terms.joint_saving.value)
             lots = max(1, math.ceil(contract / terms.max_lot_eur.value - 1e-9))
             total += contract + lots * terms.lot_cost_eur.value + retained * staff_rate
     for q, per in spec.equipment_days.items():
         e = cat.equipment[q]
         days = sum(w(i) * per.value for i in machine_users)
         units = math.ceil(days / e.capacity_days.value - 1e-9) if days > 1e-9 else 0
-        total += units * (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value)
+        total += units * machine_year(cat, q)
         total += sum(w(i) * per.value * 2 * d(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value for i in machine_users)
     return total
 
@@ -64,7 +67,7 @@ def payment(si, matrix_index, km, seat, s, i):
     total = terms.member_fee_eur.value + terms.setup_member_eur.value / terms.horizon_years.value
     for q, per in spec.equipment_days.items():
         e = cat.equipment[q]
-        rate = (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value) / e.capacity_days.value
+        rate = machine_year(cat, q) / e.capacity_days.value
         total += w * per.value * (rate + 2 * dist / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
     return total
 
@@ -72,7 +75,7 @@ def payment(si, matrix_index, km, seat, s, i):
 def best_block_service(si, matrix_index, time_min, km, block, seat, s):
     """Cheapest (cost, choices) for one pole and one service, over members' choices and modes,
     under individual rationality (workload key), forced rules and allowed modes."""
-    inv, alone = si.inventory, si.standalone
+    inv, alone = si.inventory, _alone(si)
     options_per_member = []
     for i in block:
         forced = si.forced.get((i, s))
@@ -90,8 +93,11 @@ def best_block_service(si, matrix_index, time_min, km, block, seat, s):
     for combo in itertools.product(*options_per_member):
         poolers = [i for i, c in zip(block, combo) if c == "pool"]
         borrowers = [i for i, c in zip(block, combo) if c == "borrow"]
-        kept = sum(alone[(i, s)].total_eur for i, c in zip(block, combo) if c == "keep")
-        kept += sum(alone[(i, s)].keep_eur for i in borrowers)
+        users = poolers + borrowers
+        if len(users) == 1 and si.forced.get((users[0], s)) is not True:
+            continue  # one member is not pooling: it stays alone (the engine asks two users)
+        kept = sum(alone[(i, s)]["total"] for i, c in zip(block, combo) if c == "keep")
+        kept += sum(alone[(i, s)]["total"] - alone[(i, s)]["machines"] for i in borrowers)
         modes = si.modes[s] if poolers else (None,)
         for mode in modes:
             cost = pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
@@ -102,23 +108,30 @@ def best_block_service(si, matrix_index, time_min, km, block, seat, s):
     return best
 
 
+def _alone(si) -> dict:
+    """Each member reorganised alone (README): the verifier's own pricing, not the engine's."""
+    if not hasattr(si, "_bruteforce_alone"):
+        object.__setattr__(si, "_bruteforce_alone", {k: alone_cost(si, *k) for k in si.inventory.services})
+    return si._bruteforce_alone
+
+
 def _fair(si, matrix_index, km, seat, s, poolers, borrowers, cost) -> bool:
-    inv, alone = si.inventory, si.standalone
+    inv, alone = si.inventory, _alone(si)
     if poolers:
         paid = sum(payment(si, matrix_index, km, seat, s, i) for i in borrowers)
         total_w = sum(inv.services[(i, s)].workload for i in poolers)
         for i in poolers:
             if si.forced.get((i, s)) is True:
                 continue
-            if (cost - paid) * inv.services[(i, s)].workload / total_w > alone[(i, s)].total_eur + 1e-6:
+            if (cost - paid) * inv.services[(i, s)].workload / total_w > alone[(i, s)]["total"] + 1e-6:
                 return False
         for i in borrowers:
-            if payment(si, matrix_index, km, seat, s, i) > alone[(i, s)].equipment_eur + 1e-6:
+            if payment(si, matrix_index, km, seat, s, i) > alone[(i, s)]["machines"] + 1e-6:
                 return False
     elif borrowers:
         total_w = sum(inv.services[(i, s)].workload for i in borrowers)
         for i in borrowers:
-            if cost * inv.services[(i, s)].workload / total_w > alone[(i, s)].equipment_eur + 1e-6:
+            if cost * inv.services[(i, s)].workload / total_w > alone[(i, s)]["machines"] + 1e-6:
                 return False
     return True
 

@@ -65,8 +65,41 @@ def test_catalogue_values_match_the_sourced_file():
     assert catalogue.services["voirie"].productivity.value == entry("road_km_per_fte_voirie")["value"] == 20
     assert catalogue.services["espaces_verts"].delegated_price.value == pytest.approx(1.5 * 10_000)
     sweeper = catalogue.equipment["sweeper_compact"]
-    assert sweeper.annual_eur == pytest.approx(130_000 / 8 + 10_000 + 1_500)
-    assert catalogue.staff_eur("ingenierie") == entry("loaded_cost_ingenieur")["value"]
+    assert sweeper.annual_ht_eur == pytest.approx(130_000 / 8 + 10_000 + 1_500)
+    # net of the FCTVA: the purchase bears 20 % VAT and recovers 16.404 % of its TTC; running costs bear VAT
+    assert sweeper.annual_eur == pytest.approx(130_000 / 8 * 1.2 * (1 - 0.16404) + (10_000 + 1_500) * 1.2)
+    # an engineer: no team leader, no crew vehicle, the 15 % depot/overhead share
+    assert catalogue.staff_eur("ingenierie") == pytest.approx(entry("loaded_cost_ingenieur")["value"] * 1.15)
+
+
+def test_full_regie_rate_of_a_field_agent_by_hand():
+    """Grade + a fifth of an agent de maîtrise + 0.4 crew vehicles (3 vans to 1 tipper), × 1.15."""
+    catalogue = default_catalogue()
+    van_invest, tipper_invest = 25_000 / 8, 45_000 / 10
+    van_running = 5_500 - van_invest - 1_000  # TCO less depreciation less servicing (2/3 of 1,500)
+    tipper_running = 9_000 - tipper_invest - 2_000
+    vehicles = 0.4 * ((0.75 * van_invest + 0.25 * tipper_invest) * 1.2 * (1 - 0.16404) + (0.75 * van_running + 0.25 * tipper_running) * 1.2)
+    assert catalogue.staff_eur("espaces_verts") == pytest.approx((38_000 + 42_500 / 5 + vehicles) * 1.15)
+    assert catalogue.supplies_eur("espaces_verts") == pytest.approx(0.35 * 10_000 * 1.2 * 1.15)  # €/ha
+    # contracts: green spaces recover no VAT; buildings recover the FCTVA; ADS is billed by a public body, no VAT
+    assert catalogue.delegated_eur("espaces_verts") == pytest.approx(15_000 * 1.2)
+    assert catalogue.delegated_eur("batiments") == pytest.approx(15 * 1.2 * (1 - 0.16404))
+    assert catalogue.delegated_eur("ads") == pytest.approx(200)
+    ht = catalogue.with_basis("ht")
+    assert ht.delegated_eur("espaces_verts") == pytest.approx(15_000)
+    assert ht.staff_eur("espaces_verts") == pytest.approx((38_000 + 42_500 / 5 + 0.4 * (0.75 * van_invest + 0.25 * tipper_invest
+                                                                                       + 0.75 * van_running + 0.25 * tipper_running)) * 1.15)
+    assert ht.equipment["sweeper_compact"].annual_eur == pytest.approx(130_000 / 8 + 10_000 + 1_500)
+
+
+def test_works_are_contracted_in_every_option(tmp_path):
+    catalogue = default_catalogue()
+    assert catalogue.services["voirie_travaux"].modes == ("delegation",)
+    inputs = grid_inputs(tmp_path, services={"include": ["voirie", "voirie_travaux"]}, pooling={"mode": "regie"})
+    assert inputs.services.modes == {"voirie": ("regie",), "voirie_travaux": ("delegation",)}
+    assert all(row.mode == "delegation" for (m, s), row in inputs.services.inventory.services.items() if s == "voirie_travaux")
+    with pytest.raises(ValueError, match="cannot run in regie"):
+        pole_service_cost(inputs.services.econ, "98001", "voirie_travaux", ["98001"], [], "regie")
 
 
 def test_workload_estimates_by_hand():
@@ -74,8 +107,12 @@ def test_workload_estimates_by_hand():
     assert float(estimated_workload("voirie", 2500, 15)) == pytest.approx(19.25)
     assert float(estimated_workload("eclairage", 2000, 10)) == pytest.approx(300)
     assert float(estimated_workload("espaces_verts", 1000, 10)) == pytest.approx(2.0)  # ha
-    # propreté: 6 sweeper days at 3,000 inhabitants × 20 km a day
-    assert float(estimated_workload("proprete", 3000, 10)) == pytest.approx(120)
+    # propreté: 0.06 km cleaned a year per inhabitant at 3,000 inhabitants (manual and mechanical)
+    assert float(estimated_workload("proprete", 3000, 10)) == pytest.approx(180)
+    # ingénierie: the capital programme, 350 €/inhabitant (500–10,000 inhabitants) × half designed, in k€
+    assert float(estimated_workload("ingenierie", 2000, 10)) == pytest.approx(2000 * 350 * 0.5 / 1000)
+    # ADS: 5 € per inhabitant ÷ 200 € per EPC
+    assert float(estimated_workload("ads", 2000, 10)) == pytest.approx(50)
 
 
 # ------------------------------------------------------------------------- cost formula
@@ -98,25 +135,30 @@ def test_regie_pole_cost_by_hand(tmp_path):
     hours = 1450 / 200
     fte = w1 / 3 * (1 + 2 * t / 60 / hours) + w2 / 3
     assert cost.fte == pytest.approx(fte)
-    assert cost.staff_eur == pytest.approx(fte * 38_000)
+    cat = inputs.services.catalogue
+    assert cost.staff_eur == pytest.approx(fte * cat.staff_eur("espaces_verts"))
+    assert cost.supplies_eur == pytest.approx((w1 + w2) * 0.35 * 10_000 * 1.2 * 1.15)
     assert cost.vehicle_eur == pytest.approx(w1 / 3 * 200 * 2 * km * 0.40)
     days = (w1 + w2) * (180 / 550) * 10 / 3
     assert cost.machine_days["ride_on_mower_pro"] == pytest.approx(days)
     assert cost.units["ride_on_mower_pro"] == math.ceil(days / 150)
-    assert cost.equipment_eur == pytest.approx(cost.units["ride_on_mower_pro"] * (30_000 / 10 + 1_500 + 300))
+    assert cost.equipment_eur == pytest.approx(cost.units["ride_on_mower_pro"] * (30_000 / 10 * 1.2 * (1 - 0.16404) + (1_500 + 300) * 1.2))
     transfer = w1 * (180 / 550) * 10 / 3 * 2 * km / 25 * 60
     assert cost.transfer_eur == pytest.approx(transfer)
     day = 46_000 / 200
     coordination = 0.5 * 46_000 / 6 + 10 * day / 6 + 2 * (day + 2 * day / 6)
     assert cost.coordination_eur == pytest.approx(coordination)
-    assert cost.total_eur == pytest.approx(cost.staff_eur + cost.vehicle_eur + cost.equipment_eur + transfer + coordination)
+    # agents joining a common employer: régime indemnitaire +3 % of the loaded pay (grade and team-leader share)
+    assert cost.ri_eur == pytest.approx(fte * 0.03 * (cat.grade_eur("espaces_verts") + cat.supervision_eur("espaces_verts")))
+    assert cost.total_eur == pytest.approx(cost.staff_eur + cost.supplies_eur + cost.vehicle_eur + cost.equipment_eur + transfer
+                                           + coordination + cost.ri_eur)
 
 
 def test_delegated_pole_cost_and_lots_by_hand(tmp_path):
     inputs = grid_inputs(tmp_path, pooling={"max_lot_eur": 10_000})
     econ = inputs.services.econ
     cost = pole_service_cost(econ, "98001", "eclairage", ["98001", "98002", "98003"], [], "delegation")
-    contract = (4500 * 0.15) * 90 * (1 - 0.10)
+    contract = (4500 * 0.15) * 90 * (1 - 0.10) * 1.2 * (1 - 0.16404)  # networks' maintenance: TTC less FCTVA
     assert cost.contract_eur == pytest.approx(contract)
     assert cost.lots == math.ceil(contract / 10_000)
     assert cost.lots_eur == pytest.approx(cost.lots * 10 * 230 / 4)
@@ -130,8 +172,10 @@ def test_specialist_minimum_and_attrition(tmp_path):
     kept = grid_inputs(tmp_path, staff={"no_reduction_beyond_attrition": True, "attrition_per_year": 0.05},
                        services={"include": ["espaces_verts"], "inventory": None})
     econ = kept.services.econ
+    # posts freed at the end of each year: on average over 6 years (1 + 0.95 + … + 0.75) / 6 = 0.875 of
+    # today's agents are still employed — not the 0.70 left at the end, booked from year one
     assert econ.retained_fte("98001", "espaces_verts") == pytest.approx(
-        (1 - 0.05 * 6) * kept.services.inventory.services[("98001", "espaces_verts")].fte)
+        0.875 * kept.services.inventory.services[("98001", "espaces_verts")].fte)
 
 
 # ------------------------------------------------------------------------------ inventory
@@ -330,7 +374,8 @@ def delegated_result(tmp_path_factory):
 @pytest.mark.slow
 def test_outputs_of_a_service_design(delegated_result):
     result, folder = delegated_result
-    assert result.status == "optimal"
+    # proving the optimum may outlast the limit on a busy machine (issue 11): a near-optimal design will do
+    assert result.status == "optimal" or (result.status == "feasible" and result.summary["gap"] < 0.01)
     for name in ("services.csv", "equipment.csv", "shares.csv", "regie_vs_delegation.csv", "status_quo.csv", "core.csv",
                  "parameters.csv", "members.csv", "savings.png"):
         assert (folder / name).exists(), name
@@ -341,7 +386,8 @@ def test_outputs_of_a_service_design(delegated_result):
     assert set(services["mode"]) <= {"delegation", "lending only"}
     communes = pd.read_csv(folder / "communes.csv", dtype={"insee_code": str})
     assert {"standalone_cost", "share", "saving", "services_pooled", "voirie", "estimated"} <= set(communes.columns)
-    assert communes["saving"].sum() == pytest.approx(summary["savings"], abs=1.0)
+    # each commune saves against what it would pay reorganised alone: together, the pooling part
+    assert communes["saving"].sum() == pytest.approx(summary["savings_pooling"], abs=1.0)
     rvd = pd.read_csv(folder / "regie_vs_delegation.csv")
     assert (rvd["chosen"] == "delegation").all() and {"regie_eur", "delegation_eur", "cheaper"} <= set(rvd.columns)
     assert "## Services et modes de gestion" in (folder / "report.md").read_text()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, Problem
 from ..scenario.load import LoadedScenario
+from ..services.alone import reorganised_alone
 from ..services.catalogue import EQUIPMENT_PARAMETERS, Catalogue, default_catalogue
 from ..services.economics import EPCI, Economics
 from ..services.inventory import (
@@ -36,6 +37,7 @@ class ServiceInputs:
     terms: PoolingTerms
     inventory: Inventory
     standalone: dict[tuple[str, str], StandaloneCost]
+    """What each member pays alone: the reorganised-alone counterfactual (:mod:`.alone`)."""
     econ: Economics
     members: tuple[str, ...]
     forced: dict[tuple[str, str], bool]
@@ -49,6 +51,8 @@ class ServiceInputs:
     min_savings_eur: float | None
     min_savings_pct: float | None
     epci_name: str | None
+    status_quo: dict[tuple[str, str], StandaloneCost] | None = None
+    """Today's organisation priced (``standalone`` when not given)."""
 
     @property
     def services(self) -> list[str]:
@@ -56,6 +60,12 @@ class ServiceInputs:
 
     @property
     def status_quo_eur(self) -> float:
+        """Every member alone, as inventoried (€/yr)."""
+        return sum(c.total_eur for c in (self.status_quo or self.standalone).values())
+
+    @property
+    def alone_eur(self) -> float:
+        """Every member reorganised alone, nobody pooling (€/yr)."""
         return sum(c.total_eur for c in self.standalone.values())
 
 
@@ -126,6 +136,8 @@ def _terms(loaded: LoadedScenario) -> PoolingTerms:
             changes[field_name] = getattr(terms, field_name).with_value(new)
     if scenario.staff.attrition_per_year is not None:
         changes["attrition_per_year"] = terms.attrition_per_year.with_value(scenario.staff.attrition_per_year)
+    if scenario.staff.ri_harmonisation_uplift is not None:
+        changes["ri_harmonisation_uplift"] = terms.ri_harmonisation_uplift.with_value(scenario.staff.ri_harmonisation_uplift)
     return dataclasses.replace(terms, **changes)
 
 
@@ -183,13 +195,17 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         raw_services, raw_units = read_inventory(path, str(path), territory, catalogue, epci_name)
         sources = (path,)
     inventory = build_inventory(sizes, catalogue, raw_services, raw_units, fixed, sources)
-    standalone = standalone_costs(inventory, catalogue)
-    econ = Economics(catalogue, terms, inventory, standalone, matrix, attrition_rule=scenario.staff.no_reduction_beyond_attrition)
+    today = standalone_costs(inventory, catalogue)
+    attrition = scenario.staff.no_reduction_beyond_attrition
+    standalone = reorganised_alone(inventory, catalogue, terms, attrition, today)
+    econ = Economics(catalogue, terms, inventory, standalone, matrix, attrition_rule=attrition, status_quo=today)
     members = tuple(sizes)
     modes = {}
     for s in catalogue.services:
         choice = scenario.pooling.modes.get(s, scenario.pooling.mode)
-        modes[s] = ("regie", "delegation") if choice == "free" else (choice,)
+        wanted = ("regie", "delegation") if choice == "free" else (choice,)
+        allowed = catalogue.services[s].modes  # works are contracted in every option, whatever the scenario says
+        modes[s] = tuple(m for m in wanted if m in allowed) or allowed
     return ServiceInputs(
         catalogue=catalogue, terms=terms, inventory=inventory, standalone=standalone, econ=econ, members=members,
         forced=_forced(loaded, territory, catalogue, sc_rule, fixed.get(EPCI, {})), modes=modes,
@@ -197,5 +213,5 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         lend_equipment=scenario.pooling.lend_equipment, key=scenario.fairness.key,
         individual_rationality=scenario.fairness.individual_rationality,
         budget_max_eur=scenario.budget.max_total_eur, min_savings_eur=scenario.budget.min_savings_eur,
-        min_savings_pct=scenario.budget.min_savings_pct, epci_name=epci_name,
+        min_savings_pct=scenario.budget.min_savings_pct, epci_name=epci_name, status_quo=today,
     )

@@ -53,7 +53,8 @@ def _variable_cost_eur(m: ServiceModel, i: str, j: str, s: str) -> float:
         fte = max(econ.regie_fte(i, j, s), econ.retained_fte(i, s))
         machines = sum(econ.machine_days(i, s, q) * m.si.catalogue.equipment[q].day_rate_eur
                        for q in m.si.catalogue.services[s].equipment_days)
-        options.append(fte * m.si.catalogue.staff_eur(s) + econ.vehicle_eur(i, j, s) + machines + econ.transfer_eur(i, j, s))
+        options.append(fte * econ.pooled_staff_eur(s) + econ.supplies_eur(i, s) + econ.vehicle_eur(i, j, s) + machines
+                       + econ.transfer_eur(i, j, s))
     if (i, j, s) in m.zd:
         contract = econ.contract_eur(i, s)
         options.append(contract * (1 + econ.terms.lot_cost_eur.value / econ.terms.max_lot_eur.value)
@@ -68,7 +69,7 @@ def _fixed_eur(m: ServiceModel, j: str, s: str) -> float:
     econ, spec = m.si.econ, m.si.catalogue.services[s]
     fixed = econ.pole_fixed_eur()
     if (j, s) in m.r:
-        fixed += spec.specialist_min_fte.value * m.si.catalogue.staff_eur(s)
+        fixed += spec.specialist_min_fte.value * econ.pooled_staff_eur(s)
     fixed += sum(m.si.catalogue.equipment[q].annual_eur for q in spec.equipment_days if (j, s, q) in m.units)
     if (j, s) in m.lots:
         fixed += econ.terms.lot_cost_eur.value

@@ -17,7 +17,9 @@ Assignment form (tight, as the brute-force tests and benchmarks show):
 :math:`\sum_j (zr_{ijs} + zd_{ijs}) = u_{is}`, :math:`\sum_j bb_{ijs} = b_{is}`,
 :math:`u_{is} + b_{is} \le 1`, :math:`zr_{ijs} + zd_{ijs} + bb_{ijs} \le x_{ij}`,
 :math:`zr \le r_{js}`, :math:`zd \le d_{js}`, :math:`r_{js} + d_{js} \le x_{jj}`,
-:math:`a_{js} \ge zr + zd + bb`, :math:`h_{js} \ge zr + zd`, :math:`h_{js} \le \sum_i (zr + zd)`.
+:math:`a_{js} \ge zr + zd + bb`, :math:`h_{js} \ge zr + zd`, :math:`h_{js} \le \sum_i (zr + zd)`;
+a pole service has two users or none, :math:`\sum_i (zr + zd + bb)_{ijs} \ge 2 a_{js}` (one member
+alone is not pooling), unless a member is forced in.
 
 Sizing: :math:`F_{js} \ge \sum_i zr_{ijs}\,\text{fte}_{ijs}`, :math:`F_{js} \ge F^{spec}_s r_{js}`
 (and :math:`\ge \sum_i zr\,\text{retained}_{is}` under the attrition rule);
@@ -259,6 +261,21 @@ def add_poolers_present(m: ServiceModel) -> None:
         prob += h - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
 
 
+@constraint_block("two users")
+def add_two_users(m: ServiceModel) -> None:
+    """One member is not pooling: a pole service has two users or none,
+    Σ_i (zr + zd + bb)_ijs ≥ 2 a_js — unless a member is forced in (then it is reported as that
+    member alone). Without it a member could pool with itself and gain artefacts (a groupement
+    discount bought alone) over reorganising alone."""
+    prob, si = m.problem, m.si
+    for (j, s), a in sorted(m.a.items()):
+        members = m.members_at(j, s)
+        if any(si.forced.get((i, s)) is True for i in members):
+            continue
+        users = [(v, 1) for i in members for v in m.used_vars(i, j, s)]
+        prob += pulp.LpAffineExpression(users) - 2 * a >= 0, f"two_users_{j}_{s}"
+
+
 @constraint_block("staff sizing")
 def add_staff_sizing(m: ServiceModel) -> None:
     """F_js ≥ Σ_i zr_ijs fte_ijs, F_js ≥ F^spec_s r_js, and under the attrition rule
@@ -343,6 +360,7 @@ SERVICE_BLOCKS: tuple = (
     add_pole_service_activity,
     add_pole_service_mode,
     add_poolers_present,
+    add_two_users,
     add_staff_sizing,
     add_machine_sizing,
     add_whole_machines,
@@ -369,7 +387,7 @@ def add_cost_expressions(m: ServiceModel) -> None:
     m.kept_cost = pulp.LpAffineExpression(kept, constant=constant)
     for (j, s) in sorted(m.a):
         spec = si.catalogue.services[s]
-        staff_rate = si.catalogue.staff_eur(s) / K
+        staff_rate = econ.pooled_staff_eur(s) / K  # with the régime indemnitaire harmonisation
         terms = [(m.a[j, s], econ.pole_fixed_eur() / K)]
         payments = []
         if (j, s) in m.fte:
@@ -381,7 +399,8 @@ def add_cost_expressions(m: ServiceModel) -> None:
             terms.append((m.lots[j, s], econ.terms.lot_cost_eur.value / K))
         for i in m.members_at(j, s):
             if (i, j, s) in m.zr:
-                terms.append((m.zr[i, j, s], (econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s) + econ.member_eur()) / K))
+                terms.append((m.zr[i, j, s], (econ.supplies_eur(i, s) + econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s)
+                                            + econ.member_eur()) / K))
             if (i, j, s) in m.zd:
                 redeployed = econ.retained_fte(i, s) * si.catalogue.staff_eur(s)
                 terms.append((m.zd[i, j, s], (econ.contract_eur(i, s) + redeployed + econ.member_eur()) / K))

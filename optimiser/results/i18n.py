@@ -417,6 +417,84 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "{n} groups of members would pay less on their own (largest gain {gain} a year): see "
                                 "“Stability of the sharing”."},
     # tables
+    # --- issue 10: where the saving comes from, the status quo check -------------------------
+    "h.sources": {"fr": "D'où vient l'économie", "en": "Where the saving comes from"},
+    "h.status_quo_check": {"fr": "La situation actuelle est-elle crédible ?", "en": "Is the status quo believable?"},
+    "txt.sources_counterfactual": {
+        "fr": "Situation actuelle **{before} k€** → chaque membre réorganisé seul (son mode, ses effectifs, sans mutualiser) "
+              "**{alone} k€** → ce scénario **{after} k€** : se réorganiser seul économise {saved_alone} k€ par an, mutualiser "
+              "{saved_pooling} k€ de plus.",
+        "en": "Status quo **{before} k€** → every member reorganised alone (its own mode and staffing, nobody pooling) "
+              "**{alone} k€** → this design **{after} k€**: reorganising alone saves {saved_alone} k€ a year, pooling "
+              "{saved_pooling} k€ more."},
+    "txt.sources_alone_only": {
+        "fr": "Situation actuelle **{before} k€** ; chaque membre réorganisé seul (son mode, ses effectifs) coûterait "
+              "**{alone} k€**, {saved_alone} k€ de moins par an.",
+        "en": "Status quo **{before} k€**; every member reorganised alone (its own mode and staffing) would cost "
+              "**{alone} k€**, {saved_alone} k€ a year less."},
+    "txt.sources_method": {
+        "fr": "Les parts s'additionnent à l'économie (méthode : README, « Savings by source ») ; toutes sont hors taxes sauf "
+              "l'effet fiscal (TVA et FCTVA).",
+        "en": "The parts add up to the saving (method: README, \"Savings by source\"); every part but the tax basis is HT."},
+    "txt.attrition_rule": {
+        "fr": "Effectifs : aucun départ n'est remplacé ({rate} % par an) ; les postes se libèrent année après année sur "
+              "{years} ans, et les chiffres annuels gardent en moyenne {kept} % des agents actuels d'un service modifié "
+              "(staff_trajectory.csv : par année et par membre, agents entiers libérés et temps redéployé).",
+        "en": "Staff: nobody who leaves is replaced ({rate} % a year); posts are freed year by year over {years} years, and "
+              "the yearly figures keep on average {kept} % of today's agents of a changed service (staff_trajectory.csv: per "
+              "year and member, whole agents freed and redeployed time)."},
+    "txt.attrition_none": {
+        "fr": "Effectifs : les réductions sont faites dès la première année — les agents partent ou leur temps est "
+              "redéployé ; staff_trajectory.csv dit ce qui est agents entiers et ce qui est temps redéployé.",
+        "en": "Staff: reductions are made in year 1 — agents leave or their time is redeployed to other work; "
+              "staff_trajectory.csv says how much is whole agents and how much redeployed time."},
+    "txt.status_quo_check": {
+        "fr": "Chaque commune et le territoire face aux agrégats sourcés de cost_parameters.yaml (status_quo_check.csv) : "
+              "ETP de terrain pour 1 000 habitants et € par habitant par service, là où une source en donne.",
+        "en": "Each commune and the whole territory against the sourced aggregates of cost_parameters.yaml "
+              "(status_quo_check.csv): field FTE per 1,000 inhabitants and € per inhabitant per service where a source gives one."},
+    "txt.status_quo_warnings": {
+        "fr": "Saisies d'inventaire très loin des fourchettes sourcées (avertissements, pas des erreurs : vérifier les lignes citées) :",
+        "en": "Inventory entries far outside the sourced ranges (warnings, not errors: check the rows named):"},
+    "chart.sources_title": {"fr": "{scenario} — d'où vient l'économie (k€ par an)",
+                            "en": "{scenario} — where the saving comes from (k€ a year)"},
+    "chart.sources_axis": {"fr": "k€ par an (économie > 0, coût < 0)", "en": "k€ a year (saving > 0, cost < 0)"},
+    "stage.alone": {"fr": "seul", "en": "alone"},
+    "stage.pooling": {"fr": "mutualisation", "en": "pooling"},
+    "stage.both": {"fr": "les deux", "en": "both"},
+    "stage.total": {"fr": "total", "en": "total"},
+    "source.mode changes": {"fr": "changements de mode", "en": "mode changes"},
+    "source.staff to the workload norm": {"fr": "effectifs ramenés à la norme", "en": "staff to the workload norm"},
+    "source.machines right-sized": {"fr": "matériel redimensionné", "en": "machines right-sized"},
+    "source.contracts and supplies": {"fr": "contrats et fournitures", "en": "contracts and supplies"},
+    "source.attrition": {"fr": "départs non remplacés", "en": "attrition"},
+    "source.joint purchasing": {"fr": "groupement de commandes", "en": "joint purchasing"},
+    "source.shared machines": {"fr": "matériel partagé", "en": "shared machines"},
+    "source.staff scale": {"fr": "effet d'échelle sur les effectifs", "en": "staff scale"},
+    "source.travel and transfers": {"fr": "déplacements et transferts", "en": "travel and transfers"},
+    "source.coordination and set-up": {"fr": "coordination et mise en place", "en": "coordination and set-up"},
+    "source.régime indemnitaire harmonisation": {"fr": "harmonisation du régime indemnitaire",
+                                                 "en": "régime indemnitaire harmonisation"},
+    "source.members' changes to join (mode, staffing)": {"fr": "changements des membres pour rejoindre (mode, effectifs)",
+                                                         "en": "members' changes to join (mode, staffing)"},
+    "source.tax basis": {"fr": "effet fiscal (TVA, FCTVA)", "en": "tax basis"},
+    "source.status quo − pooled": {"fr": "situation actuelle − mutualisé", "en": "status quo − pooled"},
+    "col.stage": {"fr": "Étape", "en": "Stage"},
+    "col.source": {"fr": "Source", "en": "Source"},
+    "col.saving_k": {"fr": "Économie", "en": "Saving"},
+    "col.share_of_saving": {"fr": "Part de l'économie", "en": "Share of the saving"},
+    "col.scope": {"fr": "Périmètre", "en": "Scope"},
+    "col.indicator": {"fr": "Indicateur", "en": "Indicator"},
+    "col.value": {"fr": "Valeur", "en": "Value"},
+    "col.central": {"fr": "Valeur centrale", "en": "Central"},
+    "col.range": {"fr": "Fourchette", "en": "Range"},
+    "col.status": {"fr": "Statut", "en": "Status"},
+    "check.inside": {"fr": "dans la fourchette", "en": "inside"},
+    "check.below": {"fr": "en dessous", "en": "below"},
+    "check.above": {"fr": "au-dessus", "en": "above"},
+    "check.far below": {"fr": "très en dessous", "en": "far below"},
+    "check.far above": {"fr": "très au-dessus", "en": "far above"},
+    "check.no range": {"fr": "pas de fourchette sourcée", "en": "no sourced range"},
     "col.pole": {"fr": "Pôle", "en": "Pole"},
     "col.pole_name": {"fr": "Nom", "en": "Name"},
     "col.kind": {"fr": "Type", "en": "Kind"},
@@ -468,10 +546,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.n_estimated": {"fr": "Nombre", "en": "Number"},
     "col.parameter": {"fr": "Paramètre", "en": "Parameter"},
     "col.group_param": {"fr": "Domaine", "en": "Area"},
-    "col.value": {"fr": "Valeur", "en": "Value"},
     "col.unit": {"fr": "Unité", "en": "Unit"},
     "col.confidence": {"fr": "Fiabilité", "en": "Confidence"},
-    "col.source": {"fr": "Source", "en": "Source"},
     "col.workload": {"fr": "Volume", "en": "Workload"},
     "explain.max_trip": {"fr": "Plus long trajet routier d'un membre vers le siège.", "en": "Longest road time from a member to the seat."},
     "explain.mean_trip": {"fr": "Trajet moyen vers le siège, par habitant.", "en": "Average road time to the seat, per inhabitant."},
@@ -590,6 +666,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "costs {saving} k€ more a year ({pct}) than the status quo ({before} → {after} k€)"},
     "cli.pooled": {"fr": "{pooled} services communaux mutualisés, {borrowed} empruntant du matériel ; services payant plus que seuls : {more}",
                    "en": "{pooled} commune services pooled, {borrowed} borrowing machines; commune services paying more than alone: {more}"},
+    "cli.counterfactual": {"fr": "situation actuelle {before} → chacun réorganisé seul {alone} → mutualisé {after} k€/an : se réorganiser "
+                                 "seul économise {saved_alone} k€, mutualiser {saved_pooling} k€ de plus (par source : savings_by_source.csv)",
+                           "en": "status quo {before} → reorganised alone {alone} → pooled {after} k€/yr: reorganising alone saves "
+                                 "{saved_alone} k€, pooling {saved_pooling} k€ more (by source: savings_by_source.csv)"},
+    "cli.alone_only": {"fr": "chacun réorganisé seul (son mode, ses effectifs), le territoire coûterait {alone} k€/an, {saved_alone} k€ de moins",
+                       "en": "reorganised alone (each member its own mode and staffing) it would cost {alone} k€/yr, {saved_alone} k€ less"},
     "cli.voluntary": {"fr": "{n} volontaires", "en": "{n} voluntary"},
     "cli.forced": {"fr": "{n} obligés", "en": "{n} forced in"},
     "cli.table_head": {"fr": "pôle", "en": "pole"},

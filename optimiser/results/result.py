@@ -35,6 +35,7 @@ from .html.fmt import status_short
 from .i18n import current, resolve_lang, t, using
 from .maps import draw_map, draw_savings_map
 from .report import render_report
+from .savings_report import draw_chart as draw_savings_chart
 from .workbook import write_workbook
 
 
@@ -142,6 +143,9 @@ class Result:
                          labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"), outlines=outlines)
         if self.service_tables is not None:
             write_service_tables(folder, self.service_tables)
+            if draw and len(self.service_tables.savings_by_source):
+                draw_savings_chart(folder / "savings_by_source.png", self.service_tables.savings_by_source,
+                                   t("chart.sources_title", scenario=self.summary["scenario"]))
             if draw and self.communes is not None:
                 draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
                                  t("map.savings_title", scenario=self.summary["scenario"]), outlines=outlines)
@@ -173,7 +177,8 @@ class Result:
         return cls(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved, service_tables=tables)
 
 
-SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "core", "members", "parameters")
+SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "status_quo_check", "core", "members",
+                 "parameters", "savings_by_source", "staff_trajectory")
 
 
 def write_service_tables(folder: Path, tables) -> None:
@@ -191,7 +196,7 @@ def read_service_tables(folder: Path):
         path = folder / f"{name}.csv"
         try:
             frames[name] = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
-        except pd.errors.EmptyDataError:
+        except (pd.errors.EmptyDataError, FileNotFoundError):  # a folder written before the file existed
             frames[name] = pd.DataFrame()
     return ServiceTables(**frames, commune_columns=pd.DataFrame())
 

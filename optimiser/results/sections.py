@@ -665,6 +665,15 @@ SECTIONS: list[SectionBuilder] = [
 ]
 
 
+def _issue_10_sections() -> None:
+    """Where the saving comes from (after the services) and the status quo check (after the
+    estimates): :mod:`optimiser.results.savings_report`."""
+    from .savings_report import sources_section, status_quo_check_section
+
+    SECTIONS.insert([b.__name__ for b in SECTIONS].index("services_section") + 1, sources_section)
+    SECTIONS.insert([b.__name__ for b in SECTIONS].index("estimates_section") + 1, status_quo_check_section)
+
+
 def add_section(builder: SectionBuilder, after: str) -> None:
     """Insert ``builder`` after the section whose builder is named ``<after>_section``."""
     names = [b.__name__ for b in SECTIONS]
@@ -674,3 +683,6 @@ def add_section(builder: SectionBuilder, after: str) -> None:
 def build_sections(ctx: ReportContext, builders: list[SectionBuilder] | None = None) -> list[Section]:
     """The report's sections for ``ctx``, those with nothing to say left out."""
     return [section for builder in (builders or SECTIONS) if (section := builder(ctx)) is not None]
+
+
+_issue_10_sections()

@@ -23,6 +23,16 @@ def summary_text(result, lang: str = i18n.DEFAULT_LANG) -> str:
         lines += [f"  - {line}" for line in s.get("diagnosis") or []]
         if s.get("status_quo_cost") is not None and s.get("total_cost") is not None:
             lines.append(_savings_lines(s))
+        if s.get("alone_cost") is not None:
+            k = {"before": fmt.number(s["status_quo_cost"] / 1000, 1), "alone": fmt.number(s["alone_cost"] / 1000, 1),
+                 "after": fmt.number(s["total_cost"] / 1000, 1), "saved_alone": fmt.number(s["savings_alone"] / 1000, 1)}
+            if s.get("savings_pooling") is None:  # pooling disabled: the status quo itself
+                lines.append(t("cli.alone_only", **k))
+            else:
+                lines.append(t("cli.counterfactual", saved_pooling=fmt.number(s["savings_pooling"] / 1000, 1), **k))
+        if s.get("status_quo_headline"):  # the status quo against the sourced aggregates, in one line
+            lines.append(s["status_quo_headline"])
+        lines += [f"  warning: {w}" for w in s.get("status_quo_warnings") or []]
         if result.poles is not None and len(result.poles):
             lines.append("")
             lines.append(f"{t('cli.table_head'):<5} {t('cli.seat'):<28} {t('cli.communes'):>8} {t('cli.population'):>11} "

@@ -102,9 +102,10 @@ def price(si: ServiceInputs, design: FixedDesign, n: int, population: dict | Non
     alone: dict[str, np.ndarray] = {}
     total = np.zeros(n)
     status_quo = np.zeros(n)
+    today = si.status_quo or si.standalone
     for (i, s), c in si.standalone.items():
-        t = _arr(c.total_eur, n)
-        status_quo = status_quo + t
+        t = _arr(c.total_eur, n)  # what the member pays alone: reorganised alone
+        status_quo = status_quo + _arr(today[(i, s)].total_eur, n)
         alone[i] = alone.get(i, 0.0) + t
         if (i, s) in design.pooled:
             kept = np.zeros(n)

@@ -13,6 +13,7 @@ import dataclasses
 from ..inputs.service_inputs import ServiceInputs, _terms, scenario_catalogue
 from ..inputs.world import group_correlations, uncertain_parameters, used_parameters
 from ..scenario.load import LoadedScenario
+from ..services.alone import reorganised_alone
 from ..services.economics import EPCI, Economics
 from ..services.inventory import member_sizes, reestimated
 from ..services.parameters import drawn_values
@@ -32,9 +33,14 @@ def priced_inputs(loaded: LoadedScenario, nominal: ServiceInputs, territory, val
         sizes = member_sizes(territory)
         sizes.pop(EPCI, None)
         inventory = reestimated(nominal.inventory, sizes, catalogue) if follow_inventory else nominal.inventory
-        standalone = standalone_costs(inventory, catalogue)
-        econ = Economics(catalogue, terms, inventory, standalone, nominal.econ.matrix, attrition_rule=nominal.econ.attrition_rule)
-    return dataclasses.replace(nominal, catalogue=catalogue, terms=terms, inventory=inventory, standalone=standalone, econ=econ)
+        today = standalone_costs(inventory, catalogue)
+        # each member alone keeps the organisation it chose in the nominal world (re-priced here)
+        options = {k: c.option for k, c in nominal.standalone.items()}
+        standalone = reorganised_alone(inventory, catalogue, terms, nominal.econ.attrition_rule, today, options)
+        econ = Economics(catalogue, terms, inventory, standalone, nominal.econ.matrix, attrition_rule=nominal.econ.attrition_rule,
+                         status_quo=today)
+    return dataclasses.replace(nominal, catalogue=catalogue, terms=terms, inventory=inventory, standalone=standalone, econ=econ,
+                               status_quo=today)
 
 
 __all__ = ["group_correlations", "priced_inputs", "uncertain_parameters", "used_parameters"]

@@ -217,7 +217,8 @@ class PolesConfig(StrictModel):
         return groups
 
 
-ServiceKey = Literal["voirie", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie"]
+ServiceKey = Literal["voirie", "voirie_travaux", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie",
+                     "parc_auto", "ads"]
 """A service of the catalogue."""
 EquipmentKey = Literal["tractor_with_flail_arm", "backhoe_loader", "ride_on_mower_pro", "aerial_lift_truck", "sweeper_compact"]
 """A machine type of the catalogue."""
@@ -366,6 +367,9 @@ class StaffConfig(StrictModel):
     """Staff of a pooled service stays employed, less natural attrition over the horizon."""
     attrition_per_year: Annotated[float, Range(0, 1)] | None = None
     """Yearly attrition rate (default 0.03)."""
+    ri_harmonisation_uplift: Annotated[float, Range(0, 1)] | None = None
+    """Rise of the loaded pay of agents who join a common employer in a pooled régie service, when
+    régimes indemnitaires are harmonised (default staff.ri_harmonisation_uplift: 0.03)."""
 
 
 class SolverConfig(StrictModel):

@@ -7,9 +7,14 @@ from the seat, :math:`h` working hours a day, :math:`D` productive days per FTE)
 **Régie**
 
 * staff :math:`\text{FTE} = \max\big(F^{spec},\ \sum_{i\in S} \frac{w_i}{\pi}\,(1 + \frac{2 t_{ij}}{60 h}),\
-  (1-\alpha)\sum_{i\in S} \text{FTE}^0_i\big)` at the grade's loaded cost — a crew loses the round
-  trip from the seat each day it works away; :math:`\alpha` is attrition over the horizon when
+  \rho\sum_{i\in S} \text{FTE}^0_i\big)` at the full régie rate of an FTE (grade +
+  supervision + crew vehicles, × the depot/overhead share: :meth:`Catalogue.staff_eur`) — a crew
+  loses the round trip from the seat each day it works away; :math:`\rho` is the share of today's
+  agents still employed on average over the horizon (:attr:`PoolingTerms.retained_share`) when
   "no staff reduction beyond attrition" is asked, else the last term is absent;
+* régime indemnitaire harmonisation: :math:`\text{FTE} \cdot u \cdot` (grade + team-leader share
+  of loaded pay), *u* the uplift of agents who join a common employer (``staff.ri_harmonisation_uplift``);
+* supplies :math:`\sum_{i\in S} w_i\, m_s` (:math:`m_s` € per unit of workload, VAT borne);
 * crew vehicles :math:`\sum_{i\in S} \frac{w_i}{\pi} D \cdot 2 d_{ij} \cdot c_{km}`;
 * machines, per type *q*: :math:`U_q = \lceil \sum_{i\in S\cup B} w_i n_q / K_q \rceil` units at
   their yearly cost, and :math:`\sum_{i \in S\cup B} w_i n_q \cdot 2 d_{ij} / v_q \cdot c_q` to
@@ -17,7 +22,8 @@ from the seat, :math:`h` working hours a day, :math:`D` productive days per FTE)
 
 **Délégation**
 
-* contract :math:`(1-\sigma)\,p \sum_{i\in S} w_i` (σ: joint-purchasing saving), in
+* contract :math:`(1-\sigma)\,p\,\tau_s \sum_{i\in S} w_i` (σ: joint-purchasing saving; τ: net
+  € per € HT, (1 + VAT) × (1 − FCTVA rate × eligible share)), in
   :math:`L = \max(1, \lceil \text{contract} / \bar{L} \rceil)` lots of at most :math:`\bar L`,
   each costing the lot cost; staff that cannot be shed (attrition rule) is still paid.
 
@@ -28,6 +34,9 @@ Borrowers pay an internal price fixed in advance — machine-days at the day rat
 unit plus their transfers, fee and set-up (the "coût unitaire × unités" rule of CGCT D5211-16);
 poolers share the rest. A pole that only lends (no pooler) shares its whole cost among its
 borrowers by workload.
+
+Every amount is on the catalogue's basis: net of the FCTVA (TTC for purchases) by default, HT
+with ``catalogue.with_basis("ht")`` (:meth:`Economics.with_basis`).
 """
 
 from __future__ import annotations
@@ -54,12 +63,17 @@ class Economics:
     terms: PoolingTerms
     inventory: Inventory
     standalone: dict[tuple[str, str], StandaloneCost]
+    """What each member pays alone: the reorganised-alone counterfactual (:mod:`.alone`)."""
     matrix: TravelMatrix
     attrition_rule: bool = False
+    status_quo: dict[tuple[str, str], StandaloneCost] | None = None
+    """Today's organisation priced (every member alone, as inventoried); ``standalone`` when not given."""
     index: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
         object.__setattr__(self, "index", self.matrix.index())
+        if self.status_quo is None:
+            object.__setattr__(self, "status_quo", self.standalone)
 
     # --- geography ---------------------------------------------------------------------------
     def minutes(self, i: str, j: str) -> float:
@@ -78,11 +92,9 @@ class Economics:
 
     def retained_fte(self, i: str, s: str) -> float:
         """FTE that must stay employed under the attrition rule (0 without the rule)."""
-        if not self.attrition_rule:
-            return 0.0
-        row = self.inventory.services[(i, s)]
-        keep = np.maximum(0.0, 1.0 - self.terms.attrition_per_year.value * self.terms.horizon_years.value)
-        return keep * row.fte if row.mode == "regie" else 0.0
+        from .alone import retained_fte
+
+        return retained_fte(self.inventory, self.terms, self.attrition_rule, i, s)
 
     def regie_fte(self, i: str, j: str, s: str) -> float:
         spec = self.catalogue.services[s]
@@ -105,8 +117,30 @@ class Economics:
         return total
 
     def contract_eur(self, i: str, s: str) -> float:
-        spec = self.catalogue.services[s]
-        return self.workload(i, s) * spec.delegated_price.value * (1.0 - self.terms.joint_saving.value)
+        """Delegated price of *i*'s workload bought by a pole (joint-purchasing saving applied)."""
+        return self.workload(i, s) * self.catalogue.delegated_eur(s) * (1.0 - self.terms.joint_saving.value)
+
+    def supplies_eur(self, i: str, s: str) -> float:
+        """Régie supplies and materials for *i*'s workload (€/yr)."""
+        return self.workload(i, s) * self.catalogue.supplies_eur(s)
+
+    def with_basis(self, basis: str) -> Economics:
+        """The same economics priced ``net`` or ``ht`` (status quo re-priced on that basis)."""
+        from .alone import reorganised_alone
+        from .standalone import standalone_costs
+
+        catalogue = self.catalogue.with_basis(basis)
+        today = standalone_costs(self.inventory, catalogue)
+        options = {k: c.option for k, c in self.standalone.items()}  # the same choices, re-priced
+        alone = reorganised_alone(self.inventory, catalogue, self.terms, self.attrition_rule, today, options)
+        return Economics(catalogue, self.terms, self.inventory, alone, self.matrix, self.attrition_rule, today)
+
+    def pooled_staff_eur(self, s: str) -> float:
+        """€/yr of one FTE of a pooled service run in régie: the régie rate plus the régime
+        indemnitaire harmonisation of agents who join a common employer (uplift × the loaded pay
+        of the agent and its share of team leader)."""
+        pay = self.catalogue.grade_eur(s) + self.catalogue.supervision_eur(s)
+        return self.catalogue.staff_eur(s) + self.terms.ri_harmonisation_uplift.value * pay
 
     def member_eur(self) -> float:
         """Fee and yearly set-up share of one member in one pooled service."""
@@ -139,6 +173,7 @@ class PoleServiceCost:
     workload: float
     fte: float
     staff_eur: float
+    supplies_eur: float
     vehicle_eur: float
     units: dict[str, int]
     machine_days: dict[str, float]
@@ -150,11 +185,22 @@ class PoleServiceCost:
     redeployed_eur: float
     coordination_eur: float
     borrower_payments_eur: float
+    ri_eur: float = 0.0
+    """Régime indemnitaire harmonisation of the pooled régie team (€/yr)."""
+
+    @property
+    def users(self) -> tuple[str, ...]:
+        return self.poolers + self.borrowers
+
+    @property
+    def pooling(self) -> bool:
+        """Shared by at least two members: a pole service with one member is that member alone."""
+        return len(self.users) >= 2
 
     @property
     def total_eur(self) -> float:
-        return (self.staff_eur + self.vehicle_eur + self.equipment_eur + self.transfer_eur + self.contract_eur
-                + self.lots_eur + self.redeployed_eur + self.coordination_eur)
+        return (self.staff_eur + self.supplies_eur + self.vehicle_eur + self.equipment_eur + self.transfer_eur + self.contract_eur
+                + self.lots_eur + self.redeployed_eur + self.coordination_eur + self.ri_eur)
 
     @property
     def poolers_eur(self) -> float:
@@ -169,15 +215,19 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     spec = econ.catalogue.services[s]
     staff_rate = econ.catalogue.staff_eur(s)
     workload = sum(econ.workload(i, s) for i in poolers)
-    fte = staff = vehicle = contract = redeployed = 0.0
+    fte = staff = supplies = vehicle = contract = redeployed = ri = 0.0
     lots = 0
     users = poolers + borrowers
     retained = sum(econ.retained_fte(i, s) for i in poolers)
+    if poolers and mode in ("regie", "delegation") and mode not in spec.modes:
+        raise ValueError(f"{s} cannot run in {mode} (allowed: {', '.join(spec.modes)})")
     if poolers and mode == "regie":
         # np.maximum, not max: under uncertainty the terms are arrays of sampled worlds
         fte = np.maximum(np.maximum(spec.specialist_min_fte.value, sum(econ.regie_fte(i, seat, s) for i in poolers)), retained)
         fte = fte if np.ndim(fte) else float(fte)
         staff = fte * staff_rate
+        ri = fte * (econ.pooled_staff_eur(s) - staff_rate)
+        supplies = sum(econ.supplies_eur(i, s) for i in poolers)
         vehicle = sum(econ.vehicle_eur(i, seat, s) for i in poolers)
         machine_users = users
     elif poolers and mode == "delegation":
@@ -198,14 +248,15 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     payments = sum(econ.borrower_payment(i, seat, s) for i in borrowers) if poolers else 0.0
     return PoleServiceCost(
         seat=seat, service=s, mode=mode if poolers else None, poolers=poolers, borrowers=borrowers,
-        workload=workload, fte=fte, staff_eur=staff, vehicle_eur=vehicle, units=units, machine_days=days,
+        workload=workload, fte=fte, staff_eur=staff, supplies_eur=supplies, vehicle_eur=vehicle, units=units, machine_days=days,
         equipment_eur=equipment, transfer_eur=transfers, contract_eur=contract, lots=lots,
         lots_eur=lots * econ.terms.lot_cost_eur.value, redeployed_eur=redeployed, coordination_eur=coordination,
-        borrower_payments_eur=payments,
+        borrower_payments_eur=payments, ri_eur=ri,
     )
 
 
 def best_mode_cost(econ: Economics, seat: str, s: str, poolers, borrowers=(), modes=("regie", "delegation")) -> PoleServiceCost:
-    """The cheaper of the allowed modes for these members."""
-    options = [pole_service_cost(econ, seat, s, poolers, borrowers, m) for m in modes]
+    """The cheaper of the allowed modes for these members (those the service can take)."""
+    allowed = econ.catalogue.services[s].modes
+    options = [pole_service_cost(econ, seat, s, poolers, borrowers, m) for m in (tuple(m for m in modes if m in allowed) or allowed)]
     return min(options, key=lambda c: c.total_eur)

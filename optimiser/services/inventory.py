@@ -10,9 +10,11 @@ Two tables, as the Laval study's questionnaire collected them:
 
 They come as an Excel workbook with sheets ``services`` and ``equipment``, or as two CSV files.
 Any blank field (or missing row) is **estimated** from the sourced ratios and flagged: workload
-from population and area (:func:`optimiser.services.catalogue.estimated_workload`); mode as the
-cheaper of régie and délégation for the commune alone; FTE as workload ÷ productivity (at least
-the specialist minimum); contract as workload × delegated price; machines as the units the
+from population and area (:func:`optimiser.services.catalogue.estimated_workload`; the garage's
+vehicles from the commune's crews in régie); mode as the service's typical mode
+(``status_quo.typical_mode``: field crews in régie, works contracted) or, where none is typical,
+the cheaper of régie and délégation for the commune alone; FTE as workload ÷ productivity (at least
+the specialist minimum); contract (€ HT) as workload × delegated price; machines as the units the
 commune's own need requires. ``optimiser template inventory`` writes a blank workbook with the
 estimates alongside, for a planner to fill in.
 """
@@ -32,7 +34,8 @@ from ..errors import InputError, Problem
 from ..files import TABLE_MAX_BYTES, check_zip, read_bytes
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
-from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload
+from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload, fleet_vehicles
+from .parameters import entry
 
 SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur"]
 EQUIPMENT_COLUMNS = ["insee_code", "commune", "equipment", "units", "age_years"]
@@ -295,6 +298,10 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
                 problems.append(Problem(lab, f"{where}.mode", "expected regie or delegation", mode,
                                         hint=did_you_mean(mode, list(MODES))))
                 mode = None
+            elif fold(mode) not in catalogue.services[service].modes:
+                problems.append(Problem(lab, f"{where}.mode", f"{service} can only be {' or '.join(catalogue.services[service].modes)} "
+                                        "(works are contracted in every option)", mode))
+                mode = None
             else:
                 mode = fold(mode)
         else:
@@ -345,7 +352,9 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
 
 def alone_fte(spec: ServiceSpec, workload: float) -> float:
     """FTE a member needs to run a service alone in régie: workload ÷ productivity, at least the
-    specialist minimum when there is any work."""
+    specialist minimum when there is any work (0 for a service that is never run in régie)."""
+    if not spec.regie_allowed:
+        return 0.0
     if np.ndim(workload) or np.ndim(spec.productivity.value) or np.ndim(spec.specialist_min_fte.value):
         # a value per sampled world (see optimiser.robustness): the same rule, elementwise
         floor = np.where(np.asarray(workload) > 0, spec.specialist_min_fte.value, 0.0)
@@ -354,10 +363,10 @@ def alone_fte(spec: ServiceSpec, workload: float) -> float:
 
 
 def alone_regie_eur(catalogue: Catalogue, service: str, workload: float) -> float:
-    """€/yr of running ``service`` alone in régie: staff (:func:`alone_fte`) and the machines its
-    own need requires."""
+    """€/yr of running ``service`` alone in régie: staff (:func:`alone_fte`), supplies and the
+    machines its own need requires."""
     spec = catalogue.services[service]
-    cost = alone_fte(spec, workload) * catalogue.staff_eur(service)
+    cost = alone_fte(spec, workload) * catalogue.staff_eur(service) + workload * catalogue.supplies_eur(service)
     for q, per_unit in spec.equipment_days.items():
         e = catalogue.equipment[q]
         cost += ceil_units(workload * per_unit.value, e.capacity_days.value) * e.annual_eur
@@ -378,26 +387,39 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
     services: dict[tuple[str, str], MemberService] = {}
     units: dict[tuple[str, str], int] = {}
     estimated_units = set()
+    typical = entry("status_quo.typical_mode")["value"]
+    # the garage's fleet follows the commune's crews: estimate it after every other service
+    order = sorted(catalogue.services, key=lambda s: s == "parc_auto")
     for member, (population, area) in members.items():
-        for s, spec in catalogue.services.items():
+        for s in order:
+            spec = catalogue.services[s]
             given = raw_services.get((member, s), {})
             flags = []
             workload = given.get("workload")
             if workload is None:
                 if member in fixed_workload:
                     workload = float(fixed_workload[member].get(s, 0.0))
+                elif s == "parc_auto":
+                    crews = sum(services[(member, k)].fte for k, other in catalogue.services.items()
+                                if other.crew and (member, k) in services)
+                    workload = float(fleet_vehicles(crews))
+                    flags.append("workload")
                 else:
                     workload = float(estimated_workload(s, population, area))
                     flags.append("workload")
             mode = given.get("mode")
             if mode is None:
-                if given.get("contract_eur") and not given.get("fte"):
+                if not spec.regie_allowed:
+                    mode = "delegation"
+                elif given.get("contract_eur") and not given.get("fte"):
                     mode = "delegation"
                 elif given.get("fte"):
                     mode = "regie"
+                elif typical.get(s) in ("regie", "delegation"):
+                    mode = typical[s]
                 else:
                     regie = alone_regie_eur(catalogue, s, workload)
-                    mode = "regie" if regie <= workload * spec.delegated_price.value else "delegation"
+                    mode = "regie" if regie <= workload * catalogue.delegated_eur(s) else "delegation"
                 flags.append("mode")
             fte = given.get("fte")
             if fte is None:
@@ -415,6 +437,7 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
                     need = workload * per_unit.value if mode == "regie" else 0.0
                     units[(member, q)] = ceil_units(need, catalogue.equipment[q].capacity_days.value)
                     estimated_units.add((member, q))
+    services = {(m, s): services[(m, s)] for m in members for s in catalogue.services}  # catalogue order
     return Inventory(services=services, units=units, estimated_units=frozenset(estimated_units), sources=sources)
 
 
@@ -460,8 +483,8 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
             e = estimate.services[(c, s)]
             rows.append({"insee_code": c, "commune": territory.name_of(c), "service": s, "workload": None, "fte": None,
                          "mode": None, "contract_eur": None, "estimate_unit": spec.unit,
-                         "estimate_workload": round(e.workload, 2), "estimate_mode": e.mode,
-                         "estimate_fte": round(e.fte, 2), "estimate_contract_eur": round(e.contract_eur)})
+                         "estimate_workload": round(e.workload, 3), "estimate_mode": e.mode,
+                         "estimate_fte": round(e.fte, 3), "estimate_contract_eur": round(e.contract_eur)})
         for q in catalogue.equipment:
             machines.append({"insee_code": c, "commune": territory.name_of(c), "equipment": q, "units": None,
                              "age_years": None, "estimate_units": estimate.units.get((c, q), 0)})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .parameters import Sourced, derived, estimate, sourced, value
 
 
@@ -33,6 +35,28 @@ class PoolingTerms:
     """Full cost of a service vehicle per km (€/km)."""
     attrition_per_year: Sourced
     """Yearly share of staff leaving naturally (retirements, mobility)."""
+    ri_harmonisation_uplift: Sourced = Sourced(0.0, "share of loaded pay", "estimate", "low", "none")
+    """Rise of the pay bill of agents who join a common employer (régime indemnitaire aligned
+    upwards), as a share of their grade's loaded cost."""
+
+    @property
+    def years(self) -> int:
+        """Whole years of the horizon (at least 1), for year-by-year trajectories."""
+        return max(1, int(round(float(np.mean(self.horizon_years.value)))))
+
+    def employed_share(self, year: int) -> float:
+        """Share of today's agents still employed in ``year`` (1 = the first year) when nobody
+        is replaced: posts are freed at the end of each year, ``max(0, 1 − α (year − 1))``."""
+        share = np.maximum(0.0, 1.0 - self.attrition_per_year.value * (year - 1))  # an array per sampled world under uncertainty
+        return share if np.ndim(share) else float(share)
+
+    @property
+    def retained_share(self) -> float:
+        r"""Average share of today's agents still employed over the horizon of *H* years,
+        :math:`\frac{1}{H}\sum_{t=1}^{H} \max(0, 1 - \alpha (t-1))` (= 1 − α (H − 1)/2 while
+        αH ≤ 1): the yearly figure of a staff saving that only attrition realises — posts are freed
+        year by year, not all in the first year."""
+        return sum(self.employed_share(t) for t in range(1, self.years + 1)) / self.years
 
     @property
     def setup_pole_yearly(self) -> float:
@@ -61,4 +85,5 @@ def default_terms() -> PoolingTerms:
         horizon_years=estimate(6.0, "years", "one municipal mandate"),
         vehicle_eur_per_km=sourced("travel.service_vehicle_eur_per_km", unit="€/km"),
         attrition_per_year=estimate(0.03, "share/yr", "retirements and mobility in a territorial workforce; no source"),
+        ri_harmonisation_uplift=sourced("staff.ri_harmonisation_uplift", unit="share of loaded pay"),
     )

@@ -36,9 +36,13 @@ def used_parameters(si) -> dict[tuple[str, str], object]:
     """(group, parameter) → the Sourced value the verifier priced with."""
     cat, out = si.catalogue, {}
     for s, spec in cat.services.items():
-        out[(s, "productivity")] = spec.productivity
-        out[(s, "specialist_min_fte")] = spec.specialist_min_fte
+        if "regie" in spec.modes:  # works are contracted in every option: no régie parameters
+            out[(s, "productivity")] = spec.productivity
+            out[(s, "specialist_min_fte")] = spec.specialist_min_fte
+            out[(s, "supplies")] = spec.supplies
         out[(s, "delegated_price")] = spec.delegated_price
+        out[(s, "contract_vat")] = spec.contract_vat
+        out[(s, "contract_fctva_eligible")] = spec.contract_fctva
         for q, days in spec.equipment_days.items():
             out[(s, f"equipment_days.{q}")] = days
     for q, e in cat.equipment.items():
@@ -48,6 +52,9 @@ def used_parameters(si) -> dict[tuple[str, str], object]:
         out[("staff", grade)] = cost
     out[("staff", "productive_days")] = cat.productive_days
     out[("staff", "hours_per_day")] = cat.hours_per_day
+    if cat.regie is not None:
+        for f in fields(cat.regie):
+            out[("regie", f.name)] = getattr(cat.regie, f.name)
     for term in fields(si.terms):
         out[("pooling", term.name)] = getattr(si.terms, term.name)
     return out
@@ -75,6 +82,8 @@ def scenario_values(scenario) -> dict[tuple[str, str], float]:
             out[("pooling", name)] = float(getattr(scenario.pooling, key))
     if scenario.staff.attrition_per_year is not None:
         out[("pooling", "attrition_per_year")] = float(scenario.staff.attrition_per_year)
+    if scenario.staff.ri_harmonisation_uplift is not None:
+        out[("pooling", "ri_harmonisation_uplift")] = float(scenario.staff.ri_harmonisation_uplift)
     return out
 
 

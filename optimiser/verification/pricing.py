@@ -9,20 +9,23 @@ minutes and km from *i* to the seat, 0 for the seat and the EPCI; :math:`\pi` pr
 ======================  =====================================================================
 category                rule
 ======================  =====================================================================
-staff                   régie: FTE × the grade's loaded cost, FTE = max(Σ_S w_i/π (1 + 2t_i/60h),
-                        specialist minimum, retained staff)
+staff                   régie: FTE × the régie rate of an FTE (:mod:`.rates`), FTE = max(Σ_S w_i/π
+                        (1 + 2t_i/60h), specialist minimum, retained staff)
+supplies                régie: Σ_S w_i × supplies rate
+régime indemnitaire     régie: FTE × uplift × (grade + team-leader share of loaded pay)
 vehicle                 régie: Σ_S w_i/π · D · 2 d_i · €/km
-equipment               per machine type q: ⌈Σ w_i n_q / K_q⌉ units × (price/life + running),
+equipment               per machine type q: ⌈Σ w_i n_q / K_q⌉ units × a machine-year (:mod:`.rates`),
                         over S ∪ B in régie, B otherwise
 transfer                Σ w_i n_q · 2 d_i / v_q · €/h over the same members
-contract                délégation: (1 − joint saving) · price · Σ_S w_i
+contract                délégation: (1 − joint saving) · price · net rate · Σ_S w_i
 lots                    délégation: max(1, ⌈contract / largest lot⌉) × lot cost
-redeployed staff        délégation: retained staff × the grade's cost
+redeployed staff        délégation: retained staff × the régie rate
 coordination            with members: coordination + set-up per pole / horizon; per member
                         (S ∪ B): fee + set-up per member / horizon
 ======================  =====================================================================
 
-Retained staff is (1 − attrition × horizon)⁺ × the poolers' régie FTE when the scenario asks for
+Retained staff is the average over the horizon of the share of today's agents not yet gone
+(mean of max(0, 1 − α (t − 1)), t = 1..H) × the poolers' régie FTE when the scenario asks for
 no reduction beyond attrition, else 0. A borrower pays its fee and set-up, its machine-days at
 the day rate of a fully used unit, and its transfers.
 
@@ -39,6 +42,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..services.economics import EPCI
+from .rates import alone, contract_rate, fte_rate, machine_year, retained, ri_rate, status_quo, supplies_rate
 
 
 @dataclass
@@ -63,7 +67,7 @@ class PoleService:
 
     @property
     def rate(self) -> float:
-        return self.si.catalogue.staff_cost[self.spec.grade].value
+        return fte_rate(self.si.catalogue, self.service)
 
     def workload(self, i: str) -> float:
         return self.si.inventory.services[(i, self.service)].workload
@@ -84,11 +88,7 @@ class PoleService:
 
     @cached_property
     def retained_fte(self) -> float:
-        if not self.si.econ.attrition_rule:
-            return 0.0
-        keep = max(0.0, 1 - self.terms.attrition_per_year.value * self.terms.horizon_years.value)
-        rows = (self.si.inventory.services[(i, self.service)] for i in self.poolers)
-        return sum(keep * row.fte for row in rows if row.mode == "regie")
+        return sum(retained(self.si, i, self.service) for i in self.poolers)
 
     @cached_property
     def work_fte(self) -> float:
@@ -103,7 +103,8 @@ class PoleService:
     def contract_value(self) -> float:
         if not self.delegation:
             return 0.0
-        return sum(self.workload(i) * self.spec.delegated_price.value for i in self.poolers) * (1 - self.terms.joint_saving.value)
+        return (sum(self.workload(i) * self.spec.delegated_price.value for i in self.poolers)
+                * contract_rate(self.si.catalogue, self.service) * (1 - self.terms.joint_saving.value))
 
     @cached_property
     def lots(self) -> int:
@@ -151,6 +152,14 @@ def staff(p: PoleService) -> float:
     return p.fte * p.rate
 
 
+def supplies(p: PoleService) -> float:
+    return sum(p.workload(i) for i in p.poolers) * supplies_rate(p.si.catalogue, p.service) if p.regie else 0.0
+
+
+def ri_harmonisation(p: PoleService) -> float:
+    return p.fte * ri_rate(p.si.catalogue, p.terms, p.service)
+
+
 def vehicle(p: PoleService) -> float:
     if not p.regie:
         return 0.0
@@ -160,8 +169,7 @@ def vehicle(p: PoleService) -> float:
 
 def equipment(p: PoleService) -> float:
     cat = p.si.catalogue
-    return sum(n * (cat.equipment[q].purchase_eur.value / cat.equipment[q].life_years.value + cat.equipment[q].running_eur_yr.value)
-               for q, n in p.units.items())
+    return sum(n * machine_year(cat, q) for q, n in p.units.items())
 
 
 def transfer(p: PoleService) -> float:
@@ -200,6 +208,7 @@ class CostCategory:
 #: Every cost category of a pole service, in services.csv's order; the total is their sum.
 COST_CATEGORIES = (
     CostCategory("staff_eur", staff),
+    CostCategory("supplies_eur", supplies),
     CostCategory("vehicle_eur", vehicle),
     CostCategory("equipment_eur", equipment),
     CostCategory("transfer_eur", transfer),
@@ -207,6 +216,7 @@ COST_CATEGORIES = (
     CostCategory("lots_eur", lots),
     CostCategory("redeployed_staff_eur", redeployed),
     CostCategory("coordination_eur", coordination),
+    CostCategory("ri_harmonisation_eur", ri_harmonisation),
 )
 
 
@@ -217,19 +227,18 @@ def borrower_pays(p: PoleService, i: str) -> float:
     pay = t.member_fee_eur.value + t.setup_member_eur.value / t.horizon_years.value
     for q, per in p.spec.equipment_days.items():
         e = cat.equipment[q]
-        day_rate = (e.purchase_eur.value / e.life_years.value + e.running_eur_yr.value) / e.capacity_days.value
+        day_rate = machine_year(cat, q) / e.capacity_days.value
         pay += p.workload(i) * per.value * (day_rate + 2 * p.km(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
     return pay
 
 
 def standalone(si, member: str, service: str) -> tuple[float, float, float]:
-    """(total, own machines, staff + contract) of a member running a service alone, as inventoried:
-    FTE × the grade's cost + contract + units owned × (price/life + running)."""
-    row = si.inventory.services[(member, service)]
-    cat = si.catalogue
-    spec = cat.services[service]
-    staff_eur = row.fte * cat.staff_cost[spec.grade].value
-    machines = sum(si.inventory.units.get((member, q), 0) * (cat.equipment[q].purchase_eur.value / cat.equipment[q].life_years.value
-                                                              + cat.equipment[q].running_eur_yr.value)
-                   for q in spec.equipment_days)
-    return staff_eur + row.contract_eur + machines, machines, staff_eur + row.contract_eur
+    """(total, own machines, staff + supplies + contract) of a member alone — reorganised alone,
+    the cheapest of its own options (:func:`.rates.alone`): what pooling is judged against."""
+    a = alone(si, member, service)
+    return a["total"], a["machines"], a["staff"] + a["supplies"] + a["contract"]
+
+
+def as_is(si, member: str, service: str) -> dict:
+    """Today's organisation priced (:func:`.rates.status_quo`)."""
+    return status_quo(si, member, service)

@@ -22,7 +22,9 @@ import math
 from ..services.economics import EPCI
 from .design import Design
 from .files import ResultFolder
-from .pricing import COST_CATEGORIES, PoleService, borrower_pays, standalone
+from .pricing import COST_CATEGORIES, PoleService, as_is, borrower_pays, standalone
+from .rates import alone as alone_option
+from .savings import SavingsChecks
 
 TOLERANCE_EUR = 0.05
 #: Pole services with at most this many poolers have every group checked against core.csv.
@@ -51,13 +53,13 @@ SHARE_COLUMNS = {
 }
 RVD_COLUMNS = {
     "pole": "code", "seat_insee_code": "code", "service": "text", "n_poolers": "int", "workload": "float", "unit": "text",
-    "regie_eur": MONEY, "regie_fte": "float", "delegation_eur": MONEY, "delegation_lots": "int", "cheaper": "text",
-    "chosen": "text", "allowed": "text", "difference_eur": MONEY,
+    "regie_eur": "float?", "regie_fte": "float?", "delegation_eur": MONEY, "delegation_lots": "int", "cheaper": "text",
+    "chosen": "text", "allowed": "text", "difference_eur": "float?",
 }
 STATUS_QUO_COLUMNS = {
     "member": "code", "name": "text", "service": "text", "workload": "float", "unit": "text", "mode": "text", "fte": "float",
     "staff_eur": MONEY, "contract_eur": MONEY, "equipment_units": "int", "equipment_eur": MONEY, "total_eur": MONEY,
-    "estimated": "text?",
+    "estimated": "text?", "alone_option": "text", "alone_eur": MONEY,
 }
 CORE_COLUMNS = {
     "pole": "code", "seat_insee_code": "code", "service": "text", "group": "text", "group_codes": "text",
@@ -123,6 +125,10 @@ class ServiceChecks:
             self.seat_of[EPCI] = design.rules.service_commun.seat
         self.pole_id = {s: design.pole_of[s] for s in design.members}
         self.alone = {k: standalone(self.si, *k) for k in self.si.inventory.services}
+        self.today = {k: as_is(self.si, *k) for k in self.si.inventory.services}
+        self.alone_choice = {k: alone_option(self.si, *k) for k in self.si.inventory.services}
+        if not self.si.enabled:  # pooling disabled: every member keeps today's organisation
+            self.alone = {k: (v["total"], v["machines"], v["staff"] + v["supplies"] + v["contract"]) for k, v in self.today.items()}
 
     def name(self, code: str) -> str:
         return (self.si.epci_name or "EPCI") if code == EPCI else self.d.territory.name_of(code)
@@ -139,6 +145,8 @@ class ServiceChecks:
         self.check("what each member pays (members.csv, communes.csv)", self.member_problems())
         self.check("totals, savings and budget", self.total_problems())
         self.check("service figures of summary.json", self.summary_problems())
+        self.check("one member is not pooling", self.single_member_problems())
+        SavingsChecks(self).run()
 
     # ------------------------------------------------------------------------------ status quo
     def status_quo_problems(self) -> list[str]:
@@ -153,15 +161,19 @@ class ServiceChecks:
         for r in self.status_quo.itertuples():
             k = (r.member, r.service)
             row, spec = inv.services[k], cat.services[r.service]
-            total, machines, keep = self.alone[k]
-            staff = keep - row.contract_eur
+            today = self.today[k]
+            total, machines, staff, contract = today["total"], today["machines"], today["staff"], today["contract"]
             units = sum(inv.units.get((r.member, q), 0) for q in spec.equipment_days)
             estimated = sorted(list(row.estimated) + [f"{q}.units" for q in spec.equipment_days if (r.member, q) in inv.estimated_units])
             where = f"{r.member}/{r.service}"
             if not (close(r.staff_eur, staff) and close(r.equipment_eur, machines) and close(r.total_eur, total)
-                    and close(r.contract_eur, row.contract_eur)):
+                    and close(r.contract_eur, contract)):
                 out.append(f"{where}: status quo {r.total_eur} (staff {r.staff_eur}, contract {r.contract_eur}, machines "
-                           f"{r.equipment_eur}) but recomputed {total:.2f} ({staff:.2f}, {row.contract_eur:.2f}, {machines:.2f})")
+                           f"{r.equipment_eur}) but recomputed {total:.2f} ({staff:.2f}, {contract:.2f}, {machines:.2f})")
+            choice = self.alone_choice[k]
+            if hasattr(r, "alone_eur") and not (close(r.alone_eur, choice["total"]) and r.alone_option == choice["option"]):
+                out.append(f"{where}: reorganised alone {r.alone_option} at {r.alone_eur} but recomputed {choice['option']} at "
+                           f"{choice['total']:.2f}")
             if not (math.isclose(r.workload, row.workload, abs_tol=6e-4, rel_tol=1e-6) and math.isclose(r.fte, row.fte, abs_tol=6e-4)
                     and r.mode == row.mode and r.equipment_units == units and r.unit == spec.unit and r.name == self.name(r.member)):
                 out.append(f"{where}: {r.name}, workload {r.workload} {r.unit}, mode {r.mode}, FTE {r.fte}, {r.equipment_units} machines; "
@@ -318,7 +330,7 @@ class ServiceChecks:
         shapley = self.shapley_values() if self.key == "shapley" else {}
         population = {c: int(p) for c, p in self.d.population.items()}
         out = {}
-        for (i, s), row in self.si.inventory.services.items():
+        for (i, s), _row in self.si.inventory.services.items():
             total, machines, keep = self.alone[(i, s)]
             entry = {"standalone": total, "forced": self.si.forced.get((i, s)) is True}
             if (i, s) in pooled:
@@ -328,7 +340,7 @@ class ServiceChecks:
                 else:
                     weights = {k: float(population.get(k, 0)) if self.key == "population" else p.workload(k) for k in p.poolers}
                     pays = p.poolers_pay * weights[i] / sum(weights.values()) if sum(weights.values()) > 0 else p.poolers_pay / len(p.poolers)
-                entry.update(choice=f"pooled-{p.mode}", seat=p.seat, pays=pays)
+                entry.update(choice=f"pooled-{p.mode}" if len(p.members) >= 2 else f"alone-{p.mode}", seat=p.seat, pays=pays)
             elif (i, s) in borrowed:
                 p = self.pole_services()[(borrowed[(i, s)][0], s)]
                 if p.poolers:
@@ -338,7 +350,9 @@ class ServiceChecks:
                     pays = (p.total * work[i] / sum(work.values()) if sum(work.values()) > 0 else p.total / len(p.borrowers)) + keep
                 entry.update(choice="borrows-machines", seat=p.seat, pays=pays)
             else:
-                entry.update(choice=f"kept-{row.mode}", seat=None, pays=total)
+                choice = self.alone_choice[(i, s)] if self.si.enabled else self.today[(i, s)]
+                entry.update(choice=f"kept-{choice['mode']}" if choice["option"] == "as-is" else f"alone-{choice['mode']}", seat=None,
+                             pays=total)
             out[(i, s)] = entry
         self._expected = out
         return out
@@ -410,7 +424,7 @@ class ServiceChecks:
         if not self.si.individual_rationality or self.key == "shapley":
             return out
         for (i, s), e in self.expected_shares().items():
-            if e["choice"] != f"kept-{self.si.inventory.services[(i, s)].mode}" and not e["forced"] \
+            if e["seat"] is not None and not e["forced"] \
                     and e["pays"] > e["standalone"] + PAYS_MORE_EUR:
                 out.append(f"{i} pays {e['pays']:.2f} for {s} ({e['choice']}), {e['standalone']:.2f} alone")
         return out
@@ -425,15 +439,20 @@ class ServiceChecks:
                     f"(missing {sorted(set(expected) - set(listed))[:5]}, unknown {sorted(set(listed) - set(expected))[:5]})"]
         for r in self.rvd.itertuples():
             p = expected[(r.seat_insee_code, r.service)]
-            regie = PoleService(self.si, self.travel, p.seat, p.service, p.poolers, p.borrowers, "regie")
             deleg = PoleService(self.si, self.travel, p.seat, p.service, p.poolers, p.borrowers, "delegation")
             where = f"pole {r.pole} {r.service}"
+            workload = sum(p.workload(i) for i in p.poolers)
+            if "regie" not in p.spec.modes:  # works: contracted in every option, no régie price
+                if not (math.isnan(r.regie_eur) and math.isnan(r.difference_eur) and close(r.delegation_eur, deleg.total)) \
+                        or r.cheaper != "delegation" or r.chosen != p.mode:
+                    out.append(f"{where}: a service never run in régie must show délégation only, at {deleg.total:.2f}")
+                continue
+            regie = PoleService(self.si, self.travel, p.seat, p.service, p.poolers, p.borrowers, "regie")
             for column, value, want in (("regie_eur", r.regie_eur, regie.total), ("delegation_eur", r.delegation_eur, deleg.total),
                                         ("difference_eur", r.difference_eur, deleg.total - regie.total)):
                 if not close(value, want):
                     out.append(f"{where}: {column} {value} but recomputed {want:.2f}")
             cheaper = "regie" if regie.total <= deleg.total else "delegation"
-            workload = sum(p.workload(i) for i in p.poolers)
             if not math.isclose(r.regie_fte, regie.fte, abs_tol=6e-4) or r.delegation_lots != deleg.lots \
                     or not math.isclose(r.workload, workload, abs_tol=6e-4, rel_tol=1e-6) or r.n_poolers != len(p.poolers):
                 out.append(f"{where}: régie {r.regie_fte} FTE, délégation {r.delegation_lots} lots, workload {r.workload}, "
@@ -544,8 +563,8 @@ class ServiceChecks:
         """(status quo, the design's total), €/yr: kept services alone, borrowers' staff and
         contracts, and every pole service."""
         expected = self.expected_shares()
-        status_quo = sum(v[0] for v in self.alone.values())
-        kept = sum(self.alone[k][0] for k, e in expected.items() if e["choice"].startswith("kept"))
+        status_quo = sum(v["total"] for v in self.today.values())
+        kept = sum(self.alone[k][0] for k, e in expected.items() if e["seat"] is None)
         kept += sum(self.alone[k][2] for k, e in expected.items() if e["choice"] == "borrows-machines")
         return status_quo, kept + sum(p.total for p in self.pole_services().values())
 
@@ -575,6 +594,20 @@ class ServiceChecks:
             out.append(f"saving below the minimum share {si.min_savings_pct:.1%}")
         return out
 
+    def single_member_problems(self) -> list[str]:
+        """A pole service with one user is that member reorganising alone: never called pooled,
+        and only where a member is forced in (the model asks two users of every other)."""
+        out = []
+        for (seat, s), p in self.pole_services().items():
+            if len(p.members) < 2 and not any(self.si.forced.get((i, s)) is True for i in p.members):
+                out.append(f"pole {self.pole_id.get(seat)} {s} has one member ({'; '.join(self.name(i) for i in p.members)}), "
+                           "who nobody forced in: that is reorganising alone, not pooling")
+        for r in self.shares.itertuples():
+            p = self.pole_services().get((self.seat_of.get(r.member), r.service))
+            if r.choice.startswith("pooled") and (p is None or len(p.members) < 2):
+                out.append(f"{r.member}/{r.service} is called pooled without a second member")
+        return out
+
     def person_travel(self) -> float:
         """Population-weighted travel to the seats (person-minutes or person-km)."""
         d = self.d
@@ -593,7 +626,9 @@ class ServiceChecks:
         forced = sum(1 for e in expected.values() if e["forced"] and e["pays"] > e["standalone"] + PAYS_MORE_EUR)
         gains = list(self.core["gain_eur"])
         counts = {
-            "services_pooled": len(pooled), "services_borrowed": len(borrowed), "pole_services": len(self.services),
+            "services_pooled": sum(1 for e in expected.values() if e["choice"].startswith("pooled")),
+            "services_borrowed": len(borrowed), "pole_services": len(self.services),
+            "single_member_pole_services": sum(1 for p in self.pole_services().values() if len(p.members) < 2),
             "fairness_key": self.key if len(self.shares) else None,
             "voluntary_members_paying_more": voluntary, "forced_members_paying_more": forced,
             "blocking_coalitions": len(self.core),
@@ -601,7 +636,17 @@ class ServiceChecks:
             "core_check_complete": bool(self.core["check_complete"].all()) if len(self.core) else None,
             "estimated_fields": int(sum(1 for v in self.status_quo["estimated"] if isinstance(v, str) and v)),
         }
-        out = [f"{k} {s[k]!r} but the tables give {v!r}" for k, v in counts.items() if s[k] != v]
+        out = [f"{k} {s.get(k)!r} but the tables give {v!r}" for k, v in counts.items() if s.get(k) != v]
+        status_quo, total = self.totals()
+        alone = sum(v["total"] for v in self.alone_choice.values())
+        expected_values = [("alone_cost", alone), ("savings_alone", status_quo - alone)]
+        if self.si.enabled:
+            expected_values.append(("savings_pooling", alone - total))
+        elif s.get("savings_pooling") is not None:
+            out.append(f"savings_pooling {s['savings_pooling']} but pooling is disabled")
+        for key, want in expected_values:
+            if not close(s.get(key, math.nan), want, rel=1e-6):
+                out.append(f"{key} {s.get(key)} but recomputed {want:.2f}")
         largest = max(gains) if gains else 0.0
         if not close(s["largest_blocking_gain_eur"], largest):
             out.append(f"largest_blocking_gain_eur {s['largest_blocking_gain_eur']} but core.csv's largest gain is {largest}")
