@@ -372,12 +372,6 @@ def _fctva(eligible: bool, why: str) -> Sourced:
     return Sourced(1.0 if eligible else 0.0, "eligible share", "fiscal.fctva_maintenance_eligibility", "medium", why)
 
 
-def _shown(number) -> float:
-    """A figure for a source note: the number, or its mean when the parameters are drawn per
-    sampled world (arrays, :mod:`optimiser.robustness`), which format strings cannot show."""
-    return float(np.mean(number))
-
-
 def _services() -> dict[str, ServiceSpec]:
     verge = derived(value("verge_mowing_passes_per_year") / value("verge_mowing_km_per_machine_day"), "days/km",
                     ["verge_mowing_passes_per_year", "verge_mowing_km_per_machine_day"], "2.5 passes a year ÷ 6 km a day")
@@ -416,13 +410,13 @@ def _services() -> dict[str, ServiceSpec]:
         ["road_km_per_fte_voirie", "price.ev_contractor_hourly_rate", "regie.voirie_supplies_eur_per_km_yr",
          "equipment.tractor_with_flail_arm", "equipment.backhoe_loader"],
         f"same tasks bought from a contractor: 1,450 h ÷ 20 km = 72.5 h/km × 40 €/h + supplies 300 €/km + machine-days "
-        f"{_shown(machine_days_eur):,.0f} €/km at the HT day rate; the departmental routine benchmark "
+        f"{float(np.mean(machine_days_eur)):,.0f} €/km at the HT day rate; the departmental routine benchmark "
         "(price.road_routine_vs_renewal_eur_per_km_yr, 700 €/km, estimate) covers a lighter scope")
     manual_price = rate * hours / manual_km
     proprete_price = derived(mech * value("price.mechanical_sweeping_eur_per_km_gutter") + (1 - mech) * manual_price, "€/km cleaned",
                              ["proprete.mechanical_share", "price.mechanical_sweeping_eur_per_km_gutter", "price.ev_contractor_hourly_rate",
                               "proprete.manual_km_per_agent_day"],
-                             f"0.4 × 20 €/km by sweeper + 0.6 × {_shown(manual_price):.0f} €/km by hand (40 €/h × 7.25 h ÷ 2 km)")
+                             f"0.4 × 20 €/km by sweeper + 0.6 × {float(np.mean(manual_price)):.0f} €/km by hand (40 €/h × 7.25 h ÷ 2 km)")
     proprete_productivity = derived(1.0 / (mech / (sweeper_km * days) + (1 - mech) / (manual_km * days)), "km/FTE",
                                     ["proprete.mechanical_share", "equipment.sweeper_compact.productivity_km_gutter_per_day",
                                      "proprete.manual_km_per_agent_day", "meta.productive_days_per_fte"],
