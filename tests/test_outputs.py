@@ -25,8 +25,8 @@ from optimiser.scenario.load import load_scenario
 #: Codes a reader must never see in the text of a report or fiche (CSV values, not words).
 RAW_CODES = ["pooled-regie", "pooled-delegation", "borrows-machines", "kept-regie", "kept-delegation", "espaces_verts",
              "aerial_lift_truck", "ride_on_mower_pro", "contract_eur"]
-SECTIONS = ["summary", "map", "poles", "services", "equipment", "staff", "shares", "core", "forced", "estimates",
-            "communes", "rules", "method"]
+SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "core", "forced",
+            "estimates", "status-quo-check", "communes", "rules", "method"]
 
 
 @pytest.fixture(scope="module")

@@ -21,11 +21,11 @@ from optimiser.api import solve
 from optimiser.results.pdf import print_pdf
 from optimiser.scenario.load import load_scenario
 
-SECTIONS = ["summary", "map", "poles", "services", "equipment", "staff", "shares", "core", "forced", "estimates",
-            "communes", "rules", "method"]
-HEADINGS_FR = ["En bref", "Carte", "Les pôles", "Services et modes de gestion", "Matériel", "Personnel",
+SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "core", "forced",
+            "estimates", "status-quo-check", "communes", "rules", "method"]
+HEADINGS_FR = ["En bref", "Carte", "Les pôles", "Services et modes de gestion", "D'où vient l'économie", "Matériel", "Personnel",
                "Ce que paie chaque membre", "Stabilité du partage (test du cœur)", "Membres obligés qui paient plus",
-               "Estimations et fiabilité des paramètres", "Les communes", "Les règles de ce scénario",
+               "Estimations et fiabilité des paramètres", "La situation actuelle est-elle crédible ?", "Les communes", "Les règles de ce scénario",
                "Fiabilité du calcul et reproduction"]
 FICHE_SECTIONS = ["pole", "services", "money", "sure", "staff"]
 

@@ -192,6 +192,9 @@ SERVICES = {
     "proprete": {"fr": "Propreté urbaine", "en": "Street cleaning"},
     "batiments": {"fr": "Bâtiments", "en": "Buildings"},
     "ingenierie": {"fr": "Ingénierie", "en": "Engineering"},
+    "voirie_travaux": {"fr": "Travaux de voirie", "en": "Road works"},
+    "parc_auto": {"fr": "Parc automobile", "en": "Vehicle fleet"},
+    "ads": {"fr": "Instruction des autorisations d'urbanisme (ADS)", "en": "Planning permits (ADS)"},
 }
 MODES = {
     "regie": {"fr": "Régie", "en": "Régie (in-house)"},
