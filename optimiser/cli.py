@@ -164,6 +164,7 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
         return _validate_variants(composed, overrides)
     loaded = load_variant(composed, composed.variant(None), overrides)
     inputs = prepare(loaded)
+    _check_uncertainty(loaded, inputs)
     t = inputs.territory
     click.echo(f"{scenario}: valid — {len(t)} communes, {len(t.adjacency)} neighbour pairs, "
                f"{int(t.communes['population'].sum()):,} inhabitants; mode {inputs.rules.mode}, "
@@ -179,6 +180,17 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
             sys.exit(EXIT_NO_RESULT)
 
 
+def _check_uncertainty(loaded, inputs) -> None:
+    """The ``uncertainty`` block against the parameters the cost model reads for this scenario
+    (an unknown name, a group matching nothing, a parameter in two groups...), as ``optimiser
+    robustness`` would find it: validate says so rather than the analysis, later."""
+    if loaded.scenario.uncertainty is None or loaded.scenario.services is None:
+        return
+    from .inputs.world import uncertain_parameters
+
+    uncertain_parameters(loaded, inputs.territory, inputs.matrix, inputs.rules.service_commun)
+
+
 def _validate_variants(composed, overrides: tuple[str, ...]) -> None:
     """``optimiser validate`` for a file with variants or a sweep: check each, list them."""
     from .cache import InputCache
@@ -192,6 +204,11 @@ def _validate_variants(composed, overrides: tuple[str, ...]) -> None:
     cache = InputCache()
     prepared, failures = [], []
     for loaded, inputs in zip(loaded_all, prepare_each(loaded_all, cache)):
+        if not isinstance(inputs, Exception):
+            try:
+                _check_uncertainty(loaded, inputs)
+            except InputError as exc:
+                inputs = exc
         if isinstance(inputs, Exception):
             error = inputs if isinstance(inputs, InputError) else InputError([], title=str(inputs))
             failures.append((loaded.variant, error))
@@ -283,17 +300,12 @@ def robustness(target: Path, samples: int | None, seed: int | None, resolve_top:
                overrides: tuple[str, ...]) -> None:
     """How sure the saving of a design is, and which parameters decide it."""
     from .api import input_files
-    from .errors import InputError, Problem
     from .results.folder import check_target
     from .robustness.folder import KIND, MARKER, write_folder
     from .robustness.run import load_target, resolved_with
     from .robustness.run import robustness as analyse_robustness
 
-    for name, value, low in (("--samples", samples, 1), ("--seed", seed, 0), ("--resolve-top", resolve_top, 0)):
-        if value is not None and value < low:
-            raise InputError([Problem(None, name, f"must be a whole number of at least {low}", value)])
-    if samples is not None and samples > 1_000_000:
-        raise InputError([Problem(None, "--samples", "at most 1,000,000 worlds", samples)])
+    _check_uncertainty_options(samples=samples, seed=seed, resolve_top=resolve_top)
     folder = out or Path(str(target).rstrip("/").removesuffix(".yaml").removesuffix(".yml") + "-robustness")
     check_target(folder.absolute(), MARKER, KIND)
     loaded, inputs, design = load_target(target, overrides)
@@ -307,6 +319,21 @@ def robustness(target: Path, samples: int | None, seed: int | None, resolve_top:
                f"saving P10 {q['p10']:,.0f} · P50 {q['p50']:,.0f} · P90 {q['p90']:,.0f} €/yr")
     click.echo("Top of the tornado: " + ", ".join(f.name for f in result.factors[:5]))
     click.echo(f"Results: {written}  (robustness.md, robustness.html, robustness.csv, tornado.png, worlds.csv)")
+
+
+def _check_uncertainty_options(**given) -> None:
+    """Refuse ``--samples``, ``--seed``, ``--resolve-top`` outside the ranges of the scenario keys
+    they stand for (``uncertainty.samples``, ...): one schema, one message."""
+    from pydantic import ValidationError
+
+    from .errors import InputError, Problem
+    from .scenario.schema import UncertaintyConfig
+
+    try:
+        UncertaintyConfig(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        raise InputError([Problem(None, "--" + str(e["loc"][0]).replace("_", "-"), f"{e['msg']} "
+                                  f"(as uncertainty.{e['loc'][0]})", e.get("input")) for e in exc.errors()]) from None
 
 
 @click.group()

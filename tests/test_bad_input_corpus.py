@@ -1100,6 +1100,64 @@ cases("pareto", {
     "set-garbage": lambda ws: ["pareto", ws / "svc.yaml", "--set", "poles.count=many", "--out", ws / "pf"],
 }, codes=(2, 3))
 
+# ===================================================================================== robustness
+
+UNCERTAIN = SVC + "uncertainty: {samples: 20, worlds: 0, resolve_top: 0}\n"
+cases("robustness", {
+    "samples-zero": lambda ws: ["robustness", ws / "svc-result", "--samples", "0", "--out", ws / "rb"],
+    "samples-negative": lambda ws: ["robustness", ws / "svc-result", "--samples", "-5", "--out", ws / "rb"],
+    "samples-absurd": lambda ws: ["robustness", ws / "svc-result", "--samples", "10000000000", "--out", ws / "rb"],
+    "samples-text": lambda ws: ["robustness", ws / "svc-result", "--samples", "many", "--out", ws / "rb"],
+    "seed-negative": lambda ws: ["robustness", ws / "svc-result", "--seed", "-1", "--out", ws / "rb"],
+    "seed-absurd": lambda ws: ["robustness", ws / "svc-result", "--seed", "1" + "0" * 40, "--samples", "10", "--out", ws / "rb"],
+    "resolve-top-negative": lambda ws: ["robustness", ws / "svc-result", "--resolve-top", "-1", "--out", ws / "rb"],
+    "resolve-top-absurd": lambda ws: ["robustness", ws / "svc-result", "--resolve-top", "1000000000", "--samples", "10",
+                                      "--out", ws / "rb"],
+    "target-missing": lambda ws: ["robustness", ws / "nowhere", "--out", ws / "rb"],
+    "target-a-text-file": lambda ws: ["robustness", ws / "notes.txt", "--out", ws / "rb"],
+    "target-users-folder": lambda ws: ["robustness", ws / "mine", "--out", ws / "rb"],
+    "target-empty-folder": lambda ws: (os.mkdir(ws / "empty"), ["robustness", ws / "empty", "--out", ws / "rb"])[-1],
+    "target-poles-only-result": lambda ws: ["robustness", ws / "result", "--samples", "10", "--out", ws / "rb"],
+    "target-poles-only-scenario": lambda ws: ["robustness", ws / "s.yaml", "--samples", "10", "--out", ws / "rb"],
+    "target-resolved-bomb": lambda ws: tamper("svc-result", write("scenario.resolved.yaml", ALIAS_BOMB), command="robustness")(ws)
+    + ["--samples", "10", "--out", ws / "rb"],
+    "target-services-garbage": lambda ws: tamper("svc-result", write("services.csv", "x\n1\n"), command="robustness")(ws)
+    + ["--samples", "10", "--out", ws / "rb"],
+    "target-inputs-missing": lambda ws: tamper("svc-result", remove("inputs"), command="robustness")(ws)
+    + ["--samples", "10", "--out", ws / "rb"],
+    "out-users-folder": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "mine"],
+    "out-a-file": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "notes.txt"],
+    "out-the-result": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "svc-result"],
+    "out-under-a-file": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "notes.txt" / "x"],
+    "set-garbage": lambda ws: ["robustness", ws / "svc.yaml", "--set", "uncertainty.samples=lots", "--out", ws / "rb"],
+}, codes=(2, 3))
+# robustness reads the design (services.csv, communes.csv) and the resolved scenario, not the summary
+case("robustness-legal/summary-truncated", codes=(0, 2))(
+    lambda ws: tamper("svc-result", truncate("summary.json"), command="robustness")(ws) + ["--samples", "10", "--out", ws / "rb"])
+case("robustness-legal/small", codes=(0,))(lambda ws: ["robustness", scenario(ws, UNCERTAIN), "--out", ws / "rb"])
+UNCERTAINTY = {
+    "not-a-mapping": "uncertainty: lots\n",
+    "samples-zero": "uncertainty: {samples: 0}\n",
+    "seed-negative": "uncertainty: {seed: -1}\n",
+    "distribution": "uncertainty: {distribution: normal}\n",
+    "unknown-parameter": "uncertainty: {parameters: {no_such_thing: {range: [1, 2]}}}\n",
+    "range-inverted": "uncertainty: {parameters: {loaded_cost_technicien: {range: [60000, 30000]}}}\n",
+    "range-one-number": "uncertainty: {parameters: {loaded_cost_technicien: {range: [30000]}}}\n",
+    "range-nan": "uncertainty: {parameters: {loaded_cost_technicien: {range: [.nan, 5]}}}\n",
+    "range-text": "uncertainty: {parameters: {loaded_cost_technicien: {range: cheap}}}\n",
+    "group-correlation": "uncertainty: {groups: {g: {parameters: ['loaded_cost_*'], correlation: 2}}}\n",
+    "group-no-parameters": "uncertainty: {groups: {g: {correlation: 0.5}}}\n",
+    "group-matches-nothing": "uncertainty: {groups: {g: {parameters: ['zzz*']}}}\n",
+    "parameter-in-two-groups": "uncertainty: {groups: {a: {parameters: ['loaded_cost_*']}, b: {parameters: ['loaded_cost_*']}}}\n",
+    "world-negative": "uncertainty: {world: -1}\n",
+    "worlds-absurd": "uncertainty: {worlds: 1e9}\n",
+    "without-services": "__POLES__uncertainty: {samples: 10}\n",
+}
+for _id, _text in UNCERTAINTY.items():
+    _body = BASE + _text.removeprefix("__POLES__") if _text.startswith("__POLES__") else SVC + _text
+    case(f"uncertainty/{_id}")(validate_text(_body))
+
+
 # ===================================================================================== init
 
 cases("init", {
@@ -1178,7 +1236,8 @@ cases("command-line-legal", {
 
 #: Families whose cases solve, start process pools or read the national data (seconds each).
 HEAVY = ("run-value", "territory-run", "network-run", "inventory-run", "infeasible", "sweep", "pareto", "compare",
-         "compare-args", "compare-legal", "out-legal", "init", "init-legal", "territory-names")
+         "compare-args", "compare-legal", "out-legal", "init", "init-legal", "territory-names", "robustness",
+         "robustness-legal")
 #: Cases of each light family kept in ``make test-fast`` (the rest run in ``make test``).
 SAMPLE = 3
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ..errors import InputError, Problem
 from ..inputs.service_inputs import ServiceInputs
@@ -51,7 +50,10 @@ class FixedDesign:
         if not path.exists():
             raise InputError([Problem(str(folder), "", "this result folder has no services.csv: the design shares no "
                                       "service, so there is no saving to test", show_value=False)])
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        from ..results.reading import read_csv  # bounded, and a damaged table is an InputError naming it
+
+        table = read_csv(path, dtype=str, keep_default_na=False,
+                         required=("seat_insee_code", "service", "mode", "poolers_codes", "borrowers_codes"))
         pooled, borrowed, modes = {}, {}, {}
         for _, row in table.iterrows():
             seat, s = row["seat_insee_code"], row["service"]
@@ -60,7 +62,8 @@ class FixedDesign:
                 pooled[(code.strip(), s)] = seat
             for code in filter(None, row["borrowers_codes"].split(";")):
                 borrowed[(code.strip(), s)] = seat
-        communes = pd.read_csv(Path(folder) / "communes.csv", dtype=str, keep_default_na=False)
+        communes = read_csv(Path(folder) / "communes.csv", dtype=str, keep_default_na=False,
+                            required=("insee_code", "seat_insee_code"))
         assignment = {r["insee_code"]: (r["seat_insee_code"] or None) for _, r in communes.iterrows()}
         return cls(pooled, borrowed, modes, assignment)
 

@@ -551,6 +551,8 @@ class Scenario(StrictModel):
             stray = [k for k, default in defaults.items() if getattr(self, k) != default]
             if self.objective.minimise == "cost":
                 stray.append("objective.minimise: cost")
+            if self.uncertainty is not None:  # the uncertain parameters are the cost model's
+                stray.append("uncertainty")
             if stray:
                 raise ValueError(f"{', '.join(stray)}: only meaningful with a services block "
                                  "(add services: {} to use every default)")
