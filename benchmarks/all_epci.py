@@ -109,14 +109,15 @@ def read_rows(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def write_rows(path: Path, rows: list[dict]) -> None:
+def write_rows(path: Path, rows: list[dict], columns: list[str] = COLUMNS, order=lambda r: r["epci_siren"]) -> None:
+    """Write ``rows`` (``columns``, sorted by ``order``) in one rename, so a stopped run keeps a whole table."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".csv.partial")
     with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        for row in sorted(rows, key=lambda r: r["epci_siren"]):
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in COLUMNS})
+        for row in sorted(rows, key=order):
+            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
     os.replace(tmp, path)
 
 

@@ -18,7 +18,6 @@ shared 2-core machine: quote medians, not single runs. Nothing here asserts a ti
 from __future__ import annotations
 
 import argparse
-import csv
 import multiprocessing as mp
 import os
 import shutil
@@ -29,6 +28,8 @@ import traceback
 from pathlib import Path
 
 import numpy as np
+from all_epci import read_rows
+from all_epci import write_rows as write_table
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "benchmarks" / "results" / "services_epci.csv"
@@ -131,20 +132,9 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def read_rows(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def write_rows(path: Path, rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".csv.partial")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in sorted(rows, key=lambda r: (int(r.get("communes") or 0), r["epci_siren"], r["solver"])):
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in COLUMNS})
-    os.replace(tmp, path)
+    """The table, smallest EPCIs first (the writer of :mod:`all_epci`)."""
+    write_table(path, rows, COLUMNS, order=lambda r: (int(r.get("communes") or 0), r["epci_siren"], r["solver"]))
 
 
 def main(argv: list[str] | None = None) -> None:
