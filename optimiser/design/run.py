@@ -230,7 +230,7 @@ LARGE_MODEL_VARIABLES = 15_000
 def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int) -> None:
     """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), within
     a share of the remaining time (most of it for a large model); the MILP then starts from it."""
-    share = 0.6 if n_variables > LARGE_MODEL_VARIABLES else 0.25
+    share = 0.85 if n_variables > LARGE_MODEL_VARIABLES else 0.25
     stop = time.perf_counter() + share * (deadline - time.perf_counter())
     improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, stop)
     if moves:
