@@ -4,8 +4,13 @@ It needs no solve, so a run always has a proven bound even when the MILP's root 
 not finish in time (large EPCIs). It relaxes the service model (:mod:`.services`) by keeping only
 inequalities that hold in its LP relaxation:
 
-* staff :math:`F_{js} \ge \sum_i zr_{ijs}\,\text{fte}_{ijs}` (the specialist minimum dropped),
-* machines :math:`K_q U_{jsq} \ge \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}` (whole machines dropped),
+* staff :math:`F_{js} \ge \max(F^{spec}_s, T)` with :math:`T = \sum_i zr_{ijs}\,\text{fte}_{ijs}
+  \le T^{max}_{js}` (every member that may join *j*), hence
+  :math:`F_{js} \ge T \max(1, F^{spec}_s / T^{max}_{js})`: each régie pooler bears at least its
+  FTE times that factor;
+* machines :math:`U_{jsq} \ge \max(1, D / K_q)` for :math:`D = \sum_i (zr + bb)_{ijs}\, w_{is}
+  n_{qs} \le D^{max}_{jsq}`, hence :math:`U_{jsq} \ge D \max(1/K_q, 1/D^{max}_{jsq})`
+  (these two hold for every design, not for the LP relaxation);
 * lots :math:`\bar L L_{js} \ge \sum_i zd_{ijs}\, c^{del}_{is}`,
 * coordination: a pole service with :math:`N_j` possible users pays :math:`f \ge f \sum_i
   \text{use}_{ijs} / N_j` (as :math:`\text{use}_{ijs} \le a_{js}`),
@@ -49,22 +54,34 @@ def member_service_bound_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, 
                 total += best
                 continue
             spec = catalogue.services[s]
-            machines_per_unit = sum(spec.equipment_days[q].value * catalogue.equipment[q].annual_eur
-                                    / catalogue.equipment[q].capacity_days.value for q in spec.equipment_days)
             for j in seats:
-                users = max(2, len(members_of.get(j, ())) + (1 if sc_seat == j else 0))
-                share = econ.pole_fixed_eur() / users + econ.member_eur()
+                reach = _reach(members_of, sc_seat, j)
+                share = econ.pole_fixed_eur() / max(2, len(reach)) + econ.member_eur()
+                machines = 0.0
+                for q in spec.equipment_days:
+                    e = catalogue.equipment[q]
+                    most = sum(econ.machine_days(k, s, q) for k in reach)
+                    if most > 0:
+                        machines += econ.machine_days(i, s, q) * e.annual_eur * max(1.0 / e.capacity_days.value, 1.0 / most)
                 options = []
                 if "regie" in si.modes[s]:
-                    options.append(econ.regie_fte(i, j, s) * econ.pooled_staff_eur(s) + econ.supplies_eur(i, s)
-                                   + econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s) + w * machines_per_unit)
+                    most = sum(econ.regie_fte(k, j, s) for k in reach)
+                    factor = max(1.0, spec.specialist_min_fte.value / most)
+                    options.append(econ.regie_fte(i, j, s) * factor * econ.pooled_staff_eur(s) + econ.supplies_eur(i, s)
+                                   + econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s) + machines)
                 if "delegation" in si.modes[s]:
                     contract = econ.contract_eur(i, s)
                     options.append(contract * (1 + econ.terms.lot_cost_eur.value / econ.terms.max_lot_eur.value)
                                    + econ.retained_fte(i, s) * catalogue.staff_eur(s))
                 if si.lend_equipment and spec.equipment_days:
-                    options.append(alone.total_eur - alone.equipment_eur + econ.transfer_eur(i, j, s) + w * machines_per_unit)
+                    options.append(alone.total_eur - alone.equipment_eur + econ.transfer_eur(i, j, s) + machines)
                 if options:
                     best = min(best, min(options) + share)
             total += best
     return total / K
+
+
+def _reach(members_of: dict[str, tuple[str, ...]], sc_seat: str | None, j: str) -> list[str]:
+    """Every member that may use pole *j*: the communes that may join it, and the EPCI at the
+    service commun's seat."""
+    return list(members_of.get(j, ())) + ([EPCI] if sc_seat == j else [])
