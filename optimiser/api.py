@@ -43,16 +43,19 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: st
     the solve stops the solver at once and, with ``on_interrupt="keep"`` (default: the scenario's
     ``solver.on_interrupt``), returns the best design found so far as ``feasible``; with
     ``"discard"`` it raises :class:`KeyboardInterrupt`.
+
+    A scenario's ``robust:`` block is not read here: :func:`optimiser.robustness.robust_design.solve`
+    solves it (what ``optimiser run`` and ``optimiser sweep`` call), from this nominal design.
     """
     inputs = inputs or prepare(loaded)
     options = solver_options(loaded)
-    robust = None
     with interruptible(on_interrupt or options.on_interrupt):
         design = design_poles(inputs, options)
-        if _asks_robust(loaded) and design.status.has_solution and design.services is not None:
-            from .robustness.robust_design import robust_design
+    return tabulate(loaded, inputs, design, options)
 
-            design, robust = robust_design(loaded, inputs, design, options)
+
+def tabulate(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, options: SolverOptions) -> Result:
+    """The :class:`Result` of a solved ``design``: its tables and summary."""
     communes = poles = tables = None
     if design.status.has_solution:
         communes = commune_table(design.assignment, inputs.territory, inputs.matrix, inputs.rules)
@@ -68,21 +71,8 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: st
         summary.update(service_summary(design.services, tables))
     if loaded.composition:  # parents, variant, sweep values: what made this scenario
         summary["composition"] = dict(loaded.composition)
-    extra = {}
-    if robust is not None:  # its own report file: report.md stays what optimiser verify re-renders
-        from .robustness.robust_design import robust_markdown, robust_summary, robust_table
-
-        summary["robust"] = robust_summary(robust)
-        extra["robust.csv"] = robust_table(robust).to_csv(index=False)
-        extra["robust.md"] = robust_markdown(robust)
     return Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded),
-                  inputs=inputs, design=design, input_files=files, service_tables=tables, extra_files=extra)
-
-
-def _asks_robust(loaded: LoadedScenario) -> bool:
-    """A ``robust:`` block, and not one sampled world of a sweep (each world is solved for itself)."""
-    u = loaded.scenario.uncertainty
-    return loaded.scenario.robust is not None and loaded.scenario.services is not None and (u is None or u.world is None)
+                  inputs=inputs, design=design, input_files=files, service_tables=tables)
 
 
 #: A group leaving its pole "materially" gains at least this share of what it pays.

@@ -106,8 +106,8 @@ def main(debug: bool) -> None:
 def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool,
         lang: str | None, pdf: bool) -> None:
     """Solve SCENARIO and write its result folder."""
-    from .api import solve
     from .results.folder import check_target
+    from .robustness.robust_design import solve  # the nominal design, or the robust one when asked
     from .scenario.folders import default_folder
     from .scenario.load import load_scenario
 
@@ -317,7 +317,7 @@ def robustness(target: Path, samples: int | None, seed: int | None, resolve_top:
     from .robustness.folder import KIND, MARKER, write_folder
     from .robustness.run import load_target, resolved_block
     from .robustness.run import robustness as analyse_robustness
-    from .sweeps.runner import check_options
+    from .sweeps.runner import check_options, run_sweep
 
     _check_uncertainty_options(samples=samples, seed=seed, resolve_top=resolve_top, worlds=worlds,
                                world_time_limit_s=world_time_limit_s)
@@ -329,7 +329,7 @@ def robustness(target: Path, samples: int | None, seed: int | None, resolve_top:
     staging = folder.absolute().parent / f"{folder.absolute().name}.worlds-sweep"
     loaded, inputs, design = load_target(target, overrides)
     result = analyse_robustness(loaded, inputs, design, samples, seed, resolve_top, worlds, world_time_limit_s, staging,
-                                {"jobs": jobs, "backend": backend, "scheduler": scheduler}, click.echo)
+                                {"jobs": jobs, "backend": backend, "scheduler": scheduler}, click.echo, run_sweep)
     names = {c: inputs.territory.name_of(c) for c in inputs.territory.codes}
     config = loaded.scenario.uncertainty
     law = config.distribution if config else "triangular"

@@ -42,6 +42,34 @@ MEASURES = {"expected": "expected saving", "quantile": "saving reached in all bu
             "cvar": "mean saving of the worst {share:.0%} of worlds (CVaR)"}
 
 
+def asks_robust(loaded) -> bool:
+    """A ``robust:`` block with services, and not one sampled world of a sweep (each world is solved for itself)."""
+    u = loaded.scenario.uncertainty
+    return loaded.scenario.robust is not None and loaded.scenario.services is not None and (u is None or u.world is None)
+
+
+def solve(loaded, inputs=None, on_interrupt: str | None = None):
+    """:func:`optimiser.api.solve`, then, with a ``robust:`` block, the robust design over the
+    nominal design's poles (see module docstring): the :class:`~optimiser.results.result.Result`
+    of the robust design, with ``summary["robust"]``, ``robust.csv`` and ``robust.md``."""
+    from ..api import solve as solve_nominal
+    from ..api import solver_options, tabulate
+    from ..solvers import interruptible
+
+    result = solve_nominal(loaded, inputs, on_interrupt)
+    design = result.design
+    if not asks_robust(loaded) or design is None or not design.status.has_solution or design.services is None:
+        return result
+    options = solver_options(loaded)
+    with interruptible(on_interrupt or options.on_interrupt):
+        design, outcome = robust_design(loaded, result.inputs, design, options)
+    robust = tabulate(loaded, result.inputs, design, options)
+    robust.summary["robust"] = robust_summary(outcome)
+    # its own report file: report.md stays what optimiser verify re-renders
+    robust.extra_files = {"robust.csv": robust_table(outcome).to_csv(index=False), "robust.md": robust_markdown(outcome)}
+    return robust
+
+
 def measure_name(kind: str, alpha: float) -> str:
     return MEASURES[kind].format(share=alpha)
 

@@ -188,13 +188,14 @@ def design_of(folder: Path) -> FixedDesign:
 
 
 def solve_worlds(loaded, nominal: FixedDesign, inputs, worlds: int, seed: int, time_limit_s: float, staging: Path,
-                 jobs: int = 1, backend: str = "process", scheduler: str | None = None, echo=None) -> Stability:
+                 run_sweep, jobs: int = 1, backend: str = "process", scheduler: str | None = None, echo=None) -> Stability:
     """Re-solve ``worlds`` sampled worlds as one sweep into ``staging`` (see module docstring).
+
+    ``run_sweep`` is :func:`optimiser.sweeps.runner.run_sweep`, passed in by the command: the sweeps
+    solve robust designs through this package, which therefore does not import them.
 
     Raises :class:`KeyboardInterrupt` when the sweep was interrupted (finished worlds are kept in
     ``staging``: the same command resumes them)."""
-    from ..sweeps.runner import run_sweep
-
     data = sweep_scenario(loaded, worlds, seed, time_limit_s)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     with tempfile.TemporaryDirectory(prefix="optimiser-worlds-") as tmp:
