@@ -128,3 +128,12 @@ def test_cli_run_writes_the_comparison(tmp_path):
     assert "Robust design" in (tmp_path / "out" / "robust.md").read_text()
     check = subprocess.run([sys.executable, "-m", "optimiser.cli", "verify", str(tmp_path / "out")], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_measures_match_their_definitions():
+    s = np.random.default_rng(1).normal(size=37)
+    grid = np.linspace(-5, 5, 40_001)
+    cvar = max(e - np.maximum(e - s, 0).mean() / 0.2 for e in grid)  # Rockafellar–Uryasev, by brute force
+    assert measure(s, "cvar", 0.2) == pytest.approx(cvar, abs=1e-3)
+    assert measure(s, "quantile", 0.2) == np.sort(s)[7]  # all but floor(0.2 × 37) = 7 worlds reach it
+    assert measure(s, "expected", 0.2) == pytest.approx(s.mean())
