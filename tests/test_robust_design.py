@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from helpers import grid_features, write_geojson, write_scenario
 
-from optimiser.robustness.robust_design import solve
 from optimiser.robustness.repricing import FixedDesign, price
+from optimiser.robustness.robust_design import solve
 from optimiser.robustness.saa import measure, savings
 from optimiser.robustness.worlds import priced_inputs
 from optimiser.scenario.load import scenario_from_dict

@@ -58,7 +58,8 @@ def solve(loaded, inputs=None, on_interrupt: str | None = None):
 
     result = solve_nominal(loaded, inputs, on_interrupt)
     design = result.design
-    if not asks_robust(loaded) or design is None or not design.status.has_solution or design.services is None:
+    if not asks_robust(loaded) or design is None or not design.status.has_solution or design.services is None \
+            or not result.inputs.services.enabled:  # pooling switched off: nothing to choose in any world
         return result
     options = solver_options(loaded)
     with interruptible(on_interrupt or options.on_interrupt):
