@@ -102,7 +102,7 @@ def test_productivity_20_percent_below_plan_recalibrates_and_the_saving_falls(pl
     tampered = tmp_path / "tampered"
     shutil.copytree(folder, tampered)
     poles = pd.read_csv(tampered / "poles_bilan.csv")
-    poles.loc[0, "actual_cost_per_unit"] = poles.loc[0, "actual_cost_per_unit"] * 0.9 if poles.loc[0, "actual_cost_per_unit"] == poles.loc[0, "actual_cost_per_unit"] else 1.0
+    poles["actual_cost_per_unit"] = poles["actual_cost_per_unit"].fillna(1.0) * 0.9
     poles.to_csv(tampered / "poles_bilan.csv", index=False)
     checked = runner.invoke(main, ["verify", str(tampered)])
     assert checked.exit_code == 4 and "poles_bilan.csv" in checked.output
