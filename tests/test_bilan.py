@@ -96,6 +96,17 @@ def test_productivity_20_percent_below_plan_recalibrates_and_the_saving_falls(pl
     planned = outcome.bilan.key_figures["planned_saving_eur"]
     assert outcome.replanned["savings"] < planned - 1000, (outcome.replanned, planned)
     assert "productivity: 17" in (folder / "recalibrated.yaml").read_text() or "productivity: 1" in (folder / "recalibrated.yaml").read_text()
+    # the narrowed range feeds robustness: drawn at the top of its range, the override is the range's top
+    from optimiser.inputs.service_inputs import scenario_catalogue
+    from optimiser.scenario.load import load_scenario
+    from optimiser.services.parameters import drawn_values
+
+    recalibrated = load_scenario(folder / "recalibrated.yaml")
+    key_range = recalibrated.scenario.uncertainty.parameters["road_km_per_fte_voirie"].range
+    assert scenario_catalogue(recalibrated).services["voirie"].productivity.value == pytest.approx(row["estimate"], rel=1e-5)
+    with drawn_values({"road_km_per_fte_voirie": key_range[1]}):
+        top = scenario_catalogue(recalibrated).services["voirie"].productivity.value
+    assert top == pytest.approx(row["high"], rel=1e-5)
     # verify re-computes it; a tampered figure fails
     runner = CliRunner()
     assert runner.invoke(main, ["verify", str(folder)]).exit_code == 0

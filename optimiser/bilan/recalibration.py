@@ -36,7 +36,10 @@ wide (uncertain) prior is moved almost all the way by one year, a tight one much
 The result is a scenario file, ``recalibrated.yaml``, that ``extends`` the plan's resolved scenario
 and sets the estimates under ``services.overrides`` / ``services.staff_eur``; where a parameter
 comes from one ``cost_parameters.yaml`` key, its narrowed range goes under
-``uncertainty.parameters.KEY.range``, where ``optimiser robustness`` reads it.
+``uncertainty.parameters.KEY.range``, expressed around the sourced value (× sourced ÷ estimate):
+an override whose key has a range there moves with the key's draws
+(:func:`optimiser.inputs.service_inputs.scenario_catalogue`), so ``optimiser robustness`` draws
+the parameter over the narrowed range with its mode at the estimate.
 """
 
 from __future__ import annotations
@@ -181,8 +184,12 @@ def scenario_file(estimates: list[Estimate], parent: str, name: str) -> dict:
         if "+" not in e.source and e.source not in ("estimate", "scenario"):
             from ..services.parameters import entries
 
-            if e.source in entries():
-                uncertainty[e.source] = {"range": [round(e.low, 6), round(e.high, 6)]}
+            sourced = entries().get(e.source, {}).get("value")
+            if isinstance(sourced, (int, float)) and not isinstance(sourced, bool) and sourced > 0:
+                # the range around the sourced value that the override (the estimate) moves with:
+                # robustness then draws the parameter over [low, high] with its mode at the estimate
+                scale = float(sourced) / e.estimate
+                uncertainty[e.source] = {"range": [round(e.low * scale, 6), round(e.high * scale, 6)]}
     data = {"extends": parent, "name": name,
             "description": "The plan re-run with the parameters the bilan's actuals re-estimated (optimiser bilan)."}
     if services:
