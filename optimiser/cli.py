@@ -437,8 +437,7 @@ def bilan(result_dir: Path, actuals: Path, out: Path | None, no_replan: bool, la
     from .bilan.folder import run_bilan
 
     folder = out or Path(str(result_dir).rstrip("/") + "-bilan")
-    path, o = run_bilan(result_dir, actuals, folder, lang=lang, replan=not no_replan,
-                        example="example" in actuals.name.lower() or "exemple" in actuals.name.lower())
+    path, o = run_bilan(result_dir, actuals, folder, lang=lang, replan=not no_replan)
     k = o.bilan.key_figures
     click.echo(f"period {k['period']}: planned {k['plan_total_eur']:,.0f} → actual {k['actual_total_eur']:,.0f} €/yr; "
                f"saving realised {k['saving_realised_eur']:,.0f} of {k['planned_saving_eur']:,.0f} planned "

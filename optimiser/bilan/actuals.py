@@ -68,6 +68,8 @@ class Actuals:
     sha256: str
     poles: pd.DataFrame
     communes: pd.DataFrame
+    example: bool = False
+    """The workbook says its figures are made up (a README row ``EXAMPLE``): the report says so."""
 
 
 def header(name: str, unit: str | None) -> str:
@@ -134,7 +136,9 @@ def read_actuals(path: Path, plan: Plan, label: str = "ACTUALS") -> Actuals:
                            _commune_index(plan), plan, problems)
     if problems:
         raise InputError(problems, title=f"Invalid actuals {path}")
-    return Actuals(path, hashlib.sha256(content).hexdigest(), poles, communes)
+    readme = sheets.get(names.get("readme", ""), pd.DataFrame())
+    example = bool(len(readme.columns)) and readme.iloc[:, 0].astype(str).str.strip().str.upper().eq("EXAMPLE").any()
+    return Actuals(path, hashlib.sha256(content).hexdigest(), poles, communes, example)
 
 
 def _pole_index(plan: Plan) -> dict:

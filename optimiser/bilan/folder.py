@@ -85,8 +85,8 @@ def evaluate(plan: Plan, actuals: Actuals, replanned: dict | None = None):
     return bilan, estimates, levels, decision
 
 
-def run_bilan(result_dir: Path, actuals_path: Path, out: Path, lang: str | None = None, replan: bool = True,
-              example: bool = False) -> tuple[Path, Outcome]:
+def run_bilan(result_dir: Path, actuals_path: Path, out: Path, lang: str | None = None,
+              replan: bool = True) -> tuple[Path, Outcome]:
     """Compute and write the bilan folder ``out`` (atomic: all of it or nothing)."""
     out = Path(out).absolute()
     check_target(out, MARKER, KIND)
@@ -112,7 +112,7 @@ def run_bilan(result_dir: Path, actuals_path: Path, out: Path, lang: str | None 
 
         with using(lang):
             text = markdown(str(plan.summary.get("scenario", "")), bilan.key_figures, final_decision, bilan,
-                            outcome.estimates, replanned, levels, example=example)
+                            outcome.estimates, replanned, levels, example=actuals.example)
         (folder / "bilan.md").write_text(text, encoding="utf-8")
         (folder / "bilan.html").write_text(to_html(text, lang), encoding="utf-8")
         (folder / MARKER).write_text(json.dumps(marker(outcome, lang), indent=2, ensure_ascii=False), encoding="utf-8")

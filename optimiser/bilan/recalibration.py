@@ -124,14 +124,14 @@ def observations(plan: Plan, bilan: Bilan, catalogue) -> dict[tuple[str, str], l
     out: dict[tuple[str, str], list[float]] = {}
     for _, r in bilan.poles.iterrows():
         s = r["service"]
-        if r["mode"] == "regie":
+        if str(r["mode"]).endswith("regie"):  # pooled, or a one-member service run alone in régie
             ratio = _ratio(r["actual_workload"], r["actual_fte"], r["plan_workload"], r["plan_fte"])
             if ratio:
                 out.setdefault(("productivity", s), []).append(ratio)
             ratio = _ratio(r["actual_staff_eur"], r["actual_fte"], r["plan_staff_eur"], r["plan_fte"])
             if ratio:
                 out.setdefault(("staff_eur", catalogue.services[s].grade), []).append(ratio)
-        if r["mode"] == "delegation":
+        if str(r["mode"]).endswith("delegation"):
             ratio = _ratio(r["actual_contract_eur"], r["actual_workload"], r["plan_contract_eur"], r["plan_workload"])
             if ratio:
                 out.setdefault(("delegated_price_eur", s), []).append(ratio)
