@@ -179,3 +179,24 @@ def test_bad_actuals_name_row_and_column(plan_dir, tmp_path, edit, says):
         assert text in run.output, run.output
     assert "Traceback" not in run.output and not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".bilan")]
+
+
+def test_a_kept_service_counts_in_the_total_and_its_deviation_is_split(tmp_path):
+    from optimiser.api import solve
+    from optimiser.scenario.load import load_scenario
+
+    plan_dir = tmp_path / "plan"
+    loaded = load_scenario(EXAMPLE / "pole-experimental.yaml", ["pooling.force=[]", "pooling.modes={}"])
+    solve(loaded).to_dir(plan_dir, draw=False)
+    plan = read_plan(plan_dir)
+    kept = plan.communes[~plan.communes["choice"].str.startswith("pooled")]
+    assert len(kept), "the example without forced pooling keeps some services"
+    row = kept.iloc[0]
+    path = _actuals(plan_dir, tmp_path / "a.xlsx", communes={(row["insee_code"], row["service"]): {
+        "workload": row["workload"], "paid_eur (€/yr)": row["pays_eur"] * 1.10}})
+    folder, outcome = run_bilan(plan_dir, path, tmp_path / "bilan", replan=False)
+    assert outcome.bilan.key_figures["actual_total_eur"] == pytest.approx(plan.total_cost + 0.10 * row["pays_eur"], abs=0.05)
+    deviation = pd.read_csv(folder / "deviations.csv", dtype={"pole": str}).query("category == 'kept_eur'").iloc[0]
+    assert deviation["pole"] == row["insee_code"] and deviation["probable_cause"] == "price"
+    assert deviation["price_eur"] == pytest.approx(0.10 * row["pays_eur"], rel=1e-3)
+    assert CliRunner().invoke(main, ["verify", str(folder)]).exit_code == 0

@@ -90,17 +90,17 @@ def compare(plan: Plan, actuals: Actuals) -> Bilan:
                                      "machine_units": actual["machine_units"] if _given(actual["machine_units"]) else p["machine_units"]})
             deviation = actual[c] - p[c]
             cause = max(CAUSES, key=lambda k: abs(split[k])) if abs(deviation) >= 0.5 else ""
-            category_rows.append({"period": p["period"], "pole": p["pole"], "service": p["service"], "category": c,
+            category_rows.append({"period": p["period"], "pole": p["pole"], "service": p["service"], "category": c, "commune": "",
                                   "plan_eur": p[c], "actual_eur": actual[c], "deviation_eur": deviation,
                                   "deviation_pct": _div(deviation, p[c]), **{f"{k}_eur": split[k] for k in CAUSES},
                                   "probable_cause": cause})
     poles = pd.DataFrame(pole_rows)
-    categories = pd.DataFrame(category_rows, columns=["period", "pole", "service", "category", "plan_eur", "actual_eur",
-                                                      "deviation_eur", "deviation_pct", *[f"{k}_eur" for k in CAUSES],
-                                                      "probable_cause"])
+    communes, levels, kept_deviation = _communes(plan, actuals, poles, missing, category_rows)
+    categories = pd.DataFrame(category_rows, columns=["period", "pole", "service", "category", "commune", "plan_eur",
+                                                      "actual_eur", "deviation_eur", "deviation_pct",
+                                                      *[f"{k}_eur" for k in CAUSES], "probable_cause"])
     categories = categories.reindex(categories["deviation_eur"].abs().sort_values(ascending=False, kind="stable").index)
     categories.insert(0, "rank", range(1, len(categories) + 1))
-    communes, levels, kept_deviation = _communes(plan, actuals, poles, missing)
     key = _key_figures(plan, poles, communes, kept_deviation, len(actuals.poles), len(plan.poles))
     return Bilan(poles, categories.reset_index(drop=True), communes, levels, key, missing)
 
@@ -120,7 +120,11 @@ def _indicators(p, actual: dict, actual_total: float, workload: float) -> dict:
     return out
 
 
-def _communes(plan: Plan, actuals: Actuals, poles: pd.DataFrame, missing: list[str]):
+def _communes(plan: Plan, actuals: Actuals, poles: pd.DataFrame, missing: list[str], category_rows: list[dict]):
+    """Per commune: paid against planned and against its key share; service levels; and, for a
+    service it did not pool (kept, or kept borrowing machines), the deviation of what it paid,
+    split into volume (its workload delivered) and price, appended to ``category_rows`` as the
+    ``kept_eur`` category of the commune (``pole`` = its INSEE code)."""
     reported = {(r["period"], r["insee_code"], r["service"]): r for _, r in actuals.communes.iterrows()}
     pole_actual = {(r["period"], r["pole"], r["service"]): (r["plan_total_eur"], r["actual_total_eur"]) for _, r in poles.iterrows()}
     pooled_pays = plan.communes[plan.communes["choice"].str.startswith("pooled")].groupby(
@@ -140,6 +144,15 @@ def _communes(plan: Plan, actuals: Actuals, poles: pd.DataFrame, missing: list[s
             key_share = paid if _given(paid) else c["pays_eur"]
             if _given(paid):
                 kept_deviation += paid - c["pays_eur"]
+                delivered = a["workload"] if _given(a["workload"]) else c["workload"]
+                split = split_deviation("kept_eur", {"workload": c["workload"], "cost": c["pays_eur"]},
+                                        {"workload": delivered, "cost": paid})
+                deviation = paid - c["pays_eur"]
+                category_rows.append({"period": c["period"], "pole": c["insee_code"], "service": c["service"],
+                                      "category": "kept_eur", "commune": c["commune"], "plan_eur": c["pays_eur"],
+                                      "actual_eur": paid, "deviation_eur": deviation, "deviation_pct": _div(deviation, c["pays_eur"]),
+                                      **{f"{k}_eur": split[k] for k in CAUSES},
+                                      "probable_cause": max(CAUSES, key=lambda k: abs(split[k])) if abs(deviation) >= 0.5 else ""})
         if not _given(paid):
             missing.append(f"commune {c['commune']} ({c['insee_code']}) / {c['service']} / {c['period']}: no amount paid")
         s = per_commune.setdefault(c["insee_code"], {"period": c["period"], "insee_code": c["insee_code"], "commune": c["commune"],

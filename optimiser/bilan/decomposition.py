@@ -8,7 +8,7 @@ category       product                                                          
 =============  ===================================================================  ==========================
 staff          :math:`W \cdot (F/W) \cdot (C/F)`                                    volume, productivity, price
 machines       :math:`W \cdot (D/W) \cdot (C/N) \cdot (N/D)`                        volume, productivity, price, utilisation
-others         :math:`W \cdot (C/W)`                                                volume, price
+others, kept   :math:`W \cdot (C/W)`                                                volume, price
 coordination   :math:`C`                                                            price
 =============  ===================================================================  ==========================
 

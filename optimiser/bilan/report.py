@@ -69,7 +69,8 @@ def markdown(scenario: str, key: dict, decision: Decision, bilan, estimates: pd.
     lines += [f"## {t('bilan.deviations')}", "", t("bilan.deviations.note"), ""]
     rows = []
     for _, r in bilan.categories.head(top).iterrows():
-        rows.append([str(r["rank"]), f"{r['pole']} · {i18n.service_name(r['service'])}", t("bilan.category." + r["category"]),
+        who = r["commune"] if isinstance(r["commune"], str) and r["commune"] else r["pole"]
+        rows.append([str(r["rank"]), f"{who} · {i18n.service_name(r['service'])}", t("bilan.category." + r["category"]),
                      fmt.money(r["plan_eur"]), fmt.money(r["actual_eur"]), fmt.signed_money(r["deviation_eur"]),
                      *[fmt.signed_money(r[f"{c}_eur"]) for c in ("volume", "productivity", "price", "utilisation")],
                      t("bilan.cause." + r["probable_cause"]) if r["probable_cause"] else "—"])

@@ -67,6 +67,7 @@ BILAN_MESSAGES: dict[str, dict[str, str]] = {
     "bilan.category.machines_eur": {"fr": "machines", "en": "machines"},
     "bilan.category.contract_eur": {"fr": "marchés", "en": "contracts"},
     "bilan.category.coordination_eur": {"fr": "coordination", "en": "coordination"},
+    "bilan.category.kept_eur": {"fr": "service gardé par la commune", "en": "service the commune kept"},
     "bilan.communes": {"fr": "Ce que chaque commune a payé", "en": "What each commune paid"},
     "bilan.col.commune": {"fr": "commune", "en": "commune"},
     "bilan.col.key_share": {"fr": "sa part du coût réel (clé)", "en": "its share of the actual cost (key)"},
