@@ -101,6 +101,7 @@ def verify_bilan(folder: str | Path) -> Verification:
     v.check("each deviation's split adds up", [
         f"deviations.csv rank {r['rank']}: parts sum to {sum(r[f'{c}_eur'] for c in CAUSES):,.2f}, deviation {r['deviation_eur']:,.2f}"
         for _, r in deviations.iterrows() if abs(sum(r[f"{c}_eur"] for c in CAUSES) - r["deviation_eur"]) > 0.01])
+    v.check("indicators follow from the table", _indicator_problems(read_csv(folder / "poles_bilan.csv")))
     key = marker.get("key_figures") or {}
     v.check("key figures", [f"bilan.json key_figures.{k} = {key.get(k)}, re-computed {x}"
                             for k, x in bilan.key_figures.items() if not _close(key.get(k), None if isinstance(x, float)
@@ -112,3 +113,22 @@ def verify_bilan(folder: str | Path) -> Verification:
         v.check("re-planned saving", [] if _close(summary.get("savings"), replanned.get("savings"))
                 else [f"replan/summary.json savings {summary.get('savings')} differs from bilan.json {replanned.get('savings')}"])
     return v
+
+
+def _indicator_problems(poles: pd.DataFrame) -> list[str]:
+    """Each pole service's actual indicators from its own row of ``poles_bilan.csv``, by their
+    definitions alone: cost per unit = total ÷ workload (the plan's when none was reported), per
+    inhabitant = total ÷ population, productivity = workload ÷ FTE, total = the categories' sum."""
+    from .plan import CATEGORIES
+
+    problems = []
+    for _, r in poles.iterrows():
+        where = f"poles_bilan.csv {r['pole']} / {r['service']}"
+        workload = r["actual_workload"] if pd.notna(r["actual_workload"]) else r["plan_workload"]
+        total = sum(r[f"actual_{c}"] if pd.notna(r[f"actual_{c}"]) else r[f"plan_{c}"] for c in CATEGORIES)
+        expected = {"actual_total_eur": total, "deviation_eur": total - r["plan_total_eur"],
+                    "actual_cost_per_unit": total / workload if workload else math.nan,
+                    "actual_cost_per_inhabitant": total / r["population"] if r["population"] else math.nan,
+                    "actual_productivity": workload / r["actual_fte"] if pd.notna(r["actual_fte"]) and r["actual_fte"] else math.nan}
+        problems += [f"{where}: {k} = {r[k]}, its definition gives {x}" for k, x in expected.items() if not _close(r[k], x)]
+    return problems

@@ -1,9 +1,11 @@
 """The plan being evaluated: its rows, read from a result folder.
 
 A single-year result is a plan of one period, labelled by :func:`plan_period` (the result's
-``summary.json`` ``year`` when it has one, else ``"1"``). A roadmap over years plugs in as one
-result folder per year: :func:`read_plan` on that year's folder with ``period=`` the year gives
-the same tables, so everything downstream (template, bilan, recalibration) is unchanged.
+``summary.json`` ``year`` when it has one, else ``"1"``). :func:`read_plan` is the one place that
+extracts "the plan"; everything downstream (template, bilan, recalibration) takes its two tables.
+A roadmap year maps onto them (see the README, "The bilan"): the pole services whose phase has
+started by that year, each commune's planned payment from ``roadmap.csv``, the status quo and
+total from that year's ``trajectory.csv`` row.
 
 Two tables, money in € a year TTC net of the FCTVA as in the result:
 
