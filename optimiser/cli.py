@@ -383,7 +383,7 @@ def template_inventory(source: Path, out: Path) -> None:
 def template_actuals(result_dir: Path, out: Path, lang: str | None) -> None:
     """Actuals template for the plan in RESULT_DIR: one row per pole service and per commune ×
     service of each period, the planned figures alongside, blank cells for what happened."""
-    from .bilan.actuals import template_sheets
+    from .bilan.actuals import readme_rows, template_sheets
     from .bilan.plan import read_plan
     from .bilan.words import BILAN_MESSAGES  # noqa: F401  (registers the words)
     from .errors import InputError, Problem
@@ -399,30 +399,10 @@ def template_actuals(result_dir: Path, out: Path, lang: str | None) -> None:
     check_writable(out.absolute())
     plan = read_plan(result_dir)
     with using(resolve_lang(lang)):
-        readme = [("", t("bilan.readme.intro"))] + _actuals_readme()
+        readme = [("", t("bilan.readme.intro"))] + readme_rows()
     path = write_workbook(out, template_sheets(plan, readme))
     click.echo(f"Actuals template for {len(plan.poles)} pole services and {len(plan.communes)} commune services "
                f"(period {plan.period}): {path}")
-
-
-def _actuals_readme() -> list[tuple[str, str]]:
-    """One line per column of the actuals workbook: its name, unit and meaning."""
-    from .bilan.actuals import COMMUNE_COLUMNS, POLE_COLUMNS, header
-
-    meaning = {"workload": "workload delivered, in the row's unit", "fte": "FTE worked (or give hours)",
-               "hours": "hours worked (FTE = hours / productive hours a year)", "machine_days": "machine days worked, all types",
-               "machine_units": "machines used", "staff_eur": "staff, incl. régime indemnitaire", "supplies_eur": "supplies",
-               "vehicles_eur": "crew vehicles", "machines_eur": "machines (annualised) and their transfers",
-               "contract_eur": "contracts and their procedures", "coordination_eur": "coordination of the pole service",
-               "paid_eur": "what the commune paid for this service", "response_time_days": "mean time to answer a request",
-               "response_time_days_before": "the same, the year before the pole",
-               "mowing_passes_done_share": "share of the planned mowing passes done (0-1 or %)",
-               "complaints": "complaints received", "complaints_before": "the same, the year before the pole"}
-    rows = [(f"poles: {header(c, u)}", meaning[c]) for c, u in POLE_COLUMNS.items()]
-    rows += [(f"communes: {header(c, u)}", meaning[c]) for c, u in COMMUNE_COLUMNS.items()]
-    rows += [("plan_*", "the plan's figure, for reference (not read)"), ("period, pole, service, insee_code, unit",
-             "which row of the plan this is: checked against the plan, do not change")]
-    return rows
 
 
 @click.command()

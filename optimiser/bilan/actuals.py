@@ -103,6 +103,41 @@ def template_sheets(plan: Plan, readme: list[tuple[str, str]]) -> dict[str, pd.D
             "communes": pd.DataFrame(communes)}
 
 
+#: The meaning of each column of the actuals workbook, in French and English (its README sheet).
+COLUMN_MEANINGS = {
+    "workload": ("charge réalisée, dans l'unité de la ligne", "workload delivered, in the row's unit"),
+    "fte": ("ETP travaillés (ou donner les heures)", "FTE worked (or give hours)"),
+    "hours": ("heures travaillées (ETP = heures ÷ heures productives par an)", "hours worked (FTE = hours / productive hours a year)"),
+    "machine_days": ("jours-machine travaillés, tous types", "machine days worked, all types"),
+    "machine_units": ("machines utilisées", "machines used"),
+    "staff_eur": ("personnel, régime indemnitaire compris", "staff, incl. régime indemnitaire"),
+    "supplies_eur": ("fournitures", "supplies"), "vehicles_eur": ("véhicules des équipes", "crew vehicles"),
+    "machines_eur": ("machines (annualisées) et leurs transferts", "machines (annualised) and their transfers"),
+    "contract_eur": ("marchés et leurs procédures", "contracts and their procedures"),
+    "coordination_eur": ("coordination du service du pôle", "coordination of the pole service"),
+    "paid_eur": ("ce que la commune a payé pour ce service", "what the commune paid for this service"),
+    "response_time_days": ("délai moyen de réponse à une demande", "mean time to answer a request"),
+    "response_time_days_before": ("le même, l'année avant le pôle", "the same, the year before the pole"),
+    "mowing_passes_done_share": ("part des tontes prévues réalisées (0-1 ou %)", "share of the planned mowing passes done (0-1 or %)"),
+    "complaints": ("plaintes reçues", "complaints received"),
+    "complaints_before": ("les mêmes, l'année avant le pôle", "the same, the year before the pole"),
+    "plan_*": ("le chiffre prévu, pour mémoire (non lu)", "the plan's figure, for reference (not read)"),
+    "keys": ("la ligne du plan : vérifiée, ne pas modifier", "which row of the plan this is: checked against the plan, do not change"),
+}
+
+
+def readme_rows() -> list[tuple[str, str]]:
+    """One line per column of the actuals workbook: its name with its unit, and its meaning in the
+    language being written."""
+    from ..results.i18n import current
+
+    k = 0 if current() == "fr" else 1
+    rows = [(f"poles: {header(c, u)}", COLUMN_MEANINGS[c][k]) for c, u in POLE_COLUMNS.items()]
+    rows += [(f"communes: {header(c, u)}", COLUMN_MEANINGS[c][k]) for c, u in COMMUNE_COLUMNS.items()]
+    rows += [("plan_*", COLUMN_MEANINGS["plan_*"][k]), ("period, pole, service, insee_code, unit", COLUMN_MEANINGS["keys"][k])]
+    return rows
+
+
 # --------------------------------------------------------------------------------------- reading
 
 

@@ -102,14 +102,14 @@ def read_plan(folder: Path, period: str | None = None, hours_per_fte: float | No
     poles = read_csv(folder / "poles.csv", required=("pole", "population"))
     parameters = read_csv(folder / "parameters.csv", required=("group", "parameter", "value", "source"))
     if hours_per_fte is None:
-        hours_per_fte = _hours_per_fte(parameters)
+        hours_per_fte = _hours_per_fte()
     return Plan(folder, period, summary, _pole_rows(services, equipment, poles, period, hours_per_fte),
                 _commune_rows(shares, status_quo, communes, period), parameters, hours_per_fte)
 
 
-def _hours_per_fte(parameters: pd.DataFrame) -> float:
-    """Productive hours of one FTE a year: productive days × hours a day (``parameters.csv``,
-    else the catalogue's defaults 200 × 7.25)."""
+def _hours_per_fte() -> float:
+    """Productive hours of one FTE a year: the catalogue's productive days × hours a day
+    (``meta.productive_days_per_fte``: about 1,450 h)."""
     from ..services.catalogue import default_catalogue
 
     catalogue = default_catalogue()
