@@ -116,7 +116,7 @@ def to_html(markdown_text: str, lang: str) -> str:
            "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}table{border-collapse:collapse;"
            "margin:.5em 0}td,th{border:1px solid #bbb;padding:3px 6px;font-size:90%}td.n{text-align:right}"
            "h2{page-break-before:auto}@media print{h2.break{page-break-before:always}}</style><body>"]
-    table, listing, first_row = False, False, True
+    table, listing, first_row, sections = False, False, True, 0
     for line in markdown_text.splitlines():
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -144,7 +144,8 @@ def to_html(markdown_text: str, lang: str) -> str:
         if line.startswith("# "):
             out.append(f"<h1>{_inline(line[2:])}</h1>")
         elif line.startswith("## "):
-            out.append(f"<h2>{_inline(line[3:])}</h2>")
+            sections += 1  # key figures and the decision print on the first page; the detail after
+            out.append(f"<h2{' class=break' if sections == 3 else ''}>{_inline(line[3:])}</h2>")
         elif line.strip():
             out.append(f"<p>{_inline(line)}</p>")
     out.append("</table>" if table else "")
