@@ -66,19 +66,21 @@ def test_pooling_frequency_is_the_share_of_worlds_above_the_threshold(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     worlds = pd.read_csv(out / "stability_worlds.csv")
-    assert list(worlds["world"]) == list(range(1, WORLDS + 1)) and set(worlds["status"]) == {"optimal"}
+    # world 0: the reference, the sourced values under the same time limit
+    assert list(worlds["world"]) == list(range(0, WORLDS + 1)) and set(worlds["status"]) == {"optimal"}
     pooling = pd.read_csv(out / "stability_pooling.csv", dtype={"member": str}).set_index("member")
     for commune in (A, B):
         assert pooling.loc[commune, "share_pooling"] == pytest.approx(expected)
     # each world pools exactly when its σ is above σ*
     for w, sigma in enumerate(sigmas, 1):
-        design = design_of(out / "worlds" / Path(worlds.loc[w - 1, "folder"]).name)
+        design = design_of(out / "worlds" / Path(worlds.loc[w, "folder"]).name)
         assert (sigma > sigma_star) == bool(design.pooled), (w, sigma, sigma_star)
     head = json.loads((out / "robustness.json").read_text())
     assert head["stability_worlds"] == WORLDS and head["stability_optimal"] == WORLDS and head["stability_failed"] == 0
     for name in ("stability_modes.csv", "stability_pairs.csv", "stability.png", "worlds.yaml", "worlds/sweep.json"):
         assert (out / name).exists(), name
-    assert "Decision stability" in (out / "robustness.md").read_text()
+    report = (out / "robustness.md").read_text()
+    assert "Decision stability" in report and "Reference: the sourced values re-solved under the same limit (optimal" in report
     assert not (tmp_path / "rob.worlds-sweep").exists()  # moved into the folder
     # reproducible from the folder: same seed, same worlds, same frequencies
     again = subprocess.run([sys.executable, "-m", "optimiser.cli", "robustness", str(out / "scenario.resolved.yaml"),

@@ -15,6 +15,10 @@ others are counted, never silently dropped), for decisions :math:`D_w`:
 * per seat *j* and service *s*: the share of worlds running *s* at *j* and, among those, the share
   delegating it;
 * per pair of communes :math:`\{i, k\}`: the share of worlds where they belong to the same pole.
+
+A **reference** point is solved with them: the sourced values (no draw) under the same time limit.
+How far its decisions are from the nominal design's is what the time limit alone changes; the
+worlds' differences of that size are the solver's, not the world's.
 """
 
 from __future__ import annotations
@@ -67,6 +71,9 @@ class Stability:
     time_limit_s: float
     sweep_scenario: str = ""
     """The sweep file the worlds were solved from (YAML text), kept in the folder."""
+    reference: WorldOutcome | None = None
+    """The sourced values re-solved under the same time limit (world 0)."""
+    reference_design: FixedDesign | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -125,9 +132,11 @@ class Stability:
                                            "share_same_pole"])
 
     def worlds_table(self) -> pd.DataFrame:
+        """One row per re-solved world; world 0 is the reference (the sourced values, same limit)."""
+        rows = [self.reference] if self.reference is not None else []
         return pd.DataFrame([{"world": w.world, "status": w.status, "objective": w.objective, "gap": w.gap,
                               "time_s": round(w.time_s, 2), "error": (w.error or "").splitlines()[0] if w.error else "",
-                              "folder": w.folder or ""} for w in self.worlds])
+                              "folder": w.folder or ""} for w in rows + self.worlds])
 
 
 def _choice(d: FixedDesign, i: str, s: str) -> str:
@@ -172,7 +181,8 @@ def sweep_scenario(loaded, worlds: int, seed: int, time_limit_s: float) -> dict:
     data["solver"]["time_limit_s"] = min(float(data["solver"]["time_limit_s"]), float(time_limit_s))
     data["outputs"]["map"] = False
     data["name"] = f"{scenario.name}-worlds"
-    data["sweep"] = {"grid": {"uncertainty.world": list(range(1, worlds + 1))}}
+    # null first: the reference, the sourced values under the same time limit
+    data["sweep"] = {"grid": {"uncertainty.world": [None, *range(1, worlds + 1)]}}
     return data
 
 
@@ -205,7 +215,7 @@ def solve_worlds(loaded, nominal: FixedDesign, inputs, worlds: int, seed: int, t
     if report.interrupted:
         raise KeyboardInterrupt
     outcomes, designs = [], {}
-    for w, o in enumerate(report.outcomes, 1):
+    for w, o in enumerate(report.outcomes):
         outcome = WorldOutcome(world=w, status=o.status, objective=o.objective, gap=o.gap, time_s=o.time_s, error=o.error,
                                folder=None)
         if o.solved and o.folder:
@@ -216,6 +226,7 @@ def solve_worlds(loaded, nominal: FixedDesign, inputs, worlds: int, seed: int, t
                 outcome.status, outcome.error = "error", str(exc)
         outcomes.append(outcome)
     si = inputs.services
+    reference, reference_design = outcomes.pop(0), designs.pop(0, None)
     return Stability(worlds=outcomes, designs=designs, nominal=nominal, members=list(si.members), services=list(si.services),
                      communes=list(inputs.territory.codes), seed=seed, time_limit_s=float(data["solver"]["time_limit_s"]),
-                     sweep_scenario=text)
+                     sweep_scenario=text, reference=reference, reference_design=reference_design)

@@ -30,6 +30,9 @@ TEXT = {
     "pairs": "Pairs of communes that do not always share a pole",
     "stable": "Every decision of this kind is the same in every solved world.",
     "none": "No world has a design: decision stability cannot be measured (see stability_worlds.csv).",
+    "reference": "Reference: the sourced values re-solved under the same limit ({status}{gap}) differ from the nominal design "
+                 "in {changes}; differences of that size in the worlds come from the time limit, not from the world.",
+    "no_reference": "Reference: the sourced values re-solved under the same limit have no design ({status}).",
 }
 
 
@@ -37,6 +40,16 @@ def stability_markdown(st: Stability, names: dict[str, str], top: int = 10) -> l
     """The report section's lines."""
     c = st.counts
     lines = [f"### {TEXT['title']}", "", TEXT["counts"].format(seed=st.seed, limit=st.time_limit_s, solved=len(st.solved), **c), ""]
+    if st.reference is not None:
+        ref = st.reference
+        if st.reference_design is not None:
+            from .resolve import decision_changes, describe
+
+            gap = f", gap {100 * ref.gap:.2f} %" if ref.gap is not None else ""
+            lines += [TEXT["reference"].format(status=ref.status, gap=gap,
+                                               changes=describe(decision_changes(st.nominal, st.reference_design))), ""]
+        else:
+            lines += [TEXT["no_reference"].format(status=ref.status), ""]
     if not st.solved:
         return lines + [TEXT["none"], ""]
     name = lambda code: names.get(code, code)  # noqa: E731
