@@ -59,7 +59,10 @@ def test_service_model_families_add_up_to_the_pulp_rows(name):
     for block in SERVICE_BLOCKS:  # every registered block is named
         assert block.family
     if name == "laval-2016-service-commun":
-        assert len(model.problem.constraints()) == 10393  # nine services (issue 10), the two-users rule
+        # nine services (issue 10), the two-users rule, and one peak row per pole service and
+        # seasonal machine (mowers, flail tractors): 38
+        assert len(model.problem.constraints()) == 10431
+        assert families["peak machine sizing"] == 38
 
 
 def test_families_of_a_solved_design_include_its_cuts():

@@ -113,6 +113,11 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("surplus", "", "Machines des membres en surplus", "Members' machines in surplus"),
         _e("capacity_days", "days/yr", "Jours disponibles des machines nécessaires", "Days available on the machines needed"),
         _e("utilisation", "fraction", "machine_days / capacity_days", "machine_days / capacity_days"),
+        _e("peak_machine_days", "days", "Jours d'utilisation nécessaires pendant le mois de pointe (tonte en mai, fauchage en juin) : "
+           "part du mois de pointe × machine_days (0 sans saison)",
+           "Machine-days needed in the peak month (mowing in May, verges in June): peak share × machine_days (0 without a season)"),
+        _e("peak_capacity_days", "days", "Jours disponibles des machines pendant le mois de pointe (units_needed × jours ouvrés du "
+           "mois ; 0 sans saison)", "Days the machines give in the peak month (units_needed × working days of the month; 0 without a season)"),
         _e("users", "", "Membres qui utilisent ces machines", "Members using these machines"),
     ],
     "shares.csv": [

@@ -9,8 +9,9 @@ scenario lets staff go):
 
 * **as-is**: today's organisation (:mod:`optimiser.services.standalone`);
 * **régie**: FTE :math:`=\max(F^{spec}, w/\pi, R_{is})` at the régie rate of an FTE, supplies
-  :math:`w\,m_s`, and the :math:`\lceil w\,n_q / K_q \rceil` machines its own work needs (it sells
-  or buys the difference with today's fleet);
+  :math:`w\,m_s`, and the :math:`\lceil w\,n_q / K^{eff}_q \rceil` machines its own work needs, its
+  season's peak included (:attr:`EquipmentSpec.effective_capacity`; it sells or buys the
+  difference with today's fleet);
 * **délégation**: the catalogue's price :math:`w\,p\,\tau_s` bought alone (no groupement
   discount, no extra procedure: today's contracts have none), plus the retained agents
   :math:`R_{is}` still paid (they stay employed).
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .catalogue import Catalogue, ceil_units
+from .catalogue import Catalogue
 from .inventory import Inventory, alone_fte
 from .standalone import StandaloneCost, standalone_costs
 from .terms import PoolingTerms
@@ -55,7 +56,7 @@ def alone_option_cost(inventory: Inventory, catalogue: Catalogue, terms: Pooling
             raise ValueError(f"{s} cannot run in régie")
         fte = np.maximum(alone_fte(spec, w), retained)  # np: a value per sampled world under uncertainty
         fte = fte if np.ndim(fte) else float(fte)
-        machines = sum(ceil_units(w * per.value, catalogue.equipment[q].capacity_days.value) * catalogue.equipment[q].annual_eur
+        machines = sum(catalogue.equipment[q].units_for(w * per.value) * catalogue.equipment[q].annual_eur
                        for q, per in spec.equipment_days.items())
         return StandaloneCost(i, s, w, "regie", fte * catalogue.staff_eur(s), 0.0, machines, w * catalogue.supplies_eur(s),
                               fte=fte, option="regie")

@@ -34,7 +34,7 @@ from ..errors import InputError, Problem
 from ..files import TABLE_MAX_BYTES, check_zip, read_bytes
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
-from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload, fleet_vehicles
+from .catalogue import Catalogue, ServiceSpec, estimated_workload, fleet_vehicles
 from .parameters import entry
 
 SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur"]
@@ -369,7 +369,7 @@ def alone_regie_eur(catalogue: Catalogue, service: str, workload: float) -> floa
     cost = alone_fte(spec, workload) * catalogue.staff_eur(service) + workload * catalogue.supplies_eur(service)
     for q, per_unit in spec.equipment_days.items():
         e = catalogue.equipment[q]
-        cost += ceil_units(workload * per_unit.value, e.capacity_days.value) * e.annual_eur
+        cost += e.units_for(workload * per_unit.value) * e.annual_eur
     return cost
 
 
@@ -435,7 +435,7 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
                     units[(member, q)] = int(raw_units[(member, q)])
                 else:
                     need = workload * per_unit.value if mode == "regie" else 0.0
-                    units[(member, q)] = ceil_units(need, catalogue.equipment[q].capacity_days.value)
+                    units[(member, q)] = catalogue.equipment[q].units_for(need)  # its season's peak included
                     estimated_units.add((member, q))
     services = {(m, s): services[(m, s)] for m in members for s in catalogue.services}  # catalogue order
     return Inventory(services=services, units=units, estimated_units=frozenset(estimated_units), sources=sources)

@@ -10,7 +10,9 @@ methods), so an error in :mod:`optimiser.services.catalogue` shows up as a disag
   (1 + VAT)) × (1 + depot/overhead share);
 * supplies per unit = supplies HT × (1 + VAT) × (1 + overhead share);
 * contract per unit = price HT × (1 + the service's contract VAT) × (1 − FCTVA × eligible share);
-* a machine a year = purchase ÷ life × (1 + VAT)(1 − FCTVA) + running × (1 + VAT).
+* a machine a year = purchase ÷ life × (1 + VAT)(1 − FCTVA) + running × (1 + VAT);
+* machines for D machine-days a year = the more of ⌈D ÷ capacity days⌉ and, for a machine whose
+  work peaks in one month, ⌈peak share × D ÷ working days of that month⌉ (README, "the peak rule").
 
 On the HT basis every tax factor is 1.
 """
@@ -64,6 +66,32 @@ def machine_year(cat, q: str) -> float:
     return e.purchase_eur.value / e.life_years.value * invest + e.running_eur_yr.value * running
 
 
+def units_needed(cat, q: str, days: float) -> int:
+    """Whole machines of type *q* for ``days`` machine-days a year: enough for the year and for
+    the peak month (0 without work)."""
+    if days <= 1e-9:
+        return 0
+    e = cat.equipment[q]
+    yearly = math.ceil(days / e.capacity_days.value - 1e-9)
+    share = e.peak_share.value
+    peak = math.ceil(share * days / e.peak_days.value - 1e-9) if share > 0 else 0
+    return max(yearly, peak)
+
+
+def peak_machine_days(cat, q: str, days: float) -> float:
+    """Machine-days of type *q* needed in its peak month (0 for a machine without a season)."""
+    return cat.equipment[q].peak_share.value * days
+
+
+def day_rate(cat, q: str) -> float:
+    """Internal price of one machine-day (€): a machine-year over the days one unit can deliver,
+    the yearly capacity or, when its peak month binds, working days of that month ÷ peak share."""
+    e = cat.equipment[q]
+    share = e.peak_share.value
+    days = min(e.capacity_days.value, e.peak_days.value / share) if share > 0 else e.capacity_days.value
+    return machine_year(cat, q) / days
+
+
 def retained_share(terms) -> float:
     """Average share of today's agents still employed over the horizon, posts freed at the end of
     each year: mean over t = 1..H of max(0, 1 − α (t − 1)), H the horizon in whole years."""
@@ -96,7 +124,8 @@ def alone(si, i: str, s: str, option: str | None = None, cat=None) -> dict:
     """What *i* pays for *s* reorganised alone (README, "reorganised alone"): the cheapest of
     today's organisation, régie at the norm (FTE max(specialist minimum, workload ÷ productivity,
     agents kept on), supplies, ⌈own days ÷ capacity⌉ machines) and délégation at the catalogue's
-    price (agents kept on still paid); ``option`` prices that one instead."""
+    price (agents kept on still paid); ``option`` prices that one instead. Machines are
+    :func:`units_needed`: the year and the season's peak."""
     cat = cat or si.catalogue
     spec, w = cat.services[s], si.inventory.services[(i, s)].workload
     today = status_quo(si, i, s, cat)
@@ -106,8 +135,7 @@ def alone(si, i: str, s: str, option: str | None = None, cat=None) -> dict:
         fte = max(spec.specialist_min_fte.value if w > 0 else 0.0, w / spec.productivity.value, kept_on)
         machines = 0.0
         for q, per in spec.equipment_days.items():
-            days = w * per.value
-            machines += (math.ceil(days / cat.equipment[q].capacity_days.value - 1e-9) if days > 1e-9 else 0) * machine_year(cat, q)
+            machines += units_needed(cat, q, w * per.value) * machine_year(cat, q)
         staff, supplies = fte * fte_rate(cat, s), w * supplies_rate(cat, s)
         options["regie"] = {"option": "regie", "mode": "regie", "fte": fte, "staff": staff, "supplies": supplies, "contract": 0.0,
                             "machines": machines, "total": staff + supplies + machines}

@@ -24,6 +24,7 @@ from .design import Design
 from .files import ResultFolder
 from .pricing import COST_CATEGORIES, PoleService, as_is, borrower_pays, standalone
 from .rates import alone as alone_option
+from .rates import peak_machine_days
 from .savings import SavingsChecks
 
 TOLERANCE_EUR = 0.05
@@ -44,7 +45,8 @@ SERVICE_COLUMNS = {
 EQUIPMENT_COLUMNS = {
     "pole": "code", "seat_insee_code": "code", "service": "text", "equipment": "text", "machine_days": "float",
     "units_needed": "int", "units_owned_by_members": "int", "reused": "int", "bought": "int", "surplus": "int",
-    "capacity_days": "float", "utilisation": "float?", "users": "text?",
+    "capacity_days": "float", "utilisation": "float?", "peak_machine_days": "float", "peak_capacity_days": "float",
+    "users": "text?",
 }
 SHARE_COLUMNS = {
     "member": "code", "name": "text", "service": "text", "choice": "text", "pole": "code?", "standalone_eur": MONEY,
@@ -264,6 +266,16 @@ class ServiceChecks:
                 reused = min(units, stock)
                 if e.units_needed * cap + 1e-6 < days:
                     out.append(f"{where} {q}: {e.units_needed} units for {days:.1f} days")
+                machine = cat.equipment[q]
+                peak, peak_days = peak_machine_days(cat, q, days), machine.peak_days.value
+                if e.units_needed * peak_days + 1e-6 < peak:
+                    out.append(f"{where} {q}: {e.units_needed} units for {peak:.1f} machine-days in the peak month of "
+                               f"{peak_days:g} working days")
+                peak_capacity = units * peak_days if machine.peak_share.value > 0 else 0.0
+                if not (math.isclose(e.peak_machine_days, peak, abs_tol=6e-4, rel_tol=1e-6)
+                        and math.isclose(e.peak_capacity_days, peak_capacity, abs_tol=0.06)):
+                    out.append(f"{where} {q}: peak month {e.peak_machine_days} machine-days, capacity {e.peak_capacity_days}; "
+                               f"recomputed {peak:.3f}, {peak_capacity:.1f}")
                 expected = (units, stock, reused, units - reused, stock - reused)
                 if (e.units_needed, e.units_owned_by_members, e.reused, e.bought, e.surplus) != expected:
                     out.append(f"{where} {q}: units {e.units_needed}, owned {e.units_owned_by_members}, reused {e.reused}, bought "
