@@ -10,7 +10,15 @@ import math
 from bruteforce import connected, set_partitions
 
 from optimiser.verification.rates import alone as alone_cost
-from optimiser.verification.rates import contract_rate, fte_rate, machine_year, retained_share, ri_rate, supplies_rate
+from optimiser.verification.rates import (
+    contract_rate,
+    fte_rate,
+    machine_year,
+    polyvalent_time,
+    retained_share,
+    ri_rate,
+    supplies_rate,
+)
 
 
 def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode):
@@ -36,8 +44,10 @@ def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
         return 0.0
     total = terms.coordination_eur.value + terms.setup_pole_eur.value / terms.horizon_years.value + fee * len(users)
     keep_share = retained_share(terms)
-    retained = sum(keep_share * inv.services[(i, s)].fte for i in poolers
-                   if inv.services[(i, s)].mode == "regie") if si.econ.attrition_rule else 0.0
+    retained = 0.0
+    for i in poolers:  # agents kept on: the attrition rule's, and polyvalent agents' time (kept whatever the rule)
+        rule = keep_share * inv.services[(i, s)].fte if si.econ.attrition_rule and inv.services[(i, s)].mode == "regie" else 0.0
+        retained += max(rule, polyvalent_time(inv.agents, i, s))
     machine_users = list(borrowers)
     if poolers:
         if mode == "regie":

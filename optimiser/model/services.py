@@ -22,7 +22,7 @@ a pole service has two users or none, :math:`\sum_i (zr + zd + bb)_{ijs} \ge 2 a
 alone is not pooling), unless a member is forced in.
 
 Sizing: :math:`F_{js} \ge \sum_i zr_{ijs}\,\text{fte}_{ijs}`, :math:`F_{js} \ge F^{spec}_s r_{js}`
-(and :math:`\ge \sum_i zr\,\text{retained}_{is}` under the attrition rule);
+(and :math:`\ge \sum_i zr\,\text{retained}_{is}` where agents stay: the attrition rule, polyvalent agents);
 :math:`K_q U_{jsq} \ge \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}`, for the season's peak
 :math:`P_q U_{jsq} \ge \sigma_q \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}` (:mod:`.season`) and, whole
 machines, :math:`U_{jsq} \ge \lceil w_{is} n_{qs} / K^{eff}_q \rceil (zr + bb)_{ijs}`;
@@ -280,8 +280,8 @@ def add_two_users(m: ServiceModel) -> None:
 
 @constraint_block("staff sizing")
 def add_staff_sizing(m: ServiceModel) -> None:
-    """F_js ≥ Σ_i zr_ijs fte_ijs, F_js ≥ F^spec_s r_js, and under the attrition rule
-    F_js ≥ Σ_i zr_ijs retained_is (FTE)."""
+    """F_js ≥ Σ_i zr_ijs fte_ijs, F_js ≥ F^spec_s r_js, and, where agents stay employed (the
+    attrition rule; polyvalent agents), F_js ≥ Σ_i zr_ijs retained_is (FTE)."""
     prob = m.problem
     si, econ = m.si, m.si.econ
     for (j, s), r in sorted(m.r.items()):
@@ -292,8 +292,8 @@ def add_staff_sizing(m: ServiceModel) -> None:
         prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work_{j}_{s}"
         if spec.specialist_min_fte.value > 0:
             prob += m.fte[j, s] - spec.specialist_min_fte.value * r >= 0, f"fte_spec_{j}_{s}"
-        if econ.attrition_rule:
-            retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
+        retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
+        if any(c > 0 for _, c in retained):  # the attrition rule, or polyvalent agents put at the pool's disposal
             prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept_{j}_{s}"
 
 

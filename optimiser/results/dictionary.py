@@ -160,6 +160,9 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("unit", "", "Unité du volume", "Workload unit"),
         _e("mode", "", "Mode actuel (regie, delegation)", "Mode today (regie, delegation)"),
         _e("fte", "FTE", "Effectif actuel", "Staff today"),
+        _e("polyvalent_fte", "FTE", "Part de l'effectif tenue par des agents polyvalents (qui travaillent aussi dans d'autres "
+           "services) : ils restent employés si le service quitte la commune", "Part of the staff worked by polyvalent agents "
+           "(who also work in other services): they stay employed when the service leaves the commune"),
         _e("staff_eur", _EUR, "Coût du personnel", "Staff cost"),
         _e("contract_eur", _EUR, "Coût du marché", "Contract cost"),
         _e("equipment_units", "", "Machines détenues pour ce service", "Machines owned for this service"),

@@ -37,7 +37,7 @@ SERVICE_COLUMNS = ["pole", "pole_name", "seat_insee_code", "service", "mode", "n
 EQUIPMENT_COLUMNS = ["pole", "seat_insee_code", "service", "equipment", "machine_days", "units_needed", "units_owned_by_members",
                      "reused", "bought", "surplus", "capacity_days", "utilisation", "peak_machine_days", "peak_capacity_days", "users"]
 TRAJECTORY_COLUMNS = ["year", "member", "fte_today", "fte_needed", "fte_employed", "fte_freed", "whole_agents_freed",
-                      "redeployed_time_fte"]
+                      "redeployed_time_fte", "polyvalent_fte_kept"]
 RVD_COLUMNS = ["pole", "seat_insee_code", "service", "n_poolers", "workload", "unit", "regie_eur", "regie_ht_eur", "regie_fte",
                "delegation_eur", "delegation_ht_eur", "delegation_lots", "cheaper", "chosen", "allowed", "difference_eur"]
 
@@ -164,6 +164,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             status_rows.append({
                 "member": i, "name": _name(territory, si, i), "service": s, "workload": round(row.workload, 3),
                 "unit": cat.services[s].unit, "mode": row.mode, "fte": round(row.fte, 3),
+                "polyvalent_fte": round(row.polyvalent_fte, 3),
                 "supervision_fte": round(row.fte * cat.supervision_fte(s), 3), "field": cat.services[s].field,
                 "staff_eur": round(today.staff_eur, 2), "supplies_eur": round(today.supplies_eur, 2),
                 "contract_eur": round(today.contract_eur, 2),

@@ -4,8 +4,10 @@ with nobody to pool with.
 For a member *i* and a service *s* (€/yr on the catalogue's basis, :math:`w` the workload,
 :math:`\pi` the productivity, :math:`\rho` the share of today's agents still employed on average
 over the horizon when only attrition may shed them — :attr:`PoolingTerms.retained_share` — and
-:math:`R_{is} = \rho\,\text{FTE}^0_{is}` for a service run in régie today, 0 otherwise or when the
-scenario lets staff go):
+:math:`R_{is}` the agents who stay employed when *s* leaves *i*: the more of
+:math:`\rho\,\text{FTE}^0_{is}` for a service run in régie today when the scenario lets staff go
+only by attrition, and the time :math:`P_{is}` of its polyvalent agents, who stay whatever the
+scenario says since *i* keeps their other services (:mod:`.agents`)):
 
 * **as-is**: today's organisation (:mod:`optimiser.services.standalone`);
 * **régie**: FTE :math:`=\max(F^{spec}, w/\pi, R_{is})` at the régie rate of an FTE, supplies
@@ -35,11 +37,17 @@ OPTIONS = ("as-is", "regie", "delegation")
 
 
 def retained_fte(inventory: Inventory, terms: PoolingTerms, attrition_rule: bool, i: str, s: str) -> float:
-    """Agents of today's régie who stay employed on average over the horizon (0 without the rule)."""
+    """FTE of *i*'s service *s* that stay employed when the service leaves the commune (pooled,
+    delegated, reorganised): under the attrition rule, today's régie agents on average over the
+    horizon; in any case, the time of its polyvalent agents — indivisible people the commune keeps
+    for their other services, whose time here is put at the pool's disposal or redeployed, never
+    deleted in part."""
     row = inventory.services[(i, s)]
-    if not attrition_rule or row.mode != "regie":
-        return 0.0
-    return terms.retained_share * row.fte
+    kept = terms.retained_share * row.fte if (attrition_rule and row.mode == "regie") else 0.0
+    if not row.polyvalent_fte:
+        return kept
+    both = np.maximum(kept, row.polyvalent_fte)  # np: a value per sampled world under uncertainty
+    return both if np.ndim(both) else float(both)
 
 
 def alone_option_cost(inventory: Inventory, catalogue: Catalogue, terms: PoolingTerms, attrition_rule: bool,

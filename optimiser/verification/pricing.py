@@ -43,7 +43,18 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..services.economics import EPCI
-from .rates import alone, contract_rate, day_rate, fte_rate, machine_year, retained, ri_rate, status_quo, supplies_rate, units_needed
+from .rates import (
+    alone,
+    contract_rate,
+    day_rate,
+    fte_rate,
+    machine_year,
+    retained,
+    ri_rate,
+    status_quo,
+    supplies_rate,
+    units_needed,
+)
 
 
 @dataclass

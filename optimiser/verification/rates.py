@@ -99,12 +99,18 @@ def retained_share(terms) -> float:
     return sum(max(0.0, 1 - terms.attrition_per_year.value * t) for t in range(years)) / years
 
 
+def polyvalent_time(agents, i: str, s: str) -> float:
+    """FTE that *i*'s agents working in more than one service give to *s*."""
+    return sum(a.split.get(s, 0.0) for a in agents if a.member == i and sum(1 for f in a.split.values() if f > 0) > 1)
+
+
 def retained(si, i: str, s: str) -> float:
-    """Agents of *i*'s régie in *s* kept on (average over the horizon) under the attrition rule."""
+    """Agents of *i*'s service *s* who stay employed when it leaves the commune: under the attrition
+    rule, the régie's agents kept on (average over the horizon); in any case the time of its
+    polyvalent agents, kept for the member's other services (README, "indivisible people")."""
     row = si.inventory.services[(i, s)]
-    if not si.econ.attrition_rule or row.mode != "regie":
-        return 0.0
-    return retained_share(si.terms) * row.fte
+    kept = retained_share(si.terms) * row.fte if (si.econ.attrition_rule and row.mode == "regie") else 0.0
+    return max(kept, polyvalent_time(getattr(si.inventory, "agents", ()), i, s))
 
 
 def status_quo(si, i: str, s: str, cat=None) -> dict:

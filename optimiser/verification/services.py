@@ -20,6 +20,7 @@ import itertools
 import math
 
 from ..services.economics import EPCI
+from .agents import agent_problems
 from .design import Design
 from .files import ResultFolder
 from .pricing import COST_CATEGORIES, PoleService, as_is, borrower_pays, standalone
@@ -60,7 +61,7 @@ RVD_COLUMNS = {
 }
 STATUS_QUO_COLUMNS = {
     "member": "code", "name": "text", "service": "text", "workload": "float", "unit": "text", "mode": "text", "fte": "float",
-    "staff_eur": MONEY, "contract_eur": MONEY, "equipment_units": "int", "equipment_eur": MONEY, "total_eur": MONEY,
+    "polyvalent_fte": "float", "staff_eur": MONEY, "contract_eur": MONEY, "equipment_units": "int", "equipment_eur": MONEY, "total_eur": MONEY,
     "estimated": "text?", "alone_option": "text", "alone_eur": MONEY,
 }
 CORE_COLUMNS = {
@@ -137,6 +138,9 @@ class ServiceChecks:
 
     def run(self) -> None:
         self.check("status quo costs", self.status_quo_problems())
+        sources = self.si.inventory.sources
+        self.check("agents counted once, kept whole", agent_problems(
+            self.status_quo, sources[0] if sources else None, self.d.territory, list(self.si.catalogue.services), self.si.epci_name))
         self.check("pole service costs", self.pole_service_problems())
         self.check("staff and machines sized for the work", self.sizing_problems())
         self.check("who pools what, where", self.membership_problems())
