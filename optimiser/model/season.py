@@ -10,8 +10,11 @@ Lawns are mown weekly in May, verges all at once in June: a pole whose members t
 
 so :math:`U_{jsq} \ge D / K^{eff}_q` with :math:`K^{eff}_q = \min(K_q, P_q/\sigma_q)`
 (:attr:`optimiser.services.catalogue.EquipmentSpec.effective_capacity`, the same rule the status
-quo, the reorganised-alone counterfactual, the pricing and the verifier use). One row per pole
-service and seasonal machine type; machine types without a season (σ = 0) add none.
+quo, the reorganised-alone counterfactual, the pricing and the verifier use). Both rows are
+proportional to the same *D*, so only the binding one is kept: where the peak binds
+(:math:`P_q/\sigma_q < K_q`: mowers 105 < 150 days, flail tractors 52.5 < 110) this block adds
+its row and the yearly block leaves its own out; elsewhere (no season, or a mild one) this block
+adds none. The model keeps one capacity row per pole service and machine type, as before.
 """
 
 from __future__ import annotations
@@ -27,10 +30,16 @@ if TYPE_CHECKING:  # the service model imports this module to list the block
     from .services import ServiceModel
 
 
+def peak_binds(machine) -> bool:
+    """The peak month, not the year, sizes this machine type: σ > 0 and P/σ < K."""
+    share = machine.peak_share.value
+    return share > 0 and machine.peak_days.value < share * machine.capacity_days.value
+
+
 @constraint_block("peak machine sizing")
 def add_peak_machine_sizing(m: ServiceModel) -> None:
-    """P_q U_jsq ≥ σ_q Σ_i (zr + bb)_ijs w_is n_qs for every machine type with a peak season;
-    the unit variable's upper bound is raised to what the peak may need (a bound, not a row)."""
+    """P_q U_jsq ≥ σ_q Σ_i (zr + bb)_ijs w_is n_qs for every machine type whose peak binds; the
+    unit variable's upper bound is raised to what the peak may need (a bound, not a row)."""
     from .services import machine_users
 
     prob, si = m.problem, m.si
@@ -38,7 +47,7 @@ def add_peak_machine_sizing(m: ServiceModel) -> None:
     for (j, s, q), units in sorted(m.units.items()):
         e = si.catalogue.equipment[q]
         share, days = e.peak_share.value, e.peak_days.value
-        if not share > 0:
+        if not peak_binds(e):  # the yearly row binds (or no season): this one would be implied
             continue
         users = [(v, share * econ.machine_days(i, s, q)) for i, v in machine_users(m, j, s)]
         top = math.ceil(sum(c for _, c in users) / days - 1e-9)

@@ -45,7 +45,7 @@ from ..inputs.service_inputs import ServiceInputs
 from ..services.economics import EPCI
 from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
-from .season import add_peak_machine_sizing
+from .season import add_peak_machine_sizing, peak_binds
 
 K = 1000.0  # € per k€
 
@@ -305,8 +305,9 @@ def machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVar
 
 @constraint_block("machine sizing")
 def add_machine_sizing(m: ServiceModel) -> None:
-    """K_q U_jsq ≥ Σ_i (zr + bb)_ijs w_is n_qs: machines of type q for their yearly days (the
-    season's peak is its own block, :func:`optimiser.model.season.add_peak_machine_sizing`)."""
+    """K_q U_jsq ≥ Σ_i (zr + bb)_ijs w_is n_qs: machines of type q for their yearly days. Where
+    the season's peak binds (P_q/σ_q < K_q) its own block's row
+    (:func:`optimiser.model.season.add_peak_machine_sizing`) implies this one, which is left out."""
     prob = m.problem
     si, econ = m.si, m.si.econ
     for (j, s) in sorted(m.a):
@@ -314,9 +315,12 @@ def add_machine_sizing(m: ServiceModel) -> None:
             users = [(v, econ.machine_days(i, s, q)) for i, v in machine_users(m, j, s)]
             if not users:
                 continue
-            cap = si.catalogue.equipment[q].capacity_days.value
+            machine = si.catalogue.equipment[q]
+            cap = machine.capacity_days.value
             top = math.ceil(sum(c for _, c in users) / cap - 1e-9)
             m.units[j, s, q] = m.problem.add_variable(f"units_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
+            if peak_binds(machine):  # the peak row implies this one: not added (same LP, fewer rows)
+                continue
             prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units_{j}_{s}_{q}"
 
 
