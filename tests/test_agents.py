@@ -184,3 +184,17 @@ def test_template_has_an_agents_table(tmp_path):
         agents = pd.read_excel(out, sheet_name="agents") if out.suffix else pd.read_csv(out / "agents.csv")
         assert list(agents.columns[:4]) == ["insee_code", "commune", "agent", "fte"] and "voirie" in agents.columns
         assert "voirie_travaux" not in agents.columns and agents.empty
+
+
+def test_a_workbook_with_an_agents_sheet(tmp_path):
+    book = tmp_path / "inventory.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame([{"insee_code": "53130", "service": "voirie", "fte": None}]).to_excel(writer, sheet_name="services", index=False)
+        pd.DataFrame(columns=["insee_code", "equipment", "units"]).to_excel(writer, sheet_name="equipment", index=False)
+        pd.DataFrame([{"insee_code": "53130", "agent": "a", "voirie": 0.7, "proprete": 0.3}]).to_excel(writer, sheet_name="Agents",
+                                                                                                     index=False)
+    path = write_scenario(tmp_path / "s.yaml", {"name": "x", "territory": {"communes": LAVAL}, "services": {"inventory": str(book)},
+                                                "pooling": {"enabled": False}})
+    inv = prepare(load_scenario(path)).services.inventory
+    assert inv.services[("53130", "voirie")].fte == pytest.approx(0.7) and inv.services[("53130", "proprete")].fte == pytest.approx(0.3)
+    assert inv.services[("53130", "voirie")].polyvalent_fte == pytest.approx(0.7)
