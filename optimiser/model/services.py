@@ -45,7 +45,7 @@ from ..inputs.service_inputs import ServiceInputs
 from ..services.economics import EPCI
 from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
-from .season import add_peak_machine_sizing, peak_binds
+from .season import add_peak_machine_sizing, machine_users, peak_binds
 
 K = 1000.0  # € per k€
 
@@ -298,12 +298,6 @@ def add_staff_sizing(m: ServiceModel) -> None:
         retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
         if any(c > 0 for _, c in retained):  # the attrition rule, or polyvalent agents put at the pool's disposal
             prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept{m.tag}_{j}_{s}"
-
-
-def machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVariable]]:
-    """(member, variable) of every member that may use pole j's machines for s: régie poolers
-    and borrowers."""
-    return [(i, v) for i in m.members_at(j, s) for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))) if v is not None]
 
 
 @constraint_block("machine sizing")
