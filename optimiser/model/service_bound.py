@@ -8,8 +8,9 @@ inequalities that hold in its LP relaxation:
   \le T^{max}_{js}` (every member that may join *j*), hence
   :math:`F_{js} \ge T \max(1, F^{spec}_s / T^{max}_{js})`: each régie pooler bears at least its
   FTE times that factor;
-* machines :math:`U_{jsq} \ge \max(1, D / K_q)` for :math:`D = \sum_i (zr + bb)_{ijs}\, w_{is}
-  n_{qs} \le D^{max}_{jsq}`, hence :math:`U_{jsq} \ge D \max(1/K_q, 1/D^{max}_{jsq})`
+* machines :math:`U_{jsq} \ge \max(1, D / K^{eff}_q)` (the capacity with the season's peak,
+  :mod:`.season`) for :math:`D = \sum_i (zr + bb)_{ijs}\, w_{is}
+  n_{qs} \le D^{max}_{jsq}`, hence :math:`U_{jsq} \ge D \max(1/K^{eff}_q, 1/D^{max}_{jsq})`
   (these two hold for every design, not for the LP relaxation);
 * lots :math:`\bar L L_{js} \ge \sum_i zd_{ijs}\, c^{del}_{is}`,
 * coordination: a pole service with :math:`N_j` possible users pays :math:`f \ge f \sum_i
@@ -62,7 +63,7 @@ def member_service_bound_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, 
                     e = catalogue.equipment[q]
                     most = sum(econ.machine_days(k, s, q) for k in reach)
                     if most > 0:
-                        machines += econ.machine_days(i, s, q) * e.annual_eur * max(1.0 / e.capacity_days.value, 1.0 / most)
+                        machines += econ.machine_days(i, s, q) * e.annual_eur * max(1.0 / e.effective_capacity, 1.0 / most)
                 options = []
                 if "regie" in si.modes[s]:
                     most = sum(econ.regie_fte(k, j, s) for k in reach)
