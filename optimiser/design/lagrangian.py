@@ -55,7 +55,7 @@ from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model
 from ..model.service_bound import member_savings_keur
 from ..model.services import Formulation
-from ..solvers import SolverOptions
+from ..solvers import STOP, SolverOptions
 from ..solvers.milp import solve_milp
 from .pole_pricing import PerPoleValue
 
@@ -134,7 +134,7 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         # no pole opens, a supergradient of −1 everywhere, known without a solve.
         for n, j in enumerate(seats if it else []):
             left = deadline - time.perf_counter()
-            if left < 0.5:
+            if left < 0.5 or STOP.requested:
                 complete = False
                 break
             then, low = priced[j]
