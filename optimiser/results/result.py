@@ -36,6 +36,7 @@ from .i18n import current, resolve_lang, t, using
 from .maps import draw_map, draw_savings_map
 from .report import render_report
 from .savings_report import draw_chart as draw_savings_chart
+from .summary import Summary
 from .workbook import write_workbook
 
 
@@ -65,6 +66,14 @@ class Result:
     @property
     def status(self) -> str:
         return self.summary["status"]
+
+    @property
+    def typed_summary(self) -> Summary:
+        """:attr:`summary` as a typed record (names and types instead of string keys; the same
+        content: ``typed_summary.to_dict() == summary``). For a result this version computed; a
+        folder read back may hold another writer's keys (:meth:`from_dir` keeps them as read), and
+        then a mistyped key raises :class:`~optimiser.results.summary.SummaryError`."""
+        return Summary.from_dict(self.summary)
 
     @property
     def has_design(self) -> bool:
@@ -166,6 +175,7 @@ class Result:
         from .reading import COMMUNE_COLUMNS, read_csv, read_resolved, read_summary, read_tables_or_refuse
 
         folder = Path(folder)
+        # as written, not typed: ``compare`` reads folders of other versions and cost models too
         summary = read_summary(folder / "summary.json")
         resolved = read_resolved(folder / "scenario.resolved.yaml")
         communes = poles = None
