@@ -775,3 +775,45 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fiche.how": {"fr": "Comment", "en": "How"},
     "fiche.index_title": {"fr": "Fiches des communes — {scenario}", "en": "Commune summaries — {scenario}"},
 }
+
+# --- the roadmap over years (optimiser/roadmap/, its report section in results/roadmap_section.py)
+MESSAGES.update({
+    "h.roadmap": {"fr": "Feuille de route pluriannuelle", "en": "Roadmap over the years"},
+    "roadmap.gantt_title": {"fr": "Phasage — {scenario}", "en": "Phasing — {scenario}"},
+    "roadmap.trajectory_title": {"fr": "Coût annuel et économie cumulée — {scenario}",
+                                 "en": "Yearly cost and cumulative saving — {scenario}"},
+    "roadmap.year": {"fr": "Année", "en": "Year"},
+    "roadmap.keur": {"fr": "k€ par an", "en": "k€ a year"},
+    "roadmap.cumulative_keur": {"fr": "Économie cumulée (k€)", "en": "Cumulative saving (k€)"},
+    "roadmap.status_quo": {"fr": "Statu quo", "en": "Status quo"},
+    "roadmap.plan": {"fr": "Feuille de route", "en": "Roadmap"},
+    "roadmap.cumulative": {"fr": "Économie cumulée", "en": "Cumulative saving"},
+    "roadmap.break_even": {"fr": "Retour à l'équilibre : {year}", "en": "Break-even: {year}"},
+    "roadmap.never": {"fr": "pas dans l'horizon", "en": "not within the horizon"},
+    "roadmap.kind.service_commun": {"fr": "Service commun", "en": "Service commun"},
+    "roadmap.kind.pilot": {"fr": "Pôle pilote", "en": "Pilot pole"},
+    "roadmap.kind.pole": {"fr": "Pôle de proximité", "en": "Proximity pole"},
+    "roadmap.kind.alone": {"fr": "Commune seule", "en": "Commune alone"},
+    "roadmap.lead": {"fr": "De {start} à {end} ({n} ans, actualisation {rate}) : coût actualisé {npc} contre {npc_sq} au statu quo, "
+                             "soit {saving} d'économie actualisée ; retour à l'équilibre : {break_even}. {started} phases sur {phases} "
+                             "engagées.",
+                     "en": "From {start} to {end} ({n} years, discounted at {rate}): net present cost {npc} against {npc_sq} for "
+                           "the status quo, a discounted saving of {saving}; break-even: {break_even}. {started} of {phases} "
+                           "phases started."},
+    "roadmap.method": {"fr": "Méthode : le dispositif cible est celui de l'année type (solveur, écart {ss_gap}) ; seul le calendrier "
+                               "est optimisé ({status}, écart {gap}, {time} s). La borne vaut pour ce dispositif fixé.",
+                       "en": "Method: the target design is the single-year one (solver gap {ss_gap}); only the timing is "
+                             "optimised ({status}, gap {gap}, {time} s). The bound holds for that fixed design."},
+    "roadmap.col.year": {"fr": "Année", "en": "Year"},
+    "roadmap.col.status_quo": {"fr": "Statu quo (€)", "en": "Status quo (€)"},
+    "roadmap.col.plan": {"fr": "Feuille de route (€)", "en": "Roadmap (€)"},
+    "roadmap.col.saving": {"fr": "Économie (€)", "en": "Saving (€)"},
+    "roadmap.col.cumulative": {"fr": "Économie cumulée (€)", "en": "Cumulative saving (€)"},
+    "roadmap.col.phase": {"fr": "Phase", "en": "Phase"},
+    "roadmap.col.start": {"fr": "Début", "en": "Start"},
+    "roadmap.col.users": {"fr": "Communes", "en": "Communes"},
+    "roadmap.files": {"fr": "Fichiers : roadmap.csv (année × commune × service), phases.csv, trajectory.csv, flows.csv, "
+                              "gantt.png, trajectory.png.",
+                      "en": "Files: roadmap.csv (year × commune × service), phases.csv, trajectory.csv, flows.csv, gantt.png, "
+                            "trajectory.png."},
+})

@@ -61,6 +61,7 @@ class Result:
     design: object | None = None
     input_files: dict[str, Path] = field(default_factory=dict)
     service_tables: object | None = None  # optimiser.results.service_tables.ServiceTables
+    roadmap: object | None = None  # optimiser.roadmap.Roadmap: the plan over years, when the scenario asks for one
 
     @property
     def status(self) -> str:
@@ -149,6 +150,8 @@ class Result:
             if draw and self.communes is not None:
                 draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
                                  t("map.savings_title", scenario=self.summary["scenario"]), outlines=outlines)
+        if self.roadmap is not None and self.roadmap.tables:
+            self.roadmap.write(folder, draw)
         (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
         write_report_html(folder / "report.html", self, outlines=outlines)
         if self.communes is not None:

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from .ranges import Range, range_of
+from .roadmap import RoadmapConfig
 
 
 def _commune_ref(value):
@@ -516,6 +517,9 @@ class Scenario(StrictModel):
     """What to write."""
     uncertainty: UncertaintyConfig | None = None
     """How sure the cost parameters are (ranges, distributions, correlation groups, samples)."""
+    roadmap: RoadmapConfig | None = None
+    """A multi-year plan (needs services): what starts when, staff attrition year by year, machine
+    renewals, contract ends, set-up costs in their year; net present cost over the horizon."""
 
     @model_validator(mode="after")
     def _mode_rules(self):
@@ -553,6 +557,8 @@ class Scenario(StrictModel):
                 stray.append("objective.minimise: cost")
             if self.uncertainty is not None:  # the uncertain parameters are the cost model's
                 stray.append("uncertainty")
+            if self.roadmap is not None:  # a plan of what pooling starts when
+                stray.append("roadmap")
             if stray:
                 raise ValueError(f"{', '.join(stray)}: only meaningful with a services block "
                                  "(add services: {} to use every default)")

@@ -1,0 +1,42 @@
+"""The report's roadmap section: the plan in one paragraph, the Gantt chart, the yearly
+trajectory and the phases, from ``summary.json``'s ``roadmap`` block (so a folder read back
+shows it too)."""
+
+from __future__ import annotations
+
+from .document import Image, Items, Raw, ReportContext, Section, Table, Text
+from .html import fmt
+from .html.page import Column
+from .i18n import t
+
+
+def _money(x) -> str:
+    return "n/a" if x is None else f"{x / 1000:,.1f} k€".replace(",", " ")
+
+
+def roadmap_section(ctx: ReportContext) -> Section | None:
+    road = ctx.summary.get("roadmap")
+    if not road:
+        return None
+    start, n = road["start_year"], road["horizon_years"]
+    lead = t("roadmap.lead", start=start, end=start + n - 1, n=n, rate=fmt.percent(road["discount_rate"]["value"]),
+             npc=_money(road.get("net_present_cost_eur")), npc_sq=_money(road.get("status_quo_net_present_cost_eur")),
+             saving=_money(road.get("net_present_saving_eur")),
+             break_even=road.get("break_even_year") or t("roadmap.never"), started=road["phases_started"], phases=road["phases"])
+    method = t("roadmap.method", ss_gap=fmt.percent(road["steady_state"].get("gap")), status=road["status"],
+               gap=fmt.percent(road.get("gap")), time=fmt.number(road.get("runtime_s"), 2))
+    columns = [Column("year", t("roadmap.col.year"), fmt.text), Column("status_quo_eur", t("roadmap.col.status_quo"), fmt.auto, numeric=True),
+               Column("plan_eur", t("roadmap.col.plan"), fmt.auto, numeric=True),
+               Column("saving_eur", t("roadmap.col.saving"), fmt.auto, numeric=True),
+               Column("cumulative_saving_eur", t("roadmap.col.cumulative"), fmt.auto, numeric=True)]
+    starts = [f"{y}: {k}" for y, k in road.get("starts_by_year", {}).items() if k]
+    return Section("roadmap", t("h.roadmap"), [
+        Text(lead, css="lead"), Text(method),
+        Image("gantt.png", t("roadmap.gantt_title", scenario=ctx.summary.get("scenario", "")),
+              html='<img src="gantt.png" alt="Gantt" style="max-width:100%">'),
+        Image("trajectory.png", t("roadmap.trajectory_title", scenario=ctx.summary.get("scenario", "")),
+              html='<img src="trajectory.png" alt="trajectory" style="max-width:100%">'),
+        Table(columns, list(road.get("yearly", [])), id="roadmap-years"),
+        Items(starts) if starts else Raw(),
+        Text(t("roadmap.files"), css="note"),
+    ])
