@@ -61,6 +61,8 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: st
             ids = pole_ids(design.assignment, inputs.territory, inputs.rules)
             population = {c: int(p) for c, p in inputs.territory.communes["population"].items()}
             tables = build_service_tables(design.services, inputs.territory, ids, population, loaded.scenario.fairness)
+            if inputs.institutions is not None:  # who pays whom: convention by default (optimiser.institutions)
+                tables.flows = inputs.institutions.flows(tables.shares, tables.status_quo)
             communes = communes.join(tables.commune_columns, on="insee_code")
     files = input_files(loaded)
     summary = build_summary(loaded, inputs, design, options, communes, poles)

@@ -774,6 +774,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fiche.machine_item": {"fr": "{n} × {name} ({bought} à acheter)", "en": "{n} × {name} ({bought} to buy)"},
     "fiche.how": {"fr": "Comment", "en": "How"},
     "fiche.index_title": {"fr": "Fiches des communes — {scenario}", "en": "Commune summaries — {scenario}"},
+    # --- institutional options (flows.csv) ---
+    "h.flows": {"fr": "Qui paie qui : conventions, attribution de compensation, transfert", "en": "Who pays whom: conventions, attribution de compensation, transfer"},
+    "col.flows_today": {"fr": "Aujourd'hui", "en": "Today"},
+    "col.flows_own": {"fr": "Dépensé en propre", "en": "Spent itself"},
+    "col.flows_pole": {"fr": "Versé au pôle", "en": "Paid to the pole"},
+    "col.flows_epci": {"fr": "Versé à l'EPCI (convention)", "en": "Paid to the EPCI (convention)"},
+    "col.flows_ac_before": {"fr": "AC avant", "en": "AC before"},
+    "col.flows_ac_after": {"fr": "AC après", "en": "AC after"},
+    "col.flows_net": {"fr": "Coût net", "en": "Net cost"},
+    "financing.convention": {"fr": "par convention (chaque membre verse sa part à l'EPCI)",
+                             "en": "by convention (each member pays the EPCI its share)"},
+    "financing.attribution_compensation": {"fr": "par imputation sur l'attribution de compensation (AC) des communes qui l'acceptent",
+                                           "en": "by imputation on the attribution de compensation (AC) of the communes that agree"},
+    "txt.flows": {"fr": "Pour chaque commune, en € par an : ce qu'elle dépense elle-même, ce qu'elle verse à son pôle (convention entre "
+                        "communes) et à l'EPCI, son attribution de compensation avant et après, et son coût net (AC perdue comprise). "
+                        "Le service commun est financé {financing}. Détail : flows.csv.",
+                  "en": "For each commune, in € a year: what it spends itself, pays its pole (convention between communes) and the "
+                        "EPCI, its attribution de compensation before and after, and its net cost (AC lost included). The service "
+                        "commun is financed {financing}. Detail: flows.csv."},
+    "txt.flows_epci": {"fr": "{name} porte le service commun ({sc}), les services transférés ({transferred}) et l'harmonisation du "
+                             "régime indemnitaire des agents transférés ({ri}) ; il reçoit {receives} (conventions, imputations, charges "
+                             "transférées) ; coût net {net}.",
+                       "en": "{name} bears the service commun ({sc}), the transferred services ({transferred}) and the régime "
+                             "indemnitaire harmonisation of the agents transferred ({ri}); it receives {receives} (conventions, "
+                             "imputations, transferred charges); net cost {net}."},
+    "txt.flows_cif": {"fr": "Les AC baissent de {cut} : le coefficient d'intégration fiscale passe de {before} à {after} et la dotation "
+                            "d'intercommunalité gagnerait au plus {gain} par an à partir de {year} (formule au premier ordre : un "
+                            "majorant, l'enveloppe nationale étant fixe ; hors coût net).",
+                      "en": "The ACs fall by {cut}: the coefficient d'intégration fiscale goes from {before} to {after} and the dotation "
+                            "d'intercommunalité would gain at most {gain} a year from {year} (first-order formula: an upper bound, the "
+                            "national envelope being fixed; left out of the net costs)."},
+    "txt.flows_n_plus_2": {"fr": "la deuxième année", "en": "the second year"},
+    "txt.flows_no_cif": {"fr": "Aucune AC ne change : le CIF et la dotation d'intercommunalité restent les mêmes.",
+                         "en": "No AC changes: the CIF and the dotation d'intercommunalité stay the same."},
+    "txt.flows_ac_estimated": {"fr": "Les AC avant sont des estimations (120 €/hab.) : donnez les vraies (institutions.attribution_compensation). "
+                                     "Elles ne changent aucun coût net.",
+                               "en": "The ACs before are estimates (120 €/inh.): give the real ones (institutions.attribution_compensation). "
+                                     "They change no net cost."},
 }
 
 # --- the roadmap over years (optimiser/roadmap/, its report section in results/roadmap_section.py)

@@ -181,7 +181,7 @@ class Result:
 
 
 SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "status_quo_check", "core", "members",
-                 "parameters", "savings_by_source", "staff_trajectory")
+                 "parameters", "savings_by_source", "staff_trajectory", "flows")
 
 
 def write_service_tables(folder: Path, tables) -> None:

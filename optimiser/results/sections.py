@@ -694,3 +694,14 @@ def build_sections(ctx: ReportContext, builders: list[SectionBuilder] | None = N
 
 _issue_10_sections()
 _roadmap_section()
+
+
+def _institution_sections() -> None:
+    """Who pays whom under the institutional options (after the members' shares):
+    :mod:`optimiser.results.flows_report`."""
+    from .flows_report import flows_section
+
+    add_section(flows_section, after="shares")
+
+
+_institution_sections()

@@ -47,6 +47,11 @@ class Roadmap:
     transfer_year: int | None = None
     joins: dict[str, int] = field(default_factory=dict)
     modes_today: dict[tuple[str, str], str] = field(default_factory=dict)
+    status_quo_parts: dict[tuple[str, str], dict] = field(default_factory=dict)
+    pole_ratio: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(member, service) → share of what it pays in the steady state that goes to its pole."""
+    institutions: object | None = None
+    """The institutional inputs (:class:`optimiser.institutions.scenario.InstitutionInputs`) for flows.csv."""
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     summary: dict = field(default_factory=dict)
 
@@ -205,6 +210,10 @@ def build_roadmap(loaded, result) -> Roadmap:
                     "timing_families": model.families.as_dict(), "timing_variables": len(model.x)},
         names=names, pole_names=pole_names, transfer_year=transfer, joins=joins,
         modes_today={k: row.mode for k, row in si.inventory.services.items()},
+        status_quo_parts={k: {"keep": c.keep_eur, "staff": c.staff_eur} for k, c in si.econ.status_quo.items()},
+        pole_ratio={(r.member, r.service): (float(r.pays_pole_eur) / float(r.pays_eur) if float(r.pays_eur) else 0.0)
+                    for r in shares.itertuples() if "pays_pole_eur" in shares.columns},
+        institutions=inputs.institutions,
         steady_state={"status": result.status.value if hasattr(result.status, "value") else str(result.status),
                       "gap": result.summary.get("gap"), "total_cost": float(design.total_eur),
                       "setup_spread_eur": float(sum(si.terms.setup_pole_yearly + si.terms.setup_member_yearly * len(ps.users)

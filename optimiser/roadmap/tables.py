@@ -93,7 +93,12 @@ def tabulate(r) -> None:
                            "setup_eur": round(costs.setup[p.id], 2), "sale_eur": round(costs.sale[p.id][k], 2) if k != NEVER else 0.0,
                            "why_not_earlier": costs.why_earliest[p.id] or None})
     r.tables["phases"] = pd.DataFrame(phase_rows, columns=PHASE_COLUMNS)
-    r.tables["flows"] = flows(r, roadmap)
+    if r.institutions is not None:  # the institutions helper's money flows, year by year
+        from .flows import yearly_flows
+
+        r.tables["flows"] = yearly_flows(r)
+    else:
+        r.tables["flows"] = flows(r, roadmap)
     r.summary = summary(r, trajectory)
 
 
