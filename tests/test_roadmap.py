@@ -102,12 +102,13 @@ def test_roadmap_folder_verifies_and_holds_its_files(tmp_path):
     path = write_scenario(tmp_path / "s.yaml", scenario(tmp_path, ages={"98001": 7, "98002": 7, "98003": 7}))
     done = run_cli("run", path, "--out", out)
     assert done.returncode == 0, done.stderr
-    for name in ("roadmap.csv", "phases.csv", "trajectory.csv", "flows.csv", "gantt.png", "trajectory.png"):
+    for name in ("roadmap.csv", "phases.csv", "trajectory.csv", "flows_by_year.csv", "gantt.png", "trajectory.png"):
         assert (out / name).is_file(), name
-    flows = pd.read_csv(out / "flows.csv")
+    flows = pd.read_csv(out / "flows_by_year.csv")
     assert sorted(set(flows["year"])) == list(range(START, START + 6))
     assert "Feuille de route" in (out / "report.md").read_text(encoding="utf-8")
-    assert verify_result(out).ok, verify_result(out).render()
+    checked = verify_result(out)
+    assert checked.ok, checked
 
 
 @pytest.mark.parametrize("change, expected", [

@@ -850,8 +850,8 @@ MESSAGES.update({
     "roadmap.col.phase": {"fr": "Phase", "en": "Phase"},
     "roadmap.col.start": {"fr": "Début", "en": "Start"},
     "roadmap.col.users": {"fr": "Communes", "en": "Communes"},
-    "roadmap.files": {"fr": "Fichiers : roadmap.csv (année × commune × service), phases.csv, trajectory.csv, flows.csv, "
+    "roadmap.files": {"fr": "Fichiers : roadmap.csv (année × commune × service), phases.csv, trajectory.csv, flows_by_year.csv, "
                               "gantt.png, trajectory.png.",
-                      "en": "Files: roadmap.csv (year × commune × service), phases.csv, trajectory.csv, flows.csv, gantt.png, "
+                      "en": "Files: roadmap.csv (year × commune × service), phases.csv, trajectory.csv, flows_by_year.csv, gantt.png, "
                             "trajectory.png."},
 })

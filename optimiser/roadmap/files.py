@@ -1,4 +1,4 @@
-"""The roadmap's files: ``roadmap.csv``, ``phases.csv``, ``trajectory.csv``, ``flows.csv`` and the
+"""The roadmap's files: ``roadmap.csv``, ``phases.csv``, ``trajectory.csv``, ``flows_by_year.csv`` and the
 two charts (``gantt.png``, ``trajectory.png``; labels in the report's language)."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ KIND_COLOURS = {"service_commun": "#1f4e79", "pilot": "#c55a11", "pole": "#54823
 
 def write_roadmap(r, folder: Path, draw: bool = True) -> None:
     folder = Path(folder)
-    for name in ("roadmap", "phases", "trajectory", "flows"):
-        r.tables[name].to_csv(folder / f"{name}.csv", index=False)
+    # flows.csv stays the institutions' steady-state year; the roadmap's years go beside it
+    for name, file in (("roadmap", "roadmap"), ("phases", "phases"), ("trajectory", "trajectory"), ("flows", "flows_by_year")):
+        r.tables[name].to_csv(folder / f"{file}.csv", index=False)
     if draw:
         scenario = r.summary.get("scenario", "")
         draw_gantt(r, folder / "gantt.png", t("roadmap.gantt_title", scenario=scenario))

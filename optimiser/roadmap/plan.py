@@ -62,12 +62,19 @@ class Roadmap:
 
 
 def steady_state_scenario(loaded):
-    """``loaded`` with the pilot's communes kept in one pole (``poles.together``)."""
+    """``loaded`` with the pilot's communes kept in one pole (``poles.together``); a pilot
+    commune outside the territory is an error naming ``roadmap.pilot.communes[k]``."""
     road = loaded.scenario.roadmap
     if road is None or road.pilot is None:
         return loaded
+    from ..inputs.preparation import load_territory
+
+    refs = References(loaded, load_territory(loaded))
+    codes = refs.many("roadmap.pilot.communes", road.pilot.communes)
+    if refs.problems:
+        raise InputError(refs.problems, title=f"Invalid roadmap in {loaded.label}")
     poles = loaded.scenario.poles
-    together = [*poles.together, list(road.pilot.communes)]
+    together = [*poles.together, codes]
     scenario = loaded.scenario.model_copy(update={"poles": poles.model_copy(update={"together": together})})
     from dataclasses import replace
 
