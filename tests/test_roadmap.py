@@ -109,6 +109,14 @@ def test_roadmap_folder_verifies_and_holds_its_files(tmp_path):
     assert "Feuille de route" in (out / "report.md").read_text(encoding="utf-8")
     checked = verify_result(out)
     assert checked.ok, checked
+    # a year's cost edited by hand is found by re-adding and by the cost formula run again
+    rows = pd.read_csv(out / "roadmap.csv", dtype={"insee_code": str})
+    rows.loc[(rows["year"] == 2020) & (rows["insee_code"] == "98002"), "cost_eur"] += 100.0
+    rows.to_csv(out / "roadmap.csv", index=False)
+    done = run_cli("verify", out)
+    assert done.returncode == 4
+    assert "roadmap.csv 2020 98002 espaces_verts cost_eur" in done.stdout + done.stderr
+    assert "trajectory.csv 2020 running_eur" in done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("change, expected", [

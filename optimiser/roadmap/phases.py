@@ -27,6 +27,8 @@ class Phase:
     mode: str
     poolers: tuple[str, ...]
     borrowers: tuple[str, ...]
+    forced: bool = False
+    """The scenario forces its users in (the service commun's members): it must start within the horizon."""
 
     @property
     def users(self) -> tuple[str, ...]:
@@ -60,7 +62,8 @@ def build_phases(design, pole_ids: dict, sc_seat: str | None, pilot: set[str]) -
             continue
         pole = pole_ids.get(seat, (seat,))[0]
         kind = "service_commun" if seat == sc_seat else "pilot" if pilot & set(p.users) else "pole"
-        phases.append(Phase(f"{pole}:{s}", kind, pole, seat, s, p.mode or "lending", tuple(p.poolers), tuple(p.borrowers)))
+        forced = any(si.forced.get((u, s)) is True for u in p.users)
+        phases.append(Phase(f"{pole}:{s}", kind, pole, seat, s, p.mode or "lending", tuple(p.poolers), tuple(p.borrowers), forced))
     for (i, s), alone in sorted(si.standalone.items()) if si.enabled else ():
         if (i, s) in design.pooled or (i, s) in design.borrowed or alone.option == "as-is":
             continue

@@ -62,19 +62,20 @@ class Roadmap:
 
 
 def steady_state_scenario(loaded):
-    """``loaded`` with the pilot's communes kept in one pole (``poles.together``); a pilot
-    commune outside the territory is an error naming ``roadmap.pilot.communes[k]``."""
+    """``loaded`` with the pilot's communes kept in one pole (``poles.together``). Every commune the
+    roadmap names (pilot, joins, rule poles, a voirie transfer) is checked against the territory
+    first, so bad input stops before the steady-state solve."""
     road = loaded.scenario.roadmap
-    if road is None or road.pilot is None:
+    if road is None:
         return loaded
     from ..inputs.preparation import load_territory
 
-    refs = References(loaded, load_territory(loaded))
-    codes = refs.many("roadmap.pilot.communes", road.pilot.communes)
-    if refs.problems:
-        raise InputError(refs.problems, title=f"Invalid roadmap in {loaded.label}")
+    territory = load_territory(loaded)
+    _, pilot, _, _ = _resolve(loaded, territory, road, None)
+    if road.pilot is None:
+        return loaded
     poles = loaded.scenario.poles
-    together = [*poles.together, codes]
+    together = [*poles.together, sorted(pilot)]
     scenario = loaded.scenario.model_copy(update={"poles": poles.model_copy(update={"together": together})})
     from dataclasses import replace
 
@@ -149,6 +150,9 @@ def _windows(loaded, road, phases, costs: YearlyCosts, pole_of: dict, pilot: set
             if p.matches(step, pole_of) and fixed[p.id] is None:
                 fixed[p.id] = step.year
                 reasons[p.id].append(f"roadmap.sequence[{k}]")
+    for p in phases:  # what the scenario forces in (the service commun) is a commitment: it starts within the horizon
+        if p.forced:
+            bound(p, hi=years[-1], why="the scenario forces its members in")
     if road.order == "fixed":
         fixed = {pid: (NEVER if y is None else y) for pid, y in fixed.items()}
     for p in phases:
