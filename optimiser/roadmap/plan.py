@@ -84,6 +84,9 @@ def steady_state_scenario(loaded):
 
 def _resolve(loaded, territory, road, phases) -> tuple[dict, set, dict, int | None]:
     refs = References(loaded, territory)
+    for where, message in road.horizon_problems():
+        refs.problem(f"roadmap.{where}", message, show_value=False,
+                     hint="move the year inside the horizon, or change roadmap.start_year / horizon_years")
     joins = {}
     for k, step in enumerate(road.joins):
         for code in refs.many(f"roadmap.joins[{k}].communes", step.communes):

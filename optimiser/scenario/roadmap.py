@@ -4,7 +4,7 @@ Years are calendar years; the horizon is ``start_year … start_year + horizon_y
 *phase* of the plan is one pole service (a pole, or the service commun, starting one pooled or
 lending service with all its users) or one commune reorganising one service alone. Rules and the
 fixed sequence name phases with a :class:`PhaseMatch`. Every year a rule names must lie inside
-the horizon (checked here, with the rule's key path).
+the horizon (checked with the territory, each with its key path: :meth:`RoadmapConfig.horizon_problems`).
 """
 
 from __future__ import annotations
@@ -118,14 +118,22 @@ class RoadmapConfig(_Strict):
         return list(range(self.start_year, self.start_year + self.horizon_years))
 
     @model_validator(mode="after")
-    def _years_in_horizon(self):
+    def _fixed_needs_a_sequence(self):
+        if self.order == "fixed" and not self.sequence:
+            raise ValueError("order: fixed needs a sequence (the échéancier's steps)")
+        return self
+
+    def horizon_problems(self) -> list[tuple[str, str]]:
+        """(key path under ``roadmap``, message) for every year named outside the horizon; checked
+        with the territory (:func:`optimiser.roadmap.steady_state_scenario`), not by the schema,
+        since it depends on two keys."""
         last = self.start_year + self.horizon_years - 1
         problems = []
 
         def check(where: str, year):
             if year is not None and not self.start_year <= year <= last:
-                problems.append(f"{where} = {year} is outside the horizon {self.start_year}–{last} "
-                                f"(start_year {self.start_year}, horizon_years {self.horizon_years})")
+                problems.append((where, f"{year} is outside the horizon {self.start_year}–{last} "
+                                        f"(start_year {self.start_year}, horizon_years {self.horizon_years})"))
 
         for k, rule in enumerate(self.rules):
             check(f"rules[{k}].earliest", rule.earliest)
@@ -138,8 +146,4 @@ class RoadmapConfig(_Strict):
             check("pilot.year", self.pilot.year)
         if self.voirie_transfer is not None:
             check("voirie_transfer.year", self.voirie_transfer.year)
-        if self.order == "fixed" and not self.sequence:
-            problems.append("order: fixed needs a sequence (the échéancier's steps)")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+        return problems
