@@ -13,6 +13,7 @@ Not a test.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -30,12 +31,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scenario", type=Path, default=SCENARIO)
     args = parser.parse_args()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = solve(load_scenario(args.scenario))
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     road = result.summary["roadmap"]
     steady = road["steady_state"]
-    print(f"{args.scenario.name}: {wall:.1f} s wall clock")
+    load = os.getloadavg()[0]
+    print(f"{args.scenario.name}: {wall:.1f} s wall clock, {cpu:.1f} s CPU (load average {load:.1f} on {os.cpu_count()} cores)")
     print(f"  steady state: {steady['status']}, gap {100 * (steady['gap'] or 0):.3f} %, {steady['runtime_s']:.1f} s")
     print(f"  timing:       {road['status']}, gap {100 * (road['gap'] or 0):.3f} %, {road['runtime_s']:.2f} s, "
           f"{road['timing_variables']} binaries")

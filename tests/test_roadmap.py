@@ -133,3 +133,14 @@ def test_bad_roadmap_input_is_exit_2_with_the_key(tmp_path, change, expected):
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert expected in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_commune_joining_later_is_outside_the_plan_until_then(tmp_path):
+    result = plan(tmp_path, roadmap={"joins": [{"year": 2018, "communes": ["Cell 0-2"]}]})
+    road = result.roadmap
+    assert lending_phase(result)["start_year"] == 2018  # the pole service waits for its member
+    rows = road.tables["roadmap"]
+    before = rows[(rows["insee_code"] == "98003") & (rows["year"] < 2018)]
+    assert set(before["state"]) == {"outside"} and before["cost_eur"].sum() == 0
+    traj = road.tables["trajectory"].set_index("year")
+    assert traj.loc[2017, "status_quo_eur"] < traj.loc[2018, "status_quo_eur"]  # the perimeter grows

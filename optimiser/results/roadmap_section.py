@@ -11,7 +11,11 @@ from .i18n import t
 
 
 def _money(x) -> str:
-    return "n/a" if x is None else f"{x / 1000:,.1f} k€".replace(",", " ")
+    return fmt.kilo_money(x)
+
+
+def _year(value) -> str:
+    return str(int(value)) if value is not None else fmt.MISSING
 
 
 def roadmap_section(ctx: ReportContext) -> Section | None:
@@ -25,11 +29,11 @@ def roadmap_section(ctx: ReportContext) -> Section | None:
              break_even=road.get("break_even_year") or t("roadmap.never"), started=road["phases_started"], phases=road["phases"])
     method = t("roadmap.method", ss_gap=fmt.percent(road["steady_state"].get("gap")), status=road["status"],
                gap=fmt.percent(road.get("gap")), time=fmt.number(road.get("runtime_s"), 2))
-    columns = [Column("year", t("roadmap.col.year"), fmt.text), Column("status_quo_eur", t("roadmap.col.status_quo"), fmt.auto, numeric=True),
-               Column("plan_eur", t("roadmap.col.plan"), fmt.auto, numeric=True),
-               Column("saving_eur", t("roadmap.col.saving"), fmt.auto, numeric=True),
-               Column("cumulative_saving_eur", t("roadmap.col.cumulative"), fmt.auto, numeric=True)]
-    starts = [f"{y}: {k}" for y, k in road.get("starts_by_year", {}).items() if k]
+    columns = [Column("year", t("roadmap.col.year"), _year), Column("status_quo_eur", t("roadmap.col.status_quo"), fmt.money, numeric=True),
+               Column("plan_eur", t("roadmap.col.plan"), fmt.money, numeric=True),
+               Column("saving_eur", t("roadmap.col.saving"), fmt.signed_money, numeric=True),
+               Column("cumulative_saving_eur", t("roadmap.col.cumulative"), fmt.signed_money, numeric=True)]
+    starts = [t("roadmap.starts", year=y, n=k) for y, k in road.get("starts_by_year", {}).items() if k]
     return Section("roadmap", t("h.roadmap"), [
         Text(lead, css="lead"), Text(method),
         Image("gantt.png", t("roadmap.gantt_title", scenario=ctx.summary.get("scenario", "")),
