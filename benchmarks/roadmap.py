@@ -44,7 +44,10 @@ def main() -> None:
     print(f"  net present cost {road['net_present_cost_eur'] / 1e3:,.1f} k€ against {road['status_quo_net_present_cost_eur'] / 1e3:,.1f} k€ "
           f"(saving {road['net_present_saving_eur'] / 1e3:,.1f} k€); break-even {road['break_even_year']}; "
           f"{road['phases_started']} of {road['phases']} phases started")
-    proven = steady["status"] == "optimal" and road["status"] == "optimal" and (steady["gap"] or 0) <= 0.01 and (road["gap"] or 0) <= 0.01
+    # proven within 1 %: each step holds a solution and a bound within 1 % of it (a time-limited
+    # step is "feasible" yet proven within its gap)
+    proven = all(step["status"] in ("optimal", "feasible") and step["gap"] is not None and step["gap"] <= 0.01
+                 for step in (steady, road))
     print(f"  proven within 1 % in ≤ 120 s: {'yes' if proven and wall <= 120 else 'NO'}")
 
 

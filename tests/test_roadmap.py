@@ -124,9 +124,11 @@ def test_roadmap_folder_verifies_and_holds_its_files(tmp_path):
     ({"roadmap": {"pilot": {"communes": ["Cell 0-0", "Nowhere"]}}}, "roadmap.pilot.communes[1]"),
     ({"roadmap": {"voirie_transfer": {"year": 2018, "communes": ["Cell 0-0"]}}}, "every commune"),
     ({"ages": {"98001": 45}}, "older than any plausible life"),
+    ({"contract_ends": {"98002": "soon"}}, "row 3.contract_end_year"),
+    ({"roadmap": {"rules": [{"target": "poles", "pole": "Nowhere", "earliest": 2017}]}}, "roadmap.rules[0].pole"),
 ])
 def test_bad_roadmap_input_is_exit_2_with_the_key(tmp_path, change, expected):
-    data = scenario(tmp_path, ages=change.get("ages"))
+    data = scenario(tmp_path, ages=change.get("ages"), contract_ends=change.get("contract_ends"))
     if "roadmap" in change:
         data["roadmap"] = {**data["roadmap"], **change["roadmap"]}
     done = run_cli("run", write_scenario(tmp_path / "s.yaml", data), "--out", tmp_path / "out")
