@@ -821,6 +821,7 @@ MESSAGES.update({
     "roadmap.trajectory_title": {"fr": "Coût annuel et économie cumulée — {scenario}",
                                  "en": "Yearly cost and cumulative saving — {scenario}"},
     "roadmap.year": {"fr": "Année", "en": "Year"},
+    "roadmap.transfer": {"fr": "Transfert de la voirie ({year})", "en": "Voirie transferred ({year})"},
     "roadmap.keur": {"fr": "k€ par an", "en": "k€ a year"},
     "roadmap.cumulative_keur": {"fr": "Économie cumulée (k€)", "en": "Cumulative saving (k€)"},
     "roadmap.status_quo": {"fr": "Statu quo", "en": "Status quo"},

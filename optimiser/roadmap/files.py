@@ -47,10 +47,14 @@ def draw_gantt(r, path: Path, title: str) -> None:
     ax.set_xlabel(t("roadmap.year"))
     if r.transfer_year is not None:
         ax.axvline(r.transfer_year, color="black", linestyle="--", linewidth=1)
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     used = [k for k in KIND_COLOURS if any(g[1] == k for g in groups)]
-    ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=t(f"roadmap.kind.{k}")) for k in used], loc="lower right", fontsize=7)
+    handles = [Patch(color=KIND_COLOURS[k], label=t(f"roadmap.kind.{k}")) for k in used]
+    if r.transfer_year is not None:
+        handles.append(Line2D([], [], color="black", linestyle="--", label=t("roadmap.transfer", year=r.transfer_year)))
+    ax.legend(handles=handles, loc="lower right", fontsize=7)
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
