@@ -217,8 +217,9 @@ def test_the_uplift_is_one_knob(tmp_path):
 def test_run_writes_flows_that_add_up_and_verify_catches_a_tampered_one(tmp_path):
     from helpers import run_cli
 
+    (tmp_path / "ac.csv").write_text("commune,ac_eur\nCell 1-0,50000\n", encoding="utf-8")
     path = _scenario(tmp_path, {"service_commun_financing": "attribution_compensation",
-                                "attribution_compensation": {"values": {"98001": 2_000_000, "Cell 0-1": -10_000}},
+                                "attribution_compensation": {"file": "ac.csv", "values": {"98001": 2_000_000, "Cell 0-1": -10_000}},
                                 "epci": {"cif": 0.3, "territory_tax_revenue_eur": 8_000_000, "dotation_intercommunalite_eur": 300_000},
                                 "voirie_transfer": {"enabled": True, "clect_years": 2,
                                                     "expense_history": {"98003": [40_000, 50_000, 60_000]}}})
@@ -232,7 +233,9 @@ def test_run_writes_flows_that_add_up_and_verify_catches_a_tampered_one(tmp_path
     gap = flows["net_cost_eur"].sum() - (summary["total_cost"] + epci["ri_transfer_eur"])
     assert abs(gap) < 0.5, gap
     rows = flows.set_index("member")
-    assert rows.loc["98001", "ac_source"] == "scenario" and rows.loc["98004", "ac_source"] == "estimate"
+    assert rows.loc["98001", "ac_source"] == "scenario" and rows.loc["98005", "ac_source"] == "estimate"
+    assert rows.loc["98004", "ac_before_eur"] == 50_000  # from the file, copied into the result's inputs/
+    assert (out / "inputs" / "ac.csv").is_file()
     assert rows.loc["98003", "clect_basis"] == "history"
     # the CIF moves by the AC cut over the territory's tax revenue (the reference formula)
     cut = (flows.loc[flows["member"] != "EPCI", "ac_imputation_eur"] + flows.loc[flows["member"] != "EPCI", "clect_charge_eur"]).sum()

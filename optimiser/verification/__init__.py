@@ -206,6 +206,8 @@ def _inputs_outside(folder: ResultFolder, loaded) -> list[str]:
         files.append(("roads.network.path", scenario.roads.network.path))
     if scenario.services is not None and scenario.services.inventory is not None:
         files.append(("services.inventory", scenario.services.inventory))
+    if scenario.institutions is not None and scenario.institutions.attribution_compensation.file is not None:
+        files.append(("institutions.attribution_compensation.file", scenario.institutions.attribution_compensation.file))
     return [f"scenario.resolved.yaml's {key} is {value!r}, outside the folder's inputs/: the result cannot be re-derived from "
             "its own files" for key, value in files if not inside(folder.path / "inputs", loaded.path(value))]
 
