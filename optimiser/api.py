@@ -161,7 +161,17 @@ def input_files(loaded: LoadedScenario) -> dict[str, Path]:
 
         inventory = loaded.path(loaded.scenario.services.inventory)
         files.update(inventory_files(inventory))
+    ac_file = _ac_file(loaded)
+    if ac_file is not None:
+        path = loaded.path(ac_file)
+        files[path.name] = path
     return files
+
+
+def _ac_file(loaded: LoadedScenario) -> str | None:
+    """The scenario's file of attributions de compensation (``institutions.attribution_compensation.file``), if any."""
+    institutions = loaded.scenario.institutions
+    return institutions.attribution_compensation.file if institutions is not None else None
 
 
 def resolved_scenario(loaded: LoadedScenario) -> dict:
@@ -172,6 +182,8 @@ def resolved_scenario(loaded: LoadedScenario) -> dict:
         data["roads"]["network"]["path"] = f"inputs/{Path(loaded.scenario.roads.network.path).name}"
     if data.get("services") and data["services"].get("inventory"):
         data["services"]["inventory"] = f"inputs/{Path(loaded.scenario.services.inventory).name}"
+    if _ac_file(loaded) is not None:
+        data["institutions"]["attribution_compensation"]["file"] = f"inputs/{Path(_ac_file(loaded)).name}"
     data["outputs"]["dir"] = None
     return data
 

@@ -168,3 +168,84 @@ def test_flows_add_up_to_the_total_cost(cfg):
     assert epci["receives_eur"] == pytest.approx(flows[flows["member"] != "EPCI"][
         ["pays_epci_convention_eur", "ac_imputation_eur", "clect_charge_eur"]].to_numpy().sum(), abs=0.05)
     assert (flows["saving_eur"] == (flows["status_quo_eur"] - flows["net_cost_eur"]).round(2)).all()
+
+
+# ----------------------------------------------------------------------------- a run, end to end
+
+
+def _scenario(tmp_path, institutions, service_commun=True):
+    from helpers import grid_features, write_geojson, write_scenario
+
+    territory = write_geojson(tmp_path / "g.geojson", grid_features(2, 3, cell_km=4.0, populations=[6000, 1000, 1500, 800, 1200, 900]))
+    data = {"name": "inst", "territory": {"communes": str(territory)}, "services": {"include": ["voirie", "voirie_travaux", "batiments"]},
+            "poles": {"max_travel_min": 30}, "solver": {"name": "highs", "time_limit_s": 30}, "outputs": {"map": False},
+            "institutions": institutions}
+    if service_commun:
+        data["service_commun"] = {"members": ["98001", "98002"], "services": ["batiments"], "epci_workload": {"batiments": 2000}}
+    return write_scenario(tmp_path / "s.yaml", data)
+
+
+def test_a_partial_voirie_transfer_is_refused(tmp_path):
+    from helpers import run_cli
+
+    path = _scenario(tmp_path, {"voirie_transfer": {"enabled": True, "communes": ["98001", "98002"]}})
+    done = run_cli("run", path, "--out", tmp_path / "out")
+    assert done.returncode == 2
+    assert "institutions.voirie_transfer.communes" in done.stderr and "every member commune at once" in done.stderr
+    assert "4 of 6 communes are left out" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_ac_imputation_needs_a_service_commun_and_fpu(tmp_path):
+    from helpers import run_cli
+
+    done = run_cli("run", _scenario(tmp_path, {"service_commun_financing": "attribution_compensation"}, service_commun=False),
+                   "--out", tmp_path / "out")
+    assert done.returncode == 2 and "add a service_commun block or use convention" in done.stderr
+    done = run_cli("run", _scenario(tmp_path, {"service_commun_financing": "attribution_compensation",
+                                               "epci": {"fiscal_regime": "fa"}}), "--out", tmp_path / "out")
+    assert done.returncode == 2 and "fiscalité professionnelle unique" in done.stderr
+
+
+def test_the_uplift_is_one_knob(tmp_path):
+    from helpers import run_cli
+
+    done = run_cli("run", _scenario(tmp_path, {"ri_harmonisation_uplift": 0.05}), "--out", tmp_path / "out")
+    assert done.returncode == 2 and "staff.ri_harmonisation_uplift" in done.stderr
+
+
+def test_run_writes_flows_that_add_up_and_verify_catches_a_tampered_one(tmp_path):
+    from helpers import run_cli
+
+    (tmp_path / "ac.csv").write_text("commune,ac_eur\nCell 1-0,50000\n", encoding="utf-8")
+    path = _scenario(tmp_path, {"service_commun_financing": "attribution_compensation",
+                                "attribution_compensation": {"file": "ac.csv", "values": {"98001": 2_000_000, "Cell 0-1": -10_000}},
+                                "epci": {"cif": 0.3, "territory_tax_revenue_eur": 8_000_000, "dotation_intercommunalite_eur": 300_000},
+                                "voirie_transfer": {"enabled": True, "clect_years": 2,
+                                                    "expense_history": {"98003": [40_000, 50_000, 60_000]}}})
+    out = tmp_path / "out"
+    done = run_cli("run", path, "--out", out)
+    assert done.returncode == 0, done.stderr
+    flows = pd.read_csv(out / "flows.csv", dtype={"member": str})
+    summary = __import__("json").loads((out / "summary.json").read_text())
+    assert len(flows) == 7  # six communes and the EPCI
+    epci = flows[flows["member"] == "EPCI"].iloc[0]
+    gap = flows["net_cost_eur"].sum() - (summary["total_cost"] + epci["ri_transfer_eur"])
+    assert abs(gap) < 0.5, gap
+    rows = flows.set_index("member")
+    assert rows.loc["98001", "ac_source"] == "scenario" and rows.loc["98005", "ac_source"] == "estimate"
+    assert rows.loc["98004", "ac_before_eur"] == 50_000  # from the file, copied into the result's inputs/
+    assert (out / "inputs" / "ac.csv").is_file()
+    assert rows.loc["98003", "clect_basis"] == "history"
+    # the CIF moves by the AC cut over the territory's tax revenue (the reference formula)
+    cut = (flows.loc[flows["member"] != "EPCI", "ac_imputation_eur"] + flows.loc[flows["member"] != "EPCI", "clect_charge_eur"]).sum()
+    assert epci["cif_after"] == pytest.approx(0.3 + cut / 8_000_000, abs=1e-6)
+    assert epci["dotation_gain_upper_bound_eur"] == pytest.approx(300_000 * (min(0.3 + cut / 8e6, 0.6) - 0.3) / 0.3, abs=0.05)
+    report = (out / "report.md").read_text()
+    assert "Qui paie qui" in report
+    assert run_cli("verify", out).returncode == 0
+    tampered = flows.copy()
+    tampered.loc[tampered["member"] == "98002", "ac_after_eur"] += 1000
+    tampered.to_csv(out / "flows.csv", index=False)
+    done = run_cli("verify", out)
+    assert done.returncode == 4 and "flows.csv" in done.stdout + done.stderr

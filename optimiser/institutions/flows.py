@@ -4,6 +4,9 @@ Public API (also called per year by the roadmap)::
 
     money_flows(year, commune_costs, choices, institutions_cfg, params) -> pandas.DataFrame
 
+In a run, ``inputs = optimiser.inputs.preparation.prepare(loaded)`` holds both last arguments,
+resolved and checked: ``inputs.institutions.config`` and ``inputs.institutions.params``.
+
 **Input** ``commune_costs``: one row per member × service (:data:`COST_COLUMNS`; € per year on
 the design's basis, TTC net of the FCTVA): today's cost (``status_quo_eur``, of which machines
 ``status_quo_equipment_eur`` and staff ``status_quo_staff_eur``), the design's choice
