@@ -109,6 +109,7 @@ def test_roadmap_folder_verifies_and_holds_its_files(tmp_path):
     assert "Feuille de route" in (out / "report.md").read_text(encoding="utf-8")
     checked = verify_result(out)
     assert checked.ok, checked
+    flows_edit = pd.read_csv(out / "flows_by_year.csv", dtype={"member": str})
     # a year's cost edited by hand is found by re-adding and by the cost formula run again
     rows = pd.read_csv(out / "roadmap.csv", dtype={"insee_code": str})
     rows.loc[(rows["year"] == 2020) & (rows["insee_code"] == "98002"), "cost_eur"] += 100.0
@@ -117,6 +118,9 @@ def test_roadmap_folder_verifies_and_holds_its_files(tmp_path):
     assert done.returncode == 4
     assert "roadmap.csv 2020 98002 espaces_verts cost_eur" in done.stdout + done.stderr
     assert "trajectory.csv 2020 running_eur" in done.stdout + done.stderr
+    flows_edit.loc[(flows_edit["year"] == 2019) & (flows_edit["member"] == "98001"), "pays_pole_eur"] += 50.0
+    flows_edit.to_csv(out / "flows_by_year.csv", index=False)
+    assert "flows_by_year.csv 2019 98001 pays_pole_eur" in run_cli("verify", out).stdout
 
 
 @pytest.mark.parametrize("change, expected", [

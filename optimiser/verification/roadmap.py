@@ -7,7 +7,7 @@ agree. ``phases.csv``: a phase's users are in its state from its start year on a
 status quo before it (commitments stay made). Then every year's cost is **re-computed** from the
 folder's inputs (:func:`optimiser.roadmap.replay.replay`: status quo with machine renewals,
 each phase re-priced year by year, set-up and sales) and compared, row by row, with
-``roadmap.csv`` and ``trajectory.csv``.
+``roadmap.csv``, ``trajectory.csv`` and ``flows_by_year.csv``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,20 @@ def recomputed_problems(folder: Path, loaded, inputs, summary: dict) -> list[str
         for year, a, b in zip(traj["year"], traj[column], expected[column]):
             if abs(a - b) > 0.05 * max(1, len(written) / max(1, len(traj))):
                 problems.append(f"trajectory.csv {year} {column}: {a:,.2f}, the cost formula gives {b:,.2f}")
+    flows_file = folder / "flows_by_year.csv"
+    if flows_file.is_file():  # the money flows of every year, from the re-computed costs
+        flows = pd.read_csv(flows_file, dtype={"member": str})
+        again_flows = again.tables["flows"]
+        money = [c for c in again_flows.columns if c.endswith("_eur") and c in flows.columns]
+        merged = flows.merge(again_flows, on=["year", "member"], how="outer", suffixes=("", "_again"), indicator=True)
+        if (merged["_merge"] != "both").any():
+            problems.append(f"flows_by_year.csv: {int((merged['_merge'] != 'both').sum())} (year, member) rows differ from the re-computed ones")
+        both = merged[merged["_merge"] == "both"]
+        for column in money:
+            a, b = both[column].astype(float).fillna(0.0), both[f"{column}_again"].astype(float).fillna(0.0)
+            for row in both[(a - b).abs() > 0.05].head(3).itertuples(index=False):
+                problems.append(f"flows_by_year.csv {row.year} {row.member} {column}: {getattr(row, column)}, "
+                                f"re-computed {getattr(row, column + '_again')}")
     return problems
 
 
