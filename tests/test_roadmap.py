@@ -104,6 +104,10 @@ def test_roadmap_folder_verifies_and_holds_its_files(tmp_path):
     assert done.returncode == 0, done.stderr
     for name in ("roadmap.csv", "phases.csv", "trajectory.csv", "flows_by_year.csv", "gantt.png", "trajectory.png"):
         assert (out / name).is_file(), name
+    from optimiser.results import dictionary
+
+    for name in ("roadmap.csv", "phases.csv", "trajectory.csv", "flows_by_year.csv"):  # every column explained
+        assert all(dictionary.entry(name, c) is not None for c in pd.read_csv(out / name).columns), name
     flows = pd.read_csv(out / "flows_by_year.csv")
     assert sorted(set(flows["year"])) == list(range(START, START + 6))
     assert "Feuille de route" in (out / "report.md").read_text(encoding="utf-8")
