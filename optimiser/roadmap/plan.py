@@ -22,7 +22,6 @@ from .timing import NEVER, Windows, build_timing, solve_timing
 from .yearly import YearlyCosts, yearly_costs
 
 
-
 @dataclass
 class Roadmap:
     """A solved roadmap: phases, their start years and the yearly tables (€)."""
