@@ -190,7 +190,8 @@ def build_roadmap(loaded, result) -> Roadmap:
     pole_of = {ref: ids.get(seat_of.get(code, code), (code,))[0] for ref, code in rule_poles.items()}
     shares = result.service_tables.shares
     pays = {(r.member, r.service): float(r.pays_eur) for r in shares.itertuples()}
-    resale = sourced("equipment.resale_share_of_book_value") if road.resale_share is None else estimate(road.resale_share, "share of book value", "set in the scenario")
+    resale = sourced("equipment.resale_share_of_book_value") if road.resale_share is None else \
+        estimate(road.resale_share, "share of book value", "set in the scenario")
     rate = sourced("econ.discount_rate_socioeconomic") if road.discount_rate is None else \
         estimate(road.discount_rate, "per year, real", "set in the scenario")
     costs = yearly_costs(si, design, phases, years, joins, resale.value, pays)
