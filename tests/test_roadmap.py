@@ -154,3 +154,19 @@ def test_a_commune_joining_later_is_outside_the_plan_until_then(tmp_path):
     assert set(before["state"]) == {"outside"} and before["cost_eur"].sum() == 0
     traj = road.tables["trajectory"].set_index("year")
     assert traj.loc[2017, "status_quo_eur"] < traj.loc[2018, "status_quo_eur"]  # the perimeter grows
+
+
+def test_a_fixed_sequence_sets_the_years_and_leaves_the_rest_out(tmp_path):
+    fixed = plan(tmp_path, roadmap={"order": "fixed", "sequence": [{"year": 2018, "target": "poles"}]})
+    assert lending_phase(fixed)["start_year"] == 2018
+    optimised = plan(tmp_path)
+    assert optimised.roadmap.objective_eur <= fixed.roadmap.objective_eur + 1e-6  # the optimiser's order is never worse
+    left_out = plan(tmp_path, roadmap={"order": "fixed", "sequence": [{"year": 2018, "target": "alone"}]})
+    assert pd.isna(lending_phase(left_out)["start_year"])
+
+
+def test_rules_bound_the_start_year(tmp_path):
+    late = plan(tmp_path, roadmap={"rules": [{"target": "poles", "services": ["espaces_verts"], "earliest": 2020}]})
+    assert lending_phase(late)["start_year"] == 2020
+    capped = plan(tmp_path, roadmap={"setup_budget_eur_per_year": 100.0})  # no year can pay its set-up
+    assert pd.isna(lending_phase(capped)["start_year"])
