@@ -844,6 +844,11 @@ MESSAGES.update({
                        "en": "Method: the target design is the single-year one (solver gap {ss_gap}); only the timing is "
                              "optimised ({status}, gap {gap}, {time} s). The bound holds for that fixed design."},
     "roadmap.col.year": {"fr": "Année", "en": "Year"},
+    "roadmap.col.member": {"fr": "Membre", "en": "Member"},
+    "roadmap.by_commune": {"fr": "Ce que chaque membre supporte chaque année, flux compris (services gardés, versements au pôle et "
+                                 "à l'EPCI, attribution de compensation, frais ponctuels) : détail dans flows_by_year.csv.",
+                           "en": "What each member bears each year, flows included (services kept, payments to its pole and the "
+                                 "EPCI, attribution de compensation, one-offs): detail in flows_by_year.csv."},
     "roadmap.starts": {"fr": "{year} : {n} phase(s) engagée(s)", "en": "{year}: {n} phase(s) started"},
     "roadmap.col.status_quo": {"fr": "Statu quo", "en": "Status quo"},
     "roadmap.col.plan": {"fr": "Feuille de route", "en": "Roadmap"},

@@ -18,6 +18,17 @@ def _year(value) -> str:
     return str(int(value)) if value is not None else fmt.MISSING
 
 
+def _by_commune(road: dict) -> list:
+    """What each member bears each year (net of its flows, one-offs included)."""
+    rows = road.get("net_cost_by_year") or []
+    if not rows:
+        return []
+    start, n = road["start_year"], road["horizon_years"]
+    years = [str(y) for y in range(start, start + n)]
+    columns = [Column("name", t("roadmap.col.member"), fmt.text)] + [Column(y, y, fmt.money, numeric=True) for y in years]
+    return [Text(t("roadmap.by_commune")), Table(columns, rows, id="roadmap-communes")]
+
+
 def roadmap_section(ctx: ReportContext) -> Section | None:
     road = ctx.summary.get("roadmap")
     if not road:
@@ -42,5 +53,6 @@ def roadmap_section(ctx: ReportContext) -> Section | None:
               html='<img src="trajectory.png" alt="trajectory" style="max-width:100%">'),
         Table(columns, list(road.get("yearly", [])), id="roadmap-years"),
         Items(starts) if starts else Raw(),
+        *_by_commune(road),
         Text(t("roadmap.files"), css="note"),
     ])

@@ -152,4 +152,23 @@ def summary(r, trajectory: pd.DataFrame) -> dict:
         "starts_by_year": {str(int(y)): int(n) for y, n in zip(trajectory["year"], trajectory["phases_started"])},
         "steady_state": r.steady_state, "voirie_transfer_year": r.transfer_year, **r.provenance,
         "yearly": trajectory[["year", "status_quo_eur", "plan_eur", "saving_eur", "cumulative_saving_eur"]].to_dict(orient="records"),
+        "net_cost_by_year": net_cost_by_year(r),
     }
+
+
+def net_cost_by_year(r) -> list[dict]:
+    """Per member, what it bears each year (``flows_by_year.csv``'s net cost with the institutions'
+    flows, else pole + EPCI + own services + one-offs): the report's table of who pays what."""
+    flows = r.tables.get("flows")
+    if flows is None or not len(flows):
+        return []
+    member = "member" if "member" in flows.columns else "insee_code"
+    value = "net_cost_eur" if "net_cost_eur" in flows.columns else "total_eur"
+    out = []
+    for code, rows in flows.groupby(member, sort=False):
+        extra = rows["roadmap_one_off_eur"] if "roadmap_one_off_eur" in rows.columns else 0.0
+        by_year = dict(zip(rows["year"].astype(int).astype(str), (rows[value] + extra).round(2)))
+        if str(code) == "EPCI" and not any(by_year.values()):  # no EPCI in this plan: no row
+            continue
+        out.append({"member": str(code), "name": str(rows["name"].iloc[0]), **{y: float(v) for y, v in by_year.items()}})
+    return out
