@@ -170,3 +170,15 @@ def test_rules_bound_the_start_year(tmp_path):
     assert lending_phase(late)["start_year"] == 2020
     capped = plan(tmp_path, roadmap={"setup_budget_eur_per_year": 100.0})  # no year can pay its set-up
     assert pd.isna(lending_phase(capped)["start_year"])
+
+
+def test_the_pilot_pole_holds_its_volunteers_and_starts_first(tmp_path):
+    result = plan(tmp_path, roadmap={"pilot": {"communes": ["Cell 0-0", "Cell 0-1"], "year": 2017}})
+    phase = lending_phase(result)
+    assert phase["kind"] == "pilot" and phase["start_year"] >= 2017
+    assert result.resolved_scenario["poles"]["together"] == [["98001", "98002"]]
+    folder = result.to_dir(tmp_path / "out", draw=False)
+    from optimiser.scenario.load import load_scenario
+
+    again = solve(load_scenario(folder / "scenario.resolved.yaml"))  # re-run: the group is not doubled
+    assert again.resolved_scenario["poles"]["together"] == [["98001", "98002"]]

@@ -71,6 +71,9 @@ def steady_state_scenario(loaded):
     if road.pilot is None:
         return loaded
     poles = loaded.scenario.poles
+    refs = References(loaded, territory)
+    if any(sorted(refs.many("poles.together", group)) == sorted(pilot) for group in poles.together):
+        return loaded  # already there (a resolved scenario, run again)
     together = [*poles.together, sorted(pilot)]
     scenario = loaded.scenario.model_copy(update={"poles": poles.model_copy(update={"together": together})})
     from dataclasses import replace
