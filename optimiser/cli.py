@@ -1,4 +1,4 @@
-"""Command line: ``optimiser run | validate | verify | pareto | template | schema | init | sweep | compare``.
+"""Command line: ``optimiser run | validate | verify | pareto | robustness | template | bilan | schema | init | sweep | compare``.
 
 One click group, :func:`main`; every command is a plain ``click.command`` declared once (here, in
 :mod:`optimiser.cli_init` or in :mod:`optimiser.cli_sweep`) and registered in :data:`COMMANDS`. The
@@ -240,10 +240,15 @@ def _validate_variants(composed, overrides: tuple[str, ...]) -> None:
 @click.command()
 @click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def verify(result_dir: Path) -> None:
-    """Re-check RESULT_DIR from its files alone; exit 4 on any violation."""
+    """Re-check RESULT_DIR (or a bilan folder) from its files alone; exit 4 on any violation."""
     from .verify import verify_result
 
-    outcome = verify_result(result_dir)
+    if (result_dir / "bilan.json").is_file():
+        from .bilan.check import verify_bilan
+
+        outcome = verify_bilan(result_dir)
+    else:
+        outcome = verify_result(result_dir)
     for name in outcome.passed:
         click.echo(f"ok    {name}")
     for line in outcome.violations:
@@ -371,6 +376,58 @@ def template_inventory(source: Path, out: Path) -> None:
     click.echo(f"Inventory template for {len(territory)} communes × {len(catalogue.services)} services: {path}")
 
 
+@template.command("actuals")
+@click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .xlsx workbook to write.")
+@lang_option
+def template_actuals(result_dir: Path, out: Path, lang: str | None) -> None:
+    """Actuals template for the plan in RESULT_DIR: one row per pole service and per commune ×
+    service of each period, the planned figures alongside, blank cells for what happened."""
+    from .bilan.actuals import readme_rows, template_sheets
+    from .bilan.plan import read_plan
+    from .bilan.words import BILAN_MESSAGES  # noqa: F401  (registers the words)
+    from .errors import InputError, Problem
+    from .results.folder import check_writable
+    from .results.i18n import resolve_lang, t, using
+    from .services.inventory import write_workbook
+
+    if out.suffix.lower() != ".xlsx":
+        raise InputError([Problem("--out", str(out), "expected an .xlsx workbook", show_value=False)])
+    if out.exists():
+        raise InputError([Problem("--out", str(out), "already exists; choose a new file (nothing was written)",
+                                  show_value=False)])
+    check_writable(out.absolute())
+    plan = read_plan(result_dir)
+    with using(resolve_lang(lang)):
+        readme = [("", t("bilan.readme.intro"))] + readme_rows()
+    path = write_workbook(out, template_sheets(plan, readme))
+    click.echo(f"Actuals template for {len(plan.poles)} pole services and {len(plan.communes)} commune services "
+               f"(period {plan.period}): {path}")
+
+
+@click.command()
+@click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("actuals", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Bilan folder (default: RESULT_DIR-bilan).")
+@click.option("--no-replan", is_flag=True, help="Do not re-solve the plan with the recalibrated parameters.")
+@lang_option
+def bilan(result_dir: Path, actuals: Path, out: Path | None, no_replan: bool, lang: str | None) -> None:
+    """Plan in RESULT_DIR against ACTUALS (an actuals workbook): deviations and their causes,
+    indicators, recalibrated parameters, the plan re-run with them, and the decision."""
+    from .bilan.folder import run_bilan
+
+    folder = out or Path(str(result_dir).rstrip("/") + "-bilan")
+    path, o = run_bilan(result_dir, actuals, folder, lang=lang, replan=not no_replan)
+    k = o.bilan.key_figures
+    click.echo(f"period {k['period']}: planned {k['plan_total_eur']:,.0f} → actual {k['actual_total_eur']:,.0f} €/yr; "
+               f"saving realised {k['saving_realised_eur']:,.0f} of {k['planned_saving_eur']:,.0f} planned "
+               f"({k['saving_realisation_rate']:.0%})")
+    if o.replanned is not None:
+        click.echo(f"re-planned with {len(o.estimates)} recalibrated parameter(s): saving {o.replanned['savings']:,.0f} €/yr")
+    click.echo(f"decision: {o.decision.outcome}; {len(o.bilan.missing)} missing actual(s) (missing.csv)")
+    click.echo(f"Bilan: {path}  (bilan.html, bilan.md, deviations.csv, recalibration.csv, recalibrated.yaml)")
+
+
 @click.command()
 @click.option("--markdown", is_flag=True, help="The key reference as a Markdown table instead of JSON Schema.")
 def schema(markdown: bool) -> None:
@@ -388,7 +445,7 @@ def summary_text(result, lang: str | None = None) -> str:
 
 
 #: Every command of the group, each declared once with plain click decorators.
-COMMANDS = (run, validate, verify, pareto, robustness, template, schema, init, sweep, compare)
+COMMANDS = (run, validate, verify, pareto, robustness, template, bilan, schema, init, sweep, compare)
 for _command in COMMANDS:
     main.add_command(_command)
 

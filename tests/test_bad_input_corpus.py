@@ -1131,6 +1131,60 @@ cases("robustness", {
     "out-under-a-file": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "notes.txt" / "x"],
     "set-garbage": lambda ws: ["robustness", ws / "svc.yaml", "--set", "uncertainty.samples=lots", "--out", ws / "rb"],
 }, codes=(2, 3))
+# ========================================================================================= bilan
+
+
+def actuals(edit=None):
+    """Build an actuals workbook of ``svc-result`` (the template, one row edited) in the workspace."""
+    def build(ws):
+        from optimiser.bilan.actuals import template_sheets
+        from optimiser.bilan.plan import read_plan
+        from optimiser.services.inventory import write_workbook
+
+        sheets = template_sheets(read_plan(ws / "svc-result"), [("", "corpus")])
+        if edit:
+            edit(sheets)
+        write_workbook(ws / "actuals.xlsx", sheets)
+        return ["bilan", ws / "svc-result", ws / "actuals.xlsx", "--out", ws / "bl", "--no-replan"]
+    return build
+
+
+def cell(sheet, column, value):
+    def edit(sheets):
+        sheets[sheet][column] = sheets[sheet][column].astype(object)
+        sheets[sheet].loc[0, column] = value
+    return edit
+
+
+cases("bilan", {
+    "actuals-missing": lambda ws: ["bilan", ws / "svc-result", ws / "nowhere.xlsx", "--out", ws / "bl"],
+    "actuals-a-text-file": lambda ws: ["bilan", ws / "svc-result", ws / "notes.txt", "--out", ws / "bl"],
+    "actuals-a-folder": lambda ws: ["bilan", ws / "svc-result", ws / "mine", "--out", ws / "bl"],
+    "plan-poles-only": lambda ws: ["bilan", ws / "result", ws / "notes.txt", "--out", ws / "bl"],
+    "plan-users-folder": lambda ws: ["bilan", ws / "mine", ws / "notes.txt", "--out", ws / "bl"],
+    "negative": actuals(cell("poles", "staff_eur (€/yr)", -1)),
+    "commune-not-in-plan": actuals(lambda sh: (cell("communes", "insee_code", "99999")(sh),
+                                               cell("communes", "paid_eur (€/yr)", 10)(sh))),
+    "period-outside": actuals(lambda sh: (cell("poles", "period", "2099")(sh), cell("poles", "fte (FTE)", 1)(sh))),
+    "unit-mismatch": actuals(lambda sh: sh.__setitem__("poles", sh["poles"].rename(columns={"fte (FTE)": "fte (h)"}))),
+    "out-users-folder": lambda ws: actuals()(ws)[:-3] + ["--out", ws / "mine", "--no-replan"],
+    "template-out-exists": lambda ws: ["template", "actuals", ws / "svc-result", "--out", ws / "notes.txt"],
+    "template-out-not-xlsx": lambda ws: ["template", "actuals", ws / "svc-result", "--out", ws / "a.csv"],
+    "template-poles-only": lambda ws: ["template", "actuals", ws / "result", "--out", ws / "a.xlsx"],
+})
+case("bilan-legal/blank-actuals", codes=(0,))(actuals())
+case("verify/bilan-tampered", codes=(4,))(lambda ws: _bilan_then_tamper(ws))
+
+
+def _bilan_then_tamper(ws):
+    from click.testing import CliRunner as _Runner
+
+    assert _Runner().invoke(main, [str(a) for a in actuals(cell("poles", "staff_eur (€/yr)", 1000))(ws)]).exit_code == 0
+    path = ws / "bl" / "poles_bilan.csv"
+    path.write_text(path.read_text().replace("1000.0", "1001.0", 1))
+    return ["verify", ws / "bl"]
+
+
 # robustness reads the design (services.csv, communes.csv) and the resolved scenario, not the summary
 case("robustness-legal/summary-truncated", codes=(0, 2))(
     lambda ws: tamper("svc-result", truncate("summary.json"), command="robustness")(ws) + ["--samples", "10", "--out", ws / "rb"])

@@ -489,29 +489,39 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
             machines.append({"insee_code": c, "commune": territory.name_of(c), "equipment": q, "units": None,
                              "age_years": None, "estimate_units": estimate.units.get((c, q), 0)})
     services_df, equipment_df = pd.DataFrame(rows), pd.DataFrame(machines)
-    from ..results.folder import check_writable, with_path, write_atomically
+    from ..results.folder import check_writable, write_atomically
 
     path = Path(path).absolute()
     check_writable(path)
-    if path.suffix.lower() == ".xlsx":  # built in memory, written aside, renamed: a full disk leaves nothing
-        book = io.BytesIO()
-        with pd.ExcelWriter(book, engine="openpyxl") as writer:
-            services_df.to_excel(writer, sheet_name="services", index=False)
-            equipment_df.to_excel(writer, sheet_name="equipment", index=False)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial-{os.getpid()}.xlsx")
-        try:
-            partial.write_bytes(book.getvalue())
-            os.replace(partial, path)
-        except BaseException as exc:
-            partial.unlink(missing_ok=True)
-            raise with_path(exc, path)  # noqa: B904 (with_path re-raises exc or chains it as the cause)
+    if path.suffix.lower() == ".xlsx":
+        write_workbook(path, {"services": services_df, "equipment": equipment_df})
     else:
         def fill(folder: Path) -> None:
             services_df.to_csv(folder / "services.csv", index=False)
             equipment_df.to_csv(folder / "equipment.csv", index=False)
 
         write_atomically(path, fill, marker="services.csv", kind="an inventory folder")
+    return path
+
+
+def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    """Write ``sheets`` (name → table) as the workbook ``path``: built in memory, written aside and
+    renamed, so a full disk or an interruption leaves nothing half-written."""
+    from ..results.folder import with_path
+
+    book = io.BytesIO()
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    path = Path(path).absolute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}.xlsx")
+    try:
+        partial.write_bytes(book.getvalue())
+        os.replace(partial, path)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)
+        raise with_path(exc, path)  # noqa: B904 (with_path re-raises exc or chains it as the cause)
     return path
 
 
