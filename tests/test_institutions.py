@@ -249,3 +249,11 @@ def test_run_writes_flows_that_add_up_and_verify_catches_a_tampered_one(tmp_path
     tampered.to_csv(out / "flows.csv", index=False)
     done = run_cli("verify", out)
     assert done.returncode == 4 and "flows.csv" in done.stdout + done.stderr
+
+
+def test_a_transfer_under_fiscalite_additionnelle_is_refused(tmp_path):
+    from helpers import run_cli
+
+    path = _scenario(tmp_path, {"epci": {"fiscal_regime": "fa"}, "voirie_transfer": {"enabled": True}})
+    done = run_cli("validate", path)
+    assert done.returncode == 2 and "fiscalité additionnelle" in done.stderr

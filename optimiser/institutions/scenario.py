@@ -91,6 +91,11 @@ def resolve_institutions(loaded, territory):
                          f"{years}-year average; give at least {years} (oldest first) or set voirie_transfer.clect_years",
                          past)
         history[code] = [float(x) for x in past]
+    if transfer.enabled and cfg.epci.fiscal_regime != "fpu":
+        refs.problem("institutions.voirie_transfer.enabled",
+                     "the transfer is priced through the attribution de compensation cut by the CLECT (CGI art. 1609 nonies "
+                     "C), which only an EPCI under fiscalité professionnelle unique pays; under fiscalité additionnelle it is "
+                     "financed by tax rates, which this model does not price (set institutions.epci.fiscal_regime: fpu)", True)
     if "voirie" not in (scenario.services.include if scenario.services is not None else ()) and transfer.enabled:
         refs.problem("institutions.voirie_transfer.enabled", "the voirie transfer needs voirie in services.include", True)
     if refs.problems:

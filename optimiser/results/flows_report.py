@@ -60,6 +60,9 @@ def flows_section(ctx: ReportContext) -> Section | None:
                                  year=_year(e.get("dotation_effect_year")))))
         else:
             blocks.append(Text(t("txt.flows_no_cif")))
+    negative = communes[pd.to_numeric(communes["ac_after_eur"], errors="coerce") < 0]
+    if len(negative):
+        blocks.append(Text(t("txt.flows_ac_negative", names=", ".join(str(n) for n in negative["name"])), css="note"))
     if any(str(v) == "estimate" for v in flows.get("ac_source", [])):
         blocks.append(Text(t("txt.flows_ac_estimated"), css="note"))
     return Section("flows", t("h.flows"), blocks)

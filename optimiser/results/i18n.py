@@ -805,6 +805,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "The ACs fall by {cut}: the coefficient d'intégration fiscale goes from {before} to {after} and the dotation "
                             "d'intercommunalité would gain at most {gain} a year from {year} (first-order formula: an upper bound, the "
                             "national envelope being fixed; left out of the net costs)."},
+    "txt.flows_ac_negative": {"fr": "AC négative après les options ({names}) : la commune verse chaque année la différence à l'EPCI "
+                                    "(cas d'un tiers des communes environ ; légal).",
+                              "en": "AC negative after the options ({names}): the commune pays the EPCI the difference each year "
+                                    "(about a third of communes do; lawful)."},
     "txt.flows_n_plus_2": {"fr": "la deuxième année", "en": "the second year"},
     "txt.flows_no_cif": {"fr": "Aucune AC ne change : le CIF et la dotation d'intercommunalité restent les mêmes.",
                          "en": "No AC changes: the CIF and the dotation d'intercommunalité stay the same."},
