@@ -73,6 +73,8 @@ def draw_trajectory(r, path: Path, title: str) -> None:
     twin.bar(years, traj["cumulative_saving_eur"] / 1000, alpha=0.25, color="#548235", label=t("roadmap.cumulative"))
     twin.set_ylabel(t("roadmap.cumulative_keur"))
     twin.axhline(0, color="#548235", linewidth=0.8)
+    ax.set_zorder(twin.get_zorder() + 1)  # the cost lines over the cumulative bars
+    ax.patch.set_visible(False)
     be = r.summary.get("break_even_year")
     if be is not None:
         ax.axvline(be, color="#c55a11", linestyle="--", linewidth=1)
