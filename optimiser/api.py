@@ -68,6 +68,8 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: st
     summary = build_summary(loaded, inputs, design, options, communes, poles)
     if tables is not None:
         summary.update(service_summary(design.services, tables))
+    if tables is not None and inputs.institutions is not None:  # where the fiscal figures of flows.csv came from
+        summary["institutions_parameters"] = inputs.institutions.params.provenance
     if loaded.composition:  # parents, variant, sweep values: what made this scenario
         summary["composition"] = dict(loaded.composition)
     result = Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded),

@@ -243,6 +243,9 @@ def test_run_writes_flows_that_add_up_and_verify_catches_a_tampered_one(tmp_path
     assert epci["dotation_gain_upper_bound_eur"] == pytest.approx(300_000 * (min(0.3 + cut / 8e6, 0.6) - 0.3) / 0.3, abs=0.05)
     report = (out / "report.md").read_text()
     assert "Qui paie qui" in report
+    assert "AC négative après les options (Cell 0-1" in report  # -10,000 € given: it pays the EPCI
+    provenance = {r["name"]: r for r in summary["institutions_parameters"]}
+    assert provenance["cif"]["source"] == "scenario" and provenance["clect_years"]["value"] == 2
     assert run_cli("verify", out).returncode == 0
     tampered = flows.copy()
     tampered.loc[tampered["member"] == "98002", "ac_after_eur"] += 1000
@@ -257,3 +260,20 @@ def test_a_transfer_under_fiscalite_additionnelle_is_refused(tmp_path):
     path = _scenario(tmp_path, {"epci": {"fiscal_regime": "fa"}, "voirie_transfer": {"enabled": True}})
     done = run_cli("validate", path)
     assert done.returncode == 2 and "fiscalité additionnelle" in done.stderr
+
+
+def test_the_report_section_says_which_fiscal_figures_are_estimates():
+    from types import SimpleNamespace
+
+    import optimiser.api  # noqa: F401  (the results package is imported through its entry point)
+    from optimiser.results.flows_report import flows_section
+    from optimiser.results.i18n import using
+
+    flows = money_flows(None, costs(), None, InstitutionsConfig(service_commun_financing="attribution_compensation"), params())
+    provenance = [{"name": "cif", "value": 0.35, "source": "estimate"}, {"name": "dotation_eur", "value": 4e5, "source": "scenario"}]
+    ctx = SimpleNamespace(service_tables=SimpleNamespace(flows=flows), summary={"institutions_parameters": provenance})
+    with using("en"):
+        section = flows_section(ctx)
+    text = " ".join(getattr(b, "text", "") for b in section.blocks)
+    assert "Estimated fiscal data" in text and "CIF 0.350 (estimate)" in text and "dotation" not in text.split("Estimated")[1]
+    assert "from the second year" in text and "0.350 to 0.380" in text

@@ -58,10 +58,10 @@ class InstitutionParameters:
         rows = []
         for name, s in (("cif", self.cif), ("territory_tax_eur", self.territory_tax_eur), ("dotation_eur", self.dotation_eur),
                         ("cif_cap", self.cif_cap), ("clect_years", self.clect_years), ("ri_uplift", self.ri_uplift)):
-            rows.append({"name": name, "value": float(s.value), "unit": s.unit, "source": s.source, "confidence": s.confidence,
-                         "note": s.note})
+            rows.append({"name": name, "value": round(float(s.value), 6), "unit": s.unit, "source": s.source,
+                         "confidence": s.confidence, "note": s.note})
         estimated = sorted(c for c, src in self.ac_source.items() if src == "estimate")
-        rows.append({"name": "ac_eur", "value": float(sum(self.ac_eur.values())), "unit": "€/yr (all communes)",
+        rows.append({"name": "ac_eur", "value": round(float(sum(self.ac_eur.values())), 2), "unit": "€/yr (all communes)",
                      "source": "estimate" if estimated else "scenario", "confidence": "low" if estimated else "scenario",
                      "note": (f"{len(estimated)} of {len(self.ac_eur)} communes estimated at "
                               f"{value('fiscal.ac_per_hab_estimate'):.0f} €/inhabitant") if estimated else ""})

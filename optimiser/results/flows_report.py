@@ -63,6 +63,12 @@ def flows_section(ctx: ReportContext) -> Section | None:
     negative = communes[pd.to_numeric(communes["ac_after_eur"], errors="coerce") < 0]
     if len(negative):
         blocks.append(Text(t("txt.flows_ac_negative", names=", ".join(str(n) for n in negative["name"])), css="note"))
+    estimated = [r for r in ctx.summary.get("institutions_parameters") or []
+                 if r.get("name") in ("cif", "territory_tax_eur", "dotation_eur") and r.get("source") != "scenario"]
+    if estimated:
+        blocks.append(Text(t("txt.flows_fiscal_estimated", figures="; ".join(
+            f"{t('fiscal.' + r['name'])} {fmt.number(r['value'], 3) if r['name'] == 'cif' else fmt.money(r['value'])} ({r['source']})"
+            for r in estimated)), css="note"))
     if any(str(v) == "estimate" for v in flows.get("ac_source", [])):
         blocks.append(Text(t("txt.flows_ac_estimated"), css="note"))
     return Section("flows", t("h.flows"), blocks)

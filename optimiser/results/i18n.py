@@ -809,6 +809,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                     "(cas d'un tiers des communes environ ; légal).",
                               "en": "AC negative after the options ({names}): the commune pays the EPCI the difference each year "
                                     "(about a third of communes do; lawful)."},
+    "txt.flows_fiscal_estimated": {"fr": "Données fiscales estimées, à remplacer par celles de l'EPCI (institutions.epci) : {figures}.",
+                                   "en": "Estimated fiscal data, to replace with the EPCI's (institutions.epci): {figures}."},
+    "fiscal.cif": {"fr": "CIF", "en": "CIF"},
+    "fiscal.territory_tax_eur": {"fr": "recettes fiscales du territoire", "en": "the territory's tax revenue"},
+    "fiscal.dotation_eur": {"fr": "dotation d'intercommunalité", "en": "dotation d'intercommunalité"},
     "txt.flows_n_plus_2": {"fr": "la deuxième année", "en": "the second year"},
     "txt.flows_no_cif": {"fr": "Aucune AC ne change : le CIF et la dotation d'intercommunalité restent les mêmes.",
                          "en": "No AC changes: the CIF and the dotation d'intercommunalité stay the same."},
