@@ -22,9 +22,10 @@ a pole service has two users or none, :math:`\sum_i (zr + zd + bb)_{ijs} \ge 2 a
 alone is not pooling), unless a member is forced in.
 
 Sizing: :math:`F_{js} \ge \sum_i zr_{ijs}\,\text{fte}_{ijs}`, :math:`F_{js} \ge F^{spec}_s r_{js}`
-(and :math:`\ge \sum_i zr\,\text{retained}_{is}` under the attrition rule);
-:math:`K_q U_{jsq} \ge \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}` and, whole machines,
-:math:`U_{jsq} \ge \lceil w_{is} n_{qs} / K_q \rceil (zr + bb)_{ijs}`;
+(and :math:`\ge \sum_i zr\,\text{retained}_{is}` where agents stay: the attrition rule, polyvalent agents);
+:math:`K_q U_{jsq} \ge \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}`, for the season's peak
+:math:`P_q U_{jsq} \ge \sigma_q \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}` (:mod:`.season`) and, whole
+machines, :math:`U_{jsq} \ge \lceil w_{is} n_{qs} / K^{eff}_q \rceil (zr + bb)_{ijs}`;
 :math:`\bar L\, L_{js} \ge \sum_i zd_{ijs}\, c^{del}_{is}`, :math:`L_{js} \ge d_{js}`.
 
 Costs (:mod:`optimiser.services.economics` gives each coefficient): what members keep,
@@ -44,6 +45,7 @@ from ..inputs.service_inputs import ServiceInputs
 from ..services.economics import EPCI
 from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
+from .season import add_peak_machine_sizing, peak_binds
 
 K = 1000.0  # € per k€
 
@@ -278,8 +280,8 @@ def add_two_users(m: ServiceModel) -> None:
 
 @constraint_block("staff sizing")
 def add_staff_sizing(m: ServiceModel) -> None:
-    """F_js ≥ Σ_i zr_ijs fte_ijs, F_js ≥ F^spec_s r_js, and under the attrition rule
-    F_js ≥ Σ_i zr_ijs retained_is (FTE)."""
+    """F_js ≥ Σ_i zr_ijs fte_ijs, F_js ≥ F^spec_s r_js, and, where agents stay employed (the
+    attrition rule; polyvalent agents), F_js ≥ Σ_i zr_ijs retained_is (FTE)."""
     prob = m.problem
     si, econ = m.si, m.si.econ
     for (j, s), r in sorted(m.r.items()):
@@ -290,12 +292,12 @@ def add_staff_sizing(m: ServiceModel) -> None:
         prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work_{j}_{s}"
         if spec.specialist_min_fte.value > 0:
             prob += m.fte[j, s] - spec.specialist_min_fte.value * r >= 0, f"fte_spec_{j}_{s}"
-        if econ.attrition_rule:
-            retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
+        retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
+        if any(c > 0 for _, c in retained):  # the attrition rule, or polyvalent agents put at the pool's disposal
             prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept_{j}_{s}"
 
 
-def _machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVariable]]:
+def machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVariable]]:
     """(member, variable) of every member that may use pole j's machines for s: régie poolers
     and borrowers."""
     return [(i, v) for i in m.members_at(j, s) for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))) if v is not None]
@@ -303,33 +305,38 @@ def _machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVa
 
 @constraint_block("machine sizing")
 def add_machine_sizing(m: ServiceModel) -> None:
-    """K_q U_jsq ≥ Σ_i (zr + bb)_ijs w_is n_qs: machines of type q for the peak of their season."""
+    """K_q U_jsq ≥ Σ_i (zr + bb)_ijs w_is n_qs: machines of type q for their yearly days. Where
+    the season's peak binds (P_q/σ_q < K_q) its own block's row
+    (:func:`optimiser.model.season.add_peak_machine_sizing`) implies this one, which is left out."""
     prob = m.problem
     si, econ = m.si, m.si.econ
     for (j, s) in sorted(m.a):
         for q in si.catalogue.services[s].equipment_days:
-            users = [(v, econ.machine_days(i, s, q)) for i, v in _machine_users(m, j, s)]
+            users = [(v, econ.machine_days(i, s, q)) for i, v in machine_users(m, j, s)]
             if not users:
                 continue
-            cap = si.catalogue.equipment[q].capacity_days.value
+            machine = si.catalogue.equipment[q]
+            cap = machine.capacity_days.value
             top = math.ceil(sum(c for _, c in users) / cap - 1e-9)
             m.units[j, s, q] = m.problem.add_variable(f"units_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
+            if peak_binds(machine):  # the peak row implies this one: not added (same LP, fewer rows)
+                continue
             prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units_{j}_{s}_{q}"
 
 
 @constraint_block("whole machines")
 def add_whole_machines(m: ServiceModel) -> None:
-    """U_jsq ≥ ⌈w_is n_qs / K_q⌉ (zr + bb)_ijs: a member alone already needs its whole machines
-    (the relaxation would otherwise pay for a sliver of one). A strengthening: off with
-    ``Formulation(machine_floors=False)``."""
+    """U_jsq ≥ ⌈w_is n_qs / K^eff_q⌉ (zr + bb)_ijs: a member alone already needs its whole machines,
+    its season's peak included (the relaxation would otherwise pay for a sliver of one). A
+    strengthening: off with ``Formulation(machine_floors=False)``."""
     prob = m.problem
     if not m.formulation.machine_floors:
         return
     econ = m.si.econ
     for (j, s, q), units in sorted(m.units.items()):
-        cap = m.si.catalogue.equipment[q].capacity_days.value
-        for i, v in _machine_users(m, j, s):
-            floor = math.ceil(econ.machine_days(i, s, q) / cap - 1e-9)
+        machine = m.si.catalogue.equipment[q]
+        for i, v in machine_users(m, j, s):
+            floor = machine.units_for(econ.machine_days(i, s, q))
             if floor > 0:
                 prob += units - floor * v >= 0, f"units_floor_{i}_{j}_{s}_{q}_{v.name[:2]}"
 
@@ -363,6 +370,7 @@ SERVICE_BLOCKS: tuple = (
     add_two_users,
     add_staff_sizing,
     add_machine_sizing,
+    add_peak_machine_sizing,
     add_whole_machines,
     add_procurement_lots,
 )

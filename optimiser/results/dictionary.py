@@ -113,6 +113,11 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("surplus", "", "Machines des membres en surplus", "Members' machines in surplus"),
         _e("capacity_days", "days/yr", "Jours disponibles des machines nécessaires", "Days available on the machines needed"),
         _e("utilisation", "fraction", "machine_days / capacity_days", "machine_days / capacity_days"),
+        _e("peak_machine_days", "days", "Jours d'utilisation nécessaires pendant le mois de pointe (tonte en mai, fauchage en juin) : "
+           "part du mois de pointe × machine_days (0 sans saison)",
+           "Machine-days needed in the peak month (mowing in May, verges in June): peak share × machine_days (0 without a season)"),
+        _e("peak_capacity_days", "days", "Jours disponibles des machines pendant le mois de pointe (units_needed × jours ouvrés du "
+           "mois ; 0 sans saison)", "Days the machines give in the peak month (units_needed × working days of the month; 0 without a season)"),
         _e("users", "", "Membres qui utilisent ces machines", "Members using these machines"),
     ],
     "shares.csv": [
@@ -203,6 +208,9 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("unit", "", "Unité du volume", "Workload unit"),
         _e("mode", "", "Mode actuel (regie, delegation)", "Mode today (regie, delegation)"),
         _e("fte", "FTE", "Effectif actuel", "Staff today"),
+        _e("polyvalent_fte", "FTE", "Part de l'effectif tenue par des agents polyvalents (qui travaillent aussi dans d'autres "
+           "services) : ils restent employés si le service quitte la commune", "Part of the staff worked by polyvalent agents "
+           "(who also work in other services): they stay employed when the service leaves the commune"),
         _e("staff_eur", _EUR, "Coût du personnel", "Staff cost"),
         _e("contract_eur", _EUR, "Coût du marché", "Contract cost"),
         _e("equipment_units", "", "Machines détenues pour ce service", "Machines owned for this service"),

@@ -276,6 +276,11 @@ class EquipmentOverride(StrictModel):
     """Cost of moving it by road, €/h."""
     transfer_speed_kmh: Speed | None = None
     """Road speed when moving it, km/h."""
+    peak_share: Annotated[float, Range(0, 1)] | None = None
+    """Share of its yearly machine-days falling in its peak month (0: no season); the units are
+    sized for that month too: units ≥ peak share × machine-days ÷ peak_days."""
+    peak_days: Annotated[float, Range(0, 31, above=True)] | None = None
+    """Working days of its peak month."""
 
 
 class ServicesConfig(StrictModel):
