@@ -36,12 +36,16 @@ def peak_binds(machine) -> bool:
     return share > 0 and machine.peak_days.value < share * machine.capacity_days.value
 
 
+def machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVariable]]:
+    """(member, variable) of every member that may use pole j's machines for s: régie poolers
+    and borrowers."""
+    return [(i, v) for i in m.members_at(j, s) for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))) if v is not None]
+
+
 @constraint_block("peak machine sizing")
 def add_peak_machine_sizing(m: ServiceModel) -> None:
     """P_q U_jsq ≥ σ_q Σ_i (zr + bb)_ijs w_is n_qs for every machine type whose peak binds; the
     unit variable's upper bound is raised to what the peak may need (a bound, not a row)."""
-    from .services import machine_users
-
     prob, si = m.problem, m.si
     econ = si.econ
     for (j, s, q), units in sorted(m.units.items()):
@@ -52,4 +56,4 @@ def add_peak_machine_sizing(m: ServiceModel) -> None:
         users = [(v, share * econ.machine_days(i, s, q)) for i, v in machine_users(m, j, s)]
         top = math.ceil(sum(c for _, c in users) / days - 1e-9)
         units.upBound = max(units.upBound or 0, top)
-        prob += days * units - pulp.LpAffineExpression(users) >= 0, f"units_peak_{j}_{s}_{q}"
+        prob += days * units - pulp.LpAffineExpression(users) >= 0, f"units_peak{m.tag}_{j}_{s}_{q}"

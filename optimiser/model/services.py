@@ -45,7 +45,7 @@ from ..inputs.service_inputs import ServiceInputs
 from ..services.economics import EPCI
 from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
-from .season import add_peak_machine_sizing, peak_binds
+from .season import add_peak_machine_sizing, machine_users, peak_binds
 
 K = 1000.0  # € per k€
 
@@ -93,6 +93,9 @@ class ServiceModel:
     payments: dict = field(default_factory=dict)
     kept_cost: pulp.LpAffineExpression | None = None
     total_cost: pulp.LpAffineExpression | None = None
+    tag: str = ""
+    """Suffix of the sizing variables' and rows' names: a sampled world's copy of the sizing and
+    costs (:func:`add_world_costs`) shares the choice variables under its own names."""
     _members: dict[tuple[str, str], list[str]] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -287,20 +290,14 @@ def add_staff_sizing(m: ServiceModel) -> None:
     for (j, s), r in sorted(m.r.items()):
         spec = si.catalogue.services[s]
         members = [i for i in m.members_at(j, s) if (i, j, s) in m.zr]
-        m.fte[j, s] = m.problem.add_variable(f"fte_{j}_{s}", 0)
+        m.fte[j, s] = m.problem.add_variable(f"fte{m.tag}_{j}_{s}", 0)
         need = [(m.zr[i, j, s], econ.regie_fte(i, j, s)) for i in members]
-        prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work_{j}_{s}"
+        prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work{m.tag}_{j}_{s}"
         if spec.specialist_min_fte.value > 0:
-            prob += m.fte[j, s] - spec.specialist_min_fte.value * r >= 0, f"fte_spec_{j}_{s}"
+            prob += m.fte[j, s] - spec.specialist_min_fte.value * r >= 0, f"fte_spec{m.tag}_{j}_{s}"
         retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
         if any(c > 0 for _, c in retained):  # the attrition rule, or polyvalent agents put at the pool's disposal
-            prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept_{j}_{s}"
-
-
-def machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVariable]]:
-    """(member, variable) of every member that may use pole j's machines for s: régie poolers
-    and borrowers."""
-    return [(i, v) for i in m.members_at(j, s) for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))) if v is not None]
+            prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept{m.tag}_{j}_{s}"
 
 
 @constraint_block("machine sizing")
@@ -318,10 +315,10 @@ def add_machine_sizing(m: ServiceModel) -> None:
             machine = si.catalogue.equipment[q]
             cap = machine.capacity_days.value
             top = math.ceil(sum(c for _, c in users) / cap - 1e-9)
-            m.units[j, s, q] = m.problem.add_variable(f"units_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
+            m.units[j, s, q] = m.problem.add_variable(f"units{m.tag}_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
             if peak_binds(machine):  # the peak row implies this one: not added (same LP, fewer rows)
                 continue
-            prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units_{j}_{s}_{q}"
+            prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units{m.tag}_{j}_{s}_{q}"
 
 
 @constraint_block("whole machines")
@@ -338,7 +335,7 @@ def add_whole_machines(m: ServiceModel) -> None:
         for i, v in machine_users(m, j, s):
             floor = machine.units_for(econ.machine_days(i, s, q))
             if floor > 0:
-                prob += units - floor * v >= 0, f"units_floor_{i}_{j}_{s}_{q}_{v.name[:2]}"
+                prob += units - floor * v >= 0, f"units_floor{m.tag}_{i}_{j}_{s}_{q}_{v.name[:2]}"
 
 
 @constraint_block("procurement lots")
@@ -351,9 +348,9 @@ def add_procurement_lots(m: ServiceModel) -> None:
         members = [i for i in m.members_at(j, s) if (i, j, s) in m.zd]
         volume = pulp.LpAffineExpression([(m.zd[i, j, s], econ.contract_eur(i, s) / K) for i in members])
         top = math.ceil(sum(econ.contract_eur(i, s) for i in members) / econ.terms.max_lot_eur.value - 1e-9)
-        m.lots[j, s] = m.problem.add_variable(f"lots_{j}_{s}", 0, max(top, 1), pulp.LpInteger)
-        prob += econ.terms.max_lot_eur.value / K * m.lots[j, s] - volume >= 0, f"lots_{j}_{s}"
-        prob += m.lots[j, s] - d >= 0, f"lots_min_{j}_{s}"
+        m.lots[j, s] = m.problem.add_variable(f"lots{m.tag}_{j}_{s}", 0, max(top, 1), pulp.LpInteger)
+        prob += econ.terms.max_lot_eur.value / K * m.lots[j, s] - volume >= 0, f"lots{m.tag}_{j}_{s}"
+        prob += m.lots[j, s] - d >= 0, f"lots_min{m.tag}_{j}_{s}"
 
 
 #: The service model's constraint blocks, in build order. To add a family: write a small
@@ -374,6 +371,26 @@ SERVICE_BLOCKS: tuple = (
     add_whole_machines,
     add_procurement_lots,
 )
+
+
+#: The blocks that size a pole service (second-stage in a sample-average model: each world
+#: sizes its own staff, machines and lots for the choices every world shares).
+SIZING_BLOCKS: tuple = (add_staff_sizing, add_machine_sizing, add_peak_machine_sizing, add_whole_machines, add_procurement_lots)
+
+
+def add_world_costs(m: ServiceModel, si_world: ServiceInputs, tag: str) -> ServiceModel:
+    """A copy of ``m``'s sizing and costs priced by ``si_world`` (one sampled world), sharing
+    ``m``'s choice variables (who pools what where, modes): its own FTE, machines and lots
+    (named with ``tag``), its own :attr:`ServiceModel.total_cost`. Rules (fairness, budget)
+    stay on ``m`` alone."""
+    world = ServiceModel(pole=m.pole, si=si_world, sc_seat=m.sc_seat, formulation=m.formulation, zr=m.zr, zd=m.zd,
+                         bb=m.bb, u=m.u, b=m.b, r=m.r, d=m.d, a=m.a, h=m.h, tag=tag)
+    world._members = m._members
+    if si_world.enabled:
+        for block in SIZING_BLOCKS:
+            block(world)
+    add_cost_expressions(world)
+    return world
 
 
 # ------------------------------------------------------------------------------ costs

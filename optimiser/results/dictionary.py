@@ -246,6 +246,23 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("confidence", "", "Fiabilité (low, medium, high)", "Confidence (low, medium, high)"),
         _e("note", "", "Remarque", "Note"),
     ],
+    "robust.csv": [
+        _e("worlds", "", "Mondes comparés : optimised_worlds (ceux de l'optimisation robuste) ou fresh_worlds (des mondes neufs)",
+           "Worlds compared: optimised_worlds (those the robust design was optimised over) or fresh_worlds (new ones)"),
+        _e("n_worlds", "", "Nombre de mondes tirés", "Number of sampled worlds"),
+        _e("first_world", "", "Numéro du premier monde (tirés avec la graine de robust.seed)",
+           "Number of the first world (drawn with robust.seed)"),
+        _e("design", "", "robust (le projet retenu) ou nominal (le projet aux valeurs sourcées)",
+           "robust (the design reported) or nominal (the design at the sourced values)"),
+        _e("expected_eur", _EUR, "Économie moyenne par rapport à la situation actuelle sur ces mondes",
+           "Mean saving against the status quo over these worlds"),
+        _e("p_saving_positive", "fraction", "Part des mondes où le projet économise", "Share of worlds in which the design saves money"),
+        _e("p10_eur", _EUR, "10e centile de l'économie", "10th percentile of the saving"),
+        _e("p50_eur", _EUR, "Médiane de l'économie", "Median saving"),
+        _e("p90_eur", _EUR, "90e centile de l'économie", "90th percentile of the saving"),
+        _e("measure_eur", _EUR, "La mesure demandée par robust.objective (moyenne, quantile ou CVaR de l'économie)",
+           "The measure robust.objective asks for (mean, quantile or CVaR of the saving)"),
+    ],
 }
 
 

@@ -821,6 +821,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "Elles ne changent aucun coût net.",
                                "en": "The ACs before are estimates (120 €/inh.): give the real ones (institutions.attribution_compensation). "
                                      "They change no net cost."},
+    "stability.pooling_title": {"fr": "Part des mondes où chaque commune mutualise chaque service ({n} mondes résolus)",
+                                "en": "Share of worlds in which each commune pools each service ({n} worlds solved)"},
+    "stability.pairs_title": {"fr": "Part des mondes où deux communes partagent un pôle",
+                              "en": "Share of worlds in which two communes share a pole"},
+    "stability.share": {"fr": "part des mondes", "en": "share of worlds"},
+    "stability.none": {"fr": "Aucun monde n'a de solution : pas de fréquence à montrer",
+                       "en": "No world has a design: no frequency to show"},
 }
 
 # --- the roadmap over years (optimiser/roadmap/, its report section in results/roadmap_section.py)

@@ -62,6 +62,8 @@ class Result:
     input_files: dict[str, Path] = field(default_factory=dict)
     service_tables: object | None = None  # optimiser.results.service_tables.ServiceTables
     roadmap: object | None = None  # optimiser.roadmap.Roadmap: the plan over years, when the scenario asks for one
+    extra_files: dict[str, str] = field(default_factory=dict)
+    """Further files of the folder, name → text (``robust.csv`` and ``robust.md`` of a robust design)."""
 
     @property
     def status(self) -> str:
@@ -153,6 +155,8 @@ class Result:
         if self.roadmap is not None and self.roadmap.tables:
             self.roadmap.write(folder, draw)
         (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
+        for name, text in self.extra_files.items():
+            (folder / name).write_text(text, encoding="utf-8")
         write_report_html(folder / "report.html", self, outlines=outlines)
         if self.communes is not None:
             write_fiches(folder, self.report_context())

@@ -522,21 +522,29 @@ def reestimated(inventory: Inventory, members: dict[str, tuple[float, float]], c
     the machines owned stay as estimated at the sourced values: they are today's organisation,
     a fact the draws do not change. Fields the inventory gave stay as given."""
     services = {}
-    for (member, s), row in inventory.services.items():
+    # the garage's fleet follows the commune's crews (as build_inventory estimates it): after them
+    order = sorted(inventory.services, key=lambda key: key[1] == "parc_auto")
+    for member, s in order:
+        row = inventory.services[(member, s)]
         if not row.estimated:
             services[(member, s)] = row
             continue
         spec = catalogue.services[s]
         workload = row.workload
         if "workload" in row.estimated and member in members:
-            population, area = members[member]
-            workload = estimated_workload(s, population, area)
+            if s == "parc_auto":
+                workload = fleet_vehicles(sum(services[(member, k)].fte for k, other in catalogue.services.items()
+                                              if other.crew and (member, k) in services))
+            else:
+                population, area = members[member]
+                workload = estimated_workload(s, population, area)
         fte, contract = row.fte, row.contract_eur
         if "fte" in row.estimated:
             fte = alone_fte(spec, workload) if row.mode == "regie" else 0.0
         if "contract_eur" in row.estimated:
             contract = workload * spec.delegated_price.value if row.mode == "delegation" else 0.0
         services[(member, s)] = MemberService(member, s, workload, row.mode, fte, contract, row.estimated, row.polyvalent_fte)
+    services = {key: services[key] for key in inventory.services}  # the inventory's order
     return Inventory(services=services, units=inventory.units, estimated_units=inventory.estimated_units, sources=inventory.sources,
                      agents=inventory.agents, ages=inventory.ages, contract_ends=inventory.contract_ends)
 
