@@ -277,3 +277,8 @@ def test_the_report_section_says_which_fiscal_figures_are_estimates():
     text = " ".join(getattr(b, "text", "") for b in section.blocks)
     assert "Estimated fiscal data" in text and "CIF 0.350 (estimate)" in text and "dotation" not in text.split("Estimated")[1]
     assert "from the second year" in text and "0.350 to 0.380" in text
+
+
+def test_no_tax_base_moves_no_cif():
+    effect = cif_effect(300_000, 0.35, 0.0, 0.0)
+    assert effect.cif_after == 0.35 and effect.dotation_gain_eur == 0
