@@ -282,3 +282,11 @@ def test_the_report_section_says_which_fiscal_figures_are_estimates():
 def test_no_tax_base_moves_no_cif():
     effect = cif_effect(300_000, 0.35, 0.0, 0.0)
     assert effect.cif_after == 0.35 and effect.dotation_gain_eur == 0
+
+
+def test_commune_costs_need_only_the_money_columns():
+    minimal = costs()[["member", "service", "status_quo_eur", "own_eur", "pole_eur", "pole"]]
+    flows = money_flows(2018, minimal, None, InstitutionsConfig(), params())
+    assert flows_total_check(flows, design_total(minimal)) == pytest.approx(0, abs=0.05)
+    with pytest.raises(ValueError, match="lacks column.*pole_eur"):
+        money_flows(2018, minimal.drop(columns="pole_eur"), None, InstitutionsConfig(), params())
