@@ -277,3 +277,16 @@ def test_the_report_section_says_which_fiscal_figures_are_estimates():
     text = " ".join(getattr(b, "text", "") for b in section.blocks)
     assert "Estimated fiscal data" in text and "CIF 0.350 (estimate)" in text and "dotation" not in text.split("Estimated")[1]
     assert "from the second year" in text and "0.350 to 0.380" in text
+
+
+def test_no_tax_base_moves_no_cif():
+    effect = cif_effect(300_000, 0.35, 0.0, 0.0)
+    assert effect.cif_after == 0.35 and effect.dotation_gain_eur == 0
+
+
+def test_commune_costs_need_only_the_money_columns():
+    minimal = costs()[["member", "service", "status_quo_eur", "own_eur", "pole_eur", "pole"]]
+    flows = money_flows(2018, minimal, None, InstitutionsConfig(), params())
+    assert flows_total_check(flows, design_total(minimal)) == pytest.approx(0, abs=0.05)
+    with pytest.raises(ValueError, match="lacks column.*pole_eur"):
+        money_flows(2018, minimal.drop(columns="pole_eur"), None, InstitutionsConfig(), params())

@@ -63,11 +63,12 @@ def cif_effect(ac_cut_eur: float, cif: float, territory_tax_eur: float, dotation
     r"""ΔCIF = C / F_total and ΔD = D (min(CIF + ΔCIF, cap) − min(CIF, cap)) / CIF (module docstring).
 
     ``ac_cut_eur`` C (€/yr, negative when the AC rises), ``cif`` today's CIF, ``territory_tax_eur``
-    F_total (€/yr, > 0), ``dotation_eur`` D (€/yr). Worked example of the reference: C = 300 k€,
+    F_total (€/yr; 0 — an uninhabited territory — moves nothing), ``dotation_eur`` D (€/yr). Worked example of the reference: C = 300 k€,
     F_total = 10 M€, CIF = 0.35, D = 400 k€ → ΔCIF = 0.03, ΔD ≈ 34.3 k€.
     """
-    if territory_tax_eur <= 0:
-        raise ValueError(f"the territory's tax revenue must be positive (got {territory_tax_eur})")
+    if territory_tax_eur <= 0:  # an uninhabited territory's estimate: no tax base, no CIF to move
+        return CifEffect(ac_cut_eur=ac_cut_eur, cif_before=cif, cif_after=cif, dotation_before_eur=dotation_eur,
+                         dotation_gain_eur=0.0)
     delta = ac_cut_eur / territory_tax_eur
     after = cif + delta
     if cif > 0:

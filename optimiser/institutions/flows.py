@@ -108,6 +108,25 @@ def _agreed(cfg) -> set[str] | None:
     return None if agreed == "all" else {str(c) for c in agreed}
 
 
+#: Columns ``commune_costs`` must hold; the others of :data:`COST_COLUMNS` default to 0 or empty.
+REQUIRED_COST_COLUMNS = ("member", "service", "status_quo_eur", "own_eur", "pole_eur")
+
+
+def _complete(commune_costs: pd.DataFrame) -> pd.DataFrame:
+    """A copy with codes as text, an empty pole and choice where absent, 0 € for the optional
+    status-quo split; ``ValueError`` naming the required columns missing."""
+    missing = [c for c in REQUIRED_COST_COLUMNS if c not in commune_costs.columns]
+    if missing:
+        raise ValueError(f"commune_costs lacks column(s) {', '.join(missing)} (expected {', '.join(COST_COLUMNS)})")
+    costs = commune_costs.copy()
+    costs["member"] = costs["member"].astype(str)
+    for column, default in (("status_quo_equipment_eur", 0.0), ("status_quo_staff_eur", 0.0), ("choice", ""), ("pole", "")):
+        if column not in costs.columns:
+            costs[column] = default
+    costs["pole"] = costs["pole"].where(costs["pole"].notna(), "").astype(str)
+    return costs
+
+
 def money_flows(year: int | None, commune_costs: pd.DataFrame, choices: InstitutionalChoices | None,
                 institutions_cfg, params: InstitutionParameters) -> pd.DataFrame:
     """The money flows of one year (module docstring): one row per commune, then the EPCI.
@@ -136,8 +155,7 @@ def money_flows(year: int | None, commune_costs: pd.DataFrame, choices: Institut
     uplift = float(params.ri_uplift.value)
     sc_pole = choices.service_commun_pole
 
-    costs = commune_costs.copy()
-    costs["member"] = costs["member"].astype(str)
+    costs = _complete(commune_costs)
     names = dict(zip(costs["member"], costs["name"])) if "name" in costs.columns else {}
     members = [m for m in dict.fromkeys(costs["member"]) if m != EPCI]
     rows = {}

@@ -775,7 +775,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fiche.how": {"fr": "Comment", "en": "How"},
     "fiche.index_title": {"fr": "Fiches des communes — {scenario}", "en": "Commune summaries — {scenario}"},
     # --- institutional options (flows.csv) ---
-    "h.flows": {"fr": "Qui paie qui : conventions, attribution de compensation, transfert", "en": "Who pays whom: conventions, attribution de compensation, transfer"},
+    "h.flows": {"fr": "Qui paie qui : conventions, attribution de compensation, transfert",
+                "en": "Who pays whom: conventions, attribution de compensation, transfer"},
     "col.flows_today": {"fr": "Aujourd'hui", "en": "Today"},
     "col.flows_own": {"fr": "Dépensé en propre", "en": "Spent itself"},
     "col.flows_pole": {"fr": "Versé au pôle", "en": "Paid to the pole"},
