@@ -82,7 +82,7 @@ def tabulate(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, options
         summary["composition"] = dict(loaded.composition)
     result = Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded),
                     inputs=inputs, design=design, input_files=files, service_tables=tables)
-    if road is not None and tables is not None:  # step 2: when each phase of the design starts
+    if loaded.scenario.roadmap is not None and tables is not None:  # step 2: when each phase of the design starts
         from .roadmap import build_roadmap
 
         result.roadmap = build_roadmap(loaded, result)
