@@ -2,7 +2,8 @@
 
 * ``services.csv`` — one row per pole × service run: members, mode, workload, FTE, cost by category;
 * ``equipment.csv`` — one row per pole × machine type: days, units needed, reused, bought, surplus;
-* ``shares.csv`` — one row per member × service: choice, standalone cost, share, saving, Shapley;
+* ``shares.csv`` — one row per member × service: choice, standalone cost, share (of which paid to
+  the pole), saving, Shapley;
 * ``regie_vs_delegation.csv`` — per pole × pooled service, both modes priced, the chosen one marked;
 * ``status_quo.csv`` — every member alone, as inventoried (``estimated`` flags the guessed fields);
 * ``status_quo_check.csv`` — each commune and the territory against the sourced aggregates
@@ -35,9 +36,9 @@ SERVICE_COLUMNS = ["pole", "pole_name", "seat_insee_code", "service", "mode", "n
                    "lots_eur", "redeployed_staff_eur", "coordination_eur", "ri_harmonisation_eur", "total_eur", "borrower_payments_eur", "poolers_eur",
                    "unit_cost_eur", "poolers_codes", "borrowers_codes"]
 EQUIPMENT_COLUMNS = ["pole", "seat_insee_code", "service", "equipment", "machine_days", "units_needed", "units_owned_by_members",
-                     "reused", "bought", "surplus", "capacity_days", "utilisation", "users"]
+                     "reused", "bought", "surplus", "capacity_days", "utilisation", "peak_machine_days", "peak_capacity_days", "users"]
 TRAJECTORY_COLUMNS = ["year", "member", "fte_today", "fte_needed", "fte_employed", "fte_freed", "whole_agents_freed",
-                      "redeployed_time_fte"]
+                      "redeployed_time_fte", "polyvalent_fte_kept"]
 RVD_COLUMNS = ["pole", "seat_insee_code", "service", "n_poolers", "workload", "unit", "regie_eur", "regie_ht_eur", "regie_fte",
                "delegation_eur", "delegation_ht_eur", "delegation_lots", "cheaper", "chosen", "allowed", "difference_eur"]
 
@@ -56,6 +57,8 @@ class ServiceTables:
     status_quo_check: pd.DataFrame = field(default_factory=pd.DataFrame)
     savings_by_source: pd.DataFrame = field(default_factory=pd.DataFrame)
     staff_trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """``flows.csv``: per commune, who pays whom under the institutional options (:mod:`optimiser.institutions.flows`)."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -116,7 +119,8 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
         })
         users = [i for i in p.poolers if p.mode == "regie"] + list(p.borrowers)
         for q, needed in p.units.items():
-            cap = cat.equipment[q].capacity_days.value
+            machine = cat.equipment[q]
+            cap = machine.capacity_days.value
             stock = sum(si.inventory.units.get((i, q), 0) for i in list(p.poolers) + list(p.borrowers))
             reused = min(needed, stock)
             equipment_rows.append({
@@ -125,6 +129,9 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
                 "units_owned_by_members": stock, "reused": reused, "bought": needed - reused, "surplus": stock - reused,
                 "capacity_days": round(needed * cap, 1),
                 "utilisation": round(p.machine_days.get(q, 0.0) / (needed * cap), 4) if needed else None,
+                # the season's peak month: the days its members need then, and what the units give
+                "peak_machine_days": round(machine.peak_machine_days(p.machine_days.get(q, 0.0)), 3),
+                "peak_capacity_days": round(needed * machine.peak_days.value, 1) if machine.peak_share.value > 0 else 0.0,
                 "users": names(users),
             })
         key = fairness_config.key
@@ -160,6 +167,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             status_rows.append({
                 "member": i, "name": _name(territory, si, i), "service": s, "workload": round(row.workload, 3),
                 "unit": cat.services[s].unit, "mode": row.mode, "fte": round(row.fte, 3),
+                "polyvalent_fte": round(row.polyvalent_fte, 3),
                 "supervision_fte": round(row.fte * cat.supervision_fte(s), 3), "field": cat.services[s].field,
                 "staff_eur": round(today.staff_eur, 2), "supplies_eur": round(today.supplies_eur, 2),
                 "contract_eur": round(today.contract_eur, 2),
@@ -172,9 +180,10 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
                                                                if (i, q) in si.inventory.estimated_units]),
             })
             standalone_total += alone.total_eur
+            pole_part = 0.0  # what goes to the pole (the rest the member spends itself)
             if (i, s) in design.pooled:
                 share = shares[(i, s)]
-                pays = share.share_eur
+                pays = pole_part = share.share_eur
                 pole_service = design.pole_services[(design.pooled[(i, s)], s)]
                 if pole_service.pooling:
                     choice = f"pooled-{pole_service.mode}"
@@ -184,6 +193,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             elif (i, s) in design.borrowed:
                 share = shares[(i, s)]
                 pays = share.share_eur + alone.keep_eur
+                pole_part = share.share_eur
                 choice = "borrows-machines"
                 borrowed_list.append(s)
             else:
@@ -196,7 +206,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             share_rows.append({
                 "member": i, "name": _name(territory, si, i), "service": s, "choice": choice,
                 "pole": pole_of(seat)[0] if seat else None, "standalone_eur": round(alone.total_eur, 2),
-                "pays_eur": round(pays, 2), "saving_eur": round(alone.total_eur - pays, 2),
+                "pays_eur": round(pays, 2), "pays_pole_eur": round(pole_part, 2), "saving_eur": round(alone.total_eur - pays, 2),
                 "key": fairness_config.key, "forced": si.forced.get((i, s)) is True,
                 "shapley_eur": round(share.shapley_eur, 2) if share is not None and share.shapley_eur is not None else None,
                 "shapley_se_eur": round(share.shapley_se_eur, 2) if share is not None and share.shapley_se_eur is not None else None,
