@@ -138,6 +138,7 @@ class Summary:
     versions: dict[str, str | None] | None = None
     services: ServiceFigures | None = None  # the cost figures, with services only
     composition: dict[str, Any] | None = None  # parents, variant, sweep values, input hash
+    institutions_parameters: list[dict[str, Any]] | None = None  # the institutional parameters used, with sources
     #: Keys this version does not know, as read (a newer writer's), kept for the round trip.
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
