@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from shared import solved
 
-import optimiser.api  # noqa: F401  (first: importing optimiser.results.maps alone meets a cycle, open on main)
 from optimiser.errors import InputError
 from optimiser.results import maps
 from optimiser.results.folder import PARTIAL_MARKER, STALE_AFTER_S, remove_stale_partials
