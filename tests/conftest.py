@@ -11,9 +11,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest  # noqa: E402
 
 KNOWN_FAILURES = {
-    "tests/test_outputs.py::test_report_has_every_section_in_french_and_says_it_minimised_cost":
-        "new economics sections show raw service codes",
-    "tests/test_outputs.py::test_data_dictionary_lists_every_csv_column": "new economics CSV columns not yet in the dictionary",
     "tests/test_print_browser.py::test_report_and_fiche_for_elus": "new economics report sections",
     "tests/test_notebooks.py::test_notebook_runs_and_computes_what_it_says[03-regie-vs-delegation]":
         "the price range of notebook 03 no longer flips the mode on the one-basis costs",

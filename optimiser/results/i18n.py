@@ -133,8 +133,10 @@ def group_name(key) -> str:
 
 
 #: Unit words of ``parameters.csv`` and ``services.csv`` in French (English as written).
-_UNIT_WORDS_FR = [("k€ works", "k€ de travaux"), ("km swept", "km balayé"), ("FTE", "ETP"), ("days", "jours"),
-                  ("day", "jour"), ("years", "ans"), ("/yr", "/an"), ("/h", "/h"), ("PL", "PL")]
+_UNIT_WORDS_FR = [("k€ works", "k€ de travaux"), ("km swept", "km balayé"), ("km cleaned", "km nettoyé"), ("FTE", "ETP"),
+                  ("days", "jours"), ("day", "jour"), ("years", "ans"), ("vehicles", "véhicules"), ("vehicle", "véhicule"),
+                  ("share of TTC", "part du TTC"), ("VAT rate", "taux de TVA"), ("share", "part"), ("/yr", "/an"), ("/h", "/h"),
+                  ("PL", "PL")]
 
 
 def unit_text(unit) -> str:
@@ -228,6 +230,9 @@ UNITS = {
     "km swept": {"fr": "km balayés", "en": "km swept"},
     "m²": {"fr": "m² de bâtiments", "en": "m² of buildings"},
     "k€ works": {"fr": "k€ de travaux", "en": "k€ of works"},
+    "km cleaned": {"fr": "km nettoyés", "en": "km cleaned"},
+    "vehicles": {"fr": "véhicules", "en": "vehicles"},
+    "EPC": {"fr": "EPC (équivalents permis de construire)", "en": "EPC (building-permit equivalents)"},
 }
 CONFIDENCE = {
     "low": {"fr": "faible", "en": "low"},
@@ -498,6 +503,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check.far below": {"fr": "très en dessous", "en": "far below"},
     "check.far above": {"fr": "très au-dessus", "en": "far above"},
     "check.no range": {"fr": "pas de fourchette sourcée", "en": "no sourced range"},
+    "check.field_fte": {"fr": "ETP de terrain pour 1 000 habitants", "en": "Field FTE per 1,000 inhabitants"},
+    "check.eur_per_hab": {"fr": "€ par habitant — {services}", "en": "€ per inhabitant — {services}"},
+    "check.territory": {"fr": "Territoire", "en": "Territory"},
+    "check.headline": {
+        "fr": "Situation actuelle : {fte} ETP de terrain pour 1 000 habitants (source : {central}, {range} pour un territoire) ; "
+              "€ par habitant : {money} (total {total}).",
+        "en": "Status quo: {fte} field FTE per 1,000 inhabitants (sourced {central}, {range} for a territory); "
+              "€ per inhabitant: {money} (total {total})."},
+    "check.warning": {
+        "fr": "{name} : {indicator} {value}, {status} de la fourchette sourcée {range} ; vérifier l'inventaire : {rows}",
+        "en": "{name}: {indicator} {value}, {status} the sourced range {range}; check the inventory: {rows}"},
     "col.pole": {"fr": "Pôle", "en": "Pole"},
     "col.pole_name": {"fr": "Nom", "en": "Name"},
     "col.kind": {"fr": "Type", "en": "Kind"},
@@ -682,6 +698,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.communes": {"fr": "communes", "en": "communes"},
     "cli.population": {"fr": "population", "en": "population"},
     "cli.longest": {"fr": "trajet max", "en": "longest trip"},
+    "cli.warning": {"fr": "attention :", "en": "warning:"},
     "cli.alone": {"fr": "{n} communes restent seules", "en": "{n} communes stay alone"},
     "cli.results": {"fr": "Résultats : {folder}  ({files}, …)", "en": "Results: {folder}  ({files}, …)"},
     "cli.no_folder": {"fr": "aucun dossier de résultat écrit ({status})", "en": "no result folder written ({status})"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import i18n
+from . import i18n, status_quo_words
 from .html import fmt
 from .i18n import t
 from .sections import objective_unit_words
@@ -30,9 +30,7 @@ def summary_text(result, lang: str = i18n.DEFAULT_LANG) -> str:
                 lines.append(t("cli.alone_only", **k))
             else:
                 lines.append(t("cli.counterfactual", saved_pooling=fmt.number(s["savings_pooling"] / 1000, 1), **k))
-        if s.get("status_quo_headline"):  # the status quo against the sourced aggregates, in one line
-            lines.append(s["status_quo_headline"])
-        lines += [f"  warning: {w}" for w in s.get("status_quo_warnings") or []]
+        lines += _status_quo_lines(result)
         if result.poles is not None and len(result.poles):
             lines.append("")
             lines.append(f"{t('cli.table_head'):<5} {t('cli.seat'):<28} {t('cli.communes'):>8} {t('cli.population'):>11} "
@@ -56,3 +54,14 @@ def _savings_lines(s: dict) -> str:
     return (t(key, saving=fmt.number(abs(saving) / 1000, 1), pct=f"{fmt.number(pct, 2)} %",
               before=fmt.number(s["status_quo_cost"] / 1000, 1), after=fmt.number(s["total_cost"] / 1000, 1)) + "\n"
             + t("cli.pooled", pooled=s["services_pooled"], borrowed=s["services_borrowed"], more=paying_more))
+
+
+def _status_quo_lines(result) -> list[str]:
+    """The status quo against the sourced aggregates in one line, then its warnings, in the
+    language being written (``summary.json`` keeps them in English, for programs)."""
+    tables = getattr(result, "service_tables", None)
+    if tables is None:
+        return []
+    names = dict(zip(result.communes["insee_code"], result.communes["name"])) if result.communes is not None else {}
+    headline = status_quo_words.headline_words(tables)
+    return ([headline] if headline else []) + [f"  {t('cli.warning')} {w}" for w in status_quo_words.warning_words(tables, names)]
