@@ -12,10 +12,6 @@ import pytest  # noqa: E402
 
 KNOWN_FAILURES = {
     "tests/test_print_browser.py::test_report_and_fiche_for_elus": "new economics report sections",
-    "tests/test_notebooks.py::test_notebook_runs_and_computes_what_it_says[03-regie-vs-delegation]":
-        "the price range of notebook 03 no longer flips the mode on the one-basis costs",
-    "tests/test_notebooks.py::test_notebook_runs_and_computes_what_it_says[04-your-territory]":
-        "notebook 04 checks a typed contract (68,000 €) against status_quo.csv, which now holds it net of FCTVA (68,214 €)",
     "tests/test_interrupts.py::test_a_killed_sweep_leaves_no_process_behind": "timing: the sweep may end before the kill",
     "tests/test_solver_interrupts.py::test_cli_run_interrupted_writes_the_incumbent_as_feasible":
         "timing: the interrupt may land between solves of the warm-started free run",
