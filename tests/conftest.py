@@ -12,9 +12,6 @@ import pytest  # noqa: E402
 
 KNOWN_FAILURES = {
     "tests/test_print_browser.py::test_report_and_fiche_for_elus": "new economics report sections",
-    "tests/test_interrupts.py::test_a_killed_sweep_leaves_no_process_behind": "timing: the sweep may end before the kill",
-    "tests/test_solver_interrupts.py::test_cli_run_interrupted_writes_the_incumbent_as_feasible":
-        "timing: the interrupt may land between solves of the warm-started free run",
 }
 
 
