@@ -160,7 +160,7 @@ def test_a_resumed_sweep_removes_what_a_killed_one_half_wrote(tmp_path):
     (partial / PARTIAL_MARKER).write_text(json.dumps({"writer": "optimiser", "pid": writer.pid,
                                                       "host": socket.gethostname()}))
     again = subprocess.run([str(OPTIMISER), "sweep", scenario, "--out", out], capture_output=True, text=True)
-    assert again.returncode == 0 and "resuming: 1 of 1" in again.stdout, again.stdout + again.stderr
+    assert again.returncode == 0 and "reprise : 1 variante sur 1" in again.stdout, again.stdout + again.stderr
     assert not partial.exists()
     assert sorted(p.name for p in out.iterdir()) == ["base__poles.count=2", "sweep.json"]
 

@@ -250,6 +250,23 @@ FIELDS = {
     "age": {"fr": "âge", "en": "age"},
 }
 
+#: A run's status code (``summary.json``, ``sweep.json``) as the terminal prints it; English keeps the codes.
+RUN_STATUS = {
+    "optimal": {"fr": "optimal", "en": "optimal"},
+    "feasible": {"fr": "réalisable", "en": "feasible"},
+    "infeasible": {"fr": "infaisable", "en": "infeasible"},
+    "time_limit": {"fr": "sans solution à temps", "en": "time_limit"},
+    "error": {"fr": "erreur", "en": "error"},
+    "invalid": {"fr": "données invalides", "en": "invalid"},
+    "not-run": {"fr": "non lancée", "en": "not-run"},
+}
+
+
+def run_status_name(code) -> str:
+    """``feasible`` → *réalisable* (French); the code itself in English (unknown codes as they are)."""
+    return _word(RUN_STATUS, code)
+
+
 # --- sentences --------------------------------------------------------------------------------
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -702,6 +719,37 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.alone": {"fr": "{n} communes restent seules", "en": "{n} communes stay alone"},
     "cli.results": {"fr": "Résultats : {folder}  ({files}, …)", "en": "Results: {folder}  ({files}, …)"},
     "cli.no_folder": {"fr": "aucun dossier de résultat écrit ({status})", "en": "no result folder written ({status})"},
+    # sweep and compare, on the terminal
+    "sweep.resuming.one": {"fr": "reprise : {n} variante sur {total} déjà résolue avec exactement ces données, passée",
+                           "en": "resuming: {n} of {total} variants already solved with these exact inputs, skipped"},
+    "sweep.resuming.many": {"fr": "reprise : {n} variantes sur {total} déjà résolues avec exactement ces données, passées",
+                            "en": "resuming: {n} of {total} variants already solved with these exact inputs, skipped"},
+    "sweep.done.one": {"fr": "{n} variante en {wall} s ({backend}, {jobs} tâche(s)) : {solved} résolue(s) ({skipped} déjà faite(s)), "
+                             "{failed} sans solution",
+                       "en": "{n} variants in {wall} s ({backend}, {jobs} job(s)): {solved} solved ({skipped} already done), "
+                             "{failed} without a design"},
+    "sweep.done.many": {"fr": "{n} variantes en {wall} s ({backend}, {jobs} tâche(s)) : {solved} résolue(s) ({skipped} déjà faite(s)), "
+                              "{failed} sans solution",
+                        "en": "{n} variants in {wall} s ({backend}, {jobs} job(s)): {solved} solved ({skipped} already done), "
+                              "{failed} without a design"},
+    "sweep.not_run": {"fr": ", {n} non lancées", "en": ", {n} not run"},
+    "sweep.shared": {"fr": "données partagées (territoire, graphe routier, matrice des temps) : calculées pour {n} configuration(s) "
+                           "en {s} s, réutilisées {reuses} fois",
+                     "en": "shared inputs (territory, road graph, travel matrix): computed for {n} configuration(s) in {s} s, "
+                           "reused {reuses} times"},
+    "sweep.index": {"fr": "index : {index}   comparer : optimiser compare {folder}",
+                    "en": "index: {index}   compare: optimiser compare {folder}"},
+    "sweep.interrupted": {"fr": "interrompu : relancez la même commande pour reprendre (les variantes terminées sont gardées)",
+                          "en": "interrupted: run the same command again to resume (finished variants are kept)"},
+    "sweep.failures": {"fr": "{n} variante(s) sans solution :", "en": "{n} variant(s) without a design:"},
+    "sweep.gap": {"fr": "écart {gap}", "en": "gap {gap}"},
+    "compare.done.one": {"fr": "{n} variante comparée ; fichiers dans {folder} : {files}",
+                         "en": "{n} variants compared; files in {folder}: {files}"},
+    "compare.done.many": {"fr": "{n} variantes comparées ; fichiers dans {folder} : {files}",
+                          "en": "{n} variants compared; files in {folder}: {files}"},
+    "cmpcol.savings": {"fr": "Économie", "en": "Saving"},
+    "cmpcol.max_travel_min": {"fr": "Trajet max (min)", "en": "Longest trip (min)"},
+    "cmpcol.on_pareto_front": {"fr": "Front de Pareto", "en": "Pareto front"},
     # comparison
     "cmp.title": {"fr": "Comparaison des variantes", "en": "Comparison of variants"},
     "cmp.variants": {"fr": "Variantes", "en": "Variants"},
