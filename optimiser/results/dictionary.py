@@ -49,9 +49,11 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("travel_min", "min", "Temps de route vers le siège", "Road time to the seat"),
         _e("travel_km", "km", "Distance par la route vers le siège", "Road distance to the seat"),
         _e("<service>", "", f"Une colonne par service du scénario ({_SERVICE_KEYS}) : "
-           "pooled-regie, pooled-delegation (mutualisé), borrows-machines (gardé, matériel emprunté), kept-regie, kept-delegation (gardé)",
+           "pooled-regie, pooled-delegation (mutualisé), borrows-machines (gardé, matériel emprunté), kept-regie, kept-delegation "
+           "(gardé tel quel), alone-regie, alone-delegation (réorganisé seul)",
            f"One column per service of the scenario ({_SERVICE_KEYS}): pooled-regie, "
-           "pooled-delegation (pooled), borrows-machines (kept, machines borrowed), kept-regie, kept-delegation (kept)"),
+           "pooled-delegation (pooled), borrows-machines (kept, machines borrowed), kept-regie, kept-delegation (kept as is), "
+           "alone-regie, alone-delegation (reorganised alone)"),
         _e("services_pooled", "", "Services mutualisés, séparés par « ; »", "Services pooled, separated by “;”"),
         _e("services_borrowed", "", "Services gardés dont le matériel est emprunté au pôle", "Services kept whose machines are borrowed from the pole"),
         _e("standalone_cost", _EUR, "Coût de ses services si la commune restait seule", "Cost of its services if the commune stayed alone"),
@@ -75,6 +77,9 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("mean_travel_min", "min", "Trajet moyen vers le siège, pondéré par la population", "Population-weighted mean trip to the seat"),
         _e("max_travel_km", "km", "Plus longue distance d'un membre au siège", "Longest distance of a member to the seat"),
         _e("members", "", "Noms des membres, séparés par « ; »", "Names of the members, separated by “;”"),
+        _e("on_its_own", "true/false", "Pôle de proximité d'une seule commune : la commune reste seule (cartes, rapports et "
+           "fiches la montrent ainsi)", "A proximity pole of one commune: the commune on its own (maps, reports and fiches show "
+           "it so)"),
     ],
     "services.csv": [
         _e("pole", "", "Identifiant du pôle", "Pole id"),

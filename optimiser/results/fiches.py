@@ -56,6 +56,8 @@ def _commune(ctx: ReportContext, code: str) -> dict:
 
 
 def pole_section(ctx: ReportContext, record: dict) -> Section:
+    if record.get("on_its_own") is True:  # a one-commune pole: nothing shared with a neighbour
+        return Section("pole", t("fiche.pole"), [Text(t("fiche.on_its_own"))])
     if record.get("alone") or not isinstance(record.get("pole"), str):
         return Section("pole", t("fiche.pole"), [Text(t("fiche.alone"))])
     pole = ctx.poles.set_index("pole").loc[record["pole"]]

@@ -210,6 +210,8 @@ CHOICES = {
     "borrows-machines": {"fr": "Gardé, matériel emprunté au pôle", "en": "Kept, borrows the pole's machines"},
     "kept-regie": {"fr": "Gardé en régie", "en": "Kept, in régie"},
     "kept-delegation": {"fr": "Gardé en délégation", "en": "Kept, delegated"},
+    "alone-regie": {"fr": "Réorganisé seul, en régie", "en": "Reorganised alone, in régie"},
+    "alone-delegation": {"fr": "Réorganisé seul, en délégation", "en": "Reorganised alone, delegated"},
 }
 EQUIPMENT = {
     "tractor_with_flail_arm": {"fr": "Tracteur avec épareuse", "en": "Tractor with flail arm"},
@@ -667,6 +669,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "solver.overrides": {"fr": "Réglages modifiés", "en": "Overrides"},
     # tooltip / legend
     "tip.pole_none": {"fr": "aucun : reste seule", "en": "none: stays alone"},
+    "tip.on_its_own": {"fr": "aucun : reste seule, sans voisin qui la rejoigne", "en": "none: stays on its own, no neighbour joins it"},
     "tip.is_seat": {"fr": "cette commune est le siège", "en": "this commune is the seat"},
     "legend.alone": {"fr": "seules ({n})", "en": "alone ({n})"},
     "legend.seat": {"fr": "siège du pôle", "en": "seat of the pole"},
@@ -811,6 +814,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fiche.is_seat": {"fr": "La commune est le siège du pôle.", "en": "The commune is the seat of the pole."},
     "fiche.trip": {"fr": "Trajet vers le siège : {minutes} ({km}).", "en": "Trip to the seat: {minutes} ({km})."},
     "fiche.alone": {"fr": "La commune reste hors de tout pôle.", "en": "The commune stays out of every pole."},
+    "fiche.on_its_own": {"fr": "La commune reste seule : aucune autre commune ne la rejoint, elle ne partage ses services avec personne.",
+                         "en": "The commune stays on its own: no other commune joins it, it shares its services with no one."},
     "fiche.h_services": {"fr": "Ce qu'elle mutualise, garde et emprunte", "en": "What it pools, keeps and borrows"},
     "fiche.h_money": {"fr": "Ce qu'elle paie et économise", "en": "What it pays and saves"},
     "fiche.h_sure": {"fr": "Fiabilité", "en": "How sure"},

@@ -6,6 +6,7 @@ from . import i18n, status_quo_words
 from .html import fmt
 from .i18n import t
 from .sections import objective_unit_words
+from .single import as_drawn
 
 
 def summary_text(result, lang: str = i18n.DEFAULT_LANG) -> str:
@@ -31,15 +32,17 @@ def summary_text(result, lang: str = i18n.DEFAULT_LANG) -> str:
             else:
                 lines.append(t("cli.counterfactual", saved_pooling=fmt.number(s["savings_pooling"] / 1000, 1), **k))
         lines += _status_quo_lines(result)
-        if result.poles is not None and len(result.poles):
+        communes, poles = as_drawn(result.communes, result.poles)  # a one-commune pole is a commune on its own
+        if poles is not None and len(poles):
             lines.append("")
             lines.append(f"{t('cli.table_head'):<5} {t('cli.seat'):<28} {t('cli.communes'):>8} {t('cli.population'):>11} "
                          f"{t('cli.longest'):>13}")
-            for r in result.poles.itertuples():
+            for r in poles.itertuples():
                 lines.append(f"{r.pole:<5} {r.seat_name[:28]:<28} {r.n_communes:>8} {fmt.integer(r.population):>11} "
                              f"{fmt.number(r.max_travel_min, 1):>9} min")
-            if s["n_alone"]:
-                lines.append(t("cli.alone", n=s["n_alone"]))
+        n_alone = int(communes["alone"].astype(bool).sum()) if communes is not None else s["n_alone"]
+        if n_alone and poles is not None and len(result.poles):
+            lines.append(t("cli.alone", n=n_alone))
         return "\n".join(lines)
 
 
