@@ -150,6 +150,16 @@ def unit_text(unit) -> str:
     return unit
 
 
+def parameter_name(key) -> str:
+    """A parameter of ``parameters.csv`` (``productivity``, ``adjoint_technique``…) in words; a
+    key with a message of its own through :func:`t`; else the key with spaces."""
+    if isinstance(key, str) and key in PARAMETERS:
+        return _word(PARAMETERS, key)
+    if isinstance(key, str) and key in MESSAGES:
+        return t(key)
+    return "—" if not isinstance(key, str) else key.replace("_", " ")
+
+
 def confidence_name(key) -> str:
     return _word(CONFIDENCE, key)
 
@@ -240,6 +250,23 @@ CONFIDENCE = {
     "low": {"fr": "faible", "en": "low"},
     "medium": {"fr": "moyenne", "en": "medium"},
     "high": {"fr": "élevée", "en": "high"},
+}
+#: Parameters of ``parameters.csv`` (the ``parameter`` column), as the report names them.
+PARAMETERS = {
+    "productivity": {"fr": "Productivité d'un agent", "en": "Productivity per FTE"},
+    "delegated_price": {"fr": "Prix en délégation", "en": "Delegated price"},
+    "specialist_min_fte": {"fr": "Effectif minimal de spécialistes", "en": "Minimum specialist staff"},
+    "purchase_eur": {"fr": "Prix d'achat", "en": "Purchase price"},
+    "life_years": {"fr": "Durée de vie", "en": "Service life"},
+    "running_eur_yr": {"fr": "Coût de fonctionnement", "en": "Running cost"},
+    "capacity_days": {"fr": "Jours disponibles par an", "en": "Days available a year"},
+    "workload_estimate": {"fr": "Estimation du volume", "en": "Workload estimate"},
+    "adjoint_technique": {"fr": "Adjoint technique (coût chargé)", "en": "Adjoint technique (loaded cost)"},
+    "agent_de_maitrise": {"fr": "Agent de maîtrise (coût chargé)", "en": "Agent de maîtrise (loaded cost)"},
+    "technicien": {"fr": "Technicien (coût chargé)", "en": "Technicien (loaded cost)"},
+    "ingenieur": {"fr": "Ingénieur (coût chargé)", "en": "Ingénieur (loaded cost)"},
+    "productive_days": {"fr": "Jours productifs par agent", "en": "Productive days per FTE"},
+    "hours_per_day": {"fr": "Heures par jour", "en": "Hours per day"},
 }
 #: Fields of the inventory that may be estimated (the part after the dot in ``estimated``).
 FIELDS = {

@@ -542,38 +542,11 @@ def estimates_section(ctx: ReportContext) -> Section | None:
         blocks.append(Text(t("txt.params_count", n=len(params), counts=listed)))
         key = params[params["parameter"].isin(["productivity", "delegated_price"]) | (params["group"] == "staff")]
         pcols = [Column("group", t("col.group_param"), i18n.group_name),
-                 Column("parameter", t("col.parameter"), parameter_name),
+                 Column("parameter", t("col.parameter"), i18n.parameter_name),
                  Column("value", t("col.value"), fmt.auto, numeric=True), Column("unit", t("col.unit"), i18n.unit_text),
                  Column("confidence", t("col.confidence"), i18n.confidence_name)]
         blocks.append(Table(pcols, _records(key), id="parameters"))
     return Section("estimates", t("h.estimates"), blocks)
-
-
-PARAMETER_WORDS = {
-    "productivity": {"fr": "Productivité d'un agent", "en": "Productivity per FTE"},
-    "delegated_price": {"fr": "Prix en délégation", "en": "Delegated price"},
-    "specialist_min_fte": {"fr": "Effectif minimal de spécialistes", "en": "Minimum specialist staff"},
-    "purchase_eur": {"fr": "Prix d'achat", "en": "Purchase price"},
-    "life_years": {"fr": "Durée de vie", "en": "Service life"},
-    "running_eur_yr": {"fr": "Coût de fonctionnement", "en": "Running cost"},
-    "capacity_days": {"fr": "Jours disponibles par an", "en": "Days available a year"},
-    "workload_estimate": {"fr": "Estimation du volume", "en": "Workload estimate"},
-    "adjoint_technique": {"fr": "Adjoint technique (coût chargé)", "en": "Adjoint technique (loaded cost)"},
-    "agent_de_maitrise": {"fr": "Agent de maîtrise (coût chargé)", "en": "Agent de maîtrise (loaded cost)"},
-    "technicien": {"fr": "Technicien (coût chargé)", "en": "Technicien (loaded cost)"},
-    "ingenieur": {"fr": "Ingénieur (coût chargé)", "en": "Ingénieur (loaded cost)"},
-    "productive_days": {"fr": "Jours productifs par agent", "en": "Productive days per FTE"},
-    "hours_per_day": {"fr": "Heures par jour", "en": "Hours per day"},
-}
-
-
-def parameter_name(key) -> str:
-    entry = PARAMETER_WORDS.get(key)
-    if entry:
-        return entry[i18n.current()]
-    if isinstance(key, str) and key in i18n.MESSAGES:
-        return t(key)
-    return fmt.text(key).replace("_", " ")
 
 
 def commune_columns(communes: pd.DataFrame, pole_cell: Callable[[dict], str] | None = None) -> list[Column]:
