@@ -4,14 +4,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-#: Known failures after the economics change landed at the end of a session (issue 10's nine
-#: services and new report sections reached the tests written for six), or timing-dependent
-#: interrupt tests that the slower service solves now outrun. Each is an open defect, listed in
-#: the issue notes; they run (and may pass) but do not fail the build until fixed.
+#: Known open defects: tests that depend on the machine's load (a wall-clock time limit). Each is
+#: listed in the issue notes; they run (and may pass) but do not fail the build until fixed.
 import pytest  # noqa: E402
 
 KNOWN_FAILURES = {
-    "tests/test_print_browser.py::test_report_and_fiche_for_elus": "new economics report sections",
+    "tests/test_print_browser.py::test_report_and_fiche_for_elus[rethelois]":
+        "timing: on a loaded machine the 65-commune run may find no design within its 60 s limit (wall clock)",
 }
 
 
