@@ -1,4 +1,4 @@
-"""Command line: ``optimiser run | validate | verify | pareto | template | schema | init | sweep | compare``.
+"""Command line: ``optimiser run | validate | verify | pareto | robustness | template | bilan | schema | init | sweep | compare``.
 
 One click group, :func:`main`; every command is a plain ``click.command`` declared once (here, in
 :mod:`optimiser.cli_init` or in :mod:`optimiser.cli_sweep`) and registered in :data:`COMMANDS`. The
@@ -106,8 +106,8 @@ def main(debug: bool) -> None:
 def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool,
         lang: str | None, pdf: bool) -> None:
     """Solve SCENARIO and write its result folder."""
-    from .api import solve
     from .results.folder import check_target
+    from .robustness.robust_design import solve  # the nominal design, or the robust one when asked
     from .scenario.folders import default_folder
     from .scenario.load import load_scenario
 
@@ -240,10 +240,15 @@ def _validate_variants(composed, overrides: tuple[str, ...]) -> None:
 @click.command()
 @click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def verify(result_dir: Path) -> None:
-    """Re-check RESULT_DIR from its files alone; exit 4 on any violation."""
+    """Re-check RESULT_DIR (or a bilan folder) from its files alone; exit 4 on any violation."""
     from .verify import verify_result
 
-    outcome = verify_result(result_dir)
+    if (result_dir / "bilan.json").is_file():
+        from .bilan.check import verify_bilan
+
+        outcome = verify_bilan(result_dir)
+    else:
+        outcome = verify_result(result_dir)
     for name in outcome.passed:
         click.echo(f"ok    {name}")
     for line in outcome.violations:
@@ -294,31 +299,62 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
 @click.option("--samples", type=int, help="Sampled worlds (default: uncertainty.samples, 1000).")
 @click.option("--seed", type=int, help="Seed of the draws (default: uncertainty.seed, 0).")
 @click.option("--resolve-top", type=int, help="Tornado factors re-solved at each end (default: uncertainty.resolve_top, 3).")
+@click.option("--worlds", type=int, help="Worlds re-solved for decision stability, 0 to skip (default: uncertainty.worlds, 20).")
+@click.option("--world-time-limit", "world_time_limit_s", type=float,
+              help="Time limit of each re-solved world, seconds (default: uncertainty.world_time_limit_s, 60).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worlds re-solved at the same time (worker processes of the sweep).")
+@click.option("--backend", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+              help="Where the worlds are solved, as for optimiser sweep.")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786) for --backend dask.")
 @click.option("--out", type=click.Path(path_type=Path), help="Robustness folder (default: <result>-robustness).")
 @set_option
-def robustness(target: Path, samples: int | None, seed: int | None, resolve_top: int | None, out: Path | None,
-               overrides: tuple[str, ...]) -> None:
-    """How sure the saving of a design is, and which parameters decide it."""
+@lang_option
+def robustness(target: Path, samples: int | None, seed: int | None, resolve_top: int | None, worlds: int | None,
+               world_time_limit_s: float | None, jobs: int, backend: str, scheduler: str | None, out: Path | None,
+               overrides: tuple[str, ...], lang: str | None) -> None:
+    """How sure the saving of a design is, which parameters decide it, and how stable its decisions are."""
+    import shutil
+
     from .api import input_files
     from .results.folder import check_target
+    from .results.i18n import resolve_lang
     from .robustness.folder import KIND, MARKER, write_folder
-    from .robustness.run import load_target, resolved_with
+    from .robustness.run import load_target, resolved_block
     from .robustness.run import robustness as analyse_robustness
+    from .sweeps.runner import check_options, run_sweep
 
-    _check_uncertainty_options(samples=samples, seed=seed, resolve_top=resolve_top)
+    _check_uncertainty_options(samples=samples, seed=seed, resolve_top=resolve_top, worlds=worlds,
+                               world_time_limit_s=world_time_limit_s)
+    check_options(jobs, backend, scheduler)
+    lang = resolve_lang(lang)
     folder = out or Path(str(target).rstrip("/").removesuffix(".yaml").removesuffix(".yml") + "-robustness")
     check_target(folder.absolute(), MARKER, KIND)
+    # the worlds' sweep runs here first (resumable), then moves into the folder with the rest
+    staging = folder.absolute().parent / f"{folder.absolute().name}.worlds-sweep"
     loaded, inputs, design = load_target(target, overrides)
-    result = analyse_robustness(loaded, inputs, design, samples, seed, resolve_top)
+    result = analyse_robustness(loaded, inputs, design, samples, seed, resolve_top, worlds, world_time_limit_s, staging,
+                                {"jobs": jobs, "backend": backend, "scheduler": scheduler}, click.echo, run_sweep)
     names = {c: inputs.territory.name_of(c) for c in inputs.territory.codes}
     config = loaded.scenario.uncertainty
     law = config.distribution if config else "triangular"
-    written = write_folder(folder, result, names, resolved_with(loaded, result.samples, result.seed), law, input_files(loaded))
+    st = result.stability
+    resolved = resolved_block(loaded, samples=result.samples, seed=result.seed,
+                              worlds=st.counts["worlds"] if st is not None else 0,
+                              world_time_limit_s=st.time_limit_s if st is not None else None)
+    written = write_folder(folder, result, names, resolved, law, input_files(loaded), staging if st is not None else None, lang)
+    if st is not None:
+        shutil.rmtree(staging, ignore_errors=True)  # copied into the folder as worlds/
     q = result.percentiles()
     click.echo(f"P(saving > 0) = {result.probability_saving:.4f} over {result.samples:,} worlds (seed {result.seed}); "
                f"saving P10 {q['p10']:,.0f} · P50 {q['p50']:,.0f} · P90 {q['p90']:,.0f} €/yr")
     click.echo("Top of the tornado: " + ", ".join(f.name for f in result.factors[:5]))
-    click.echo(f"Results: {written}  (robustness.md, robustness.html, robustness.csv, tornado.png, worlds.csv)")
+    if st is not None:
+        c = st.counts
+        click.echo(f"Decision stability: {c['worlds']} worlds re-solved ({st.time_limit_s:g} s each at most): "
+                   f"{c['optimal']} proven optimal, {c['feasible']} feasible with a gap, {c['failed']} without a design")
+    click.echo(f"Results: {written}  (robustness.md, robustness.html, robustness.csv, tornado.png, worlds.csv"
+               + (", stability_*.csv, stability.png" if st is not None else "") + ")")
 
 
 def _check_uncertainty_options(**given) -> None:
@@ -371,6 +407,58 @@ def template_inventory(source: Path, out: Path) -> None:
     click.echo(f"Inventory template for {len(territory)} communes × {len(catalogue.services)} services: {path}")
 
 
+@template.command("actuals")
+@click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .xlsx workbook to write.")
+@lang_option
+def template_actuals(result_dir: Path, out: Path, lang: str | None) -> None:
+    """Actuals template for the plan in RESULT_DIR: one row per pole service and per commune ×
+    service of each period, the planned figures alongside, blank cells for what happened."""
+    from .bilan.actuals import readme_rows, template_sheets
+    from .bilan.plan import read_plan
+    from .bilan.words import BILAN_MESSAGES  # noqa: F401  (registers the words)
+    from .errors import InputError, Problem
+    from .results.folder import check_writable
+    from .results.i18n import resolve_lang, t, using
+    from .services.inventory import write_workbook
+
+    if out.suffix.lower() != ".xlsx":
+        raise InputError([Problem("--out", str(out), "expected an .xlsx workbook", show_value=False)])
+    if out.exists():
+        raise InputError([Problem("--out", str(out), "already exists; choose a new file (nothing was written)",
+                                  show_value=False)])
+    check_writable(out.absolute())
+    plan = read_plan(result_dir)
+    with using(resolve_lang(lang)):
+        readme = [("", t("bilan.readme.intro"))] + readme_rows()
+    path = write_workbook(out, template_sheets(plan, readme))
+    click.echo(f"Actuals template for {len(plan.poles)} pole services and {len(plan.communes)} commune services "
+               f"(period {plan.period}): {path}")
+
+
+@click.command()
+@click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("actuals", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Bilan folder (default: RESULT_DIR-bilan).")
+@click.option("--no-replan", is_flag=True, help="Do not re-solve the plan with the recalibrated parameters.")
+@lang_option
+def bilan(result_dir: Path, actuals: Path, out: Path | None, no_replan: bool, lang: str | None) -> None:
+    """Plan in RESULT_DIR against ACTUALS (an actuals workbook): deviations and their causes,
+    indicators, recalibrated parameters, the plan re-run with them, and the decision."""
+    from .bilan.folder import run_bilan
+
+    folder = out or Path(str(result_dir).rstrip("/") + "-bilan")
+    path, o = run_bilan(result_dir, actuals, folder, lang=lang, replan=not no_replan)
+    k = o.bilan.key_figures
+    click.echo(f"period {k['period']}: planned {k['plan_total_eur']:,.0f} → actual {k['actual_total_eur']:,.0f} €/yr; "
+               f"saving realised {k['saving_realised_eur']:,.0f} of {k['planned_saving_eur']:,.0f} planned "
+               f"({k['saving_realisation_rate']:.0%})")
+    if o.replanned is not None:
+        click.echo(f"re-planned with {len(o.estimates)} recalibrated parameter(s): saving {o.replanned['savings']:,.0f} €/yr")
+    click.echo(f"decision: {o.decision.outcome}; {len(o.bilan.missing)} missing actual(s) (missing.csv)")
+    click.echo(f"Bilan: {path}  (bilan.html, bilan.md, deviations.csv, recalibration.csv, recalibrated.yaml)")
+
+
 @click.command()
 @click.option("--markdown", is_flag=True, help="The key reference as a Markdown table instead of JSON Schema.")
 def schema(markdown: bool) -> None:
@@ -388,7 +476,7 @@ def summary_text(result, lang: str | None = None) -> str:
 
 
 #: Every command of the group, each declared once with plain click decorators.
-COMMANDS = (run, validate, verify, pareto, robustness, template, schema, init, sweep, compare)
+COMMANDS = (run, validate, verify, pareto, robustness, template, bilan, schema, init, sweep, compare)
 for _command in COMMANDS:
     main.add_command(_command)
 

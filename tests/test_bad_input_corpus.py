@@ -1130,10 +1130,73 @@ cases("robustness", {
     "out-the-result": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "svc-result"],
     "out-under-a-file": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "notes.txt" / "x"],
     "set-garbage": lambda ws: ["robustness", ws / "svc.yaml", "--set", "uncertainty.samples=lots", "--out", ws / "rb"],
+    "worlds-negative": lambda ws: ["robustness", ws / "svc-result", "--worlds", "-2", "--out", ws / "rb"],
+    "world-time-limit-zero": lambda ws: ["robustness", ws / "svc-result", "--world-time-limit", "0", "--out", ws / "rb"],
+    "world-time-limit-nan": lambda ws: ["robustness", ws / "svc-result", "--world-time-limit", "nan", "--out", ws / "rb"],
+    "jobs-zero": lambda ws: ["robustness", ws / "svc-result", "--jobs", "0", "--out", ws / "rb"],
+    "backend-unknown": lambda ws: ["robustness", ws / "svc-result", "--backend", "mpi", "--out", ws / "rb"],
+    "scheduler-without-dask": lambda ws: ["robustness", ws / "svc-result", "--scheduler", "tcp://x:1", "--out", ws / "rb"],
 }, codes=(2, 3))
+case("robustness/worlds-negative-named", says=("--worlds", "-2"))(
+    lambda ws: ["robustness", ws / "svc-result", "--worlds", "-2", "--out", ws / "rb"])
+# ========================================================================================= bilan
+
+
+def actuals(edit=None):
+    """Build an actuals workbook of ``svc-result`` (the template, one row edited) in the workspace."""
+    def build(ws):
+        from optimiser.bilan.actuals import template_sheets
+        from optimiser.bilan.plan import read_plan
+        from optimiser.services.inventory import write_workbook
+
+        sheets = template_sheets(read_plan(ws / "svc-result"), [("", "corpus")])
+        if edit:
+            edit(sheets)
+        write_workbook(ws / "actuals.xlsx", sheets)
+        return ["bilan", ws / "svc-result", ws / "actuals.xlsx", "--out", ws / "bl", "--no-replan"]
+    return build
+
+
+def cell(sheet, column, value):
+    def edit(sheets):
+        sheets[sheet][column] = sheets[sheet][column].astype(object)
+        sheets[sheet].loc[0, column] = value
+    return edit
+
+
+cases("bilan", {
+    "actuals-missing": lambda ws: ["bilan", ws / "svc-result", ws / "nowhere.xlsx", "--out", ws / "bl"],
+    "actuals-a-text-file": lambda ws: ["bilan", ws / "svc-result", ws / "notes.txt", "--out", ws / "bl"],
+    "actuals-a-folder": lambda ws: ["bilan", ws / "svc-result", ws / "mine", "--out", ws / "bl"],
+    "plan-poles-only": lambda ws: ["bilan", ws / "result", ws / "notes.txt", "--out", ws / "bl"],
+    "plan-users-folder": lambda ws: ["bilan", ws / "mine", ws / "notes.txt", "--out", ws / "bl"],
+    "negative": actuals(cell("poles", "staff_eur (€/yr)", -1)),
+    "commune-not-in-plan": actuals(lambda sh: (cell("communes", "insee_code", "99999")(sh),
+                                               cell("communes", "paid_eur (€/yr)", 10)(sh))),
+    "period-outside": actuals(lambda sh: (cell("poles", "period", "2099")(sh), cell("poles", "fte (FTE)", 1)(sh))),
+    "unit-mismatch": actuals(lambda sh: sh.__setitem__("poles", sh["poles"].rename(columns={"fte (FTE)": "fte (h)"}))),
+    "out-users-folder": lambda ws: actuals()(ws)[:-3] + ["--out", ws / "mine", "--no-replan"],
+    "template-out-exists": lambda ws: ["template", "actuals", ws / "svc-result", "--out", ws / "notes.txt"],
+    "template-out-not-xlsx": lambda ws: ["template", "actuals", ws / "svc-result", "--out", ws / "a.csv"],
+    "template-poles-only": lambda ws: ["template", "actuals", ws / "result", "--out", ws / "a.xlsx"],
+})
+case("bilan-legal/blank-actuals", codes=(0,))(actuals())
+case("verify/bilan-tampered", codes=(4,))(lambda ws: _bilan_then_tamper(ws))
+
+
+def _bilan_then_tamper(ws):
+    from click.testing import CliRunner as _Runner
+
+    assert _Runner().invoke(main, [str(a) for a in actuals(cell("poles", "staff_eur (€/yr)", 1000))(ws)]).exit_code == 0
+    path = ws / "bl" / "poles_bilan.csv"
+    path.write_text(path.read_text().replace("1000.0", "1001.0", 1))
+    return ["verify", ws / "bl"]
+
+
 # robustness reads the design (services.csv, communes.csv) and the resolved scenario, not the summary
 case("robustness-legal/summary-truncated", codes=(0, 2))(
-    lambda ws: tamper("svc-result", truncate("summary.json"), command="robustness")(ws) + ["--samples", "10", "--out", ws / "rb"])
+    lambda ws: tamper("svc-result", truncate("summary.json"), command="robustness")(ws) + ["--samples", "10", "--worlds", "0",
+                                                                                          "--resolve-top", "0", "--out", ws / "rb"])
 case("robustness-legal/small", codes=(0,))(lambda ws: ["robustness", scenario(ws, UNCERTAIN), "--out", ws / "rb"])
 UNCERTAINTY = {
     "not-a-mapping": "uncertainty: lots\n",
@@ -1152,10 +1215,39 @@ UNCERTAINTY = {
     "world-negative": "uncertainty: {world: -1}\n",
     "worlds-absurd": "uncertainty: {worlds: 1e9}\n",
     "without-services": "__POLES__uncertainty: {samples: 10}\n",
+    "range-empty": "uncertainty: {parameters: {loaded_cost_technicien: {range: []}}}\n",
+    "lognormal-from-zero": "uncertainty: {parameters: {pooling.joint_purchasing_saving_pct: {range: [0, 0.2], "
+                           "distribution: lognormal}}}\n",
+    "triangular-leaves-out-sourced": "uncertainty: {parameters: {pooling.joint_purchasing_saving_pct: {range: [0.2, 0.3]}}}\n",
+    "worlds-negative": "uncertainty: {worlds: -3}\n",
+    "world-time-limit-zero": "uncertainty: {world_time_limit_s: 0}\n",
+    "parameter-typo": "uncertainty: {parameters: {pooling.joint_purchasing_savings_pct: {distribution: uniform}}}\n",
 }
 for _id, _text in UNCERTAINTY.items():
     _body = BASE + _text.removeprefix("__POLES__") if _text.startswith("__POLES__") else SVC + _text
     case(f"uncertainty/{_id}")(validate_text(_body))
+case("uncertainty/parameter-typo-named", says=("uncertainty.parameters.pooling.joint_purchasing_savings_pct",
+                                               "pooling.joint_purchasing_saving_pct"))(
+    validate_text(SVC + UNCERTAINTY["parameter-typo"]))
+ROBUST = {
+    "worlds-one": "robust: {worlds: 1}\n",
+    "worlds-negative": "robust: {worlds: -5}\n",
+    "worlds-absurd": "robust: {worlds: 1e9}\n",
+    "objective-unknown": "robust: {objective: median}\n",
+    "alpha-zero": "robust: {alpha: 0}\n",
+    "alpha-above-half": "robust: {alpha: 0.9}\n",
+    "alpha-nan": "robust: {alpha: .nan}\n",
+    "seed-negative": "robust: {seed: -1}\n",
+    "time-limit-zero": "robust: {time_limit_s: 0}\n",
+    "key-typo": "robust: {wolds: 20}\n",
+    "not-a-mapping": "robust: yes please\n",
+    "without-services": "__POLES__robust: {worlds: 5}\n",
+}
+for _id, _text in ROBUST.items():
+    _body = BASE + _text.removeprefix("__POLES__") if _text.startswith("__POLES__") else SVC + _text
+    case(f"robust/{_id}")(validate_text(_body))
+case("robust/worlds-one-named", says=("bad.yaml", "robust.worlds", "from 2 to 500"))(validate_text(SVC + ROBUST["worlds-one"]))
+case("robust/key-typo-named", says=("robust.wolds", "worlds"))(validate_text(SVC + ROBUST["key-typo"]))
 
 
 # ===================================================================================== init

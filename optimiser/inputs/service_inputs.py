@@ -69,11 +69,34 @@ class ServiceInputs:
         return sum(c.total_eur for c in self.standalone.values())
 
 
+def _moving_with_draws(loaded: LoadedScenario):
+    """``scaled(sourced, value)``: a scenario's override ``value`` of a parameter read from one key
+    of ``cost_parameters.yaml``, moved with that key's draw when the scenario's ``uncertainty``
+    block gives the key a range (``value × drawn ÷ sourced``; at the sourced value, and without
+    such a range, ``value`` itself). So an override stays the nominal value and its uncertainty
+    is the range the scenario gave, expressed around the sourced value: what ``optimiser bilan``'s
+    ``recalibrated.yaml`` writes (a re-estimated value and its narrowed range)."""
+    from ..services.parameters import entries, value
+
+    config = loaded.scenario.uncertainty
+    ranged = {k for k, p in (config.parameters if config else {}).items() if p.range is not None}
+
+    def scaled(sourced, number: float):
+        key = sourced.source
+        raw = entries().get(key, {}).get("value") if key in ranged else None
+        if not isinstance(raw, (int, float)) or isinstance(raw, bool) or raw == 0:
+            return sourced.with_value(number)
+        return sourced.with_value(number * (value(key) / float(raw)))
+
+    return scaled
+
+
 def scenario_catalogue(loaded: LoadedScenario) -> Catalogue:
     config = loaded.scenario.services
     full = default_catalogue()
+    scaled = _moving_with_draws(loaded)
     services = _overridden({k: full.services[k] for k in config.include}, config.overrides, loaded, "services.overrides",
-                           "this service is not in services.include", _service_changes)
+                           "this service is not in services.include", lambda spec, over: _service_changes(spec, over, scaled))
     owner: dict[str, str] = {}
     problems = []
     for key, spec in services.items():
@@ -89,7 +112,7 @@ def scenario_catalogue(loaded: LoadedScenario) -> Catalogue:
                             _equipment_changes)
     staff = dict(full.staff_cost)
     for grade, amount in config.staff_eur.items():
-        staff[grade] = staff[grade].with_value(amount)
+        staff[grade] = scaled(staff[grade], amount)
     return dataclasses.replace(full, services=services, equipment=equipment, staff_cost=staff)
 
 
@@ -106,17 +129,18 @@ def _overridden(table: dict, overrides: dict, loaded: LoadedScenario, where: str
     return out
 
 
-def _service_changes(spec, over) -> dict:
-    """The fields of a catalogue service that ``services.overrides.KEY`` replaces."""
+def _service_changes(spec, over, scaled) -> dict:
+    """The fields of a catalogue service that ``services.overrides.KEY`` replaces (``scaled``: see
+    :func:`_moving_with_draws`)."""
     changes = {}
     if over.productivity is not None:
-        changes["productivity"] = spec.productivity.with_value(over.productivity)
+        changes["productivity"] = scaled(spec.productivity, over.productivity)
     if over.grade is not None:
         changes["grade"] = over.grade
     if over.specialist_min_fte is not None:
         changes["specialist_min_fte"] = spec.specialist_min_fte.with_value(over.specialist_min_fte)
     if over.delegated_price_eur is not None:
-        changes["delegated_price"] = spec.delegated_price.with_value(over.delegated_price_eur)
+        changes["delegated_price"] = scaled(spec.delegated_price, over.delegated_price_eur)
     if over.equipment_days is not None:
         from ..services.parameters import Sourced
 
@@ -199,12 +223,12 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         epci_name = sc.epci_name
         sizes[EPCI] = (0.0, 0.0)
         fixed[EPCI] = {s: w for s, w in sc.epci_workload.items() if s in catalogue.services}
-    raw_services, raw_units, sources = {}, {}, ()
+    raw_services, raw_units, sources, agents = {}, {}, (), ()
     if config.inventory is not None:
         path = loaded.path(config.inventory)
-        raw_services, raw_units = read_inventory(path, str(path), territory, catalogue, epci_name)
+        raw_services, raw_units, agents = read_inventory(path, str(path), territory, catalogue, epci_name)
         sources = (path,)
-    inventory = build_inventory(sizes, catalogue, raw_services, raw_units, fixed, sources)
+    inventory = build_inventory(sizes, catalogue, raw_services, raw_units, fixed, sources, agents)
     today = standalone_costs(inventory, catalogue)
     attrition = scenario.staff.no_reduction_beyond_attrition
     standalone = reorganised_alone(inventory, catalogue, terms, attrition, today)

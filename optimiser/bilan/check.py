@@ -1,0 +1,134 @@
+"""``optimiser verify BILAN_DIR``: the bilan re-computed from its own folder.
+
+From ``plan/`` (the plan's files as evaluated) and ``inputs/`` (the actuals), whose sha256 must
+be those ``bilan.json`` recorded, every table is computed again and compared with the folder's
+CSV files and key figures (to 0.01 € or 1e-6 relative); each deviation's split must add up to
+it; the decision must follow from the figures by the rule; the re-planned saving must be the one
+``replan/summary.json`` holds. A file missing or unreadable is an input error (exit 2); a figure
+that differs is a violation (exit 4).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem
+from ..results.reading import read_csv
+from ..verification.record import Verification
+from .actuals import read_actuals
+from .decomposition import CAUSES
+from .folder import MARKER, PLAN_DIR, REPLAN_DIR, evaluate
+from .plan import file_hashes, read_plan
+from .recalibration import table
+
+#: The tables compared, with the columns that name a row.
+TABLES = {"poles_bilan.csv": ("period", "pole", "service"), "deviations.csv": ("period", "pole", "service", "category"),
+          "communes_bilan.csv": ("insee_code",), "recalibration.csv": ("parameter",)}
+
+
+def _close(a, b) -> bool:
+    a_missing = a is None or a == "" or (isinstance(a, float) and math.isnan(a))
+    b_missing = b is None or b == "" or (isinstance(b, float) and math.isnan(b))
+    if a_missing or b_missing:
+        return a_missing and b_missing
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) <= max(0.01, 1e-6 * abs(float(b)))
+    return str(a) == str(b)
+
+
+def _frame_problems(name: str, written: pd.DataFrame, computed: pd.DataFrame, keys) -> list[str]:
+    problems = []
+    if len(written) != len(computed):
+        return [f"{name}: {len(written)} rows, re-computed {len(computed)}"]
+    index = {tuple(str(r[k]) for k in keys): r for _, r in computed.iterrows()}
+    for _, row in written.iterrows():
+        key = tuple(str(row[k]) for k in keys)
+        other = index.get(key)
+        if other is None:
+            problems.append(f"{name}: row {' / '.join(key)} is not re-computed")
+            continue
+        for column in computed.columns:
+            if column not in written.columns:
+                problems.append(f"{name}: column {column} missing")
+                continue
+            value, expected = row[column], other[column]
+            if isinstance(expected, (bool,)) or column in keys:
+                continue
+            if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+                value = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+            if not _close(value, expected):
+                problems.append(f"{name}: {' / '.join(key)} {column} = {value}, re-computed {expected}")
+    return problems
+
+
+def verify_bilan(folder: str | Path) -> Verification:
+    """Re-check the bilan folder ``folder`` (see module docstring)."""
+    folder = Path(folder)
+    v = Verification()
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        assert isinstance(marker, dict) and marker.get("kind") == "bilan"
+    except (OSError, ValueError, AssertionError):
+        raise InputError([Problem(str(folder / MARKER), "", "not a bilan written by optimiser (unreadable marker)",
+                                  show_value=False)]) from None
+    inputs = marker.get("inputs") or {}
+    recorded = (inputs.get("plan") or {}).get("sha256") or {}
+    actual = file_hashes(folder / PLAN_DIR, list(recorded))
+    v.check("plan files as evaluated", [f"plan/{n}: sha256 {actual.get(n, 'missing')[:12]} differs from bilan.json {h[:12]}"
+                                        for n, h in recorded.items() if actual.get(n) != h])
+    actuals_file = folder / "inputs" / str((inputs.get("actuals") or {}).get("file", ""))
+    import hashlib
+
+    digest = hashlib.sha256(actuals_file.read_bytes()).hexdigest() if actuals_file.is_file() else "missing"
+    v.check("actuals as read", [] if digest == (inputs.get("actuals") or {}).get("sha256")
+            else [f"{actuals_file.name}: sha256 {digest[:12]} differs from bilan.json"])
+    plan = read_plan(folder / PLAN_DIR, period=marker.get("period"))
+    actuals = read_actuals(actuals_file, plan, label=str(actuals_file))
+    replanned = marker.get("replanned")
+    if replanned is not None and replanned.get("savings") is None:
+        replanned = dict(replanned, savings=math.nan)
+    bilan, estimates, levels, decision = evaluate(plan, actuals, replanned)
+    computed = {"poles_bilan.csv": bilan.poles, "deviations.csv": bilan.categories, "communes_bilan.csv": bilan.communes,
+                "recalibration.csv": table(estimates)}
+    for name, keys in TABLES.items():
+        written = read_csv(folder / name, dtype={k: str for k in keys})
+        v.check(f"{name} re-computed", _frame_problems(name, written, computed[name], keys))
+    deviations = read_csv(folder / "deviations.csv")
+    v.check("each deviation's split adds up", [
+        f"deviations.csv rank {r['rank']}: parts sum to {sum(r[f'{c}_eur'] for c in CAUSES):,.2f}, deviation {r['deviation_eur']:,.2f}"
+        for _, r in deviations.iterrows() if abs(sum(r[f"{c}_eur"] for c in CAUSES) - r["deviation_eur"]) > 0.01])
+    v.check("indicators follow from the table", _indicator_problems(read_csv(folder / "poles_bilan.csv")))
+    key = marker.get("key_figures") or {}
+    v.check("key figures", [f"bilan.json key_figures.{k} = {key.get(k)}, re-computed {x}"
+                            for k, x in bilan.key_figures.items() if not _close(key.get(k), None if isinstance(x, float)
+                                                                                and math.isnan(x) else x)])
+    v.check("decision follows the rule", [] if (marker.get("decision") or {}).get("outcome") == decision.outcome
+            else [f"bilan.json says {(marker.get('decision') or {}).get('outcome')}, the rule gives {decision.outcome}"])
+    if replanned is not None and (folder / REPLAN_DIR / "summary.json").is_file():
+        summary = json.loads((folder / REPLAN_DIR / "summary.json").read_text(encoding="utf-8"))
+        v.check("re-planned saving", [] if _close(summary.get("savings"), replanned.get("savings"))
+                else [f"replan/summary.json savings {summary.get('savings')} differs from bilan.json {replanned.get('savings')}"])
+    return v
+
+
+def _indicator_problems(poles: pd.DataFrame) -> list[str]:
+    """Each pole service's actual indicators from its own row of ``poles_bilan.csv``, by their
+    definitions alone: cost per unit = total ÷ workload (the plan's when none was reported), per
+    inhabitant = total ÷ population, productivity = workload ÷ FTE, total = the categories' sum."""
+    from .plan import CATEGORIES
+
+    problems = []
+    for _, r in poles.iterrows():
+        where = f"poles_bilan.csv {r['pole']} / {r['service']}"
+        workload = r["actual_workload"] if pd.notna(r["actual_workload"]) else r["plan_workload"]
+        total = sum(r[f"actual_{c}"] if pd.notna(r[f"actual_{c}"]) else r[f"plan_{c}"] for c in CATEGORIES)
+        expected = {"actual_total_eur": total, "deviation_eur": total - r["plan_total_eur"],
+                    "actual_cost_per_unit": total / workload if workload else math.nan,
+                    "actual_cost_per_inhabitant": total / r["population"] if r["population"] else math.nan,
+                    "actual_productivity": workload / r["actual_fte"] if pd.notna(r["actual_fte"]) and r["actual_fte"] else math.nan}
+        problems += [f"{where}: {k} = {r[k]}, its definition gives {x}" for k, x in expected.items() if not _close(r[k], x)]
+    return problems
