@@ -19,10 +19,11 @@ from shared import solved
 
 from optimiser.results.pdf import print_pdf
 
-SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "core", "forced",
+SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "flows", "core", "forced",
             "estimates", "status-quo-check", "communes", "rules", "method"]
 HEADINGS_FR = ["En bref", "Carte", "Les pôles", "Services et modes de gestion", "D'où vient l'économie", "Matériel", "Personnel",
-               "Ce que paie chaque membre", "Stabilité du partage (test du cœur)", "Membres obligés qui paient plus",
+               "Ce que paie chaque membre",
+               "Qui paie qui : conventions, attribution de compensation, transfert", "Stabilité du partage (test du cœur)", "Membres obligés qui paient plus",
                "Estimations et fiabilité des paramètres", "La situation actuelle est-elle crédible ?", "Les communes", "Les règles de ce scénario",
                "Fiabilité du calcul et reproduction"]
 FICHE_SECTIONS = ["pole", "services", "money", "sure", "staff"]
