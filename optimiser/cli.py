@@ -284,8 +284,8 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
     if sorted(between) != ["cost", "travel"]:
         raise InputError([Problem("--between", " ".join(between), "the frontier is between cost and travel",
                                   show_value=False, hint="use --between cost travel")])
-    if lang:  # every point's folder is written with it (Result.to_dir reads $OPTIMISER_LANG)
-        os.environ["OPTIMISER_LANG"] = lang.lower()
+    if lang:  # every point's folder is written in it, over the scenario's outputs.lang
+        overrides = (*overrides, f"outputs.lang={lang.lower()}")
     composed = compose_file(scenario)  # read once, for the default folder and every point
     if out is None:
         name = load_variant(composed, composed.variant(None), overrides).scenario.name

@@ -24,7 +24,7 @@ from optimiser.results.workbook import DICTIONARY_SHEET, SHEETS
 #: Codes a reader must never see in the text of a report or fiche (CSV values, not words).
 RAW_CODES = ["pooled-regie", "pooled-delegation", "borrows-machines", "kept-regie", "kept-delegation", "espaces_verts",
              "aerial_lift_truck", "ride_on_mower_pro", "contract_eur"]
-SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "core", "forced",
+SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "flows", "core", "forced",
             "estimates", "status-quo-check", "communes", "rules", "method"]
 
 

@@ -243,6 +243,7 @@ POLES = [
     ("poles-max_travel_min", csv_set("poles.csv", "max_travel_min", plus(1)), "max_travel_min"),
     ("poles-mean_travel_min", csv_set("poles.csv", "mean_travel_min", plus(0.5)), "mean_travel_min"),
     ("poles-max_travel_km", csv_set("poles.csv", "max_travel_km", plus(1)), "max_travel_km"),
+    ("poles-on_its_own", csv_set("poles.csv", "on_its_own", flip), "on_its_own"),
     ("poles-members", csv_set("poles.csv", "members", lambda m: m.replace("Laval", "Paris")), "members"),
     ("poles-row-deleted", csv_drop("poles.csv"), "poles.csv lists"),
     # poles.geojson
@@ -289,6 +290,10 @@ NO_DESIGN = [
 ]
 
 SERVICES = [
+    # the seat rule: a folder whose scenario says seats hold 90 % of their pole, which its design breaks
+    ("seat-share-rule", yaml_set("poles.seats.min_population_share", 0.9), "below poles.seats.min_population_share 0.9"),
+    ("seat-share-no-team-exemption", both(yaml_set("poles.seats.min_population_share", 0.9), yaml_set("poles.seats.team_seats", False)),
+     "team seats are off"),
     # services.csv: every cost category, the totals and the other columns
     *[(f"services-{c.column}", csv_set("services.csv", c.column, plus(1000.0), category_row(c.column)), c.column)
       for c in COST_CATEGORIES],

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from . import i18n
+from . import i18n, status_quo_words
 from .html import fmt
 from .i18n import t
 from .sections import objective_unit_words
+from .single import as_drawn
 from .summary import ServiceFigures
 
 
@@ -32,18 +33,18 @@ def summary_text(result, lang: str = i18n.DEFAULT_LANG) -> str:
                 lines.append(t("cli.alone_only", **k))
             else:
                 lines.append(t("cli.counterfactual", saved_pooling=fmt.number(costs.savings_pooling / 1000, 1), **k))
-        if costs is not None and costs.status_quo_headline:  # the status quo against the sourced aggregates, in one line
-            lines.append(costs.status_quo_headline)
-        lines += [f"  warning: {w}" for w in (costs.status_quo_warnings if costs is not None else None) or []]
-        if result.poles is not None and len(result.poles):
+        lines += _status_quo_lines(result)
+        communes, poles = as_drawn(result.communes, result.poles)  # a one-commune pole is a commune on its own
+        if poles is not None and len(poles):
             lines.append("")
             lines.append(f"{t('cli.table_head'):<5} {t('cli.seat'):<28} {t('cli.communes'):>8} {t('cli.population'):>11} "
                          f"{t('cli.longest'):>13}")
-            for r in result.poles.itertuples():
+            for r in poles.itertuples():
                 lines.append(f"{r.pole:<5} {r.seat_name[:28]:<28} {r.n_communes:>8} {fmt.integer(r.population):>11} "
                              f"{fmt.number(r.max_travel_min, 1):>9} min")
-            if s.n_alone:
-                lines.append(t("cli.alone", n=s.n_alone))
+        n_alone = int(communes["alone"].astype(bool).sum()) if communes is not None else s.n_alone
+        if n_alone and poles is not None and len(result.poles):
+            lines.append(t("cli.alone", n=n_alone))
         return "\n".join(lines)
 
 
@@ -58,3 +59,14 @@ def _savings_lines(costs: ServiceFigures) -> str:
     return (t(key, saving=fmt.number(abs(saving) / 1000, 1), pct=f"{fmt.number(pct, 2)} %",
               before=fmt.number(costs.status_quo_cost / 1000, 1), after=fmt.number(costs.total_cost / 1000, 1)) + "\n"
             + t("cli.pooled", pooled=costs.services_pooled, borrowed=costs.services_borrowed, more=paying_more))
+
+
+def _status_quo_lines(result) -> list[str]:
+    """The status quo against the sourced aggregates in one line, then its warnings, in the
+    language being written (``summary.json`` keeps them in English, for programs)."""
+    tables = getattr(result, "service_tables", None)
+    if tables is None:
+        return []
+    names = dict(zip(result.communes["insee_code"], result.communes["name"])) if result.communes is not None else {}
+    headline = status_quo_words.headline_words(tables)
+    return ([headline] if headline else []) + [f"  {t('cli.warning')} {w}" for w in status_quo_words.warning_words(tables, names)]

@@ -25,12 +25,14 @@ SOLVED = ("optimal", "feasible")
 
 @dataclass(frozen=True)
 class VariantTask:
-    """One variant to solve: the validated scenario, where its result goes, its input hash."""
+    """One variant to solve: the validated scenario, where its result goes, its input hash, and
+    the language to write it in when the command line chose one."""
 
     id: str
     loaded: LoadedScenario
     folder: Path
     input_hash: str
+    lang: str | None = None  # the folder's language (--lang), over the variant's outputs.lang
 
 
 @dataclass

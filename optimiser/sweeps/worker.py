@@ -64,7 +64,7 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=Non
             provenance = dict(task.loaded.composition)
             provenance["input_hash"] = task.input_hash
             result.summary["composition"] = provenance  # written into summary.json: the resume check reads it
-            folder = result.to_dir(task.folder, draw=task.loaded.scenario.outputs.map)
+            folder = result.to_dir(task.folder, draw=task.loaded.scenario.outputs.map, lang=task.lang)
             write_json_atomically(folder / "variant.json", {**provenance, "status": s.status,
                                                              "scenario_file": s.scenario_file})
             outcome.folder = str(folder)
