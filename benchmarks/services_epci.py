@@ -3,11 +3,13 @@
 For a stratified sample of EPCIs from 5 to 200 communes (the same number drawn in each size band,
 with a fixed seed, so the sample repeats), write the init folder into a temporary folder, add
 ``services: {}`` (every service, every inventory field estimated from the catalogue), set the time
-limit the issue's targets name (60 s up to 70 communes, 300 s above) and solve. EPCIs run in
-parallel worker processes (2 by default), largest first; each worker solves with one thread.
+limit the issue's targets name (60 s up to 70 communes, 300 s above; ``--limit`` sets one for all)
+and solve. Runs go one size band after another (the first EPCI of every band, then the second...),
+so a stopped run still covers every size; each worker solves with one thread. The run is
+**resumable**: runs already in the table (same EPCI, solver and time limit) are kept and skipped.
 
-    .venv/bin/python benchmarks/services_epci.py                       # 40 EPCIs, HiGHS, 2 workers
-    .venv/bin/python benchmarks/services_epci.py --sample 10 --solvers highs,cbc
+    .venv/bin/python benchmarks/services_epci.py                       # 44 EPCIs, HiGHS (+ CBC up to 30 communes)
+    .venv/bin/python benchmarks/services_epci.py --sample 10 --solvers highs --workers 1
     .venv/bin/python benchmarks/services_epci.py --summary             # re-print the table of the CSV
 
 Output: ``benchmarks/results/services_epci.csv`` (one row per EPCI × solver: communes, variables,
@@ -36,7 +38,9 @@ DEFAULT_OUT = REPO / "benchmarks" / "results" / "services_epci.csv"
 BANDS = [(5, 15), (16, 30), (31, 50), (51, 70), (71, 100), (101, 140), (141, 200)]
 COLUMNS = ["epci_siren", "epci_name", "communes", "population", "solver", "time_limit_s", "n_variables",
            "n_constraints", "status", "gap", "objective_keur", "bound_keur", "status_quo_keur", "saving_pct",
-           "poles", "solve_s", "wall_s", "reason"]
+           "poles", "solve_s", "wall_s", "load", "reason"]
+#: CBC is run only up to this many communes (above, its root LP does not finish in the time limit).
+CBC_MAX_COMMUNES = 30
 
 
 def time_limit_for(communes: int) -> float:
@@ -45,18 +49,19 @@ def time_limit_for(communes: int) -> float:
 
 
 def sample(epcis, per_band: int, seed: int = 11) -> list[str]:
-    """``per_band`` EPCIs drawn at random (fixed seed) in each size band of :data:`BANDS`."""
+    """``per_band`` EPCIs drawn at random (fixed seed) in each size band of :data:`BANDS`, in
+    round-robin order over the bands (the first of each band, then the second, ...)."""
     rng = np.random.default_rng(seed)
-    out = []
+    drawn = []
     for lo, hi in BANDS:
         band = sorted(s for s in epcis.index if lo <= int(epcis.at[s, "communes"]) <= hi)
-        out += [str(s) for s in rng.choice(band, size=min(per_band, len(band)), replace=False)]
-    return out
+        drawn.append([str(s) for s in rng.choice(band, size=min(per_band, len(band)), replace=False)])
+    return [band[k] for k in range(per_band) for band in drawn if k < len(band)]
 
 
-def run_one(job: tuple[str, str]) -> dict:
+def run_one(job: tuple[str, str, float | None]) -> dict:
     """init + services + solve of one EPCI with one solver; never raises (errors become a row)."""
-    siren, solver = job
+    siren, solver, fixed_limit = job
     from optimiser.api import solve
     from optimiser.scenario.load import load_scenario
     from optimiser.starter import init_folder
@@ -68,7 +73,7 @@ def run_one(job: tuple[str, str]) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"svc-{siren}-"))
     try:
         summary = init_folder(national.select_epci(siren), tmp / siren, national)
-        limit = time_limit_for(summary.n_communes)
+        limit = fixed_limit or time_limit_for(summary.n_communes)
         row.update(communes=summary.n_communes, population=summary.population, time_limit_s=limit)
         with open(summary.scenario, "a", encoding="utf-8") as handle:
             handle.write("\n# benchmark: every service, every inventory field estimated\nservices: {}\n")
@@ -90,6 +95,7 @@ def run_one(job: tuple[str, str]) -> dict:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     row["wall_s"] = round(time.perf_counter() - start, 2)
+    row["load"] = round(os.getloadavg()[0], 1)  # the machine is shared: the 1-min load at the end
     return row
 
 
@@ -142,7 +148,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=44, help="EPCIs in all, spread evenly over the size bands (default 44: 7 a band; 141–200 has only 2)")
     parser.add_argument("--only", help="comma-separated SIRENs instead of the sample")
-    parser.add_argument("--solvers", default="highs", help="comma-separated (default highs)")
+    parser.add_argument("--solvers", default="highs,cbc", help=f"comma-separated (default highs,cbc; CBC only up to {CBC_MAX_COMMUNES} communes)")
+    parser.add_argument("--limit", type=float, help="one time limit (s) for every EPCI instead of 60 s / 300 s by size")
+    parser.add_argument("--fresh", action="store_true", help="start a new table instead of resuming --out")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--summary", action="store_true", help="print the table of --out and stop")
     args = parser.parse_args(argv)
@@ -154,11 +162,14 @@ def main(argv: list[str] | None = None) -> None:
 
     epcis = national_data().epcis
     sirens = [s.strip() for s in args.only.split(",")] if args.only else sample(epcis, -(-args.sample // len(BANDS)))
-    sirens.sort(key=lambda s: -int(epcis.at[s, "communes"]))  # largest first: better load balance
-    jobs = [(s, solver) for s in sirens for solver in args.solvers.split(",")]
-    print(f"{len(sirens)} EPCIs × {args.solvers}: {len(jobs)} runs, {args.workers} workers", file=sys.stderr)
+    rows: list[dict] = [] if args.fresh or not args.out.exists() else read_rows(args.out)
+    done = {(r["epci_siren"], r["solver"]) for r in rows if r.get("status") not in (None, "", "error")}
+    rows = [r for r in rows if (r["epci_siren"], r["solver"]) in done]
+    jobs = [(s, solver, args.limit) for s in sirens for solver in args.solvers.split(",")
+            if (s, solver) not in done and (solver != "cbc" or int(epcis.at[s, "communes"]) <= CBC_MAX_COMMUNES)]
+    print(f"{len(sirens)} EPCIs × {args.solvers}: {len(jobs)} runs to do ({len(done)} kept), {args.workers} workers",
+          file=sys.stderr)
     start = time.perf_counter()
-    rows: list[dict] = []
     with mp.get_context("spawn").Pool(args.workers, maxtasksperchild=20) as pool:
         for k, row in enumerate(pool.imap_unordered(run_one, jobs), 1):
             rows.append(row)

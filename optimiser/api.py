@@ -43,11 +43,19 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: st
     the solve stops the solver at once and, with ``on_interrupt="keep"`` (default: the scenario's
     ``solver.on_interrupt``), returns the best design found so far as ``feasible``; with
     ``"discard"`` it raises :class:`KeyboardInterrupt`.
+
+    A scenario's ``robust:`` block is not read here: :func:`optimiser.robustness.robust_design.solve`
+    solves it (what ``optimiser run`` and ``optimiser sweep`` call), from this nominal design.
     """
     inputs = inputs or prepare(loaded)
     options = solver_options(loaded)
     with interruptible(on_interrupt or options.on_interrupt):
         design = design_poles(inputs, options)
+    return tabulate(loaded, inputs, design, options)
+
+
+def tabulate(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, options: SolverOptions) -> Result:
+    """The :class:`Result` of a solved ``design``: its tables and summary."""
     communes = poles = tables = None
     if design.status.has_solution:
         communes = commune_table(design.assignment, inputs.territory, inputs.matrix, inputs.rules)

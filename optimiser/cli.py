@@ -106,8 +106,8 @@ def main(debug: bool) -> None:
 def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: str | None, quiet: bool,
         lang: str | None, pdf: bool) -> None:
     """Solve SCENARIO and write its result folder."""
-    from .api import solve
     from .results.folder import check_target
+    from .robustness.robust_design import solve  # the nominal design, or the robust one when asked
     from .scenario.folders import default_folder
     from .scenario.load import load_scenario
 
@@ -299,31 +299,62 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
 @click.option("--samples", type=int, help="Sampled worlds (default: uncertainty.samples, 1000).")
 @click.option("--seed", type=int, help="Seed of the draws (default: uncertainty.seed, 0).")
 @click.option("--resolve-top", type=int, help="Tornado factors re-solved at each end (default: uncertainty.resolve_top, 3).")
+@click.option("--worlds", type=int, help="Worlds re-solved for decision stability, 0 to skip (default: uncertainty.worlds, 20).")
+@click.option("--world-time-limit", "world_time_limit_s", type=float,
+              help="Time limit of each re-solved world, seconds (default: uncertainty.world_time_limit_s, 60).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worlds re-solved at the same time (worker processes of the sweep).")
+@click.option("--backend", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+              help="Where the worlds are solved, as for optimiser sweep.")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786) for --backend dask.")
 @click.option("--out", type=click.Path(path_type=Path), help="Robustness folder (default: <result>-robustness).")
 @set_option
-def robustness(target: Path, samples: int | None, seed: int | None, resolve_top: int | None, out: Path | None,
-               overrides: tuple[str, ...]) -> None:
-    """How sure the saving of a design is, and which parameters decide it."""
+@lang_option
+def robustness(target: Path, samples: int | None, seed: int | None, resolve_top: int | None, worlds: int | None,
+               world_time_limit_s: float | None, jobs: int, backend: str, scheduler: str | None, out: Path | None,
+               overrides: tuple[str, ...], lang: str | None) -> None:
+    """How sure the saving of a design is, which parameters decide it, and how stable its decisions are."""
+    import shutil
+
     from .api import input_files
     from .results.folder import check_target
+    from .results.i18n import resolve_lang
     from .robustness.folder import KIND, MARKER, write_folder
-    from .robustness.run import load_target, resolved_with
+    from .robustness.run import load_target, resolved_block
     from .robustness.run import robustness as analyse_robustness
+    from .sweeps.runner import check_options, run_sweep
 
-    _check_uncertainty_options(samples=samples, seed=seed, resolve_top=resolve_top)
+    _check_uncertainty_options(samples=samples, seed=seed, resolve_top=resolve_top, worlds=worlds,
+                               world_time_limit_s=world_time_limit_s)
+    check_options(jobs, backend, scheduler)
+    lang = resolve_lang(lang)
     folder = out or Path(str(target).rstrip("/").removesuffix(".yaml").removesuffix(".yml") + "-robustness")
     check_target(folder.absolute(), MARKER, KIND)
+    # the worlds' sweep runs here first (resumable), then moves into the folder with the rest
+    staging = folder.absolute().parent / f"{folder.absolute().name}.worlds-sweep"
     loaded, inputs, design = load_target(target, overrides)
-    result = analyse_robustness(loaded, inputs, design, samples, seed, resolve_top)
+    result = analyse_robustness(loaded, inputs, design, samples, seed, resolve_top, worlds, world_time_limit_s, staging,
+                                {"jobs": jobs, "backend": backend, "scheduler": scheduler}, click.echo, run_sweep)
     names = {c: inputs.territory.name_of(c) for c in inputs.territory.codes}
     config = loaded.scenario.uncertainty
     law = config.distribution if config else "triangular"
-    written = write_folder(folder, result, names, resolved_with(loaded, result.samples, result.seed), law, input_files(loaded))
+    st = result.stability
+    resolved = resolved_block(loaded, samples=result.samples, seed=result.seed,
+                              worlds=st.counts["worlds"] if st is not None else 0,
+                              world_time_limit_s=st.time_limit_s if st is not None else None)
+    written = write_folder(folder, result, names, resolved, law, input_files(loaded), staging if st is not None else None, lang)
+    if st is not None:
+        shutil.rmtree(staging, ignore_errors=True)  # copied into the folder as worlds/
     q = result.percentiles()
     click.echo(f"P(saving > 0) = {result.probability_saving:.4f} over {result.samples:,} worlds (seed {result.seed}); "
                f"saving P10 {q['p10']:,.0f} · P50 {q['p50']:,.0f} · P90 {q['p90']:,.0f} €/yr")
     click.echo("Top of the tornado: " + ", ".join(f.name for f in result.factors[:5]))
-    click.echo(f"Results: {written}  (robustness.md, robustness.html, robustness.csv, tornado.png, worlds.csv)")
+    if st is not None:
+        c = st.counts
+        click.echo(f"Decision stability: {c['worlds']} worlds re-solved ({st.time_limit_s:g} s each at most): "
+                   f"{c['optimal']} proven optimal, {c['feasible']} feasible with a gap, {c['failed']} without a design")
+    click.echo(f"Results: {written}  (robustness.md, robustness.html, robustness.csv, tornado.png, worlds.csv"
+               + (", stability_*.csv, stability.png" if st is not None else "") + ")")
 
 
 def _check_uncertainty_options(**given) -> None:

@@ -10,7 +10,15 @@ import math
 from bruteforce import connected, set_partitions
 
 from optimiser.verification.rates import alone as alone_cost
-from optimiser.verification.rates import contract_rate, fte_rate, machine_year, retained_share, ri_rate, supplies_rate
+from optimiser.verification.rates import (
+    contract_rate,
+    fte_rate,
+    machine_year,
+    polyvalent_time,
+    retained_share,
+    ri_rate,
+    supplies_rate,
+)
 
 
 def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode):
@@ -36,8 +44,10 @@ def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
         return 0.0
     total = terms.coordination_eur.value + terms.setup_pole_eur.value / terms.horizon_years.value + fee * len(users)
     keep_share = retained_share(terms)
-    retained = sum(keep_share * inv.services[(i, s)].fte for i in poolers
-                   if inv.services[(i, s)].mode == "regie") if si.econ.attrition_rule else 0.0
+    retained = 0.0
+    for i in poolers:  # agents kept on: the attrition rule's, and polyvalent agents' time (kept whatever the rule)
+        rule = keep_share * inv.services[(i, s)].fte if si.econ.attrition_rule and inv.services[(i, s)].mode == "regie" else 0.0
+        retained += max(rule, polyvalent_time(inv.agents, i, s))
     machine_users = list(borrowers)
     if poolers:
         if mode == "regie":
@@ -54,6 +64,8 @@ def pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
         e = cat.equipment[q]
         days = sum(w(i) * per.value for i in machine_users)
         units = math.ceil(days / e.capacity_days.value - 1e-9) if days > 1e-9 else 0
+        if e.peak_share.value > 0 and days > 1e-9:  # the peak month: share of the days within its working days
+            units = max(units, math.ceil(e.peak_share.value * days / e.peak_days.value - 1e-9))
         total += units * machine_year(cat, q)
         total += sum(w(i) * per.value * 2 * d(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value for i in machine_users)
     return total
@@ -67,7 +79,8 @@ def payment(si, matrix_index, km, seat, s, i):
     total = terms.member_fee_eur.value + terms.setup_member_eur.value / terms.horizon_years.value
     for q, per in spec.equipment_days.items():
         e = cat.equipment[q]
-        rate = machine_year(cat, q) / e.capacity_days.value
+        usable = min(e.capacity_days.value, e.peak_days.value / e.peak_share.value) if e.peak_share.value > 0 else e.capacity_days.value
+        rate = machine_year(cat, q) / usable
         total += w * per.value * (rate + 2 * dist / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
     return total
 

@@ -1130,7 +1130,15 @@ cases("robustness", {
     "out-the-result": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "svc-result"],
     "out-under-a-file": lambda ws: ["robustness", ws / "svc-result", "--samples", "10", "--out", ws / "notes.txt" / "x"],
     "set-garbage": lambda ws: ["robustness", ws / "svc.yaml", "--set", "uncertainty.samples=lots", "--out", ws / "rb"],
+    "worlds-negative": lambda ws: ["robustness", ws / "svc-result", "--worlds", "-2", "--out", ws / "rb"],
+    "world-time-limit-zero": lambda ws: ["robustness", ws / "svc-result", "--world-time-limit", "0", "--out", ws / "rb"],
+    "world-time-limit-nan": lambda ws: ["robustness", ws / "svc-result", "--world-time-limit", "nan", "--out", ws / "rb"],
+    "jobs-zero": lambda ws: ["robustness", ws / "svc-result", "--jobs", "0", "--out", ws / "rb"],
+    "backend-unknown": lambda ws: ["robustness", ws / "svc-result", "--backend", "mpi", "--out", ws / "rb"],
+    "scheduler-without-dask": lambda ws: ["robustness", ws / "svc-result", "--scheduler", "tcp://x:1", "--out", ws / "rb"],
 }, codes=(2, 3))
+case("robustness/worlds-negative-named", says=("--worlds", "-2"))(
+    lambda ws: ["robustness", ws / "svc-result", "--worlds", "-2", "--out", ws / "rb"])
 # ========================================================================================= bilan
 
 
@@ -1187,7 +1195,8 @@ def _bilan_then_tamper(ws):
 
 # robustness reads the design (services.csv, communes.csv) and the resolved scenario, not the summary
 case("robustness-legal/summary-truncated", codes=(0, 2))(
-    lambda ws: tamper("svc-result", truncate("summary.json"), command="robustness")(ws) + ["--samples", "10", "--out", ws / "rb"])
+    lambda ws: tamper("svc-result", truncate("summary.json"), command="robustness")(ws) + ["--samples", "10", "--worlds", "0",
+                                                                                          "--resolve-top", "0", "--out", ws / "rb"])
 case("robustness-legal/small", codes=(0,))(lambda ws: ["robustness", scenario(ws, UNCERTAIN), "--out", ws / "rb"])
 UNCERTAINTY = {
     "not-a-mapping": "uncertainty: lots\n",
@@ -1206,10 +1215,39 @@ UNCERTAINTY = {
     "world-negative": "uncertainty: {world: -1}\n",
     "worlds-absurd": "uncertainty: {worlds: 1e9}\n",
     "without-services": "__POLES__uncertainty: {samples: 10}\n",
+    "range-empty": "uncertainty: {parameters: {loaded_cost_technicien: {range: []}}}\n",
+    "lognormal-from-zero": "uncertainty: {parameters: {pooling.joint_purchasing_saving_pct: {range: [0, 0.2], "
+                           "distribution: lognormal}}}\n",
+    "triangular-leaves-out-sourced": "uncertainty: {parameters: {pooling.joint_purchasing_saving_pct: {range: [0.2, 0.3]}}}\n",
+    "worlds-negative": "uncertainty: {worlds: -3}\n",
+    "world-time-limit-zero": "uncertainty: {world_time_limit_s: 0}\n",
+    "parameter-typo": "uncertainty: {parameters: {pooling.joint_purchasing_savings_pct: {distribution: uniform}}}\n",
 }
 for _id, _text in UNCERTAINTY.items():
     _body = BASE + _text.removeprefix("__POLES__") if _text.startswith("__POLES__") else SVC + _text
     case(f"uncertainty/{_id}")(validate_text(_body))
+case("uncertainty/parameter-typo-named", says=("uncertainty.parameters.pooling.joint_purchasing_savings_pct",
+                                               "pooling.joint_purchasing_saving_pct"))(
+    validate_text(SVC + UNCERTAINTY["parameter-typo"]))
+ROBUST = {
+    "worlds-one": "robust: {worlds: 1}\n",
+    "worlds-negative": "robust: {worlds: -5}\n",
+    "worlds-absurd": "robust: {worlds: 1e9}\n",
+    "objective-unknown": "robust: {objective: median}\n",
+    "alpha-zero": "robust: {alpha: 0}\n",
+    "alpha-above-half": "robust: {alpha: 0.9}\n",
+    "alpha-nan": "robust: {alpha: .nan}\n",
+    "seed-negative": "robust: {seed: -1}\n",
+    "time-limit-zero": "robust: {time_limit_s: 0}\n",
+    "key-typo": "robust: {wolds: 20}\n",
+    "not-a-mapping": "robust: yes please\n",
+    "without-services": "__POLES__robust: {worlds: 5}\n",
+}
+for _id, _text in ROBUST.items():
+    _body = BASE + _text.removeprefix("__POLES__") if _text.startswith("__POLES__") else SVC + _text
+    case(f"robust/{_id}")(validate_text(_body))
+case("robust/worlds-one-named", says=("bad.yaml", "robust.worlds", "from 2 to 500"))(validate_text(SVC + ROBUST["worlds-one"]))
+case("robust/key-typo-named", says=("robust.wolds", "worlds"))(validate_text(SVC + ROBUST["key-typo"]))
 
 
 # ===================================================================================== init

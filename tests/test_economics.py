@@ -34,7 +34,7 @@ NEW_KEYS = ["fiscal.fctva_rate", "fiscal.fctva_maintenance_eligibility", "fiscal
             "aggregate.capital_spending_per_hab_by_size", "aggregate.street_cleaning_cost_per_hab",
             "aggregate.field_staff_size_multiplier", "ads.cost_per_equivalent_pc", "ads.acts_per_instructor_fte",
             "fleet.utility_van_annual_tco", "fleet.tipper_3t5_annual_tco", "fleet.vehicles_per_field_agent",
-            "staff.ri_harmonisation_uplift", "season.peak_month_share", "status_quo.typical_mode",
+            "staff.ri_harmonisation_uplift", "season.peak_month_share", "season.working_days_per_month", "status_quo.typical_mode",
             "proprete.km_cleaned_per_inhabitant", "ingenierie.designed_share_of_capital_spending"]
 
 

@@ -124,16 +124,32 @@ def test_cli_writes_a_reproducible_folder_and_refuses_bad_input(tmp_path):
     run = lambda *a: subprocess.run([sys.executable, "-m", "optimiser.cli", "robustness", *map(str, a)],  # noqa: E731
                                     capture_output=True, text=True)
     out = tmp_path / "rob"
-    done = run(scenario, "--samples", 500, "--seed", 4, "--resolve-top", 1, "--out", out)
+    done = run(scenario, "--samples", 500, "--seed", 4, "--resolve-top", 1, "--worlds", 0, "--out", out)
     assert done.returncode == 0, done.stderr
     for name in ("robustness.csv", "tornado.png", "saving.png", "robustness.md", "robustness.html", "worlds.csv",
                  "communes_robustness.csv", "scenario.resolved.yaml", "robustness.json"):
         assert (out / name).exists(), name
     head = json.loads((out / "robustness.json").read_text())
     assert head["seed"] == 4 and head["samples"] == 500 and head["top_factors"][0] == SIGMA
-    again = run(out / "scenario.resolved.yaml", "--resolve-top", 0, "--out", tmp_path / "again")
+    again = run(out / "scenario.resolved.yaml", "--resolve-top", 0, "--worlds", 0, "--out", tmp_path / "again")
     assert again.returncode == 0, again.stderr
     assert json.loads((tmp_path / "again" / "robustness.json").read_text())["p_saving_positive"] == head["p_saving_positive"]
     bad = run(scenario, "--samples", -3, "--out", tmp_path / "bad")
     assert bad.returncode == 2 and "--samples" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_every_service_reprices_at_the_sourced_values(tmp_path):
+    """Every catalogue service (the garage's fleet follows the crews' re-estimated FTE): the
+    vectorised status quo at the sourced values is the run's."""
+    territory = write_geojson(tmp_path / "g.geojson", grid_features(1, 3, cell_km=4.0, populations=[2000, 1000, 1500]))
+    loaded = scenario_from_dict({"name": "g", "territory": {"communes": str(territory)}, "services": {},
+                                 "poles": {"max_travel_min": None}}, base_dir=tmp_path)
+    inputs = prepare(loaded)
+    si = inputs.services
+    values = {}
+    for p in params_of(loaded, inputs):
+        values.update({t: np.full(3, v) for t, v in p.values(p.nominal).items()})
+    priced = price(priced_inputs(loaded, si, inputs.territory, values), FixedDesign({}, {}, {}, {}), 3)
+    assert np.allclose(priced.status_quo, si.status_quo_eur)
+    assert np.allclose(priced.total, sum(c.total_eur for c in si.standalone.values()))  # everyone reorganised alone

@@ -310,6 +310,10 @@ SERVICES = [
     ("equipment-days", csv_set("equipment.csv", "machine_days", plus(5.0), lambda t: t["units_needed"] != "0"), "machine-days"),
     ("equipment-users", csv_set("equipment.csv", "users", "Paris", lambda t: t["units_needed"] != "0"), "users 'Paris'"),
     ("equipment-row-deleted", csv_drop("equipment.csv"), "equipment.csv has 0 rows"),
+    ("equipment-peak-days", csv_set("equipment.csv", "peak_machine_days", plus(5.0), lambda t: t["equipment"] == "ride_on_mower_pro"),
+     "peak month"),
+    ("equipment-peak-capacity", csv_set("equipment.csv", "peak_capacity_days", plus(21.0),
+                                        lambda t: t["equipment"] == "tractor_with_flail_arm"), "peak month"),
     # shares.csv
     ("shares-pays", csv_set("shares.csv", "pays_eur", plus(5000.0), pooled), "cost shares"),
     ("shares-standalone", csv_set("shares.csv", "standalone_eur", plus(5000.0)), "standalone"),
@@ -337,6 +341,7 @@ SERVICES = [
     ("status-quo-total", csv_set("status_quo.csv", "total_eur", plus(1000.0)), "status quo"),
     ("status-quo-mode", csv_set("status_quo.csv", "mode", "regie", delegation), "mode regie"),
     ("status-quo-fte", csv_set("status_quo.csv", "fte", plus(1.0)), "FTE"),
+    ("status-quo-polyvalent", csv_set("status_quo.csv", "polyvalent_fte", plus(0.5)), "polyvalent_fte"),
     ("status-quo-workload", csv_set("status_quo.csv", "workload", plus(1.0)), "workload"),
     ("status-quo-estimated", csv_set("status_quo.csv", "estimated", ""), "estimated"),
     # core.csv

@@ -22,6 +22,8 @@ from ..model.candidates import candidate_pairs
 from ..model.diagnose import presolve_findings
 from ..model.extract import ServiceDesign, extract_services
 from ..model.poles import pair_travel
+from ..model.repair import RepairContext
+from ..model.service_bound import member_service_bound_keur
 from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status
@@ -29,6 +31,8 @@ from .explain import explain_infeasibility
 from .loop import Incumbent, SolveCheckCutLoop
 from .outcome import PoleDesign, formulation_name
 from .pmedian import design_pmedian
+from .pole_pricing import PerPoleValue, separable
+from .pole_search import improve_by_moves
 from .valuation import FixedPolesValue, TravelValue, Valuation, priced_travel
 
 
@@ -72,7 +76,11 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     lists = _seat_lists(inputs, pairs, seat_list_size)
     assembled = assemble_model(inputs, pairs, formulation, lists)
     model, service_model = assembled.pole, assembled.service
-    value_of = FixedPolesValue(inputs, options, pairs) if service_model is not None else TravelValue(model)
+    value_of: Valuation = TravelValue(model)
+    if service_model is not None:
+        # Fixed poles' services separate by pole: priced pole by pole (cached) when nothing
+        # couples them, which also makes the local search below cheap.
+        value_of = PerPoleValue(inputs, options, pairs) if separable(inputs) else FixedPolesValue(inputs, options, pairs)
     build_s = time.perf_counter() - start
 
     deadline = start + options.time_limit_s
@@ -82,7 +90,10 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # their services then chosen with the poles fixed (keeping everything alone is always
         # fair, so this exists whenever the poles do). It bounds the search and is what a run
         # stopped by its time limit falls back on.
-        incumbent = _starting_design(inputs, options, value_of, deadline)
+        ctx = RepairContext.of(model, assembled.nbrs)
+        incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
+        if isinstance(value_of, PerPoleValue) and incumbent.found:
+            _search(incumbent, value_of, ctx, deadline, len(model.problem.variables()))
     # Keep a little time back with services: a design the solver leaves broken at the time
     # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
     reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
@@ -94,6 +105,14 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     n_vars = len(model.problem.variables())
 
     status, last, rounds = end.status, end.last, end.rounds
+    if service_model is not None and status is not Status.OPTIMAL:
+        # Whatever the MILP proved, the member-by-member bound holds (it needs no solve: large
+        # models whose root relaxation does not finish in time still get an honest gap).
+        sc = inputs.rules.service_commun
+        floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None)
+        if floor > end.lower:
+            end.lower = floor
+            end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's")
     bound = None if not math.isfinite(end.lower) else min(end.lower, incumbent.value) if incumbent.found else end.lower
     if status is Status.OPTIMAL and last is not None:
         bound = last.bound
@@ -167,7 +186,8 @@ def _trial(inputs: Inputs, options: SolverOptions) -> PoleDesign:
     return _design_poles(inputs, options, explain=False)
 
 
-def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation, deadline: float) -> Incumbent:
+def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation, deadline: float,
+                     ctx: RepairContext | None = None) -> Incumbent:
     """The best of the run's starting points, each priced with its poles fixed and every mode
     open: the travel-optimal poles, then (when some service may take either mode) the designs
     of the same scenario with régie forced and with délégation forced. A free run therefore
@@ -187,12 +207,36 @@ def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation
         budget = min(30.0, 0.1 * (deadline - time.perf_counter()))
         if budget < 2.0:
             break
-        design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False)
-        if design.status.has_solution and design.assignment:
-            value, values = value_of(design.assignment, deadline)
+        if isinstance(value_of, PerPoleValue) and ctx is not None and poles.status.has_solution:
+            # The restricted run's own method without its MILP (the same search from the same
+            # start, priced with the modes restricted): no second large model to build.
+            priced = PerPoleValue(restricted, options, value_of.pairs)
+            assignment, _ = improve_by_moves(poles.assignment, priced, ctx, time.perf_counter() + budget)
+        else:
+            design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False)
+            assignment = design.assignment if design.status.has_solution else None
+        if assignment:
+            value, values = value_of(assignment, deadline)
             if values is not None:
-                incumbent.offer(design.assignment, value, values)
+                incumbent.offer(assignment, value, values)
     return incumbent
+
+
+#: Above this many variables the compact MILP rarely improves on the local search in its time
+#: limit (its root LP alone can take minutes), so the search gets most of the time.
+LARGE_MODEL_VARIABLES = 15_000
+
+
+def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int) -> None:
+    """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), within
+    a share of the remaining time (most of it for a large model); the MILP then starts from it."""
+    share = 0.85 if n_variables > LARGE_MODEL_VARIABLES else 0.25
+    stop = time.perf_counter() + share * (deadline - time.perf_counter())
+    improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, stop)
+    if moves:
+        value, values = value_of(improved, deadline)
+        if values is not None:
+            incumbent.offer(improved, value, values)
 
 
 def _restricted_runs(inputs: Inputs) -> list[Inputs]:

@@ -212,12 +212,12 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
         epci_name = sc.epci_name
         sizes[EPCI] = (0.0, 0.0)
         fixed[EPCI] = {s: w for s, w in sc.epci_workload.items() if s in catalogue.services}
-    raw_services, raw_units, sources = {}, {}, ()
+    raw_services, raw_units, sources, agents = {}, {}, (), ()
     if config.inventory is not None:
         path = loaded.path(config.inventory)
-        raw_services, raw_units = read_inventory(path, str(path), territory, catalogue, epci_name)
+        raw_services, raw_units, agents = read_inventory(path, str(path), territory, catalogue, epci_name)
         sources = (path,)
-    inventory = build_inventory(sizes, catalogue, raw_services, raw_units, fixed, sources)
+    inventory = build_inventory(sizes, catalogue, raw_services, raw_units, fixed, sources, agents)
     today = standalone_costs(inventory, catalogue)
     attrition = scenario.staff.no_reduction_beyond_attrition
     standalone = reorganised_alone(inventory, catalogue, terms, attrition, today)

@@ -22,9 +22,10 @@ a pole service has two users or none, :math:`\sum_i (zr + zd + bb)_{ijs} \ge 2 a
 alone is not pooling), unless a member is forced in.
 
 Sizing: :math:`F_{js} \ge \sum_i zr_{ijs}\,\text{fte}_{ijs}`, :math:`F_{js} \ge F^{spec}_s r_{js}`
-(and :math:`\ge \sum_i zr\,\text{retained}_{is}` under the attrition rule);
-:math:`K_q U_{jsq} \ge \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}` and, whole machines,
-:math:`U_{jsq} \ge \lceil w_{is} n_{qs} / K_q \rceil (zr + bb)_{ijs}`;
+(and :math:`\ge \sum_i zr\,\text{retained}_{is}` where agents stay: the attrition rule, polyvalent agents);
+:math:`K_q U_{jsq} \ge \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}`, for the season's peak
+:math:`P_q U_{jsq} \ge \sigma_q \sum_i (zr + bb)_{ijs}\, w_{is} n_{qs}` (:mod:`.season`) and, whole
+machines, :math:`U_{jsq} \ge \lceil w_{is} n_{qs} / K^{eff}_q \rceil (zr + bb)_{ijs}`;
 :math:`\bar L\, L_{js} \ge \sum_i zd_{ijs}\, c^{del}_{is}`, :math:`L_{js} \ge d_{js}`.
 
 Costs (:mod:`optimiser.services.economics` gives each coefficient): what members keep,
@@ -44,6 +45,7 @@ from ..inputs.service_inputs import ServiceInputs
 from ..services.economics import EPCI
 from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
+from .season import add_peak_machine_sizing, machine_users, peak_binds
 
 K = 1000.0  # € per k€
 
@@ -91,6 +93,9 @@ class ServiceModel:
     payments: dict = field(default_factory=dict)
     kept_cost: pulp.LpAffineExpression | None = None
     total_cost: pulp.LpAffineExpression | None = None
+    tag: str = ""
+    """Suffix of the sizing variables' and rows' names: a sampled world's copy of the sizing and
+    costs (:func:`add_world_costs`) shares the choice variables under its own names."""
     _members: dict[tuple[str, str], list[str]] = field(default_factory=dict, init=False, repr=False)
 
     @property
@@ -278,60 +283,59 @@ def add_two_users(m: ServiceModel) -> None:
 
 @constraint_block("staff sizing")
 def add_staff_sizing(m: ServiceModel) -> None:
-    """F_js ≥ Σ_i zr_ijs fte_ijs, F_js ≥ F^spec_s r_js, and under the attrition rule
-    F_js ≥ Σ_i zr_ijs retained_is (FTE)."""
+    """F_js ≥ Σ_i zr_ijs fte_ijs, F_js ≥ F^spec_s r_js, and, where agents stay employed (the
+    attrition rule; polyvalent agents), F_js ≥ Σ_i zr_ijs retained_is (FTE)."""
     prob = m.problem
     si, econ = m.si, m.si.econ
     for (j, s), r in sorted(m.r.items()):
         spec = si.catalogue.services[s]
         members = [i for i in m.members_at(j, s) if (i, j, s) in m.zr]
-        m.fte[j, s] = m.problem.add_variable(f"fte_{j}_{s}", 0)
+        m.fte[j, s] = m.problem.add_variable(f"fte{m.tag}_{j}_{s}", 0)
         need = [(m.zr[i, j, s], econ.regie_fte(i, j, s)) for i in members]
-        prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work_{j}_{s}"
+        prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work{m.tag}_{j}_{s}"
         if spec.specialist_min_fte.value > 0:
-            prob += m.fte[j, s] - spec.specialist_min_fte.value * r >= 0, f"fte_spec_{j}_{s}"
-        if econ.attrition_rule:
-            retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
-            prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept_{j}_{s}"
-
-
-def _machine_users(m: ServiceModel, j: str, s: str) -> list[tuple[str, pulp.LpVariable]]:
-    """(member, variable) of every member that may use pole j's machines for s: régie poolers
-    and borrowers."""
-    return [(i, v) for i in m.members_at(j, s) for v in (m.zr.get((i, j, s)), m.bb.get((i, j, s))) if v is not None]
+            prob += m.fte[j, s] - spec.specialist_min_fte.value * r >= 0, f"fte_spec{m.tag}_{j}_{s}"
+        retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
+        if any(c > 0 for _, c in retained):  # the attrition rule, or polyvalent agents put at the pool's disposal
+            prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept{m.tag}_{j}_{s}"
 
 
 @constraint_block("machine sizing")
 def add_machine_sizing(m: ServiceModel) -> None:
-    """K_q U_jsq ≥ Σ_i (zr + bb)_ijs w_is n_qs: machines of type q for the peak of their season."""
+    """K_q U_jsq ≥ Σ_i (zr + bb)_ijs w_is n_qs: machines of type q for their yearly days. Where
+    the season's peak binds (P_q/σ_q < K_q) its own block's row
+    (:func:`optimiser.model.season.add_peak_machine_sizing`) implies this one, which is left out."""
     prob = m.problem
     si, econ = m.si, m.si.econ
     for (j, s) in sorted(m.a):
         for q in si.catalogue.services[s].equipment_days:
-            users = [(v, econ.machine_days(i, s, q)) for i, v in _machine_users(m, j, s)]
+            users = [(v, econ.machine_days(i, s, q)) for i, v in machine_users(m, j, s)]
             if not users:
                 continue
-            cap = si.catalogue.equipment[q].capacity_days.value
+            machine = si.catalogue.equipment[q]
+            cap = machine.capacity_days.value
             top = math.ceil(sum(c for _, c in users) / cap - 1e-9)
-            m.units[j, s, q] = m.problem.add_variable(f"units_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
-            prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units_{j}_{s}_{q}"
+            m.units[j, s, q] = m.problem.add_variable(f"units{m.tag}_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
+            if peak_binds(machine):  # the peak row implies this one: not added (same LP, fewer rows)
+                continue
+            prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units{m.tag}_{j}_{s}_{q}"
 
 
 @constraint_block("whole machines")
 def add_whole_machines(m: ServiceModel) -> None:
-    """U_jsq ≥ ⌈w_is n_qs / K_q⌉ (zr + bb)_ijs: a member alone already needs its whole machines
-    (the relaxation would otherwise pay for a sliver of one). A strengthening: off with
-    ``Formulation(machine_floors=False)``."""
+    """U_jsq ≥ ⌈w_is n_qs / K^eff_q⌉ (zr + bb)_ijs: a member alone already needs its whole machines,
+    its season's peak included (the relaxation would otherwise pay for a sliver of one). A
+    strengthening: off with ``Formulation(machine_floors=False)``."""
     prob = m.problem
     if not m.formulation.machine_floors:
         return
     econ = m.si.econ
     for (j, s, q), units in sorted(m.units.items()):
-        cap = m.si.catalogue.equipment[q].capacity_days.value
-        for i, v in _machine_users(m, j, s):
-            floor = math.ceil(econ.machine_days(i, s, q) / cap - 1e-9)
+        machine = m.si.catalogue.equipment[q]
+        for i, v in machine_users(m, j, s):
+            floor = machine.units_for(econ.machine_days(i, s, q))
             if floor > 0:
-                prob += units - floor * v >= 0, f"units_floor_{i}_{j}_{s}_{q}_{v.name[:2]}"
+                prob += units - floor * v >= 0, f"units_floor{m.tag}_{i}_{j}_{s}_{q}_{v.name[:2]}"
 
 
 @constraint_block("procurement lots")
@@ -344,9 +348,9 @@ def add_procurement_lots(m: ServiceModel) -> None:
         members = [i for i in m.members_at(j, s) if (i, j, s) in m.zd]
         volume = pulp.LpAffineExpression([(m.zd[i, j, s], econ.contract_eur(i, s) / K) for i in members])
         top = math.ceil(sum(econ.contract_eur(i, s) for i in members) / econ.terms.max_lot_eur.value - 1e-9)
-        m.lots[j, s] = m.problem.add_variable(f"lots_{j}_{s}", 0, max(top, 1), pulp.LpInteger)
-        prob += econ.terms.max_lot_eur.value / K * m.lots[j, s] - volume >= 0, f"lots_{j}_{s}"
-        prob += m.lots[j, s] - d >= 0, f"lots_min_{j}_{s}"
+        m.lots[j, s] = m.problem.add_variable(f"lots{m.tag}_{j}_{s}", 0, max(top, 1), pulp.LpInteger)
+        prob += econ.terms.max_lot_eur.value / K * m.lots[j, s] - volume >= 0, f"lots{m.tag}_{j}_{s}"
+        prob += m.lots[j, s] - d >= 0, f"lots_min{m.tag}_{j}_{s}"
 
 
 #: The service model's constraint blocks, in build order. To add a family: write a small
@@ -363,9 +367,30 @@ SERVICE_BLOCKS: tuple = (
     add_two_users,
     add_staff_sizing,
     add_machine_sizing,
+    add_peak_machine_sizing,
     add_whole_machines,
     add_procurement_lots,
 )
+
+
+#: The blocks that size a pole service (second-stage in a sample-average model: each world
+#: sizes its own staff, machines and lots for the choices every world shares).
+SIZING_BLOCKS: tuple = (add_staff_sizing, add_machine_sizing, add_peak_machine_sizing, add_whole_machines, add_procurement_lots)
+
+
+def add_world_costs(m: ServiceModel, si_world: ServiceInputs, tag: str) -> ServiceModel:
+    """A copy of ``m``'s sizing and costs priced by ``si_world`` (one sampled world), sharing
+    ``m``'s choice variables (who pools what where, modes): its own FTE, machines and lots
+    (named with ``tag``), its own :attr:`ServiceModel.total_cost`. Rules (fairness, budget)
+    stay on ``m`` alone."""
+    world = ServiceModel(pole=m.pole, si=si_world, sc_seat=m.sc_seat, formulation=m.formulation, zr=m.zr, zd=m.zd,
+                         bb=m.bb, u=m.u, b=m.b, r=m.r, d=m.d, a=m.a, h=m.h, tag=tag)
+    world._members = m._members
+    if si_world.enabled:
+        for block in SIZING_BLOCKS:
+            block(world)
+    add_cost_expressions(world)
+    return world
 
 
 # ------------------------------------------------------------------------------ costs

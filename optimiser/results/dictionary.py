@@ -113,6 +113,11 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("surplus", "", "Machines des membres en surplus", "Members' machines in surplus"),
         _e("capacity_days", "days/yr", "Jours disponibles des machines nécessaires", "Days available on the machines needed"),
         _e("utilisation", "fraction", "machine_days / capacity_days", "machine_days / capacity_days"),
+        _e("peak_machine_days", "days", "Jours d'utilisation nécessaires pendant le mois de pointe (tonte en mai, fauchage en juin) : "
+           "part du mois de pointe × machine_days (0 sans saison)",
+           "Machine-days needed in the peak month (mowing in May, verges in June): peak share × machine_days (0 without a season)"),
+        _e("peak_capacity_days", "days", "Jours disponibles des machines pendant le mois de pointe (units_needed × jours ouvrés du "
+           "mois ; 0 sans saison)", "Days the machines give in the peak month (units_needed × working days of the month; 0 without a season)"),
         _e("users", "", "Membres qui utilisent ces machines", "Members using these machines"),
     ],
     "shares.csv": [
@@ -203,6 +208,9 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("unit", "", "Unité du volume", "Workload unit"),
         _e("mode", "", "Mode actuel (regie, delegation)", "Mode today (regie, delegation)"),
         _e("fte", "FTE", "Effectif actuel", "Staff today"),
+        _e("polyvalent_fte", "FTE", "Part de l'effectif tenue par des agents polyvalents (qui travaillent aussi dans d'autres "
+           "services) : ils restent employés si le service quitte la commune", "Part of the staff worked by polyvalent agents "
+           "(who also work in other services): they stay employed when the service leaves the commune"),
         _e("staff_eur", _EUR, "Coût du personnel", "Staff cost"),
         _e("contract_eur", _EUR, "Coût du marché", "Contract cost"),
         _e("equipment_units", "", "Machines détenues pour ce service", "Machines owned for this service"),
@@ -237,6 +245,23 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("source", "", "Clé de la source dans cost_parameters.yaml", "Source key in cost_parameters.yaml"),
         _e("confidence", "", "Fiabilité (low, medium, high)", "Confidence (low, medium, high)"),
         _e("note", "", "Remarque", "Note"),
+    ],
+    "robust.csv": [
+        _e("worlds", "", "Mondes comparés : optimised_worlds (ceux de l'optimisation robuste) ou fresh_worlds (des mondes neufs)",
+           "Worlds compared: optimised_worlds (those the robust design was optimised over) or fresh_worlds (new ones)"),
+        _e("n_worlds", "", "Nombre de mondes tirés", "Number of sampled worlds"),
+        _e("first_world", "", "Numéro du premier monde (tirés avec la graine de robust.seed)",
+           "Number of the first world (drawn with robust.seed)"),
+        _e("design", "", "robust (le projet retenu) ou nominal (le projet aux valeurs sourcées)",
+           "robust (the design reported) or nominal (the design at the sourced values)"),
+        _e("expected_eur", _EUR, "Économie moyenne par rapport à la situation actuelle sur ces mondes",
+           "Mean saving against the status quo over these worlds"),
+        _e("p_saving_positive", "fraction", "Part des mondes où le projet économise", "Share of worlds in which the design saves money"),
+        _e("p10_eur", _EUR, "10e centile de l'économie", "10th percentile of the saving"),
+        _e("p50_eur", _EUR, "Médiane de l'économie", "Median saving"),
+        _e("p90_eur", _EUR, "90e centile de l'économie", "90th percentile of the saving"),
+        _e("measure_eur", _EUR, "La mesure demandée par robust.objective (moyenne, quantile ou CVaR de l'économie)",
+           "The measure robust.objective asks for (mean, quantile or CVaR of the saving)"),
     ],
 }
 

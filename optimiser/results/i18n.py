@@ -774,6 +774,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fiche.machine_item": {"fr": "{n} × {name} ({bought} à acheter)", "en": "{n} × {name} ({bought} to buy)"},
     "fiche.how": {"fr": "Comment", "en": "How"},
     "fiche.index_title": {"fr": "Fiches des communes — {scenario}", "en": "Commune summaries — {scenario}"},
+    "stability.pooling_title": {"fr": "Part des mondes où chaque commune mutualise chaque service ({n} mondes résolus)",
+                                "en": "Share of worlds in which each commune pools each service ({n} worlds solved)"},
+    "stability.pairs_title": {"fr": "Part des mondes où deux communes partagent un pôle",
+                              "en": "Share of worlds in which two communes share a pole"},
+    "stability.share": {"fr": "part des mondes", "en": "share of worlds"},
+    "stability.none": {"fr": "Aucun monde n'a de solution : pas de fréquence à montrer",
+                       "en": "No world has a design: no frequency to show"},
     # --- institutional options (flows.csv) ---
     "h.flows": {"fr": "Qui paie qui : conventions, attribution de compensation, transfert",
                 "en": "Who pays whom: conventions, attribution de compensation, transfer"},

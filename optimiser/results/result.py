@@ -61,6 +61,8 @@ class Result:
     design: object | None = None
     input_files: dict[str, Path] = field(default_factory=dict)
     service_tables: object | None = None  # optimiser.results.service_tables.ServiceTables
+    extra_files: dict[str, str] = field(default_factory=dict)
+    """Further files of the folder, name → text (``robust.csv`` and ``robust.md`` of a robust design)."""
 
     @property
     def status(self) -> str:
@@ -150,6 +152,8 @@ class Result:
                 draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
                                  t("map.savings_title", scenario=self.summary["scenario"]), outlines=outlines)
         (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
+        for name, text in self.extra_files.items():
+            (folder / name).write_text(text, encoding="utf-8")
         write_report_html(folder / "report.html", self, outlines=outlines)
         if self.communes is not None:
             write_fiches(folder, self.report_context())

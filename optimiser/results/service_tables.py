@@ -36,9 +36,9 @@ SERVICE_COLUMNS = ["pole", "pole_name", "seat_insee_code", "service", "mode", "n
                    "lots_eur", "redeployed_staff_eur", "coordination_eur", "ri_harmonisation_eur", "total_eur", "borrower_payments_eur", "poolers_eur",
                    "unit_cost_eur", "poolers_codes", "borrowers_codes"]
 EQUIPMENT_COLUMNS = ["pole", "seat_insee_code", "service", "equipment", "machine_days", "units_needed", "units_owned_by_members",
-                     "reused", "bought", "surplus", "capacity_days", "utilisation", "users"]
+                     "reused", "bought", "surplus", "capacity_days", "utilisation", "peak_machine_days", "peak_capacity_days", "users"]
 TRAJECTORY_COLUMNS = ["year", "member", "fte_today", "fte_needed", "fte_employed", "fte_freed", "whole_agents_freed",
-                      "redeployed_time_fte"]
+                      "redeployed_time_fte", "polyvalent_fte_kept"]
 RVD_COLUMNS = ["pole", "seat_insee_code", "service", "n_poolers", "workload", "unit", "regie_eur", "regie_ht_eur", "regie_fte",
                "delegation_eur", "delegation_ht_eur", "delegation_lots", "cheaper", "chosen", "allowed", "difference_eur"]
 
@@ -119,7 +119,8 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
         })
         users = [i for i in p.poolers if p.mode == "regie"] + list(p.borrowers)
         for q, needed in p.units.items():
-            cap = cat.equipment[q].capacity_days.value
+            machine = cat.equipment[q]
+            cap = machine.capacity_days.value
             stock = sum(si.inventory.units.get((i, q), 0) for i in list(p.poolers) + list(p.borrowers))
             reused = min(needed, stock)
             equipment_rows.append({
@@ -128,6 +129,9 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
                 "units_owned_by_members": stock, "reused": reused, "bought": needed - reused, "surplus": stock - reused,
                 "capacity_days": round(needed * cap, 1),
                 "utilisation": round(p.machine_days.get(q, 0.0) / (needed * cap), 4) if needed else None,
+                # the season's peak month: the days its members need then, and what the units give
+                "peak_machine_days": round(machine.peak_machine_days(p.machine_days.get(q, 0.0)), 3),
+                "peak_capacity_days": round(needed * machine.peak_days.value, 1) if machine.peak_share.value > 0 else 0.0,
                 "users": names(users),
             })
         key = fairness_config.key
@@ -163,6 +167,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             status_rows.append({
                 "member": i, "name": _name(territory, si, i), "service": s, "workload": round(row.workload, 3),
                 "unit": cat.services[s].unit, "mode": row.mode, "fte": round(row.fte, 3),
+                "polyvalent_fte": round(row.polyvalent_fte, 3),
                 "supervision_fte": round(row.fte * cat.supervision_fte(s), 3), "field": cat.services[s].field,
                 "staff_eur": round(today.staff_eur, 2), "supplies_eur": round(today.supplies_eur, 2),
                 "contract_eur": round(today.contract_eur, 2),

@@ -71,6 +71,8 @@ class Analysis:
     nominal_saving: float
     factors: list[Factor]
     evpi: float
+    stability: object | None = None
+    """The re-solved worlds (:class:`optimiser.robustness.stability.Stability`), when asked."""
 
     @property
     def saving(self) -> np.ndarray:

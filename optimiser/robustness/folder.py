@@ -11,6 +11,8 @@
 ``saving.png``              the saving's distribution over the worlds
 ``robustness.md/.html``     the report section
 ``scenario.resolved.yaml``  the scenario analysed (its ``uncertainty`` block with the seed)
+``stability_*.csv``, ``stability.png``, ``worlds.yaml``, ``worlds/``
+                            the re-solved worlds (:mod:`.stability_outputs`), when asked
 =========================== ==============================================================
 
 Every sentence of the report is a template in :data:`TEXT` (English; a message catalogue can
@@ -31,6 +33,7 @@ import yaml
 from .._version import __version__
 from ..results.folder import write_atomically
 from .analysis import Analysis
+from .stability_outputs import stability_headline, stability_markdown, write_stability
 
 MARKER = "robustness.json"
 KIND = "a robustness folder"
@@ -87,7 +90,8 @@ def headline(a: Analysis) -> dict:
             "p_saving_positive_se": a.probability_standard_error, "saving_nominal_eur": a.nominal_saving,
             "saving_mean_eur": float(np.mean(a.saving)), "saving_p10_eur": q["p10"], "saving_p50_eur": q["p50"],
             "saving_p90_eur": q["p90"], "evpi_eur": a.evpi,
-            "top_factors": [f.name for f in a.factors[:5]], "version": __version__}
+            "top_factors": [f.name for f in a.factors[:5]], "version": __version__,
+            **(stability_headline(a.stability) if a.stability is not None else {})}
 
 
 def report_markdown(a: Analysis, names: dict[str, str], law: str, top: int = 10) -> str:
@@ -115,10 +119,12 @@ def report_markdown(a: Analysis, names: dict[str, str], law: str, top: int = 10)
         lines += [f"| {names.get(i, i)} | {p:.1%} |" for i, p in risky[:top]]
     else:
         lines.append(TEXT["no_commune"])
+    if a.stability is not None:
+        lines += [""] + stability_markdown(a.stability, names, top)
     return "\n".join(lines) + "\n"
 
 
-def _html(markdown: str) -> str:
+def _html(markdown: str, stability: bool = False) -> str:
     """The markdown section as a plain HTML page (tables and headings only)."""
     out, table = ["<!doctype html><meta charset='utf-8'><title>robustness</title><body style='font-family:sans-serif'>"], False
     for line in markdown.splitlines():
@@ -134,7 +140,9 @@ def _html(markdown: str) -> str:
         if table:
             out.append("</table>")
             table = False
-        if line.startswith("### "):
+        if line.startswith("#### "):
+            out.append(f"<h4>{html.escape(line[5:])}</h4>")
+        elif line.startswith("### "):
             out.append(f"<h3>{html.escape(line[4:])}</h3>")
         elif line.startswith("## "):
             out.append(f"<h2>{html.escape(line[3:])}</h2>")
@@ -142,7 +150,8 @@ def _html(markdown: str) -> str:
             out.append(f"<p>{html.escape(line)}</p>")
     if table:
         out.append("</table>")
-    out.append("<p><img src='tornado.png' style='max-width:100%'></p><p><img src='saving.png' style='max-width:100%'></p>")
+    out.append("<p><img src='tornado.png' style='max-width:100%'></p><p><img src='saving.png' style='max-width:100%'></p>"
+               + ("<p><img src='stability.png' style='max-width:100%'></p>" if stability else ""))
     return "\n".join(out) + "\n"
 
 
@@ -193,8 +202,9 @@ def draw_saving(a: Analysis, path: Path) -> None:
 
 
 def write_folder(target: Path, a: Analysis, names: dict[str, str], resolved_scenario: dict, law: str,
-                 input_files: dict[str, Path] | None = None) -> Path:
-    """Write the robustness folder ``target`` atomically (see module docstring)."""
+                 input_files: dict[str, Path] | None = None, staging: Path | None = None, lang: str | None = None) -> Path:
+    """Write the robustness folder ``target`` atomically (see module docstring); ``staging``: the
+    sweep folder of the re-solved worlds, copied in as ``worlds/``."""
     markdown = report_markdown(a, names, law)
 
     def fill(folder: Path) -> None:
@@ -206,7 +216,9 @@ def write_folder(target: Path, a: Analysis, names: dict[str, str], resolved_scen
         draw_tornado(a, folder / "tornado.png")
         draw_saving(a, folder / "saving.png")
         (folder / "robustness.md").write_text(markdown, encoding="utf-8")
-        (folder / "robustness.html").write_text(_html(markdown), encoding="utf-8")
+        (folder / "robustness.html").write_text(_html(markdown, a.stability is not None), encoding="utf-8")
+        if a.stability is not None:
+            write_stability(folder, a.stability, names, staging, lang)
         (folder / "scenario.resolved.yaml").write_text(yaml.safe_dump(resolved_scenario, sort_keys=False, allow_unicode=True),
                                                        encoding="utf-8")
         if input_files:  # the scenario points at inputs/: the folder re-runs on its own

@@ -14,7 +14,6 @@ from .worlds import group_correlations, uncertain_parameters
 def load_target(target: Path, overrides: tuple[str, ...] = ()):
     """(loaded scenario, inputs, fixed design, label): a result folder is read back as it was
     solved; a scenario is solved first."""
-    from ..api import solve
     from ..inputs.preparation import prepare
     from ..scenario.load import load_scenario
 
@@ -33,6 +32,8 @@ def load_target(target: Path, overrides: tuple[str, ...] = ()):
     if loaded.scenario.services is None:
         raise InputError([Problem(loaded.label, "services", "robustness tests the saving of a service-sharing design; "
                                   "this scenario has no services block", show_value=False)])
+    from .robust_design import solve  # a scenario asking for the robust design is tested on it
+
     result = solve(loaded)
     if not result.has_design or result.design.services is None:
         raise InputError([Problem(loaded.label, "", f"the scenario has no design to test ({result.status})", show_value=False)])
@@ -40,19 +41,29 @@ def load_target(target: Path, overrides: tuple[str, ...] = ()):
 
 
 def robustness(loaded, inputs, design: FixedDesign, samples: int | None = None, seed: int | None = None,
-               resolve_top: int | None = None) -> Analysis:
+               resolve_top: int | None = None, worlds: int | None = None, world_time_limit_s: float | None = None,
+               staging: Path | None = None, sweep_options: dict | None = None, echo=None, run_sweep=None) -> Analysis:
     """The analysis (see :mod:`optimiser.robustness.analysis`); ``None`` takes the scenario's
-    ``uncertainty`` value (default block when it has none)."""
+    ``uncertainty`` value (default block when it has none). With ``worlds`` > 0 (and a
+    ``staging`` folder for their sweep), the decision stability of :mod:`.stability` too;
+    ``sweep_options``: ``jobs``, ``backend``, ``scheduler`` of the sweep; ``run_sweep``:
+    :func:`optimiser.sweeps.runner.run_sweep` (see :func:`.stability.solve_worlds`)."""
     from ..scenario.schema import UncertaintyConfig
+    from .stability import solve_worlds
 
     config = loaded.scenario.uncertainty or UncertaintyConfig()
     samples = config.samples if samples is None else samples
     seed = config.seed if seed is None else seed
     resolve_top = config.resolve_top if resolve_top is None else resolve_top
+    worlds = config.worlds if worlds is None else worlds
+    world_time_limit_s = config.world_time_limit_s if world_time_limit_s is None else world_time_limit_s
     params = uncertain_parameters(loaded, inputs.territory, inputs.matrix, inputs.rules.service_commun)
     result = analyse(loaded, inputs, design, params, group_correlations(loaded), samples, seed)
     for factor in result.factors[:resolve_top]:
         factor.decision_change = check_factor(loaded, inputs, design, factor)
+    if worlds and staging is not None and run_sweep is not None:
+        result.stability = solve_worlds(loaded, design, inputs, worlds, seed, world_time_limit_s, staging, run_sweep,
+                                        echo=echo, **(sweep_options or {}))
     return result
 
 
@@ -63,5 +74,16 @@ def resolved_with(loaded, samples: int, seed: int) -> dict:
     data = resolved_scenario(loaded)
     block = dict(data.get("uncertainty") or {})
     block.update({"samples": samples, "seed": seed})
+    data["uncertainty"] = block
+    return data
+
+
+def resolved_block(loaded, **values) -> dict:
+    """The resolved scenario with the ``uncertainty`` values used (samples, seed, worlds, ...)."""
+    from ..api import resolved_scenario
+
+    data = resolved_scenario(loaded)
+    block = dict(data.get("uncertainty") or {})
+    block.update({k: v for k, v in values.items() if v is not None})
     data["uncertainty"] = block
     return data

@@ -275,6 +275,11 @@ class EquipmentOverride(StrictModel):
     """Cost of moving it by road, €/h."""
     transfer_speed_kmh: Speed | None = None
     """Road speed when moving it, km/h."""
+    peak_share: Annotated[float, Range(0, 1)] | None = None
+    """Share of its yearly machine-days falling in its peak month (0: no season); the units are
+    sized for that month too: units ≥ peak share × machine-days ÷ peak_days."""
+    peak_days: Annotated[float, Range(0, 31, above=True)] | None = None
+    """Working days of its peak month."""
 
 
 class ServicesConfig(StrictModel):
@@ -549,12 +554,32 @@ class UncertaintyConfig(StrictModel):
     inventory: bool = True
     """Blank inventory fields estimated from a ratio vary with that ratio (else they stay as estimated)."""
     worlds: Annotated[int, Range(0, 10_000)] = 20
-    """Worlds re-solved for decision stability and the value of information (0: skip)."""
+    """Worlds re-solved for decision stability (0: skip): how often each commune pools each
+    service, each pole service is delegated, each pair of communes shares a pole."""
+    world_time_limit_s: Annotated[float, Range(1, 86_400)] = 60.0
+    """Time limit of each re-solved world, seconds (the scenario's solver.time_limit_s if smaller)."""
     resolve_top: Annotated[int, Range(0, 50)] = 3
     """Tornado parameters re-solved at their low and high end to see whether a decision changes."""
     world: Annotated[int, Range(0, 10_000_000)] | None = None
     """Solve in sampled world number ``world`` (1-based, drawn with ``seed``) instead of the
     nominal one: how ``optimiser robustness`` re-solves worlds through the sweep machinery."""
+
+
+class RobustConfig(StrictModel):
+    """Ask for the design that does best over sampled worlds rather than at the sourced values
+    (a sample-average formulation; see ``optimiser/robustness/saa.py``)."""
+
+    objective: Literal["expected", "quantile", "cvar"] = "expected"
+    """expected: the largest mean saving over the worlds; quantile: the largest saving reached in
+    all but a share alpha of them; cvar: the largest mean saving of the worst share alpha."""
+    alpha: Annotated[float, Range(0, 0.5, above=True)] = 0.1
+    """The share of worst worlds the quantile and CVaR objectives look at (0.1: the worst 10 %)."""
+    worlds: Annotated[int, Range(2, 500)] = 20
+    """Sampled worlds the design is optimised over (worlds 1..N of uncertainty.seed)."""
+    seed: Annotated[int, Range(0, 2**32 - 1)] | None = None
+    """Seed of the worlds (default: uncertainty.seed)."""
+    time_limit_s: Annotated[float, Range(1, 86_400)] | None = None
+    """Time limit of the sample-average solve, seconds (default: solver.time_limit_s)."""
 
 
 class Scenario(StrictModel):
@@ -597,6 +622,9 @@ class Scenario(StrictModel):
     """What to write."""
     uncertainty: UncertaintyConfig | None = None
     """How sure the cost parameters are (ranges, distributions, correlation groups, samples)."""
+    robust: RobustConfig | None = None
+    """The design that does best over sampled worlds (expected saving, a quantile or CVaR) rather
+    than at the sourced values; needs services."""
     institutions: InstitutionsConfig | None = None
     """Institutional options: service commun financing (convention or attribution de
     compensation), the CIF effect, the voirie transfer (needs services); ``flows.csv``."""
@@ -637,6 +665,8 @@ class Scenario(StrictModel):
                 stray.append("objective.minimise: cost")
             if self.uncertainty is not None:  # the uncertain parameters are the cost model's
                 stray.append("uncertainty")
+            if self.robust is not None:
+                stray.append("robust")
             if self.institutions is not None:  # the money flows are the priced design's
                 stray.append("institutions")
             if stray:

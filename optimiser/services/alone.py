@@ -4,13 +4,16 @@ with nobody to pool with.
 For a member *i* and a service *s* (€/yr on the catalogue's basis, :math:`w` the workload,
 :math:`\pi` the productivity, :math:`\rho` the share of today's agents still employed on average
 over the horizon when only attrition may shed them — :attr:`PoolingTerms.retained_share` — and
-:math:`R_{is} = \rho\,\text{FTE}^0_{is}` for a service run in régie today, 0 otherwise or when the
-scenario lets staff go):
+:math:`R_{is}` the agents who stay employed when *s* leaves *i*: the more of
+:math:`\rho\,\text{FTE}^0_{is}` for a service run in régie today when the scenario lets staff go
+only by attrition, and the time :math:`P_{is}` of its polyvalent agents, who stay whatever the
+scenario says since *i* keeps their other services (:mod:`.agents`)):
 
 * **as-is**: today's organisation (:mod:`optimiser.services.standalone`);
 * **régie**: FTE :math:`=\max(F^{spec}, w/\pi, R_{is})` at the régie rate of an FTE, supplies
-  :math:`w\,m_s`, and the :math:`\lceil w\,n_q / K_q \rceil` machines its own work needs (it sells
-  or buys the difference with today's fleet);
+  :math:`w\,m_s`, and the :math:`\lceil w\,n_q / K^{eff}_q \rceil` machines its own work needs, its
+  season's peak included (:attr:`EquipmentSpec.effective_capacity`; it sells or buys the
+  difference with today's fleet);
 * **délégation**: the catalogue's price :math:`w\,p\,\tau_s` bought alone (no groupement
   discount, no extra procedure: today's contracts have none), plus the retained agents
   :math:`R_{is}` still paid (they stay employed).
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .catalogue import Catalogue, ceil_units
+from .catalogue import Catalogue
 from .inventory import Inventory, alone_fte
 from .standalone import StandaloneCost, standalone_costs
 from .terms import PoolingTerms
@@ -34,11 +37,17 @@ OPTIONS = ("as-is", "regie", "delegation")
 
 
 def retained_fte(inventory: Inventory, terms: PoolingTerms, attrition_rule: bool, i: str, s: str) -> float:
-    """Agents of today's régie who stay employed on average over the horizon (0 without the rule)."""
+    """FTE of *i*'s service *s* that stay employed when the service leaves the commune (pooled,
+    delegated, reorganised): under the attrition rule, today's régie agents on average over the
+    horizon; in any case, the time of its polyvalent agents — indivisible people the commune keeps
+    for their other services, whose time here is put at the pool's disposal or redeployed, never
+    deleted in part."""
     row = inventory.services[(i, s)]
-    if not attrition_rule or row.mode != "regie":
-        return 0.0
-    return terms.retained_share * row.fte
+    kept = terms.retained_share * row.fte if (attrition_rule and row.mode == "regie") else 0.0
+    if not row.polyvalent_fte:
+        return kept
+    both = np.maximum(kept, row.polyvalent_fte)  # np: a value per sampled world under uncertainty
+    return both if np.ndim(both) else float(both)
 
 
 def alone_option_cost(inventory: Inventory, catalogue: Catalogue, terms: PoolingTerms, attrition_rule: bool,
@@ -55,7 +64,7 @@ def alone_option_cost(inventory: Inventory, catalogue: Catalogue, terms: Pooling
             raise ValueError(f"{s} cannot run in régie")
         fte = np.maximum(alone_fte(spec, w), retained)  # np: a value per sampled world under uncertainty
         fte = fte if np.ndim(fte) else float(fte)
-        machines = sum(ceil_units(w * per.value, catalogue.equipment[q].capacity_days.value) * catalogue.equipment[q].annual_eur
+        machines = sum(catalogue.equipment[q].units_for(w * per.value) * catalogue.equipment[q].annual_eur
                        for q, per in spec.equipment_days.items())
         return StandaloneCost(i, s, w, "regie", fte * catalogue.staff_eur(s), 0.0, machines, w * catalogue.supplies_eur(s),
                               fte=fte, option="regie")

@@ -58,9 +58,14 @@ SUPERVISOR_GRADE = "agent_de_maitrise"
 
 @dataclass(frozen=True)
 class EquipmentSpec:
-    """A machine type. Yearly cost of one unit (€/yr) = purchase ÷ life × ``investment_factor`` +
+    r"""A machine type. Yearly cost of one unit (€/yr) = purchase ÷ life × ``investment_factor`` +
     (maintenance + insurance) × ``running_factor``; it can work ``capacity_days`` days a year;
     moving it by road costs ``transfer_eur_per_h`` at ``transfer_speed_kmh``.
+
+    **Season.** A share ``peak_share`` (σ) of its yearly machine-days falls in its peak period
+    (mowing in May, verges in June), which has ``peak_days`` (P) working days; the units needed
+    for *D* machine-days a year are then :math:`U \ge \max(D/K,\ \sigma D/P)`, i.e. *D* over the
+    **effective capacity** :math:`K^{eff} = \min(K, P/\sigma)` (σ = 0: no season, :math:`K^{eff} = K`).
 
     The two factors turn HT into the net cost a commune bears (1.0 on the HT basis): a purchase is
     an investment (VAT less FCTVA), running costs bear VAT.
@@ -74,8 +79,30 @@ class EquipmentSpec:
     capacity_days: Sourced
     transfer_eur_per_h: Sourced
     transfer_speed_kmh: Sourced
+    peak_share: Sourced = Sourced(0.0, "share of yearly machine-days", "estimate", "low",
+                                  "no peak season: the work is spread over the year")
+    peak_days: Sourced = Sourced(21.0, "days", "estimate", "low", "working days of a month (unused without a peak share)")
     investment_factor: float = 1.0
     running_factor: float = 1.0
+
+    @property
+    def effective_capacity(self) -> float:
+        """Machine-days a year one unit can really deliver, its season's peak included:
+        min(K, P / σ) (K without a peak share); an array per sampled world under uncertainty."""
+        share, days, cap = self.peak_share.value, self.peak_days.value, self.capacity_days.value
+        if np.ndim(share) or np.ndim(days) or np.ndim(cap):
+            share = np.asarray(share, dtype=float)
+            peak = np.where(share > 0, np.asarray(days, dtype=float) / np.where(share > 0, share, 1.0), np.inf)
+            return np.minimum(cap, peak)
+        return min(cap, days / share) if share > 0 else cap
+
+    def units_for(self, days: float) -> int:
+        """Whole units for ``days`` machine-days a year: ⌈max(D/K, σD/P)⌉ (0 without work)."""
+        return ceil_units(days, self.effective_capacity)
+
+    def peak_machine_days(self, days: float) -> float:
+        """Machine-days needed in the peak period for ``days`` a year: σ D (0 without a season)."""
+        return days * self.peak_share.value
 
     @property
     def annual_eur(self) -> float:
@@ -90,8 +117,9 @@ class EquipmentSpec:
 
     @property
     def day_rate_eur(self) -> float:
-        """Internal price of one machine-day at full use (€/day), the basis of lending prices."""
-        return self.annual_eur / self.capacity_days.value
+        """Internal price of one machine-day at full use (€/day), the basis of lending prices: a
+        unit's yearly cost over the days it can really deliver (:attr:`effective_capacity`)."""
+        return self.annual_eur / self.effective_capacity
 
 
 #: The priced parameters of a machine type, in field order: what ``parameters.csv`` lists and a
@@ -340,8 +368,13 @@ def _equipment() -> dict[str, EquipmentSpec]:
         "years", ["equipment.tractor_with_flail_arm.service_life_years_tractor", "equipment.tractor_with_flail_arm.service_life_years_arm"],
         "life giving the same yearly depreciation as tractor 75,000/12 + arm 28,000/8", "medium")
 
-    def machine(key, label, running_fields, speed=tractor_speed, **over):
+    month = sourced("season.working_days_per_month", unit="days")
+
+    def machine(key, label, running_fields, speed=tractor_speed, peak=None, **over):
+        """``peak``: (field of season.peak_month_share, note) for a machine whose work peaks in one month."""
         e = f"equipment.{key}"
+        season = {} if peak is None else {
+            "peak_share": sourced("season.peak_month_share", peak[0], unit="share of yearly machine-days", note=peak[1])}
         running = over.get("running") or derived(sum(value(e, f) for f in running_fields), "€/yr", [f"{e}.{f}" for f in running_fields],
                                                  " + ".join(running_fields))
         return EquipmentSpec(
@@ -350,14 +383,16 @@ def _equipment() -> dict[str, EquipmentSpec]:
             life_years=over.get("life") or sourced(e, "service_life_years", unit="years"),
             running_eur_yr=running,
             capacity_days=sourced(e, "capacity_days_yr", unit="days/yr"),
-            transfer_eur_per_h=transfer_h, transfer_speed_kmh=speed,
+            transfer_eur_per_h=transfer_h, transfer_speed_kmh=speed, peak_days=month, **season,
         )
 
     return {
         "tractor_with_flail_arm": machine("tractor_with_flail_arm", "tractor with flail arm (épareuse)", [], price=tractor_price,
+                                          peak=("verge_mowing_june", "first verge-mowing pass, June: every commune wants it at once"),
                                           life=tractor_life, running=tractor_running),
         "backhoe_loader": machine("backhoe_loader", "backhoe loader (tractopelle)", ["maintenance_eur_yr", "insurance_eur_yr"]),
-        "ride_on_mower_pro": machine("ride_on_mower_pro", "ride-on mower (tondeuse autoportée)", ["maintenance_eur_yr", "insurance_eur_yr"]),
+        "ride_on_mower_pro": machine("ride_on_mower_pro", "ride-on mower (tondeuse autoportée)", ["maintenance_eur_yr", "insurance_eur_yr"],
+                                     peak=("lawn_mowing_may", "lawns grow fastest in May: weekly cuts")),
         "aerial_lift_truck": machine("aerial_lift_truck", "aerial lift truck (camion nacelle)",
                                      ["maintenance_and_inspections_eur_yr", "insurance_eur_yr"], speed=van_speed),
         "sweeper_compact": machine("sweeper_compact", "compact road sweeper (balayeuse)", ["maintenance_eur_yr", "insurance_eur_yr"]),

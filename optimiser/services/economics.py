@@ -18,7 +18,9 @@ from the seat, :math:`h` working hours a day, :math:`D` productive days per FTE)
 * crew vehicles :math:`\sum_{i\in S} \frac{w_i}{\pi} D \cdot 2 d_{ij} \cdot c_{km}`;
 * machines, per type *q*: :math:`U_q = \lceil \sum_{i\in S\cup B} w_i n_q / K_q \rceil` units at
   their yearly cost, and :math:`\sum_{i \in S\cup B} w_i n_q \cdot 2 d_{ij} / v_q \cdot c_q` to
-  move them (:math:`n_q` days per unit of work, :math:`K_q` capacity days);
+  move them (:math:`n_q` days per unit of work, :math:`K_q` capacity days — the effective
+  capacity :math:`\min(K_q, P_q/\sigma_q)` where a share :math:`\sigma_q` of the days falls in a
+  peak period of :math:`P_q` working days: machines are sized for their season's peak);
 
 **Délégation**
 
@@ -46,7 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..territory.roads import TravelMatrix
-from .catalogue import Catalogue, ceil_units
+from .catalogue import Catalogue
 from .inventory import Inventory
 from .standalone import StandaloneCost
 from .terms import PoolingTerms
@@ -241,7 +243,7 @@ def pole_service_cost(econ: Economics, seat: str, s: str, poolers, borrowers, mo
     else:
         machine_users = borrowers
     days = {q: sum(econ.machine_days(i, s, q) for i in machine_users) for q in spec.equipment_days}
-    units = {q: ceil_units(d, econ.catalogue.equipment[q].capacity_days.value) for q, d in days.items()}
+    units = {q: econ.catalogue.equipment[q].units_for(d) for q, d in days.items()}  # yearly days and the season's peak
     equipment = sum(n * econ.catalogue.equipment[q].annual_eur for q, n in units.items())
     transfers = sum(econ.transfer_eur(i, seat, s) for i in machine_users)
     coordination = (econ.pole_fixed_eur() if users else 0.0) + econ.member_eur() * len(users)

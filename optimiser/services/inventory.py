@@ -6,9 +6,13 @@ Two tables, as the Laval study's questionnaire collected them:
               ``service``, ``workload`` (in the service's unit), ``fte``, ``mode``
               (``regie`` / ``delegation``), ``contract_eur`` (€/yr for a delegated service);
 ``equipment`` one row per commune × machine type: ``insee_code`` (or ``commune``),
-              ``equipment``, ``units``, ``age_years``.
+              ``equipment``, ``units``, ``age_years``;
+``agents``    (optional) one row per agent: ``insee_code`` (or ``commune``), ``agent``, ``fte`` and
+              his FTE per service, one column per service key (:mod:`optimiser.services.agents`):
+              a polyvalent agent is one person, counted once and never deleted in part.
 
-They come as an Excel workbook with sheets ``services`` and ``equipment``, or as two CSV files.
+They come as an Excel workbook with sheets ``services`` and ``equipment`` (and ``agents``), or as
+CSV files in a folder.
 Any blank field (or missing row) is **estimated** from the sourced ratios and flagged: workload
 from population and area (:func:`optimiser.services.catalogue.estimated_workload`; the garage's
 vehicles from the commune's crews in régie); mode as the service's typical mode
@@ -34,7 +38,8 @@ from ..errors import InputError, Problem
 from ..files import TABLE_MAX_BYTES, check_zip, read_bytes
 from ..territory import CommuneLookup, Territory
 from ..text import did_you_mean, fold
-from .catalogue import Catalogue, ServiceSpec, ceil_units, estimated_workload, fleet_vehicles
+from .agents import AGENT_COLUMNS, SPLIT_TOLERANCE_FTE, Agent, fte_by_service, polyvalent_fte_by_service, read_agents
+from .catalogue import Catalogue, ServiceSpec, default_catalogue, estimated_workload, fleet_vehicles
 from .parameters import entry
 
 SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur"]
@@ -57,6 +62,9 @@ class MemberService:
     fte: float
     contract_eur: float
     estimated: tuple[str, ...] = ()
+    polyvalent_fte: float = 0.0
+    """FTE of ``fte`` worked by agents who also work in other services: indivisible people who
+    stay employed while the commune keeps any of their services (:mod:`.agents`)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,8 @@ class Inventory:
     units: dict[tuple[str, str], int]
     estimated_units: frozenset = frozenset()
     sources: tuple[Path, ...] = ()
+    agents: tuple[Agent, ...] = ()
+    """The agents the inventory lists (its ``agents`` table), each counted once."""
 
     def estimated_fields(self, member: str) -> list[str]:
         out = []
@@ -83,6 +93,8 @@ class Inventory:
 
 #: The sheets of a workbook / files of a folder, by table.
 TABLES = ("services", "equipment")
+#: Tables an inventory may add (a missing one is empty).
+OPTIONAL_TABLES = ("agents",)
 
 
 def inventory_files(path: Path) -> dict[str, Path]:
@@ -92,11 +104,13 @@ def inventory_files(path: Path) -> dict[str, Path]:
     path = Path(path)
     if not path.is_dir():
         return {path.name: path}
-    return {f"{path.name}/{name}.csv": path / f"{name}.csv" for name in TABLES if (path / f"{name}.csv").is_file()}
+    return {f"{path.name}/{name}.csv": path / f"{name}.csv" for name in TABLES + OPTIONAL_TABLES
+            if (path / f"{name}.csv").is_file()}
 
 
-def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The two inventory tables from a workbook or a folder/pair of CSV files.
+def read_tables(path: Path, label: str) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The inventory tables (``services``, ``equipment``, ``agents``) from a workbook or a folder
+    of CSV files, and the label of each for messages.
 
     A workbook must have both sheets and no other; a formula whose result the file does not
     hold (a workbook written by a program that does not compute formulas) is refused, since it
@@ -117,21 +131,23 @@ def read_tables(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dic
             f"CSV files found: {', '.join(found)}" if found else "write a blank one with optimiser template inventory")
         raise InputError([Problem(label, "", "this folder holds neither services.csv nor equipment.csv; an inventory "
                                   "folder needs at least one of them", show_value=False, hint=hint)])
+    files["agents"] = path / "agents.csv"
+    blank = {"services": SERVICE_COLUMNS, "equipment": EQUIPMENT_COLUMNS, "agents": AGENT_COLUMNS}
     tables = {}
     for name, file in files.items():
         if not file.exists():
-            tables[name] = pd.DataFrame(columns=SERVICE_COLUMNS if name == "services" else EQUIPMENT_COLUMNS)
+            tables[name] = pd.DataFrame(columns=blank[name])
             continue
         content = io.BytesIO(read_bytes(file, str(file), TABLE_MAX_BYTES, what="CSV file"))
         try:
             tables[name] = pd.read_csv(content, dtype=str, keep_default_na=False, na_values=[""])
         except Exception as exc:
             raise InputError([Problem(str(file), "", f"cannot read the CSV file ({exc.__class__.__name__}: {exc})", show_value=False)]) from None
-    return tables["services"], tables["equipment"], {k: str(v) for k, v in files.items()}
+    return tables, {k: str(v) for k, v in files.items()}
 
 
-def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The two sheets of an inventory workbook (see :func:`read_tables`)."""
+def _read_workbook(path: Path, label: str) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The sheets of an inventory workbook (see :func:`read_tables`)."""
     # Bounded: a device or a file of gigabytes is refused before it is read.
     content = read_bytes(path, label, TABLE_MAX_BYTES, what="inventory workbook")
     check_zip(content, label, what="inventory workbook")  # and what it unzips to
@@ -146,21 +162,24 @@ def _read_workbook(path: Path, label: str) -> tuple[pd.DataFrame, pd.DataFrame, 
             problems.append(Problem(label, f"sheet {wanted}", "missing sheet", show_value=False,
                                     hint=did_you_mean(wanted, list(sheets)) or f"sheets found: {list(sheets)}"))
     for sheet in sheets:
-        if fold(sheet) not in TABLES:
-            problems.append(Problem(label, f"sheet {sheet!r}", "unknown sheet: an inventory has only the sheets services "
-                                    "and equipment", show_value=False,
-                                    hint=did_you_mean(sheet, list(TABLES)) or "move it to another workbook"))
+        if fold(sheet) not in TABLES + OPTIONAL_TABLES:
+            problems.append(Problem(label, f"sheet {sheet!r}", "unknown sheet: an inventory has only the sheets services, "
+                                    "equipment and agents", show_value=False,
+                                    hint=did_you_mean(sheet, list(TABLES + OPTIONAL_TABLES)) or "move it to another workbook"))
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
     if all(sheets[names[name]].columns.empty for name in TABLES):  # as a folder with neither file: nothing read
         raise InputError([Problem(label, "", "both sheets, services and equipment, are empty (not even a header row); "
                                   "an inventory needs at least one filled in", show_value=False,
                                   hint="write a blank one with optimiser template inventory")])
-    labels = {name: f"{label}[{name}]" for name in TABLES}
-    problems = [p for name in TABLES for p in _formulas_without_results(content, names[name], labels[name])]
+    present = [name for name in TABLES + OPTIONAL_TABLES if name in names]
+    labels = {name: f"{label}[{name}]" for name in TABLES + OPTIONAL_TABLES}
+    problems = [p for name in present for p in _formulas_without_results(content, names[name], labels[name])]
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
-    return sheets[names["services"]], sheets[names["equipment"]], labels
+    tables = {name: sheets[names[name]] for name in present}
+    tables.setdefault("agents", pd.DataFrame(columns=AGENT_COLUMNS))
+    return tables, labels
 
 
 def _formulas_without_results(content: bytes, sheet: str, label: str) -> list[Problem]:
@@ -265,14 +284,18 @@ def _check_name(name: str, code: str, lookup: CommuneLookup, label: str, where: 
 
 
 def read_inventory(path: Path, label: str, territory: Territory, catalogue: Catalogue,
-                   epci_name: str | None = None) -> tuple[dict, dict]:
-    """Validated raw inventory entries: ``(services, units)`` keyed by (member, service|type).
+                   epci_name: str | None = None) -> tuple[dict, dict, tuple[Agent, ...]]:
+    """Validated raw inventory entries: ``(services, units, agents)``, the first two keyed by
+    (member, service|type).
 
     Unknown communes, services or machine types, bad modes and negative values are reported
     together with their file, row and column. ``age_years`` is checked (a number ≥ 0) but not
-    used: no cost depends on a machine's age.
+    used: no cost depends on a machine's age. The agents (:mod:`.agents`) fill a blank ``fte``
+    with their time and give each service its polyvalent FTE (``polyvalent_fte``); a given
+    ``fte`` below its agents' time is an error.
     """
-    services_df, equipment_df, labels = read_tables(path, label)
+    tables, labels = read_tables(path, label)
+    services_df, equipment_df = tables["services"], tables["equipment"]
     lookup = CommuneLookup(territory)
     problems: list[Problem] = []
     _check_columns(services_df, SERVICE_COLUMNS, labels["services"], problems)
@@ -342,9 +365,36 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
         first_row[("equipment", member, kind)] = where
         if n is not None:
             units[(member, kind)] = n
+    agents = _merge_agents(tables["agents"], labels["agents"], service_rows, first_row, catalogue,
+                           lambda row, where: _member(row, labels["agents"], where, lookup, epci_name, problems), problems,
+                           labels["services"])
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
-    return service_rows, units
+    return service_rows, units, agents
+
+
+def _merge_agents(frame, label, service_rows, first_row, catalogue, member_of, problems, services_label) -> tuple[Agent, ...]:
+    """Read the agents table and fold it into ``service_rows``: a blank ``fte`` becomes the agents'
+    time, a given one must hold it (each agent counted once), and every row gets its
+    ``polyvalent_fte``. Time in a service outside the study only makes its agent polyvalent."""
+    full = default_catalogue().services  # every service: an agent's other work need not be in the study
+    agents = read_agents(frame, label, list(full), {s for s, spec in full.items() if spec.regie_allowed}, member_of, _number,
+                         problems)
+    polyvalent = polyvalent_fte_by_service(agents)
+    for (member, s), time in fte_by_service(agents).items():
+        if s not in catalogue.services:
+            continue
+        entry = service_rows.setdefault((member, s), {"workload": None, "fte": None, "mode": None, "contract_eur": None})
+        if entry["fte"] is None:
+            entry["fte"] = time
+        elif entry["fte"] < time - SPLIT_TOLERANCE_FTE:
+            rows = ", ".join(a.row for a in agents if a.member == member and s in a.split)
+            problems.append(Problem(services_label, f"{first_row['services', member, s]}.fte",
+                                    f"{member} / {s}: fte is less than the {time:g} FTE of its agents ({label} {rows}); fte is the "
+                                    "service's total, its agents included, so each agent is counted once", entry["fte"],
+                                    hint="leave fte blank to take the agents' time, or correct it"))
+        entry["polyvalent_fte"] = polyvalent.get((member, s), 0.0)
+    return tuple(agents)
 
 
 # ------------------------------------------------------------------------------------ estimating
@@ -369,13 +419,13 @@ def alone_regie_eur(catalogue: Catalogue, service: str, workload: float) -> floa
     cost = alone_fte(spec, workload) * catalogue.staff_eur(service) + workload * catalogue.supplies_eur(service)
     for q, per_unit in spec.equipment_days.items():
         e = catalogue.equipment[q]
-        cost += ceil_units(workload * per_unit.value, e.capacity_days.value) * e.annual_eur
+        cost += e.units_for(workload * per_unit.value) * e.annual_eur
     return cost
 
 
 def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogue, raw_services: dict | None = None,
                     raw_units: dict | None = None, fixed_workload: dict | None = None,
-                    sources: tuple[Path, ...] = ()) -> Inventory:
+                    sources: tuple[Path, ...] = (), agents: tuple[Agent, ...] = ()) -> Inventory:
     """Complete the inventory: every (member, service) and machine count, estimates flagged.
 
     ``members`` maps a member code to (population, area_km2); ``fixed_workload`` gives members
@@ -429,16 +479,18 @@ def build_inventory(members: dict[str, tuple[float, float]], catalogue: Catalogu
             if contract is None:
                 contract = workload * spec.delegated_price.value if mode == "delegation" else 0.0
                 flags.append("contract_eur")
-            services[(member, s)] = MemberService(member, s, float(workload), mode, float(fte), float(contract), tuple(flags))
+            services[(member, s)] = MemberService(member, s, float(workload), mode, float(fte), float(contract), tuple(flags),
+                                                  polyvalent_fte=float(given.get("polyvalent_fte", 0.0)))
             for q, per_unit in spec.equipment_days.items():
                 if (member, q) in raw_units:
                     units[(member, q)] = int(raw_units[(member, q)])
                 else:
                     need = workload * per_unit.value if mode == "regie" else 0.0
-                    units[(member, q)] = ceil_units(need, catalogue.equipment[q].capacity_days.value)
+                    units[(member, q)] = catalogue.equipment[q].units_for(need)  # its season's peak included
                     estimated_units.add((member, q))
     services = {(m, s): services[(m, s)] for m in members for s in catalogue.services}  # catalogue order
-    return Inventory(services=services, units=units, estimated_units=frozenset(estimated_units), sources=sources)
+    return Inventory(services=services, units=units, estimated_units=frozenset(estimated_units), sources=sources,
+                     agents=tuple(agents))
 
 
 def reestimated(inventory: Inventory, members: dict[str, tuple[float, float]], catalogue: Catalogue) -> Inventory:
@@ -449,22 +501,31 @@ def reestimated(inventory: Inventory, members: dict[str, tuple[float, float]], c
     the machines owned stay as estimated at the sourced values: they are today's organisation,
     a fact the draws do not change. Fields the inventory gave stay as given."""
     services = {}
-    for (member, s), row in inventory.services.items():
+    # the garage's fleet follows the commune's crews (as build_inventory estimates it): after them
+    order = sorted(inventory.services, key=lambda key: key[1] == "parc_auto")
+    for member, s in order:
+        row = inventory.services[(member, s)]
         if not row.estimated:
             services[(member, s)] = row
             continue
         spec = catalogue.services[s]
         workload = row.workload
         if "workload" in row.estimated and member in members:
-            population, area = members[member]
-            workload = estimated_workload(s, population, area)
+            if s == "parc_auto":
+                workload = fleet_vehicles(sum(services[(member, k)].fte for k, other in catalogue.services.items()
+                                              if other.crew and (member, k) in services))
+            else:
+                population, area = members[member]
+                workload = estimated_workload(s, population, area)
         fte, contract = row.fte, row.contract_eur
         if "fte" in row.estimated:
             fte = alone_fte(spec, workload) if row.mode == "regie" else 0.0
         if "contract_eur" in row.estimated:
             contract = workload * spec.delegated_price.value if row.mode == "delegation" else 0.0
-        services[(member, s)] = MemberService(member, s, workload, row.mode, fte, contract, row.estimated)
-    return Inventory(services=services, units=inventory.units, estimated_units=inventory.estimated_units, sources=inventory.sources)
+        services[(member, s)] = MemberService(member, s, workload, row.mode, fte, contract, row.estimated, row.polyvalent_fte)
+    services = {key: services[key] for key in inventory.services}  # the inventory's order
+    return Inventory(services=services, units=inventory.units, estimated_units=inventory.estimated_units, sources=inventory.sources,
+                     agents=inventory.agents)
 
 
 # ------------------------------------------------------------------------------------- template
@@ -472,9 +533,11 @@ def reestimated(inventory: Inventory, members: dict[str, tuple[float, float]], c
 
 def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Path:
     """A blank inventory for ``territory``: one row per commune × service and per commune × machine
-    type, value columns empty, our estimates alongside (columns ``estimate_*``) for reference.
+    type, value columns empty, our estimates alongside (columns ``estimate_*``) for reference, and
+    an empty ``agents`` table (its columns: ``insee_code``, ``commune``, ``agent``, ``fte`` and one
+    per service) for the communes whose agents work in several services.
 
-    ``.xlsx`` → a workbook with two sheets; any other path → a folder with two CSV files.
+    ``.xlsx`` → a workbook with three sheets; any other path → a folder with three CSV files.
     """
     estimate = build_inventory(member_sizes(territory), catalogue)
     rows, machines = [], []
@@ -489,16 +552,18 @@ def write_template(path: Path, territory: Territory, catalogue: Catalogue) -> Pa
             machines.append({"insee_code": c, "commune": territory.name_of(c), "equipment": q, "units": None,
                              "age_years": None, "estimate_units": estimate.units.get((c, q), 0)})
     services_df, equipment_df = pd.DataFrame(rows), pd.DataFrame(machines)
+    agents_df = pd.DataFrame(columns=AGENT_COLUMNS + [s for s, spec in catalogue.services.items() if spec.regie_allowed])
     from ..results.folder import check_writable, write_atomically
 
     path = Path(path).absolute()
     check_writable(path)
     if path.suffix.lower() == ".xlsx":
-        write_workbook(path, {"services": services_df, "equipment": equipment_df})
+        write_workbook(path, {"services": services_df, "equipment": equipment_df, "agents": agents_df})
     else:
         def fill(folder: Path) -> None:
             services_df.to_csv(folder / "services.csv", index=False)
             equipment_df.to_csv(folder / "equipment.csv", index=False)
+            agents_df.to_csv(folder / "agents.csv", index=False)
 
         write_atomically(path, fill, marker="services.csv", kind="an inventory folder")
     return path

@@ -8,7 +8,10 @@ For every member and service the design changes (pooled, or reorganised alone), 
   in a pool in régie, the pool's FTE (travel included) shared by workload;
 * FTE employed: what is needed, but — under "no staff reduction beyond attrition" — never fewer than
   the agents not yet gone, :math:`\max(0, 1 - \alpha (t-1))\,F^0_{is}` (posts are freed at the end of
-  each year, nobody is replaced); without the rule the change is made in year 1;
+  each year, nobody is replaced); without the rule the change is made in year 1; and never fewer
+  than the time :math:`P_{is}` of its **polyvalent agents** (the inventory's ``agents``), who stay
+  employed for the services the member keeps (``polyvalent_fte_kept``: put at the pool's disposal or
+  redeployed, never a post freed);
 * per member, the FTE freed :math:`\sum_s (F^0_{is} - \text{employed}_{ist})` splits into **whole
   agents** (its integer part: posts that can go) and **redeployed time** (the fraction: an agent who
   stays employed, part of whose time goes to other work — a saving only if that work was to be paid for).
@@ -51,15 +54,17 @@ def staff_trajectory(design) -> list[dict]:
             row = si.inventory.services[(i, s)]
             today = row.fte
             floor = share * today if (econ.attrition_rule and row.mode == "regie") else 0.0
+            floor = max(floor, row.polyvalent_fte)  # indivisible people: kept for the member's other services
             employed = min(today, max(needed, floor)) if needed < today else needed
-            acc = per_member.setdefault(i, [0.0, 0.0, 0.0])
+            acc = per_member.setdefault(i, [0.0, 0.0, 0.0, 0.0])
             acc[0] += today
             acc[1] += needed
             acc[2] += employed
-        for i, (today, needed, employed) in per_member.items():
+            acc[3] += row.polyvalent_fte
+        for i, (today, needed, employed, polyvalent) in per_member.items():
             freed = today - employed
             whole = math.floor(freed + 1e-9) if freed > 0 else 0
             rows.append({"year": year, "member": i, "fte_today": round(today, 3), "fte_needed": round(needed, 3),
                          "fte_employed": round(employed, 3), "fte_freed": round(freed, 3), "whole_agents_freed": whole,
-                         "redeployed_time_fte": round(max(0.0, freed - whole), 3)})
+                         "redeployed_time_fte": round(max(0.0, freed - whole), 3), "polyvalent_fte_kept": round(polyvalent, 3)})
     return rows

@@ -38,8 +38,8 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=Non
     """Prepare (through ``cache``) unless ``inputs`` (this variant's
     :class:`~optimiser.inputs.Inputs`, prepared in this process) are given, solve, and write
     the result folder atomically."""
-    from ..api import solve
     from ..inputs.preparation import prepare
+    from ..robustness.robust_design import solve  # the nominal design, or the robust one when asked
 
     start = time.perf_counter()
     outcome = VariantOutcome(id=task.id, status="error", input_hash=task.input_hash)

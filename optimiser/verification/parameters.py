@@ -28,7 +28,8 @@ POOLING_KEYS = {"joint_saving_pct": "joint_saving", "max_lot_eur": "max_lot_eur"
                 "setup_member_eur": "setup_member_eur", "horizon_years": "horizon_years", "vehicle_eur_per_km": "vehicle_eur_per_km"}
 #: Service override keys → parameter names.
 SERVICE_KEYS = {"productivity": "productivity", "specialist_min_fte": "specialist_min_fte", "delegated_price_eur": "delegated_price"}
-EQUIPMENT_KEYS = ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh")
+EQUIPMENT_KEYS = ("purchase_eur", "life_years", "running_eur_yr", "capacity_days", "transfer_eur_per_h", "transfer_speed_kmh",
+                  "peak_share", "peak_days")
 UNIT_SCALES = (1.0, 10.0, 100.0, 1000.0, 10000.0)
 
 

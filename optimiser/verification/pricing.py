@@ -14,8 +14,9 @@ staff                   régie: FTE × the régie rate of an FTE (:mod:`.rates`)
 supplies                régie: Σ_S w_i × supplies rate
 régime indemnitaire     régie: FTE × uplift × (grade + team-leader share of loaded pay)
 vehicle                 régie: Σ_S w_i/π · D · 2 d_i · €/km
-equipment               per machine type q: ⌈Σ w_i n_q / K_q⌉ units × a machine-year (:mod:`.rates`),
-                        over S ∪ B in régie, B otherwise
+equipment               per machine type q: max(⌈D_q / K_q⌉, ⌈σ_q D_q / P_q⌉) units × a machine-year
+                        (:mod:`.rates`), D_q = Σ w_i n_q over S ∪ B in régie, B otherwise; σ_q the
+                        share of the days in the peak month, P_q its working days
 transfer                Σ w_i n_q · 2 d_i / v_q · €/h over the same members
 contract                délégation: (1 − joint saving) · price · net rate · Σ_S w_i
 lots                    délégation: max(1, ⌈contract / largest lot⌉) × lot cost
@@ -42,7 +43,18 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..services.economics import EPCI
-from .rates import alone, contract_rate, fte_rate, machine_year, retained, ri_rate, status_quo, supplies_rate
+from .rates import (
+    alone,
+    contract_rate,
+    day_rate,
+    fte_rate,
+    machine_year,
+    retained,
+    ri_rate,
+    status_quo,
+    supplies_rate,
+    units_needed,
+)
 
 
 @dataclass
@@ -120,9 +132,7 @@ class PoleService:
 
     @cached_property
     def units(self) -> dict[str, int]:
-        cat = self.si.catalogue
-        return {q: (math.ceil(days / cat.equipment[q].capacity_days.value - 1e-9) if days > 1e-9 else 0)
-                for q, days in self.machine_days.items()}
+        return {q: units_needed(self.si.catalogue, q, days) for q, days in self.machine_days.items()}
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -227,8 +237,7 @@ def borrower_pays(p: PoleService, i: str) -> float:
     pay = t.member_fee_eur.value + t.setup_member_eur.value / t.horizon_years.value
     for q, per in p.spec.equipment_days.items():
         e = cat.equipment[q]
-        day_rate = machine_year(cat, q) / e.capacity_days.value
-        pay += p.workload(i) * per.value * (day_rate + 2 * p.km(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
+        pay += p.workload(i) * per.value * (day_rate(cat, q) + 2 * p.km(i) / e.transfer_speed_kmh.value * e.transfer_eur_per_h.value)
     return pay
 
 

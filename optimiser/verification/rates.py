@@ -10,7 +10,9 @@ methods), so an error in :mod:`optimiser.services.catalogue` shows up as a disag
   (1 + VAT)) × (1 + depot/overhead share);
 * supplies per unit = supplies HT × (1 + VAT) × (1 + overhead share);
 * contract per unit = price HT × (1 + the service's contract VAT) × (1 − FCTVA × eligible share);
-* a machine a year = purchase ÷ life × (1 + VAT)(1 − FCTVA) + running × (1 + VAT).
+* a machine a year = purchase ÷ life × (1 + VAT)(1 − FCTVA) + running × (1 + VAT);
+* machines for D machine-days a year = the more of ⌈D ÷ capacity days⌉ and, for a machine whose
+  work peaks in one month, ⌈peak share × D ÷ working days of that month⌉ (README, "the peak rule").
 
 On the HT basis every tax factor is 1.
 """
@@ -64,6 +66,32 @@ def machine_year(cat, q: str) -> float:
     return e.purchase_eur.value / e.life_years.value * invest + e.running_eur_yr.value * running
 
 
+def units_needed(cat, q: str, days: float) -> int:
+    """Whole machines of type *q* for ``days`` machine-days a year: enough for the year and for
+    the peak month (0 without work)."""
+    if days <= 1e-9:
+        return 0
+    e = cat.equipment[q]
+    yearly = math.ceil(days / e.capacity_days.value - 1e-9)
+    share = e.peak_share.value
+    peak = math.ceil(share * days / e.peak_days.value - 1e-9) if share > 0 else 0
+    return max(yearly, peak)
+
+
+def peak_machine_days(cat, q: str, days: float) -> float:
+    """Machine-days of type *q* needed in its peak month (0 for a machine without a season)."""
+    return cat.equipment[q].peak_share.value * days
+
+
+def day_rate(cat, q: str) -> float:
+    """Internal price of one machine-day (€): a machine-year over the days one unit can deliver,
+    the yearly capacity or, when its peak month binds, working days of that month ÷ peak share."""
+    e = cat.equipment[q]
+    share = e.peak_share.value
+    days = min(e.capacity_days.value, e.peak_days.value / share) if share > 0 else e.capacity_days.value
+    return machine_year(cat, q) / days
+
+
 def retained_share(terms) -> float:
     """Average share of today's agents still employed over the horizon, posts freed at the end of
     each year: mean over t = 1..H of max(0, 1 − α (t − 1)), H the horizon in whole years."""
@@ -71,12 +99,18 @@ def retained_share(terms) -> float:
     return sum(max(0.0, 1 - terms.attrition_per_year.value * t) for t in range(years)) / years
 
 
+def polyvalent_time(agents, i: str, s: str) -> float:
+    """FTE that *i*'s agents working in more than one service give to *s*."""
+    return sum(a.split.get(s, 0.0) for a in agents if a.member == i and sum(1 for f in a.split.values() if f > 0) > 1)
+
+
 def retained(si, i: str, s: str) -> float:
-    """Agents of *i*'s régie in *s* kept on (average over the horizon) under the attrition rule."""
+    """Agents of *i*'s service *s* who stay employed when it leaves the commune: under the attrition
+    rule, the régie's agents kept on (average over the horizon); in any case the time of its
+    polyvalent agents, kept for the member's other services (README, "indivisible people")."""
     row = si.inventory.services[(i, s)]
-    if not si.econ.attrition_rule or row.mode != "regie":
-        return 0.0
-    return retained_share(si.terms) * row.fte
+    kept = retained_share(si.terms) * row.fte if (si.econ.attrition_rule and row.mode == "regie") else 0.0
+    return max(kept, polyvalent_time(getattr(si.inventory, "agents", ()), i, s))
 
 
 def status_quo(si, i: str, s: str, cat=None) -> dict:
@@ -96,7 +130,8 @@ def alone(si, i: str, s: str, option: str | None = None, cat=None) -> dict:
     """What *i* pays for *s* reorganised alone (README, "reorganised alone"): the cheapest of
     today's organisation, régie at the norm (FTE max(specialist minimum, workload ÷ productivity,
     agents kept on), supplies, ⌈own days ÷ capacity⌉ machines) and délégation at the catalogue's
-    price (agents kept on still paid); ``option`` prices that one instead."""
+    price (agents kept on still paid); ``option`` prices that one instead. Machines are
+    :func:`units_needed`: the year and the season's peak."""
     cat = cat or si.catalogue
     spec, w = cat.services[s], si.inventory.services[(i, s)].workload
     today = status_quo(si, i, s, cat)
@@ -106,8 +141,7 @@ def alone(si, i: str, s: str, option: str | None = None, cat=None) -> dict:
         fte = max(spec.specialist_min_fte.value if w > 0 else 0.0, w / spec.productivity.value, kept_on)
         machines = 0.0
         for q, per in spec.equipment_days.items():
-            days = w * per.value
-            machines += (math.ceil(days / cat.equipment[q].capacity_days.value - 1e-9) if days > 1e-9 else 0) * machine_year(cat, q)
+            machines += units_needed(cat, q, w * per.value) * machine_year(cat, q)
         staff, supplies = fte * fte_rate(cat, s), w * supplies_rate(cat, s)
         options["regie"] = {"option": "regie", "mode": "regie", "fte": fte, "staff": staff, "supplies": supplies, "contract": 0.0,
                             "machines": machines, "total": staff + supplies + machines}

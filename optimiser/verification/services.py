@@ -20,10 +20,12 @@ import itertools
 import math
 
 from ..services.economics import EPCI
+from .agents import agent_problems
 from .design import Design
 from .files import ResultFolder
 from .pricing import COST_CATEGORIES, PoleService, as_is, borrower_pays, standalone
 from .rates import alone as alone_option
+from .rates import peak_machine_days
 from .savings import SavingsChecks
 
 TOLERANCE_EUR = 0.05
@@ -44,7 +46,8 @@ SERVICE_COLUMNS = {
 EQUIPMENT_COLUMNS = {
     "pole": "code", "seat_insee_code": "code", "service": "text", "equipment": "text", "machine_days": "float",
     "units_needed": "int", "units_owned_by_members": "int", "reused": "int", "bought": "int", "surplus": "int",
-    "capacity_days": "float", "utilisation": "float?", "users": "text?",
+    "capacity_days": "float", "utilisation": "float?", "peak_machine_days": "float", "peak_capacity_days": "float",
+    "users": "text?",
 }
 SHARE_COLUMNS = {
     "member": "code", "name": "text", "service": "text", "choice": "text", "pole": "code?", "standalone_eur": MONEY,
@@ -58,7 +61,7 @@ RVD_COLUMNS = {
 }
 STATUS_QUO_COLUMNS = {
     "member": "code", "name": "text", "service": "text", "workload": "float", "unit": "text", "mode": "text", "fte": "float",
-    "staff_eur": MONEY, "contract_eur": MONEY, "equipment_units": "int", "equipment_eur": MONEY, "total_eur": MONEY,
+    "polyvalent_fte": "float", "staff_eur": MONEY, "contract_eur": MONEY, "equipment_units": "int", "equipment_eur": MONEY, "total_eur": MONEY,
     "estimated": "text?", "alone_option": "text", "alone_eur": MONEY,
 }
 CORE_COLUMNS = {
@@ -135,6 +138,9 @@ class ServiceChecks:
 
     def run(self) -> None:
         self.check("status quo costs", self.status_quo_problems())
+        sources = self.si.inventory.sources
+        self.check("agents counted once, kept whole", agent_problems(
+            self.status_quo, sources[0] if sources else None, self.d.territory, list(self.si.catalogue.services), self.si.epci_name))
         self.check("pole service costs", self.pole_service_problems())
         self.check("staff and machines sized for the work", self.sizing_problems())
         self.check("who pools what, where", self.membership_problems())
@@ -264,6 +270,16 @@ class ServiceChecks:
                 reused = min(units, stock)
                 if e.units_needed * cap + 1e-6 < days:
                     out.append(f"{where} {q}: {e.units_needed} units for {days:.1f} days")
+                machine = cat.equipment[q]
+                peak, peak_days = peak_machine_days(cat, q, days), machine.peak_days.value
+                if e.units_needed * peak_days + 1e-6 < peak:
+                    out.append(f"{where} {q}: {e.units_needed} units for {peak:.1f} machine-days in the peak month of "
+                               f"{peak_days:g} working days")
+                peak_capacity = units * peak_days if machine.peak_share.value > 0 else 0.0
+                if not (math.isclose(e.peak_machine_days, peak, abs_tol=6e-4, rel_tol=1e-6)
+                        and math.isclose(e.peak_capacity_days, peak_capacity, abs_tol=0.06)):
+                    out.append(f"{where} {q}: peak month {e.peak_machine_days} machine-days, capacity {e.peak_capacity_days}; "
+                               f"recomputed {peak:.3f}, {peak_capacity:.1f}")
                 expected = (units, stock, reused, units - reused, stock - reused)
                 if (e.units_needed, e.units_owned_by_members, e.reused, e.bought, e.surplus) != expected:
                     out.append(f"{where} {q}: units {e.units_needed}, owned {e.units_owned_by_members}, reused {e.reused}, bought "

@@ -1,0 +1,104 @@
+"""Local search over pole moves, each move re-priced exactly (:mod:`.pole_pricing`).
+
+A heuristic that improves the incumbent while the MILP works on the bound; it claims nothing
+about optimality. From a design that obeys every rule, it tries, in a fixed order (runs repeat
+exactly):
+
+* **merge** two neighbouring poles, seated at either seat (the pole count allows one fewer) —
+  first, as pooling pays by scale and the travel-optimal starting poles are many and small;
+* **re-seat** a pole at another of its members (every member may join the new seat);
+* **shift** a border commune to a neighbouring pole (its own pole stays connected);
+
+and keeps the first move that lowers the total cost, until no move does or time runs out. Only
+the poles a move touches are re-priced (each pole's services are an exact MILP, cached), so a
+move costs two small solves at most. The sizes and seat share are checked by the pricing (a pole
+breaking them is infeasible); the pole count, contiguity, 'together', 'apart' and fixed seats by
+the move itself.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ..model.contiguity import pieces
+from ..model.repair import RepairContext
+from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
+
+Assignment = dict[str, "str | None"]
+
+
+def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext, deadline: float,
+                     max_moves: int = 10_000) -> tuple[Assignment, int]:
+    """A design at least as cheap as ``start`` (which must obey every rule); returns it and the
+    number of improving moves made."""
+    current = dict(start)
+    made = 0
+    while made < max_moves and time.perf_counter() < deadline:
+        for trial, before, after in _moves(current, ctx, value.inputs):
+            if time.perf_counter() >= deadline:
+                return current, made
+            if not pole_count_ok(value.inputs, trial):
+                continue
+            old = poles_of(current)
+            new = poles_of(trial)
+            gain = sum(value.pole(j, old[j], deadline).delta for j in before) \
+                - sum(value.pole(j, new[j], deadline).delta for j in after)
+            if gain > 1e-6:  # k€/yr: a strict improvement, so the search ends
+                current = trial
+                made += 1
+                break
+        else:
+            return current, made
+    return current, made
+
+
+def _moves(design: Assignment, ctx: RepairContext, inputs):
+    """(trial design, seats re-priced before, seats re-priced after) for each candidate move."""
+    rules, pairs, nbrs = ctx.rules, ctx.pairs, ctx.nbrs
+    poles = poles_of(design)
+    fixed = set(rules.fixed_seats)
+    apart = ctx.apart
+    grouped = set(pairs.group_of)
+    # merge two neighbouring poles
+    for j, members in poles.items():
+        touching = sorted({design[v] for u in members for v in nbrs[u] if design.get(v) not in (None, j)})
+        for k in touching:
+            if k < j:
+                continue  # each pair once
+            union = list(members) + list(poles[k])
+            if any(apart.get(i, set()) & set(union) for i in union):
+                continue
+            for seat in (j, k):
+                other = k if seat == j else j
+                if other in fixed or any(seat not in pairs.seats_of.get(i, ()) for i in union):
+                    continue
+                trial = dict(design)
+                for i in poles[other]:
+                    trial[i] = seat
+                yield trial, [j, k], [seat]
+    # re-seat a pole at another member
+    for j, members in poles.items():
+        if j in fixed:
+            continue
+        for s in members:
+            if s == j or s not in pairs.seats or any(s not in pairs.seats_of.get(i, ()) for i in members):
+                continue
+            trial = dict(design)
+            for i in members:
+                trial[i] = s
+            yield trial, [j], [s]
+    # shift a border commune to a neighbouring pole
+    for i in sorted(design):
+        j = design[i]
+        if j is None or i == j or i in grouped:
+            continue
+        rest = [m for m in poles[j] if m != i]
+        targets = sorted({design[v] for v in nbrs[i] if design.get(v) not in (None, j)})
+        if not targets or len(pieces(rest, nbrs)) != 1:
+            continue
+        for k in targets:
+            if k not in pairs.seats_of.get(i, ()) or apart.get(i, set()) & set(poles[k]):
+                continue
+            trial = dict(design)
+            trial[i] = k
+            yield trial, [j, k], [j, k]
