@@ -31,9 +31,10 @@ agglomération (patrimoine, espace public, ingénierie) and **pôles de proximit
 18 other communes. This notebook solves that option on the bundled data and looks at the result:
 the poles on a map, what each pole runs and how, and what each commune saves against the status
 quo. Only the public API is used: `load_scenario`, `solve`, `Result`.""",
+"""parameters:time_limit_s = 120  # solver time limit (s): the scenario's own""",
 """from optimiser import load_scenario, solve
 
-scenario = load_scenario("../scenarios/laval-2016-service-commun.yaml")
+scenario = load_scenario("../scenarios/laval-2016-service-commun.yaml", [f"solver.time_limit_s={time_limit_s}"])
 result = solve(scenario)
 result  # status, key figures and the map""",
 """md:## The poles""",

@@ -47,6 +47,11 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: st
     A scenario's ``robust:`` block is not read here: :func:`optimiser.robustness.robust_design.solve`
     solves it (what ``optimiser run`` and ``optimiser sweep`` call), from this nominal design.
     """
+    road = loaded.scenario.roadmap
+    if road is not None:  # the pilot's volunteers kept in one pole of the steady-state design
+        from .roadmap import steady_state_scenario
+
+        loaded = steady_state_scenario(loaded)
     inputs = inputs or prepare(loaded)
     options = solver_options(loaded)
     with interruptible(on_interrupt or options.on_interrupt):
@@ -75,8 +80,15 @@ def tabulate(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, options
         summary["institutions_parameters"] = inputs.institutions.params.provenance
     if loaded.composition:  # parents, variant, sweep values: what made this scenario
         summary["composition"] = dict(loaded.composition)
-    return Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded),
-                  inputs=inputs, design=design, input_files=files, service_tables=tables)
+    result = Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded),
+                    inputs=inputs, design=design, input_files=files, service_tables=tables)
+    if loaded.scenario.roadmap is not None and tables is not None:  # step 2: when each phase of the design starts
+        from .roadmap import build_roadmap
+
+        result.roadmap = build_roadmap(loaded, result)
+        result.roadmap.summary["scenario"] = loaded.scenario.name
+        summary["roadmap"] = result.roadmap.summary
+    return result
 
 
 #: A group leaving its pole "materially" gains at least this share of what it pays.

@@ -142,7 +142,7 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
             click.echo(t("cli.no_folder", status=result.status), err=True)
             sys.exit(EXIT_NO_RESULT)
         main_files = "report.html, report.md, map.png, communes.csv, poles.csv"
-        if result.summary.get("total_cost") is not None:
+        if result.typed_summary.services is not None:
             main_files += ", services.csv, equipment.csv, shares.csv, savings.png, fiches/"
         click.echo(t("cli.results", folder=folder, files=main_files + ", summary.json"))
 
@@ -163,6 +163,10 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     if composed.composed:
         return _validate_variants(composed, overrides)
     loaded = load_variant(composed, composed.variant(None), overrides)
+    if loaded.scenario.roadmap is not None:  # the communes a roadmap names, checked before any solve
+        from .roadmap import steady_state_scenario
+
+        loaded = steady_state_scenario(loaded)
     inputs = prepare(loaded)
     _check_uncertainty(loaded, inputs)
     t = inputs.territory

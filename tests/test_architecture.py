@@ -27,7 +27,7 @@ STAGES: list[tuple[str, list[str]]] = [
     ("model", ["model"]),
     ("solve", ["solvers", "design"]),
     ("results", ["results", "verify_services"]),
-    ("entry points", ["api", "batch", "tradeoff", "sweeps", "comparison", "starter", "verify", "verification",
+    ("entry points", ["api", "batch", "tradeoff", "sweeps", "roadmap", "comparison", "starter", "verify", "verification",
                       "cli", "cli_init", "cli_options", "cli_sweep", "robustness", "bilan", "__init__", "__main__"]),
 ]
 #: Inside the inputs stage, the order of its parts (territory data, service data, assembly).

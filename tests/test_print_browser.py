@@ -15,11 +15,9 @@ import sys
 
 import pytest
 from browser import Browser, file_url, find_chromium
-from helpers import SCENARIOS
+from shared import solved
 
-from optimiser.api import solve
 from optimiser.results.pdf import print_pdf
-from optimiser.scenario.load import load_scenario
 
 SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "core", "forced",
             "estimates", "status-quo-check", "communes", "rules", "method"]
@@ -43,7 +41,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def laval(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016-service-commun.yaml"))
+    # solved once per session, shared with the tampering tests
+    result = solved(tmp_path_factory, "laval-2016-service-commun")
     return result.to_dir(tmp_path_factory.mktemp("print") / "laval")
 
 

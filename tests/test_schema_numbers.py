@@ -30,6 +30,10 @@ REQUIRED = {
     "ServiceCommunConfig": {"members": ["A"]},
     "ForceRule": {"pool": True},
     "UncertaintyGroup": {"parameters": ["loaded_cost_*"]},
+    "PilotConfig": {"communes": ["A", "B"]},
+    "JoinStep": {"communes": ["A"]},
+    "SequenceStep": {"year": 2016},
+    "VoirieTransfer": {"year": 2016},
 }
 #: Blocks that other keys need (service keys need a services block).
 CONTEXT = {"services": {}}

@@ -16,12 +16,11 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import DATA, SCENARIOS
+from helpers import DATA
+from shared import solved
 
-from optimiser.api import solve
 from optimiser.cli import main
 from optimiser.errors import InputError
-from optimiser.scenario.load import load_scenario
 from optimiser.verification.pricing import COST_CATEGORIES
 from optimiser.verify import verify_result
 
@@ -29,18 +28,19 @@ from optimiser.verify import verify_result
 
 @pytest.fixture(scope="module")
 def poles(tmp_path_factory):
-    return solve(load_scenario(SCENARIOS / "laval-2016.yaml")).to_dir(tmp_path_factory.mktemp("poles") / "r", draw=False)
+    return solved(tmp_path_factory, "laval-2016").to_dir(tmp_path_factory.mktemp("poles") / "r", draw=False)
 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016-service-commun.yaml"))
+    # solved once per session, shared with the print tests
+    result = solved(tmp_path_factory, "laval-2016-service-commun")
     return result.to_dir(tmp_path_factory.mktemp("services") / "r", draw=False)
 
 
 @pytest.fixture(scope="module")
 def no_design(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016.yaml", ["poles.population.min=60000"]))
+    result = solved(tmp_path_factory, "laval-2016", ["poles.population.min=60000"])
     assert result.status == "infeasible"
     return result.to_dir(tmp_path_factory.mktemp("none") / "r", draw=False)
 

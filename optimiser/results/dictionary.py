@@ -266,6 +266,64 @@ DICTIONARY: dict[str, list[Entry]] = {
 }
 
 
+def _roadmap_dictionary() -> None:
+    """The files of a roadmap (:mod:`optimiser.roadmap`): € per year, TTC net of the FCTVA."""
+    year = _e("year", "", "Année civile", "Calendar year")
+    DICTIONARY["roadmap.csv"] = [
+        year,
+        _e("insee_code", "", "Code INSEE du membre (EPCI pour l'intercommunalité)", "Member's INSEE code (EPCI for the intercommunalité)"),
+        _e("name", "", "Nom du membre", "Name of the member"),
+        _e("service", "", "Service", "Service"),
+        _e("state", "", "Organisation cette année : status-quo, pooled-…, service-commun-…, borrows-machines, alone-…, transferred, outside",
+           "Organisation this year: status-quo, pooled-…, service-commun-…, borrows-machines, alone-…, transferred, outside"),
+        _e("delivered_by", "", "Qui assure le service : commune, prestataire, pôle, service commun, EPCI",
+           "Who delivers the service: commune, contractor, pole, service commun, EPCI"),
+        _e("phase", "", "Phase qui change ce service (vide : inchangé)", "Phase that changes this service (empty: unchanged)"),
+        _e("start_year", "", "Année de début de la phase (vide : pas dans l'horizon)", "Start year of the phase (empty: not within the horizon)"),
+        _e("cost_eur", _EUR, "Coût de l'année pour ce membre et ce service (hors frais ponctuels)",
+           "This year's cost for this member and service (one-offs excluded)"),
+        _e("setup_eur", "€", "Part des frais de mise en place, l'année du début", "Share of the set-up cost, in the start year"),
+        _e("sale_eur", "€", "Part du produit de la vente du matériel en surplus, l'année du début",
+           "Share of the proceeds of surplus machines sold, in the start year"),
+    ]
+    DICTIONARY["phases.csv"] = [
+        _e("phase", "", "Identifiant de la phase (pôle:service, ou commune:service)", "Phase id (pole:service, or commune:service)"),
+        _e("kind", "", "service_commun, pilot, pole ou alone", "service_commun, pilot, pole or alone"),
+        _e("pole", "", "Pôle (ou code de la commune seule)", "Pole (or the code of the commune alone)"),
+        _e("pole_name", "", "Nom du pôle", "Name of the pole"),
+        _e("seat_insee_code", "", "Code INSEE du siège", "Seat's INSEE code"),
+        _e("service", "", "Service", "Service"),
+        _e("mode", "", "regie, delegation ou lending (prêt de matériel)", "regie, delegation or lending (machines lent)"),
+        _e("users", "", "Membres concernés", "Members concerned"),
+        _e("user_codes", "", "Leurs codes INSEE, séparés par ;", "Their INSEE codes, separated by ;"),
+        _e("earliest_year", "", "Première année possible (contrats, adhésions)", "Earliest possible year (contracts, joins)"),
+        _e("start_year", "", "Année de début choisie (vide : pas dans l'horizon)", "Chosen start year (empty: not within the horizon)"),
+        _e("setup_eur", "€", "Frais de mise en place (une convention + chaque membre)", "Set-up cost (one convention + each member)"),
+        _e("sale_eur", "€", "Produit de la vente du matériel en surplus", "Proceeds of surplus machines sold"),
+        _e("why_not_earlier", "", "Ce qui retarde la première année possible", "What delays the earliest year"),
+    ]
+    DICTIONARY["trajectory.csv"] = [
+        year,
+        _e("status_quo_eur", _EUR, "Coût du statu quo dans le périmètre de l'année", "Status quo cost within the year's perimeter"),
+        _e("running_eur", _EUR, "Coût courant de la feuille de route", "Running cost of the roadmap"),
+        _e("setup_eur", "€", "Frais de mise en place de l'année", "Set-up costs of the year"),
+        _e("sale_eur", "€", "Ventes de matériel en surplus de l'année", "Surplus machines sold in the year"),
+        _e("plan_eur", _EUR, "Coût de l'année : courant + mise en place − ventes", "Cost of the year: running + set-up − sales"),
+        _e("saving_eur", _EUR, "Économie de l'année contre le statu quo", "Saving of the year against the status quo"),
+        _e("cumulative_saving_eur", "€", "Économie cumulée depuis la première année", "Cumulative saving since the first year"),
+        _e("discount_factor", "", "Facteur d'actualisation (1 + taux)^-(année − début)", "Discount factor (1 + rate)^-(year − start)"),
+        _e("discounted_saving_eur", "€", "Économie actualisée de l'année", "Discounted saving of the year"),
+        _e("cumulative_discounted_saving_eur", "€", "Économie actualisée cumulée", "Cumulative discounted saving"),
+        _e("phases_started", "", "Phases engagées dans l'année", "Phases started in the year"),
+    ]
+    DICTIONARY["flows_by_year.csv"] = [*DICTIONARY["flows.csv"],
+                                       _e("roadmap_one_off_eur", "€", "Frais ponctuels de la feuille de route de l'année (mise en place − ventes)",
+                                          "The roadmap's one-offs of the year (set-up − sales)")]
+
+
+_roadmap_dictionary()
+
+
 def entry(file: str, column: str) -> Entry | None:
     """The entry of ``column`` of ``file`` (a per-service column of communes.csv: ``<service>``)."""
     for item in DICTIONARY.get(file, []):

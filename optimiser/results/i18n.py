@@ -774,13 +774,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fiche.machine_item": {"fr": "{n} × {name} ({bought} à acheter)", "en": "{n} × {name} ({bought} to buy)"},
     "fiche.how": {"fr": "Comment", "en": "How"},
     "fiche.index_title": {"fr": "Fiches des communes — {scenario}", "en": "Commune summaries — {scenario}"},
-    "stability.pooling_title": {"fr": "Part des mondes où chaque commune mutualise chaque service ({n} mondes résolus)",
-                                "en": "Share of worlds in which each commune pools each service ({n} worlds solved)"},
-    "stability.pairs_title": {"fr": "Part des mondes où deux communes partagent un pôle",
-                              "en": "Share of worlds in which two communes share a pole"},
-    "stability.share": {"fr": "part des mondes", "en": "share of worlds"},
-    "stability.none": {"fr": "Aucun monde n'a de solution : pas de fréquence à montrer",
-                       "en": "No world has a design: no frequency to show"},
     # --- institutional options (flows.csv) ---
     "h.flows": {"fr": "Qui paie qui : conventions, attribution de compensation, transfert",
                 "en": "Who pays whom: conventions, attribution de compensation, transfer"},
@@ -829,4 +822,60 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "Elles ne changent aucun coût net.",
                                "en": "The ACs before are estimates (120 €/inh.): give the real ones (institutions.attribution_compensation). "
                                      "They change no net cost."},
+    "stability.pooling_title": {"fr": "Part des mondes où chaque commune mutualise chaque service ({n} mondes résolus)",
+                                "en": "Share of worlds in which each commune pools each service ({n} worlds solved)"},
+    "stability.pairs_title": {"fr": "Part des mondes où deux communes partagent un pôle",
+                              "en": "Share of worlds in which two communes share a pole"},
+    "stability.share": {"fr": "part des mondes", "en": "share of worlds"},
+    "stability.none": {"fr": "Aucun monde n'a de solution : pas de fréquence à montrer",
+                       "en": "No world has a design: no frequency to show"},
 }
+
+# --- the roadmap over years (optimiser/roadmap/, its report section in results/roadmap_section.py)
+MESSAGES.update({
+    "h.roadmap": {"fr": "Feuille de route pluriannuelle", "en": "Roadmap over the years"},
+    "roadmap.gantt_title": {"fr": "Phasage — {scenario}", "en": "Phasing — {scenario}"},
+    "roadmap.trajectory_title": {"fr": "Coût annuel et économie cumulée — {scenario}",
+                                 "en": "Yearly cost and cumulative saving — {scenario}"},
+    "roadmap.year": {"fr": "Année", "en": "Year"},
+    "roadmap.transfer": {"fr": "Transfert de la voirie ({year})", "en": "Voirie transferred ({year})"},
+    "roadmap.keur": {"fr": "k€ par an", "en": "k€ a year"},
+    "roadmap.cumulative_keur": {"fr": "Économie cumulée (k€)", "en": "Cumulative saving (k€)"},
+    "roadmap.status_quo": {"fr": "Statu quo", "en": "Status quo"},
+    "roadmap.plan": {"fr": "Feuille de route", "en": "Roadmap"},
+    "roadmap.cumulative": {"fr": "Économie cumulée", "en": "Cumulative saving"},
+    "roadmap.break_even": {"fr": "Retour à l'équilibre : {year}", "en": "Break-even: {year}"},
+    "roadmap.never": {"fr": "pas dans l'horizon", "en": "not within the horizon"},
+    "roadmap.kind.service_commun": {"fr": "Service commun", "en": "Service commun"},
+    "roadmap.kind.pilot": {"fr": "Pôle pilote", "en": "Pilot pole"},
+    "roadmap.kind.pole": {"fr": "Pôle de proximité", "en": "Proximity pole"},
+    "roadmap.kind.alone": {"fr": "Commune seule", "en": "Commune alone"},
+    "roadmap.lead": {"fr": "De {start} à {end} ({n} ans, actualisation {rate}) : coût actualisé {npc} contre {npc_sq} au statu quo, "
+                             "soit {saving} d'économie actualisée ; retour à l'équilibre : {break_even}. {started} phases sur {phases} "
+                             "engagées.",
+                     "en": "From {start} to {end} ({n} years, discounted at {rate}): net present cost {npc} against {npc_sq} for "
+                           "the status quo, a discounted saving of {saving}; break-even: {break_even}. {started} of {phases} "
+                           "phases started."},
+    "roadmap.method": {"fr": "Méthode : le dispositif cible est celui de l'année type (solveur, écart {ss_gap}) ; seul le calendrier "
+                               "est optimisé ({status}, écart {gap}, {time} s). La borne vaut pour ce dispositif fixé.",
+                       "en": "Method: the target design is the single-year one (solver gap {ss_gap}); only the timing is "
+                             "optimised ({status}, gap {gap}, {time} s). The bound holds for that fixed design."},
+    "roadmap.col.year": {"fr": "Année", "en": "Year"},
+    "roadmap.col.member": {"fr": "Membre", "en": "Member"},
+    "roadmap.by_commune": {"fr": "Ce que chaque membre supporte chaque année, flux compris (services gardés, versements au pôle et "
+                                 "à l'EPCI, attribution de compensation, frais ponctuels) : détail dans flows_by_year.csv.",
+                           "en": "What each member bears each year, flows included (services kept, payments to its pole and the "
+                                 "EPCI, attribution de compensation, one-offs): detail in flows_by_year.csv."},
+    "roadmap.starts": {"fr": "{year} : {n} phase(s) engagée(s)", "en": "{year}: {n} phase(s) started"},
+    "roadmap.col.status_quo": {"fr": "Statu quo", "en": "Status quo"},
+    "roadmap.col.plan": {"fr": "Feuille de route", "en": "Roadmap"},
+    "roadmap.col.saving": {"fr": "Économie", "en": "Saving"},
+    "roadmap.col.cumulative": {"fr": "Économie cumulée", "en": "Cumulative saving"},
+    "roadmap.col.phase": {"fr": "Phase", "en": "Phase"},
+    "roadmap.col.start": {"fr": "Début", "en": "Start"},
+    "roadmap.col.users": {"fr": "Communes", "en": "Communes"},
+    "roadmap.files": {"fr": "Fichiers : roadmap.csv (année × commune × service), phases.csv, trajectory.csv, flows_by_year.csv, "
+                              "gantt.png, trajectory.png.",
+                      "en": "Files: roadmap.csv (year × commune × service), phases.csv, trajectory.csv, flows_by_year.csv, gantt.png, "
+                            "trajectory.png."},
+})

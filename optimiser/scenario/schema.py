@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from .ranges import Range, range_of
+from .roadmap import RoadmapConfig
 
 
 def _commune_ref(value):
@@ -622,12 +623,15 @@ class Scenario(StrictModel):
     """What to write."""
     uncertainty: UncertaintyConfig | None = None
     """How sure the cost parameters are (ranges, distributions, correlation groups, samples)."""
-    robust: RobustConfig | None = None
-    """The design that does best over sampled worlds (expected saving, a quantile or CVaR) rather
-    than at the sourced values; needs services."""
+    roadmap: RoadmapConfig | None = None
+    """A multi-year plan (needs services): what starts when, staff attrition year by year, machine
+    renewals, contract ends, set-up costs in their year; net present cost over the horizon."""
     institutions: InstitutionsConfig | None = None
     """Institutional options: service commun financing (convention or attribution de
     compensation), the CIF effect, the voirie transfer (needs services); ``flows.csv``."""
+    robust: RobustConfig | None = None
+    """The design that does best over sampled worlds (expected saving, a quantile or CVaR) rather
+    than at the sourced values; needs services."""
 
     @model_validator(mode="after")
     def _mode_rules(self):
@@ -665,10 +669,12 @@ class Scenario(StrictModel):
                 stray.append("objective.minimise: cost")
             if self.uncertainty is not None:  # the uncertain parameters are the cost model's
                 stray.append("uncertainty")
-            if self.robust is not None:
-                stray.append("robust")
+            if self.roadmap is not None:  # a plan of what pooling starts when
+                stray.append("roadmap")
             if self.institutions is not None:  # the money flows are the priced design's
                 stray.append("institutions")
+            if self.robust is not None:
+                stray.append("robust")
             if stray:
                 raise ValueError(f"{', '.join(stray)}: only meaningful with a services block "
                                  "(add services: {} to use every default)")

@@ -119,6 +119,15 @@ def verify_result(folder: str | Path) -> Verification:
     if has_design:
         if not _check_design(folder, v, loaded, territory, rules, summary, has_services, view):
             return v
+    if summary.get("roadmap") is not None:  # a plan over years: every year re-added (.roadmap)
+        from .roadmap import roadmap_problems
+
+        v.check("roadmap years add up", roadmap_problems(folder.path, summary))
+        if has_design and has_services and (folder.path / "roadmap.csv").is_file():
+            from ..inputs.preparation import prepare
+            from .roadmap import recomputed_problems
+
+            v.check("roadmap years re-computed", recomputed_problems(folder.path, loaded, prepare(loaded), summary))
     # the reports are rendered again from the verified files and compared (see .reports)
     view.territory, view.scenario = territory, _resolved(folder)
     view.report_tables = _report_tables(folder, has_design and has_services)
