@@ -36,6 +36,8 @@ from .i18n import current, resolve_lang, t, using
 from .maps import draw_map, draw_savings_map
 from .report import render_report
 from .savings_report import draw_chart as draw_savings_chart
+from .single import drawn_outlines, single_poles
+from .summary import Summary
 from .workbook import write_workbook
 
 
@@ -61,12 +63,21 @@ class Result:
     design: object | None = None
     input_files: dict[str, Path] = field(default_factory=dict)
     service_tables: object | None = None  # optimiser.results.service_tables.ServiceTables
+    roadmap: object | None = None  # optimiser.roadmap.Roadmap: the plan over years, when the scenario asks for one
     extra_files: dict[str, str] = field(default_factory=dict)
     """Further files of the folder, name → text (``robust.csv`` and ``robust.md`` of a robust design)."""
 
     @property
     def status(self) -> str:
         return self.summary["status"]
+
+    @property
+    def typed_summary(self) -> Summary:
+        """:attr:`summary` as a typed record (names and types instead of string keys; the same
+        content: ``typed_summary.to_dict() == summary``). For a result this version computed; a
+        folder read back may hold another writer's keys (:meth:`from_dir` keeps them as read), and
+        then a mistyped key raises :class:`~optimiser.results.summary.SummaryError`."""
+        return Summary.from_dict(self.summary)
 
     @property
     def has_design(self) -> bool:
@@ -139,7 +150,8 @@ class Result:
             outlines = pole_geometries(territory, self.communes)
             write_poles_geojson(folder / "poles.geojson", territory, self.communes, self.poles, outlines)
             if draw:
-                title = t("map.title", scenario=self.summary["scenario"], territory=territory.name, n=self.summary["n_poles"],
+                n_drawn = self.summary["n_poles"] - len(single_poles(self.poles))  # one-commune poles are communes on their own
+                title = t("map.title", scenario=self.summary["scenario"], territory=territory.name, n=n_drawn,
                           status=status_short(self.status, self.summary.get("gap")))
                 draw_map(folder / "map.png", territory, self.communes, self.poles, title,
                          labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"), outlines=outlines)
@@ -150,7 +162,10 @@ class Result:
                                    t("chart.sources_title", scenario=self.summary["scenario"]))
             if draw and self.communes is not None:
                 draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
-                                 t("map.savings_title", scenario=self.summary["scenario"]), outlines=outlines)
+                                 t("map.savings_title", scenario=self.summary["scenario"]),
+                                 outlines=drawn_outlines(outlines, self.poles))
+        if self.roadmap is not None and self.roadmap.tables:
+            self.roadmap.write(folder, draw)
         (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
         for name, text in self.extra_files.items():
             (folder / name).write_text(text, encoding="utf-8")
@@ -170,6 +185,7 @@ class Result:
         from .reading import COMMUNE_COLUMNS, read_csv, read_resolved, read_summary, read_tables_or_refuse
 
         folder = Path(folder)
+        # as written, not typed: ``compare`` reads folders of other versions and cost models too
         summary = read_summary(folder / "summary.json")
         resolved = read_resolved(folder / "scenario.resolved.yaml")
         communes = poles = None
@@ -182,7 +198,7 @@ class Result:
 
 
 SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "status_quo_check", "core", "members",
-                 "parameters", "savings_by_source", "staff_trajectory")
+                 "parameters", "savings_by_source", "staff_trajectory", "flows")
 
 
 def write_service_tables(folder: Path, tables) -> None:
