@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import time
 
-import pytest
 from test_services_bruteforce import best_service_design, case
 
 from optimiser.design.lagrangian import lagrangian_bound

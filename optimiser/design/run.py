@@ -284,10 +284,16 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
             incumbent.offer(improved, value, values)
 
 
+#: Below this many variables the compact MILP is left the whole time (the bruteforce cases: ~1,000).
+LAGRANGIAN_MIN_VARIABLES = 3_000
+
+
 def _lagrangian(value_of: PerPoleValue, incumbent: Incumbent, deadline: float, n_variables: int,
                 gap: float) -> LagrangianBound | None:
     """The Lagrangian bound (:mod:`.lagrangian`) within a share of the remaining time: most of
     it for a large model, whose MILP rarely proves a bound in time; the MILP gets the rest."""
+    if n_variables < LAGRANGIAN_MIN_VARIABLES:
+        return None  # the MILP proves small models itself, faster than the subgradient climbs
     share = 0.8 if n_variables > LARGE_MODEL_VARIABLES else 0.4
     now = time.perf_counter()
     stop = now + share * (deadline - now)
