@@ -200,3 +200,17 @@ def test_a_kept_service_counts_in_the_total_and_its_deviation_is_split(tmp_path)
     assert deviation["pole"] == row["insee_code"] and deviation["probable_cause"] == "price"
     assert deviation["price_eur"] == pytest.approx(0.10 * row["pays_eur"], rel=1e-3)
     assert CliRunner().invoke(main, ["verify", str(folder)]).exit_code == 0
+
+
+def test_every_bilan_csv_column_is_in_the_data_dictionary(plan_dir, tmp_path):
+    from optimiser.results import dictionary
+
+    out, _ = run_bilan(plan_dir, EXAMPLE / "actuals-example.xlsx", tmp_path / "bilan", replan=False)
+    files = sorted(out.glob("*.csv"))
+    assert {f.name for f in files} >= {"poles_bilan.csv", "deviations.csv", "communes_bilan.csv", "service_levels.csv",
+                                       "recalibration.csv", "missing.csv"}
+    for csv in files:
+        for column in pd.read_csv(csv, nrows=0).columns:
+            assert dictionary.entry(csv.name, column) is not None, f"{csv.name}: {column} is not in the data dictionary"
+    assert dictionary.entry("poles_bilan.csv", "plan_nonsense") is not None  # the plan_<measure> pattern
+    assert dictionary.entry("deviations.csv", "plan_nonsense") is None
