@@ -47,6 +47,11 @@ def solve(loaded: LoadedScenario, inputs: Inputs | None = None, on_interrupt: st
     A scenario's ``robust:`` block is not read here: :func:`optimiser.robustness.robust_design.solve`
     solves it (what ``optimiser run`` and ``optimiser sweep`` call), from this nominal design.
     """
+    road = loaded.scenario.roadmap
+    if road is not None:  # the pilot's volunteers kept in one pole of the steady-state design
+        from .roadmap import steady_state_scenario
+
+        loaded = steady_state_scenario(loaded)
     inputs = inputs or prepare(loaded)
     options = solver_options(loaded)
     with interruptible(on_interrupt or options.on_interrupt):
@@ -64,15 +69,26 @@ def tabulate(loaded: LoadedScenario, inputs: Inputs, design: PoleDesign, options
             ids = pole_ids(design.assignment, inputs.territory, inputs.rules)
             population = {c: int(p) for c, p in inputs.territory.communes["population"].items()}
             tables = build_service_tables(design.services, inputs.territory, ids, population, loaded.scenario.fairness)
+            if inputs.institutions is not None:  # who pays whom: convention by default (optimiser.institutions)
+                tables.flows = inputs.institutions.flows(tables.shares, tables.status_quo)
             communes = communes.join(tables.commune_columns, on="insee_code")
     files = input_files(loaded)
     summary = build_summary(loaded, inputs, design, options, communes, poles)
     if tables is not None:
         summary.update(service_summary(design.services, tables))
+    if tables is not None and inputs.institutions is not None:  # where the fiscal figures of flows.csv came from
+        summary["institutions_parameters"] = inputs.institutions.params.provenance
     if loaded.composition:  # parents, variant, sweep values: what made this scenario
         summary["composition"] = dict(loaded.composition)
-    return Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded),
-                  inputs=inputs, design=design, input_files=files, service_tables=tables)
+    result = Result(summary=summary, communes=communes, poles=poles, resolved_scenario=resolved_scenario(loaded),
+                    inputs=inputs, design=design, input_files=files, service_tables=tables)
+    if loaded.scenario.roadmap is not None and tables is not None:  # step 2: when each phase of the design starts
+        from .roadmap import build_roadmap
+
+        result.roadmap = build_roadmap(loaded, result)
+        result.roadmap.summary["scenario"] = loaded.scenario.name
+        summary["roadmap"] = result.roadmap.summary
+    return result
 
 
 #: A group leaving its pole "materially" gains at least this share of what it pays.
@@ -155,7 +171,17 @@ def input_files(loaded: LoadedScenario) -> dict[str, Path]:
 
         inventory = loaded.path(loaded.scenario.services.inventory)
         files.update(inventory_files(inventory))
+    ac_file = _ac_file(loaded)
+    if ac_file is not None:
+        path = loaded.path(ac_file)
+        files[path.name] = path
     return files
+
+
+def _ac_file(loaded: LoadedScenario) -> str | None:
+    """The scenario's file of attributions de compensation (``institutions.attribution_compensation.file``), if any."""
+    institutions = loaded.scenario.institutions
+    return institutions.attribution_compensation.file if institutions is not None else None
 
 
 def resolved_scenario(loaded: LoadedScenario) -> dict:
@@ -166,6 +192,8 @@ def resolved_scenario(loaded: LoadedScenario) -> dict:
         data["roads"]["network"]["path"] = f"inputs/{Path(loaded.scenario.roads.network.path).name}"
     if data.get("services") and data["services"].get("inventory"):
         data["services"]["inventory"] = f"inputs/{Path(loaded.scenario.services.inventory).name}"
+    if _ac_file(loaded) is not None:
+        data["institutions"]["attribution_compensation"]["file"] = f"inputs/{Path(_ac_file(loaded)).name}"
     data["outputs"]["dir"] = None
     return data
 

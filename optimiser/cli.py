@@ -163,6 +163,10 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     if composed.composed:
         return _validate_variants(composed, overrides)
     loaded = load_variant(composed, composed.variant(None), overrides)
+    if loaded.scenario.roadmap is not None:  # the communes a roadmap names, checked before any solve
+        from .roadmap import steady_state_scenario
+
+        loaded = steady_state_scenario(loaded)
     inputs = prepare(loaded)
     _check_uncertainty(loaded, inputs)
     t = inputs.territory

@@ -23,15 +23,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "optimiser"
 STAGES: list[tuple[str, list[str]]] = [
     ("foundation", ["errors", "text", "files", "_version", "results.folder"]),
     ("scenario", ["scenario"]),
-    ("inputs", ["territory", "services", "cache", "inputs"]),
+    ("inputs", ["territory", "services", "institutions", "cache", "inputs"]),
     ("model", ["model"]),
     ("solve", ["solvers", "design"]),
     ("results", ["results", "verify_services"]),
-    ("entry points", ["api", "batch", "tradeoff", "sweeps", "comparison", "starter", "verify", "verification",
+    ("entry points", ["api", "batch", "tradeoff", "sweeps", "roadmap", "comparison", "starter", "verify", "verification",
                       "cli", "cli_init", "cli_options", "cli_sweep", "robustness", "bilan", "__init__", "__main__"]),
 ]
 #: Inside the inputs stage, the order of its parts (territory data, service data, assembly).
-INPUT_ORDER = ["territory", "services", "cache", "inputs"]
+INPUT_ORDER = ["territory", "services", "institutions", "cache", "inputs"]
 #: Inside the solve stage: the solver layer comes before the design loop that calls it.
 SOLVE_ORDER = ["solvers", "design"]
 

@@ -30,7 +30,7 @@ from ..inputs import Inputs
 from ..model.assembly import add_services
 from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model
-from ..model.services import K, Formulation
+from ..model.services import Formulation, K
 from ..solvers import SolverOptions, Status, solve_milp
 
 Assignment = dict[str, "str | None"]

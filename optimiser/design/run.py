@@ -23,8 +23,8 @@ from ..model.diagnose import presolve_findings
 from ..model.extract import ServiceDesign, extract_services
 from ..model.poles import pair_travel
 from ..model.repair import RepairContext
-from ..model.service_bound import member_service_bound_keur
 from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
+from ..model.service_bound import member_service_bound_keur
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status
 from .explain import explain_infeasibility

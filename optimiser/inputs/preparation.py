@@ -44,6 +44,9 @@ class Inputs:
     rules: PoleRules
     services: ServiceInputs | None = None
     """Priced service inputs, when the scenario has a ``services`` block."""
+    institutions: object | None = None
+    """The institutional options and their parameters (:class:`optimiser.institutions.scenario.InstitutionInputs`),
+    with a ``services`` block."""
 
 
 def load_territory(loaded: LoadedScenario) -> Territory:
@@ -252,4 +255,10 @@ def prepare(loaded: LoadedScenario, cache=None) -> Inputs:
             services = prepare_services(loaded, territory, matrix, rules.service_commun)
         if services.enabled:
             rules = _with_seat_rule(rules, loaded.scenario.poles.seats, services)
-    return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules, services=services)
+        from ..institutions.scenario import prepare_institutions
+
+        institutions = prepare_institutions(loaded, territory, services)  # legal conditions checked before any solve
+    else:
+        institutions = None
+    return Inputs(loaded=loaded, territory=territory, road=road, matrix=matrix, rules=rules, services=services,
+                  institutions=institutions)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import InputError, Problem
 from ..scenario.load import LoadedScenario
@@ -215,9 +215,12 @@ def prepare_services(loaded: LoadedScenario, territory: Territory, matrix: Trave
     raw_services, raw_units, sources, agents = {}, {}, (), ()
     if config.inventory is not None:
         path = loaded.path(config.inventory)
-        raw_services, raw_units, agents = read_inventory(path, str(path), territory, catalogue, epci_name)
+        timing: dict = {}
+        raw_services, raw_units, agents = read_inventory(path, str(path), territory, catalogue, epci_name, timing)
         sources = (path,)
     inventory = build_inventory(sizes, catalogue, raw_services, raw_units, fixed, sources, agents)
+    if config.inventory is not None:  # machine ages and contract ends: only a roadmap reads them
+        inventory = replace(inventory, ages=timing["ages"], contract_ends=timing["contract_ends"])
     today = standalone_costs(inventory, catalogue)
     attrition = scenario.staff.no_reduction_beyond_attrition
     standalone = reorganised_alone(inventory, catalogue, terms, attrition, today)

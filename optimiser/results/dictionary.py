@@ -129,12 +129,60 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("pole", "", "Pôle où il mutualise ou emprunte ; vide s'il garde le service", "Pole where it pools or borrows; empty when kept"),
         _e("standalone_eur", _EUR, "Coût du service s'il restait seul", "Cost of the service alone"),
         _e("pays_eur", _EUR, "Ce qu'il paie avec le projet", "What it pays with the design"),
+        _e("pays_pole_eur", _EUR, "Dont ce qu'il verse au pôle (sa part ; le reste, il le dépense lui-même)",
+           "Of which what it pays the pole (its share; the rest it spends itself)"),
         _e("saving_eur", _EUR, "standalone_eur − pays_eur", "standalone_eur − pays_eur"),
         _e("key", "", "Clé de partage des coûts", "Cost-sharing key"),
         _e("forced", "true/false", "Mutualisation imposée (service commun, règle du scénario)", "Pooling imposed (service commun, scenario rule)"),
         _e("shapley_eur", _EUR, "Valeur de Shapley (clé shapley)", "Shapley value (shapley key)"),
         _e("shapley_se_eur", _EUR, "Erreur type de la valeur de Shapley échantillonnée", "Standard error of the sampled Shapley value"),
         _e("pays_more_than_alone", "true/false", "Paie plus que seul (de plus d'1 €)", "Pays more than alone (by over €1)"),
+    ],
+    "flows.csv": [
+        _e("year", "", "Année (vide : une année type, options en place)", "Year (empty: a steady-state year, options in place)"),
+        _e("member", "", "Code INSEE de la commune, ou EPCI pour l'intercommunalité", "Commune's INSEE code, or EPCI for the intercommunalité"),
+        _e("name", "", "Nom du membre", "Name of the member"),
+        _e("status_quo_eur", _EUR, "Coût de ses services aujourd'hui", "Cost of its services today"),
+        _e("own_eur", _EUR, "Ce qu'il dépense lui-même (services gardés, hors compétence transférée)",
+           "What it spends itself (services kept, transferred competence excluded)"),
+        _e("pays_pole_eur", _EUR, "Ce qu'il verse à son pôle de proximité (convention entre communes)",
+           "What it pays its proximity pole (convention between communes)"),
+        _e("service_commun_financing", "", "Financement de sa part du service commun : convention ou attribution_compensation",
+           "How its service-commun share is financed: convention or attribution_compensation"),
+        _e("pays_epci_convention_eur", _EUR, "Ce qu'il verse à l'EPCI pour le service commun, par convention",
+           "What it pays the EPCI for the service commun, by convention"),
+        _e("ac_imputation_eur", _EUR, "Part du service commun imputée sur son attribution de compensation (ligne EPCI : total)",
+           "Service-commun share imputed on its attribution de compensation (EPCI row: total)"),
+        _e("clect_charge_eur", _EUR, "Charges transférées (voirie) évaluées comme une CLECT : moyenne des dépenses + équipement annualisé",
+           "Transferred charges (voirie) evaluated as a CLECT would: mean of past expenses + annualised equipment"),
+        _e("clect_basis", "", "Base de l'évaluation : history (dépenses données) ou status quo (coût actuel chiffré, chaque année)",
+           "Basis of the evaluation: history (given expenses) or status quo (today's priced cost, every year)"),
+        _e("ac_before_eur", _EUR, "Attribution de compensation avant les options (négative : la commune paie l'EPCI)",
+           "Attribution de compensation before the options (negative: the commune pays the EPCI)"),
+        _e("ac_after_eur", _EUR, "ac_before_eur − ac_imputation_eur − clect_charge_eur", "ac_before_eur − ac_imputation_eur − clect_charge_eur"),
+        _e("ac_source", "", "Origine de l'AC avant : scenario ou estimate (estimation)", "Where the AC before came from: scenario or estimate"),
+        _e("transferred_cost_eur", _EUR, "Coût, dans le projet, de ses services transférés (à la charge de l'EPCI ; ligne EPCI : total)",
+           "Design cost of its transferred services (borne by the EPCI; EPCI row: total)"),
+        _e("mad_spend_eur", _EUR, "Ce qu'il dépense encore pour la compétence transférée avec ses agents mis à disposition",
+           "What it still spends on the transferred competence with its agents made available"),
+        _e("mad_reimbursement_eur", _EUR, "Remboursement de l'EPCI pour la mise à disposition (coût unitaire × unités)",
+           "The EPCI's reimbursement of the mise à disposition (unit cost × units)"),
+        _e("ri_transfer_eur", _EUR, "Harmonisation du régime indemnitaire des agents transférés à l'EPCI",
+           "Régime indemnitaire harmonisation of the agents transferred to the EPCI"),
+        _e("service_commun_cost_eur", _EUR, "Coût total du service commun, porté par l'EPCI (ligne EPCI)",
+           "Whole cost of the service commun, borne by the EPCI (EPCI row)"),
+        _e("receives_eur", _EUR, "Ce qu'il reçoit : conventions, imputations et charges transférées (EPCI), remboursements (commune)",
+           "What it receives: conventions, imputations and transferred charges (EPCI), reimbursements (commune)"),
+        _e("net_cost_eur", _EUR, "Coût net : ce qu'il dépense et verse, AC perdue comprise, moins ce qu'il reçoit (hors dotation)",
+           "Net cost: what it spends and pays, AC lost included, less what it receives (dotation excluded)"),
+        _e("saving_eur", _EUR, "status_quo_eur − net_cost_eur", "status_quo_eur − net_cost_eur"),
+        _e("cif_before", "ratio", "Coefficient d'intégration fiscale avant (ligne EPCI)", "Coefficient d'intégration fiscale before (EPCI row)"),
+        _e("cif_after", "ratio", "CIF après, au premier ordre : + baisse d'AC / recettes fiscales du territoire",
+           "CIF after, to first order: + AC cut / the territory's tax revenue"),
+        _e("dotation_gain_upper_bound_eur", _EUR, "Hausse de la dotation d'intercommunalité, majorant au premier ordre "
+           "(ligne commune : au prorata de sa baisse d'AC)",
+           "Rise of the dotation d'intercommunalité, a first-order upper bound (commune rows: pro rata of their AC cut)"),
+        _e("dotation_effect_year", "", "Année où la dotation en tient compte (N+2)", "Year the dotation reflects it (N+2)"),
     ],
     "regie_vs_delegation.csv": [
         _e("pole", "", "Identifiant du pôle", "Pole id"),
@@ -329,6 +377,64 @@ DICTIONARY: dict[str, list[Entry]] = {
 
 #: Column-name patterns: ``prefix<name>`` entries match every column that starts with the prefix.
 _PATTERNS = {"poles_bilan.csv": ("plan_", "actual_")}
+
+
+def _roadmap_dictionary() -> None:
+    """The files of a roadmap (:mod:`optimiser.roadmap`): € per year, TTC net of the FCTVA."""
+    year = _e("year", "", "Année civile", "Calendar year")
+    DICTIONARY["roadmap.csv"] = [
+        year,
+        _e("insee_code", "", "Code INSEE du membre (EPCI pour l'intercommunalité)", "Member's INSEE code (EPCI for the intercommunalité)"),
+        _e("name", "", "Nom du membre", "Name of the member"),
+        _e("service", "", "Service", "Service"),
+        _e("state", "", "Organisation cette année : status-quo, pooled-…, service-commun-…, borrows-machines, alone-…, transferred, outside",
+           "Organisation this year: status-quo, pooled-…, service-commun-…, borrows-machines, alone-…, transferred, outside"),
+        _e("delivered_by", "", "Qui assure le service : commune, prestataire, pôle, service commun, EPCI",
+           "Who delivers the service: commune, contractor, pole, service commun, EPCI"),
+        _e("phase", "", "Phase qui change ce service (vide : inchangé)", "Phase that changes this service (empty: unchanged)"),
+        _e("start_year", "", "Année de début de la phase (vide : pas dans l'horizon)", "Start year of the phase (empty: not within the horizon)"),
+        _e("cost_eur", _EUR, "Coût de l'année pour ce membre et ce service (hors frais ponctuels)",
+           "This year's cost for this member and service (one-offs excluded)"),
+        _e("setup_eur", "€", "Part des frais de mise en place, l'année du début", "Share of the set-up cost, in the start year"),
+        _e("sale_eur", "€", "Part du produit de la vente du matériel en surplus, l'année du début",
+           "Share of the proceeds of surplus machines sold, in the start year"),
+    ]
+    DICTIONARY["phases.csv"] = [
+        _e("phase", "", "Identifiant de la phase (pôle:service, ou commune:service)", "Phase id (pole:service, or commune:service)"),
+        _e("kind", "", "service_commun, pilot, pole ou alone", "service_commun, pilot, pole or alone"),
+        _e("pole", "", "Pôle (ou code de la commune seule)", "Pole (or the code of the commune alone)"),
+        _e("pole_name", "", "Nom du pôle", "Name of the pole"),
+        _e("seat_insee_code", "", "Code INSEE du siège", "Seat's INSEE code"),
+        _e("service", "", "Service", "Service"),
+        _e("mode", "", "regie, delegation ou lending (prêt de matériel)", "regie, delegation or lending (machines lent)"),
+        _e("users", "", "Membres concernés", "Members concerned"),
+        _e("user_codes", "", "Leurs codes INSEE, séparés par ;", "Their INSEE codes, separated by ;"),
+        _e("earliest_year", "", "Première année possible (contrats, adhésions)", "Earliest possible year (contracts, joins)"),
+        _e("start_year", "", "Année de début choisie (vide : pas dans l'horizon)", "Chosen start year (empty: not within the horizon)"),
+        _e("setup_eur", "€", "Frais de mise en place (une convention + chaque membre)", "Set-up cost (one convention + each member)"),
+        _e("sale_eur", "€", "Produit de la vente du matériel en surplus", "Proceeds of surplus machines sold"),
+        _e("why_not_earlier", "", "Ce qui retarde la première année possible", "What delays the earliest year"),
+    ]
+    DICTIONARY["trajectory.csv"] = [
+        year,
+        _e("status_quo_eur", _EUR, "Coût du statu quo dans le périmètre de l'année", "Status quo cost within the year's perimeter"),
+        _e("running_eur", _EUR, "Coût courant de la feuille de route", "Running cost of the roadmap"),
+        _e("setup_eur", "€", "Frais de mise en place de l'année", "Set-up costs of the year"),
+        _e("sale_eur", "€", "Ventes de matériel en surplus de l'année", "Surplus machines sold in the year"),
+        _e("plan_eur", _EUR, "Coût de l'année : courant + mise en place − ventes", "Cost of the year: running + set-up − sales"),
+        _e("saving_eur", _EUR, "Économie de l'année contre le statu quo", "Saving of the year against the status quo"),
+        _e("cumulative_saving_eur", "€", "Économie cumulée depuis la première année", "Cumulative saving since the first year"),
+        _e("discount_factor", "", "Facteur d'actualisation (1 + taux)^-(année − début)", "Discount factor (1 + rate)^-(year − start)"),
+        _e("discounted_saving_eur", "€", "Économie actualisée de l'année", "Discounted saving of the year"),
+        _e("cumulative_discounted_saving_eur", "€", "Économie actualisée cumulée", "Cumulative discounted saving"),
+        _e("phases_started", "", "Phases engagées dans l'année", "Phases started in the year"),
+    ]
+    DICTIONARY["flows_by_year.csv"] = [*DICTIONARY["flows.csv"],
+                                       _e("roadmap_one_off_eur", "€", "Frais ponctuels de la feuille de route de l'année (mise en place − ventes)",
+                                          "The roadmap's one-offs of the year (set-up − sales)")]
+
+
+_roadmap_dictionary()
 
 
 def entry(file: str, column: str) -> Entry | None:

@@ -774,6 +774,54 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fiche.machine_item": {"fr": "{n} × {name} ({bought} à acheter)", "en": "{n} × {name} ({bought} to buy)"},
     "fiche.how": {"fr": "Comment", "en": "How"},
     "fiche.index_title": {"fr": "Fiches des communes — {scenario}", "en": "Commune summaries — {scenario}"},
+    # --- institutional options (flows.csv) ---
+    "h.flows": {"fr": "Qui paie qui : conventions, attribution de compensation, transfert",
+                "en": "Who pays whom: conventions, attribution de compensation, transfer"},
+    "col.flows_today": {"fr": "Aujourd'hui", "en": "Today"},
+    "col.flows_own": {"fr": "Dépensé en propre", "en": "Spent itself"},
+    "col.flows_pole": {"fr": "Versé au pôle", "en": "Paid to the pole"},
+    "col.flows_epci": {"fr": "Versé à l'EPCI (convention)", "en": "Paid to the EPCI (convention)"},
+    "col.flows_ac_before": {"fr": "AC avant", "en": "AC before"},
+    "col.flows_ac_after": {"fr": "AC après", "en": "AC after"},
+    "col.flows_net": {"fr": "Coût net", "en": "Net cost"},
+    "financing.convention": {"fr": "par convention (chaque membre verse sa part à l'EPCI)",
+                             "en": "by convention (each member pays the EPCI its share)"},
+    "financing.attribution_compensation": {"fr": "par imputation sur l'attribution de compensation (AC) des communes qui l'acceptent",
+                                           "en": "by imputation on the attribution de compensation (AC) of the communes that agree"},
+    "txt.flows": {"fr": "Pour chaque commune, en € par an : ce qu'elle dépense elle-même, ce qu'elle verse à son pôle (convention entre "
+                        "communes) et à l'EPCI, son attribution de compensation avant et après, et son coût net (AC perdue comprise). "
+                        "Le service commun est financé {financing}. Détail : flows.csv.",
+                  "en": "For each commune, in € a year: what it spends itself, pays its pole (convention between communes) and the "
+                        "EPCI, its attribution de compensation before and after, and its net cost (AC lost included). The service "
+                        "commun is financed {financing}. Detail: flows.csv."},
+    "txt.flows_epci": {"fr": "{name} porte le service commun ({sc}), les services transférés ({transferred}) et l'harmonisation du "
+                             "régime indemnitaire des agents transférés ({ri}) ; il reçoit {receives} (conventions, imputations, charges "
+                             "transférées) ; coût net {net}.",
+                       "en": "{name} bears the service commun ({sc}), the transferred services ({transferred}) and the régime "
+                             "indemnitaire harmonisation of the agents transferred ({ri}); it receives {receives} (conventions, "
+                             "imputations, transferred charges); net cost {net}."},
+    "txt.flows_cif": {"fr": "Les AC baissent de {cut} : le coefficient d'intégration fiscale passe de {before} à {after} et la dotation "
+                            "d'intercommunalité gagnerait au plus {gain} par an à partir de {year} (formule au premier ordre : un "
+                            "majorant, l'enveloppe nationale étant fixe ; hors coût net).",
+                      "en": "The ACs fall by {cut}: the coefficient d'intégration fiscale goes from {before} to {after} and the dotation "
+                            "d'intercommunalité would gain at most {gain} a year from {year} (first-order formula: an upper bound, the "
+                            "national envelope being fixed; left out of the net costs)."},
+    "txt.flows_ac_negative": {"fr": "AC négative après les options ({names}) : la commune verse chaque année la différence à l'EPCI "
+                                    "(cas d'un tiers des communes environ ; légal).",
+                              "en": "AC negative after the options ({names}): the commune pays the EPCI the difference each year "
+                                    "(about a third of communes do; lawful)."},
+    "txt.flows_fiscal_estimated": {"fr": "Données fiscales estimées, à remplacer par celles de l'EPCI (institutions.epci) : {figures}.",
+                                   "en": "Estimated fiscal data, to replace with the EPCI's (institutions.epci): {figures}."},
+    "fiscal.cif": {"fr": "CIF", "en": "CIF"},
+    "fiscal.territory_tax_eur": {"fr": "recettes fiscales du territoire", "en": "the territory's tax revenue"},
+    "fiscal.dotation_eur": {"fr": "dotation d'intercommunalité", "en": "dotation d'intercommunalité"},
+    "txt.flows_n_plus_2": {"fr": "la deuxième année", "en": "the second year"},
+    "txt.flows_no_cif": {"fr": "Aucune AC ne change : le CIF et la dotation d'intercommunalité restent les mêmes.",
+                         "en": "No AC changes: the CIF and the dotation d'intercommunalité stay the same."},
+    "txt.flows_ac_estimated": {"fr": "Les AC avant sont des estimations (120 €/hab.) : donnez les vraies (institutions.attribution_compensation). "
+                                     "Elles ne changent aucun coût net.",
+                               "en": "The ACs before are estimates (120 €/inh.): give the real ones (institutions.attribution_compensation). "
+                                     "They change no net cost."},
     "stability.pooling_title": {"fr": "Part des mondes où chaque commune mutualise chaque service ({n} mondes résolus)",
                                 "en": "Share of worlds in which each commune pools each service ({n} worlds solved)"},
     "stability.pairs_title": {"fr": "Part des mondes où deux communes partagent un pôle",
@@ -782,3 +830,52 @@ MESSAGES: dict[str, dict[str, str]] = {
     "stability.none": {"fr": "Aucun monde n'a de solution : pas de fréquence à montrer",
                        "en": "No world has a design: no frequency to show"},
 }
+
+# --- the roadmap over years (optimiser/roadmap/, its report section in results/roadmap_section.py)
+MESSAGES.update({
+    "h.roadmap": {"fr": "Feuille de route pluriannuelle", "en": "Roadmap over the years"},
+    "roadmap.gantt_title": {"fr": "Phasage — {scenario}", "en": "Phasing — {scenario}"},
+    "roadmap.trajectory_title": {"fr": "Coût annuel et économie cumulée — {scenario}",
+                                 "en": "Yearly cost and cumulative saving — {scenario}"},
+    "roadmap.year": {"fr": "Année", "en": "Year"},
+    "roadmap.transfer": {"fr": "Transfert de la voirie ({year})", "en": "Voirie transferred ({year})"},
+    "roadmap.keur": {"fr": "k€ par an", "en": "k€ a year"},
+    "roadmap.cumulative_keur": {"fr": "Économie cumulée (k€)", "en": "Cumulative saving (k€)"},
+    "roadmap.status_quo": {"fr": "Statu quo", "en": "Status quo"},
+    "roadmap.plan": {"fr": "Feuille de route", "en": "Roadmap"},
+    "roadmap.cumulative": {"fr": "Économie cumulée", "en": "Cumulative saving"},
+    "roadmap.break_even": {"fr": "Retour à l'équilibre : {year}", "en": "Break-even: {year}"},
+    "roadmap.never": {"fr": "pas dans l'horizon", "en": "not within the horizon"},
+    "roadmap.kind.service_commun": {"fr": "Service commun", "en": "Service commun"},
+    "roadmap.kind.pilot": {"fr": "Pôle pilote", "en": "Pilot pole"},
+    "roadmap.kind.pole": {"fr": "Pôle de proximité", "en": "Proximity pole"},
+    "roadmap.kind.alone": {"fr": "Commune seule", "en": "Commune alone"},
+    "roadmap.lead": {"fr": "De {start} à {end} ({n} ans, actualisation {rate}) : coût actualisé {npc} contre {npc_sq} au statu quo, "
+                             "soit {saving} d'économie actualisée ; retour à l'équilibre : {break_even}. {started} phases sur {phases} "
+                             "engagées.",
+                     "en": "From {start} to {end} ({n} years, discounted at {rate}): net present cost {npc} against {npc_sq} for "
+                           "the status quo, a discounted saving of {saving}; break-even: {break_even}. {started} of {phases} "
+                           "phases started."},
+    "roadmap.method": {"fr": "Méthode : le dispositif cible est celui de l'année type (solveur, écart {ss_gap}) ; seul le calendrier "
+                               "est optimisé ({status}, écart {gap}, {time} s). La borne vaut pour ce dispositif fixé.",
+                       "en": "Method: the target design is the single-year one (solver gap {ss_gap}); only the timing is "
+                             "optimised ({status}, gap {gap}, {time} s). The bound holds for that fixed design."},
+    "roadmap.col.year": {"fr": "Année", "en": "Year"},
+    "roadmap.col.member": {"fr": "Membre", "en": "Member"},
+    "roadmap.by_commune": {"fr": "Ce que chaque membre supporte chaque année, flux compris (services gardés, versements au pôle et "
+                                 "à l'EPCI, attribution de compensation, frais ponctuels) : détail dans flows_by_year.csv.",
+                           "en": "What each member bears each year, flows included (services kept, payments to its pole and the "
+                                 "EPCI, attribution de compensation, one-offs): detail in flows_by_year.csv."},
+    "roadmap.starts": {"fr": "{year} : {n} phase(s) engagée(s)", "en": "{year}: {n} phase(s) started"},
+    "roadmap.col.status_quo": {"fr": "Statu quo", "en": "Status quo"},
+    "roadmap.col.plan": {"fr": "Feuille de route", "en": "Roadmap"},
+    "roadmap.col.saving": {"fr": "Économie", "en": "Saving"},
+    "roadmap.col.cumulative": {"fr": "Économie cumulée", "en": "Cumulative saving"},
+    "roadmap.col.phase": {"fr": "Phase", "en": "Phase"},
+    "roadmap.col.start": {"fr": "Début", "en": "Start"},
+    "roadmap.col.users": {"fr": "Communes", "en": "Communes"},
+    "roadmap.files": {"fr": "Fichiers : roadmap.csv (année × commune × service), phases.csv, trajectory.csv, flows_by_year.csv, "
+                              "gantt.png, trajectory.png.",
+                      "en": "Files: roadmap.csv (year × commune × service), phases.csv, trajectory.csv, flows_by_year.csv, gantt.png, "
+                            "trajectory.png."},
+})

@@ -61,6 +61,7 @@ class Result:
     design: object | None = None
     input_files: dict[str, Path] = field(default_factory=dict)
     service_tables: object | None = None  # optimiser.results.service_tables.ServiceTables
+    roadmap: object | None = None  # optimiser.roadmap.Roadmap: the plan over years, when the scenario asks for one
     extra_files: dict[str, str] = field(default_factory=dict)
     """Further files of the folder, name → text (``robust.csv`` and ``robust.md`` of a robust design)."""
 
@@ -151,6 +152,8 @@ class Result:
             if draw and self.communes is not None:
                 draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
                                  t("map.savings_title", scenario=self.summary["scenario"]), outlines=outlines)
+        if self.roadmap is not None and self.roadmap.tables:
+            self.roadmap.write(folder, draw)
         (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
         for name, text in self.extra_files.items():
             (folder / name).write_text(text, encoding="utf-8")
@@ -182,7 +185,7 @@ class Result:
 
 
 SERVICE_FILES = ("services", "equipment", "shares", "regie_vs_delegation", "status_quo", "status_quo_check", "core", "members",
-                 "parameters", "savings_by_source", "staff_trajectory")
+                 "parameters", "savings_by_source", "staff_trajectory", "flows")
 
 
 def write_service_tables(folder: Path, tables) -> None:

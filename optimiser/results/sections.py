@@ -674,6 +674,13 @@ def _issue_10_sections() -> None:
     SECTIONS.insert([b.__name__ for b in SECTIONS].index("estimates_section") + 1, status_quo_check_section)
 
 
+def _roadmap_section() -> None:
+    """The plan over the years, after the summary (:mod:`optimiser.results.roadmap_section`)."""
+    from .roadmap_section import roadmap_section
+
+    add_section(roadmap_section, after="summary")
+
+
 def add_section(builder: SectionBuilder, after: str) -> None:
     """Insert ``builder`` after the section whose builder is named ``<after>_section``."""
     names = [b.__name__ for b in SECTIONS]
@@ -686,3 +693,15 @@ def build_sections(ctx: ReportContext, builders: list[SectionBuilder] | None = N
 
 
 _issue_10_sections()
+_roadmap_section()
+
+
+def _institution_sections() -> None:
+    """Who pays whom under the institutional options (after the members' shares):
+    :mod:`optimiser.results.flows_report`."""
+    from .flows_report import flows_section
+
+    add_section(flows_section, after="shares")
+
+
+_institution_sections()

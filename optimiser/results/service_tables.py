@@ -2,7 +2,8 @@
 
 * ``services.csv`` — one row per pole × service run: members, mode, workload, FTE, cost by category;
 * ``equipment.csv`` — one row per pole × machine type: days, units needed, reused, bought, surplus;
-* ``shares.csv`` — one row per member × service: choice, standalone cost, share, saving, Shapley;
+* ``shares.csv`` — one row per member × service: choice, standalone cost, share (of which paid to
+  the pole), saving, Shapley;
 * ``regie_vs_delegation.csv`` — per pole × pooled service, both modes priced, the chosen one marked;
 * ``status_quo.csv`` — every member alone, as inventoried (``estimated`` flags the guessed fields);
 * ``status_quo_check.csv`` — each commune and the territory against the sourced aggregates
@@ -56,6 +57,8 @@ class ServiceTables:
     status_quo_check: pd.DataFrame = field(default_factory=pd.DataFrame)
     savings_by_source: pd.DataFrame = field(default_factory=pd.DataFrame)
     staff_trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """``flows.csv``: per commune, who pays whom under the institutional options (:mod:`optimiser.institutions.flows`)."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -177,9 +180,10 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
                                                                if (i, q) in si.inventory.estimated_units]),
             })
             standalone_total += alone.total_eur
+            pole_part = 0.0  # what goes to the pole (the rest the member spends itself)
             if (i, s) in design.pooled:
                 share = shares[(i, s)]
-                pays = share.share_eur
+                pays = pole_part = share.share_eur
                 pole_service = design.pole_services[(design.pooled[(i, s)], s)]
                 if pole_service.pooling:
                     choice = f"pooled-{pole_service.mode}"
@@ -189,6 +193,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             elif (i, s) in design.borrowed:
                 share = shares[(i, s)]
                 pays = share.share_eur + alone.keep_eur
+                pole_part = share.share_eur
                 choice = "borrows-machines"
                 borrowed_list.append(s)
             else:
@@ -201,7 +206,7 @@ def build_service_tables(design: ServiceDesign, territory, pole_ids: dict, popul
             share_rows.append({
                 "member": i, "name": _name(territory, si, i), "service": s, "choice": choice,
                 "pole": pole_of(seat)[0] if seat else None, "standalone_eur": round(alone.total_eur, 2),
-                "pays_eur": round(pays, 2), "saving_eur": round(alone.total_eur - pays, 2),
+                "pays_eur": round(pays, 2), "pays_pole_eur": round(pole_part, 2), "saving_eur": round(alone.total_eur - pays, 2),
                 "key": fairness_config.key, "forced": si.forced.get((i, s)) is True,
                 "shapley_eur": round(share.shapley_eur, 2) if share is not None and share.shapley_eur is not None else None,
                 "shapley_se_eur": round(share.shapley_se_eur, 2) if share is not None and share.shapley_se_eur is not None else None,

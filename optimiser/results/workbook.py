@@ -19,7 +19,7 @@ SHEETS = {"communes": "communes.csv", "poles": "poles.csv", "services": "service
           "shares": "shares.csv", "members": "members.csv", "regie_vs_delegation": "regie_vs_delegation.csv",
           "status_quo": "status_quo.csv", "status_quo_check": "status_quo_check.csv",
           "savings_by_source": "savings_by_source.csv", "staff_trajectory": "staff_trajectory.csv",
-          "core": "core.csv", "parameters": "parameters.csv"}
+          "core": "core.csv", "parameters": "parameters.csv", "flows": "flows.csv"}
 DICTIONARY_SHEET = "dictionnaire"
 
 _FORMATS = {"€/yr": "#,##0", "min": "0.0", "km": "0.0", "FTE": "0.00", "fraction": "0.0%", "days/yr": "#,##0"}

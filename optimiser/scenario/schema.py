@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from .ranges import Range, range_of
+from .roadmap import RoadmapConfig
 
 
 def _commune_ref(value):
@@ -377,6 +378,87 @@ class StaffConfig(StrictModel):
     régimes indemnitaires are harmonised (default staff.ri_harmonisation_uplift: 0.03)."""
 
 
+SignedEuros = Annotated[float, Range(-1e10, 1e10)]
+"""An amount of money that may be negative, € (an attribution de compensation a commune pays)."""
+
+
+class AttributionCompensationConfig(StrictModel):
+    """Each commune's attribution de compensation (AC) before any option, €/yr: what the EPCI
+    pays it (negative: what it pays the EPCI). Communes not given get an estimate, labelled."""
+
+    file: FilePath | None = None
+    """CSV with columns ``insee_code`` (or ``commune``: a name) and ``ac_eur``; relative to the scenario."""
+    values: dict[CommuneRef, SignedEuros] = {}
+    """Commune → AC, €/yr (takes precedence over the file)."""
+
+
+class EpciFiscalConfig(StrictModel):
+    """The EPCI's fiscal data, for the CIF and the dotation d'intercommunalité (legal_instruments.md §7).
+    Each value not given is an estimate, labelled as such in ``flows.csv`` and the report."""
+
+    fiscal_regime: Literal["fpu", "fa"] = "fpu"
+    """fpu: fiscalité professionnelle unique (CGI art. 1609 nonies C; every communauté
+    d'agglomération), the only regime with an attribution de compensation; fa: fiscalité additionnelle."""
+    cif: Annotated[float, Range(0, 1)] | None = None
+    """Coefficient d'intégration fiscale today (default 0.35, the reference's illustration: an estimate)."""
+    territory_tax_revenue_eur: Annotated[float, Range(0, 1e11, above=True)] | None = None
+    """F_total: tax revenue of the communes, the EPCI and the syndicats, €/yr (the CIF's
+    denominator; default: population × an estimated €/inhabitant)."""
+    dotation_intercommunalite_eur: Annotated[float, Range(0, 1e10)] | None = None
+    """D: the EPCI's dotation d'intercommunalité today, €/yr (default: population ×
+    fiscal.dotation_interco_per_hab)."""
+
+
+class VoirieTransferConfig(StrictModel):
+    """Transfer of the voirie competence (routine upkeep and surface renewal) to the EPCI
+    (legal_instruments.md §6): all communes at once, charges evaluated as a CLECT would."""
+
+    enabled: bool = False
+    """Transfer the competence."""
+    year: Annotated[int, Range(1990, 2100)] | None = None
+    """Year the transfer takes effect (roadmap; a single-year result shows it done)."""
+    communes: list[CommuneRef] | Literal["all"] = "all"
+    """Communes transferring: the competence goes from every member commune at once, so a list
+    must name them all (a transfer asked of part of the communes is refused)."""
+    clect_years: Annotated[int, Range(1, 10)] | None = None
+    """Years of past accounts the CLECT averages for operating costs (default
+    fiscal.clect_evaluation_method: 3)."""
+    expense_history: dict[CommuneRef, list[Euros]] = {}
+    """Commune → past yearly operating expenses on voirie, € (oldest first; the last
+    clect_years are averaged). Default: today's priced status quo, every year alike (labelled)."""
+    maintenance_by_communal_agents: bool = False
+    """Upkeep stays with the communes' own agents, made available to the EPCI (mise à
+    disposition, CGCT L5211-4-1): the EPCI reimburses their cost, and they keep their employer
+    (no régime indemnitaire harmonisation)."""
+
+
+class InstitutionsConfig(StrictModel):
+    """Institutional options priced on the same basis: how the service commun is financed, the
+    attribution de compensation, the CIF and the voirie transfer (see :mod:`optimiser.institutions`)."""
+
+    service_commun_financing: Literal["convention", "attribution_compensation"] = "convention"
+    """convention: each member pays the EPCI its share (as today); attribution_compensation: its
+    share is imputed on its AC (CGCT L5211-4-2; FPU only), which raises the CIF."""
+    ac_agreed_by: list[CommuneRef] | Literal["all"] = "all"
+    """Communes whose council agrees to the AC imputation; other members of the service commun
+    pay by convention."""
+    attribution_compensation: AttributionCompensationConfig = AttributionCompensationConfig()
+    """Each commune's AC before the options (default: estimates)."""
+    epci: EpciFiscalConfig = EpciFiscalConfig()
+    """The EPCI's fiscal data for the CIF (default: estimates)."""
+    voirie_transfer: VoirieTransferConfig = VoirieTransferConfig()
+    """Transfer of the voirie competence to the EPCI."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_uplift_knob(cls, value):
+        # The régime indemnitaire uplift already has its key; a second one would let them disagree.
+        if isinstance(value, dict) and "ri_harmonisation_uplift" in value:
+            raise PydanticCustomError("one_knob", "the régime indemnitaire uplift is set once for every common employer: "
+                                      "write it as staff.ri_harmonisation_uplift")
+        return value
+
+
 class SolverConfig(StrictModel):
     name: Literal["cbc", "highs"] = "cbc"
     """MILP solver: CBC (bundled with PuLP) or HiGHS (highspy)."""
@@ -541,6 +623,12 @@ class Scenario(StrictModel):
     """What to write."""
     uncertainty: UncertaintyConfig | None = None
     """How sure the cost parameters are (ranges, distributions, correlation groups, samples)."""
+    roadmap: RoadmapConfig | None = None
+    """A multi-year plan (needs services): what starts when, staff attrition year by year, machine
+    renewals, contract ends, set-up costs in their year; net present cost over the horizon."""
+    institutions: InstitutionsConfig | None = None
+    """Institutional options: service commun financing (convention or attribution de
+    compensation), the CIF effect, the voirie transfer (needs services); ``flows.csv``."""
     robust: RobustConfig | None = None
     """The design that does best over sampled worlds (expected saving, a quantile or CVaR) rather
     than at the sourced values; needs services."""
@@ -581,6 +669,10 @@ class Scenario(StrictModel):
                 stray.append("objective.minimise: cost")
             if self.uncertainty is not None:  # the uncertain parameters are the cost model's
                 stray.append("uncertainty")
+            if self.roadmap is not None:  # a plan of what pooling starts when
+                stray.append("roadmap")
+            if self.institutions is not None:  # the money flows are the priced design's
+                stray.append("institutions")
             if self.robust is not None:
                 stray.append("robust")
             if stray:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import io
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +42,7 @@ from .agents import AGENT_COLUMNS, SPLIT_TOLERANCE_FTE, Agent, fte_by_service, p
 from .catalogue import Catalogue, ServiceSpec, default_catalogue, estimated_workload, fleet_vehicles
 from .parameters import entry
 
-SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur"]
+SERVICE_COLUMNS = ["insee_code", "commune", "service", "workload", "fte", "mode", "contract_eur", "contract_end_year"]
 EQUIPMENT_COLUMNS = ["insee_code", "commune", "equipment", "units", "age_years"]
 #: The modes of a service, as folded text: "Régie" and "DÉLÉGATION" read as these.
 MODES = ("regie", "delegation")
@@ -78,6 +78,12 @@ class Inventory:
     sources: tuple[Path, ...] = ()
     agents: tuple[Agent, ...] = ()
     """The agents the inventory lists (its ``agents`` table), each counted once."""
+    ages: dict = field(default_factory=dict)
+    """``ages[(member, type)]``: age of the member's machines of that type, years (given only;
+    used by a roadmap to date their renewal)."""
+    contract_ends: dict = field(default_factory=dict)
+    """``contract_ends[(member, service)]``: last year of today's contract (given only; a roadmap
+    changes how the service is delivered only after it)."""
 
     def estimated_fields(self, member: str) -> list[str]:
         out = []
@@ -217,7 +223,8 @@ def _formulas_without_results(content: bytes, sheet: str, label: str) -> list[Pr
 #: otherwise reach the model as an absurd cost. Workload in the service's unit (the bound of
 #: ``service_commun.epci_workload``), staff in FTE, contracts in €/yr, machines in units, ages
 #: in years (``services.equipment.*.life_years``).
-PLAUSIBLE_MAX = {"workload": 1e9, "fte": 100_000, "contract_eur": 1e9, "units": 10_000, "age_years": 100}
+PLAUSIBLE_MAX = {"workload": 1e9, "fte": 100_000, "contract_eur": 1e9, "units": 10_000, "age_years": 100,
+                 "contract_end_year": 2200}
 
 
 def _number(text, label, where, problems, integer=False, minimum=0.0):
@@ -284,16 +291,20 @@ def _check_name(name: str, code: str, lookup: CommuneLookup, label: str, where: 
 
 
 def read_inventory(path: Path, label: str, territory: Territory, catalogue: Catalogue,
-                   epci_name: str | None = None) -> tuple[dict, dict, tuple[Agent, ...]]:
+                   epci_name: str | None = None, timing: dict | None = None) -> tuple[dict, dict, tuple[Agent, ...]]:
     """Validated raw inventory entries: ``(services, units, agents)``, the first two keyed by
     (member, service|type).
 
     Unknown communes, services or machine types, bad modes and negative values are reported
-    together with their file, row and column. ``age_years`` is checked (a number ≥ 0) but not
-    used: no cost depends on a machine's age. The agents (:mod:`.agents`) fill a blank ``fte``
-    with their time and give each service its polyvalent FTE (``polyvalent_fte``); a given
-    ``fte`` below its agents' time is an error.
+    together with their file, row and column. ``age_years`` (≥ 0) and the optional
+    ``contract_end_year`` (a year from 1900 to 2200) only matter to a roadmap: when ``timing`` is
+    given it receives them as ``timing["ages"][(member, type)]`` and
+    ``timing["contract_ends"][(member, service)]``; the steady-state year ignores them. The agents
+    (:mod:`.agents`) fill a blank ``fte`` with their time and give each service its polyvalent FTE
+    (``polyvalent_fte``); a given ``fte`` below its agents' time is an error.
     """
+    timing = timing if timing is not None else {}
+    ages, contract_ends = timing.setdefault("ages", {}), timing.setdefault("contract_ends", {})
     tables, labels = read_tables(path, label)
     services_df, equipment_df = tables["services"], tables["equipment"]
     lookup = CommuneLookup(territory)
@@ -335,8 +346,11 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
             "mode": mode,
             "contract_eur": _number(row.get("contract_eur"), lab, f"{where}.contract_eur", problems),
         }
+        end = _number(row.get("contract_end_year"), lab, f"{where}.contract_end_year", problems, integer=True, minimum=1900)
         if member is None:
             continue
+        if end is not None:
+            contract_ends[(member, service)] = end
         if (member, service) in service_rows:
             problems.append(Problem(lab, where, f"{member} / {service} appears twice (also "
                                     f"{first_row['services', member, service]})", show_value=False,
@@ -354,9 +368,16 @@ def read_inventory(path: Path, label: str, territory: Territory, catalogue: Cata
                                     hint=did_you_mean(kind, list(catalogue.equipment)) or f"types: {', '.join(catalogue.equipment)}"))
             continue
         n = _number(row.get("units"), lab, f"{where}.units", problems, integer=True)
-        _number(row.get("age_years"), lab, f"{where}.age_years", problems)  # checked only
+        age = _number(row.get("age_years"), lab, f"{where}.age_years", problems)
         if member is None:
             continue
+        life = float(catalogue.equipment[kind].life_years.value)
+        if age is not None and age > 2 * life:  # twice the service life: a typo, or a machine long written off
+            problems.append(Problem(lab, f"{where}.age_years", f"a {kind} of {age:g} years is older than any plausible "
+                                    f"life (service life {life:g} years; at most {2 * life:g})", row.get("age_years"),
+                                    hint="check the age, or give the year it was bought as age = this year − purchase year"))
+        elif age is not None:
+            ages[(member, kind)] = age
         if ("equipment", member, kind) in first_row:  # it would count the fleet twice
             problems.append(Problem(lab, where, f"{member} / {kind} appears twice (also "
                                     f"{first_row['equipment', member, kind]})", show_value=False,
@@ -525,7 +546,7 @@ def reestimated(inventory: Inventory, members: dict[str, tuple[float, float]], c
         services[(member, s)] = MemberService(member, s, workload, row.mode, fte, contract, row.estimated, row.polyvalent_fte)
     services = {key: services[key] for key in inventory.services}  # the inventory's order
     return Inventory(services=services, units=inventory.units, estimated_units=inventory.estimated_units, sources=inventory.sources,
-                     agents=inventory.agents)
+                     agents=inventory.agents, ages=inventory.ages, contract_ends=inventory.contract_ends)
 
 
 # ------------------------------------------------------------------------------------- template

@@ -23,6 +23,8 @@ module                        checks
                               core check, per-member totals, totals, savings and budget
 :mod:`.parameters`            ``parameters.csv`` against ``cost_parameters.yaml`` and the
                               scenario
+:mod:`.flows`                 ``flows.csv``: who pays whom, re-derived from the verified
+                              shares and status quo; its identities (AC, net, adding up)
 :mod:`.reports`               ``report.md`` and ``report.html`` say what the verified files say
 ============================  ==============================================================
 
@@ -117,6 +119,15 @@ def verify_result(folder: str | Path) -> Verification:
     if has_design:
         if not _check_design(folder, v, loaded, territory, rules, summary, has_services, view):
             return v
+    if summary.get("roadmap") is not None:  # a plan over years: every year re-added (.roadmap)
+        from .roadmap import roadmap_problems
+
+        v.check("roadmap years add up", roadmap_problems(folder.path, summary))
+        if has_design and has_services and (folder.path / "roadmap.csv").is_file():
+            from ..inputs.preparation import prepare
+            from .roadmap import recomputed_problems
+
+            v.check("roadmap years re-computed", recomputed_problems(folder.path, loaded, prepare(loaded), summary))
     # the reports are rendered again from the verified files and compared (see .reports)
     view.territory, view.scenario = territory, _resolved(folder)
     view.report_tables = _report_tables(folder, has_design and has_services)
@@ -182,6 +193,11 @@ def _check_design(folder, v, loaded, territory, rules, summary, has_services, vi
         service_checks = ServiceChecks(folder, d, inputs, v.check)
         service_checks.run()
         v.check("parameters.csv", parameter_problems(folder.table("parameters.csv", PARAMETER_COLUMNS), inputs.services, loaded.scenario))
+        if folder.has("flows.csv") or loaded.scenario.institutions is not None:
+            from .flows import flow_problems
+
+            v.check("flows.csv (who pays whom)", flow_problems(folder, inputs.institutions, service_checks.shares,
+                                                              service_checks.status_quo, summary))
         costs = service_checks.commune_costs.set_index("insee_code")
         view.commune_costs = {c: row for c, row in costs.to_dict(orient="index").items()}
         view.services = ServiceTablesView(service_checks.services, service_checks.equipment, service_checks.rvd,
@@ -199,6 +215,8 @@ def _inputs_outside(folder: ResultFolder, loaded) -> list[str]:
         files.append(("roads.network.path", scenario.roads.network.path))
     if scenario.services is not None and scenario.services.inventory is not None:
         files.append(("services.inventory", scenario.services.inventory))
+    if scenario.institutions is not None and scenario.institutions.attribution_compensation.file is not None:
+        files.append(("institutions.attribution_compensation.file", scenario.institutions.attribution_compensation.file))
     return [f"scenario.resolved.yaml's {key} is {value!r}, outside the folder's inputs/: the result cannot be re-derived from "
             "its own files" for key, value in files if not inside(folder.path / "inputs", loaded.path(value))]
 

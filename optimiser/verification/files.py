@@ -33,7 +33,7 @@ DESIGN = ("communes.csv", "poles.csv", "poles.geojson")
 SERVICES = ("services.csv", "equipment.csv", "shares.csv", "regie_vs_delegation.csv", "status_quo.csv", "core.csv",
             "members.csv", "parameters.csv")
 #: Files that show a design (none may be in a folder whose status says there is none).
-DESIGN_ONLY = DESIGN + SERVICES + ("map.png", "savings.png")
+DESIGN_ONLY = DESIGN + SERVICES + ("map.png", "savings.png", "flows.csv")
 
 #: At most this many unreadable cells are listed per file.
 SHOWN_CELLS = 10
