@@ -31,9 +31,10 @@ agglomération (patrimoine, espace public, ingénierie) and **pôles de proximit
 18 other communes. This notebook solves that option on the bundled data and looks at the result:
 the poles on a map, what each pole runs and how, and what each commune saves against the status
 quo. Only the public API is used: `load_scenario`, `solve`, `Result`.""",
+"""parameters:time_limit_s = 120  # solver time limit (s): the scenario's own""",
 """from optimiser import load_scenario, solve
 
-scenario = load_scenario("../scenarios/laval-2016-service-commun.yaml")
+scenario = load_scenario("../scenarios/laval-2016-service-commun.yaml", [f"solver.time_limit_s={time_limit_s}"])
 result = solve(scenario)
 result  # status, key figures and the map""",
 """md:## The poles""",
@@ -118,25 +119,44 @@ regie = notebook([
 """md:# Régie or délégation: where the choice flips
 
 For a pooled service, the engine prices both modes for the same members and keeps the cheaper
-(`regie_vs_delegation.csv`). Here every commune pools its espaces verts; we move the delegated
-price (€ per hectare a year; the sourced default is 15,000) and watch each pole's choice.
+(`regie_vs_delegation.csv`, both net of the FCTVA: what the budget bears). Here every commune pools
+its espaces verts and we move the delegated price (€ per hectare a year) to watch each pole's choice.
+
+Where does the choice flip? Not where one might guess: at the sourced default (15,000 €/ha) the
+régie is cheaper everywhere, because a pole that delegates still pays the agents it keeps on
+(nobody is made redundant; `redeployed_staff_eur` in `services.csv`). So the notebook first
+**computes** each pole's break-even price, then tries prices around it.
 Public API only: `load_scenario`, `solve`.""",
-"""parameters:prices = [9000, 12000, 15000, 18000, 21000]  # delegated prices of espaces verts to try (€/ha a year)""",
+"""parameters:n_prices = 5  # delegated prices of espaces verts to try, spread around the poles' break-even prices""",
 """import pandas as pd
 
 from optimiser import load_scenario, solve
 
-rows = []
-for price in prices:
+
+def priced(price):
+    \"\"\"Régie against délégation for every pole, espaces verts pooled everywhere, at this delegated price (€/ha a year).\"\"\"
     scenario = load_scenario("../scenarios/laval-2016-a-la-carte.yaml", [
         "services.include=[espaces_verts]",
         "pooling.force=[{services: [espaces_verts], pool: true}]",
         f"services.overrides.espaces_verts.delegated_price_eur={price}",
         "solver.name=highs",
     ])
-    result = solve(scenario)
-    table = result.service_tables.regie_vs_delegation.assign(price=price)
-    rows.append(table)
+    return solve(scenario).service_tables.regie_vs_delegation.assign(price=price)""",
+"""md:## Each pole's break-even price
+
+A pole's cost in délégation is linear in the price (the contract, plus what does not depend on it:
+the agents kept on, the lots, the coordination); its cost in régie does not depend on it. Two
+solves give the line, and where it crosses the régie cost:
+`break-even = p₀ + (régie − délégation(p₀)) × (p₁ − p₀) / (délégation(p₁) − délégation(p₀))`.""",
+"""p0, p1 = 15_000, 7_500  # the sourced default, and half of it
+at = {p: priced(p).set_index("pole") for p in (p0, p1)}
+slope = (at[p1]["delegation_eur"] - at[p0]["delegation_eur"]) / (p1 - p0)  # € a year per €/ha
+break_even = (p0 + (at[p0]["regie_eur"] - at[p0]["delegation_eur"]) / slope).rename("break_even_eur_per_ha")
+low, high = 0.6 * break_even.min(), 1.4 * break_even.max()  # every pole delegates at low, none at high
+prices = [int(round(low + k * (high - low) / (n_prices - 1), -2)) for k in range(n_prices)]
+print("prices to try (€/ha a year):", prices)
+break_even.round(0).to_frame()""",
+"""rows = [priced(price) for price in prices]
 comparison = pd.concat(rows, ignore_index=True)
 comparison[["price", "pole", "n_poolers", "regie_eur", "delegation_eur", "chosen"]].round(0)""",
 """import matplotlib.pyplot as plt
@@ -149,11 +169,12 @@ ax.plot(totals.index, totals["delegation_eur"], "s-", label="every pole delegate
 for price, modes in chosen.items():
     ax.annotate(modes, (price, min(totals.loc[price])), xytext=(0, -14), textcoords="offset points", ha="center", fontsize=8)
 ax.set_xlabel("delegated price of espaces verts (€ per hectare a year)")
-ax.set_ylabel("yearly cost of the pooled espaces verts (k€)")
+ax.set_ylabel("yearly cost of the pooled espaces verts (k€, net of the FCTVA)")
 ax.legend(frameon=False)
 ax.set_title("The mode follows the price")""",
-"""md:Below the crossing the poles delegate, above it they keep the work in régie. Each pole flips at its
-own price: a pole's régie cost depends on its members' workload and the trips from its seat.""",
+"""md:Below its break-even price a pole delegates, above it the pole keeps the work in régie. Each pole
+flips at its own price: a pole's régie cost depends on its members' workload and the trips from its
+seat, and what it still pays when delegating on the agents its members keep on.""",
 ])
 
 territory = notebook([

@@ -21,16 +21,19 @@ __all__ = ["sweep", "compare", "pareto", "load_results"]
 
 
 def sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int = 1, backend: str = "process",
-          scheduler: str | None = None, overrides: tuple[str, ...] | list[str] = (), progress: bool = False) -> pd.DataFrame:
+          scheduler: str | None = None, overrides: tuple[str, ...] | list[str] = (), progress: bool = False,
+          lang: str | None = None) -> pd.DataFrame:
     """Solve every variant of ``scenario`` into ``out`` (resuming a previous run there) and
     return the comparison table: one row per variant (see :mod:`optimiser.comparison.table`).
 
+    ``lang`` (``fr``/``en``) writes every variant's folder, and the progress lines, in that
+    language over the scenario's ``outputs.lang``.
     Failed variants are rows too (``status`` and ``error`` say why); bad input raises
     :class:`optimiser.errors.InputError` before anything is solved. ``table.attrs["folder"]``
     is the sweep folder.
     """
     report = run_sweep(scenario, out, jobs=jobs, backend=backend, scheduler=scheduler, overrides=overrides,
-                       echo=print if progress else None)
+                       echo=print if progress else None, lang=lang)
     if report.interrupted:
         raise KeyboardInterrupt(f"sweep interrupted; call sweep() again to resume in {report.folder}")
     table, _ = compare_folders([report.folder])

@@ -142,7 +142,7 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
             click.echo(t("cli.no_folder", status=result.status), err=True)
             sys.exit(EXIT_NO_RESULT)
         main_files = "report.html, report.md, map.png, communes.csv, poles.csv"
-        if result.summary.get("total_cost") is not None:
+        if result.typed_summary.services is not None:
             main_files += ", services.csv, equipment.csv, shares.csv, savings.png, fiches/"
         click.echo(t("cli.results", folder=folder, files=main_files + ", summary.json"))
 
@@ -284,8 +284,8 @@ def pareto(scenario: Path, between: tuple[str, str], points: int, out: Path | No
     if sorted(between) != ["cost", "travel"]:
         raise InputError([Problem("--between", " ".join(between), "the frontier is between cost and travel",
                                   show_value=False, hint="use --between cost travel")])
-    if lang:  # every point's folder is written with it (Result.to_dir reads $OPTIMISER_LANG)
-        os.environ["OPTIMISER_LANG"] = lang.lower()
+    if lang:  # every point's folder is written in it, over the scenario's outputs.lang
+        overrides = (*overrides, f"outputs.lang={lang.lower()}")
     composed = compose_file(scenario)  # read once, for the default folder and every point
     if out is None:
         name = load_variant(composed, composed.variant(None), overrides).scenario.name

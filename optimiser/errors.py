@@ -7,6 +7,7 @@ Problems are collected and reported together, so a planner fixes a scenario in o
 
 from __future__ import annotations
 
+import errno
 import os
 import warnings
 from collections.abc import Callable, Iterable
@@ -107,50 +108,56 @@ class FileSystemError(OptimiserError):
         super().__init__(describe_os_error(error))
 
 
+_PERMISSION = "permission denied for {where}: choose a location you may read and write, or fix its permissions"
+#: errno → the words for it; ``{where}`` is the path (or "a file" when the error names none).
+ANY_PATH_ERRORS = {
+    errno.EROFS: "{where} is on a read-only file system: write elsewhere (e.g. --out on a writable disk)",
+    errno.EACCES: _PERMISSION,
+    errno.EPERM: _PERMISSION,
+}
+_TOO_MANY_FILES = "too many files open at once on this machine (opening {where}): close some programs and try again"
+_DEVICE = "{where} is a device, not a file"
+#: errno → the words for it, for an error that names its path ``{where}``.
+PATH_ERRORS = {
+    errno.ENOTDIR: "{where}: a part of this path is a file, not a folder",
+    errno.EISDIR: "{where} is a folder, where a file was expected",
+    errno.ENOENT: "{where} does not exist (or a folder on its path does not)",
+    errno.ENAMETOOLONG: "the path is too long: {where}",
+    errno.ELOOP: "too many levels of symbolic links in {where}",
+    errno.EMFILE: _TOO_MANY_FILES,
+    errno.ENFILE: _TOO_MANY_FILES,
+    errno.EIO: "input/output error on {where}: the disk or network file system failed",
+    errno.ENXIO: _DEVICE,
+    errno.ENODEV: _DEVICE,
+    errno.ETXTBSY: "{where} is busy (in use by a running program)",
+}
+#: A full disk: errno → what is full.
+FULL_DISK = {errno.ENOSPC: "no space left", **({errno.EDQUOT: "disk quota exceeded"} if hasattr(errno, "EDQUOT") else {})}
+
+
 def describe_os_error(error: OSError) -> str:
     """``error`` in words, naming its path(s) and what to do, e.g. ``no space left on the disk
-    holding /data/results/x: free some space or write elsewhere``."""
-    import errno
-
+    holding /data/results/x: free some space or write elsewhere`` (the words by errno:
+    :data:`FULL_DISK`, :data:`ANY_PATH_ERRORS`, :data:`PATH_ERRORS`)."""
     path = error.filename
     where = None if path is None else os.fsdecode(path)
     if where is not None and error.filename2 is not None:
         where += f" → {os.fsdecode(error.filename2)}"
     code = error.errno
-    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        full = "no space left" if code == errno.ENOSPC else "disk quota exceeded"
+    if code in FULL_DISK:
         disk = f"the disk holding {where}" if where else "a disk"
-        return f"{full} on {disk}: free some space or write elsewhere"
-    if code == errno.EROFS:
-        return f"{where or 'a file'} is on a read-only file system: write elsewhere (e.g. --out on a writable disk)"
-    if code in (errno.EACCES, errno.EPERM):
-        return (f"permission denied for {where or 'a file'}: choose a location you may read and write, or fix its "
-                "permissions")
+        return f"{FULL_DISK[code]} on {disk}: free some space or write elsewhere"
+    if code in ANY_PATH_ERRORS:
+        return ANY_PATH_ERRORS[code].format(where=where or "a file")
     if where is None:  # no path to name: the system's own words
         reason = str(error) or error.__class__.__name__
         return f"the system refused an operation ({error.__class__.__name__}: {reason})"
-    if code == errno.ENOTDIR:
-        return f"{where}: a part of this path is a file, not a folder"
-    if code == errno.EISDIR:
-        return f"{where} is a folder, where a file was expected"
-    if code == errno.EEXIST:
+    if code == errno.EEXIST:  # what exists decides the words
         if os.path.lexists(path) and not os.path.isdir(path):
             return f"{where} exists and is a file, not a folder"
         return f"{where} already exists"
-    if code == errno.ENOENT:
-        return f"{where} does not exist (or a folder on its path does not)"
-    if code == errno.ENAMETOOLONG:
-        return f"the path is too long: {where}"
-    if code == errno.ELOOP:
-        return f"too many levels of symbolic links in {where}"
-    if code in (errno.EMFILE, errno.ENFILE):
-        return f"too many files open at once on this machine (opening {where}): close some programs and try again"
-    if code == errno.EIO:
-        return f"input/output error on {where}: the disk or network file system failed"
-    if code in (errno.ENXIO, errno.ENODEV):
-        return f"{where} is a device, not a file"
-    if code == errno.ETXTBSY:
-        return f"{where} is busy (in use by a running program)"
+    if code in PATH_ERRORS:
+        return PATH_ERRORS[code].format(where=where)
     reason = error.strerror or error.__class__.__name__
     return f"{where}: {reason[:1].lower() + reason[1:]}"
 

@@ -98,7 +98,7 @@ def frontier(scenario: str | Path | Composed, points: int = 5, out: str | Path |
         point = FrontierPoint(label, result, folder)
         if echo:
             travel = point.travel
-            cost = result.summary.get("total_cost")
+            cost = result.typed_summary.total_cost
             echo(f"  {label:<14} {result.status:<10} travel {travel if travel is None else f'{travel:,.0f}'} person-min   "
                  f"cost {cost if cost is None else f'{cost / 1000:,.1f}'} k€")
         return point
@@ -128,13 +128,14 @@ def _key_problem(loaded, overrides, key: str, value, message: str, hint: str | N
 def _table(points: list[FrontierPoint]) -> pd.DataFrame:
     rows = []
     for p in points:
-        s = p.result.summary
+        s = p.result.typed_summary
+        costs = s.services
         rows.append({
-            "point": p.label, "status": s["status"], "gap": s.get("gap"),
-            "total_cost": s.get("total_cost"), "savings": s.get("savings"),
+            "point": p.label, "status": s.status, "gap": s.gap,
+            "total_cost": s.total_cost, "savings": costs.savings if costs else None,
             # the mean over communes in a pole, as summary.json and the comparison table give it
-            "travel_person_min": p.travel, "mean_travel_min": s.get("mean_travel_min"),
-            "n_poles": s.get("n_poles"), "services_pooled": s.get("services_pooled"),
+            "travel_person_min": p.travel, "mean_travel_min": s.mean_travel_min,
+            "n_poles": s.n_poles, "services_pooled": costs.services_pooled if costs else None,
             "folder": str(p.folder) if p.folder else None,
         })
     table = pd.DataFrame(rows).sort_values("travel_person_min", na_position="last").reset_index(drop=True)

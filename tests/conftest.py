@@ -4,24 +4,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-#: Known failures after the economics change landed at the end of a session (issue 10's nine
-#: services and new report sections reached the tests written for six), or timing-dependent
-#: interrupt tests that the slower service solves now outrun. Each is an open defect, listed in
-#: the issue notes; they run (and may pass) but do not fail the build until fixed.
+#: Known open defects: tests that depend on the machine's load (a wall-clock time limit). Each is
+#: listed in the issue notes; they run (and may pass) but do not fail the build until fixed.
 import pytest  # noqa: E402
 
 KNOWN_FAILURES = {
-    "tests/test_outputs.py::test_report_has_every_section_in_french_and_says_it_minimised_cost":
-        "new economics sections show raw service codes",
-    "tests/test_outputs.py::test_data_dictionary_lists_every_csv_column": "new economics CSV columns not yet in the dictionary",
-    "tests/test_print_browser.py::test_report_and_fiche_for_elus": "new economics report sections",
-    "tests/test_notebooks.py::test_notebook_runs_and_computes_what_it_says[03-regie-vs-delegation]":
-        "the price range of notebook 03 no longer flips the mode on the one-basis costs",
-    "tests/test_notebooks.py::test_notebook_runs_and_computes_what_it_says[04-your-territory]":
-        "notebook 04 checks a typed contract (68,000 €) against status_quo.csv, which now holds it net of FCTVA (68,214 €)",
-    "tests/test_interrupts.py::test_a_killed_sweep_leaves_no_process_behind": "timing: the sweep may end before the kill",
-    "tests/test_solver_interrupts.py::test_cli_run_interrupted_writes_the_incumbent_as_feasible":
-        "timing: the interrupt may land between solves of the warm-started free run",
+    "tests/test_print_browser.py::test_report_and_fiche_for_elus[rethelois]":
+        "timing: on a loaded machine the 65-commune run may find no design within its 60 s limit (wall clock)",
 }
 
 

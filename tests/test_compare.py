@@ -104,7 +104,7 @@ def test_cli_writes_csv_excel_and_plots(swept, tmp_path):
     assert np.allclose(csv["objective"].dropna(), excel["objective"].dropna())
     for png in ("tradeoff.png", "pareto.png"):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
-    assert "8 variants compared" in result.output
+    assert "8 variantes comparées" in result.output and "Statut" in result.output  # French by default
     again = invoke("compare", swept, "--out", out)  # a comparison folder may be replaced
     assert again.exit_code == 0
 

@@ -9,6 +9,7 @@ import sys
 import pandas as pd
 import pytest
 from helpers import DATA, SCENARIOS, write_scenario
+from shared import solved
 
 from optimiser.api import solve
 from optimiser.errors import InputError
@@ -53,7 +54,7 @@ def test_every_new_number_has_a_source_a_range_or_says_it_is_an_estimate(key):
 
 @pytest.fixture(scope="module")
 def status_quo(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016-status-quo.yaml"))
+    result = solved(tmp_path_factory, "laval-2016-status-quo")
     return result, result.to_dir(tmp_path_factory.mktemp("sq") / "sq", draw=False)
 
 

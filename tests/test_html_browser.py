@@ -12,14 +12,12 @@ import json
 
 import pytest
 from browser import Browser, file_url, find_chromium
-from helpers import SCENARIOS
 from reports import TRICKY_NAMES, add_costs, tiny_result
+from shared import solved
 from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
 
-from optimiser.api import solve
 from optimiser.results.html import render_comparison_html
 from optimiser.results.html.page import document
-from optimiser.scenario.load import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +35,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def laval_report(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016.yaml"))
+    result = solved(tmp_path_factory, "laval-2016")
     folder = result.to_dir(tmp_path_factory.mktemp("laval") / "result")
     return result, folder / "report.html"
 

@@ -10,20 +10,18 @@ import re
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from helpers import SCENARIOS
 from htmlparse import parse, report_data, table_rows
 from reports import TRICKY_NAMES, add_costs, tiny_result
+from shared import solved
 
-from optimiser.api import solve
 from optimiser.results.html import fmt, render_comparison_html, render_result_html
 from optimiser.results.html.report import rules_in_words
 from optimiser.results.i18n import using
-from optimiser.scenario.load import load_scenario
 
 
 @pytest.fixture(scope="module")
 def laval(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016.yaml"))
+    result = solved(tmp_path_factory, "laval-2016")
     folder = result.to_dir(tmp_path_factory.mktemp("laval") / "result")
     return result, folder
 

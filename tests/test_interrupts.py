@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import voronoi_features, write_geojson
+from helpers import SCENARIOS, voronoi_features, write_geojson
 
 from optimiser.results.folder import PARTIAL_MARKER
 from optimiser.sweeps.lifeline import descendants
@@ -97,14 +97,15 @@ def command_line(pid: int) -> str:
 
 @pytest.fixture(scope="module")
 def hard_sweep(tmp_path_factory) -> Path:
-    """Two variants that keep two workers and their CBC busy for tens of seconds."""
+    """Two variants that keep two workers and their CBC busy for minutes: Laval's poles à la carte
+    with services, priced by CBC to an exact proof (its full model alone runs for minutes), so
+    each worker is sure to be inside a CBC process when the test looks, however fast the machine."""
     folder = tmp_path_factory.mktemp("hard")
-    territory = write_geojson(folder / "t.geojson", voronoi_features(120, 7, size_km=50))
     scenario = folder / "sweep.yaml"
     scenario.write_text(yaml.safe_dump({
-        "name": "hard", "territory": {"communes": str(territory)}, "outputs": {"map": False},
-        "solver": {"time_limit_s": 120, "gap": 0.0}, "poles": {"max_travel_min": 60},
-        "sweep": {"grid": {"poles.count": [8, 9]}},
+        "extends": str(SCENARIOS / "laval-2016-a-la-carte.yaml"), "name": "hard", "outputs": {"map": False},
+        "solver": {"name": "cbc", "time_limit_s": 600, "gap": 0.0},
+        "sweep": {"grid": {"pooling.joint_saving_pct": [0.03, 0.15]}},
     }))
     return scenario
 
@@ -117,14 +118,14 @@ def test_a_killed_sweep_leaves_no_process_behind(hard_sweep, tmp_path, how):
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     seen: set[int] = set()
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:  # until both workers solve, each with its CBC process
             tree = descendants(sweep.pid)
             seen.update(tree)
             if sum("cbc" in command_line(pid) for pid in tree) >= 2:
                 break
             assert sweep.poll() is None, "the sweep ended before it could be killed"
-            time.sleep(0.2)
+            time.sleep(0.1)
         else:
             pytest.fail("the workers never started CBC")
         sweep.send_signal(how)
@@ -159,7 +160,7 @@ def test_a_resumed_sweep_removes_what_a_killed_one_half_wrote(tmp_path):
     (partial / PARTIAL_MARKER).write_text(json.dumps({"writer": "optimiser", "pid": writer.pid,
                                                       "host": socket.gethostname()}))
     again = subprocess.run([str(OPTIMISER), "sweep", scenario, "--out", out], capture_output=True, text=True)
-    assert again.returncode == 0 and "resuming: 1 of 1" in again.stdout, again.stdout + again.stderr
+    assert again.returncode == 0 and "reprise : 1 variante sur 1" in again.stdout, again.stdout + again.stderr
     assert not partial.exists()
     assert sorted(p.name for p in out.iterdir()) == ["base__poles.count=2", "sweep.json"]
 

@@ -12,26 +12,25 @@ import pandas as pd
 import pyogrio
 import pyogrio.raw
 import pytest
-from helpers import REPO, SCENARIOS
+from helpers import REPO
 from htmlparse import parse, table_rows
+from shared import solved
 
-from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.results import dictionary, i18n
 from optimiser.results.i18n import using
 from optimiser.results.workbook import DICTIONARY_SHEET, SHEETS
-from optimiser.scenario.load import load_scenario
 
 #: Codes a reader must never see in the text of a report or fiche (CSV values, not words).
 RAW_CODES = ["pooled-regie", "pooled-delegation", "borrows-machines", "kept-regie", "kept-delegation", "espaces_verts",
              "aerial_lift_truck", "ride_on_mower_pro", "contract_eur"]
-SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "core", "forced",
+SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "flows", "core", "forced",
             "estimates", "status-quo-check", "communes", "rules", "method"]
 
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016-delegated.yaml", ["solver.time_limit_s=120"]))
+    result = solved(tmp_path_factory, "laval-2016-delegated")  # its scenario's 120 s limit
     base = tmp_path_factory.mktemp("outputs")
     return result, result.to_dir(base / "fr"), result.to_dir(base / "en", draw=False, lang="en")
 

@@ -11,19 +11,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import SCENARIOS
+from shared import solved
 
-from optimiser.api import solve
 from optimiser.errors import InputError
 from optimiser.results import maps
 from optimiser.results.folder import PARTIAL_MARKER, STALE_AFTER_S, remove_stale_partials
 from optimiser.results.result import Result
-from optimiser.scenario.load import load_scenario
 
 
 @pytest.fixture(scope="module")
-def result():
-    return solve(load_scenario(SCENARIOS / "laval-2016.yaml"))
+def result(tmp_path_factory):
+    return solved(tmp_path_factory, "laval-2016")
 
 
 def test_failure_while_writing_leaves_nothing(result, tmp_path, monkeypatch):

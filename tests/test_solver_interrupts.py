@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from optimiser.solvers import (
     SolverOptions,
     Status,
     interruptible,
+    relaxation_bound,
     solve_milp,
 )
 
@@ -72,23 +72,59 @@ def test_ctrl_c_outside_interruptible_still_stops_the_solver(solver):
         assert not children.strip(), "CBC kept running after the interrupt"
 
 
-def test_cli_run_interrupted_writes_the_incumbent_as_feasible(tmp_path):
+def test_the_lp_relaxation_bounds_the_model_and_leaves_it_as_it_was():
+    """The bound a run stopped before its model gave one reports: the LP relaxation's optimum, a
+    valid lower bound; the model keeps its integrality and its variables' values."""
+    import pulp
+
+    problem = pulp.LpProblem("knapsack", pulp.LpMinimize)
+    x = [problem.add_variable(f"x{k}", cat=pulp.LpBinary) for k in range(3)]
+    problem += 3 * x[0] + 2 * x[1] + 4 * x[2]
+    problem += 2 * x[0] + 2 * x[1] + 2 * x[2] >= 3  # two items: optimum 5 (x0 + x1); the LP takes x1 and half of x0
+    x[0].varValue = 1.0
+    bound = relaxation_bound(problem, SolverOptions(name="cbc"), 10)
+    assert bound == pytest.approx(2 + 1.5) and bound <= 5
+    assert [v.cat for v in x] == [pulp.LpInteger] * 3 and x[0].varValue == 1.0 and x[1].varValue is None
+
+
+def test_a_pause_lets_a_bound_be_computed_after_a_stop_and_the_stop_stands():
+    STOP.request()
+    try:
+        with STOP.paused():
+            assert not STOP.requested
+            assert relaxation_bound(market_split(2, 10, 1, slack=True), SolverOptions(name="highs"), 10) is not None
+        assert STOP.requested
+    finally:
+        STOP.clear()
+
+
+def branching(line: str) -> bool:
+    """A progress row of HiGHS's branch and bound (its root LP is solved: the model has a bound)."""
+    return "%" in line and "BestBound" not in line
+
+
+@pytest.mark.parametrize("moment", ["starting point: every pooled service in", "solving the full model"])
+def test_cli_run_interrupted_writes_the_incumbent_as_feasible(tmp_path, moment):
     """`optimiser run` on the à la carte scenario with a long time limit: Ctrl-C (SIGINT to the
-    process) once the big solve has a bound (HiGHS's own log says when); the result
-    folder holds the design found so far, status feasible, with its gap; exit 0."""
+    process) at a known moment, read from the run's own log (``solver.log`` says which solve
+    comes next): while a starting point of the free run is solved (régie forced), or once the
+    full model's branch and bound is under way (HiGHS's presolve does not poll for interrupts).
+    Either way the result folder holds the best design held so far, status feasible, with an
+    honest gap (the full model's LP relaxation bounds it when the stop came before the model gave
+    a bound); exit 0."""
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-u", "-m", "optimiser.cli", "run", str(SCENARIOS / "laval-2016-a-la-carte.yaml"),
                                 "--out", str(out), "--set", "solver.time_limit_s=300", "--set", "solver.name=highs",
                                 "--set", "solver.log=true"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
     try:
-        big_model = False
+        reached = False
         for line in process.stdout:
-            rows = re.search(r"(\d+) rows", line)  # the full model (a starting design's is far smaller)
-            big_model = big_model or (rows is not None and int(rows.group(1)) >= 8000)
-            if big_model and "%" in line and "BestBound" not in line:  # a progress row: the root LP has a bound
+            reached = reached or line.startswith(f"optimiser: {moment}")
+            if reached and (moment.startswith("starting point") or branching(line)):
                 break
-        time.sleep(1.0)
+        else:
+            pytest.fail(f"the run never logged {moment!r}" + ("" if not reached else " then a branch-and-bound row"))
         start = time.perf_counter()
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=120)

@@ -84,7 +84,8 @@ def test_every_variant_is_solved_into_its_folder(serial):
     assert sorted(rows) == IDS
     assert all(row["status"] == "optimal" for row in rows.values())
     assert "[8/8]" in result.output and "optimal" in result.output
-    assert "shared inputs (territory, road graph, travel matrix): computed for 1 configuration(s)" in result.output
+    # French by default (the terminal, as every report): see test_sweep_and_compare_speak_english_on_request
+    assert "données partagées (territoire, graphe routier, matrice des temps) : calculées pour 1 configuration(s)" in result.output
     for variant_id, row in rows.items():
         folder = out / row["folder"]
         assert folder.name == variant_id
@@ -130,7 +131,7 @@ def test_resume_skips_unchanged_variants_and_reruns_changed_ones(tmp_path):
 
     again = invoke("sweep", scenario, "--out", out)
     assert again.exit_code == 0
-    assert "resuming: 8 of 8 variants already solved" in again.output and "[1/8]" not in again.output
+    assert "reprise : 8 variantes sur 8 déjà résolues" in again.output and "[1/8]" not in again.output
     assert all(row["skipped"] for row in by_id(out).values())
     assert {n: (out / n / "summary.json").stat().st_mtime_ns for n in stamps} == stamps
 
@@ -139,7 +140,7 @@ def test_resume_skips_unchanged_variants_and_reruns_changed_ones(tmp_path):
     scenario.write_text(text)
     third = invoke("sweep", scenario, "--out", out)
     assert third.exit_code == 0, third.output
-    assert "resuming: 4 of 8 variants already solved" in third.output
+    assert "reprise : 4 variantes sur 8 déjà résolues" in third.output
     rows = by_id(out)
     for variant_id in IDS:
         changed = variant_id.startswith("alone")
@@ -151,7 +152,7 @@ def test_resume_skips_unchanged_variants_and_reruns_changed_ones(tmp_path):
     # a folder with a damaged result is solved again, not trusted
     (out / IDS[0] / "summary.json").write_text("{not json")
     fourth = invoke("sweep", scenario, "--out", out)
-    assert "resuming: 7 of 8" in fourth.output and by_id(out)[IDS[0]]["status"] == "optimal"
+    assert "reprise : 7 variantes sur 8" in fourth.output and by_id(out)[IDS[0]]["status"] == "optimal"
 
 
 def test_changing_the_territory_file_reruns_everything(tmp_path):
@@ -163,7 +164,7 @@ def test_changing_the_territory_file_reruns_everything(tmp_path):
     data["features"][0]["properties"]["population"] += 1
     territory.write_text(json.dumps(data))
     again = invoke("sweep", scenario, "--out", out)
-    assert again.exit_code == 0 and "resuming" not in again.output
+    assert again.exit_code == 0 and "reprise" not in again.output
     assert not any(row["skipped"] for row in by_id(out).values())
 
 
@@ -185,19 +186,19 @@ def test_failed_variants_do_not_stop_the_sweep_and_are_listed(tmp_path):
     for i, row in rows.items():
         assert (row["folder"] is None) == (row["status"] != "optimal")
         assert (out / i).exists() == (row["status"] == "optimal")  # no half-written folder
-    assert "8 variant(s) without a design:" in result.output
-    failures = result.output.split("8 variant(s) without a design:")[1]
-    assert "huge__poles.count=2__poles.max_travel_min=30: infeasible — " in failures and "1,000,000" in failures
+    assert "8 variante(s) sans solution :" in result.output
+    failures = result.output.split("8 variante(s) sans solution :")[1]
+    assert "huge__poles.count=2__poles.max_travel_min=30: infaisable — " in failures and "1,000,000" in failures
     assert "more)" in failures  # several reasons: the first, and how many more (all in sweep.json)
     assert "1,000,000" in rows["huge__poles.count=2__poles.max_travel_min=30"]["error"]
-    assert "nowhere__poles.count=2__poles.max_travel_min=30: invalid —" in result.output and "Atlantis" in result.output
+    assert "nowhere__poles.count=2__poles.max_travel_min=30: données invalides —" in result.output and "Atlantis" in result.output
     assert "Traceback" not in result.output
 
     # without the invalid variant, failures mean "no design": exit 3
     scenario.write_text(text.replace("  nowhere: [{poles.fixed_seats: [Atlantis]}]\n", ""))
     result = invoke("sweep", scenario, "--out", out)
     assert result.exit_code == 3
-    assert "resuming: 8 of 12" in result.output
+    assert "reprise : 8 variantes sur 12" in result.output
 
 
 def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path):
@@ -249,7 +250,7 @@ def test_process_pool_matches_serial(serial, tmp_path):
     out = tmp_path / "out"
     result = invoke("sweep", scenario, "--out", out, "--jobs", "2")
     assert result.exit_code == 0, result.output
-    assert "(process, 2 job(s))" in result.output
+    assert "(process, 2 tâche(s))" in result.output
     assert assignments(out) == assignments(serial_out)
     assert len(list((out / ".cache").glob("*.pickle"))) == 2  # territory + roads, written once by the parent
     sources = [row["shared_inputs"] for row in by_id(out).values()]
@@ -262,7 +263,7 @@ def test_dask_local_cluster_matches_serial(serial, tmp_path):
     out = tmp_path / "out"
     result = invoke("sweep", scenario, "--out", out, "--backend", "dask", "--jobs", "2")
     assert result.exit_code == 0, result.output
-    assert "(dask, 2 job(s))" in result.output
+    assert "(dask, 2 tâche(s))" in result.output
     assert assignments(out) == assignments(serial_out)
     assert sorted(by_id(out)) == IDS
     assert "computed" not in [row["shared_inputs"] for row in by_id(out).values()]
@@ -297,3 +298,36 @@ def test_serial_sweep_prepares_each_variant_once(tmp_path, monkeypatch):
     assert sorted(o.id for o in report.outcomes if o.status == "optimal") == IDS
     assert sorted(calls) == IDS
     assert {row["shared_inputs"] for row in by_id(out).values()} == {"memory"}
+
+
+def test_sweep_and_compare_speak_english_on_request_and_the_scenario_sets_the_language(tmp_path):
+    """The terminal lines of sweep and compare are French by default and English with --lang en;
+    a scenario's outputs.lang sets the language of its folders and lines, --lang overrides it."""
+    territory = tiny_territory(tmp_path, n=8, seed=3)
+    scenario = tmp_path / "lang.yaml"
+    scenario.write_text(yaml.safe_dump({"name": "lang", "territory": {"communes": territory.name},
+                                        "outputs": {"map": False, "lang": "en"}, "sweep": {"grid": {"poles.count": [2]}}}))
+    english = invoke("sweep", scenario, "--out", tmp_path / "en")
+    assert english.exit_code == 0, english.output
+    assert "1 variants in" in english.output and "index: " in english.output and "  optimal  " in english.output
+    (variant,) = [p for p in (tmp_path / "en").iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert '<html lang="en"' in (variant / "report.html").read_text(encoding="utf-8")
+
+    french = invoke("sweep", scenario, "--out", tmp_path / "fr", "--lang", "fr")  # over the scenario's outputs.lang
+    assert french.exit_code == 0, french.output
+    assert "1 variante en" in french.output and "index : " in french.output and "habitants-minutes" in french.output
+    assert '<html lang="fr"' in (tmp_path / "fr" / variant.name / "report.html").read_text(encoding="utf-8")
+
+    compared = invoke("compare", tmp_path / "en", "--lang", "en")
+    assert compared.exit_code == 0 and "1 variants compared" in compared.output and "Status" in compared.output
+    compared = invoke("compare", tmp_path / "fr")
+    assert compared.exit_code == 0 and "1 variante comparée" in compared.output and "Statut" in compared.output
+
+
+def test_outputs_lang_is_checked_like_every_key(tmp_path):
+    territory = tiny_territory(tmp_path, n=8, seed=3)
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(yaml.safe_dump({"name": "bad", "territory": {"communes": territory.name}, "outputs": {"lang": "EN"}}))
+    result = invoke("validate", scenario)
+    assert result.exit_code == 2 and "outputs.lang: expected one of 'fr' or 'en' (got 'EN'); did you mean 'en'?" in result.output
+    assert "Traceback" not in result.output

@@ -7,16 +7,14 @@ import shutil
 
 import pandas as pd
 import pytest
-from helpers import SCENARIOS
+from shared import solved
 
-from optimiser.api import solve
-from optimiser.scenario.load import load_scenario
 from optimiser.verify import verify_result
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016.yaml"))
+    result = solved(tmp_path_factory, "laval-2016")
     return result.to_dir(tmp_path_factory.mktemp("verify") / "laval", draw=False)
 
 

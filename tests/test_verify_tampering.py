@@ -16,12 +16,11 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import DATA, SCENARIOS
+from helpers import DATA
+from shared import solved
 
-from optimiser.api import solve
 from optimiser.cli import main
 from optimiser.errors import InputError
-from optimiser.scenario.load import load_scenario
 from optimiser.verification.pricing import COST_CATEGORIES
 from optimiser.verify import verify_result
 
@@ -29,18 +28,19 @@ from optimiser.verify import verify_result
 
 @pytest.fixture(scope="module")
 def poles(tmp_path_factory):
-    return solve(load_scenario(SCENARIOS / "laval-2016.yaml")).to_dir(tmp_path_factory.mktemp("poles") / "r", draw=False)
+    return solved(tmp_path_factory, "laval-2016").to_dir(tmp_path_factory.mktemp("poles") / "r", draw=False)
 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016-service-commun.yaml"))
+    # solved once per session, shared with the print tests
+    result = solved(tmp_path_factory, "laval-2016-service-commun")
     return result.to_dir(tmp_path_factory.mktemp("services") / "r", draw=False)
 
 
 @pytest.fixture(scope="module")
 def no_design(tmp_path_factory):
-    result = solve(load_scenario(SCENARIOS / "laval-2016.yaml", ["poles.population.min=60000"]))
+    result = solved(tmp_path_factory, "laval-2016", ["poles.population.min=60000"])
     assert result.status == "infeasible"
     return result.to_dir(tmp_path_factory.mktemp("none") / "r", draw=False)
 
@@ -243,6 +243,7 @@ POLES = [
     ("poles-max_travel_min", csv_set("poles.csv", "max_travel_min", plus(1)), "max_travel_min"),
     ("poles-mean_travel_min", csv_set("poles.csv", "mean_travel_min", plus(0.5)), "mean_travel_min"),
     ("poles-max_travel_km", csv_set("poles.csv", "max_travel_km", plus(1)), "max_travel_km"),
+    ("poles-on_its_own", csv_set("poles.csv", "on_its_own", flip), "on_its_own"),
     ("poles-members", csv_set("poles.csv", "members", lambda m: m.replace("Laval", "Paris")), "members"),
     ("poles-row-deleted", csv_drop("poles.csv"), "poles.csv lists"),
     # poles.geojson
@@ -289,6 +290,10 @@ NO_DESIGN = [
 ]
 
 SERVICES = [
+    # the seat rule: a folder whose scenario says seats hold 90 % of their pole, which its design breaks
+    ("seat-share-rule", yaml_set("poles.seats.min_population_share", 0.9), "below poles.seats.min_population_share 0.9"),
+    ("seat-share-no-team-exemption", both(yaml_set("poles.seats.min_population_share", 0.9), yaml_set("poles.seats.team_seats", False)),
+     "team seats are off"),
     # services.csv: every cost category, the totals and the other columns
     *[(f"services-{c.column}", csv_set("services.csv", c.column, plus(1000.0), category_row(c.column)), c.column)
       for c in COST_CATEGORIES],

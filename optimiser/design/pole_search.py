@@ -22,6 +22,7 @@ import time
 
 from ..model.contiguity import pieces
 from ..model.repair import RepairContext
+from ..solvers import STOP
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
 Assignment = dict[str, "str | None"]
@@ -30,12 +31,13 @@ Assignment = dict[str, "str | None"]
 def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext, deadline: float,
                      max_moves: int = 10_000) -> tuple[Assignment, int]:
     """A design at least as cheap as ``start`` (which must obey every rule); returns it and the
-    number of improving moves made."""
+    number of improving moves made. Ctrl-C (:data:`~optimiser.solvers.STOP`) ends the search at
+    once, with the best design so far."""
     current = dict(start)
     made = 0
-    while made < max_moves and time.perf_counter() < deadline:
+    while made < max_moves and time.perf_counter() < deadline and not STOP.requested:
         for trial, before, after in _moves(current, ctx, value.inputs):
-            if time.perf_counter() >= deadline:
+            if time.perf_counter() >= deadline or STOP.requested:
                 return current, made
             if not pole_count_ok(value.inputs, trial):
                 continue

@@ -26,7 +26,7 @@ from ..model.repair import RepairContext
 from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.service_bound import member_service_bound_keur
 from ..model.services import FORMULATION, Formulation
-from ..solvers import STOP, SolverOptions, Status
+from ..solvers import STOP, SolverOptions, Status, relaxation_bound
 from .explain import explain_infeasibility
 from .loop import Incumbent, SolveCheckCutLoop
 from .outcome import PoleDesign, formulation_name
@@ -63,8 +63,14 @@ def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
                       messages=["pooling disabled: every member alone, as inventoried"])
 
 
+#: Seconds a run stopped by Ctrl-C may spend on the LP relaxation that bounds the design it keeps.
+STOPPED_BOUND_S = 10.0
+
+
 def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formulation: Formulation = FORMULATION,
-                  seat_list_size: int | None = None) -> PoleDesign:
+                  seat_list_size: int | None = None, top_level: bool = True) -> PoleDesign:
+    """``top_level``: the run the user asked for (not one of its starting points), the one whose
+    stop by Ctrl-C must still report an honest gap."""
     start = time.perf_counter()
     rules = inputs.rules
     pairs = candidate_pairs(inputs.territory, inputs.matrix, rules)
@@ -97,6 +103,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     # Keep a little time back with services: a design the solver leaves broken at the time
     # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
     reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
+    if top_level:
+        _log(options, f"solving the full model ({model.problem.numConstraints()} constraints)")
     loop = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent, reserve,
                              widen=(lambda a, communes: _widened(inputs, a, communes)) if lists is not None else None)
     end = loop.run()
@@ -113,6 +121,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         if floor > end.lower:
             end.lower = floor
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's")
+    if top_level and STOP.requested and options.on_interrupt == "keep" and incumbent.found and not math.isfinite(end.lower):
+        end.lower = _bound_after_stop(model.problem, options, end.messages)
     bound = None if not math.isfinite(end.lower) else min(end.lower, incumbent.value) if incumbent.found else end.lower
     if status is Status.OPTIMAL and last is not None:
         bound = last.bound
@@ -151,6 +161,21 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     return design
 
 
+def _bound_after_stop(problem, options: SolverOptions, messages: list[str]) -> float:
+    """A lower bound for a run stopped by Ctrl-C before its own model gave one (during its
+    starting points, or before the solver's root LP): the LP relaxation of the full model, within
+    :data:`STOPPED_BOUND_S` — it is a relaxation of every design the rules allow, so the gap
+    reported with the kept design is honest. ``-inf`` (no gap) when it does not finish in time or
+    a second Ctrl-C stops it."""
+    with STOP.paused():
+        lp = relaxation_bound(problem, options, STOPPED_BOUND_S)
+    if lp is None:
+        messages.append("no lower bound: the run was stopped before its model was solved")
+        return -math.inf
+    messages.append("lower bound from the LP relaxation (the run was stopped before its model gave one)")
+    return lp
+
+
 def _seat_lists(inputs: Inputs, pairs, size: int | None = None) -> SeatLists | None:
     """Nearest-seat lists for a pole design without services, or ``None`` (every pair gets a
     variable) when they would hold every pair anyway (:mod:`optimiser.model.seat_lists`)."""
@@ -183,7 +208,7 @@ def _lists_label(assembled) -> str:
 
 def _trial(inputs: Inputs, options: SolverOptions) -> PoleDesign:
     """One trial of the infeasibility diagnosis: a design run that does not explain itself."""
-    return _design_poles(inputs, options, explain=False)
+    return _design_poles(inputs, options, explain=False, top_level=False)
 
 
 def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation, deadline: float,
@@ -195,31 +220,39 @@ def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation
     obeys every rule."""
     incumbent = Incumbent()
     budget = min(30.0, max(2.0, 0.15 * (deadline - time.perf_counter())))
+    _log(options, "starting point: the travel-optimal poles, their services priced")
     poles = _design_poles(dataclasses.replace(inputs, services=None), dataclasses.replace(options, time_limit_s=budget),
-                          explain=False)
+                          explain=False, top_level=False)
     if poles.status.has_solution:
         value, values = value_of(poles.assignment, deadline)
         if values is not None:
             incumbent.offer(poles.assignment, value, values)
-    for restricted in _restricted_runs(inputs):
+    for mode, restricted in _restricted_runs(inputs):
         if STOP.requested:
             break
         budget = min(30.0, 0.1 * (deadline - time.perf_counter()))
         if budget < 2.0:
             break
+        _log(options, f"starting point: every pooled service in {mode} (within {budget:.0f} s)")
         if isinstance(value_of, PerPoleValue) and ctx is not None and poles.status.has_solution:
             # The restricted run's own method without its MILP (the same search from the same
             # start, priced with the modes restricted): no second large model to build.
             priced = PerPoleValue(restricted, options, value_of.pairs)
             assignment, _ = improve_by_moves(poles.assignment, priced, ctx, time.perf_counter() + budget)
         else:
-            design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False)
+            design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False, top_level=False)
             assignment = design.assignment if design.status.has_solution else None
         if assignment:
             value, values = value_of(assignment, deadline)
             if values is not None:
                 incumbent.offer(assignment, value, values)
     return incumbent
+
+
+def _log(options: SolverOptions, text: str) -> None:
+    """With ``solver.log``, a line between the solver's logs saying which solve comes next."""
+    if options.log:
+        print(f"optimiser: {text}", flush=True)
 
 
 #: Above this many variables the compact MILP rarely improves on the local search in its time
@@ -239,14 +272,14 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
             incumbent.offer(improved, value, values)
 
 
-def _restricted_runs(inputs: Inputs) -> list[Inputs]:
-    """The scenario with every pooled service forced into régie, then into délégation (only
-    when some service may take both modes: otherwise the run is already restricted)."""
+def _restricted_runs(inputs: Inputs) -> list[tuple[str, Inputs]]:
+    """The scenario with every pooled service forced into régie, then into délégation, each with
+    its mode (only when some service may take both modes: otherwise the run is already restricted)."""
     si = inputs.services
     if si is None or not any(len(m) > 1 for m in si.modes.values()):
         return []
     out = []
     for mode in ("regie", "delegation"):
         modes = {s: ((mode,) if mode in m else m) for s, m in si.modes.items()}
-        out.append(dataclasses.replace(inputs, services=dataclasses.replace(si, modes=modes)))
+        out.append((mode, dataclasses.replace(inputs, services=dataclasses.replace(si, modes=modes))))
     return out

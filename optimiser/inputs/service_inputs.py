@@ -95,28 +95,8 @@ def scenario_catalogue(loaded: LoadedScenario) -> Catalogue:
     config = loaded.scenario.services
     full = default_catalogue()
     scaled = _moving_with_draws(loaded)
-    services = {k: full.services[k] for k in config.include}
-    for key, over in config.overrides.items():
-        if key not in services:
-            raise InputError([Problem(loaded.label, f"services.overrides.{key}", "this service is not in services.include",
-                                      show_value=False, line=loaded.lines.get(f"services.overrides.{key}"))])
-        spec = services[key]
-        changes = {}
-        if over.productivity is not None:
-            changes["productivity"] = scaled(spec.productivity, over.productivity)
-        if over.grade is not None:
-            changes["grade"] = over.grade
-        if over.specialist_min_fte is not None:
-            changes["specialist_min_fte"] = spec.specialist_min_fte.with_value(over.specialist_min_fte)
-        if over.delegated_price_eur is not None:
-            changes["delegated_price"] = scaled(spec.delegated_price, over.delegated_price_eur)
-        if over.equipment_days is not None:
-            template = next(iter(spec.equipment_days.values()), None)
-            unit = template.unit if template else f"days/{spec.unit}"
-            from ..services.parameters import Sourced
-
-            changes["equipment_days"] = {q: Sourced(float(d), unit, "scenario", "scenario") for q, d in over.equipment_days.items()}
-        services[key] = dataclasses.replace(spec, **changes)
+    services = _overridden({k: full.services[k] for k in config.include}, config.overrides, loaded, "services.overrides",
+                           "this service is not in services.include", lambda spec, over: _service_changes(spec, over, scaled))
     owner: dict[str, str] = {}
     problems = []
     for key, spec in services.items():
@@ -127,22 +107,53 @@ def scenario_catalogue(loaded: LoadedScenario) -> Catalogue:
             owner[q] = key
     if problems:
         raise InputError(problems, title=f"Invalid scenario {loaded.label}")
-    equipment = {q: full.equipment[q] for q in owner}  # the machine types of the services as overridden
-    for q, over in config.equipment.items():
-        if q not in equipment:
-            raise InputError([Problem(loaded.label, f"services.equipment.{q}", "no included service uses this machine type",
-                                      show_value=False, line=loaded.lines.get(f"services.equipment.{q}"))])
-        e = equipment[q]
-        changes = {}
-        for field_name in EQUIPMENT_PARAMETERS:
-            new = getattr(over, field_name)
-            if new is not None:
-                changes[field_name] = getattr(e, field_name).with_value(new)
-        equipment[q] = dataclasses.replace(e, **changes)
+    equipment = _overridden({q: full.equipment[q] for q in owner},  # the machine types of the services as overridden
+                            config.equipment, loaded, "services.equipment", "no included service uses this machine type",
+                            _equipment_changes)
     staff = dict(full.staff_cost)
     for grade, amount in config.staff_eur.items():
         staff[grade] = scaled(staff[grade], amount)
     return dataclasses.replace(full, services=services, equipment=equipment, staff_cost=staff)
+
+
+def _overridden(table: dict, overrides: dict, loaded: LoadedScenario, where: str, missing: str, changes_of) -> dict:
+    """``table`` (key → a frozen dataclass) with each entry of ``overrides`` applied: the fields
+    ``changes_of(item, override)`` returns are replaced. A key ``table`` does not hold is an
+    :class:`InputError` at ``where.KEY`` (with its line) saying ``missing``."""
+    out = dict(table)
+    for key, over in overrides.items():
+        if key not in out:
+            raise InputError([Problem(loaded.label, f"{where}.{key}", missing, show_value=False,
+                                      line=loaded.lines.get(f"{where}.{key}"))])
+        out[key] = dataclasses.replace(out[key], **changes_of(out[key], over))
+    return out
+
+
+def _service_changes(spec, over, scaled) -> dict:
+    """The fields of a catalogue service that ``services.overrides.KEY`` replaces (``scaled``: see
+    :func:`_moving_with_draws`)."""
+    changes = {}
+    if over.productivity is not None:
+        changes["productivity"] = scaled(spec.productivity, over.productivity)
+    if over.grade is not None:
+        changes["grade"] = over.grade
+    if over.specialist_min_fte is not None:
+        changes["specialist_min_fte"] = spec.specialist_min_fte.with_value(over.specialist_min_fte)
+    if over.delegated_price_eur is not None:
+        changes["delegated_price"] = scaled(spec.delegated_price, over.delegated_price_eur)
+    if over.equipment_days is not None:
+        from ..services.parameters import Sourced
+
+        template = next(iter(spec.equipment_days.values()), None)
+        unit = template.unit if template else f"days/{spec.unit}"
+        changes["equipment_days"] = {q: Sourced(float(d), unit, "scenario", "scenario") for q, d in over.equipment_days.items()}
+    return changes
+
+
+def _equipment_changes(machine, over) -> dict:
+    """The fields of a machine type that ``services.equipment.TYPE`` replaces."""
+    return {name: getattr(machine, name).with_value(getattr(over, name)) for name in EQUIPMENT_PARAMETERS
+            if getattr(over, name) is not None}
 
 
 def _terms(loaded: LoadedScenario) -> PoolingTerms:

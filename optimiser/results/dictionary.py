@@ -4,7 +4,8 @@ its meaning in French and English.
 CSV column names are stable ``snake_case`` for programs, whatever the language of the reports;
 this table says what each holds. It is written to ``docs/data-dictionary.md``
 (:func:`markdown`; a test keeps that file in step) and to the ``dictionnaire`` sheet of
-``result.xlsx``. Money is in € a year excluding VAT (HT) unless the unit says otherwise.
+``result.xlsx``. Money is in € a year on the one basis of the model — TTC net of the FCTVA, what a
+commune's budget bears (staff bears no VAT) — unless the unit says HT (excluding VAT).
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ def _e(column, unit, fr, en) -> Entry:
     return Entry(column, unit, fr, en)
 
 
-_EUR = "€/yr"
+_EUR = "€/yr"  # TTC net of the FCTVA
+_EUR_HT = "€ HT/yr"
+#: The services of the catalogue, as the per-service columns and the ``service`` fields hold them.
+_SERVICE_KEYS = "voirie, voirie_travaux, espaces_verts, eclairage, proprete, batiments, ingenierie, parc_auto, ads"
+_UNITS = "km, ha, PL, km cleaned, m², k€ works, vehicles, EPC"
 
 #: File → its columns, in the order the file holds them.
 DICTIONARY: dict[str, list[Entry]] = {
@@ -43,10 +48,12 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("alone", "true/false", "La commune reste hors de tout pôle", "The commune stays out of every pole"),
         _e("travel_min", "min", "Temps de route vers le siège", "Road time to the seat"),
         _e("travel_km", "km", "Distance par la route vers le siège", "Road distance to the seat"),
-        _e("<service>", "", "Une colonne par service (voirie, espaces_verts, eclairage, proprete, batiments, ingenierie) : "
-           "pooled-regie, pooled-delegation (mutualisé), borrows-machines (gardé, matériel emprunté), kept-regie, kept-delegation (gardé)",
-           "One column per service (voirie, espaces_verts, eclairage, proprete, batiments, ingenierie): pooled-regie, "
-           "pooled-delegation (pooled), borrows-machines (kept, machines borrowed), kept-regie, kept-delegation (kept)"),
+        _e("<service>", "", f"Une colonne par service du scénario ({_SERVICE_KEYS}) : "
+           "pooled-regie, pooled-delegation (mutualisé), borrows-machines (gardé, matériel emprunté), kept-regie, kept-delegation "
+           "(gardé tel quel), alone-regie, alone-delegation (réorganisé seul)",
+           f"One column per service of the scenario ({_SERVICE_KEYS}): pooled-regie, "
+           "pooled-delegation (pooled), borrows-machines (kept, machines borrowed), kept-regie, kept-delegation (kept as is), "
+           "alone-regie, alone-delegation (reorganised alone)"),
         _e("services_pooled", "", "Services mutualisés, séparés par « ; »", "Services pooled, separated by “;”"),
         _e("services_borrowed", "", "Services gardés dont le matériel est emprunté au pôle", "Services kept whose machines are borrowed from the pole"),
         _e("standalone_cost", _EUR, "Coût de ses services si la commune restait seule", "Cost of its services if the commune stayed alone"),
@@ -70,21 +77,26 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("mean_travel_min", "min", "Trajet moyen vers le siège, pondéré par la population", "Population-weighted mean trip to the seat"),
         _e("max_travel_km", "km", "Plus longue distance d'un membre au siège", "Longest distance of a member to the seat"),
         _e("members", "", "Noms des membres, séparés par « ; »", "Names of the members, separated by “;”"),
+        _e("on_its_own", "true/false", "Pôle de proximité d'une seule commune : la commune reste seule (cartes, rapports et "
+           "fiches la montrent ainsi)", "A proximity pole of one commune: the commune on its own (maps, reports and fiches show "
+           "it so)"),
     ],
     "services.csv": [
         _e("pole", "", "Identifiant du pôle", "Pole id"),
         _e("pole_name", "", "Nom du pôle", "Name of the pole"),
         _e("seat_insee_code", "", "Code INSEE du siège", "INSEE code of the seat"),
-        _e("service", "", "Service (voirie, espaces_verts, eclairage, proprete, batiments, ingenierie)", "Service key"),
+        _e("service", "", f"Service ({_SERVICE_KEYS})", f"Service key ({_SERVICE_KEYS})"),
         _e("mode", "", "regie, delegation, ou lending only (prêt de matériel seul)", "regie, delegation, or lending only"),
         _e("n_poolers", "", "Nombre de membres qui mutualisent le service", "Number of members pooling the service"),
         _e("poolers", "", "Noms des membres qui mutualisent", "Names of the members pooling"),
         _e("n_borrowers", "", "Nombre de membres qui empruntent le matériel", "Number of members borrowing machines"),
         _e("borrowers", "", "Noms des membres qui empruntent le matériel", "Names of the members borrowing machines"),
         _e("workload", "unit", "Volume de travail des membres qui mutualisent, dans l'unité du service", "Workload of the poolers, in the service's unit"),
-        _e("unit", "", "Unité du volume (km, ha, PL, km swept, m², k€ works)", "Workload unit (km, ha, PL, km swept, m², k€ works)"),
+        _e("unit", "", f"Unité du volume ({_UNITS})", f"Workload unit ({_UNITS})"),
         _e("fte", "FTE", "Effectif du service de pôle en régie", "Staff of the pole service in régie"),
-        _e("staff_eur", _EUR, "Coût du personnel", "Staff cost"),
+        _e("staff_eur", _EUR, "Coût du personnel (encadrement et dépôt compris)", "Staff cost (team leaders and depot share included)"),
+        _e("supplies_eur", _EUR, "Fournitures et matériaux en régie (par unité de volume, part du dépôt comprise)",
+           "Régie supplies and materials (per unit of workload, depot share included)"),
         _e("vehicle_eur", _EUR, "Coût des véhicules", "Vehicle cost"),
         _e("equipment_eur", _EUR, "Coût du matériel (amortissement et fonctionnement)", "Machine cost (depreciation and running)"),
         _e("transfer_eur", _EUR, "Coût des transferts de matériel entre communes", "Cost of moving machines between communes"),
@@ -93,6 +105,8 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("lots_eur", _EUR, "Coût de passation des lots", "Cost of awarding the lots"),
         _e("redeployed_staff_eur", _EUR, "Coût des agents redéployés (délégation)", "Cost of redeployed staff (delegation)"),
         _e("coordination_eur", _EUR, "Coût de coordination du pôle", "Pole coordination cost"),
+        _e("ri_harmonisation_eur", _EUR, "Harmonisation du régime indemnitaire des agents qui rejoignent un employeur commun",
+           "Régime indemnitaire harmonisation of the agents who join a common employer"),
         _e("total_eur", _EUR, "Coût total du service de pôle", "Total cost of the pole service"),
         _e("borrower_payments_eur", _EUR, "Ce que paient les emprunteurs de matériel", "What machine borrowers pay"),
         _e("poolers_eur", _EUR, "Ce que paient ceux qui mutualisent (total − emprunteurs)", "What the poolers pay (total − borrowers)"),
@@ -191,11 +205,13 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("n_poolers", "", "Membres qui mutualisent", "Members pooling"),
         _e("workload", "unit", "Volume de travail", "Workload"),
         _e("unit", "", "Unité du volume", "Workload unit"),
-        _e("regie_eur", _EUR, "Coût en régie", "Cost in régie"),
+        _e("regie_eur", _EUR, "Coût en régie (TTC net du FCTVA)", "Cost in régie (TTC net of the FCTVA)"),
+        _e("regie_ht_eur", _EUR_HT, "Coût en régie, hors taxes", "Cost in régie, excluding VAT"),
         _e("regie_fte", "FTE", "Effectif en régie", "Staff in régie"),
-        _e("delegation_eur", _EUR, "Coût en délégation", "Cost delegated"),
+        _e("delegation_eur", _EUR, "Coût en délégation (TTC net du FCTVA)", "Cost delegated (TTC net of the FCTVA)"),
+        _e("delegation_ht_eur", _EUR_HT, "Coût en délégation, hors taxes", "Cost delegated, excluding VAT"),
         _e("delegation_lots", "", "Lots du marché en délégation", "Contract lots when delegated"),
-        _e("cheaper", "", "Mode le moins cher", "Cheaper mode"),
+        _e("cheaper", "", "Mode le moins cher (coûts nets du FCTVA)", "Cheaper mode (costs net of the FCTVA)"),
         _e("chosen", "", "Mode retenu", "Chosen mode"),
         _e("allowed", "", "Modes permis par le scénario", "Modes the scenario allows"),
         _e("difference_eur", _EUR, "delegation_eur − regie_eur", "delegation_eur − regie_eur"),
@@ -207,15 +223,26 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("workload", "unit", "Volume de travail", "Workload"),
         _e("unit", "", "Unité du volume", "Workload unit"),
         _e("mode", "", "Mode actuel (regie, delegation)", "Mode today (regie, delegation)"),
-        _e("fte", "FTE", "Effectif actuel", "Staff today"),
+        _e("fte", "FTE", "Effectif actuel (agents)", "Staff today (agents)"),
         _e("polyvalent_fte", "FTE", "Part de l'effectif tenue par des agents polyvalents (qui travaillent aussi dans d'autres "
            "services) : ils restent employés si le service quitte la commune", "Part of the staff worked by polyvalent agents "
            "(who also work in other services): they stay employed when the service leaves the commune"),
+        _e("supervision_fte", "FTE", "Encadrement de ces agents (agents de maîtrise, un pour regie.agents_per_team_leader agents)",
+           "Team leaders of these agents (one per regie.agents_per_team_leader agents)"),
+        _e("field", "true/false", "Service de terrain (compté dans les ETP de terrain de status_quo_check.csv)",
+           "A field service (counted in the field FTE of status_quo_check.csv)"),
         _e("staff_eur", _EUR, "Coût du personnel", "Staff cost"),
+        _e("supplies_eur", _EUR, "Fournitures et matériaux en régie", "Régie supplies and materials"),
         _e("contract_eur", _EUR, "Coût du marché", "Contract cost"),
         _e("equipment_units", "", "Machines détenues pour ce service", "Machines owned for this service"),
         _e("equipment_eur", _EUR, "Coût du matériel", "Machine cost"),
-        _e("total_eur", _EUR, "Coût total seul", "Total cost alone"),
+        _e("total_eur", _EUR, "Coût total aujourd'hui (TTC net du FCTVA)", "Total cost today (TTC net of the FCTVA)"),
+        _e("total_ht_eur", _EUR_HT, "Coût total aujourd'hui, hors taxes", "Total cost today, excluding VAT"),
+        _e("alone_option", "", "Organisation la moins chère du membre seul : as-is (telle quelle), regie ou delegation",
+           "The member's cheapest organisation alone: as-is, regie or delegation"),
+        _e("alone_fte", "FTE", "Effectif du membre réorganisé seul", "Staff of the member reorganised alone"),
+        _e("alone_eur", _EUR, "Coût du membre réorganisé seul (TTC net du FCTVA)", "Cost of the member reorganised alone (TTC net of the FCTVA)"),
+        _e("alone_ht_eur", _EUR_HT, "Coût du membre réorganisé seul, hors taxes", "Cost of the member reorganised alone, excluding VAT"),
         _e("estimated", "", "Champs estimés, séparés par « ; »", "Estimated fields, separated by “;”"),
     ],
     "members.csv": [
@@ -236,6 +263,50 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("gain_eur", _EUR, "pays_now_eur − would_pay_alone_eur", "pays_now_eur − would_pay_alone_eur"),
         _e("gain_pct", "fraction", "gain_eur / pays_now_eur", "gain_eur / pays_now_eur"),
         _e("check_complete", "true/false", "Tous les groupes ont été examinés", "Every group was examined"),
+    ],
+    "status_quo_check.csv": [
+        _e("scope", "", "Code INSEE de la commune, ou territory pour tout le territoire", "The commune's INSEE code, or territory for the whole territory"),
+        _e("name", "", "Nom de la commune (territory pour le territoire)", "Name of the commune (territory for the territory)"),
+        _e("population", "inh.", "Population du périmètre", "Population of the scope"),
+        _e("size_band", "", "Tranche de population (lt_2k, 2k_10k, 10k_50k, gt_50k) ; vide pour le territoire",
+           "Population band (lt_2k, 2k_10k, 10k_50k, gt_50k); empty for the territory"),
+        _e("indicator", "", "field_fte_per_1000_hab (ETP de terrain et leur encadrement pour 1 000 habitants) ou "
+           "eur_per_hab.<service> (€ par habitant et par an, TTC net du FCTVA ; voirie = entretien + travaux)",
+           "field_fte_per_1000_hab (field FTE and their team leaders per 1,000 inhabitants) or eur_per_hab.<service> "
+           "(€ per inhabitant a year, TTC net of the FCTVA; voirie = routine + works)"),
+        _e("value", "indicator", "Valeur de l'indicateur dans la situation actuelle", "The indicator's value in the status quo"),
+        _e("central", "indicator", "Valeur centrale sourcée (cost_parameters.yaml)", "Sourced central value (cost_parameters.yaml)"),
+        _e("low", "indicator", "Bas de la fourchette sourcée ; vide quand la source n'en donne pas",
+           "Low end of the sourced range; empty when the source gives none"),
+        _e("high", "indicator", "Haut de la fourchette sourcée ; vide quand la source n'en donne pas",
+           "High end of the sourced range; empty when the source gives none"),
+        _e("status", "", "inside, below, above, far below, far above (hors de [bas × 0,5 ; haut ÷ 0,5]) ou no range",
+           "inside, below, above, far below, far above (outside [low × 0.5, high ÷ 0.5]) or no range"),
+        _e("source", "", "Clé de la source dans cost_parameters.yaml", "Source key in cost_parameters.yaml"),
+        _e("inventoried", "", "Lignes d'inventaire (membre/service) dont viennent les chiffres, séparées par « ; » ; vide : estimés",
+           "Inventory rows (member/service) the figures come from, separated by “;”; empty: estimated"),
+    ],
+    "savings_by_source.csv": [
+        _e("stage", "", "alone (se réorganiser seul), pooling (mutualiser), both (les deux : l'effet fiscal) ou total",
+           "alone (reorganising alone), pooling, both (the tax basis) or total"),
+        _e("source", "", "Source de l'économie (méthode : README, « Savings by source »)", "Source of the saving (method: README, “Savings by source”)"),
+        _e("saving_eur", _EUR, "Part de l'économie, hors taxes sauf l'effet fiscal (tax basis) ; négatif : un coût ; "
+           "les parts s'additionnent au total", "Part of the saving, HT except the tax basis; negative: a cost; the parts add up to the total"),
+        _e("share_of_saving", "fraction", "saving_eur / économie totale", "saving_eur / total saving"),
+    ],
+    "staff_trajectory.csv": [
+        _e("year", "", "Année de l'horizon (1 … terms.years)", "Year of the horizon (1 … terms.years)"),
+        _e("member", "", "Code INSEE du membre, ou EPCI", "Member's INSEE code, or EPCI"),
+        _e("fte_today", "FTE", "Effectif actuel des services que le projet change", "Today's staff of the services the design changes"),
+        _e("fte_needed", "FTE", "Effectif nécessaire à la norme avec le projet", "Staff needed at the norm with the design"),
+        _e("fte_employed", "FTE", "Effectif encore employé cette année (sans remplacer les départs, jamais moins que le nécessaire)",
+           "Staff still employed that year (leavers not replaced, never fewer than needed)"),
+        _e("fte_freed", "FTE", "fte_today − fte_employed", "fte_today − fte_employed"),
+        _e("whole_agents_freed", "", "Partie entière de fte_freed : postes qui peuvent disparaître", "Integer part of fte_freed: posts that can go"),
+        _e("redeployed_time_fte", "FTE", "Partie fractionnaire de fte_freed : temps d'agents redéployé vers d'autres tâches",
+           "Fractional part of fte_freed: agents' time redeployed to other work"),
+        _e("polyvalent_fte_kept", "FTE", "Agents polyvalents (qui travaillent aussi dans d'autres services) gardés par le membre",
+           "Polyvalent agents (who also work in other services) the member keeps on"),
     ],
     "parameters.csv": [
         _e("group", "", "Service, matériel ou personnel (staff)", "Service, machine or staff"),
@@ -453,7 +524,7 @@ def entry(file: str, column: str) -> Entry | None:
 def unit(file: str, column: str) -> str:
     """The column's unit in the language being written ('' when it has none)."""
     found = entry(file, column)
-    if found is None or not found.unit or found.unit in ("true/false", "unit"):
+    if found is None or not found.unit or found.unit in ("true/false", "unit", "indicator"):
         return ""
     return i18n.unit_text(found.unit.replace("inh.", "hab." if i18n.current() == "fr" else "inh."))
 
@@ -473,10 +544,12 @@ def markdown() -> str:
     """``docs/data-dictionary.md``."""
     out = ["# Dictionnaire des données — Data dictionary", "",
            "Every column of the CSV files of a result folder. Column names are stable `snake_case` in every language; "
-           "money is in € a year excluding VAT (€ HT/an). Generated by `optimiser.results.dictionary` (a test keeps it "
-           "in step); also the `dictionnaire` sheet of `result.xlsx`.", "",
+           "money is in € a year, TTC net of the FCTVA (what a commune's budget bears), unless the unit says HT. "
+           "Generated by `optimiser.results.dictionary` (a test keeps it in step); also the `dictionnaire` sheet of "
+           "`result.xlsx`.", "",
            "Chaque colonne des fichiers CSV d'un dossier de résultat. Les noms de colonnes restent les mêmes dans toutes "
-           "les langues ; les montants sont en € HT par an.", ""]
+           "les langues ; les montants sont en € par an, TTC nets du FCTVA (ce que supporte le budget d'une commune), "
+           "sauf quand l'unité dit HT.", ""]
     for file, entries in DICTIONARY.items():
         out += [f"## `{file}`", "", "| colonne / column | unité / unit | signification | meaning |", "|---|---|---|---|"]
         for e in entries:

@@ -97,9 +97,10 @@ class Section:
 class ReportContext:
     """What a section may draw on: the result's tables and summary, the rules, names by code.
 
-    ``communes``/``poles`` are ``None`` when there is no design; ``service_tables`` is ``None``
-    without a services block; ``territory`` is ``None`` when only names are known (a folder read
-    back)."""
+    ``communes``/``poles`` are ``None`` when there is no design, and are held as drawn (a
+    one-commune pole is a commune on its own: :func:`optimiser.results.single.as_drawn`);
+    ``service_tables`` is ``None`` without a services block; ``territory`` is ``None`` when only
+    names are known (a folder read back)."""
 
     summary: dict
     rules: object
@@ -111,8 +112,21 @@ class ReportContext:
     territory: object | None = None
     scenario: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # What a report draws and words: a one-commune "pole" is a commune on its own (results.single).
+        from .single import as_drawn
+
+        self.communes, self.poles = as_drawn(self.communes, self.poles)
+
     def name_of(self, code) -> str:
         return self.names.get(code, str(code))
+
+    @property
+    def n_alone(self) -> int:
+        """Communes on their own as the report shows them (out of every pole, or alone in one)."""
+        if self.communes is None or not len(self.communes):
+            return int(self.summary.get("n_alone") or 0)
+        return int(self.communes["alone"].astype(bool).sum())
 
     @property
     def has_costs(self) -> bool:

@@ -27,18 +27,26 @@ from .sections import _status_html, _truthy, estimates_sentence, sure_sentence  
 
 FOLDER = "fiches"
 
-#: Extra styles of a fiche: smaller type so it fits one A4 page in print.
+#: Extra styles of a fiche: smaller type and tighter spacing so it fits one A4 page in print, with
+#: nine services in both tables; in print the status box keeps its headline only (the "Fiabilité"
+#: section says the rest).
 FICHE_CSS = """
 body.fiche { max-width: 60rem; }
 .fiche h1 { font-size: 1.5rem; }
 .fiche .total td { font-weight: 700; border-top: 2px solid var(--ink); }
 @media print {
-  body.fiche { font-size: 9pt; }
-  .fiche h1 { font-size: 1.3rem; }
-  .fiche h2 { font-size: 1.05rem; margin-top: 0.5rem; }
-  .fiche p { margin: 0.3rem 0; }
+  body.fiche { font-size: 8.5pt; line-height: 1.3; }
+  .fiche header { margin-bottom: 0.2rem; }
+  .fiche h1 { font-size: 1.2rem; margin: 0 0 0.1rem; }
+  .fiche .lead { font-size: 0.95rem; }
+  .fiche h2 { font-size: 0.95rem; margin: 0.45rem 0 0.2rem; padding-bottom: 0.1rem; }
+  .fiche p { margin: 0.2rem 0; }
+  .fiche table { font-size: 7.5pt; }
+  .fiche th, .fiche td { padding: 0.08rem 0.25rem; }
   .fiche footer { display: none; }
-  .fiche .status { padding: 0.1rem 0.6rem; }
+  .fiche .status { margin: 0.3rem 0; padding: 0.05rem 0.6rem; }
+  .fiche .status-word { font-size: 1rem; margin: 0.1rem 0; }
+  .fiche .status-word ~ p { display: none; }
 }
 """
 
@@ -48,6 +56,8 @@ def _commune(ctx: ReportContext, code: str) -> dict:
 
 
 def pole_section(ctx: ReportContext, record: dict) -> Section:
+    if record.get("on_its_own") is True:  # a one-commune pole: nothing shared with a neighbour
+        return Section("pole", t("fiche.pole"), [Text(t("fiche.on_its_own"))])
     if record.get("alone") or not isinstance(record.get("pole"), str):
         return Section("pole", t("fiche.pole"), [Text(t("fiche.alone"))])
     pole = ctx.poles.set_index("pole").loc[record["pole"]]

@@ -133,8 +133,10 @@ def group_name(key) -> str:
 
 
 #: Unit words of ``parameters.csv`` and ``services.csv`` in French (English as written).
-_UNIT_WORDS_FR = [("k€ works", "k€ de travaux"), ("km swept", "km balayé"), ("FTE", "ETP"), ("days", "jours"),
-                  ("day", "jour"), ("years", "ans"), ("/yr", "/an"), ("/h", "/h"), ("PL", "PL")]
+_UNIT_WORDS_FR = [("k€ works", "k€ de travaux"), ("km swept", "km balayé"), ("km cleaned", "km nettoyé"), ("FTE", "ETP"),
+                  ("days", "jours"), ("day", "jour"), ("years", "ans"), ("vehicles", "véhicules"), ("vehicle", "véhicule"),
+                  ("share of TTC", "part du TTC"), ("VAT rate", "taux de TVA"), ("share", "part"), ("/yr", "/an"), ("/h", "/h"),
+                  ("PL", "PL")]
 
 
 def unit_text(unit) -> str:
@@ -146,6 +148,16 @@ def unit_text(unit) -> str:
     for english, french in _UNIT_WORDS_FR:
         unit = unit.replace(english, french)
     return unit
+
+
+def parameter_name(key) -> str:
+    """A parameter of ``parameters.csv`` (``productivity``, ``adjoint_technique``…) in words; a
+    key with a message of its own through :func:`t`; else the key with spaces."""
+    if isinstance(key, str) and key in PARAMETERS:
+        return _word(PARAMETERS, key)
+    if isinstance(key, str) and key in MESSAGES:
+        return t(key)
+    return "—" if not isinstance(key, str) else key.replace("_", " ")
 
 
 def confidence_name(key) -> str:
@@ -208,6 +220,8 @@ CHOICES = {
     "borrows-machines": {"fr": "Gardé, matériel emprunté au pôle", "en": "Kept, borrows the pole's machines"},
     "kept-regie": {"fr": "Gardé en régie", "en": "Kept, in régie"},
     "kept-delegation": {"fr": "Gardé en délégation", "en": "Kept, delegated"},
+    "alone-regie": {"fr": "Réorganisé seul, en régie", "en": "Reorganised alone, in régie"},
+    "alone-delegation": {"fr": "Réorganisé seul, en délégation", "en": "Reorganised alone, delegated"},
 }
 EQUIPMENT = {
     "tractor_with_flail_arm": {"fr": "Tracteur avec épareuse", "en": "Tractor with flail arm"},
@@ -228,11 +242,31 @@ UNITS = {
     "km swept": {"fr": "km balayés", "en": "km swept"},
     "m²": {"fr": "m² de bâtiments", "en": "m² of buildings"},
     "k€ works": {"fr": "k€ de travaux", "en": "k€ of works"},
+    "km cleaned": {"fr": "km nettoyés", "en": "km cleaned"},
+    "vehicles": {"fr": "véhicules", "en": "vehicles"},
+    "EPC": {"fr": "EPC (équivalents permis de construire)", "en": "EPC (building-permit equivalents)"},
 }
 CONFIDENCE = {
     "low": {"fr": "faible", "en": "low"},
     "medium": {"fr": "moyenne", "en": "medium"},
     "high": {"fr": "élevée", "en": "high"},
+}
+#: Parameters of ``parameters.csv`` (the ``parameter`` column), as the report names them.
+PARAMETERS = {
+    "productivity": {"fr": "Productivité d'un agent", "en": "Productivity per FTE"},
+    "delegated_price": {"fr": "Prix en délégation", "en": "Delegated price"},
+    "specialist_min_fte": {"fr": "Effectif minimal de spécialistes", "en": "Minimum specialist staff"},
+    "purchase_eur": {"fr": "Prix d'achat", "en": "Purchase price"},
+    "life_years": {"fr": "Durée de vie", "en": "Service life"},
+    "running_eur_yr": {"fr": "Coût de fonctionnement", "en": "Running cost"},
+    "capacity_days": {"fr": "Jours disponibles par an", "en": "Days available a year"},
+    "workload_estimate": {"fr": "Estimation du volume", "en": "Workload estimate"},
+    "adjoint_technique": {"fr": "Adjoint technique (coût chargé)", "en": "Adjoint technique (loaded cost)"},
+    "agent_de_maitrise": {"fr": "Agent de maîtrise (coût chargé)", "en": "Agent de maîtrise (loaded cost)"},
+    "technicien": {"fr": "Technicien (coût chargé)", "en": "Technicien (loaded cost)"},
+    "ingenieur": {"fr": "Ingénieur (coût chargé)", "en": "Ingénieur (loaded cost)"},
+    "productive_days": {"fr": "Jours productifs par agent", "en": "Productive days per FTE"},
+    "hours_per_day": {"fr": "Heures par jour", "en": "Hours per day"},
 }
 #: Fields of the inventory that may be estimated (the part after the dot in ``estimated``).
 FIELDS = {
@@ -244,6 +278,23 @@ FIELDS = {
     "units": {"fr": "nombre", "en": "number"},
     "age": {"fr": "âge", "en": "age"},
 }
+
+#: A run's status code (``summary.json``, ``sweep.json``) as the terminal prints it; English keeps the codes.
+RUN_STATUS = {
+    "optimal": {"fr": "optimal", "en": "optimal"},
+    "feasible": {"fr": "réalisable", "en": "feasible"},
+    "infeasible": {"fr": "infaisable", "en": "infeasible"},
+    "time_limit": {"fr": "sans solution à temps", "en": "time_limit"},
+    "error": {"fr": "erreur", "en": "error"},
+    "invalid": {"fr": "données invalides", "en": "invalid"},
+    "not-run": {"fr": "non lancée", "en": "not-run"},
+}
+
+
+def run_status_name(code) -> str:
+    """``feasible`` → *réalisable* (French); the code itself in English (unknown codes as they are)."""
+    return _word(RUN_STATUS, code)
+
 
 # --- sentences --------------------------------------------------------------------------------
 
@@ -498,6 +549,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check.far below": {"fr": "très en dessous", "en": "far below"},
     "check.far above": {"fr": "très au-dessus", "en": "far above"},
     "check.no range": {"fr": "pas de fourchette sourcée", "en": "no sourced range"},
+    "check.field_fte": {"fr": "ETP de terrain pour 1 000 habitants", "en": "Field FTE per 1,000 inhabitants"},
+    "check.eur_per_hab": {"fr": "€ par habitant — {services}", "en": "€ per inhabitant — {services}"},
+    "check.territory": {"fr": "Territoire", "en": "Territory"},
+    "check.headline": {
+        "fr": "Situation actuelle : {fte} ETP de terrain pour 1 000 habitants (source : {central}, {range} pour un territoire) ; "
+              "€ par habitant : {money} (total {total}).",
+        "en": "Status quo: {fte} field FTE per 1,000 inhabitants (sourced {central}, {range} for a territory); "
+              "€ per inhabitant: {money} (total {total})."},
+    "check.warning": {
+        "fr": "{name} : {indicator} {value}, {status} de la fourchette sourcée {range} ; vérifier l'inventaire : {rows}",
+        "en": "{name}: {indicator} {value}, {status} the sourced range {range}; check the inventory: {rows}"},
     "col.pole": {"fr": "Pôle", "en": "Pole"},
     "col.pole_name": {"fr": "Nom", "en": "Name"},
     "col.kind": {"fr": "Type", "en": "Kind"},
@@ -634,6 +696,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "solver.overrides": {"fr": "Réglages modifiés", "en": "Overrides"},
     # tooltip / legend
     "tip.pole_none": {"fr": "aucun : reste seule", "en": "none: stays alone"},
+    "tip.on_its_own": {"fr": "aucun : reste seule, sans voisin qui la rejoigne", "en": "none: stays on its own, no neighbour joins it"},
     "tip.is_seat": {"fr": "cette commune est le siège", "en": "this commune is the seat"},
     "legend.alone": {"fr": "seules ({n})", "en": "alone ({n})"},
     "legend.seat": {"fr": "siège du pôle", "en": "seat of the pole"},
@@ -682,9 +745,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.communes": {"fr": "communes", "en": "communes"},
     "cli.population": {"fr": "population", "en": "population"},
     "cli.longest": {"fr": "trajet max", "en": "longest trip"},
+    "cli.warning": {"fr": "attention :", "en": "warning:"},
     "cli.alone": {"fr": "{n} communes restent seules", "en": "{n} communes stay alone"},
     "cli.results": {"fr": "Résultats : {folder}  ({files}, …)", "en": "Results: {folder}  ({files}, …)"},
     "cli.no_folder": {"fr": "aucun dossier de résultat écrit ({status})", "en": "no result folder written ({status})"},
+    # sweep and compare, on the terminal
+    "sweep.resuming.one": {"fr": "reprise : {n} variante sur {total} déjà résolue avec exactement ces données, passée",
+                           "en": "resuming: {n} of {total} variants already solved with these exact inputs, skipped"},
+    "sweep.resuming.many": {"fr": "reprise : {n} variantes sur {total} déjà résolues avec exactement ces données, passées",
+                            "en": "resuming: {n} of {total} variants already solved with these exact inputs, skipped"},
+    "sweep.done.one": {"fr": "{n} variante en {wall} s ({backend}, {jobs} tâche(s)) : {solved} résolue(s) ({skipped} déjà faite(s)), "
+                             "{failed} sans solution",
+                       "en": "{n} variants in {wall} s ({backend}, {jobs} job(s)): {solved} solved ({skipped} already done), "
+                             "{failed} without a design"},
+    "sweep.done.many": {"fr": "{n} variantes en {wall} s ({backend}, {jobs} tâche(s)) : {solved} résolue(s) ({skipped} déjà faite(s)), "
+                              "{failed} sans solution",
+                        "en": "{n} variants in {wall} s ({backend}, {jobs} job(s)): {solved} solved ({skipped} already done), "
+                              "{failed} without a design"},
+    "sweep.not_run": {"fr": ", {n} non lancées", "en": ", {n} not run"},
+    "sweep.shared": {"fr": "données partagées (territoire, graphe routier, matrice des temps) : calculées pour {n} configuration(s) "
+                           "en {s} s, réutilisées {reuses} fois",
+                     "en": "shared inputs (territory, road graph, travel matrix): computed for {n} configuration(s) in {s} s, "
+                           "reused {reuses} times"},
+    "sweep.index": {"fr": "index : {index}   comparer : optimiser compare {folder}",
+                    "en": "index: {index}   compare: optimiser compare {folder}"},
+    "sweep.interrupted": {"fr": "interrompu : relancez la même commande pour reprendre (les variantes terminées sont gardées)",
+                          "en": "interrupted: run the same command again to resume (finished variants are kept)"},
+    "sweep.failures": {"fr": "{n} variante(s) sans solution :", "en": "{n} variant(s) without a design:"},
+    "sweep.gap": {"fr": "écart {gap}", "en": "gap {gap}"},
+    "compare.done.one": {"fr": "{n} variante comparée ; fichiers dans {folder} : {files}",
+                         "en": "{n} variants compared; files in {folder}: {files}"},
+    "compare.done.many": {"fr": "{n} variantes comparées ; fichiers dans {folder} : {files}",
+                          "en": "{n} variants compared; files in {folder}: {files}"},
+    "cmpcol.savings": {"fr": "Économie", "en": "Saving"},
+    "cmpcol.max_travel_min": {"fr": "Trajet max (min)", "en": "Longest trip (min)"},
+    "cmpcol.on_pareto_front": {"fr": "Front de Pareto", "en": "Pareto front"},
     # comparison
     "cmp.title": {"fr": "Comparaison des variantes", "en": "Comparison of variants"},
     "cmp.variants": {"fr": "Variantes", "en": "Variants"},
@@ -746,6 +841,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fiche.is_seat": {"fr": "La commune est le siège du pôle.", "en": "The commune is the seat of the pole."},
     "fiche.trip": {"fr": "Trajet vers le siège : {minutes} ({km}).", "en": "Trip to the seat: {minutes} ({km})."},
     "fiche.alone": {"fr": "La commune reste hors de tout pôle.", "en": "The commune stays out of every pole."},
+    "fiche.on_its_own": {"fr": "La commune reste seule : aucune autre commune ne la rejoint, elle ne partage ses services avec personne.",
+                         "en": "The commune stays on its own: no other commune joins it, it shares its services with no one."},
     "fiche.h_services": {"fr": "Ce qu'elle mutualise, garde et emprunte", "en": "What it pools, keeps and borrows"},
     "fiche.h_money": {"fr": "Ce qu'elle paie et économise", "en": "What it pays and saves"},
     "fiche.h_sure": {"fr": "Fiabilité", "en": "How sure"},

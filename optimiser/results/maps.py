@@ -139,6 +139,11 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
 
     ``outlines``: pole id → polygon, as :func:`optimiser.results.geo.pole_geometries` gives them
     (computed when not given)."""
+    from .single import as_drawn, drawn_outlines
+
+    # a one-commune pole is drawn as a commune on its own: hatched, no border, no star, not in the legend
+    outlines = drawn_outlines(pole_geometries(territory, communes) if outlines is None else outlines, poles)
+    communes, poles = as_drawn(communes, poles)
     projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
     colours = pole_colours(territory, communes)
     n = len(communes)
@@ -151,7 +156,7 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
         colour = colours.get(record.pole, ALONE_COLOUR) if not record.alone else ALONE_COLOUR
         ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=colour,
                             edgecolor="#7f7f7f", linewidth=0.4, hatch="//" if record.alone else None))
-    _draw_outlines(ax, pole_geometries(territory, communes) if outlines is None else outlines, projection, 1.6)
+    _draw_outlines(ax, outlines, projection, 1.6)
 
     halo = _halo()
     position = _label_positions(territory, projection)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..files import MB, read_bytes, read_text
+from .summary import Summary, SummaryError
 
 #: Largest result file read back: a France-wide ``communes.csv`` is about 5 MB.
 RESULT_FILE_MAX_BYTES = 256 * MB
@@ -43,6 +44,16 @@ def read_summary(path: Path) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("status"), str):
         raise _unreadable(path, "not a summary written by optimiser (expected a JSON object with a status)")
     return data
+
+
+def load_summary(path: Path) -> Summary:
+    """``summary.json`` as a typed :class:`~optimiser.results.summary.Summary`: :func:`read_summary`,
+    then every known key's type checked (a missing or mistyped key an ``InputError`` naming it)."""
+    data = read_summary(path)
+    try:
+        return Summary.from_dict(data)
+    except SummaryError as exc:
+        raise _unreadable(path, str(exc)) from None
 
 
 def read_resolved(path: Path) -> dict:

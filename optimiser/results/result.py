@@ -36,6 +36,8 @@ from .i18n import current, resolve_lang, t, using
 from .maps import draw_map, draw_savings_map
 from .report import render_report
 from .savings_report import draw_chart as draw_savings_chart
+from .single import drawn_outlines, single_poles
+from .summary import Summary
 from .workbook import write_workbook
 
 
@@ -68,6 +70,14 @@ class Result:
     @property
     def status(self) -> str:
         return self.summary["status"]
+
+    @property
+    def typed_summary(self) -> Summary:
+        """:attr:`summary` as a typed record (names and types instead of string keys; the same
+        content: ``typed_summary.to_dict() == summary``). For a result this version computed; a
+        folder read back may hold another writer's keys (:meth:`from_dir` keeps them as read), and
+        then a mistyped key raises :class:`~optimiser.results.summary.SummaryError`."""
+        return Summary.from_dict(self.summary)
 
     @property
     def has_design(self) -> bool:
@@ -140,7 +150,8 @@ class Result:
             outlines = pole_geometries(territory, self.communes)
             write_poles_geojson(folder / "poles.geojson", territory, self.communes, self.poles, outlines)
             if draw:
-                title = t("map.title", scenario=self.summary["scenario"], territory=territory.name, n=self.summary["n_poles"],
+                n_drawn = self.summary["n_poles"] - len(single_poles(self.poles))  # one-commune poles are communes on their own
+                title = t("map.title", scenario=self.summary["scenario"], territory=territory.name, n=n_drawn,
                           status=status_short(self.status, self.summary.get("gap")))
                 draw_map(folder / "map.png", territory, self.communes, self.poles, title,
                          labels=self.resolved_scenario.get("outputs", {}).get("labels", "auto"), outlines=outlines)
@@ -151,7 +162,8 @@ class Result:
                                    t("chart.sources_title", scenario=self.summary["scenario"]))
             if draw and self.communes is not None:
                 draw_savings_map(folder / "savings.png", self.inputs.territory, self.communes,
-                                 t("map.savings_title", scenario=self.summary["scenario"]), outlines=outlines)
+                                 t("map.savings_title", scenario=self.summary["scenario"]),
+                                 outlines=drawn_outlines(outlines, self.poles))
         if self.roadmap is not None and self.roadmap.tables:
             self.roadmap.write(folder, draw)
         (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
@@ -173,6 +185,7 @@ class Result:
         from .reading import COMMUNE_COLUMNS, read_csv, read_resolved, read_summary, read_tables_or_refuse
 
         folder = Path(folder)
+        # as written, not typed: ``compare`` reads folders of other versions and cost models too
         summary = read_summary(folder / "summary.json")
         resolved = read_resolved(folder / "scenario.resolved.yaml")
         communes = poles = None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import status_quo_words as words
 from .document import Image, Items, ReportContext, Section, Table, Text
 from .figures import new_figure
 from .html import fmt
@@ -101,7 +102,8 @@ def sources_section(ctx: ReportContext) -> Section | None:
 
 
 def status_quo_check_section(ctx: ReportContext) -> Section | None:
-    """Is the status quo believable? Each commune and the territory against the sourced aggregates."""
+    """Is the status quo believable? Each commune and the territory against the sourced aggregates,
+    worded in the report's language (:mod:`.status_quo_words`; the CSV keeps its codes)."""
     check = getattr(ctx.service_tables, "status_quo_check", None)
     if check is None or not len(check):
         return None
@@ -110,17 +112,19 @@ def status_quo_check_section(ctx: ReportContext) -> Section | None:
     def span(r) -> str:
         return "—" if pd.isna(r["low"]) or pd.isna(r["high"]) else f"{fmt.number(r['low'], 1)}–{fmt.number(r['high'], 1)}"
 
-    records = [{**r, "range": span(r), "status_words": t(f"check.{r['status']}") if f"check.{r['status']}" in MESSAGES else r["status"]}
+    records = [{**r, "scope_words": words.scope_words(str(r["scope"]), r["name"]), "indicator_words": words.indicator_words(r["indicator"]),
+                "range": span(r), "status_words": words.status_words(r["status"])}
                for r in check.to_dict(orient="records")]
-    columns = [Column("name", t("col.scope")), Column("population", t("col.population"), fmt.integer, numeric=True),
-               Column("indicator", t("col.indicator")), Column("value", t("col.value"), lambda v: fmt.number(v, 2), numeric=True),
+    columns = [Column("scope_words", t("col.scope")), Column("population", t("col.population"), fmt.integer, numeric=True),
+               Column("indicator_words", t("col.indicator")), Column("value", t("col.value"), lambda v: fmt.number(v, 2), numeric=True),
                Column("central", t("col.central"), lambda v: fmt.number(v, 2), numeric=True), Column("range", t("col.range")),
                Column("status_words", t("col.status"))]
     blocks = [Text(t("txt.status_quo_check"))]
-    if ctx.summary.get("status_quo_headline"):
-        blocks.append(Text(ctx.summary["status_quo_headline"]))
+    headline = words.headline_words(ctx.service_tables)
+    if headline:
+        blocks.append(Text(headline))
     blocks.append(Table(columns, records, id="status-quo-check"))
-    warnings = ctx.summary.get("status_quo_warnings") or []
+    warnings = words.warning_words(ctx.service_tables, ctx.names)
     if warnings:
-        blocks += [Text(t("txt.status_quo_warnings")), Items([str(w) for w in warnings])]
+        blocks += [Text(t("txt.status_quo_warnings")), Items(warnings)]
     return Section("status-quo-check", t("h.status_quo_check"), blocks)

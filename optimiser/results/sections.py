@@ -189,7 +189,7 @@ def key_figures(ctx: ReportContext) -> Figures:
     items = [(t("fig.territory"), t("fig.territory_value", name=s["territory"]["name"], n=fmt.integer(s["n_communes"]),
                                     population=fmt.integer(s["population"])))]
     if poles is not None and len(poles):
-        items.append((t("fig.poles"), poles_in_words(poles, s.get("n_alone") or 0)))
+        items.append((t("fig.poles"), poles_in_words(poles, ctx.n_alone)))
     if s.get("mean_travel_min") is not None:
         items.append((t("fig.mean_trip"), t("fig.mean_trip_value", minutes=fmt.minutes(s["mean_travel_min"]))))
     if communes is not None and len(communes) and communes["travel_min"].notna().any():
@@ -209,7 +209,7 @@ def poles_in_words(poles: pd.DataFrame, n_alone: int) -> str:
     n_sc = int((poles["pole"] == "SC").sum())
     text = i18n.plural(len(poles) - n_sc, "poles.prox") + (t("poles.sc_only") if n_sc else "")
     if n_alone:
-        text += "; " + i18n.plural(n_alone, "poles.alone")
+        text += (" ; " if i18n.current() == "fr" else "; ") + i18n.plural(n_alone, "poles.alone")
     return text
 
 
@@ -247,7 +247,7 @@ def summary_section(ctx: ReportContext) -> Section:
     blocks: list = [Raw(html=_status_html(s), md=_status_md(s)), key_figures(ctx)]
     if ctx.poles is not None and len(ctx.poles):
         blocks.append(Heading(t("h.decision")))
-        alone = s.get("n_alone") or 0
+        alone = ctx.n_alone
         decision = [t("sum.decision_poles", n=s["n_communes"], poles=poles_in_words(ctx.poles, 0),
                       alone=(" ; " if i18n.current() == "fr" else "; ") + i18n.plural(alone, "poles.alone") if alone else "")]
         if ctx.has_costs:
@@ -368,7 +368,7 @@ def poles_section(ctx: ReportContext) -> Section | None:
         Column("mean_travel_min", t("col.mean_trip"), fmt.minutes, numeric=True, explain=t("explain.mean_trip")),
         Column("members", t("col.members"), lambda v: fmt.text(v).replace("; ", ", ")),
     ]
-    shown = {c.key for c in columns} | {"seat_insee_code", "max_travel_km"}
+    shown = {c.key for c in columns} | {"seat_insee_code", "max_travel_km", "on_its_own"}
     columns += [Column(k, k, fmt.auto, numeric=pd.api.types.is_numeric_dtype(ctx.poles[k]))
                 for k in ctx.poles.columns if k not in shown]  # columns a later model adds
     return Section("poles", t("h.poles"), [Table(columns, _records(ctx.poles), id="poles",
@@ -542,38 +542,11 @@ def estimates_section(ctx: ReportContext) -> Section | None:
         blocks.append(Text(t("txt.params_count", n=len(params), counts=listed)))
         key = params[params["parameter"].isin(["productivity", "delegated_price"]) | (params["group"] == "staff")]
         pcols = [Column("group", t("col.group_param"), i18n.group_name),
-                 Column("parameter", t("col.parameter"), parameter_name),
+                 Column("parameter", t("col.parameter"), i18n.parameter_name),
                  Column("value", t("col.value"), fmt.auto, numeric=True), Column("unit", t("col.unit"), i18n.unit_text),
                  Column("confidence", t("col.confidence"), i18n.confidence_name)]
         blocks.append(Table(pcols, _records(key), id="parameters"))
     return Section("estimates", t("h.estimates"), blocks)
-
-
-PARAMETER_WORDS = {
-    "productivity": {"fr": "Productivité d'un agent", "en": "Productivity per FTE"},
-    "delegated_price": {"fr": "Prix en délégation", "en": "Delegated price"},
-    "specialist_min_fte": {"fr": "Effectif minimal de spécialistes", "en": "Minimum specialist staff"},
-    "purchase_eur": {"fr": "Prix d'achat", "en": "Purchase price"},
-    "life_years": {"fr": "Durée de vie", "en": "Service life"},
-    "running_eur_yr": {"fr": "Coût de fonctionnement", "en": "Running cost"},
-    "capacity_days": {"fr": "Jours disponibles par an", "en": "Days available a year"},
-    "workload_estimate": {"fr": "Estimation du volume", "en": "Workload estimate"},
-    "adjoint_technique": {"fr": "Adjoint technique (coût chargé)", "en": "Adjoint technique (loaded cost)"},
-    "agent_de_maitrise": {"fr": "Agent de maîtrise (coût chargé)", "en": "Agent de maîtrise (loaded cost)"},
-    "technicien": {"fr": "Technicien (coût chargé)", "en": "Technicien (loaded cost)"},
-    "ingenieur": {"fr": "Ingénieur (coût chargé)", "en": "Ingénieur (loaded cost)"},
-    "productive_days": {"fr": "Jours productifs par agent", "en": "Productive days per FTE"},
-    "hours_per_day": {"fr": "Heures par jour", "en": "Hours per day"},
-}
-
-
-def parameter_name(key) -> str:
-    entry = PARAMETER_WORDS.get(key)
-    if entry:
-        return entry[i18n.current()]
-    if isinstance(key, str) and key in i18n.MESSAGES:
-        return t(key)
-    return fmt.text(key).replace("_", " ")
 
 
 def commune_columns(communes: pd.DataFrame, pole_cell: Callable[[dict], str] | None = None) -> list[Column]:
@@ -596,7 +569,7 @@ def commune_columns(communes: pd.DataFrame, pole_cell: Callable[[dict], str] | N
         Column("saving", t("col.saving"), fmt.signed_money, numeric=True, explain=t("explain.saving")),
     ]
     columns += [c for c in cost if c.key in communes.columns]
-    hidden = set(COMMUNE_COLUMNS) | set(SERVICE_COMMUNE_COLUMNS) | set(i18n.SERVICES) | {c.key for c in cost}
+    hidden = set(COMMUNE_COLUMNS) | set(SERVICE_COMMUNE_COLUMNS) | set(i18n.SERVICES) | {c.key for c in cost} | {"on_its_own"}
     for key in communes.columns:
         if key not in hidden:
             numeric = pd.api.types.is_numeric_dtype(communes[key]) and not pd.api.types.is_bool_dtype(communes[key])

@@ -18,7 +18,7 @@ COMMUNE_COLUMNS = [
 ]
 POLE_COLUMNS = [
     "pole", "pole_name", "kind", "seat_insee_code", "seat_name", "n_communes", "population",
-    "max_travel_min", "mean_travel_min", "max_travel_km", "members",
+    "max_travel_min", "mean_travel_min", "max_travel_km", "members", "on_its_own",
 ]
 
 
@@ -91,6 +91,8 @@ def pole_table(communes: pd.DataFrame) -> pd.DataFrame:
             "mean_travel_min": round(mean, 3),
             "max_travel_km": round(float(group["travel_km"].max()), 3),
             "members": "; ".join(sorted(group["name"])),
+            # a proximity pole of one commune: the commune on its own (results.single)
+            "on_its_own": pole != "SC" and len(group) == 1,
         })
     rows.sort(key=lambda r: (0, 0) if r["pole"] == "SC" else (1, int(r["pole"][1:])))
     return pd.DataFrame(rows, columns=POLE_COLUMNS)

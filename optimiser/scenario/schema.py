@@ -497,6 +497,10 @@ class OutputsConfig(StrictModel):
     """Draw map.png."""
     labels: Literal["auto", "all", "seats", "none"] = "auto"
     """Names on the map: all communes, seats only, none; auto = all up to 60 communes."""
+    lang: Literal["fr", "en"] | None = None
+    """Language of everything a person reads (reports, fiches, maps, charts, workbook, what the
+    commands print): fr or en. Unset: $OPTIMISER_LANG, else fr; --lang overrides it. CSV files are
+    the same in every language."""
 
 
 Distribution = Literal["triangular", "uniform", "lognormal"]

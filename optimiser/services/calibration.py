@@ -146,20 +146,43 @@ def status_quo_check(status_quo: pd.DataFrame, population: dict[str, float], nam
     return pd.DataFrame(rows, columns=CHECK_COLUMNS), warnings
 
 
-def headline(status_quo: pd.DataFrame, population: dict[str, float]) -> str:
-    """One line: the territory's field FTE per 1,000 inhabitants against the source, and € per
-    inhabitant per service (status quo, net of the FCTVA)."""
+@dataclass(frozen=True)
+class Headline:
+    """The figures of the one-line status quo check: the territory's field FTE per 1,000
+    inhabitants against its :class:`Reference`, and € per inhabitant per service (net of the
+    FCTVA, in the order of ``status_quo.csv``) with their total."""
+
+    field_fte_per_1000: float
+    reference: Reference
+    eur_per_hab: dict[str, float]
+
+    @property
+    def total_eur_per_hab(self) -> float:
+        return sum(self.eur_per_hab.values())
+
+
+def headline_figures(status_quo: pd.DataFrame, population: dict[str, float]) -> Headline | None:
+    """The :class:`Headline` of a status quo (``None`` without population or rows); the report
+    and the CLI word it in their language."""
     total_pop = sum(population.values())
     if total_pop <= 0 or status_quo.empty:
-        return ""
+        return None
     sq = status_quo[status_quo["member"].isin(population)]
-    field = sq[sq["field"].astype(str).str.lower() == "true"]
-    fte = 1000 * float((field["fte"] + field["supervision_fte"]).sum()) / total_pop
-    ref = field_fte_reference(None)
     per_service = sq.groupby("service", sort=False)["total_eur"].sum() / total_pop
-    money = ", ".join(f"{s} {v:,.0f}" for s, v in per_service.items())
-    return (f"status quo: {fte:.2f} field FTE per 1,000 inhabitants (sourced {ref.central:g}, "
-            f"{ref.low:g}–{ref.high:g} for a territory); € per inhabitant: {money} (total {per_service.sum():,.0f})")
+    return Headline(territory_field_fte(status_quo, population), field_fte_reference(None),
+                    {str(s): float(v) for s, v in per_service.items()})
+
+
+def headline(status_quo: pd.DataFrame, population: dict[str, float]) -> str:
+    """One line (English, for ``summary.json``): the territory's field FTE per 1,000 inhabitants
+    against the source, and € per inhabitant per service (status quo, net of the FCTVA)."""
+    h = headline_figures(status_quo, population)
+    if h is None:
+        return ""
+    ref = h.reference
+    money = ", ".join(f"{s} {v:,.0f}" for s, v in h.eur_per_hab.items())
+    return (f"status quo: {h.field_fte_per_1000:.2f} field FTE per 1,000 inhabitants (sourced {ref.central:g}, "
+            f"{ref.low:g}–{ref.high:g} for a territory); € per inhabitant: {money} (total {h.total_eur_per_hab:,.0f})")
 
 
 def territory_field_fte(status_quo: pd.DataFrame, population: dict[str, float]) -> float:
@@ -170,5 +193,5 @@ def territory_field_fte(status_quo: pd.DataFrame, population: dict[str, float]) 
     return 1000 * float((field["fte"] + field["supervision_fte"]).sum()) / total_pop if total_pop else 0.0
 
 
-__all__ = ["status_quo_check", "headline", "size_band", "field_fte_reference", "spend_references", "territory_field_fte",
-           ]
+__all__ = ["status_quo_check", "headline", "headline_figures", "Headline", "SPEND_GROUPS", "FAR", "size_band",
+           "field_fte_reference", "spend_references", "territory_field_fte"]

@@ -8,10 +8,10 @@ registry :data:`SOLVERS` (one module per solver: :mod:`.cbc`, :mod:`.highs`). Ct
 from .cbc import cbc_version
 from .highs import highs_version
 from .interrupt import STOP, interruptible
-from .milp import solve_milp
+from .milp import relaxation_bound, solve_milp
 from .options import SolverOptions
 from .registry import SOLVERS, solver_named
 from .status import SolveOutcome, Status, relative_gap
 
 __all__ = ["SOLVERS", "STOP", "SolveOutcome", "SolverOptions", "Status", "cbc_version", "highs_version", "interruptible",
-           "relative_gap", "solve_milp", "solver_named"]
+           "relative_gap", "relaxation_bound", "solve_milp", "solver_named"]

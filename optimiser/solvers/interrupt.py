@@ -64,6 +64,20 @@ class StopRequest:
         with self._lock:
             self.requested = False
 
+    @contextlib.contextmanager
+    def paused(self):
+        """Let one short, bounded computation run after a stop was requested (the bound of the
+        design a stopped run keeps); a new Ctrl-C inside the block stops it like any solve, and
+        the request stands again when the block ends."""
+        with self._lock:
+            was = self.requested
+            self.requested = False
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.requested = self.requested or was
+
 
 #: The one stop request of this process.
 STOP = StopRequest()

@@ -8,6 +8,8 @@ objective and best bound instead (:mod:`.cbc`, :mod:`.highs`).
 
 from __future__ import annotations
 
+import dataclasses
+
 import pulp
 
 from .options import SolverOptions
@@ -32,3 +34,22 @@ def solve_milp(
         if gap is not None and gap > options.gap + 1e-9:
             outcome.status = Status.FEASIBLE  # a solver's "optimal" beyond our tolerance is not ours
     return outcome
+
+
+def relaxation_bound(problem: pulp.LpProblem, options: SolverOptions, time_limit_s: float) -> float | None:
+    """A proven lower bound on ``problem`` (minimisation): the optimum of its LP relaxation (every
+    variable continuous), or ``None`` when the LP is not solved to optimality within
+    ``time_limit_s`` (a primal LP point stopped early bounds nothing). HiGHS solves it whatever
+    ``options`` names — an LP needs no branching, and highspy is always installed. The model is
+    left as it was: integrality and the variables' values are restored."""
+    variables = problem.variables()
+    saved = [(v.cat, v.varValue) for v in variables]
+    try:
+        for v in variables:
+            v.cat = pulp.LpContinuous
+        lp_options = dataclasses.replace(options, name="highs", log=False)
+        outcome = solver_named("highs").solve(problem, lp_options, max(1.0, float(time_limit_s)), None)
+    finally:
+        for v, (cat, value) in zip(variables, saved):
+            v.cat, v.varValue = cat, value
+    return outcome.objective if outcome.status is Status.OPTIMAL else None

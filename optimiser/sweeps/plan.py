@@ -25,12 +25,14 @@ SOLVED = ("optimal", "feasible")
 
 @dataclass(frozen=True)
 class VariantTask:
-    """One variant to solve: the validated scenario, where its result goes, its input hash."""
+    """One variant to solve: the validated scenario, where its result goes, its input hash, and
+    the language to write it in when the command line chose one."""
 
     id: str
     loaded: LoadedScenario
     folder: Path
     input_hash: str
+    lang: str | None = None  # the folder's language (--lang), over the variant's outputs.lang
 
 
 @dataclass
@@ -114,15 +116,15 @@ def _hashable(path: Path) -> bool:
 
 def previous_outcome(task: VariantTask) -> VariantOutcome | None:
     """The outcome recorded in the variant's folder, if it is this exact variant's result."""
-    from ..results.reading import read_summary
+    from ..results.reading import load_summary
 
     try:
-        summary = read_summary(task.folder / "summary.json")  # bounded; a damaged one means "run again"
+        summary = load_summary(task.folder / "summary.json")  # bounded and typed; a damaged one means "run again"
     except InputError:
         return None
-    recorded = (summary.get("composition") or {}).get("input_hash")
-    if recorded != task.input_hash or summary.get("status") not in SOLVED or not (task.folder / "communes.csv").is_file():
+    recorded = (summary.composition or {}).get("input_hash")
+    if recorded != task.input_hash or summary.status not in SOLVED or not (task.folder / "communes.csv").is_file():
         return None
-    return VariantOutcome(id=task.id, status=summary["status"], folder=str(task.folder), objective=summary.get("objective"),
-                          gap=summary.get("gap"), objective_unit=summary.get("objective_unit"),
-                          time_s=float(summary.get("runtime_s") or 0.0), skipped=True, input_hash=task.input_hash)
+    return VariantOutcome(id=task.id, status=summary.status, folder=str(task.folder), objective=summary.objective,
+                          gap=summary.gap, objective_unit=summary.objective_unit,
+                          time_s=float(summary.runtime_s or 0.0), skipped=True, input_hash=task.input_hash)

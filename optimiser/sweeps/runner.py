@@ -24,6 +24,7 @@ from pathlib import Path
 from ..cache import CacheStats, InputCache
 from ..errors import InputError, Problem
 from ..results.folder import remove_stale_partials
+from ..results.i18n import check_lang, current, plural, resolve_lang, run_status_name, t, using
 from ..scenario.compose import compose_file
 from ..scenario.folders import default_folder
 from ..scenario.load import load_variants
@@ -45,6 +46,8 @@ class SweepReport:
         wall_s: wall-clock time of the whole sweep, seconds.
         cache: what the shared-input cache computed and reused while preparing the variants.
         interrupted: the sweep was stopped (Ctrl-C) before every variant ran.
+        lang: the language of its progress lines (``--lang``, else the scenario's ``outputs.lang``,
+            else ``$OPTIMISER_LANG``, else French), for the lines that follow them.
     """
 
     folder: Path
@@ -55,6 +58,7 @@ class SweepReport:
     jobs: int
     cache: CacheStats = field(default_factory=CacheStats)
     interrupted: bool = False
+    lang: str = "fr"
 
     @property
     def failures(self) -> list[VariantOutcome]:
@@ -79,23 +83,27 @@ def check_options(jobs: int, backend: str, scheduler: str | None) -> None:
 
 def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int = 1, backend: str = "process",
               scheduler: str | None = None, overrides: tuple[str, ...] | list[str] = (),
-              echo: Callable[[str], None] | None = None) -> SweepReport:
+              echo: Callable[[str], None] | None = None, lang: str | None = None) -> SweepReport:
     """Solve every variant of ``scenario`` into ``out`` (see module docstring).
 
+    ``lang`` (``fr``/``en``): the language of every variant's folder, over its ``outputs.lang``,
+    and of the progress lines; ``None``: each variant's own setting.
     Raises :class:`~optimiser.errors.InputError` for a bad scenario or option (nothing written).
     Failed variants do not raise: see :attr:`SweepReport.failures`.
     """
+    lang = check_lang(lang) if lang is not None else None
     echo = echo or (lambda _line: None)
     started = time.perf_counter()
     check_options(jobs, backend, scheduler)
     scenario = Path(scenario)
     composed = compose_file(scenario)
     loaded_all = load_variants(composed, overrides)
+    terminal = resolve_lang(lang, loaded_all[0].scenario.outputs.lang)  # the progress lines' language
     folder = Path(out) if out is not None else default_folder(loaded_all[0])
     folder = folder.absolute()
     check_sweep_target(folder)
 
-    tasks = [VariantTask(id=v.id, loaded=loaded, folder=folder / v.id, input_hash=input_hash(loaded))
+    tasks = [VariantTask(id=v.id, loaded=loaded, folder=folder / v.id, input_hash=input_hash(loaded), lang=lang)
              for v, loaded in zip(composed.variants, loaded_all)]
     variants = [v.provenance() for v in composed.variants]
     header = {"scenario_file": str(scenario), "overrides": list(overrides), "backend": backend, "jobs": jobs,
@@ -108,17 +116,18 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
         if done is not None:
             outcomes[task.id] = done
     if outcomes:
-        echo(f"resuming: {len(outcomes)} of {n} variants already solved with these exact inputs, skipped")
+        with using(terminal):
+            echo(plural(len(outcomes), "sweep.resuming", total=n))
 
     cache = InputCache()
     serial = backend != "dask" and jobs == 1
     todo: list[VariantTask] = []
     prepared = {}  # variant id → its Inputs, kept for a serial sweep (workers prepare their own)
-    pending = [t for t in tasks if t.id not in outcomes]
-    for task, inputs in zip(pending, prepare_each((t.loaded for t in pending), cache)):
+    pending = [task for task in tasks if task.id not in outcomes]
+    for task, inputs in zip(pending, prepare_each((p.loaded for p in pending), cache)):
         if isinstance(inputs, Exception):
             outcomes[task.id] = VariantOutcome(id=task.id, status="invalid", error=str(inputs), input_hash=task.input_hash)
-            echo(progress_line(len(outcomes), n, outcomes[task.id]))
+            echo(progress_line(len(outcomes), n, outcomes[task.id], terminal))
             continue
         todo.append(task)
         if serial:
@@ -144,7 +153,7 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
             try:
                 for outcome in stream:
                     outcomes[outcome.id] = outcome
-                    echo(progress_line(len(outcomes), n, outcome))
+                    echo(progress_line(len(outcomes), n, outcome, terminal))
                     write_index(folder, header, variants, outcomes)
             except KeyboardInterrupt:
                 interrupted = True
@@ -161,18 +170,29 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
     write_index(folder, header, variants, outcomes)
     return SweepReport(folder=folder, scenario=scenario, outcomes=[outcomes[t.id] for t in tasks],
                        wall_s=time.perf_counter() - started, backend=backend, jobs=jobs, cache=stats,
-                       interrupted=interrupted)
+                       interrupted=interrupted, lang=terminal)
 
 
-def progress_line(k: int, n: int, outcome: VariantOutcome) -> str:
-    """``[ 3/50] base__poles.count=5  optimal  297,570.5 person-minutes  gap 0.000 %  0.41 s``."""
+def progress_line(k: int, n: int, outcome: VariantOutcome, lang: str | None = None) -> str:
+    """``[ 3/50] base__poles.count=5  optimal  297,570.5 person-minutes  gap 0.000 %  0.41 s`` in
+    English; in French ``… réalisable  297 570,5 personnes-minutes  écart 0,000 %  0,41 s``
+    (``lang``; ``None``: the language being written)."""
+    with using(lang):
+        return _progress_line(k, n, outcome)
+
+
+def _progress_line(k: int, n: int, outcome: VariantOutcome) -> str:
+    from ..results.html import fmt
+    from ..results.sections import objective_unit_words
+
     width = len(str(n))
-    head = f"[{k:>{width}}/{n}] {outcome.id}  {outcome.status}"
+    head = f"[{k:>{width}}/{n}] {outcome.id}  {run_status_name(outcome.status)}"
     if outcome.objective is not None:
-        head += f"  {outcome.objective:,.1f} {outcome.objective_unit or ''}".rstrip()
+        unit = objective_unit_words({"objective_unit": outcome.objective_unit}) if current() == "fr" else outcome.objective_unit
+        head += f"  {fmt.number(outcome.objective, 1)} {unit or ''}".rstrip()
     if outcome.gap is not None and outcome.solved:
-        head += f"  gap {100 * outcome.gap:.3f} %"
-    head += f"  {outcome.time_s:.2f} s"
+        head += "  " + t("sweep.gap", gap=f"{fmt.number(100 * outcome.gap, 3)} %")
+    head += f"  {fmt.number(outcome.time_s, 2)} s"
     if outcome.error and not outcome.solved:
         head += "  — " + first_line(outcome.error, limit=160)
     return head

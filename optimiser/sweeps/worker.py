@@ -54,19 +54,19 @@ def solve_variant(task: VariantTask, cache: InputCache | None = None, inputs=Non
                 outcome.shared_inputs = "computed" if computed else ("disk" if disk else "memory")
         # Ctrl-C stops a sweep (it resumes later): the variant being solved is not kept half-solved.
         result = solve(task.loaded, inputs, on_interrupt="discard")
-        s = result.summary
-        outcome.status = s["status"]
-        outcome.objective, outcome.gap, outcome.objective_unit = s.get("objective"), s.get("gap"), s.get("objective_unit")
+        s = result.typed_summary
+        outcome.status = s.status
+        outcome.objective, outcome.gap, outcome.objective_unit = s.objective, s.gap, s.objective_unit
         if not result.has_design:
-            reasons = s.get("diagnosis") or s.get("messages") or []
-            outcome.error = "\n".join(reasons) or f"no design ({s['status']})"
+            reasons = s.diagnosis or s.messages or []
+            outcome.error = "\n".join(reasons) or f"no design ({s.status})"
         else:
             provenance = dict(task.loaded.composition)
             provenance["input_hash"] = task.input_hash
-            s["composition"] = provenance
-            folder = result.to_dir(task.folder, draw=task.loaded.scenario.outputs.map)
-            write_json_atomically(folder / "variant.json", {**provenance, "status": s["status"],
-                                                             "scenario_file": s.get("scenario_file")})
+            result.summary["composition"] = provenance  # written into summary.json: the resume check reads it
+            folder = result.to_dir(task.folder, draw=task.loaded.scenario.outputs.map, lang=task.lang)
+            write_json_atomically(folder / "variant.json", {**provenance, "status": s.status,
+                                                             "scenario_file": s.scenario_file})
             outcome.folder = str(folder)
     except (InputError, DisconnectedTerritoryError) as exc:
         outcome.status, outcome.error = "invalid", str(exc)

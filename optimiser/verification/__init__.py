@@ -190,6 +190,7 @@ def _check_design(folder, v, loaded, territory, rules, summary, has_services, vi
         from .services import ServiceChecks
 
         inputs = prepare(loaded)
+        v.check("seat rule (poles.seats)", checks.seat_share_problems(d, inputs.services.inventory))
         service_checks = ServiceChecks(folder, d, inputs, v.check)
         service_checks.run()
         v.check("parameters.csv", parameter_problems(folder.table("parameters.csv", PARAMETER_COLUMNS), inputs.services, loaded.scenario))

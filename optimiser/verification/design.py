@@ -246,6 +246,39 @@ def seat_rule_problems(d: Design) -> list[str]:
     return out
 
 
+def inventory_teams(inventory) -> set[str]:
+    """Members whose inventory shows a team: at least 1 FTE in régie, given (not estimated),
+    summed over their services."""
+    fte: dict[str, float] = {}
+    for (member, _service), row in inventory.services.items():
+        if row.mode == "regie" and "fte" not in row.estimated:
+            fte[member] = fte.get(member, 0.0) + float(row.fte)
+    return {member for member, total in fte.items() if total >= 1.0}
+
+
+def seat_share_problems(d: Design, inventory) -> list[str]:
+    """The seat rule of a services run (``poles.seats``): the seat of every proximity pole holds
+    at least ``min_population_share`` of its pole's inhabitants, p_seat ≥ σ Σ_members p_i, unless
+    ``team_seats`` is on and its inventory shows a team (:func:`inventory_teams`). The service
+    commun's seat is the scenario's, not the rule's."""
+    seats = d.loaded.scenario.poles.seats
+    share = float(seats.min_population_share)
+    if share <= 0:
+        return []
+    teams = inventory_teams(inventory) if seats.team_seats else set()
+    out = []
+    for s, ms in d.members.items():
+        if s == d.service_commun_seat or s not in d.index or s in teams:
+            continue
+        pole_pop = float(sum(d.population[m] for m in ms))
+        seat_pop = float(d.population[s])
+        if seat_pop < share * pole_pop - 1e-6:
+            out.append(f"{d.pole_of[s]}: its seat {d.territory.label(s)} holds {seat_pop:,.0f} of the pole's {pole_pop:,.0f} "
+                       f"inhabitants ({seat_pop / pole_pop:.1%}), below poles.seats.min_population_share {share:g}, "
+                       f"and {'its inventory shows no team' if seats.team_seats else 'team seats are off (poles.seats.team_seats)'}")
+    return out
+
+
 def group_problems(d: Design) -> list[str]:
     rules, t, seat_of = d.rules, d.territory, d.seat_of
     out = []
@@ -306,6 +339,10 @@ def pole_table_problems(d: Design) -> list[str]:
         names = sorted(x.strip() for x in str(r.members).split(";"))
         if names != sorted(t.name_of(m) for m in ms):
             out.append(f"{r.pole}: members {r.members!r}, but communes.csv puts {'; '.join(sorted(t.name_of(m) for m in ms))} in it")
+        if "on_its_own" in d.poles.columns:  # a proximity pole of one commune (results.single)
+            single = s != d.service_commun_seat and len(ms) == 1
+            if str(r.on_its_own).strip() != str(single):
+                out.append(f"{r.pole}: on_its_own {r.on_its_own!r}, but it is {'' if single else 'not '}a proximity pole of one commune")
     return out
 
 

@@ -55,6 +55,8 @@ def geojson_problems(folder: ResultFolder, d: Design) -> list[str]:
         for column in POLE_COLUMNS:
             if not _same(props.get(column), rows[pole][column]):
                 out.append(f"feature {k} (pole {pole}): {column} {props.get(column)!r}, poles.csv says {rows[pole][column]!r}")
+        if "on_its_own" in rows[pole] and str(props.get("on_its_own")) != str(rows[pole]["on_its_own"]).strip():
+            out.append(f"feature {k} (pole {pole}): on_its_own {props.get('on_its_own')!r}, poles.csv says {rows[pole]['on_its_own']!r}")
         out += _outline_problems(feature, d.members[by_id[pole]], t, f"feature {k} (pole {pole})")
     for pole in sorted(set(by_id) - set(seen_poles)):
         out.append(f"pole {pole} has no feature")

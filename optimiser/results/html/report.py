@@ -21,6 +21,7 @@ from ..document import Figures, Heading, Image, Items, Raw, ReportContext, Secti
 from ..i18n import t
 from ..report import ATTRIBUTION
 from ..sections import build_sections, rules_in_words  # noqa: F401  (rules_in_words: public here too)
+from ..single import as_drawn, drawn_outlines
 from . import fmt
 from .page import Column, asset, document, esc, explain_columns, table
 from .svgmap import commune_fills, commune_records, numbered_key, render_svg_map
@@ -84,7 +85,7 @@ def tooltip_rows(record: dict, cost_columns: list[Column]) -> list[list[str]]:
     if "pole" not in record:
         return rows
     if record.get("alone") or not isinstance(record.get("pole"), str):
-        rows.append([t("col.pole"), t("tip.pole_none")])
+        rows.append([t("col.pole"), t("tip.on_its_own" if record.get("on_its_own") is True else "tip.pole_none")])
         return rows + [[c.label, c.format(record.get(c.key))] for c in cost_columns]
     rows.append([t("col.pole"), f"{record['pole']} — {record['pole_name']}"])
     if record.get("is_seat"):
@@ -130,6 +131,8 @@ def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.D
 
 
 def _render(summary, communes, poles, territory, rules, description, labels, service_tables, outlines, scenario) -> str:
+    outlines = drawn_outlines(outlines, poles)  # a one-commune pole is drawn as a commune on its own
+    communes, poles = as_drawn(communes, poles)
     key = "report.title" if service_tables is not None else "report.title_poles"
     title = t(key, scenario=summary["scenario"])
     fills = commune_fills(territory, communes)
