@@ -414,8 +414,9 @@ def template_inventory(source: Path, out: Path) -> None:
 @template.command("actuals")
 @click.argument("result_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="The .xlsx workbook to write.")
+@click.option("--year", type=str, default=None, help="The roadmap year to evaluate (a roadmap result only).")
 @lang_option
-def template_actuals(result_dir: Path, out: Path, lang: str | None) -> None:
+def template_actuals(result_dir: Path, out: Path, year: str | None, lang: str | None) -> None:
     """Actuals template for the plan in RESULT_DIR: one row per pole service and per commune ×
     service of each period, the planned figures alongside, blank cells for what happened."""
     from .bilan.actuals import readme_rows, template_sheets
@@ -432,7 +433,7 @@ def template_actuals(result_dir: Path, out: Path, lang: str | None) -> None:
         raise InputError([Problem("--out", str(out), "already exists; choose a new file (nothing was written)",
                                   show_value=False)])
     check_writable(out.absolute())
-    plan = read_plan(result_dir)
+    plan = read_plan(result_dir, period=year)
     with using(resolve_lang(lang)):
         readme = [("", t("bilan.readme.intro"))] + readme_rows()
     path = write_workbook(out, template_sheets(plan, readme))
@@ -445,20 +446,23 @@ def template_actuals(result_dir: Path, out: Path, lang: str | None) -> None:
 @click.argument("actuals", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), help="Bilan folder (default: RESULT_DIR-bilan).")
 @click.option("--no-replan", is_flag=True, help="Do not re-solve the plan with the recalibrated parameters.")
+@click.option("--year", type=str, default=None, help="The roadmap year to evaluate (a roadmap result only).")
 @lang_option
-def bilan(result_dir: Path, actuals: Path, out: Path | None, no_replan: bool, lang: str | None) -> None:
+def bilan(result_dir: Path, actuals: Path, out: Path | None, no_replan: bool, year: str | None, lang: str | None) -> None:
     """Plan in RESULT_DIR against ACTUALS (an actuals workbook): deviations and their causes,
     indicators, recalibrated parameters, the plan re-run with them, and the decision."""
     from .bilan.folder import run_bilan
 
     folder = out or Path(str(result_dir).rstrip("/") + "-bilan")
-    path, o = run_bilan(result_dir, actuals, folder, lang=lang, replan=not no_replan)
+    path, o = run_bilan(result_dir, actuals, folder, lang=lang, replan=not no_replan, year=year)
     k = o.bilan.key_figures
     click.echo(f"period {k['period']}: planned {k['plan_total_eur']:,.0f} → actual {k['actual_total_eur']:,.0f} €/yr; "
                f"saving realised {k['saving_realised_eur']:,.0f} of {k['planned_saving_eur']:,.0f} planned "
                f"({k['saving_realisation_rate']:.0%})")
     if o.replanned is not None:
-        click.echo(f"re-planned with {len(o.estimates)} recalibrated parameter(s): saving {o.replanned['savings']:,.0f} €/yr")
+        click.echo(f"re-planned with {len(o.estimates)} recalibrated parameter(s): saving {o.replanned['savings']:,.0f} €/yr"
+                   + (" (steady state: the roadmap's remaining years are not re-run, see bilan.md)"
+                      if o.replanned.get("scope") == "steady_state" else ""))
     click.echo(f"decision: {o.decision.outcome}; {len(o.bilan.missing)} missing actual(s) (missing.csv)")
     click.echo(f"Bilan: {path}  (bilan.html, bilan.md, deviations.csv, recalibration.csv, recalibrated.yaml)")
 

@@ -200,3 +200,96 @@ def test_a_kept_service_counts_in_the_total_and_its_deviation_is_split(tmp_path)
     assert deviation["pole"] == row["insee_code"] and deviation["probable_cause"] == "price"
     assert deviation["price_eur"] == pytest.approx(0.10 * row["pays_eur"], rel=1e-3)
     assert CliRunner().invoke(main, ["verify", str(folder)]).exit_code == 0
+
+
+def test_every_bilan_csv_column_is_in_the_data_dictionary(plan_dir, tmp_path):
+    from optimiser.results import dictionary
+
+    out, _ = run_bilan(plan_dir, EXAMPLE / "actuals-example.xlsx", tmp_path / "bilan", replan=False)
+    files = sorted(out.glob("*.csv"))
+    assert {f.name for f in files} >= {"poles_bilan.csv", "deviations.csv", "communes_bilan.csv", "service_levels.csv",
+                                       "recalibration.csv", "missing.csv"}
+    for csv in files:
+        for column in pd.read_csv(csv, nrows=0).columns:
+            assert dictionary.entry(csv.name, column) is not None, f"{csv.name}: {column} is not in the data dictionary"
+    assert dictionary.entry("poles_bilan.csv", "plan_nonsense") is not None  # the plan_<measure> pattern
+    assert dictionary.entry("deviations.csv", "plan_nonsense") is None
+
+
+# --- a roadmap year as the plan ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def roadmap_dir(tmp_path_factory) -> Path:
+    """Three grid communes lending one pole's mowers, the pole service held back to 2018 by a rule."""
+    from test_roadmap import scenario
+
+    from optimiser.api import solve
+    from optimiser.scenario.load import scenario_from_dict
+
+    base = tmp_path_factory.mktemp("roadmap")
+    data = scenario(base, roadmap={"rules": [{"target": "poles", "services": ["espaces_verts"], "earliest": 2018}]})
+    result = solve(scenario_from_dict(data, base_dir=base))
+    out = base / "out"
+    result.to_dir(out, draw=False)
+    return out
+
+
+def test_a_roadmap_year_holds_only_what_has_started_by_then(roadmap_dir):
+    roadmap = pd.read_csv(roadmap_dir / "roadmap.csv", dtype={"insee_code": str})
+    trajectory = pd.read_csv(roadmap_dir / "trajectory.csv").set_index("year")
+    before = read_plan(roadmap_dir, period=2017)
+    assert before.period == "2017" and before.roadmap_year == 2017
+    assert before.poles.empty  # the pole service starts in 2018: not in 2017's plan
+    assert set(before.communes["choice"]) == {"kept-regie"} and set(before.communes["pole"]) == {""}
+    after = read_plan(roadmap_dir, period="2019")
+    assert list(zip(after.poles["pole"], after.poles["service"])) == [("P1", "espaces_verts")]
+    assert set(after.communes["choice"]) == {"borrows-machines"}
+    year = roadmap[roadmap["year"] == 2019].set_index("insee_code")["cost_eur"]
+    assert dict(zip(after.communes["insee_code"], after.communes["pays_eur"])) == pytest.approx(year.to_dict())
+    assert after.total_cost == pytest.approx(trajectory.loc[2019, "plan_eur"])
+    assert after.status_quo_cost == pytest.approx(trajectory.loc[2019, "status_quo_eur"])
+    # the pole's costs are the steady state's scaled by its users' cost that year over their steady-state payments
+    shares = pd.read_csv(roadmap_dir / "shares.csv")
+    steady = pd.read_csv(roadmap_dir / "services.csv")["total_eur"].iloc[0]
+    assert after.poles["total_eur"].iloc[0] == pytest.approx(steady * year.sum() / shares["pays_eur"].sum())
+
+
+def test_bilan_of_a_roadmap_year_from_the_command_line(roadmap_dir, tmp_path):
+    book = tmp_path / "actuals-2019.xlsx"
+    run = CliRunner().invoke(main, ["template", "actuals", str(roadmap_dir), "--out", str(book), "--year", "2019"])
+    assert run.exit_code == 0 and "period 2019" in run.output, run.output
+    out = tmp_path / "bilan-2019"
+    run = CliRunner().invoke(main, ["bilan", str(roadmap_dir), str(book), "--year", "2019", "--out", str(out), "--lang", "en"])
+    assert run.exit_code == 0, run.output
+    marker = __import__("json").loads((out / "bilan.json").read_text())
+    assert marker["period"] == "2019" and marker["replanned"]["scope"] == "steady_state"
+    assert __import__("yaml").safe_load((out / "recalibrated.yaml").read_text())["roadmap"] is None
+    assert "year 2019 of a roadmap" in (out / "bilan.md").read_text()
+    assert (out / "plan" / "roadmap.csv").is_file()
+    assert CliRunner().invoke(main, ["verify", str(out)]).exit_code == 0
+    # the 2019 workbook does not fit 2017's plan (the pole service had not started)
+    wrong = CliRunner().invoke(main, ["bilan", str(roadmap_dir), str(book), "--year", "2017", "--out", str(tmp_path / "x")])
+    assert wrong.exit_code == 2 and "outside the plan" in wrong.output and not (tmp_path / "x").exists()
+    # a year before any pole service has started: a plan of kept services only, still a bilan
+    early = tmp_path / "actuals-2017.xlsx"
+    assert CliRunner().invoke(main, ["template", "actuals", str(roadmap_dir), "--out", str(early), "--year", "2017"]).exit_code == 0
+    run = CliRunner().invoke(main, ["bilan", str(roadmap_dir), str(early), "--year", "2017", "--out", str(tmp_path / "b17"),
+                                    "--no-replan"])
+    assert run.exit_code == 0 and "period 2017" in run.output, run.output
+    assert pd.read_csv(tmp_path / "b17" / "poles_bilan.csv").empty
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--year", "2030"], "is not a year of this roadmap (expected a year from 2016 to 2021)"),
+    (["--year", "soon"], "is not a year of this roadmap"),
+    ([], "--year: is needed: this result is a roadmap over 2016–2021"),
+])
+def test_a_bad_roadmap_year_is_exit_2(roadmap_dir, tmp_path, args, says):
+    run = CliRunner().invoke(main, ["template", "actuals", str(roadmap_dir), "--out", str(tmp_path / "a.xlsx"), *args])
+    assert run.exit_code == 2 and says in run.output and "Traceback" not in run.output, run.output
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_a_year_on_a_single_year_result_is_exit_2(plan_dir, tmp_path):
+    run = CliRunner().invoke(main, ["template", "actuals", str(plan_dir), "--out", str(tmp_path / "a.xlsx"), "--year", "2017"])
+    assert run.exit_code == 2 and "is for a roadmap result" in run.output, run.output

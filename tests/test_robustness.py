@@ -129,10 +129,14 @@ def test_cli_writes_a_reproducible_folder_and_refuses_bad_input(tmp_path):
     for name in ("robustness.csv", "tornado.png", "saving.png", "robustness.md", "robustness.html", "worlds.csv",
                  "communes_robustness.csv", "scenario.resolved.yaml", "robustness.json"):
         assert (out / name).exists(), name
+    report = (out / "robustness.md").read_text()  # French by default, re-solve words included
+    assert "## Robustesse de l'économie" in report and "Résolu au bas / au haut" in report and "bas : " in report, report
     head = json.loads((out / "robustness.json").read_text())
     assert head["seed"] == 4 and head["samples"] == 500 and head["top_factors"][0] == SIGMA
-    again = run(out / "scenario.resolved.yaml", "--resolve-top", 0, "--worlds", 0, "--out", tmp_path / "again")
+    again = run(out / "scenario.resolved.yaml", "--resolve-top", 0, "--worlds", 0, "--out", tmp_path / "again", "--lang", "en")
     assert again.returncode == 0, again.stderr
+    english = (tmp_path / "again" / "robustness.md").read_text()
+    assert "## Robustness of the saving" in english and "Robustesse" not in english
     assert json.loads((tmp_path / "again" / "robustness.json").read_text())["p_saving_positive"] == head["p_saving_positive"]
     bad = run(scenario, "--samples", -3, "--out", tmp_path / "bad")
     assert bad.returncode == 2 and "--samples" in bad.stderr and "Traceback" not in bad.stderr

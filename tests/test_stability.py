@@ -80,11 +80,16 @@ def test_pooling_frequency_is_the_share_of_worlds_above_the_threshold(tmp_path):
     for name in ("stability_modes.csv", "stability_pairs.csv", "stability.png", "worlds.yaml", "worlds/sweep.json"):
         assert (out / name).exists(), name
     report = (out / "robustness.md").read_text()
-    assert "Decision stability" in report and "Reference: the sourced values re-solved under the same limit (optimal" in report
+    # French by default (the message catalogue), English with --lang en (the re-run below)
+    assert "Stabilité des décisions" in report and "Référence : les valeurs sourcées résolues sous la même limite (optimal" in report
+    assert "Robustesse de l'économie" in report and "Decision stability" not in report
     assert not (tmp_path / "rob.worlds-sweep").exists()  # moved into the folder
     # reproducible from the folder: same seed, same worlds, same frequencies
     again = subprocess.run([sys.executable, "-m", "optimiser.cli", "robustness", str(out / "scenario.resolved.yaml"),
-                            "--resolve-top", "0", "--out", str(tmp_path / "again")], capture_output=True, text=True)
+                            "--resolve-top", "0", "--out", str(tmp_path / "again"), "--lang", "en"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
+    english = (tmp_path / "again" / "robustness.md").read_text()
+    assert "Decision stability" in english and "Reference: the sourced values re-solved under the same limit (optimal" in english
+    assert "Robustness of the saving" in english and "Stabilité" not in english
     repeat = pd.read_csv(tmp_path / "again" / "stability_pooling.csv", dtype={"member": str}).set_index("member")
     assert repeat.loc[A, "share_pooling"] == pytest.approx(expected)

@@ -99,8 +99,14 @@ def template_sheets(plan: Plan, readme: list[tuple[str, str]]) -> dict[str, pd.D
         row.update({header(c, unit): None for c, unit in COMMUNE_COLUMNS.items()})
         row["note"] = None
         communes.append(row)
-    return {"README": pd.DataFrame(readme, columns=["column", "meaning"]), "poles": pd.DataFrame(poles),
-            "communes": pd.DataFrame(communes)}
+    # the headers even when a sheet has no row (a roadmap year before any pole service has started)
+    pole_columns = ["period", "pole", "seat_insee_code", "service", "mode", "unit",
+                    *[header("plan_" + c, u) for c, u in POLE_COLUMNS.items()], header("plan_total_eur", "€/yr"),
+                    *[header(c, u) for c, u in POLE_COLUMNS.items()], "note"]
+    commune_columns = ["period", "insee_code", "commune", "service", "choice", "unit", header("plan_workload", None),
+                       header("plan_paid_eur", "€/yr"), *[header(c, u) for c, u in COMMUNE_COLUMNS.items()], "note"]
+    return {"README": pd.DataFrame(readme, columns=["column", "meaning"]), "poles": pd.DataFrame(poles, columns=pole_columns),
+            "communes": pd.DataFrame(communes, columns=commune_columns)}
 
 
 #: The meaning of each column of the actuals workbook, in French and English (its README sheet).
@@ -231,10 +237,10 @@ def _read_sheet(frame: pd.DataFrame, label, spec, keys, index, plan: Plan, probl
     for n, record in enumerate(frame.to_dict(orient="records")):
         where = f"row {n + 2}"  # 1-based, after the header, as a spreadsheet shows it
         cells = {name: _cell(record[raw]) for raw, name in columns.items()}
-        if all(cells.get(c) is None for c in spec):
-            continue  # nothing reported on this row: missing actuals, allowed
         period = cells.get("period")
         period = str(int(float(period))) if period and re.fullmatch(r"\d+(\.0+)?", period) else period
+        if all(cells.get(c) is None for c in spec) and (period is None or period in periods):
+            continue  # nothing reported on this row: missing actuals, allowed (a wrong period is not: another plan's workbook)
         if period not in periods:
             problems.append(Problem(label, f"{where}.period", f"outside the plan (its periods: {', '.join(periods)})",
                                     period, hint=did_you_mean(str(period), periods)))

@@ -94,7 +94,7 @@ def compare(plan: Plan, actuals: Actuals) -> Bilan:
                                   "plan_eur": p[c], "actual_eur": actual[c], "deviation_eur": deviation,
                                   "deviation_pct": _div(deviation, p[c]), **{f"{k}_eur": split[k] for k in CAUSES},
                                   "probable_cause": cause})
-    poles = pd.DataFrame(pole_rows)
+    poles = pd.DataFrame(pole_rows, columns=_pole_columns())  # columns even with no pole service (a roadmap year before any start)
     communes, levels, kept_deviation = _communes(plan, actuals, poles, missing, category_rows)
     categories = pd.DataFrame(category_rows, columns=["period", "pole", "service", "category", "commune", "plan_eur",
                                                       "actual_eur", "deviation_eur", "deviation_pct",
@@ -103,6 +103,14 @@ def compare(plan: Plan, actuals: Actuals) -> Bilan:
     categories.insert(0, "rank", range(1, len(categories) + 1))
     key = _key_figures(plan, poles, communes, kept_deviation, len(actuals.poles), len(plan.poles))
     return Bilan(poles, categories.reset_index(drop=True), communes, levels, key, missing)
+
+
+def _pole_columns() -> list[str]:
+    """The columns of ``poles_bilan.csv``, in order."""
+    indicators = ("cost_per_unit", "cost_per_inhabitant", "fte_per_unit", "productivity", "machine_utilisation")
+    return ["period", "pole", "service", "mode", "unit", "population", "reported", "costs_expected", "costs_reported",
+            *[f"{side}_{m}" for m in POLE_MEASURES for side in ("plan", "actual")], "deviation_eur",
+            *[f"{side}_{k}" for side in ("plan", "actual") for k in indicators]]
 
 
 def _indicators(p, actual: dict, actual_total: float, workload: float) -> dict:

@@ -42,13 +42,20 @@ from ..results.i18n import resolve_lang, using
 from .actuals import Actuals, read_actuals
 from .compare import Bilan, compare
 from .decision import Decision, decide, service_levels
-from .plan import PLAN_FILES, Plan, file_hashes, read_plan
+from .plan import PLAN_FILES, ROADMAP_FILES, Plan, file_hashes, read_plan
 from .recalibration import recalibrate, scenario_file, table
 
 MARKER = "bilan.json"
 KIND = "a bilan folder"
 PLAN_DIR = "plan"
 REPLAN_DIR = "replan"
+#: Why the bilan of a roadmap year re-solves the steady state rather than the roadmap's remaining
+#: years: the ``roadmap:`` block has no way to say that a phase is already in place (started, its
+#: set-up paid, its machines sold). A roadmap re-run from the next year would price those set-ups
+#: again and let the timing postpone or drop phases already running; so ``recalibrated.yaml`` sets
+#: ``roadmap: null`` and the re-plan is the steady-state year with the recalibrated parameters
+#: (``bilan.json`` ``replanned.scope: steady_state``, said in the report).
+STEADY_STATE_REPLAN = "steady_state"
 
 
 @dataclass
@@ -86,11 +93,12 @@ def evaluate(plan: Plan, actuals: Actuals, replanned: dict | None = None):
 
 
 def run_bilan(result_dir: Path, actuals_path: Path, out: Path, lang: str | None = None,
-              replan: bool = True) -> tuple[Path, Outcome]:
-    """Compute and write the bilan folder ``out`` (atomic: all of it or nothing)."""
+              replan: bool = True, year: str | int | None = None) -> tuple[Path, Outcome]:
+    """Compute and write the bilan folder ``out`` (atomic: all of it or nothing); ``year``: the
+    roadmap year evaluated (a roadmap result only)."""
     out = Path(out).absolute()
     check_target(out, MARKER, KIND)
-    plan = read_plan(result_dir)
+    plan = read_plan(result_dir, period=None if year is None else str(year))
     actuals = read_actuals(actuals_path, plan, label=str(actuals_path))
     bilan, estimates, levels, decision = evaluate(plan, actuals)
     lang = resolve_lang(lang)
@@ -101,10 +109,15 @@ def run_bilan(result_dir: Path, actuals_path: Path, out: Path, lang: str | None 
         (folder / "inputs").mkdir()
         shutil.copy2(actuals.path, folder / "inputs" / actuals.path.name)
         name = str(plan.summary.get("scenario") or "plan") + "-recalibrated"
-        (folder / "recalibrated.yaml").write_text(yaml.safe_dump(scenario_file(estimates, f"{PLAN_DIR}/scenario.resolved.yaml",
-                                                                               name), sort_keys=False, allow_unicode=True),
+        recalibrated = scenario_file(estimates, f"{PLAN_DIR}/scenario.resolved.yaml", name)
+        if plan.roadmap_year is not None:
+            # STEADY_STATE_REPLAN: the roadmap block cannot say a phase is already in place
+            recalibrated["roadmap"] = None
+        (folder / "recalibrated.yaml").write_text(yaml.safe_dump(recalibrated, sort_keys=False, allow_unicode=True),
                                                   encoding="utf-8")
         replanned = _replan(folder, lang) if replan else None
+        if replanned is not None and plan.roadmap_year is not None:
+            replanned["scope"] = STEADY_STATE_REPLAN
         final_decision = decide(bilan.key_figures, levels, None if replanned is None else replanned["savings"])
         outcome = Outcome(plan, actuals, bilan, table(estimates), levels, final_decision, replanned)
         write_tables(folder, outcome)
@@ -124,7 +137,7 @@ def run_bilan(result_dir: Path, actuals_path: Path, out: Path, lang: str | None 
 
 def _copy_plan(source: Path, target: Path) -> None:
     target.mkdir()
-    for name in PLAN_FILES:
+    for name in PLAN_FILES + ROADMAP_FILES:
         if (source / name).is_file():
             shutil.copy2(source / name, target / name)
     if (source / "inputs").is_dir():

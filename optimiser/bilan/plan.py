@@ -1,11 +1,23 @@
-"""The plan being evaluated: its rows, read from a result folder.
+r"""The plan being evaluated: its rows, read from a result folder.
 
 A single-year result is a plan of one period, labelled by :func:`plan_period` (the result's
 ``summary.json`` ``year`` when it has one, else ``"1"``). :func:`read_plan` is the one place that
 extracts "the plan"; everything downstream (template, bilan, recalibration) takes its two tables.
-A roadmap year maps onto them (see the README, "The bilan"): the pole services whose phase has
-started by that year, each commune's planned payment from ``roadmap.csv``, the status quo and
-total from that year's ``trajectory.csv`` row.
+A roadmap result (``roadmap.csv``, ``phases.csv``, ``trajectory.csv`` beside the steady-state
+files) is a plan of one period per year of its horizon; ``period`` names the year
+(:func:`roadmap_year_plan`):
+
+* pole services: the ``services.csv`` rows whose phase (``phases.csv``, matched by pole and
+  service) has started by that year; a phase not yet started is not in that year's plan. Their
+  quantities (workload, FTE, hours, machine days) are the steady state's; their costs by category
+  are the steady state's times the phase's ratio :math:`r_{p,Y} = \sum_{u} c_{u,Y} / \sum_u
+  \text{pays}_u` — its users' ``roadmap.csv`` ``cost_eur`` that year over what they pay in the
+  steady state (``shares.csv``): attrition, machine renewals and reused machines move it;
+* commune rows: ``roadmap.csv`` that year, ``pays_eur`` = its ``cost_eur``; a service whose phase
+  has not started is ``kept-regie`` (delivered by the commune) or ``kept-delegation`` (by a
+  contractor) with no pole; a commune not yet in the perimeter (``outside``) is not in the plan;
+* status quo and planned total: that year's ``trajectory.csv`` ``status_quo_eur`` and
+  ``plan_eur`` (running cost + set-up − machine sales).
 
 Two tables, money in € a year TTC net of the FCTVA as in the result:
 
@@ -42,6 +54,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 #: The plan files the bilan reads (and copies into its folder, with their hashes).
 PLAN_FILES = ("summary.json", "scenario.resolved.yaml", "services.csv", "equipment.csv", "shares.csv",
               "status_quo.csv", "communes.csv", "poles.csv", "parameters.csv")
+#: The roadmap's files a roadmap-year plan also reads (and the bilan copies).
+ROADMAP_FILES = ("roadmap.csv", "phases.csv", "trajectory.csv")
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,8 @@ class Plan:
     communes: pd.DataFrame
     parameters: pd.DataFrame
     hours_per_fte: float
+    roadmap_year: int | None = None
+    """The roadmap year this plan is (None: a single-year result)."""
 
     @property
     def status_quo_cost(self) -> float:
@@ -71,7 +87,12 @@ def plan_period(summary: dict) -> str:
     return str(int(year)) if isinstance(year, (int, float)) and not isinstance(year, bool) else str(year or "1")
 
 
-def file_hashes(folder: Path, names=PLAN_FILES) -> dict[str, str]:
+def is_roadmap(folder: Path) -> bool:
+    """Whether ``folder`` is a roadmap result (its yearly tables beside the steady state)."""
+    return all((Path(folder) / n).is_file() for n in ROADMAP_FILES)
+
+
+def file_hashes(folder: Path, names=PLAN_FILES + ROADMAP_FILES) -> dict[str, str]:
     """sha256 of each of ``names`` present in ``folder``."""
     return {n: hashlib.sha256((Path(folder) / n).read_bytes()).hexdigest() for n in names if (Path(folder) / n).is_file()}
 
@@ -89,7 +110,21 @@ def read_plan(folder: Path, period: str | None = None, hours_per_fte: float | No
     if summary.get("total_cost") is None or not (folder / "services.csv").is_file():
         raise InputError([Problem(str(folder), "", "this result has no service plan (no services block, or no design): "
                                   "there is nothing to compare actuals with", show_value=False)])
-    period = plan_period(summary) if period is None else str(period)
+    roadmap = is_roadmap(folder)
+    if roadmap:
+        years = roadmap_years(folder)
+        if period is None:
+            raise InputError([Problem(str(folder), "--year", "is needed: this result is a roadmap over "
+                                      f"{years[0]}–{years[-1]}; the bilan evaluates one of its years", show_value=False,
+                                      hint=f"e.g. --year {years[0]}")])
+        year = _year(period, years, folder)
+        period = str(year)
+    else:
+        own = plan_period(summary)
+        if period is not None and str(period) != own:
+            raise InputError([Problem(str(folder), "--year", f"is for a roadmap result; this result plans a single "
+                                      f"period ({own}): leave --year out", period)])
+        period = own
     services = read_csv(folder / "services.csv", dtype={"seat_insee_code": str},
                         required=("pole", "seat_insee_code", "service", "mode", "workload", "unit", "fte", "total_eur"))
     equipment = read_csv(folder / "equipment.csv", dtype={"seat_insee_code": str},
@@ -103,8 +138,73 @@ def read_plan(folder: Path, period: str | None = None, hours_per_fte: float | No
     parameters = read_csv(folder / "parameters.csv", required=("group", "parameter", "value", "source"))
     if hours_per_fte is None:
         hours_per_fte = _hours_per_fte()
-    return Plan(folder, period, summary, _pole_rows(services, equipment, poles, period, hours_per_fte),
-                _commune_rows(shares, status_quo, communes, period), parameters, hours_per_fte)
+    pole_rows = _pole_rows(services, equipment, poles, period, hours_per_fte)
+    commune_rows = _commune_rows(shares, status_quo, communes, period)
+    if not roadmap:
+        return Plan(folder, period, summary, pole_rows, commune_rows, parameters, hours_per_fte)
+    return roadmap_year_plan(folder, year, summary, pole_rows, commune_rows, shares, parameters, hours_per_fte)
+
+
+def roadmap_years(folder: Path) -> list[int]:
+    """The years of a roadmap result (``trajectory.csv``)."""
+    trajectory = read_csv(Path(folder) / "trajectory.csv", required=("year", "status_quo_eur", "plan_eur"))
+    return sorted(int(y) for y in trajectory["year"])
+
+
+def _year(period, years: list[int], folder: Path) -> int:
+    text = str(period).strip()
+    try:
+        year = int(float(text))
+    except ValueError:
+        year = None
+    if year is None or str(year) != text.split(".")[0] or year not in years:
+        raise InputError([Problem(str(folder), "--year", f"is not a year of this roadmap (expected a year from "
+                                  f"{years[0]} to {years[-1]})", period)])
+    return year
+
+
+def roadmap_year_plan(folder: Path, year: int, summary: dict, steady_poles: pd.DataFrame, steady_communes: pd.DataFrame,
+                      shares: pd.DataFrame, parameters: pd.DataFrame, hours_per_fte: float) -> Plan:
+    """The plan of roadmap year ``year`` (see module docstring) from the steady state's rows."""
+    roadmap = read_csv(folder / "roadmap.csv", dtype={"insee_code": str},
+                       required=("year", "insee_code", "name", "service", "state", "delivered_by", "phase", "cost_eur"))
+    phases = read_csv(folder / "phases.csv", required=("phase", "pole", "service", "start_year", "user_codes"))
+    trajectory = read_csv(folder / "trajectory.csv", required=("year", "status_quo_eur", "plan_eur"))
+    this_year = roadmap[roadmap["year"].astype(int) == year]
+    steady_pays = {(str(r["member"]), r["service"]): float(r["pays_eur"]) for _, r in shares.iterrows()}
+    started = {}
+    for _, p in phases.iterrows():
+        if pd.notna(p["start_year"]) and int(p["start_year"]) <= year:
+            users = this_year[this_year["phase"] == p["phase"]]
+            planned = sum(steady_pays.get((str(u), p["service"]), 0.0) for u in users["insee_code"])
+            started[(str(p["pole"]), p["service"])] = float(users["cost_eur"].sum()) / planned if planned else 1.0
+    keep = [(str(r["pole"]), r["service"]) in started for _, r in steady_poles.iterrows()]
+    poles = steady_poles[keep].copy() if len(steady_poles) else steady_poles
+    poles["period"] = str(year)
+    for k, r in poles.iterrows():
+        ratio = started[(str(r["pole"]), r["service"])]
+        for column in (*CATEGORIES, "total_eur"):
+            poles.at[k, column] = float(r[column]) * ratio
+    steady = steady_communes.set_index(["insee_code", "service"])
+    rows = []
+    for _, r in this_year.iterrows():
+        if r["state"] == "outside":
+            continue  # not yet in the perimeter
+        key = (r["insee_code"], r["service"])
+        base = steady.loc[key].to_dict() if key in steady.index else {
+            "commune": r["name"], "unit": "", "population": 0.0, "workload": 0.0, "alone_eur": float(r["cost_eur"]),
+            "status_quo_eur": float(r["cost_eur"]), "choice": "", "pole": ""}
+        row = {**base, "period": str(year), "insee_code": r["insee_code"], "service": r["service"],
+               "pays_eur": float(r["cost_eur"])}
+        if r["state"] == "status-quo":  # its phase has not started: it delivers the service as today
+            row.update(choice="kept-delegation" if r["delivered_by"] == "contractor" else "kept-regie", pole="",
+                       status_quo_eur=float(r["cost_eur"]))
+        rows.append(row)
+    communes = pd.DataFrame(rows, columns=steady_communes.columns)
+    t = trajectory[trajectory["year"].astype(int) == year].iloc[0]
+    year_summary = {**summary, "year": year, "status_quo_cost": float(t["status_quo_eur"]), "total_cost": float(t["plan_eur"]),
+                    "savings": float(t["status_quo_eur"]) - float(t["plan_eur"])}
+    return Plan(folder, str(year), year_summary, poles.reset_index(drop=True), communes, parameters, hours_per_fte, year)
 
 
 def _hours_per_fte() -> float:

@@ -66,6 +66,8 @@ def markdown(scenario: str, key: dict, decision: Decision, bilan, estimates: pd.
                     slip=fmt.percent(MAX_SERVICE_SLIP), mowing=fmt.percent(MIN_MOWING_SHARE)), ""]
     lines += [t("bilan.replan", replanned=fmt.money(replanned["savings"]), planned=fmt.money(key["planned_saving_eur"]))
               if replanned is not None else t("bilan.no_replan"), ""]
+    if replanned is not None and replanned.get("scope") == "steady_state":
+        lines += [t("bilan.replan_steady_state", year=key["period"]), ""]
     lines += [f"## {t('bilan.deviations')}", "", t("bilan.deviations.note"), ""]
     rows = []
     for _, r in bilan.categories.head(top).iterrows():

@@ -89,6 +89,13 @@ BILAN_MESSAGES: dict[str, dict[str, str]] = {
     "bilan.col.estimate": {"fr": "nouvelle estimation [fourchette]", "en": "new estimate [range]"},
     "bilan.replan": {"fr": "Le plan recalculé : {replanned} d'économie par an attendue (prévu : {planned}).",
                      "en": "The plan re-run: {replanned} a year of saving expected (planned: {planned})."},
+    "bilan.replan_steady_state": {
+        "fr": "Ce plan est l'année {year} d'une feuille de route : le recalcul porte sur l'année type (le projet en régime "
+              "établi) et non sur les années restantes, car le bloc roadmap du scénario ne sait pas dire qu'une phase est "
+              "déjà en place (frais de mise en place payés) ; relancer la feuille de route les compterait une seconde fois.",
+        "en": "This plan is year {year} of a roadmap: the re-run is the steady-state year (the design in place), not the "
+              "remaining years, because the scenario's roadmap block cannot say that a phase is already in place (set-up "
+              "paid); re-running the roadmap would count those again."},
     "bilan.no_replan": {"fr": "Plan non recalculé (--no-replan).", "en": "Plan not re-run (--no-replan)."},
     "bilan.missing": {"fr": "Données manquantes ({n}) : le chiffre prévu est conservé", "en": "Missing actuals ({n}): the planned figure is kept"},
     "bilan.none_missing": {"fr": "Aucune donnée manquante.", "en": "No actual is missing."},

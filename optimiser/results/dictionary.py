@@ -334,7 +334,120 @@ DICTIONARY: dict[str, list[Entry]] = {
         _e("measure_eur", _EUR, "La mesure demandée par robust.objective (moyenne, quantile ou CVaR de l'économie)",
            "The measure robust.objective asks for (mean, quantile or CVaR of the saving)"),
     ],
+    # The bilan folder (optimiser bilan): money in € a year TTC net of the FCTVA, as the plan it evaluates.
+    "poles_bilan.csv": [
+        _e("period", "", "Période évaluée (l'année du plan ; 1 pour un résultat sans année)", "Period evaluated (the plan's year; 1 for a result without one)"),
+        _e("pole", "", "Identifiant du pôle", "Pole id"),
+        _e("service", "", "Service", "Service key"),
+        _e("mode", "", "Mode prévu : regie ou delegation", "Planned mode: regie or delegation"),
+        _e("unit", "", "Unité de la charge de travail", "Unit of the workload"),
+        _e("population", "inh.", "Population du pôle", "Population of the pole"),
+        _e("reported", "true/false", "Le fichier des réalisations a une ligne pour ce service du pôle", "The actuals have a row for this pole service"),
+        _e("costs_expected", "", "Catégories de coût prévues ou renseignées", "Cost categories planned or reported"),
+        _e("costs_reported", "", "Catégories de coût renseignées", "Cost categories reported"),
+        _e("plan_<measure>", "", "Valeur prévue de la mesure (workload, fte, hours, machine_days, machine_units ; "
+           "staff_eur, supplies_eur, vehicles_eur, machines_eur, contract_eur, coordination_eur, total_eur en €/an)",
+           "Planned value of the measure (workload, fte, hours, machine_days, machine_units; "
+           "staff_eur, supplies_eur, vehicles_eur, machines_eur, contract_eur, coordination_eur, total_eur in €/yr)"),
+        _e("actual_<measure>", "", "Valeur réalisée de la même mesure (vide si non renseignée ; pour les coûts, le chiffre prévu "
+           "tient lieu du manquant dans actual_total_eur)",
+           "Actual value of the same measure (empty when not reported; for costs, the planned figure stands in for a "
+           "missing one in actual_total_eur)"),
+        _e("deviation_eur", _EUR, "actual_total_eur − plan_total_eur (positif : plus cher que prévu)",
+           "actual_total_eur − plan_total_eur (positive: dearer than planned)"),
+        _e("plan_cost_per_unit", "€/unit", "Coût prévu par unité de charge de travail", "Planned cost per unit of workload"),
+        _e("plan_cost_per_inhabitant", "€/inh./yr", "Coût prévu par habitant du pôle", "Planned cost per inhabitant of the pole"),
+        _e("plan_fte_per_unit", "FTE/unit", "ETP prévus par unité de charge", "Planned FTE per unit of workload"),
+        _e("plan_productivity", "unit/FTE", "Productivité prévue : charge ÷ ETP", "Planned productivity: workload ÷ FTE"),
+        _e("plan_machine_utilisation", "fraction", "Jours-machine prévus ÷ (machines × jours ouvrables d'une machine)",
+           "Planned machine days ÷ (machines × days a machine can work)"),
+        _e("actual_cost_per_unit", "€/unit", "Coût réalisé par unité de charge réalisée", "Actual cost per unit of workload delivered"),
+        _e("actual_cost_per_inhabitant", "€/inh./yr", "Coût réalisé par habitant du pôle", "Actual cost per inhabitant of the pole"),
+        _e("actual_fte_per_unit", "FTE/unit", "ETP réalisés par unité de charge", "Actual FTE per unit of workload"),
+        _e("actual_productivity", "unit/FTE", "Productivité réalisée", "Actual productivity"),
+        _e("actual_machine_utilisation", "fraction", "Utilisation réalisée des machines", "Actual machine utilisation"),
+    ],
+    "deviations.csv": [
+        _e("rank", "", "Rang par écart absolu décroissant", "Rank by absolute deviation, largest first"),
+        _e("period", "", "Période évaluée", "Period evaluated"),
+        _e("pole", "", "Pôle (pour un service gardé : le code INSEE de la commune)", "Pole (for a kept service: the commune's INSEE code)"),
+        _e("service", "", "Service", "Service key"),
+        _e("category", "", "Catégorie de coût (staff_eur, supplies_eur, vehicles_eur, machines_eur, contract_eur, coordination_eur ; "
+           "kept_eur : ce qu'une commune a payé pour un service gardé)",
+           "Cost category (staff_eur, supplies_eur, vehicles_eur, machines_eur, contract_eur, coordination_eur; "
+           "kept_eur: what a commune paid for a service it kept)"),
+        _e("commune", "", "Nom de la commune (catégorie kept_eur seulement)", "Name of the commune (kept_eur category only)"),
+        _e("plan_eur", _EUR, "Montant prévu", "Planned amount"),
+        _e("actual_eur", _EUR, "Montant réalisé", "Actual amount"),
+        _e("deviation_eur", _EUR, "actual_eur − plan_eur", "actual_eur − plan_eur"),
+        _e("deviation_pct", "fraction", "deviation_eur ÷ plan_eur", "deviation_eur ÷ plan_eur"),
+        _e("volume_eur", _EUR, "Part de l'écart due au volume (charge de travail réalisée), valeur de Shapley",
+           "Share of the deviation due to volume (workload delivered), Shapley value"),
+        _e("productivity_eur", _EUR, "Part due à la productivité (ETP ou jours-machine par unité)",
+           "Share due to productivity (FTE or machine days per unit)"),
+        _e("price_eur", _EUR, "Part due au prix (coût par ETP, par machine ou par unité)", "Share due to price (cost per FTE, per machine or per unit)"),
+        _e("utilisation_eur", _EUR, "Part due à l'utilisation des machines (jours travaillés par machine)",
+           "Share due to machine utilisation (days worked per machine)"),
+        _e("probable_cause", "", "La cause de la plus grande part (vide pour un écart de moins de 0,5 €)",
+           "The cause of the largest share (empty for a deviation under €0.5)"),
+    ],
+    "communes_bilan.csv": [
+        _e("period", "", "Période évaluée", "Period evaluated"),
+        _e("insee_code", "", "Code INSEE de la commune", "The commune's INSEE code"),
+        _e("commune", "", "Nom de la commune", "Name of the commune"),
+        _e("population", "inh.", "Population légale", "Legal population"),
+        _e("status_quo_eur", _EUR, "Ce que ses services coûtaient avant (situation actuelle)", "What its services cost before (status quo)"),
+        _e("plan_paid_eur", _EUR, "Ce qu'elle devait payer selon le plan", "What it was to pay in the plan"),
+        _e("actual_paid_eur", _EUR, "Ce qu'elle a payé (le chiffre prévu tient lieu d'un montant non renseigné)",
+           "What it paid (the planned figure stands in for an amount not reported)"),
+        _e("key_share_of_actual_eur", _EUR, "Sa part du coût réalisé selon la clé du plan (services gardés : ce qu'elle a payé)",
+           "Its share of the actual cost by the plan's key (kept services: what it paid)"),
+        _e("services_reported", "", "Services pour lesquels le montant payé est renseigné", "Services for which the amount paid is reported"),
+        _e("paid_minus_key_share_eur", _EUR, "actual_paid_eur − key_share_of_actual_eur (vide si rien n'est renseigné)",
+           "actual_paid_eur − key_share_of_actual_eur (empty when nothing is reported)"),
+        _e("deviation_eur", _EUR, "actual_paid_eur − plan_paid_eur", "actual_paid_eur − plan_paid_eur"),
+        _e("plan_paid_per_inhabitant", "€/inh./yr", "Payé prévu par habitant", "Planned payment per inhabitant"),
+        _e("actual_paid_per_inhabitant", "€/inh./yr", "Payé réalisé par habitant", "Actual payment per inhabitant"),
+        _e("saving_realised_eur", _EUR, "status_quo_eur − actual_paid_eur", "status_quo_eur − actual_paid_eur"),
+    ],
+    "service_levels.csv": [
+        _e("period", "", "Période évaluée", "Period evaluated"),
+        _e("insee_code", "", "Code INSEE de la commune", "The commune's INSEE code"),
+        _e("commune", "", "Nom de la commune", "Name of the commune"),
+        _e("service", "", "Service", "Service key"),
+        _e("plan_workload", "", "Charge de travail prévue (dans l'unité du service)", "Planned workload (in the service's unit)"),
+        _e("actual_workload", "", "Charge de travail réalisée", "Workload delivered"),
+        _e("workload_delivered_share", "fraction", "actual_workload ÷ plan_workload", "actual_workload ÷ plan_workload"),
+        _e("response_time_days", "days", "Délai moyen de réponse à une demande", "Mean response time to a request"),
+        _e("response_time_days_before", "days", "Le même, l'année d'avant", "The same, the year before"),
+        _e("mowing_passes_done_share", "fraction", "Part des passages de tonte prévus effectués", "Share of the planned mowing passes done"),
+        _e("complaints", "", "Réclamations reçues", "Complaints received"),
+        _e("complaints_before", "", "Réclamations, l'année d'avant", "Complaints, the year before"),
+    ],
+    "recalibration.csv": [
+        _e("parameter", "", "Clé du scénario ré-estimée (services.overrides.…, services.staff_eur.…)",
+           "Scenario key re-estimated (services.overrides.…, services.staff_eur.…)"),
+        _e("source", "", "Clé(s) de cost_parameters.yaml dont vient la valeur du plan (estimate, scenario : aucune)",
+           "cost_parameters.yaml key(s) the plan's value comes from (estimate, scenario: none)"),
+        _e("unit", "", "Unité du paramètre", "Unit of the parameter"),
+        _e("prior", "", "Valeur utilisée par le plan", "Value the plan used"),
+        _e("prior_low", "", "Bas de sa fourchette (intervalle à 90 %)", "Low end of its range (90 % interval)"),
+        _e("prior_high", "", "Haut de sa fourchette", "High end of its range"),
+        _e("n_observations", "", "Observations (services de pôle renseignés)", "Observations (pole services reported)"),
+        _e("observed", "", "Moyenne géométrique des observations", "Geometric mean of the observations"),
+        _e("estimate", "", "Nouvelle estimation (mise à jour normale sur le logarithme)", "New estimate (normal update on the log scale)"),
+        _e("low", "", "Bas de la fourchette resserrée (90 %)", "Low end of the narrowed range (90 %)"),
+        _e("high", "", "Haut de la fourchette resserrée", "High end of the narrowed range"),
+        _e("weight_of_evidence", "fraction", "Poids des observations dans l'estimation (0 : le plan ; 1 : les observations)",
+           "Weight of the observations in the estimate (0: the plan; 1: the observations)"),
+    ],
+    "missing.csv": [
+        _e("missing", "", "Une réalisation non renseignée (le chiffre prévu en tient lieu)", "An actual not given (the planned figure stands in)"),
+    ],
 }
+
+#: Column-name patterns: ``prefix<name>`` entries match every column that starts with the prefix.
+_PATTERNS = {"poles_bilan.csv": ("plan_", "actual_")}
 
 
 def _roadmap_dictionary() -> None:
@@ -402,6 +515,9 @@ def entry(file: str, column: str) -> Entry | None:
             return item
     if file == "communes.csv" and column in i18n.SERVICES:
         return entry(file, "<service>")
+    for prefix in _PATTERNS.get(file, ()):
+        if column.startswith(prefix):
+            return entry(file, f"{prefix}<measure>")
     return None
 
 

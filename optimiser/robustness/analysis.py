@@ -46,6 +46,8 @@ class Factor:
     evppi: float = 0.0
     decision_change: str = ""
     """Decisions a re-solve changes at the low / high end ("" when not re-solved)."""
+    resolved: tuple = ()
+    """The same per end (:class:`~optimiser.robustness.resolve.ResolvedEnd`), for the report's language."""
 
     @property
     def swing(self) -> float:

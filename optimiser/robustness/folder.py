@@ -15,8 +15,9 @@
                             the re-solved worlds (:mod:`.stability_outputs`), when asked
 =========================== ==============================================================
 
-Every sentence of the report is a template in :data:`TEXT` (English; a message catalogue can
-take them over as they are).
+Every word of the report and of the figures is in the message catalogue
+(:mod:`optimiser.robustness.words`, ``rob.*`` and ``stability.*``): French by default, English
+with ``--lang en``; numbers through :mod:`optimiser.results.html.fmt`. CSV values stay English.
 """
 
 from __future__ import annotations
@@ -32,30 +33,14 @@ import yaml
 
 from .._version import __version__
 from ..results.folder import write_atomically
+from ..results.html import fmt
+from ..results.i18n import MESSAGES, t, using
+from . import words  # noqa: F401  (registers the report's messages)
 from .analysis import Analysis
 from .stability_outputs import stability_headline, stability_markdown, write_stability
 
 MARKER = "robustness.json"
 KIND = "a robustness folder"
-
-TEXT = {
-    "title": "Robustness of the saving",
-    "headline": "In {share:.1%} of {samples:,} plausible worlds the design saves money "
-                "(P(saving > 0) = {p:.4f} ± {se:.4f}).",
-    "quantiles": "Saving (€/yr): P10 {p10:,.0f} · median {p50:,.0f} · P90 {p90:,.0f}; at the sourced values {nominal:,.0f}.",
-    "method": "Each world draws every uncertain parameter of the cost model over its sourced range ({law} by default; "
-              "correlation groups move together) and re-prices the same design and the status quo with the one cost formula. "
-              "Seed {seed}: the same command gives the same worlds.",
-    "tornado": "What decides it (tornado: each factor at the low and the high end of its range, the others at their sourced value)",
-    "collect": "Collect these first (expected value of perfect information, €/yr)",
-    "evpi": "Knowing every parameter exactly would be worth {evpi:,.0f} €/yr on the adopt-or-not decision.",
-    "no_voi": "No single factor changes the adopt-or-not decision in the sampled worlds: measuring one first is not worth money "
-              "for that decision (the ranking by swing above still says what moves the saving most).",
-    "communes": "Communes that may pay more than alone",
-    "no_commune": "No commune pays more than alone in any sampled world.",
-    "resolved": "Re-solved at low / high",
-}
-
 
 def _factor_rows(a: Analysis) -> pd.DataFrame:
     rows = []
@@ -94,31 +79,40 @@ def headline(a: Analysis) -> dict:
             **(stability_headline(a.stability) if a.stability is not None else {})}
 
 
+def _resolved_text(f) -> str:
+    if f.resolved:
+        return "; ".join(e.text() for e in f.resolved)
+    return f.decision_change or "–"
+
+
 def report_markdown(a: Analysis, names: dict[str, str], law: str, top: int = 10) -> str:
+    """``robustness.md`` in the current language."""
     q = a.percentiles()
-    lines = [f"## {TEXT['title']}", "",
-             TEXT["headline"].format(share=a.probability_saving, samples=a.samples, p=a.probability_saving,
-                                     se=a.probability_standard_error),
-             "", TEXT["quantiles"].format(nominal=a.nominal_saving, **q), "",
-             TEXT["method"].format(law=law, seed=a.seed), "", f"### {TEXT['tornado']}", "",
-             f"| # | factor | saving at low (€/yr) | saving at high (€/yr) | swing (€/yr) | {TEXT['resolved']} |",
+    money = fmt.money
+    lines = [f"## {t('rob.title')}", "",
+             t("rob.headline", share=fmt.percent(a.probability_saving), samples=fmt.integer(a.samples),
+               p=fmt.number(a.probability_saving, 4), se=fmt.number(a.probability_standard_error, 4)),
+             "", t("rob.quantiles", nominal=money(a.nominal_saving), **{k: money(v) for k, v in q.items()}), "",
+             t("rob.method", law=t(f"rob.law.{law}") if f"rob.law.{law}" in MESSAGES else law, seed=a.seed), "", f"### {t('rob.tornado')}", "",
+             f"| # | {t('rob.col.factor')} | {t('rob.col.saving_low')} | {t('rob.col.saving_high')} | {t('rob.col.swing')} | "
+             f"{t('rob.resolved')} |",
              "|---:|---|---:|---:|---:|---|"]
     for k, f in enumerate(a.factors[:top], 1):
-        lines.append(f"| {k} | {f.name} | {f.saving_low:,.0f} | {f.saving_high:,.0f} | {f.swing:,.0f} | {f.decision_change or '–'} |")
-    lines += ["", f"### {TEXT['collect']}", "", TEXT["evpi"].format(evpi=a.evpi), ""]
+        lines.append(f"| {k} | {f.name} | {money(f.saving_low)} | {money(f.saving_high)} | {money(f.swing)} | {_resolved_text(f)} |")
+    lines += ["", f"### {t('rob.collect')}", "", t("rob.evpi", evpi=money(a.evpi)), ""]
     ranked = sorted((f for f in a.factors if f.evppi > 0.5), key=lambda f: -f.evppi)
     if ranked:
-        lines += ["| # | factor | EVPPI (€/yr) |", "|---:|---|---:|"]
-        lines += [f"| {k} | {f.name} | {f.evppi:,.0f} |" for k, f in enumerate(ranked[:top], 1)]
+        lines += [f"| # | {t('rob.col.factor')} | {t('rob.col.evppi')} |", "|---:|---|---:|"]
+        lines += [f"| {k} | {f.name} | {money(f.evppi)} |" for k, f in enumerate(ranked[:top], 1)]
     else:
-        lines.append(TEXT["no_voi"])
-    lines += ["", f"### {TEXT['communes']}", ""]
+        lines.append(t("rob.no_voi"))
+    lines += ["", f"### {t('rob.communes')}", ""]
     risky = [(i, p) for i, p in sorted(a.commune_probabilities().items(), key=lambda kv: -kv[1]) if p > 0]
     if risky:
-        lines += ["| commune | P(pays more than alone) |", "|---|---:|"]
-        lines += [f"| {names.get(i, i)} | {p:.1%} |" for i, p in risky[:top]]
+        lines += [f"| {t('rob.col.commune')} | {t('rob.col.p_more')} |", "|---|---:|"]
+        lines += [f"| {names.get(i, i)} | {fmt.percent(p)} |" for i, p in risky[:top]]
     else:
-        lines.append(TEXT["no_commune"])
+        lines.append(t("rob.no_commune"))
     if a.stability is not None:
         lines += [""] + stability_markdown(a.stability, names, top)
     return "\n".join(lines) + "\n"
@@ -126,7 +120,11 @@ def report_markdown(a: Analysis, names: dict[str, str], law: str, top: int = 10)
 
 def _html(markdown: str, stability: bool = False) -> str:
     """The markdown section as a plain HTML page (tables and headings only)."""
-    out, table = ["<!doctype html><meta charset='utf-8'><title>robustness</title><body style='font-family:sans-serif'>"], False
+    from ..results.i18n import current
+
+    out = [f"<!doctype html><html lang='{current()}'><meta charset='utf-8'><title>{html.escape(t('rob.html_title'))}</title>"
+           "<body style='font-family:sans-serif'>"]
+    table = False
     for line in markdown.splitlines():
         if line.startswith("|"):
             cells = [html.escape(c.strip()) for c in line.strip("|").split("|")]
@@ -175,7 +173,7 @@ def draw_tornado(a: Analysis, path: Path, top: int = 15) -> None:
     ax.set_yticks(range(len(factors)), [f.name + (" *" if changes_decision(f) else "") for f in factors], fontsize=8)
     ax.axvline(a.nominal_saving / 1000, color="black", lw=1)
     ax.axvline(0, color="grey", lw=1, ls="--")
-    ax.set_xlabel("saving of the design (k€/yr) — orange: factor at its low end, green: at its high end; * a re-solve changes a decision")
+    ax.set_xlabel(t("rob.tornado_axis"))
     ax.xaxis.label.set_size(8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -195,7 +193,7 @@ def draw_saving(a: Analysis, path: Path) -> None:
         ax.axvline(v / 1000, color="black", lw=1, ls=":")
         ax.text(v / 1000, ax.get_ylim()[1] * 0.95, name.upper(), fontsize=7, ha="center")
     ax.axvline(0, color="red", lw=1)
-    ax.set_xlabel("saving (k€/yr) over the sampled worlds")
+    ax.set_xlabel(t("rob.saving_axis"))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -205,9 +203,14 @@ def write_folder(target: Path, a: Analysis, names: dict[str, str], resolved_scen
                  input_files: dict[str, Path] | None = None, staging: Path | None = None, lang: str | None = None) -> Path:
     """Write the robustness folder ``target`` atomically (see module docstring); ``staging``: the
     sweep folder of the re-solved worlds, copied in as ``worlds/``."""
-    markdown = report_markdown(a, names, law)
+    with using(lang):
+        markdown = report_markdown(a, names, law)
 
     def fill(folder: Path) -> None:
+        with using(lang):
+            _fill(folder)
+
+    def _fill(folder: Path) -> None:
         _factor_rows(a).to_csv(folder / "robustness.csv", index=False)
         _parameter_rows(a).to_csv(folder / "parameters_uncertain.csv", index=False)
         _commune_rows(a, names).to_csv(folder / "communes_robustness.csv", index=False)

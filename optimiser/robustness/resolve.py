@@ -8,6 +8,7 @@ sourced ones; its decisions are compared with the nominal design's: the seat of 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 from .repricing import FixedDesign
 from .worlds import priced_inputs
@@ -35,19 +36,58 @@ def decision_changes(nominal: FixedDesign, other: FixedDesign) -> dict[str, int]
 
 
 def describe(changes: dict[str, int]) -> str:
+    """The changes in English, as ``robustness.csv`` keeps them (CSV values never change language)."""
     parts = [f"{n} {KINDS[k]}{'s' if n > 1 else ''}" for k, n in changes.items() if n]
     return ", ".join(parts) if parts else "none"
 
 
-def check_factor(loaded, inputs, nominal: FixedDesign, factor) -> str:
-    """``low: …; high: …`` — the decisions a re-solve at each end changes (or why it could not say)."""
+def describe_text(changes: dict[str, int]) -> str:
+    """The changes in the report's language (message catalogue, ``rob.kind.*``)."""
+    from ..results.i18n import t
+    from . import words  # noqa: F401  (registers the messages)
+
+    parts = [t(f"rob.kind.{k}" + ("_many" if n > 1 else ""), n=n) for k, n in changes.items() if n]
+    return ", ".join(parts) if parts else t("rob.changes_none")
+
+
+@dataclass(frozen=True)
+class ResolvedEnd:
+    """A re-solve at one end of a factor's range: ``changes`` (None: no design) and the solver's status."""
+
+    end: str
+    changes: dict[str, int] | None
+    status: str
+
+    def english(self) -> str:
+        if self.changes is None:
+            return f"{self.end}: no design ({self.status})"
+        return f"{self.end}: {describe(self.changes)}" + ("" if self.status == "optimal" else f" ({self.status})")
+
+    def text(self) -> str:
+        """The same in the report's language."""
+        from ..results.i18n import t
+        from . import words  # noqa: F401
+
+        end = t(f"rob.end.{self.end}")
+        if self.changes is None:
+            return t("rob.end_no_design", end=end, status=self.status)
+        return t("rob.end_changes", end=end, changes=describe_text(self.changes)) + (
+            "" if self.status == "optimal" else f" ({self.status})")
+
+
+def resolve_ends(loaded, inputs, nominal: FixedDesign, factor) -> tuple[ResolvedEnd, ...]:
+    """The decisions a re-solve at each end of ``factor``'s range changes (or that it has no design)."""
     out = []
     for end in ("low", "high"):
         result = solve_with(loaded, inputs, factor.values(end))
         if not result.has_design or result.design.services is None:
-            out.append(f"{end}: no design ({result.status})")
+            out.append(ResolvedEnd(end, None, result.status))
             continue
         other = FixedDesign.from_services(result.design.services, result.design.assignment)
-        out.append(f"{end}: {describe(decision_changes(nominal, other))}"
-                   + ("" if result.status == "optimal" else f" ({result.status})"))
-    return "; ".join(out)
+        out.append(ResolvedEnd(end, decision_changes(nominal, other), result.status))
+    return tuple(out)
+
+
+def check_factor(loaded, inputs, nominal: FixedDesign, factor) -> str:
+    """``low: …; high: …`` — the decisions a re-solve at each end changes (or why it could not say)."""
+    return "; ".join(e.english() for e in resolve_ends(loaded, inputs, nominal, factor))

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..errors import InputError, Problem
 from .analysis import Analysis, analyse
 from .repricing import FixedDesign
-from .resolve import check_factor
+from .resolve import resolve_ends
 from .worlds import group_correlations, uncertain_parameters
 
 
@@ -60,7 +60,8 @@ def robustness(loaded, inputs, design: FixedDesign, samples: int | None = None, 
     params = uncertain_parameters(loaded, inputs.territory, inputs.matrix, inputs.rules.service_commun)
     result = analyse(loaded, inputs, design, params, group_correlations(loaded), samples, seed)
     for factor in result.factors[:resolve_top]:
-        factor.decision_change = check_factor(loaded, inputs, design, factor)
+        factor.resolved = resolve_ends(loaded, inputs, design, factor)
+        factor.decision_change = "; ".join(e.english() for e in factor.resolved)
     if worlds and staging is not None and run_sweep is not None:
         result.stability = solve_worlds(loaded, design, inputs, worlds, seed, world_time_limit_s, staging, run_sweep,
                                         echo=echo, **(sweep_options or {}))

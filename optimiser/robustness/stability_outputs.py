@@ -20,66 +20,61 @@ import numpy as np
 
 from .stability import WORLDS_FOLDER, Stability
 
-TEXT = {
-    "title": "Decision stability (re-solved worlds)",
-    "counts": "{worlds} sampled worlds re-solved (seed {seed}, worlds 1–{worlds} of the re-pricing above; each solve "
-              "limited to {limit:g} s): {optimal} proven optimal, {feasible} feasible at their time limit (gap reported in "
-              "stability_worlds.csv), {failed} without a design. Shares below are over the {solved} worlds with a design.",
-    "pooling": "Pooling choices that change across worlds (share of worlds with the nominal design's choice)",
-    "modes": "Pole services whose mode changes across worlds",
-    "pairs": "Pairs of communes that do not always share a pole",
-    "stable": "Every decision of this kind is the same in every solved world.",
-    "none": "No world has a design: decision stability cannot be measured (see stability_worlds.csv).",
-    "reference": "Reference: the sourced values re-solved under the same limit ({status}{gap}) differ from the nominal design "
-                 "in {changes}; differences of that size in the worlds come from the time limit, not from the world.",
-    "no_reference": "Reference: the sourced values re-solved under the same limit have no design ({status}).",
-}
-
 
 def stability_markdown(st: Stability, names: dict[str, str], top: int = 10) -> list[str]:
-    """The report section's lines."""
+    """The report section's lines, in the current language (message catalogue, ``stability.*``)."""
+    from ..results.html import fmt
+    from ..results.i18n import choice_name, mode_name, service_name, t
+    from . import words  # noqa: F401  (registers the messages)
+
     c = st.counts
-    lines = [f"### {TEXT['title']}", "", TEXT["counts"].format(seed=st.seed, limit=st.time_limit_s, solved=len(st.solved), **c), ""]
+    lines = [f"### {t('stability.title')}", "",
+             t("stability.counts", seed=st.seed, limit=fmt.number(st.time_limit_s, 0 if float(st.time_limit_s).is_integer() else 1),
+               solved=len(st.solved), **c), ""]
     if st.reference is not None:
         ref = st.reference
         if st.reference_design is not None:
-            from .resolve import decision_changes, describe
+            from .resolve import decision_changes, describe_text
 
-            gap = f", gap {100 * ref.gap:.2f} %" if ref.gap is not None else ""
-            lines += [TEXT["reference"].format(status=ref.status, gap=gap,
-                                               changes=describe(decision_changes(st.nominal, st.reference_design))), ""]
+            gap = t("stability.gap", gap=fmt.percent(ref.gap)) if ref.gap is not None else ""
+            lines += [t("stability.reference", status=ref.status, gap=gap,
+                        changes=describe_text(decision_changes(st.nominal, st.reference_design))), ""]
         else:
-            lines += [TEXT["no_reference"].format(status=ref.status), ""]
+            lines += [t("stability.no_reference", status=ref.status), ""]
     if not st.solved:
-        return lines + [TEXT["none"], ""]
+        return lines + [t("stability.no_world"), ""]
     name = lambda code: names.get(code, code)  # noqa: E731
+    share = fmt.percent
     pooling = st.pooling_table()
     pooling = pooling[pooling["share_as_nominal"] < 1].sort_values("share_as_nominal", kind="stable")
-    lines += [f"#### {TEXT['pooling']}", ""]
+    lines += [f"#### {t('stability.pooling')}", ""]
     if len(pooling):
-        lines += ["| member | service | nominal | pools | borrows | as nominal |", "|---|---|---|---:|---:|---:|"]
-        lines += [f"| {name(r.member)} | {r.service} | {r.nominal_choice} | {r.share_pooling:.0%} | {r.share_borrowing:.0%} | "
-                  f"{r.share_as_nominal:.0%} |" for r in pooling.head(top).itertuples()]
+        header = [t(f"stability.col.{k}") for k in ("member", "service", "nominal", "pools", "borrows", "as_nominal")]
+        lines += ["| " + " | ".join(header) + " |", "|---|---|---|---:|---:|---:|"]
+        lines += [f"| {name(r.member)} | {service_name(r.service)} | {choice_name(r.nominal_choice)} | {share(r.share_pooling)} | "
+                  f"{share(r.share_borrowing)} | {share(r.share_as_nominal)} |" for r in pooling.head(top).itertuples()]
     else:
-        lines.append(TEXT["stable"])
+        lines.append(t("stability.stable"))
     modes = st.modes_table()
     modes = modes[(modes["share_delegated"].notna()) & (modes["share_delegated"] > 0) & (modes["share_delegated"] < 1)]
-    lines += ["", f"#### {TEXT['modes']}", ""]
+    lines += ["", f"#### {t('stability.modes')}", ""]
     if len(modes):
-        lines += ["| seat | service | nominal mode | runs it | delegated (when run) |", "|---|---|---|---:|---:|"]
-        lines += [f"| {name(r.seat)} | {r.service} | {r.nominal_mode or '–'} | {r.share_running:.0%} | {r.share_delegated:.0%} |"
-                  for r in modes.head(top).itertuples()]
+        header = [t(f"stability.col.{k}") for k in ("seat", "service", "nominal_mode", "runs", "delegated")]
+        lines += ["| " + " | ".join(header) + " |", "|---|---|---|---:|---:|"]
+        lines += [f"| {name(r.seat)} | {service_name(r.service)} | {mode_name(r.nominal_mode) if r.nominal_mode else '–'} | "
+                  f"{share(r.share_running)} | {share(r.share_delegated)} |" for r in modes.head(top).itertuples()]
     else:
-        lines.append(TEXT["stable"])
+        lines.append(t("stability.stable"))
     pairs = st.pairs_table()
     pairs = pairs[pairs["share_same_pole"] < 1].sort_values("share_same_pole", ascending=False, kind="stable")
-    lines += ["", f"#### {TEXT['pairs']}", ""]
+    lines += ["", f"#### {t('stability.pairs')}", ""]
     if len(pairs):
-        lines += ["| commune | commune | nominal: same pole | same pole |", "|---|---|---|---:|"]
-        lines += [f"| {name(r.commune_a)} | {name(r.commune_b)} | {'yes' if r.nominal_same_pole else 'no'} | "
-                  f"{r.share_same_pole:.0%} |" for r in pairs.head(top).itertuples()]
+        header = [t(f"stability.col.{k}") for k in ("commune", "commune", "nominal_same", "same")]
+        lines += ["| " + " | ".join(header) + " |", "|---|---|---|---:|"]
+        lines += [f"| {name(r.commune_a)} | {name(r.commune_b)} | {t('stability.yes' if r.nominal_same_pole else 'stability.no')} | "
+                  f"{share(r.share_same_pole)} |" for r in pairs.head(top).itertuples()]
     else:
-        lines.append(TEXT["stable"])
+        lines.append(t("stability.stable"))
     return lines + [""]
 
 
