@@ -132,7 +132,7 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
     label = options.label
     S = highspy.HighsModelStatus
     if model_status == S.kInterrupt:
-        return _interrupted(h, variables, n, info, runtime, label)
+        return _interrupted(h, problem, variables, n, info, runtime, label)
     if model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return SolveOutcome(Status.INFEASIBLE, None, None, runtime, label, f"HiGHS: {status_name}")
     if model_status not in (S.kOptimal, S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit, S.kObjectiveBound, S.kObjectiveTarget):
@@ -144,7 +144,7 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
     for var, x in zip(variables, col_value):
         var.varValue = x
     values = {v.name: x for v, x in zip(variables, col_value)}
-    objective = float(info.objective_function_value)
+    objective = objective_at(problem, values)
     bound = float(info.mip_dual_bound) if n and any(v.cat == pulp.LpInteger for v in variables) else objective
     if not np.isfinite(bound):
         bound = None
@@ -152,6 +152,17 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
     if status is Status.OPTIMAL and bound is None:
         bound = objective
     return SolveOutcome(status, objective, None if bound is None else min(bound, objective), runtime, label, f"HiGHS: {status_name}", values)
+
+
+def objective_at(problem, values: dict[str, float]) -> float:
+    """c·x + c₀: the objective of the solution HiGHS returns, from its values.
+
+    Not ``info.objective_function_value``: a MIP stopped on its time limit after a warm start
+    was seen reporting the value of a better solution than the one it returned (Laval 2019
+    perimeter, 34 communes: 24,047.6 k€ reported, the returned values worth 24,070.0 k€), and
+    the design written is the one encoded by the values.
+    """
+    return sum(coef * values.get(var.name, 0.0) for var, coef in problem.objective.items()) + problem.objective.constant
 
 
 def _run_stoppable(h) -> None:
@@ -170,7 +181,7 @@ def _run_stoppable(h) -> None:
             raise
 
 
-def _interrupted(h, variables, n, info, runtime, label) -> SolveOutcome:
+def _interrupted(h, problem, variables, n, info, runtime, label) -> SolveOutcome:
     """HiGHS stopped by the user: its incumbent (if any) with the bound proven so far."""
     if info.primal_solution_status != 2:  # kSolutionStatusFeasible
         return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
@@ -178,10 +189,11 @@ def _interrupted(h, variables, n, info, runtime, label) -> SolveOutcome:
     col_value = list(h.getSolution().col_value)
     for var, x in zip(variables, col_value):
         var.varValue = x
-    objective = float(info.objective_function_value)
+    values = {v.name: x for v, x in zip(variables, col_value)}
+    objective = objective_at(problem, values)
     bound = float(info.mip_dual_bound) if n and any(v.cat == pulp.LpInteger for v in variables) else None
     if bound is not None and not np.isfinite(bound):
         bound = None
     return SolveOutcome(Status.FEASIBLE, objective, None if bound is None else min(bound, objective), runtime, label,
                         "HiGHS: interrupted (Ctrl-C); its best solution is kept",
-                        {v.name: x for v, x in zip(variables, col_value)}, interrupted=True)
+                        values, interrupted=True)
