@@ -79,3 +79,56 @@ def test_member_by_member_bound_is_below_the_enumerated_optimum(tmp_path, seed):
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     bound = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
     assert 0.8 * expected <= bound <= expected + 1e-9
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_free_run_objective_is_what_the_verifier_re_prices(tmp_path, seed):
+    """A free run (incumbent priced pole by pole, improved by moves, then the MILP): the
+    objective written is the written design's cost, which ``optimiser verify`` re-adds from the
+    files (kept services, pole services re-priced, priced travel)."""
+    from optimiser.api import solve
+    from optimiser.verify import verify_result
+
+    data = case(tmp_path, seed)
+    data["objective"] = {"travel_weight_eur": 2.0}  # priced travel: one more term that must agree
+    data["solver"] = {"time_limit_s": 60, "gap": 0.0}
+    loaded = scenario_from_dict(data, base_dir=tmp_path)
+    result = solve(loaded)
+    folder = result.to_dir(tmp_path / "out", draw=False)
+    outcome = verify_result(folder)
+    assert outcome.ok, outcome.violations
+    assert "totals, savings and budget" in outcome.passed  # where objective = costs + priced travel is checked
+
+
+def test_reported_objective_is_the_written_design_cost():
+    """The solver's value is replaced by the written design's re-priced cost: when it is lower
+    (the value of another solution than the one returned: Laval 2019 perimeter, 24,047.6 k€
+    reported for a design costing 24,070.0 k€), with a message; when it is higher (integer slack
+    re-pricing removes), silently."""
+    from optimiser.design.outcome import written_design_objective
+
+    value, note = written_design_objective(24_047.5514, 24_070.0109)
+    assert value == 24_070.0109 and "24,047.6" in note and "24,070.0" in note
+    assert written_design_objective(100.0, 99.5) == (99.5, None)
+    assert written_design_objective(100.0, 100.0 + 1e-6) == (100.0 + 1e-6, None)
+
+
+def test_highs_objective_is_that_of_the_values_it_returns():
+    """HiGHS's objective is c·x + c₀ of the solution returned (warm-started and stopped on its
+    limit too), never a figure of a solution it did not return."""
+    import pulp
+
+    from optimiser.solvers.highs import objective_at
+    from optimiser.solvers.milp import solve_milp
+
+    problem = pulp.LpProblem("knapsack_cover", pulp.LpMinimize)
+    y = problem.add_variable("y", 0, 1, pulp.LpInteger)  # fixed by its row: presolve moves its cost to the offset
+    x = [problem.add_variable(f"x{k}", 0, 1, pulp.LpInteger) for k in range(40)]
+    problem += 5 * y + pulp.lpSum((10 + (7 * k) % 31) * v for k, v in enumerate(x)) + 100
+    problem += y >= 1
+    problem += pulp.lpSum((5 + (11 * k) % 23) * v for k, v in enumerate(x)) >= 300
+    start = {"y": 1.0, **{v.name: 1.0 for v in x}}
+    outcome = solve_milp(problem, SolverOptions(name="highs", time_limit_s=1, gap=0.0), 1, warm_start=start)
+    assert outcome.status.has_solution
+    assert outcome.objective == pytest.approx(objective_at(problem, outcome.values), abs=1e-9)
+    assert outcome.objective == pytest.approx(pulp.value(problem.objective), abs=1e-6)

@@ -49,3 +49,27 @@ def formulation_name(inputs: Inputs) -> str:
     if inputs.rules.mode == "p-median":
         return "p-median (nearest-seat lists widened until exact)"
     return "poles, " + contiguity_formulation(inputs.rules.contiguity).label
+
+
+#: Below this (k€/yr) the solver's value and the written design's re-priced cost are the same
+#: figure (round-off); above, the solver's value is not the written design's and is replaced.
+REPRICED_TOLERANCE_KEUR = 1e-3
+
+
+def written_design_objective(solver_value: float, repriced: float) -> tuple[float, str | None]:
+    """The objective to report for a design with services (k€/yr) and, when it replaces the
+    solver's value, a message saying so.
+
+    ``repriced`` = kept services + every pole service re-priced by the cost formula from the
+    decisions written + priced travel: what the files say the design costs (and what
+    ``optimiser verify`` re-adds). Within a gap it may be *below* the solver's value (integer
+    slack such as a spare lot, which re-pricing removes); it is never honestly *above* it, as the
+    solver's value is the model's cost at the same decisions. So the written design's cost is
+    reported in both cases: lower, it is the cheaper truth; higher, the solver's value belonged to
+    some other solution than the one it returned (HiGHS 1.16 did this once, see
+    :func:`optimiser.solvers.highs.objective_at`) and reporting it would claim a cost no file shows.
+    """
+    if repriced > solver_value + REPRICED_TOLERANCE_KEUR:
+        return repriced, (f"objective: the solver reported {solver_value:,.1f} k€/yr, the design it returned costs "
+                          f"{repriced:,.1f} k€/yr re-priced; the latter is reported")
+    return repriced, None

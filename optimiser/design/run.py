@@ -30,7 +30,7 @@ from ..solvers import STOP, SolverOptions, Status, relaxation_bound
 from .explain import explain_infeasibility
 from .lagrangian import LagrangianBound, lagrangian_bound
 from .loop import Incumbent, SolveCheckCutLoop
-from .outcome import PoleDesign, formulation_name
+from .outcome import PoleDesign, formulation_name, written_design_objective
 from .pmedian import design_pmedian
 from .pole_pricing import PerPoleValue, separable
 from .pole_search import improve_by_moves
@@ -159,9 +159,12 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         services=services,
     )
     if services is not None and design.objective is not None:
-        # Re-priced from the decisions alone, the design can only be cheaper than the solver's
-        # value (integer slack within the gap, e.g. a spare lot): report what it really costs.
-        design.objective = min(design.objective, services.total_eur / 1000.0 + priced_travel(inputs, model))
+        # What the written design really costs, re-priced from its decisions alone (see
+        # written_design_objective: never the solver's value when that is another solution's).
+        design.objective, note = written_design_objective(design.objective,
+                                                          services.total_eur / 1000.0 + priced_travel(inputs, model))
+        if note:
+            design.messages.append(note)
     if design.status is Status.OPTIMAL and design.gap is not None and design.gap > options.gap + 1e-9:
         design.status = Status.FEASIBLE
     if design.status is Status.FEASIBLE and dual is not None and design.gap is not None and design.gap <= options.gap + 1e-9:
