@@ -102,7 +102,7 @@ def test_free_run_objective_is_what_the_verifier_re_prices(tmp_path, seed):
 
 def test_reported_objective_is_the_written_design_cost():
     """The solver's value is replaced by the written design's re-priced cost: when it is lower
-    (the value of another solution than the one returned: Laval 2019 perimeter, 24,047.6 k€
+    (not the value of the solution returned: Laval 2019 perimeter, 24,047.6 k€
     reported for a design costing 24,070.0 k€), with a message; when it is higher (integer slack
     re-pricing removes), silently."""
     from optimiser.design.outcome import written_design_objective

@@ -65,8 +65,8 @@ def written_design_objective(solver_value: float, repriced: float) -> tuple[floa
     ``optimiser verify`` re-adds). Within a gap it may be *below* the solver's value (integer
     slack such as a spare lot, which re-pricing removes); it is never honestly *above* it, as the
     solver's value is the model's cost at the same decisions. So the written design's cost is
-    reported in both cases: lower, it is the cheaper truth; higher, the solver's value belonged to
-    some other solution than the one it returned (HiGHS 1.16 did this once, see
+    reported in both cases: lower, it is the cheaper truth; higher, the solver's value is not that
+    of the solution it returned (HiGHS 1.16 once reported a warm start's value an offset short, see
     :func:`optimiser.solvers.highs.objective_at`) and reporting it would claim a cost no file shows.
     """
     if repriced > solver_value + REPRICED_TOLERANCE_KEUR:

@@ -157,10 +157,11 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
 def objective_at(problem, values: dict[str, float]) -> float:
     """c·x + c₀: the objective of the solution HiGHS returns, from its values.
 
-    Not ``info.objective_function_value``: a MIP stopped on its time limit after a warm start
-    was seen reporting the value of a better solution than the one it returned (Laval 2019
-    perimeter, 34 communes: 24,047.6 k€ reported, the returned values worth 24,070.0 k€), and
-    the design written is the one encoded by the values.
+    Not ``info.objective_function_value``: HiGHS 1.16, its presolve stopped by the time limit,
+    accepted the warm start "in the reduced space" and reported that space's value, an offset
+    short (Laval 2019 perimeter, 34 communes: 24,047.6 k€ reported, the very solution it
+    returned worth 24,070.0 k€ — 22.5 k€ of presolve offset lost). The design written is the
+    one the values encode, so its objective is theirs.
     """
     return sum(coef * values.get(var.name, 0.0) for var, coef in problem.objective.items()) + problem.objective.constant
 
