@@ -79,3 +79,31 @@ def test_member_by_member_bound_is_below_the_enumerated_optimum(tmp_path, seed):
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     bound = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
     assert 0.8 * expected <= bound <= expected + 1e-9
+
+
+def test_a_solver_cutoff_below_the_held_design_never_reports_infeasible(tmp_path):
+    """A services run holds a design that obeys every rule before the MILP starts; when the solver
+    then finds its model 'infeasible' (CBC with a large ``solver.gap`` cuts off everything no
+    better than its warm start by the gap — imitated here by a real cutoff row), the run is
+    ``feasible`` with that design, never ``infeasible``."""
+    import pulp
+
+    from optimiser.design.loop import Incumbent, SolveCheckCutLoop
+    from optimiser.model.assembly import assemble_model
+    from optimiser.solvers import Status
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, 0), base_dir=tmp_path))
+    options = SolverOptions(name="cbc", time_limit_s=60, gap=0.99)
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    poles = design_poles(dataclasses.replace(inputs, services=None), options)
+    value_of = PerPoleValue(inputs, options, pairs)
+    deadline = time.perf_counter() + 60
+    incumbent = Incumbent()
+    assert incumbent.offer(poles.assignment, *value_of(poles.assignment, deadline))
+    assembled = assemble_model(inputs, pairs)
+    problem = assembled.pole.problem
+    problem += pulp.lpSum(c * v for v, c in problem.objective.items()) + problem.objective.constant \
+        <= incumbent.value - 1000.0, "cutoff_below_the_held_design"
+    end = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent).run()
+    assert end.status is Status.FEASIBLE, end.messages
+    assert incumbent.found and any("obeys every rule" in m for m in end.messages)
