@@ -107,3 +107,21 @@ def test_a_solver_cutoff_below_the_held_design_never_reports_infeasible(tmp_path
     end = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent).run()
     assert end.status is Status.FEASIBLE, end.messages
     assert incumbent.found and any("obeys every rule" in m for m in end.messages)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_a_design_within_the_gap_of_the_no_solve_bound_skips_the_milp(tmp_path, seed):
+    """With a gap the member-by-member bound already proves, the run ends after the pole-move
+    search (no MILP round), ``feasible``, its bound being that bound; with the default gap it
+    still runs the MILP and proves the same or a better design optimal."""
+    from optimiser.model.service_bound import member_service_bound_keur
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
+    loose = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.99))
+    assert loose.status.value == "feasible" and loose.rounds == 0 and loose.bound == pytest.approx(floor)
+    assert any("the MILP was not needed" in m for m in loose.messages)
+    exact = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0))
+    assert exact.status.value == "optimal" and exact.rounds >= 1
+    assert floor - 1e-6 <= exact.objective <= loose.objective + 1e-6
