@@ -88,10 +88,20 @@ def test_laval_status_quo_lands_near_the_sourced_aggregates(status_quo):
 def test_run_prints_field_fte_and_euros_per_inhabitant_in_one_line(tmp_path):
     done = optimiser("run", SCENARIOS / "laval-2016-status-quo.yaml", "--out", tmp_path / "sq")
     assert done.returncode == 0, done.stderr
-    lines = [line for line in done.stdout.splitlines() if line.startswith("status quo:")]
-    assert len(lines) == 1
-    assert "field FTE per 1,000 inhabitants" in lines[0] and "€ per inhabitant: voirie" in lines[0] and "ads" in lines[0]
+    # French by default, the planners' service names, one line
+    lines = [line for line in done.stdout.splitlines() if line.startswith("Situation actuelle :")]
+    assert len(lines) == 1, done.stdout
+    assert "ETP de terrain pour 1 000 habitants" in lines[0] and "€ par habitant : Voirie" in lines[0]
+    assert "(ADS)" in lines[0] and "espaces_verts" not in lines[0]
     assert "La situation actuelle est-elle crédible ?" in (tmp_path / "sq" / "report.md").read_text()  # French by default
+
+
+def test_the_status_quo_line_in_english(tmp_path):
+    done = optimiser("run", SCENARIOS / "laval-2016-status-quo.yaml", "--out", tmp_path / "sq", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("Status quo:")]
+    assert len(lines) == 1, done.stdout
+    assert "field FTE per 1,000 inhabitants" in lines[0] and "€ per inhabitant: Roads" in lines[0]
 
 
 def test_size_bands_and_references():

@@ -28,6 +28,7 @@ from ..model.service_bound import member_service_bound_keur
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
 from .explain import explain_infeasibility
+from .lagrangian import LagrangianBound, lagrangian_bound
 from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
 from .outcome import PoleDesign, formulation_name
 from .pmedian import design_pmedian
@@ -91,6 +92,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
 
     deadline = start + options.time_limit_s
     incumbent = Incumbent()
+    dual = None
     if service_model is not None:
         # A design that obeys every rule before the big solve starts: the travel-optimal poles,
         # their services then chosen with the poles fixed (keeping everything alone is always
@@ -100,10 +102,12 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
         if isinstance(value_of, PerPoleValue) and incumbent.found:
             _search(incumbent, value_of, ctx, deadline, len(model.problem.variables()))
+    early = _within_gap_of_bound(inputs, options, pairs, incumbent) if service_model is not None else None
+    if isinstance(value_of, PerPoleValue) and early is None:
+        dual = _lagrangian(value_of, incumbent, deadline, len(model.problem.variables()), options.gap)
     # Keep a little time back with services: a design the solver leaves broken at the time
     # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
     reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
-    early = _within_gap_of_bound(inputs, options, pairs, incumbent) if service_model is not None else None
     if early is not None:
         # The held design is already within the requested gap of a bound that needs no solve:
         # the compact MILP could prove nothing the user asked for (and, under load, its build
@@ -128,6 +132,10 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         if floor > end.lower:
             end.lower = floor
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's")
+        if dual is not None and dual.value > end.lower:
+            end.lower = dual.value
+            end.messages.append(f"bound: the Lagrangian bound ({dual.value:,.1f} k€/yr, {dual.iterations} iterations, "
+                                f"{dual.solves} seat pricings) is above the MILP's")
     if top_level and STOP.requested and options.on_interrupt == "keep" and incumbent.found and not math.isfinite(end.lower):
         end.lower = _bound_after_stop(model.problem, options, end.messages)
     bound = None if not math.isfinite(end.lower) else min(end.lower, incumbent.value) if incumbent.found else end.lower
@@ -163,6 +171,10 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         design.objective = min(design.objective, services.total_eur / 1000.0 + priced_travel(inputs, model))
     if design.status is Status.OPTIMAL and design.gap is not None and design.gap > options.gap + 1e-9:
         design.status = Status.FEASIBLE
+    if design.status is Status.FEASIBLE and dual is not None and design.gap is not None and design.gap <= options.gap + 1e-9:
+        # the Lagrangian bound is a bound on the full problem (every rule), the incumbent obeys
+        # every rule: within the tolerance this is a proof of optimality
+        design.status = Status.OPTIMAL
     if design.status is Status.INFEASIBLE and explain and not STOP.requested:
         design.diagnosis = explain_infeasibility(inputs, options, _trial)
     return design
@@ -295,6 +307,25 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
         value, values = value_of(improved, deadline)
         if values is not None:
             incumbent.offer(improved, value, values)
+
+
+#: Below this many variables the compact MILP is left the whole time (the bruteforce cases: ~1,000).
+LAGRANGIAN_MIN_VARIABLES = 3_000
+
+
+def _lagrangian(value_of: PerPoleValue, incumbent: Incumbent, deadline: float, n_variables: int,
+                gap: float) -> LagrangianBound | None:
+    """The Lagrangian bound (:mod:`.lagrangian`) within a share of the remaining time: most of
+    it for a large model, whose MILP rarely proves a bound in time; the MILP gets the rest."""
+    if n_variables < LAGRANGIAN_MIN_VARIABLES:
+        return None  # the MILP proves small models itself, faster than the subgradient climbs
+    share = 0.8 if n_variables > LARGE_MODEL_VARIABLES else 0.4
+    now = time.perf_counter()
+    stop = now + share * (deadline - now)
+    if stop - now < 2.0 or STOP.requested:
+        return None
+    _log(value_of.options, f"lower bound: Lagrangian, seats priced one by one (within {stop - now:.0f} s)")
+    return lagrangian_bound(value_of, stop, incumbent.value, tolerance=gap)
 
 
 def _restricted_runs(inputs: Inputs) -> list[tuple[str, Inputs]]:

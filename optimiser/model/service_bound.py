@@ -42,9 +42,19 @@ def member_service_bound_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, 
     a service commun may only join ``sc_seat``)."""
     if not si.enabled:
         return si.status_quo_eur / K
+    standalone = sum(c.total_eur for c in si.standalone.values()) / K
+    return standalone - sum(member_savings_keur(si, seats_of, members_of, sc_seat).values())
+
+
+def member_savings_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
+                        members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None) -> dict[str, float]:
+    """Each member's term of the bound above as a saving (k€/yr, ≥ 0): Σ over its services of
+    standalone − its cheapest option; the bound is Σ standalone − Σ savings. Any pole *M* thus
+    changes the cost by at least −Σ_{i∈M} saving_i (the start of :mod:`optimiser.design.lagrangian`)."""
     econ, catalogue = si.econ, si.catalogue
-    total = 0.0
+    savings: dict[str, float] = {}
     for i in si.members:
+        total = 0.0
         seats = ([sc_seat] if sc_seat else []) if i == EPCI else list(seats_of.get(i, ()))
         for s in si.services:
             alone = si.standalone[(i, s)]
@@ -52,7 +62,6 @@ def member_service_bound_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, 
             w = econ.workload(i, s)
             forced = si.forced.get((i, s))
             if w <= 0 or forced is False or not seats:
-                total += best
                 continue
             spec = catalogue.services[s]
             for j in seats:
@@ -78,8 +87,9 @@ def member_service_bound_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, 
                     options.append(alone.total_eur - alone.equipment_eur + econ.transfer_eur(i, j, s) + machines)
                 if options:
                     best = min(best, min(options) + share)
-            total += best
-    return total / K
+            total += alone.total_eur - best
+        savings[i] = total / K
+    return savings
 
 
 def _reach(members_of: dict[str, tuple[str, ...]], sc_seat: str | None, j: str) -> list[str]:

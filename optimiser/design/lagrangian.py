@@ -1,0 +1,172 @@
+r"""A Lagrangian lower bound on a separable service design: the assignment rows relaxed.
+
+When the service problem separates by pole (:func:`.pole_pricing.separable`), the cost of any
+design that obeys every rule is
+
+.. math:: \text{cost} = C_0 + \sum_{\text{poles } (j, M)} \Delta(j, M) \;(+\ \text{terms} \ge 0),
+
+with :math:`\Delta(j, M)` the optimal change of the pole seated at *j* with members *M*
+(:mod:`.pole_pricing`). Each commune is in at most one pole: :math:`\sum_j x_{ij} \le 1`.
+Relaxing these rows with multipliers :math:`\lambda_i \ge 0` (k€/yr) and dropping every rule
+that couples poles (count, contiguity, 'together', 'apart', opt-out caps, travel penalties of
+communes alone — all only remove designs or add non-negative terms) gives, for every design,
+
+.. math:: \text{cost} \ge L(\lambda) = C_0 - \sum_i \lambda_i
+   + \sum_{j} \min\Big(0,\; \min_{M \ni j} \big[\Delta(j, M) + \sum_{i \in M} \lambda_i\big]\Big),
+
+since each pole of the design appears in the inner minimum of its seat and the seats without a
+pole contribute 0, while :math:`\sum_i \lambda_i (\sum_j x_{ij} - 1) \le 0`. The inner minimum is
+the seat's **pricing problem**: the one-seat service model (every fairness constraint, sizes,
+seat share) with the seat open, every other commune free to join or stay out, and
+:math:`\lambda_i` added to the cost of *i* joining. Any lower bound on it keeps :math:`L` valid,
+so each pricing MILP may stop at its time limit: its proven dual bound is used.
+
+**Start.** :math:`\lambda^0_i` = commune *i*'s saving in the member-by-member bound
+(:func:`optimiser.model.service_bound.member_savings_keur`). That bound shows
+:math:`\Delta(j, M) \ge -\sum_{i \in M} \lambda^0_i` for every pole, so every pricing value is
+:math:`\ge 0` and :math:`L(\lambda^0) = C_0 - \sum_i \lambda^0_i`: exactly the member-by-member
+bound. The best :math:`L` over the iterations is therefore never below it.
+
+At :math:`\lambda^0` no pole opens (all pricing values are :math:`\ge 0`), so the first
+supergradient is :math:`-1` everywhere without a solve.
+
+**Skipping seats.** A seat priced at :math:`\lambda'` with proven bound :math:`\ell'` is still
+bounded at :math:`\lambda` by :math:`\ell' - \sum_{i} \max(0, \lambda'_i - \lambda_i)` (each
+:math:`x_i \le 1`); when that is :math:`\ge 0` the seat contributes 0 (no pole, which is then an
+optimal choice of its inner minimum, so the supergradient stays exact) without a solve.
+
+**Updates.** Projected subgradient ascent: with :math:`g_i = \sum_j x_{ij} - 1` from the pricing
+solutions, :math:`\lambda \leftarrow \max(0, \lambda + t g)`, Polyak step
+:math:`t = \theta (U - L)/\lVert g \rVert^2` toward the incumbent's cost *U*, θ halved after
+two iterations without a better bound.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+import pulp
+
+from ..inputs import Inputs
+from ..model.assembly import add_services
+from ..model.candidates import CandidatePairs
+from ..model.poles import build_pole_model
+from ..model.service_bound import member_savings_keur
+from ..model.services import Formulation
+from ..solvers import STOP, SolverOptions
+from ..solvers.milp import solve_milp
+from .pole_pricing import PerPoleValue
+
+
+@dataclasses.dataclass
+class LagrangianBound:
+    """The best bound found (k€/yr, ``-inf`` if none), its multipliers and how it was reached."""
+
+    value: float
+    multipliers: dict[str, float]
+    iterations: int
+    solves: int
+
+
+class _SeatPricing:
+    """The pricing problem of one seat (module docstring), built once and re-solved per λ."""
+
+    def __init__(self, inputs: Inputs, rules, pairs: CandidatePairs, seat: str, constant: float):
+        members = tuple(pairs.members_of[seat])
+        sub = CandidatePairs(seats=(seat,), seats_of={i: (seat,) for i in members}, members_of={seat: members},
+                             group_of={})
+        others = tuple(i for i in members if i != seat)
+        sub_rules = dataclasses.replace(rules, allow_alone=others, max_alone=None,
+                                        fixed_seats=tuple(j for j in inputs.rules.fixed_seats if j == seat))
+        model = build_pole_model(inputs.territory, inputs.matrix, sub_rules, sub)
+        add_services(model, inputs, Formulation(lazy_fairness=False))
+        model.problem += model.x[seat, seat] == 1, "seat_open"
+        objective = model.problem.objective
+        # Δ = objective without its constant + (its constant − C₀): the constant is Σ standalone
+        self.offset = objective.constant - constant
+        base = pulp.LpAffineExpression([(v, c) for v, c in objective.items() if v.name not in
+                                        {a.name for a in model.alone.values()}])
+        self.base, self.problem, self.seat = base, model.problem, seat
+        self.x = {i: model.x[i, seat] for i in members}
+
+    def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float):
+        """(a lower bound on min Δ + Σ λ x, the members joining in the solution found or None)."""
+
+
+        self.problem.setObjective(self.base + pulp.lpSum(multipliers[i] * v for i, v in self.x.items()))
+        outcome = solve_milp(self.problem, options, limit)
+        if outcome.bound is None or not math.isfinite(outcome.bound):
+            return -math.inf, None
+        joined = None
+        if outcome.values:
+            joined = [i for i, v in self.x.items() if outcome.values.get(v.name, 0.0) > 0.5]
+        return outcome.bound + self.offset, joined
+
+
+def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_iterations: int = 60,
+                     trace: list | None = None, tolerance: float = 1e-6) -> LagrangianBound:
+    """The bound of the module docstring within ``deadline`` (``time.perf_counter()`` seconds);
+    ``upper`` is the incumbent's cost (k€/yr) for the step size (``inf``: none); ``trace``
+    collects (iteration, clock, L) for benchmarks; it stops once within ``tolerance`` (relative)
+    of ``upper``."""
+    inputs, pairs = value_of.inputs, value_of.pairs
+    # HiGHS prices the seats whatever the run's solver: it honours short time limits and reports
+    # its proven bound when stopped (CBC may overrun a 1 s limit by half a minute)
+    options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
+    si = inputs.services
+    c0 = value_of.constant
+    lam = {i: max(0.0, s) for i, s in member_savings_keur(si, pairs.seats_of, pairs.members_of).items()}
+    for i in pairs.seats_of:
+        lam.setdefault(i, 0.0)
+    best = LagrangianBound(c0 - sum(lam.values()), dict(lam), 0, 0)
+    seats = [j for j in pairs.seats if pairs.members_of.get(j)]
+    pricing: dict[str, _SeatPricing] = {}
+    theta, stale = 0.5, 0
+    # per seat: (λ when last priced, its proven lower bound then); at λ⁰ every seat is ≥ 0
+    priced = {j: (dict(lam), 0.0) for j in seats}
+    for it in range(max_iterations):
+        total = c0 - sum(lam.values())
+        used = dict.fromkeys(lam, 0)
+        complete = True
+        # At λ⁰ every pricing value is ≥ 0 (module docstring): L = the member-by-member bound and
+        # no pole opens, a supergradient of −1 everywhere, known without a solve.
+        for n, j in enumerate(seats if it else []):
+            left = deadline - time.perf_counter()
+            if left < 0.5 or STOP.requested:
+                complete = False
+                break
+            then, low = priced[j]
+            stale_low = low - sum(max(0.0, then[i] - lam[i]) for i in pairs.members_of[j])
+            if stale_low >= 0:
+                continue  # still proven ≥ 0 (skipping rule in the docstring): no pole, no solve
+            if j not in pricing:
+                pricing[j] = _SeatPricing(inputs, value_of.rules, pairs, j, c0)
+            limit = max(1.0, min(10.0, left / (len(seats) - n)))
+            low, joined = pricing[j].solve(lam, options, limit)
+            priced[j] = (dict(lam), low)
+            best.solves += 1
+            total += min(0.0, low)
+            if joined is not None and low < 0:
+                for i in joined:
+                    used[i] += 1
+        if not complete:
+            break
+        best.iterations = it + 1
+        if trace is not None:
+            trace.append((it, round(time.perf_counter(), 1), total))
+        if total > best.value + 1e-9:
+            best.value, best.multipliers, stale = total, dict(lam), 0
+        else:
+            stale += 1
+            if stale >= 2:
+                theta, stale = theta / 2, 0
+        g = {i: used[i] - 1 for i in lam}
+        norm = sum(v * v for v in g.values())
+        if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):
+            break
+        target = upper if math.isfinite(upper) else best.value + 0.01 * abs(best.value)
+        step = theta * max(target - total, 1e-3 * abs(target)) / norm
+        lam = {i: max(0.0, lam[i] + step * g[i]) for i in lam}
+    return best

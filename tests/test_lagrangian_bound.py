@@ -1,0 +1,33 @@
+"""The Lagrangian bound (assignment rows relaxed, seats priced exactly) is a valid lower bound,
+never below the member-by-member bound it starts from, and strictly tighter somewhere."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from test_services_bruteforce import best_service_design, case
+
+from optimiser.design.lagrangian import lagrangian_bound
+from optimiser.design.pole_pricing import PerPoleValue, separable
+from optimiser.inputs.preparation import prepare
+from optimiser.model.candidates import candidate_pairs
+from optimiser.model.service_bound import member_service_bound_keur
+from optimiser.scenario.load import scenario_from_dict
+from optimiser.solvers import SolverOptions
+
+
+def test_lagrangian_bound_lies_between_the_old_bound_and_the_optimum(tmp_path):
+    tighter = 0
+    for seed in (0, 1, 3, 5, 9, 11):
+        inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+        assert separable(inputs)
+        optimum = best_service_design(inputs) / 1000.0  # k€/yr, by enumeration
+        pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+        old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
+        value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)
+        bound = lagrangian_bound(value_of, time.perf_counter() + 60, optimum)
+        assert math.isfinite(bound.value) and bound.iterations >= 1
+        assert old - 1e-6 <= bound.value <= optimum + 1e-6, seed
+        tighter += bound.value > old + 1e-3
+    assert tighter >= 2
