@@ -132,3 +132,47 @@ def test_highs_objective_is_that_of_the_values_it_returns():
     assert outcome.status.has_solution
     assert outcome.objective == pytest.approx(objective_at(problem, outcome.values), abs=1e-9)
     assert outcome.objective == pytest.approx(pulp.value(problem.objective), abs=1e-6)
+def test_a_solver_cutoff_below_the_held_design_never_reports_infeasible(tmp_path):
+    """A services run holds a design that obeys every rule before the MILP starts; when the solver
+    then finds its model 'infeasible' (CBC with a large ``solver.gap`` cuts off everything no
+    better than its warm start by the gap — imitated here by a real cutoff row), the run is
+    ``feasible`` with that design, never ``infeasible``."""
+    import pulp
+
+    from optimiser.design.loop import Incumbent, SolveCheckCutLoop
+    from optimiser.model.assembly import assemble_model
+    from optimiser.solvers import Status
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, 0), base_dir=tmp_path))
+    options = SolverOptions(name="cbc", time_limit_s=60, gap=0.99)
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    poles = design_poles(dataclasses.replace(inputs, services=None), options)
+    value_of = PerPoleValue(inputs, options, pairs)
+    deadline = time.perf_counter() + 60
+    incumbent = Incumbent()
+    assert incumbent.offer(poles.assignment, *value_of(poles.assignment, deadline))
+    assembled = assemble_model(inputs, pairs)
+    problem = assembled.pole.problem
+    problem += pulp.lpSum(c * v for v, c in problem.objective.items()) + problem.objective.constant \
+        <= incumbent.value - 1000.0, "cutoff_below_the_held_design"
+    end = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent).run()
+    assert end.status is Status.FEASIBLE, end.messages
+    assert incumbent.found and any("obeys every rule" in m for m in end.messages)
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_a_design_within_the_gap_of_the_no_solve_bound_skips_the_milp(tmp_path, seed):
+    """With a gap the member-by-member bound already proves, the run ends after the pole-move
+    search (no MILP round), ``feasible``, its bound being that bound; with the default gap it
+    still runs the MILP and proves the same or a better design optimal."""
+    from optimiser.model.service_bound import member_service_bound_keur
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
+    loose = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.99))
+    assert loose.status.value == "feasible" and loose.rounds == 0 and loose.bound == pytest.approx(floor)
+    assert any("the MILP was not needed" in m for m in loose.messages)
+    exact = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0))
+    assert exact.status.value == "optimal" and exact.rounds >= 1
+    assert floor - 1e-6 <= exact.objective <= loose.objective + 1e-6

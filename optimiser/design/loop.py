@@ -103,6 +103,13 @@ class SolveCheckCutLoop:
                 self.messages.append(f"time limit reached after {self.rounds - 1} rounds of contiguity cuts")
                 return self._end(self._fallback())
             last = self._solve(remaining)
+            if last.status is Status.INFEASIBLE and self.incumbent.found:
+                # We hold a design that obeys every rule, so the model is not infeasible: the
+                # solver cut off everything no better than its warm start by the gap (CBC with
+                # a large solver.gap says "infeasible" then). Keep the design we hold.
+                self.messages.append(last.message + "; the design held obeys every rule, so it is kept"
+                                     " (the solver found nothing better than it within the gap)")
+                return self._end(Status.FEASIBLE)
             if last.status in (Status.INFEASIBLE, Status.ERROR):
                 self.messages.append(last.message)
                 return self._end(last.status)

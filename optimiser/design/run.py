@@ -26,10 +26,10 @@ from ..model.repair import RepairContext
 from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.service_bound import member_service_bound_keur
 from ..model.services import FORMULATION, Formulation
-from ..solvers import STOP, SolverOptions, Status, relaxation_bound
+from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
 from .explain import explain_infeasibility
 from .lagrangian import LagrangianBound, lagrangian_bound
-from .loop import Incumbent, SolveCheckCutLoop
+from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
 from .outcome import PoleDesign, formulation_name, written_design_objective
 from .pmedian import design_pmedian
 from .pole_pricing import PerPoleValue, separable
@@ -102,17 +102,24 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
         if isinstance(value_of, PerPoleValue) and incumbent.found:
             _search(incumbent, value_of, ctx, deadline, len(model.problem.variables()))
-        if isinstance(value_of, PerPoleValue):
-            dual = _lagrangian(value_of, incumbent, deadline, len(model.problem.variables()), options.gap)
+    early = _within_gap_of_bound(inputs, options, pairs, incumbent) if service_model is not None else None
+    if isinstance(value_of, PerPoleValue) and early is None:
+        dual = _lagrangian(value_of, incumbent, deadline, len(model.problem.variables()), options.gap)
     # Keep a little time back with services: a design the solver leaves broken at the time
     # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
     reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
-    if top_level:
-        _log(options, f"solving the full model ({model.problem.numConstraints()} constraints)")
-    loop = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent, reserve,
-                             widen=(lambda a, communes: _widened(inputs, a, communes)) if lists is not None else None)
-    end = loop.run()
-    assembled = loop.model  # the last round's (seat lists may have widened)
+    if early is not None:
+        # The held design is already within the requested gap of a bound that needs no solve:
+        # the compact MILP could prove nothing the user asked for (and, under load, its build
+        # and presolve alone take minutes on a large EPCI).
+        end = early
+    else:
+        if top_level:
+            _log(options, f"solving the full model ({model.problem.numConstraints()} constraints)")
+        loop = SolveCheckCutLoop(assembled, value_of, options, deadline, incumbent, reserve,
+                                 widen=(lambda a, communes: _widened(inputs, a, communes)) if lists is not None else None)
+        end = loop.run()
+        assembled = loop.model  # the last round's (seat lists may have widened)
     model = assembled.pole
     n_vars = len(model.problem.variables())
 
@@ -174,6 +181,24 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if design.status is Status.INFEASIBLE and explain and not STOP.requested:
         design.diagnosis = explain_infeasibility(inputs, options, _trial)
     return design
+
+
+def _within_gap_of_bound(inputs: Inputs, options: SolverOptions, pairs, incumbent: Incumbent) -> LoopEnd | None:
+    """How the run ends without its MILP when the held design's cost :math:`z` is within the
+    requested gap of the member-by-member bound :math:`L` (:mod:`optimiser.model.service_bound`,
+    no solve): :math:`(z - L)/|z| \\le` ``solver.gap``. ``None`` when it is not (or nothing is
+    held, or Ctrl-C stopped the run: that path reports its own bound). The status stays
+    ``feasible``: no solver proved the design, a bound did (its gap is reported)."""
+    if not incumbent.found or STOP.requested:
+        return None
+    sc = inputs.rules.service_commun
+    floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None)
+    gap = relative_gap(incumbent.value, floor)
+    if gap is None or gap > options.gap:
+        return None
+    return LoopEnd(Status.FEASIBLE, floor, None, 0, 0.0,
+                   [f"the design found by the pole-move search is within {gap:.2%} of the member-by-member bound "
+                    f"({floor:,.1f} k€/yr), below the requested gap ({options.gap:.2%}): the MILP was not needed"])
 
 
 def _bound_after_stop(problem, options: SolverOptions, messages: list[str]) -> float:
