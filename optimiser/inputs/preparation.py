@@ -13,6 +13,7 @@ from ..errors import InputError, Problem
 from ..scenario.load import LoadedScenario
 from ..services.parameters import drawn_values
 from ..territory import Territory, load_geojson_territory
+from ..territory.references import References
 from ..territory.roads import (
     Link,
     NetworkSpec,
@@ -23,7 +24,6 @@ from ..territory.roads import (
     network_road_graph,
     travel_matrix,
 )
-from .references import References
 from .rules import PoleRules, ServiceCommunRule
 from .service_inputs import ServiceInputs, prepare_services
 from .world import world_values

@@ -19,8 +19,8 @@ from ..services.inventory import (
 from ..services.standalone import StandaloneCost, standalone_costs
 from ..services.terms import PoolingTerms, default_terms
 from ..territory import Territory
+from ..territory.references import References
 from ..territory.roads import TravelMatrix
-from .references import References
 from .rules import ServiceCommunRule
 
 

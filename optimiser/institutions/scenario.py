@@ -15,37 +15,12 @@ import math
 from ..errors import InputError, Problem
 from ..files import read_bytes
 from ..services.parameters import value
-from ..territory import CommuneLookup
+from ..territory.references import References
 from .attribution import imputation_problems
 from .transfer import missing_communes
 
 #: Largest AC file read (a row per commune of France is a few MB).
 AC_FILE_MAX_BYTES = 50_000_000
-
-
-class References:
-    """Commune references resolved against the territory, problems kept with their key path and
-    line (the inputs stage has its own; this stage comes before it)."""
-
-    def __init__(self, loaded, territory):
-        self.loaded = loaded
-        self.lookup = CommuneLookup(territory)
-        self.problems: list[Problem] = []
-
-    def problem(self, path: str, message: str, value=None, show_value=True):
-        line = self.loaded.lines.get(path)
-        if line is None and "[" in path:
-            line = self.loaded.lines.get(path[: path.rfind("[")])
-        self.problems.append(Problem(self.loaded.label, path, message, value, show_value=show_value, line=line))
-
-    def one(self, path: str, ref) -> str | None:
-        code, message = self.lookup.resolve(ref)
-        if code is None:
-            self.problem(path, message, ref, show_value=False)
-        return code
-
-    def many(self, path: str, refs) -> list[str]:
-        return [code for k, ref in enumerate(refs or []) if (code := self.one(f"{path}[{k}]", ref)) is not None]
 
 
 def resolve_institutions(loaded, territory):

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..inputs.references import References
 from ..services.parameters import estimate, sourced
 from ..solvers import SolverOptions
+from ..territory.references import References
 from .phases import Phase, build_phases
 from .timing import NEVER, Windows, build_timing, solve_timing
 from .yearly import YearlyCosts, yearly_costs

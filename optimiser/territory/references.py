@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..errors import Problem
 from ..scenario.load import LoadedScenario
-from ..territory import CommuneLookup, Territory
+from .lookup import CommuneLookup
+from .territory import Territory
 
 
 class References:
