@@ -15,7 +15,7 @@ from optimiser.inputs.preparation import prepare
 from optimiser.model.assembly import assemble_model
 from optimiser.model.candidates import candidate_pairs
 from optimiser.model.repair import RepairContext
-from optimiser.model.service_bound import member_service_bound_keur
+from optimiser.model.service_bound import member_savings_by_seat_keur, member_service_bound_keur
 from optimiser.model.services import FORMULATION
 from optimiser.scenario.load import scenario_from_dict
 from optimiser.solvers import SolverOptions
@@ -74,6 +74,9 @@ def test_the_bound_lies_between_the_member_bound_and_the_optimum(tmp_path):
 def test_master_over_every_pole_is_the_partitioning_lp_and_its_integer_version_the_optimum(tmp_path):
     inputs, pairs, value_of, ctx = _setup(tmp_path, 1)  # five communes
     columns = _every_pole(pairs, value_of)
+    saving = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of)
+    for c in columns:  # the one-seat member-by-member floor the pricing skips seats with
+        assert c.delta >= -sum(saving[i].get(c.seat, 0.0) for i in c.members) - 1e-6
     rows = PartitionRows(list(inputs.territory.codes), set(), None, None)
     master = solve_master(rows, columns, value_of.constant)
     expected = _partitioning_lp(inputs.territory.codes, columns, value_of.constant)

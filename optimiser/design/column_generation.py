@@ -46,17 +46,31 @@ generation; when no seat has a negative one the LP value is itself the bound (th
 all poles a seat may hold). It is the Lagrangian dual of :mod:`.lagrangian` with the covering
 equalities and the count added, solved by the master instead of subgradient steps.
 
-**Stabilisation.** Master duals jump; the pricing runs at the smoothed duals
-:math:`\tilde\pi = \alpha \hat\pi + (1 - \alpha) \pi^{LP}` (Wentges), :math:`\hat\pi` the duals
-of the best bound so far (at the start, those of the member-by-member bound: :math:`\pi_i =
--\text{saving}_i`, where every seat's pricing value is ≥ 0, so the best :math:`L` is never below
-that bound). When a round at :math:`\tilde\pi` finds no column, the next runs at
-:math:`\pi^{LP}`.
+**Duals.** Any duals give a valid bound; good ones come in two phases.
+
+1. *Subgradient steps* (:func:`.lagrangian.lagrangian_bound`, the same bound with
+   :math:`\pi = -\lambda \le 0`, :math:`\mu = 0`): from the member-by-member savings
+   (:math:`\pi_i = -\text{saving}_i`, where every seat's pricing value is ≥ 0, so the best
+   :math:`L` is never below that bound), Polyak steps toward the incumbent. Measured on the CC du
+   Pays Rethélois (65 communes, 65 seats, each pricing MILP 0.5–3 s), this climbs far faster than
+   master duals do: after the first round most seats stay proven ≥ 0 and are skipped (6,991 k€ in
+   37 s, 7,010 in 200 s, against 6,960 after 300 s at the master's duals — degenerate at the
+   incumbent, they make every seat's pricing negative and hard). Every pricing solution is kept
+   as a column, with the Δ of the solution found (at least the exact one).
+2. *Master duals* (when the steps stop: converged or out of iterations, with time left): the
+   pricing runs at :math:`\tilde\pi = \alpha \hat\pi + (1 - \alpha) \pi^{LP}` (Wentges
+   smoothing), :math:`\hat\pi` the duals of the best bound so far; when a round at
+   :math:`\tilde\pi` finds no column, the next runs at :math:`\pi^{LP}` itself, and when that
+   finds none either, no column prices out: the LP value is the bound.
 
 **Skipping seats.** A seat priced at :math:`\pi'` with bound :math:`\ell'` is still bounded at
-:math:`\pi` by :math:`\ell' - \sum_{i} \max(0, \pi_i - \pi'_i)` (each :math:`x_i \le 1`); when that,
-less :math:`\mu`, is :math:`\ge 0` the seat contributes nothing and is not solved. A seat whose
-pricing would not fit in the time left also keeps that stale bound (still valid).
+:math:`\pi` by :math:`\ell' - \sum_{i} \max(0, \pi_i - \pi'_i)` (each :math:`x_i \le 1`), and any
+seat by the member-by-member argument one seat at a time: :math:`\Delta(j, M) \ge -\sum_{i\in M}
+s_{ij}` (:func:`~optimiser.model.service_bound.member_savings_by_seat_keur`), so
+:math:`\ell_j \ge -s_{jj} - \pi_j + \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)`. When the better of
+the two, less :math:`\mu`, is :math:`\ge 0` the seat contributes nothing and is not solved; a seat
+whose pricing does not fit in the time left keeps it too (still valid). Seats are priced most
+negative first.
 
 **Designs.** Every pricing solution is priced exactly (:class:`PerPoleValue`, cached) and added;
 when it is not connected, its piece holding the seat is added too. The **integer master** (the
@@ -74,9 +88,9 @@ import time
 import numpy as np
 
 from ..model.contiguity import pieces
-from ..model.service_bound import member_savings_keur
+from ..model.service_bound import member_savings_by_seat_keur
 from ..solvers import STOP
-from .lagrangian import _SeatPricing
+from .lagrangian import _SeatPricing, lagrangian_bound
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
 Assignment = dict[str, "str | None"]
@@ -245,12 +259,14 @@ class ColumnGeneration:
         self.rows = PartitionRows(list(inputs.territory.codes), set(rules.allow_alone), rules.count_min, rules.count_max)
         self.k_max = rules.count_max if rules.count_max is not None else len(pairs.seats)
         self.columns: list[Column] = []
-        self.keys: set[tuple[str, tuple[str, ...]]] = set()
+        self.keys: dict[tuple[str, tuple[str, ...]], int] = {}
         self.pricing: dict[str, _SeatPricing] = {}
         self.solves = 0
+        self.trace: list[tuple[int, float, float]] = []  # the subgradient phase's (iteration, clock, L)
         # HiGHS prices the seats whatever the run's solver (see lagrangian.py)
         self.options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
         self.seats = [j for j in pairs.seats if pairs.members_of.get(j)]
+        self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of)
         for (seat, members), priced in list(value_of.cache.items()):
             if priced.values is not None and math.isfinite(priced.delta):
                 self._add(seat, members, priced.delta)
@@ -266,10 +282,16 @@ class ColumnGeneration:
             self._price_exactly(j, (j,), deadline)
 
     def _add(self, seat: str, members: tuple[str, ...], delta: float) -> bool:
+        """Hold the pole (the lower Δ when it is held already); whether it is new."""
         key = (seat, members)
-        if key in self.keys or not math.isfinite(delta):
+        if not math.isfinite(delta):
             return False
-        self.keys.add(key)
+        if key in self.keys:
+            k = self.keys[key]
+            if delta < self.columns[k].delta:
+                self.columns[k] = dataclasses.replace(self.columns[k], delta=delta)
+            return False
+        self.keys[key] = len(self.columns)
         self.columns.append(Column(seat, members, delta, usable(seat, members, self.ctx)))
         return True
 
@@ -287,20 +309,25 @@ class ColumnGeneration:
         return self.value_of.constant + base + sum(negative[:self.k_max])
 
     def run(self, deadline: float, upper: float = math.inf, tolerance: float = 1e-6,
-            max_iterations: int = 200, incumbent: Assignment | None = None) -> ColumnGenerationResult:
+            max_iterations: int = 200, incumbent: Assignment | None = None,
+            master_s: float = 5.0) -> ColumnGenerationResult:
         """Generate columns until the bound is within ``tolerance`` (relative) of ``upper``, no
         column prices out, or ``deadline`` (``time.perf_counter()`` seconds); then the integer
-        master over the columns, within what is left (at most a few seconds)."""
-        si, pairs = self.inputs.services, self.pairs
+        master over the columns, within ``master_s`` seconds more."""
+        pairs = self.pairs
         c0 = self.value_of.constant
-        saving = member_savings_keur(si, pairs.seats_of, pairs.members_of)
-        center = {i: -max(0.0, saving.get(i, 0.0)) for i in self.rows.communes}
+        # the duals first climb by subgradient steps (module docstring), every pricing solution
+        # kept as a column; its multipliers are the centre of the master-dual phase after it
+        lag = lagrangian_bound(self.value_of, deadline, upper, tolerance=tolerance, trace=self.trace,
+                               on_pole=self._collect, floor=self._floor_at_multipliers)
+        self.solves += lag.solves
+        center = {i: -lag.multipliers.get(i, 0.0) for i in self.rows.communes}
         center_mu = 0.0
-        # at the centre every seat's pricing value is ≥ 0 (the member-by-member bound)
-        best = self.bound_at(center, center_mu, dict.fromkeys(self.seats, 0.0))
-        result = ColumnGenerationResult(best, math.nan, [], 0, 0, 0)
-        # seat → (π, ℓ) when last priced; at the centre every seat is ≥ 0 without a solve
-        priced: dict[str, tuple[dict[str, float], float]] = {j: (dict(center), 0.0) for j in self.seats}
+        best = lag.value
+        result = ColumnGenerationResult(best, math.nan, [], lag.iterations, 0, 0)
+        if math.isfinite(upper) and upper - best <= tolerance * max(1.0, abs(upper)):
+            max_iterations = 0
+        priced: dict[str, tuple[dict[str, float], float]] = {}  # seat → (π, ℓ) when last priced
         smooth = True
         for it in range(max_iterations):
             if time.perf_counter() >= deadline - 0.5 or STOP.requested:
@@ -338,7 +365,7 @@ class ColumnGeneration:
                     added += self._columns_from(j, joined, pi, mu, deadline)
             value = self.bound_at(pi, mu, low)
             result.trace.append((it, time.perf_counter(), value, master.value))
-            result.iterations = it + 1
+            result.iterations += 1
             if value > best + 1e-9:
                 best, center, center_mu = value, pi, mu
             if math.isfinite(upper) and upper - best <= tolerance * max(1.0, abs(upper)):
@@ -350,16 +377,37 @@ class ColumnGeneration:
             else:
                 smooth = True
         result.bound = best
+        if math.isnan(result.lp_value) and time.perf_counter() < deadline + master_s / 2:
+            master = solve_master(self.rows, self.columns, c0, time_limit=master_s / 2)
+            result.lp_value = master.value if master is not None else math.nan
         result.solves, result.columns = self.solves, len(self.columns)
-        result.designs = self.integer_designs(deadline, incumbent)
+        result.designs = self.integer_designs(time.perf_counter() + master_s, incumbent)
         return result
 
     def _stale(self, last, pi: dict[str, float], j: str) -> float:
-        """The seat's pricing bound at ``pi`` from its last solve (``-inf``: never priced)."""
+        """The seat's pricing bound at ``pi`` without a solve: the best of its last solve's
+        (module docstring) and the member-by-member one, :math:`\ell_j \ge -s_{jj} - \pi_j +
+        \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)` (:func:`member_savings_by_seat_keur`)."""
+        save = self.saving_at
+        members = self.pairs.members_of[j]
+        floor = -save[j].get(j, 0.0) - pi[j] + sum(min(0.0, -save[i].get(j, 0.0) - pi[i]) for i in members if i != j)
         if last is None:
-            return -math.inf
+            return floor
         then, low = last
-        return low - sum(max(0.0, pi[i] - then[i]) for i in self.pairs.members_of[j])
+        return max(floor, low - sum(max(0.0, pi[i] - then[i]) for i in members))
+
+    def _floor_at_multipliers(self, j: str, lam: dict[str, float]) -> float:
+        """The member-by-member floor of :meth:`_stale` at :math:`\pi = -\lambda`."""
+        save = self.saving_at
+        return -save[j].get(j, 0.0) + lam[j] + sum(min(0.0, lam[i] - save[i].get(j, 0.0))
+                                                   for i in self.pairs.members_of[j] if i != j)
+
+    def _collect(self, seat: str, joined: tuple[str, ...], found: float) -> None:
+        """A subgradient step's pricing solution as a column, with the Δ its solution has (at
+        least the exact one: the integer master's designs are re-priced exactly). Its connected
+        piece is not priced here: most solutions are in pieces (the pricing drops contiguity),
+        and pricing them would double the round's time (measured on Rethélois: 45 of 53)."""
+        self._add(seat, poles_of({i: seat for i in joined})[seat], found)
 
     def _columns_from(self, seat: str, joined: list[str], pi: dict[str, float], mu: float, deadline: float) -> int:
         """Price the pricing solution (and its piece holding the seat, when it is not connected)
@@ -377,10 +425,10 @@ class ColumnGeneration:
                 found += 1
         return found
 
-    def integer_designs(self, deadline: float, incumbent: Assignment | None, limit: float = 5.0) -> list[Assignment]:
+    def integer_designs(self, deadline: float, incumbent: Assignment | None) -> list[Assignment]:
         """The integer master over the usable columns (warm-started from ``incumbent`` when its
-        poles are columns), within ``limit`` seconds: its design if it obeys every rule."""
-        left = min(limit, deadline - time.perf_counter() + limit / 2)
+        poles are columns), within ``deadline``: its design if it obeys every rule."""
+        left = deadline - time.perf_counter()
         if left < 0.5 or STOP.requested:
             return []
         cols = [c for c in self.columns if c.usable]
@@ -400,8 +448,3 @@ class ColumnGeneration:
                     assignment[i] = c.seat
         return [assignment] if not design_breaks(assignment, self.ctx, self.inputs) else []
 
-
-def column_generation_bound(value_of: PerPoleValue, ctx, deadline: float, upper: float = math.inf,
-                            tolerance: float = 1e-6, incumbent: Assignment | None = None) -> ColumnGenerationResult:
-    """The bound and designs of the module docstring within ``deadline``."""
-    return ColumnGeneration(value_of, ctx).run(deadline, upper, tolerance, incumbent=incumbent)
