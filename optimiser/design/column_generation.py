@@ -99,8 +99,9 @@ Assignment = dict[str, "str | None"]
 @dataclasses.dataclass(frozen=True)
 class Column:
     """One pole: its seat, its members (the seat first, then sorted, as :func:`poles_of` writes
-    them), its exact change :math:`\\Delta` (k€/yr) and whether it obeys the rules a pole can be
-    checked on alone (``usable``: it may appear in a design)."""
+    them), its change :math:`\\Delta` (k€/yr: exact when priced by :class:`PerPoleValue`, else
+    the services a pricing solution found — never below the exact one) and whether it obeys the
+    rules a pole can be checked on alone (``usable``: it may appear in a design)."""
 
     seat: str
     members: tuple[str, ...]
@@ -385,7 +386,7 @@ class ColumnGeneration:
         return result
 
     def _stale(self, last, pi: dict[str, float], j: str) -> float:
-        """The seat's pricing bound at ``pi`` without a solve: the best of its last solve's
+        r"""The seat's pricing bound at ``pi`` without a solve: the best of its last solve's
         (module docstring) and the member-by-member one, :math:`\ell_j \ge -s_{jj} - \pi_j +
         \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)` (:func:`member_savings_by_seat_keur`)."""
         save = self.saving_at
@@ -397,7 +398,7 @@ class ColumnGeneration:
         return max(floor, low - sum(max(0.0, pi[i] - then[i]) for i in members))
 
     def _floor_at_multipliers(self, j: str, lam: dict[str, float]) -> float:
-        """The member-by-member floor of :meth:`_stale` at :math:`\pi = -\lambda`."""
+        r"""The member-by-member floor of :meth:`_stale` at :math:`\pi = -\lambda`."""
         save = self.saving_at
         return -save[j].get(j, 0.0) + lam[j] + sum(min(0.0, lam[i] - save[i].get(j, 0.0))
                                                    for i in self.pairs.members_of[j] if i != j)

@@ -346,6 +346,14 @@ def _lagrangian(value_of: PerPoleValue, incumbent: Incumbent, deadline: float, n
         value, values = value_of(design, deadline)
         if values is not None and incumbent.offer(design, value, values):
             _log(value_of.options, f"the integer master over the generated poles improves the design: {value:,.1f} k€/yr")
+            # its poles come from several seats' pricings: moves between them may still pay
+            # (cheap: most poles are priced already), within a tenth of what is left
+            stop = time.perf_counter() + 0.1 * (deadline - time.perf_counter())
+            improved, moves = improve_by_moves(design, value_of, ctx, stop)
+            if moves:
+                value, values = value_of(improved, deadline)
+                if values is not None:
+                    incumbent.offer(improved, value, values)
     return result
 
 

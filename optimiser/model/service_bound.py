@@ -64,7 +64,7 @@ def member_savings_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
 def member_savings_by_seat_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
                                 members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None
                                 ) -> dict[str, dict[str, float]]:
-    """Member → seat → its saving (k€/yr, ≥ 0) in a pole seated there: Σ over its services of
+    r"""Member → seat → its saving (k€/yr, ≥ 0) in a pole seated there: Σ over its services of
     standalone − its cheapest option at that seat. A pole (*j*, *M*) changes the cost by at least
     :math:`-\sum_{i \in M} s_{ij}` (the same argument as the bound, one seat at a time); the
     saving of :func:`member_savings_keur` is at least each of these."""
