@@ -84,6 +84,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -311,16 +312,34 @@ class ColumnGeneration:
 
     def run(self, deadline: float, upper: float = math.inf, tolerance: float = 1e-6,
             max_iterations: int = 200, incumbent: Assignment | None = None,
-            master_s: float = 5.0) -> ColumnGenerationResult:
+            master_s: float = 5.0, offer: Callable[[Assignment], float] | None = None) -> ColumnGenerationResult:
         """Generate columns until the bound is within ``tolerance`` (relative) of ``upper``, no
         column prices out, or ``deadline`` (``time.perf_counter()`` seconds); then the integer
-        master over the columns, within ``master_s`` seconds more."""
+        master over the columns, within ``master_s`` seconds more. ``offer(design)`` takes each
+        design an integer master finds on the way (before the first step, then after each one
+        that added columns) and returns the incumbent's cost after it: a better design found
+        early sharpens the steps' target and may end the run within ``tolerance``."""
         pairs = self.pairs
         c0 = self.value_of.constant
+        held = [len(self.columns) - 1]
+
+        def new_upper() -> float:
+            nonlocal upper, incumbent
+            if offer is None or len(self.columns) == held[0] or time.perf_counter() > deadline - 1.0:
+                return upper
+            held[0] = len(self.columns)
+            for design in self.integer_designs(min(deadline, time.perf_counter() + min(2.0, master_s)), incumbent):
+                value = offer(design)
+                if value < upper:
+                    upper, incumbent = value, design
+            return upper
+
+        new_upper()
         # the duals first climb by subgradient steps (module docstring), every pricing solution
         # kept as a column; its multipliers are the centre of the master-dual phase after it
         lag = lagrangian_bound(self.value_of, deadline, upper, tolerance=tolerance, trace=self.trace,
-                               on_pole=self._collect, floor=self._floor_at_multipliers)
+                               on_pole=self._collect, floor=self._floor_at_multipliers, new_upper=new_upper)
+        upper = new_upper()
         self.solves += lag.solves
         center = {i: -lag.multipliers.get(i, 0.0) for i in self.rows.communes}
         center_mu = 0.0

@@ -112,13 +112,15 @@ class _SeatPricing:
 def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_iterations: int = 60,
                      trace: list | None = None, tolerance: float = 1e-6,
                      on_pole: Callable[[str, tuple[str, ...], float], None] | None = None,
-                     floor: Callable[[str, dict[str, float]], float] | None = None) -> LagrangianBound:
+                     floor: Callable[[str, dict[str, float]], float] | None = None,
+                     new_upper: Callable[[], float] | None = None) -> LagrangianBound:
     """The bound of the module docstring within ``deadline`` (``time.perf_counter()`` seconds);
     ``upper`` is the incumbent's cost (k€/yr) for the step size (``inf``: none); ``trace``
     collects (iteration, clock, L) for benchmarks; it stops once within ``tolerance`` (relative)
     of ``upper``. ``on_pole(seat, members, Δ found)`` receives every pricing solution (a
     candidate pole: :mod:`.column_generation` collects them); ``floor(seat, λ)``, a lower bound
-    on the seat's pricing value needing no solve, skips the seat when ≥ 0 (as the stale bound)."""
+    on the seat's pricing value needing no solve, skips the seat when ≥ 0 (as the stale bound);
+    ``new_upper()``, called after each iteration, may lower ``upper`` (a better design found)."""
     inputs, pairs = value_of.inputs, value_of.pairs
     # HiGHS prices the seats whatever the run's solver: it honours short time limits and reports
     # its proven bound when stopped (CBC may overrun a 1 s limit by half a minute)
@@ -174,6 +176,8 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             stale += 1
             if stale >= 2:
                 theta, stale = theta / 2, 0
+        if new_upper is not None:
+            upper = min(upper, new_upper())
         g = {i: used[i] - 1 for i in lam}
         norm = sum(v * v for v in g.values())
         if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):

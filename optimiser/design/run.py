@@ -339,21 +339,28 @@ def _lagrangian(value_of: PerPoleValue, incumbent: Incumbent, deadline: float, n
     if stop - now < 2.0 or STOP.requested:
         return None
     _log(value_of.options, f"lower bound: column generation over poles, seats priced one by one (within {stop - now:.0f} s)")
-    generation = ColumnGeneration(value_of, ctx)
-    result = generation.run(stop, incumbent.value, tolerance=gap, incumbent=incumbent.assignment,
-                            master_s=min(INTEGER_MASTER_S, 0.1 * left))
-    for design in result.designs:
+
+    def offer(design) -> float:
         value, values = value_of(design, deadline)
         if values is not None and incumbent.offer(design, value, values):
             _log(value_of.options, f"the integer master over the generated poles improves the design: {value:,.1f} k€/yr")
-            # its poles come from several seats' pricings: moves between them may still pay
-            # (cheap: most poles are priced already), within a tenth of what is left
-            stop = time.perf_counter() + 0.1 * (deadline - time.perf_counter())
-            improved, moves = improve_by_moves(design, value_of, ctx, stop)
-            if moves:
-                value, values = value_of(improved, deadline)
-                if values is not None:
-                    incumbent.offer(improved, value, values)
+        return incumbent.value
+
+    before = incumbent.value
+    generation = ColumnGeneration(value_of, ctx)
+    result = generation.run(stop, incumbent.value, tolerance=gap, incumbent=incumbent.assignment,
+                            master_s=min(INTEGER_MASTER_S, 0.1 * left), offer=offer)
+    for design in result.designs:
+        offer(design)
+    if incumbent.value < before - 1e-6 and not STOP.requested:
+        # the integer master's poles come from several seats' pricings: moves between them may
+        # still pay (cheap: most poles are priced already), within a tenth of what is left
+        improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx,
+                                           time.perf_counter() + 0.1 * (deadline - time.perf_counter()))
+        if moves:
+            value, values = value_of(improved, deadline)
+            if values is not None:
+                incumbent.offer(improved, value, values)
     return result
 
 
