@@ -301,16 +301,20 @@ def _log(options: SolverOptions, text: str) -> None:
 #: Above this many variables the compact MILP rarely improves on the local search in its time
 #: limit (its root LP alone can take minutes): the search and the column generation share the time.
 LARGE_MODEL_VARIABLES = 15_000
+#: Seconds left after the starting designs below which a large model's search keeps most of them.
+SEARCH_ALONE_S = 90.0
 
 
 def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int) -> None:
     """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), within
-    a share of the remaining time: most of it for a large model (the search usually stops earlier,
-    at a design no move improves, leaving the rest to the column generation; on a 60 s run of a
-    65-commune EPCI one round of seat pricings does not fit anyway, while the search's moves
-    gain 0.7 %), a quarter otherwise (the MILP working on the rest)."""
-    share = 0.85 if n_variables > LARGE_MODEL_VARIABLES else 0.25
-    stop = time.perf_counter() + share * (deadline - time.perf_counter())
+    a share of the remaining time. For a large model: most of it when little is left (on a 60 s
+    run of a 65-commune EPCI the column generation's first round of seat pricings, 30–50 s, does
+    not fit anyway, while the search's moves gain 0.7 %), half of it when more than
+    :data:`SEARCH_ALONE_S` is left (the column generation then gets a round and its cheap steps).
+    Otherwise a quarter (the MILP working on the rest)."""
+    left = deadline - time.perf_counter()
+    share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
+    stop = time.perf_counter() + share * left
     improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, stop)
     if moves:
         value, values = value_of(improved, deadline)
