@@ -1,0 +1,279 @@
+r"""Exact prices of candidate poles, without a solver: every service configuration, vectorised.
+
+With the poles fixed the service model separates by pole *and* by service: every row of
+:mod:`optimiser.model.services` and :mod:`optimiser.model.fairness` reads one pole service
+:math:`(j, s)` only (membership, mode, two users, sizing, individual rationality, the bank rules).
+So the optimal change of cost of the pole :math:`(j, M)` (:class:`~.pole_pricing.PerPoleValue`'s
+:math:`\Delta`, k€/yr) is
+
+.. math:: \Delta(j, M) = \tau(j, M) + \sum_s g_s(j, M), \qquad
+   g_s(j, M) = \min\Big(0,\ \min_{U \subseteq M,\ U \ne \emptyset} v_s(j, U)\Big)
+
+with :math:`\tau` the priced travel (``objective.travel_weight_eur`` × population-weighted travel)
+and :math:`v_s(j, U)` the best configuration whose users are exactly :math:`U`: poolers
+:math:`P`, borrowers :math:`B = U \setminus P`, one mode (régie or délégation; none when
+:math:`P = \emptyset`, a lending-only bank), obeying
+
+* who may do what (:func:`optimiser.model.services.add_choice_variables`: workload, the modes
+  allowed, ``pooling.force: false``, lending only for members in régie today);
+* two users or none (:math:`|U| \ge 2`);
+* individual rationality when asked: with poolers, :math:`(C - \Pi_B)\,k_i / \sum_P k \le
+  \text{standalone}_i` for every pooler with a key (:math:`\Pi_B` what borrowers pay) and every
+  borrower pays at most the machines it sheds; a bank, :math:`C\, w_i / \sum_B w \le \text{shed}_i`;
+
+of value :math:`C_s(j, P, B, \text{mode}) - \sum_P \text{standalone} - \sum_B \text{shed}` (€/yr),
+:math:`C_s` the closed-form pole cost (:func:`optimiser.services.economics.pole_service_cost`:
+staff :math:`\max(F^{spec}, \sum \text{fte}, \sum \text{retained})`, whole machines for the
+season's peak, lots), which is the MILP's cost at its cheapest sizing.
+
+Vectorised per seat: the member sets of a seat's columns and all their subsets (the down-closure
+:math:`\mathcal D_j`, as bitmasks over ``members_of[j]``) get their per-member sums by one matrix
+product; every split :math:`(P, B)` of every :math:`U \in \mathcal D_j` is priced at once
+(:math:`\sum_{U} 2^{|U|}` configurations), the best per :math:`U` kept, and each column takes the
+minimum over its subsets. Rules this module does not replicate (members forced to pool, a
+service commun, a budget, a travel cap, sampled worlds) make :func:`unsupported` say why; the
+caller then keeps the MILP pricing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from ..inputs import Inputs
+from ..model.candidates import CandidatePairs
+from ..model.poles import pair_travel
+from ..model.services import K
+from ..services.economics import EPCI
+from .pole_enumeration import Pole
+from .pole_pricing import separable
+
+#: Above this many (poolers, borrowers) splits over all seats and services, give up (memory, time).
+CONFIGURATION_CAP = 30_000_000
+
+#: € of slack on the fairness rows, as a MILP's feasibility tolerance (rows in k€, 1e-9) would.
+IR_TOLERANCE_EUR = 1e-6
+
+
+@dataclasses.dataclass(frozen=True)
+class ColumnPrices:
+    """Δ of each column (k€/yr, same order), its travel part, how many configurations were priced."""
+
+    delta: np.ndarray
+    travel: np.ndarray
+    configurations: int
+    seconds: float
+
+
+def unsupported(inputs: Inputs) -> str | None:
+    """Why the pricing below cannot be exact for ``inputs``, or ``None``."""
+    si = inputs.services
+    if si is None or not si.enabled:
+        return "no services to price"
+    if not separable(inputs):
+        return "a rule couples the poles (budget, minimum saving, travel cap or service commun)"
+    if any(v is True for v in si.forced.values()):
+        return "members forced to pool (pooling.force)"
+    if EPCI in si.members:
+        return "the EPCI as a member"
+    if si.key not in ("workload", "population"):
+        return f"cost-sharing key {si.key!r}"
+    for s in si.services:
+        for q in si.catalogue.services[s].equipment_days:
+            e = si.catalogue.equipment[q]
+            if np.ndim(e.effective_capacity) or np.ndim(e.annual_eur):
+                return "sampled worlds (uncertain parameters)"
+    return None
+
+
+def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
+                  cap: int = CONFIGURATION_CAP) -> ColumnPrices | None:
+    """Δ(j, M) for every column (see module docstring); ``None`` when unsupported or too many
+    configurations."""
+    if unsupported(inputs) is not None:
+        return None
+    start = time.perf_counter()
+    by_seat: dict[str, list[int]] = {}
+    for c, (j, _) in enumerate(columns):
+        by_seat.setdefault(j, []).append(c)
+    seats = {}
+    total = 0
+    for j, cols in by_seat.items():
+        order = pairs.members_of[j]
+        pos = {i: k for k, i in enumerate(order)}
+        masks = np.array([sum(1 << pos[i] for i in columns[c][1]) for c in cols], dtype=np.int64)
+        subsets = _column_subsets(masks, len(order))
+        closure = np.unique(np.concatenate([s.ravel() for s in subsets.values()]))
+        splits = int(np.sum(np.left_shift(1, _popcount(closure, len(order)))))
+        total += splits * len(inputs.services.services)
+        if total > cap:
+            return None
+        seats[j] = (order, cols, masks, subsets, closure)
+    delta = np.zeros(len(columns))
+    travel = _travel_keur(inputs, pairs, columns)
+    for j, (order, cols, masks, subsets, closure) in seats.items():
+        g = np.zeros(len(cols))
+        for s in inputs.services.services:
+            best = _ServiceTable(inputs, j, s, order).best(closure)
+            g += _column_minimum(best, closure, subsets, masks)
+        delta[cols] = g / K
+    return ColumnPrices(delta + travel, travel, total, time.perf_counter() - start)
+
+
+def _travel_keur(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole]) -> np.ndarray:
+    """τ(j, M) = weight × Σ_{i ∈ M, i ≠ j} p_i t_ij / 1000 (k€/yr), the cost objective's travel term."""
+    weight = inputs.loaded.scenario.objective.travel_weight_eur
+    if weight <= 0:
+        return np.zeros(len(columns))
+    travel = pair_travel(inputs.matrix, inputs.rules, pairs)
+    population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    return np.array([sum(population[i] * travel[i, j] for i in members if i != j) * weight / K for j, members in columns])
+
+
+def _popcount(masks: np.ndarray, n: int) -> np.ndarray:
+    return ((masks[:, None] >> np.arange(n)) & 1).sum(axis=1)
+
+
+def _bit_positions(masks: np.ndarray, n: int, m: int) -> np.ndarray:
+    """(len(masks), m): the positions of the set bits of masks that all have m of them."""
+    bits = (masks[:, None] >> np.arange(n)) & 1
+    return np.argsort(-bits, axis=1, kind="stable")[:, :m]
+
+
+def _submasks(masks: np.ndarray, n: int, m: int) -> np.ndarray:
+    """(2^m, len(masks)): every subset of each mask (all with m bits), the empty one first."""
+    positions = _bit_positions(masks, n, m)
+    choose = (np.arange(1 << m)[:, None] >> np.arange(m)) & 1  # (2^m, m)
+    return choose @ np.left_shift(np.int64(1), positions).T
+
+
+def _column_subsets(masks: np.ndarray, n: int) -> dict[int, np.ndarray]:
+    """Column size m → (2^m, columns of that size) subsets, in the order of ``masks`` filtered by size."""
+    sizes = _popcount(masks, n)
+    return {int(m): _submasks(masks[sizes == m], n, int(m)) for m in np.unique(sizes)}
+
+
+def _column_minimum(best: np.ndarray, closure: np.ndarray, subsets: dict[int, np.ndarray], masks: np.ndarray) -> np.ndarray:
+    """g per column: the minimum of ``best`` over its subsets (the empty one: 0)."""
+    n = int(max(int(masks.max()).bit_length(), 1))
+    sizes = _popcount(masks, n)
+    out = np.zeros(len(masks))
+    for m, subs in subsets.items():
+        values = best[np.searchsorted(closure, subs)]
+        out[sizes == m] = values.min(axis=0)
+    return out
+
+
+class _ServiceTable:
+    """Per-member terms of one pole service (j, s), over the members that may join seat j (€/yr)."""
+
+    def __init__(self, inputs: Inputs, j: str, s: str, order: tuple[str, ...]):
+        si = inputs.services
+        econ, cat = si.econ, si.catalogue
+        spec = cat.services[s]
+        self.si, self.s = si, s
+        self.n = len(order)
+        self.fair = si.individual_rationality
+        self.spec_fte = spec.specialist_min_fte.value
+        self.pooled_staff = econ.pooled_staff_eur(s)
+        self.staff_rate = cat.staff_eur(s)
+        self.fixed = econ.pole_fixed_eur()
+        self.member = econ.member_eur()
+        self.max_lot = econ.terms.max_lot_eur.value
+        self.lot_eur = econ.terms.lot_cost_eur.value
+        machines = list(spec.equipment_days)
+        self.capacity = np.array([cat.equipment[q].effective_capacity for q in machines], dtype=float)
+        self.annual = np.array([cat.equipment[q].annual_eur for q in machines], dtype=float)
+        population = inputs.territory.communes["population"]
+        rows = []
+        regie_ok = delegation_ok = borrow_ok = pay_ok = 0
+        for k, i in enumerate(order):
+            w = econ.workload(i, s)
+            forced = si.forced.get((i, s))
+            can_pool = si.pool_services and forced is not False and w > 0
+            can_borrow = (si.lend_equipment and forced is None and w > 0 and bool(spec.equipment_days)
+                          and si.inventory.services[(i, s)].mode == "regie")
+            regie_ok |= (can_pool and "regie" in si.modes[s]) << k
+            delegation_ok |= (can_pool and "delegation" in si.modes[s]) << k
+            borrow_ok |= can_borrow << k
+            alone = si.standalone[(i, s)]
+            shed = alone.equipment_eur
+            pay = econ.borrower_payment(i, j, s)
+            pay_ok |= (pay <= shed + 1e-6) << k
+            key = float(population.get(i, 0)) if si.key == "population" else w
+            rows.append([
+                econ.regie_fte(i, j, s), econ.retained_fte(i, s),
+                econ.supplies_eur(i, s) + econ.vehicle_eur(i, j, s), econ.transfer_eur(i, j, s),
+                econ.contract_eur(i, s), alone.total_eur, shed, pay, key, w,
+                *[econ.machine_days(i, s, q) for q in machines],
+            ])
+            # fairness slopes: a pooler's standalone per unit of key; a bank borrower's shed per unit of work
+        terms = np.array(rows, dtype=float).reshape(self.n, 10 + len(machines))
+        self.terms = terms
+        key = terms[:, 8]
+        self.alpha = np.where(key > 0, terms[:, 5] / np.where(key > 0, key, 1.0), np.inf)
+        work = terms[:, 9]
+        self.bank_alpha = np.where(work > 0, terms[:, 6] / np.where(work > 0, work, 1.0), 0.0)
+        self.regie_ok, self.delegation_ok, self.borrow_ok, self.pay_ok = regie_ok, delegation_ok, borrow_ok, pay_ok
+
+    def best(self, closure: np.ndarray) -> np.ndarray:
+        """v_s(j, U) for every U in ``closure`` (sorted, down-closed; +inf when no configuration
+        with exactly these users obeys the rules; 0 for the empty set)."""
+        n = self.n
+        bits = ((closure[:, None] >> np.arange(n)) & 1).astype(bool)
+        sums = bits.astype(float) @ self.terms  # (|D|, features)
+        min_alpha = np.where(bits, self.alpha, np.inf).min(axis=1)
+        min_bank = np.where(bits, self.bank_alpha, np.inf).min(axis=1)
+        count = bits.sum(axis=1)
+        best = np.full(len(closure), np.inf)
+        best[closure == 0] = 0.0
+        for m in np.unique(count):
+            if m < 2:
+                continue  # one member alone is not pooling
+            rows = np.nonzero(count == m)[0]
+            users = closure[rows]
+            pooled = _submasks(users, n, int(m))  # (2^m, G): every P ⊆ U
+            lent = users[None, :] ^ pooled
+            ip, ib = np.searchsorted(closure, pooled), np.searchsorted(closure, lent)
+            values = np.full(pooled.shape, np.inf)
+            borrow_ok = (lent & ~self.borrow_ok) == 0
+            for mode, allowed in (("regie", self.regie_ok), ("delegation", self.delegation_ok)):
+                ok = borrow_ok & (pooled != 0) & ((pooled & ~allowed) == 0)
+                if not ok.any():
+                    continue
+                values = np.minimum(values, self._price(mode, ok, ip, ib, sums, min_alpha, lent, m))
+            bank = borrow_ok & (pooled == 0)
+            values = np.minimum(values, self._price(None, bank, ip, ib, sums, min_bank, lent, m))
+            best[rows] = values.min(axis=0)
+        return best
+
+    def _price(self, mode, ok, ip, ib, sums, min_alpha, lent, m) -> np.ndarray:
+        """Value (€/yr) of each split where ``ok``, +inf elsewhere or where a fairness rule breaks."""
+        P, B = sums[ip], sums[ib]  # (2^m, G, features)
+        machines_p = P[..., 10:] if mode == "regie" else 0.0
+        days = machines_p + B[..., 10:]
+        units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
+        cost = units @ self.annual + B[..., 3] + self.fixed + self.member * m
+        if mode == "regie":
+            fte = np.maximum(np.maximum(self.spec_fte, P[..., 0]), P[..., 1])
+            cost = cost + fte * self.pooled_staff + P[..., 2] + P[..., 3]
+        elif mode == "delegation":
+            lots = np.maximum(1.0, np.ceil(P[..., 4] / self.max_lot - 1e-9))
+            cost = cost + P[..., 4] + lots * self.lot_eur + P[..., 1] * self.staff_rate
+        value = cost - P[..., 5] - B[..., 6]
+        feasible = ok.copy()
+        if self.fair:
+            return np.where(feasible & self._fair(mode, cost, P, B, min_alpha, ip, ib, lent), value, np.inf)
+        return np.where(feasible, value, np.inf)
+
+    def _fair(self, mode, cost, P, B, min_alpha, ip, ib, lent) -> np.ndarray:
+        """Where every fairness row of the split holds (k_i = 0 members have none)."""
+        with np.errstate(invalid="ignore"):  # inf × 0 where a side is empty: masked by the caller
+            if mode is None:
+                # a lending-only bank shares its whole cost by workload: C w_i / Σ w ≤ shed_i
+                return cost <= min_alpha[ib] * B[..., 9] + IR_TOLERANCE_EUR
+            # poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k; borrowers pay ≤ what they shed
+            fair = ~np.isfinite(min_alpha[ip]) | (cost - B[..., 7] <= min_alpha[ip] * P[..., 8] + IR_TOLERANCE_EUR)
+            return fair & ((lent & ~self.pay_ok) == 0)
