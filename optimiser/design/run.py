@@ -39,15 +39,18 @@ from .valuation import FixedPolesValue, TravelValue, Valuation, priced_travel
 
 
 def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True,
-                 formulation: Formulation = FORMULATION, seat_list_size: int | None = None) -> PoleDesign:
+                 formulation: Formulation = FORMULATION, seat_list_size: int | None = None,
+                 enumeration: bool = True) -> PoleDesign:
     """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario.
     ``formulation`` switches the service model's strengthenings (for the benchmark);
-    ``seat_list_size`` overrides the first nearest-seat list length (tests, benchmarks)."""
+    ``seat_list_size`` overrides the first nearest-seat list length (tests, benchmarks);
+    ``enumeration=False`` skips the enumerated-poles method (:mod:`.enumerated`), so tests and
+    benchmarks can measure the MILP path on territories small enough to enumerate."""
     if inputs.rules.mode == "p-median":
         return design_pmedian(inputs, options)
     if inputs.services is not None and not inputs.services.enabled:
         return _status_quo(inputs, options)
-    return _design_poles(inputs, options, explain, formulation, seat_list_size)
+    return _design_poles(inputs, options, explain, formulation, seat_list_size, enumeration=enumeration)
 
 
 def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
@@ -70,7 +73,7 @@ STOPPED_BOUND_S = 10.0
 
 
 def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formulation: Formulation = FORMULATION,
-                  seat_list_size: int | None = None, top_level: bool = True) -> PoleDesign:
+                  seat_list_size: int | None = None, top_level: bool = True, enumeration: bool = True) -> PoleDesign:
     """``top_level``: the run the user asked for (not one of its starting points), the one whose
     stop by Ctrl-C must still report an honest gap."""
     start = time.perf_counter()
@@ -95,7 +98,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     incumbent = Incumbent()
     dual = None
     enumerated = None
-    if isinstance(value_of, PerPoleValue) and not STOP.requested:
+    if enumeration and isinstance(value_of, PerPoleValue) and not STOP.requested:
         # Candidate poles few enough to list: each priced exactly, the best partition proven by
         # a set-partitioning MILP (:mod:`.enumerated`); otherwise the path below, unchanged.
         _log(options, "poles enumerated, each priced exactly; set partitioning")
