@@ -162,3 +162,21 @@ def test_rules_it_cannot_replicate_fall_back_on_the_milp(tmp_path):
     design = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0))
     assert "poles enumerated" not in design.formulation
     assert any("poles not enumerated" in m for m in design.messages)
+
+
+@pytest.mark.parametrize("seed", [0, 10, 12])
+def test_reduced_cost_fixing_keeps_the_master_optimum(tmp_path, seed, monkeypatch):
+    """The master solved over the columns of smallest LP reduced cost (then widened until no
+    column left out could improve) has the optimum and bound of the whole master."""
+    from optimiser.design import set_partitioning
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+    pairs, _, columns = _columns(inputs)
+    prices = price_columns(inputs, pairs, columns)
+    options = SolverOptions(name="highs", gap=0.0)
+    whole = set_partitioning.solve_master(inputs, columns, prices.delta, 100.0, options, 60)
+    monkeypatch.setattr(set_partitioning, "DIRECT_COLUMNS", 3)
+    fixed = set_partitioning.solve_master(inputs, columns, prices.delta, 100.0, options, 60)
+    assert whole.status is Status.OPTIMAL and fixed.status is Status.OPTIMAL
+    assert fixed.objective == pytest.approx(whole.objective, abs=1e-9)
+    assert fixed.bound == pytest.approx(whole.bound, abs=1e-6) and fixed.bound <= fixed.objective
