@@ -113,11 +113,15 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
         seats[j] = (order, cols, masks, subsets, closure)
     delta = np.zeros(len(columns))
     travel = _travel_keur(inputs, pairs, columns)
+    si = inputs.services
+    retained = {(i, s): si.econ.retained_fte(i, s) for i in si.members for s in si.services}  # once: not per seat
+    population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
     for j, (order, cols, masks, subsets, closure) in seats.items():
+        splits = _Splits(closure, len(order))
         g = np.zeros(len(cols))
         for s in inputs.services.services:
-            best = _ServiceTable(inputs, j, s, order).best(closure)
-            g += _column_minimum(best, closure, subsets, masks)
+            best = _ServiceTable(inputs, j, s, order, retained, population).best(splits)
+            g += _column_minimum(best, splits, subsets, masks)
         delta[cols] = g / K
     return ColumnPrices(delta + travel, travel, total, time.perf_counter() - start)
 
@@ -155,21 +159,47 @@ def _column_subsets(masks: np.ndarray, n: int) -> dict[int, np.ndarray]:
     return {int(m): _submasks(masks[sizes == m], n, int(m)) for m in np.unique(sizes)}
 
 
-def _column_minimum(best: np.ndarray, closure: np.ndarray, subsets: dict[int, np.ndarray], masks: np.ndarray) -> np.ndarray:
+def _column_minimum(best: np.ndarray, splits: _Splits, subsets: dict[int, np.ndarray], masks: np.ndarray) -> np.ndarray:
     """g per column: the minimum of ``best`` over its subsets (the empty one: 0)."""
-    n = int(max(int(masks.max()).bit_length(), 1))
-    sizes = _popcount(masks, n)
+    sizes = _popcount(masks, splits.n)
     out = np.zeros(len(masks))
     for m, subs in subsets.items():
-        values = best[np.searchsorted(closure, subs)]
-        out[sizes == m] = values.min(axis=0)
+        out[sizes == m] = best[splits.index(subs)].min(axis=0)
     return out
+
+
+class _Splits:
+    """The down-closure :math:`\mathcal D_j` of one seat's columns (sorted bitmasks) and, for
+    each size m ≥ 2 of users, every split of those users into poolers and borrowers, as row
+    indices into the closure: ``(rows, ip, ib)`` with ``ip``, ``ib`` of shape (2^m, len(rows)).
+    Shared by every service of the seat."""
+
+    def __init__(self, closure: np.ndarray, n: int):
+        self.closure, self.n = closure, n
+        self.bits = ((closure[:, None] >> np.arange(n)) & 1).astype(bool)
+        self._lookup = None
+        if n <= 22:  # a dense table beats a binary search (4 MB at most)
+            self._lookup = np.full(1 << n, -1, dtype=np.int64)
+            self._lookup[closure] = np.arange(len(closure))
+        count = self.bits.sum(axis=1)
+        self.groups = []
+        for m in np.unique(count):
+            if m < 2:
+                continue  # one member alone is not pooling
+            rows = np.nonzero(count == m)[0]
+            pooled = _submasks(closure[rows], n, int(m))  # (2^m, G): every P ⊆ U
+            self.groups.append((int(m), rows, self.index(pooled), self.index(closure[rows][None, :] ^ pooled)))
+
+    def index(self, masks: np.ndarray) -> np.ndarray:
+        """Rows of ``masks`` (all in the closure) in the closure."""
+        return self._lookup[masks] if self._lookup is not None else np.searchsorted(self.closure, masks)
 
 
 class _ServiceTable:
     """Per-member terms of one pole service (j, s), over the members that may join seat j (€/yr)."""
 
-    def __init__(self, inputs: Inputs, j: str, s: str, order: tuple[str, ...]):
+    def __init__(self, inputs: Inputs, j: str, s: str, order: tuple[str, ...], retained: dict[tuple[str, str], float],
+                 population: dict[str, float]):
         si = inputs.services
         econ, cat = si.econ, si.catalogue
         spec = cat.services[s]
@@ -186,7 +216,6 @@ class _ServiceTable:
         machines = list(spec.equipment_days)
         self.capacity = np.array([cat.equipment[q].effective_capacity for q in machines], dtype=float)
         self.annual = np.array([cat.equipment[q].annual_eur for q in machines], dtype=float)
-        population = inputs.territory.communes["population"]
         rows = []
         regie_ok = delegation_ok = borrow_ok = pay_ok = 0
         for k, i in enumerate(order):
@@ -204,76 +233,79 @@ class _ServiceTable:
             pay_ok |= (pay <= shed + 1e-6) << k
             key = float(population.get(i, 0)) if si.key == "population" else w
             rows.append([
-                econ.regie_fte(i, j, s), econ.retained_fte(i, s),
+                econ.regie_fte(i, j, s), retained[i, s],
                 econ.supplies_eur(i, s) + econ.vehicle_eur(i, j, s), econ.transfer_eur(i, j, s),
                 econ.contract_eur(i, s), alone.total_eur, shed, pay, key, w,
                 *[econ.machine_days(i, s, q) for q in machines],
             ])
-            # fairness slopes: a pooler's standalone per unit of key; a bank borrower's shed per unit of work
         terms = np.array(rows, dtype=float).reshape(self.n, 10 + len(machines))
         self.terms = terms
+        # fairness slopes: a pooler's standalone per unit of key; a bank borrower's shed per unit of work
         key = terms[:, 8]
         self.alpha = np.where(key > 0, terms[:, 5] / np.where(key > 0, key, 1.0), np.inf)
         work = terms[:, 9]
         self.bank_alpha = np.where(work > 0, terms[:, 6] / np.where(work > 0, work, 1.0), 0.0)
         self.regie_ok, self.delegation_ok, self.borrow_ok, self.pay_ok = regie_ok, delegation_ok, borrow_ok, pay_ok
 
-    def best(self, closure: np.ndarray) -> np.ndarray:
-        """v_s(j, U) for every U in ``closure`` (sorted, down-closed; +inf when no configuration
-        with exactly these users obeys the rules; 0 for the empty set)."""
-        n = self.n
-        bits = ((closure[:, None] >> np.arange(n)) & 1).astype(bool)
-        sums = bits.astype(float) @ self.terms  # (|D|, features)
-        min_alpha = np.where(bits, self.alpha, np.inf).min(axis=1)
-        min_bank = np.where(bits, self.bank_alpha, np.inf).min(axis=1)
-        count = bits.sum(axis=1)
-        best = np.full(len(closure), np.inf)
-        best[closure == 0] = 0.0
-        for m in np.unique(count):
-            if m < 2:
-                continue  # one member alone is not pooling
-            rows = np.nonzero(count == m)[0]
-            users = closure[rows]
-            pooled = _submasks(users, n, int(m))  # (2^m, G): every P ⊆ U
-            lent = users[None, :] ^ pooled
-            ip, ib = np.searchsorted(closure, pooled), np.searchsorted(closure, lent)
-            values = np.full(pooled.shape, np.inf)
-            borrow_ok = (lent & ~self.borrow_ok) == 0
-            for mode, allowed in (("regie", self.regie_ok), ("delegation", self.delegation_ok)):
-                ok = borrow_ok & (pooled != 0) & ((pooled & ~allowed) == 0)
-                if not ok.any():
-                    continue
-                values = np.minimum(values, self._price(mode, ok, ip, ib, sums, min_alpha, lent, m))
-            bank = borrow_ok & (pooled == 0)
-            values = np.minimum(values, self._price(None, bank, ip, ib, sums, min_bank, lent, m))
+    def best(self, splits: _Splits) -> np.ndarray:
+        """v_s(j, U) for every U of the closure (+inf when no configuration with exactly these
+        users obeys the rules; 0 for the empty set)."""
+        t = self._per_mask(splits)
+        best = np.full(len(splits.closure), np.inf)
+        best[splits.closure == 0] = 0.0
+        for m, rows, ip, ib in splits.groups:
+            base = self.fixed + self.member * m + t["transfer"][ib]  # coordination, fees, borrowers' transfers
+            lend_ok = t["borrow_ok"][ib]
+            some = ip != t["empty"]
+            kept = t["alone"][ip] + t["shed"][ib]  # what the users no longer pay alone
+            values = np.full(ip.shape, np.inf)
+            if self.regie_ok:
+                days = t["days"][ip] + t["days"][ib]  # régie: one fleet for poolers and borrowers
+                units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
+                cost = base + t["regie"][ip] + units @ self.annual
+                ok = some & lend_ok & t["regie_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
+                values = np.where(ok, cost - kept, values)
+            if self.delegation_ok:
+                cost = base + t["delegation"][ip] + t["machines"][ib]
+                ok = some & lend_ok & t["delegation_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
+                values = np.minimum(values, np.where(ok, cost - kept, np.inf))
+            cost = base + t["machines"][ib]  # a lending-only bank
+            ok = ~some & lend_ok
+            if self.fair:  # it shares its whole cost by workload: C w_i / Σ w ≤ shed_i
+                ok &= cost <= t["bank_limit"][ib] + IR_TOLERANCE_EUR
+            values = np.minimum(values, np.where(ok, cost - kept, np.inf))
             best[rows] = values.min(axis=0)
         return best
 
-    def _price(self, mode, ok, ip, ib, sums, min_alpha, lent, m) -> np.ndarray:
-        """Value (€/yr) of each split where ``ok``, +inf elsewhere or where a fairness rule breaks."""
-        P, B = sums[ip], sums[ib]  # (2^m, G, features)
-        machines_p = P[..., 10:] if mode == "regie" else 0.0
-        days = machines_p + B[..., 10:]
-        units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
-        cost = units @ self.annual + B[..., 3] + self.fixed + self.member * m
-        if mode == "regie":
-            fte = np.maximum(np.maximum(self.spec_fte, P[..., 0]), P[..., 1])
-            cost = cost + fte * self.pooled_staff + P[..., 2] + P[..., 3]
-        elif mode == "delegation":
-            lots = np.maximum(1.0, np.ceil(P[..., 4] / self.max_lot - 1e-9))
-            cost = cost + P[..., 4] + lots * self.lot_eur + P[..., 1] * self.staff_rate
-        value = cost - P[..., 5] - B[..., 6]
-        feasible = ok.copy()
-        if self.fair:
-            return np.where(feasible & self._fair(mode, cost, P, B, min_alpha, ip, ib, lent), value, np.inf)
-        return np.where(feasible, value, np.inf)
+    def _pooler_fair(self, t, cost, ip, ib) -> np.ndarray:
+        """Poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k; borrowers pay ≤ what they shed."""
+        if not self.fair:
+            return np.ones(ip.shape, dtype=bool)
+        return (cost - t["pay"][ib] <= t["pool_limit"][ip] + IR_TOLERANCE_EUR) & t["pay_ok"][ib]
 
-    def _fair(self, mode, cost, P, B, min_alpha, ip, ib, lent) -> np.ndarray:
-        """Where every fairness row of the split holds (k_i = 0 members have none)."""
-        with np.errstate(invalid="ignore"):  # inf × 0 where a side is empty: masked by the caller
-            if mode is None:
-                # a lending-only bank shares its whole cost by workload: C w_i / Σ w ≤ shed_i
-                return cost <= min_alpha[ib] * B[..., 9] + IR_TOLERANCE_EUR
-            # poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k; borrowers pay ≤ what they shed
-            fair = ~np.isfinite(min_alpha[ip]) | (cost - B[..., 7] <= min_alpha[ip] * P[..., 8] + IR_TOLERANCE_EUR)
-            return fair & ((lent & ~self.pay_ok) == 0)
+    def _per_mask(self, splits: _Splits) -> dict[str, np.ndarray]:
+        """Per closure mask X (€/yr): its sums and the parts of a pole's cost that depend on the
+        poolers alone (P = X) or on the borrowers alone (B = X)."""
+        bits, closure = splits.bits, splits.closure
+        sums = bits.astype(float) @ self.terms
+        fte, retained, regie_var, transfer, contract, alone, shed, pay, key, work = sums[:, :10].T
+        days = sums[:, 10:]
+        units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
+        lots = np.maximum(1.0, np.ceil(contract / self.max_lot - 1e-9))
+        with np.errstate(invalid="ignore"):  # inf × 0 for sets with no key: no constraint
+            pool_limit = np.where(bits, self.alpha, np.inf).min(axis=1) * key
+            bank_limit = np.where(bits, self.bank_alpha, np.inf).min(axis=1) * work
+        pool_limit = np.where(np.isnan(pool_limit), np.inf, pool_limit)
+        return {
+            "empty": int(splits.index(np.array([0]))[0]),
+            "days": days,
+            "machines": units @ self.annual,  # a fleet for these members alone (borrowers of a délégation, a bank)
+            "regie": np.maximum(np.maximum(self.spec_fte, fte), retained) * self.pooled_staff + regie_var + transfer,
+            "delegation": contract + lots * self.lot_eur + retained * self.staff_rate,
+            "transfer": transfer, "shed": shed, "alone": alone, "pay": pay,
+            "pool_limit": pool_limit, "bank_limit": bank_limit,
+            "regie_ok": (closure & ~self.regie_ok) == 0,
+            "delegation_ok": (closure & ~self.delegation_ok) == 0,
+            "borrow_ok": (closure & ~self.borrow_ok) == 0,
+            "pay_ok": (closure & ~self.pay_ok) == 0,
+        }
