@@ -180,3 +180,20 @@ def test_reduced_cost_fixing_keeps_the_master_optimum(tmp_path, seed, monkeypatc
     assert whole.status is Status.OPTIMAL and fixed.status is Status.OPTIMAL
     assert fixed.objective == pytest.approx(whole.objective, abs=1e-9)
     assert fixed.bound == pytest.approx(whole.bound, abs=1e-6) and fixed.bound <= fixed.objective
+
+
+@pytest.mark.parametrize("attrition", [False, True])
+def test_closed_form_prices_hold_with_polyvalent_agents(tmp_path, attrition):
+    """A village's one agent split over three services stays employed when it pools them (its
+    time retained by the pool): the closed form's staff floor equals the MILP's."""
+    from test_agents import SPLIT, village
+
+    inputs = prepare(scenario_from_dict(village(tmp_path, True, include=tuple(SPLIT), attrition=attrition),
+                                        base_dir=tmp_path))
+    assert any(inputs.services.econ.retained_fte(i, s) > 0 for i in inputs.services.members for s in SPLIT)
+    pairs, _, columns = _columns(inputs)
+    prices = price_columns(inputs, pairs, columns)
+    milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+    for c, (seat, members) in enumerate(columns):
+        priced = milp.pole(seat, members, time.perf_counter() + 60)
+        assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), (seat, members)
