@@ -53,6 +53,9 @@ from .pole_pricing import separable
 #: Above this many (poolers, borrowers) splits over all seats and services, give up (memory, time).
 CONFIGURATION_CAP = 30_000_000
 
+#: Bitmasks are int64: at most this many communes in one seat's columns.
+MAX_MEMBERS = 62
+
 #: € of slack on the fairness rows, as a MILP's feasibility tolerance (rows in k€, 1e-9) would.
 IR_TOLERANCE_EUR = 1e-6
 
@@ -101,7 +104,10 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
     seats = {}
     total = 0
     for j, cols in by_seat.items():
-        order = pairs.members_of[j]
+        used = {i for c in cols for i in columns[c][1]}
+        order = tuple(i for i in pairs.members_of[j] if i in used)  # a bit per member some column holds
+        if len(order) > MAX_MEMBERS:
+            return None
         pos = {i: k for k, i in enumerate(order)}
         masks = np.array([sum(1 << pos[i] for i in columns[c][1]) for c in cols], dtype=np.int64)
         subsets = _column_subsets(masks, len(order))
@@ -178,8 +184,8 @@ class _Splits:
         self.closure, self.n = closure, n
         self.bits = ((closure[:, None] >> np.arange(n)) & 1).astype(bool)
         self._lookup = None
-        if n <= 22:  # a dense table beats a binary search (4 MB at most)
-            self._lookup = np.full(1 << n, -1, dtype=np.int64)
+        if n <= 20:  # a dense table beats a binary search (4 MB at most)
+            self._lookup = np.full(1 << n, -1, dtype=np.int32)
             self._lookup[closure] = np.arange(len(closure))
         count = self.bits.sum(axis=1)
         self.groups = []

@@ -25,6 +25,9 @@ from .pole_enumeration import enumerable, enumerate_poles
 from .pole_pricing import PerPoleValue
 from .set_partitioning import solve_master
 
+#: Share of the remaining time the set-partitioning master may take (at least 5 s).
+MASTER_SHARE = 0.3
+
 #: Relative (and absolute, k€/yr) agreement asked between a column's closed-form price and its MILP's.
 AGREEMENT = 1e-6
 
@@ -61,8 +64,9 @@ def design_by_enumeration(inputs: Inputs, options: SolverOptions, pairs: Candida
                                  "without a solver: the MILP path is used"])
     priced_s = time.perf_counter() - start
     master_options = dataclasses.replace(options, gap=min(options.gap, 1e-6))
+    remaining = deadline - time.perf_counter()  # the master gets a share: a fall-back keeps the rest
     master = solve_master(inputs, columns, prices.delta, value_of.constant, master_options,
-                          max(1.0, deadline - time.perf_counter()))
+                          max(1.0, min(remaining, max(5.0, MASTER_SHARE * remaining))))
     if master.status is not Status.OPTIMAL:
         return EnumeratedDesign(None, None, len(columns),
                                 [f"set partitioning over {len(columns):,} enumerated poles ended {master.status.value}: "

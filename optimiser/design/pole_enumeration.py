@@ -31,6 +31,10 @@ Pole = tuple[str, tuple[str, ...]]
 #: Above this many candidate poles the enumeration gives up (the pricing and master grow with it).
 COLUMN_CAP = 50_000
 
+#: Sets grown (listed or refused) over all seats before the enumeration gives up: most refused
+#: (a minimum size far off) would make listing slower than the other method (~1 s per 200,000).
+VISIT_CAP = 400_000
+
 
 def enumerable(inputs: Inputs) -> str | None:
     """Why the poles of ``inputs`` cannot be enumerated by this module, or ``None``."""
@@ -60,6 +64,7 @@ def enumerate_poles(inputs: Inputs, pairs: CandidatePairs, nbrs: dict[str, list[
     index = inputs.matrix.index()
     time_min = inputs.matrix.time_min
     out: list[Pole] = []
+    budget = [VISIT_CAP]
     for j in pairs.seats:
         allowed = set(pairs.members_of[j])
         if rules.contiguity == "none":
@@ -92,21 +97,25 @@ def enumerate_poles(inputs: Inputs, pairs: CandidatePairs, nbrs: dict[str, list[
             return True
 
         found: list[frozenset[str]] = []
-        if not _grow(j, adjacent, population, n_max, p_max, keep, found, cap - len(out)):
+        if not _grow(j, adjacent, population, n_max, p_max, keep, found, cap - len(out), budget):
             return None
         out += [(j, (j,) + tuple(sorted(m - {j}))) for m in found]
     return out
 
 
 def _grow(seat: str, adjacent: dict[str, list[str]], population: dict[str, float], n_max: int, p_max: float,
-          keep, found: list, room: int) -> bool:
+          keep, found: list, room: int, budget: list[int]) -> bool:
     """ESU from ``seat``: every connected set holding it (within the maxima) that ``keep``
-    accepts is appended to ``found``; ``False`` when more than ``room`` were found."""
+    accepts is appended to ``found``; ``False`` when more than ``room`` were found or more sets
+    grown than ``budget[0]`` (decremented) allows."""
     if population[seat] > p_max:
         return True
     stack = [(frozenset((seat,)), tuple(adjacent[seat]), frozenset((seat, *adjacent[seat])), population[seat])]
     while stack:
         members, extension, closed, total = stack.pop()
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
         if keep(members):
             found.append(members)
             if len(found) > room:
