@@ -71,10 +71,14 @@ def design_by_enumeration(inputs: Inputs, options: SolverOptions, pairs: Candida
         return EnumeratedDesign(None, None, len(columns),
                                 [f"set partitioning over {len(columns):,} enumerated poles ended {master.status.value}: "
                                  "the MILP path is used"])
-    value, values = value_of(master.assignment, deadline)
+    # Each chosen pole solved to a zero gap (the run's gap would let a pole's MILP stop short of
+    # the exact price and fail the comparison); proven poles join the run's cache.
+    exact = PerPoleValue(inputs, dataclasses.replace(options, gap=0.0), pairs)
+    value, values = exact(master.assignment, deadline)
+    value_of.cache.update({k: v for k, v in exact.cache.items() if v.proven})
     for c in master.chosen:
         seat, members = columns[c]
-        priced = value_of.pole(seat, members, deadline)
+        priced = exact.pole(seat, members, deadline)
         if not priced.proven or not math.isclose(priced.delta, prices.delta[c], rel_tol=AGREEMENT, abs_tol=AGREEMENT):
             return EnumeratedDesign(None, None, len(columns),
                                     [f"pole {seat} {list(members)}: closed-form price {prices.delta[c]:,.6f} k€/yr, "
