@@ -175,7 +175,7 @@ def _column_minimum(best: np.ndarray, splits: _Splits, subsets: dict[int, np.nda
 
 
 class _Splits:
-    """The down-closure :math:`\mathcal D_j` of one seat's columns (sorted bitmasks) and, for
+    r"""The down-closure :math:`\mathcal D_j` of one seat's columns (sorted bitmasks) and, for
     each size m ≥ 2 of users, every split of those users into poolers and borrowers, as row
     indices into the closure: ``(rows, ip, ib)`` with ``ip``, ``ib`` of shape (2^m, len(rows)).
     Shared by every service of the seat."""

@@ -51,7 +51,7 @@ DIRECT_COLUMNS = 400
 
 def solve_master(inputs: Inputs, columns: list[Pole], delta, constant: float, options: SolverOptions,
                  time_limit_s: float) -> MasterSolution:
-    """Solve the master (see module docstring) with the run's solver; the status, objective and
+    r"""Solve the master (see module docstring) with the run's solver; the status, objective and
     bound are the solver's own (the objective recomputed from the chosen columns).
 
     Many columns: **reduced-cost fixing**. The LP relaxation gives :math:`z_{LP}` and each
