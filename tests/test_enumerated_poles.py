@@ -101,9 +101,9 @@ VARIANTS = {
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_closed_form_prices_equal_the_one_pole_milp(tmp_path, variant):
     """Δ(j, M) of every candidate pole of small territories equals PerPoleValue's MILP (HiGHS,
-    gap 0); the cases include members for whom fairness binds (seed ≥ 8: cheap alone)."""
+    gap 0); seed 13 has members cheap alone, for whom fairness binds."""
     pays = False
-    for seed in (3, 10):
+    for seed in (3, 13):
         data = case(tmp_path, seed)
         VARIANTS[variant](data)
         inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
