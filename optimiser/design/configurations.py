@@ -51,7 +51,7 @@ from .pole_enumeration import Pole
 from .pole_pricing import separable
 
 #: Above this many (poolers, borrowers) splits over all seats and services, give up (memory, time).
-CONFIGURATION_CAP = 30_000_000
+CONFIGURATION_CAP = 20_000_000
 
 #: Bitmasks are int64: at most this many communes in one seat's columns.
 MAX_MEMBERS = 62
