@@ -4,6 +4,7 @@ path's optimum under every pole rule the master holds."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import random
@@ -197,3 +198,20 @@ def test_closed_form_prices_hold_with_polyvalent_agents(tmp_path, attrition):
     for c, (seat, members) in enumerate(columns):
         priced = milp.pole(seat, members, time.perf_counter() + 60)
         assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), (seat, members)
+
+
+def test_a_price_the_pole_milp_disowns_sends_the_run_down_the_milp_path(tmp_path, monkeypatch):
+    """The chosen poles are priced again by their MILP: a closed-form price off by more than 1e-6
+    (here made 1 k€/yr too cheap) is caught, said, and the run proves its design the old way."""
+    from optimiser.design import configurations, enumerated
+
+    def wrong(*args, **kwargs):
+        prices = configurations.price_columns(*args, **kwargs)
+        return dataclasses.replace(prices, delta=prices.delta - 1.0)
+
+    monkeypatch.setattr(enumerated, "price_columns", wrong)
+    inputs = prepare(scenario_from_dict(case(tmp_path, 3), base_dir=tmp_path))
+    design = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0))
+    assert "poles enumerated" not in design.formulation
+    assert any("the enumeration is not trusted" in m for m in design.messages), design.messages
+    assert design.status is Status.OPTIMAL
