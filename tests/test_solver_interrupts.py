@@ -105,7 +105,8 @@ def branching(line: str) -> bool:
 
 @pytest.mark.parametrize("moment", ["starting point: every pooled service in", "solving the full model"])
 def test_cli_run_interrupted_writes_the_incumbent_as_feasible(tmp_path, moment):
-    """`optimiser run` on the à la carte scenario with a long time limit: Ctrl-C (SIGINT to the
+    """`optimiser run` on the service commun scenario with a long time limit (the shipped scenario
+    that takes the MILP path: à la carte alone is proven by enumeration in seconds): Ctrl-C (SIGINT to the
     process) at a known moment, read from the run's own log (``solver.log`` says which solve
     comes next): while a starting point of the free run is solved (régie forced), or once the
     full model's branch and bound is under way (HiGHS's presolve does not poll for interrupts).
@@ -113,7 +114,7 @@ def test_cli_run_interrupted_writes_the_incumbent_as_feasible(tmp_path, moment):
     honest gap (the full model's LP relaxation bounds it when the stop came before the model gave
     a bound); exit 0."""
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-u", "-m", "optimiser.cli", "run", str(SCENARIOS / "laval-2016-a-la-carte.yaml"),
+    process = subprocess.Popen([sys.executable, "-u", "-m", "optimiser.cli", "run", str(SCENARIOS / "laval-2016-service-commun.yaml"),
                                 "--out", str(out), "--set", "solver.time_limit_s=300", "--set", "solver.name=highs",
                                 "--set", "solver.log=true"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)

@@ -27,6 +27,7 @@ from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.service_bound import member_service_bound_keur
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
+from .enumerated import design_by_enumeration
 from .explain import explain_infeasibility
 from .column_generation import ColumnGeneration, ColumnGenerationResult
 from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
@@ -38,15 +39,18 @@ from .valuation import FixedPolesValue, TravelValue, Valuation, priced_travel
 
 
 def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True,
-                 formulation: Formulation = FORMULATION, seat_list_size: int | None = None) -> PoleDesign:
+                 formulation: Formulation = FORMULATION, seat_list_size: int | None = None,
+                 enumeration: bool = True) -> PoleDesign:
     """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario.
     ``formulation`` switches the service model's strengthenings (for the benchmark);
-    ``seat_list_size`` overrides the first nearest-seat list length (tests, benchmarks)."""
+    ``seat_list_size`` overrides the first nearest-seat list length (tests, benchmarks);
+    ``enumeration=False`` skips the enumerated-poles method (:mod:`.enumerated`), so tests and
+    benchmarks can measure the MILP path on territories small enough to enumerate."""
     if inputs.rules.mode == "p-median":
         return design_pmedian(inputs, options)
     if inputs.services is not None and not inputs.services.enabled:
         return _status_quo(inputs, options)
-    return _design_poles(inputs, options, explain, formulation, seat_list_size)
+    return _design_poles(inputs, options, explain, formulation, seat_list_size, enumeration=enumeration)
 
 
 def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
@@ -69,7 +73,7 @@ STOPPED_BOUND_S = 10.0
 
 
 def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formulation: Formulation = FORMULATION,
-                  seat_list_size: int | None = None, top_level: bool = True) -> PoleDesign:
+                  seat_list_size: int | None = None, top_level: bool = True, enumeration: bool = True) -> PoleDesign:
     """``top_level``: the run the user asked for (not one of its starting points), the one whose
     stop by Ctrl-C must still report an honest gap."""
     start = time.perf_counter()
@@ -93,7 +97,17 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     deadline = start + options.time_limit_s
     incumbent = Incumbent()
     dual = None
-    if service_model is not None:
+    enumerated = None
+    if enumeration and isinstance(value_of, PerPoleValue) and not STOP.requested:
+        # Candidate poles few enough to list: each priced exactly, the best partition proven by
+        # a set-partitioning MILP (:mod:`.enumerated`); otherwise the path below, unchanged.
+        _log(options, "poles enumerated, each priced exactly; set partitioning")
+        enumerated = design_by_enumeration(inputs, options, pairs, assembled.nbrs, value_of, deadline)
+        if enumerated.proven:
+            incumbent = enumerated.incumbent
+            label += f", poles enumerated ({enumerated.columns:,} columns), set partitioning"
+    by_enumeration = enumerated is not None and enumerated.proven
+    if service_model is not None and not by_enumeration:
         # A design that obeys every rule before the big solve starts: the travel-optimal poles,
         # their services then chosen with the poles fixed (keeping everything alone is always
         # fair, so this exists whenever the poles do). It bounds the search and is what a run
@@ -102,7 +116,10 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
         if isinstance(value_of, PerPoleValue) and incumbent.found:
             _search(incumbent, value_of, ctx, deadline, len(model.problem.variables()))
-    early = _within_gap_of_bound(inputs, options, pairs, incumbent) if service_model is not None else None
+    if by_enumeration:
+        early = enumerated.end
+    else:
+        early = _within_gap_of_bound(inputs, options, pairs, incumbent) if service_model is not None else None
     if isinstance(value_of, PerPoleValue) and early is None:
         dual = _lagrangian(value_of, incumbent, deadline, len(model.problem.variables()), options.gap,
                            RepairContext.of(model, assembled.nbrs))
@@ -121,6 +138,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
                                  widen=(lambda a, communes: _widened(inputs, a, communes)) if lists is not None else None)
         end = loop.run()
         assembled = loop.model  # the last round's (seat lists may have widened)
+    if enumerated is not None:
+        end.messages[:0] = enumerated.messages
     model = assembled.pole
     n_vars = len(model.problem.variables())
 
@@ -153,7 +172,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         objective=incumbent.value if incumbent.found else None,
         bound=bound if status.has_solution or status is Status.TIME_LIMIT else None,
         solver=options.label,
-        formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}" if assembled.contiguity.cut_loop or lists is not None else "")
+        formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}"
+                             if (assembled.contiguity.cut_loop or lists is not None) and not by_enumeration else "")
         + (_lists_label(assembled) if lists is not None else "")
         + (", with service sharing (cost in k€)" if service_model is not None else ""),
         build_s=build_s,
