@@ -154,7 +154,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's")
         if dual is not None and dual.bound > end.lower:
             end.lower = dual.bound
-            end.messages.append(f"bound: the column-generation bound ({dual.bound:,.1f} k€/yr, {dual.iterations} master "
+            end.messages.append(f"bound: the column-generation bound ({dual.bound:,.1f} k€/yr, {dual.iterations} "
                                 f"iterations, {dual.solves} seat pricings, {dual.columns} poles) is above the MILP's")
     if top_level and STOP.requested and options.on_interrupt == "keep" and incumbent.found and not math.isfinite(end.lower):
         end.lower = _bound_after_stop(model.problem, options, end.messages)
