@@ -27,9 +27,9 @@ from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.service_bound import member_service_bound_keur
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
+from .column_generation import ColumnGeneration, ColumnGenerationResult
 from .enumerated import design_by_enumeration
 from .explain import explain_infeasibility
-from .column_generation import ColumnGeneration, ColumnGenerationResult
 from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
 from .outcome import PoleDesign, formulation_name, written_design_objective
 from .pmedian import design_pmedian
