@@ -17,7 +17,7 @@ import math
 import time
 
 from ..inputs import Inputs
-from ..model.assembly import assemble_model, widen_model
+from ..model.assembly import assemble_model, complete_services, widen_model
 from ..model.candidates import candidate_pairs
 from ..model.diagnose import presolve_findings
 from ..model.extract import ServiceDesign, extract_services
@@ -85,10 +85,16 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         return PoleDesign({}, Status.INFEASIBLE, None, None, options.label, label,
                           time.perf_counter() - start, 0.0, time.perf_counter() - start, rounds=0, diagnosis=findings)
     lists = _seat_lists(inputs, pairs, seat_list_size)
-    assembled = assemble_model(inputs, pairs, formulation, lists)
-    model, service_model = assembled.pole, assembled.service
+    has_services = inputs.services is not None
+    # A large separable run spends its time on the search and the column generation, which
+    # need the pole model only: its compact MILP (nearly all of it the service rows) is built
+    # when the run reaches it, if there is time left to solve it (:func:`_deferred_size`).
+    deferred = _deferred_size(inputs, pairs) if has_services and top_level else None
+    assembled = assemble_model(inputs, pairs, formulation, lists, services=deferred is None)
+    model = assembled.pole
+    n_model = deferred or len(model.problem.variables())  # the compact MILP's variables (estimated when deferred)
     value_of: Valuation = TravelValue(model)
-    if service_model is not None:
+    if has_services:
         # Fixed poles' services separate by pole: priced pole by pole (cached) when nothing
         # couples them, which also makes the local search below cheap.
         value_of = PerPoleValue(inputs, options, pairs) if separable(inputs) else FixedPolesValue(inputs, options, pairs)
@@ -107,7 +113,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
             incumbent = enumerated.incumbent
             label += f", poles enumerated ({enumerated.columns:,} columns), set partitioning"
     by_enumeration = enumerated is not None and enumerated.proven
-    if service_model is not None and not by_enumeration:
+    if has_services and not by_enumeration:
         # A design that obeys every rule before the big solve starts: the travel-optimal poles,
         # their services then chosen with the poles fixed (keeping everything alone is always
         # fair, so this exists whenever the poles do). It bounds the search and is what a run
@@ -115,17 +121,19 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         ctx = RepairContext.of(model, assembled.nbrs)
         incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
         if isinstance(value_of, PerPoleValue) and incumbent.found:
-            _search(incumbent, value_of, ctx, deadline, len(model.problem.variables()))
+            _search(incumbent, value_of, ctx, deadline, n_model)
     if by_enumeration:
         early = enumerated.end
     else:
-        early = _within_gap_of_bound(inputs, options, pairs, incumbent) if service_model is not None else None
+        early = _within_gap_of_bound(inputs, options, pairs, incumbent) if has_services else None
     if isinstance(value_of, PerPoleValue) and early is None:
-        dual = _lagrangian(value_of, incumbent, deadline, len(model.problem.variables()), options.gap,
+        dual = _lagrangian(value_of, incumbent, deadline, n_model, options.gap,
                            RepairContext.of(model, assembled.nbrs))
     # Keep a little time back with services: a design the solver leaves broken at the time
     # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
-    reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
+    reserve = min(15.0, 0.1 * options.time_limit_s) if has_services else 0.0
+    if early is None and deferred is not None:
+        early = _build_deferred(assembled, inputs, formulation, options, deadline, deferred, incumbent)
     if early is not None:
         # The held design is already within the requested gap of a bound that needs no solve:
         # the compact MILP could prove nothing the user asked for (and, under load, its build
@@ -141,17 +149,23 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if enumerated is not None:
         end.messages[:0] = enumerated.messages
     model = assembled.pole
+    service_model = assembled.service
     n_vars = len(model.problem.variables())
+    if deferred is not None and service_model is None:
+        end.messages.append(f"the compact MILP (about {deferred:,} variables) was never built: n_variables and "
+                            f"n_constraints count what was (the pole model, {n_vars:,} variables)")
 
     status, last, rounds = end.status, end.last, end.rounds
-    if service_model is not None and status is not Status.OPTIMAL:
+    if has_services and status is not Status.OPTIMAL:
         # Whatever the MILP proved, the member-by-member bound holds (it needs no solve: large
         # models whose root relaxation does not finish in time still get an honest gap).
         sc = inputs.rules.service_commun
         floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None)
         if floor > end.lower:
             end.lower = floor
-            end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's")
+            end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's"
+                                if service_model is not None
+                                else f"bound: the member-by-member bound ({floor:,.1f} k€/yr)")
         if dual is not None and dual.bound > end.lower:
             end.lower = dual.bound
             end.messages.append(f"bound: the column-generation bound ({dual.bound:,.1f} k€/yr, {dual.iterations} "
@@ -162,8 +176,13 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if status is Status.OPTIMAL and last is not None:
         bound = last.bound
     services = None
-    if service_model is not None and incumbent.values is not None:
-        for var in model.problem.variables():
+    written = model
+    if has_services and incumbent.values is not None:
+        if service_model is None:
+            # the compact MILP was never built: the design's services are read on its own
+            # fixed-pole model (small: the same variable names, one seat per commune)
+            written, service_model = FixedPolesValue(inputs, options, pairs).model_for(incumbent.assignment)
+        for var in written.problem.variables():
             var.varValue = incumbent.values.get(var.name, 0.0)
         services = extract_services(service_model)
     design = PoleDesign(
@@ -175,7 +194,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}"
                              if (assembled.contiguity.cut_loop or lists is not None) and not by_enumeration else "")
         + (_lists_label(assembled) if lists is not None else "")
-        + (", with service sharing (cost in k€)" if service_model is not None else ""),
+        + (", with service sharing (cost in k€)" if has_services else ""),
         build_s=build_s,
         solve_s=end.solve_s,
         runtime_s=time.perf_counter() - start,
@@ -190,7 +209,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # What the written design really costs, re-priced from its decisions alone (see
         # written_design_objective: never the solver's value when that is another solution's).
         design.objective, note = written_design_objective(design.objective,
-                                                          services.total_eur / 1000.0 + priced_travel(inputs, model))
+                                                          services.total_eur / 1000.0 + priced_travel(inputs, written))
         if note:
             design.messages.append(note)
     if design.status is Status.OPTIMAL and design.gap is not None and design.gap > options.gap + 1e-9:
@@ -340,6 +359,42 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
         value, values = value_of(improved, deadline)
         if values is not None:
             incumbent.offer(improved, value, values)
+
+
+#: Variables of the compact MILP per pole-model variable and service (fitted on a 65-commune
+#: EPCI, 9 services: 35,229 = 1,464 × (1 + 2.56 × 9)); only to choose a path, never reported.
+VARIABLES_PER_PAIR_SERVICE = 2.5
+#: Variables of the compact MILP built per second (23 s for 35,000 at a load of 6, 2 cores).
+BUILD_VARIABLES_PER_S = 1_500.0
+
+
+def _deferred_size(inputs: Inputs, pairs) -> int | None:
+    """The estimated size of the compact MILP (variables) when its build waits until the run
+    reaches it — a separable run (the search and column generation then take the time) whose
+    model is above :data:`LARGE_MODEL_VARIABLES` — else ``None`` (built at once, as always).
+    Pole variables: one per candidate pair and one per commune left alone."""
+    if not separable(inputs):
+        return None
+    pole_vars = sum(len(m) for m in pairs.members_of.values()) + len(inputs.territory.codes)
+    estimate = int(pole_vars * (1 + VARIABLES_PER_PAIR_SERVICE * len(inputs.services.services)))
+    return estimate if estimate > LARGE_MODEL_VARIABLES else None
+
+
+def _build_deferred(assembled, inputs: Inputs, formulation: Formulation, options: SolverOptions, deadline: float,
+                    size: int, incumbent: Incumbent) -> LoopEnd | None:
+    """Build the deferred compact MILP when the time left covers twice its estimated build
+    (the solve needs the rest) and return ``None`` (the loop then runs); otherwise leave it
+    unbuilt and end with the held design (its bounds are added after)."""
+    left = deadline - time.perf_counter()
+    build_s = size / BUILD_VARIABLES_PER_S
+    if left > 2 * build_s and not STOP.requested:
+        _log(options, f"building the compact MILP (about {size:,} variables, ~{build_s:.0f} s)")
+        complete_services(assembled, inputs, formulation)
+        return None
+    status = Status.FEASIBLE if incumbent.found else Status.TIME_LIMIT
+    return LoopEnd(status, -math.inf, None, 0, 0.0,
+                   [f"the compact MILP was not built: {left:.0f} s left, its build alone would take about {build_s:.0f} s "
+                    "and its root relaxation longer; the design is the search's and column generation's"])
 
 
 #: Below this many variables the compact MILP is left the whole time (the bruteforce cases: ~1,000).

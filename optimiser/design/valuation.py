@@ -58,6 +58,16 @@ class FixedPolesValue:
         remaining = deadline - time.perf_counter()
         if remaining < 1.0:
             return math.inf, None
+        model, _ = self.model_for(assignment)
+        outcome = solve_milp(model.problem, self.options, min(remaining, max(5.0, remaining / 4)))
+        if not outcome.status.has_solution:
+            return math.inf, None
+        return outcome.objective, outcome.values
+
+    def model_for(self, assignment: Assignment):
+        """The fixed-pole model of ``assignment`` with its services (every fairness row in it);
+        its variables carry the full model's names, so a full solution's values read on it.
+        Returns (pole model, service model)."""
         seats = tuple(j for j in self.pairs.seats if assignment.get(j) == j)
         members = {j: tuple([j] + sorted(i for i, k in assignment.items() if k == j and i != j)) for j in seats}
         fixed = CandidatePairs(seats=seats, seats_of={i: ((j,) if j is not None else ()) for i, j in assignment.items()},
@@ -69,11 +79,8 @@ class FixedPolesValue:
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, fixed)
         # Solved once, with no check-and-cut loop: every fairness constraint must be in it from
         # the start, whatever the default formulation says.
-        add_services(model, self.inputs, Formulation(lazy_fairness=False))
-        outcome = solve_milp(model.problem, self.options, min(remaining, max(5.0, remaining / 4)))
-        if not outcome.status.has_solution:
-            return math.inf, None
-        return outcome.objective, outcome.values
+        service_model, _ = add_services(model, self.inputs, Formulation(lazy_fairness=False))
+        return model, service_model
 
 
 def priced_travel(inputs: Inputs, model: PoleModel) -> float:
