@@ -96,8 +96,12 @@ def enumerate_poles(inputs: Inputs, pairs: CandidatePairs, nbrs: dict[str, list[
                         return False
             return True
 
+        # The seat share caps the pole's population at p_j / σ, which only grows with the set:
+        # pruned like the population maximum (a hair above it, so rounding never drops a set
+        # `keep` accepts; those just above are still refused by `keep`).
+        cap_j = min(p_max, population[j] / share * (1 + 1e-12) + 1e-9) if share > 0 else p_max
         found: list[frozenset[str]] = []
-        if not _grow(j, adjacent, population, n_max, p_max, keep, found, cap - len(out), budget):
+        if not _grow(j, adjacent, population, n_max, cap_j, keep, found, cap - len(out), budget):
             return None
         out += [(j, (j,) + tuple(sorted(m - {j}))) for m in found]
     return out
