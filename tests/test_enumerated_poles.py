@@ -111,7 +111,7 @@ def test_closed_form_prices_equal_the_one_pole_milp(tmp_path, variant):
         assert unsupported(inputs) is None
         pairs, _, columns = _columns(inputs)
         prices = price_columns(inputs, pairs, columns)
-        milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+        milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs, closed_form=False)
         for c, (seat, members) in enumerate(columns):
             priced = milp.pole(seat, members, time.perf_counter() + 60)
             assert priced.proven
@@ -124,7 +124,7 @@ def test_closed_form_prices_equal_the_milp_on_a_sample_of_laval_poles():
     inputs = prepare(load_scenario(ROOT / "scenarios" / "laval-2016-a-la-carte.yaml"))
     pairs, _, columns = _columns(inputs)
     prices = price_columns(inputs, pairs, columns)
-    milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+    milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs, closed_form=False)
     sample = random.Random(7).sample(range(len(columns)), 12)
     sample += sorted(range(len(columns)), key=lambda c: len(columns[c][1]))[-3:]  # the largest poles too
     for c in sample:
@@ -194,7 +194,7 @@ def test_closed_form_prices_hold_with_polyvalent_agents(tmp_path, attrition):
     assert any(inputs.services.econ.retained_fte(i, s) > 0 for i in inputs.services.members for s in SPLIT)
     pairs, _, columns = _columns(inputs)
     prices = price_columns(inputs, pairs, columns)
-    milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+    milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs, closed_form=False)
     for c, (seat, members) in enumerate(columns):
         priced = milp.pole(seat, members, time.perf_counter() + 60)
         assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), (seat, members)

@@ -270,7 +270,7 @@ class ColumnGeneration:
         self.seats = [j for j in pairs.seats if pairs.members_of.get(j)]
         self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of)
         for (seat, members), priced in list(value_of.cache.items()):
-            if priced.values is not None and math.isfinite(priced.delta):
+            if math.isfinite(priced.delta):
                 self._add(seat, members, priced.delta)
 
     def seed_singletons(self, deadline: float) -> None:
@@ -299,7 +299,7 @@ class ColumnGeneration:
 
     def _price_exactly(self, seat: str, members: tuple[str, ...], deadline: float) -> float:
         priced = self.value_of.pole(seat, members, deadline)
-        if priced.values is None:
+        if not math.isfinite(priced.delta):
             return math.inf
         self._add(seat, members, priced.delta)
         return priced.delta

@@ -48,7 +48,7 @@ from ..model.poles import pair_travel
 from ..model.services import K
 from ..services.economics import EPCI
 from .pole_enumeration import Pole
-from .pole_pricing import separable
+from .separability import separable
 
 #: Above this many (poolers, borrowers) splits over all seats and services, give up (memory, time).
 CONFIGURATION_CAP = 20_000_000

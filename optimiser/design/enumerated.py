@@ -73,7 +73,7 @@ def design_by_enumeration(inputs: Inputs, options: SolverOptions, pairs: Candida
                                  "the MILP path is used"])
     # Each chosen pole solved to a zero gap (the run's gap would let a pole's MILP stop short of
     # the exact price and fail the comparison); proven poles join the run's cache.
-    exact = PerPoleValue(inputs, dataclasses.replace(options, gap=0.0), pairs)
+    exact = PerPoleValue(inputs, dataclasses.replace(options, gap=0.0), pairs, closed_form=False)
     value, values = exact(master.assignment, deadline)
     value_of.cache.update({k: v for k, v in exact.cache.items() if v.proven})
     for c in master.chosen:
