@@ -4,6 +4,7 @@ master over every pole is the set-partitioning LP, and its integer master finds 
 from __future__ import annotations
 
 import itertools
+import math
 import time
 
 import pulp
@@ -40,7 +41,7 @@ def _every_pole(pairs, value_of) -> list[Column]:
             for extra in itertools.combinations(sorted(others), k):
                 members = (j,) + extra
                 priced = value_of.pole(j, members, deadline)
-                if priced.values is not None:
+                if math.isfinite(priced.delta):  # priced (closed form: no values)
                     out.append(Column(j, members, priced.delta, True))
     return out
 

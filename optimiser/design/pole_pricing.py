@@ -37,7 +37,7 @@ from ..model.assembly import add_services
 from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model
 from ..model.services import Formulation, K
-from ..solvers import SolverOptions, Status, solve_milp
+from ..solvers import ResolvableModel, SolverOptions, Status, solve_milp
 from .configurations import price_columns, unsupported
 from .separability import separable  # noqa: F401 (re-exported: callers import it from here)
 
@@ -72,20 +72,25 @@ class PricedPole:
 
 
 #: Largest pole priced in closed form: its 3^m configurations per service (m members) take
-#: less than its MILP up to this size (65-commune EPCI, 9 services, load 5: 0.02 s against 0.05 s
-#: at 2 members, 0.09 against 0.15 at 9, even at 10, 0.5 against 0.23 at 11, 4.7 against 0.28 at 13).
-CLOSED_FORM_MAX_MEMBERS = 9
+#: less than its MILP on the seat's reused HiGHS model up to this size (65-commune EPCI, 9
+#: services, load 5–7: 0.015–0.05 s against 0.1–0.2 s up to 7 members, 0.05 against 0.07 at 8,
+#: 0.06 against 0.02 at 9, 4.8 s against 0.04 at 13; the pole's own model: 0.15–0.3 s).
+CLOSED_FORM_MAX_MEMBERS = 8
 
 
 class PerPoleValue:
     """A :class:`~optimiser.design.valuation.Valuation` that prices each pole on its own (cached).
-    ``closed_form=False``: every pole by its MILP (what the closed form is checked against)."""
+    ``closed_form=False``: every pole by its MILP (what the closed form is checked against);
+    ``reuse=False``: each MILP on the pole's own model, not on its seat's (HiGHS only)."""
 
-    def __init__(self, inputs: Inputs, options: SolverOptions, pairs: CandidatePairs, closed_form: bool = True):
+    def __init__(self, inputs: Inputs, options: SolverOptions, pairs: CandidatePairs, closed_form: bool = True,
+                 reuse: bool = True):
         self.inputs, self.options, self.pairs = inputs, options, pairs
         self.closed_form = closed_form and unsupported(inputs) is None
         self.population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
         self.solutions: dict[tuple[str, tuple[str, ...]], PricedPole] = {}  # MILP solutions of closed-form poles
+        self.reuse = reuse
+        self.seat_models: dict[str, tuple] = {}
         si = inputs.services
         self.constant = sum(c.total_eur for c in si.standalone.values()) / K
         self.cache: dict[tuple[str, tuple[str, ...]], PricedPole] = {}
@@ -155,6 +160,9 @@ class PerPoleValue:
         return self.solutions[key]
 
     def _solve(self, seat: str, members: tuple[str, ...], remaining: float, options: SolverOptions | None = None) -> PricedPole:
+        options = options or self.options
+        if self.reuse and options.name == "highs":
+            return self._resolve(seat, members, remaining, options)
         pairs = CandidatePairs(seats=(seat,), seats_of={i: (seat,) for i in members}, members_of={seat: members},
                                group_of={})
         rules = dataclasses.replace(self.rules, fixed_seats=tuple(j for j in self.inputs.rules.fixed_seats if j == seat))
@@ -164,7 +172,7 @@ class PerPoleValue:
         constant = objective.constant
         objective.constant = 0.0  # the solver's relative gap then applies to this pole's change alone
         self.solves += 1
-        outcome = solve_milp(model.problem, options or self.options, min(remaining, max(2.0, remaining / 4)))
+        outcome = solve_milp(model.problem, options, min(remaining, max(2.0, remaining / 4)))
         if outcome.status is Status.INFEASIBLE:
             return PricedPole(math.inf, None, True)
         if not outcome.status.has_solution:
@@ -173,6 +181,46 @@ class PerPoleValue:
         # against everyone alone, the constant being Σ standalone over every member
         delta = _without_constant(outcome, model.problem) + constant - self.constant
         return PricedPole(delta, dict(outcome.values), outcome.status is Status.OPTIMAL)
+
+    def _resolve(self, seat: str, members: tuple[str, ...], remaining: float, options: SolverOptions) -> PricedPole:
+        """The pole's MILP on its seat's model (every commune that may join the seat, those
+        outside the pole fixed alone by their bounds): built and passed to HiGHS once per seat,
+        the same optimum as the pole's own model (the fixed columns are presolved away)."""
+        if seat not in self.seat_models:
+            self.seat_models[seat] = self._seat_model(seat)
+        model, constant, candidates = self.seat_models[seat]
+        inside = set(members)
+        bounds = {}
+        for i in candidates:
+            if i != seat:
+                bounds[f"x_{i}_{seat}"] = (1.0, 1.0) if i in inside else (0.0, 0.0)
+                bounds[f"alone_{i}"] = (0.0, 0.0) if i in inside else (1.0, 1.0)
+        self.solves += 1
+        outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)))
+        if outcome.status is Status.INFEASIBLE:
+            return PricedPole(math.inf, None, True)
+        if not outcome.status.has_solution:
+            return PricedPole(math.inf, None, False)
+        delta = _without_constant(outcome, model.problem) + constant - self.constant
+        # the full model's names only: no 'alone' (the seat model's device), no zeros (the
+        # communes outside the pole belong to other poles, whose values must not be overwritten)
+        values = {k: v for k, v in outcome.values.items() if v != 0.0 and not k.startswith("alone_")}
+        return PricedPole(delta, values, outcome.status is Status.OPTIMAL)
+
+    def _seat_model(self, seat: str):
+        """(HiGHS model, objective constant, candidates) of ``seat``: every commune that may
+        join it, each but the seat free to stay alone."""
+        candidates = (seat,) + tuple(i for i in self.pairs.members_of[seat] if i != seat)
+        pairs = CandidatePairs(seats=(seat,), seats_of={i: (seat,) for i in candidates}, members_of={seat: candidates},
+                               group_of={})
+        rules = dataclasses.replace(self.rules, fixed_seats=tuple(j for j in self.inputs.rules.fixed_seats if j == seat),
+                                    allow_alone=candidates[1:])
+        model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, pairs)
+        add_services(model, self.inputs, Formulation(lazy_fairness=False))
+        objective = model.problem.objective
+        constant = objective.constant
+        objective.constant = 0.0  # the solver's relative gap then applies to this pole's change alone
+        return ResolvableModel(model.problem), constant, candidates
 
     def __call__(self, assignment: Assignment, deadline: float) -> tuple[float, dict[str, float] | None]:
         if not pole_count_ok(self.inputs, assignment):

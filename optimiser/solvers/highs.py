@@ -69,7 +69,6 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
         return SolveOutcome(Status.ERROR, None, None, 0.0, "HiGHS", "highspy is not installed")
     start = time.perf_counter()
     variables = problem.variables()
-    n = len(variables)
     if options.log:
         h = highspy.Highs()
     else:
@@ -89,6 +88,12 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
         solution.value_valid = True
         h.setSolution(solution)
     _run_stoppable(h)
+    return _outcome(highspy, h, problem, variables, options, start)
+
+
+def _outcome(highspy, h, problem, variables, options: SolverOptions, start: float) -> SolveOutcome:
+    """The outcome of a run of ``h`` (the model of ``problem``, columns in ``variables`` order)."""
+    n = len(variables)
     runtime = time.perf_counter() - start
     model_status = h.getModelStatus()
     info = h.getInfo()
@@ -186,6 +191,41 @@ def lp_reduced_costs(problem, time_limit_s: float) -> tuple[float, dict[str, flo
         return None
     values = {v.name: x for v, x in zip(variables, solution.col_value)}
     return objective_at(problem, values), {v.name: float(d) for v, d in zip(variables, solution.col_dual)}
+
+
+class ResolvableModel:
+    """One PuLP MILP passed to HiGHS once and solved again and again with some columns' bounds
+    changed in between (the pole pricing: one model per seat, the pole's members fixed by their
+    bounds), which saves converting the model for every solve. Each solve starts afresh
+    (``clearSolver``): its outcome is the one a new model with these bounds would give."""
+
+    def __init__(self, problem):
+        import highspy
+
+        self.highspy, self.problem = highspy, problem
+        self.variables = problem.variables()
+        self.position = {v.name: k for k, v in enumerate(self.variables)}
+        with _quiet_stdout():
+            self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("mip_abs_gap", 1e-9)
+        self.h.setOptionValue("random_seed", 0)
+        self.h.passModel(_highs_lp(highspy, problem, self.variables))
+
+    def solve(self, bounds: dict[str, tuple[float, float]], options: SolverOptions, limit: float) -> SolveOutcome:
+        """Solve with the columns named in ``bounds`` set to (lower, upper), within ``limit`` s."""
+        start = time.perf_counter()
+        columns = np.array([self.position[name] for name in bounds], dtype=np.int32)
+        lower = np.array([lo for lo, _ in bounds.values()], dtype=float)
+        upper = np.array([up for _, up in bounds.values()], dtype=float)
+        h = self.h
+        h.changeColsBounds(len(columns), columns, lower, upper)
+        h.setOptionValue("time_limit", float(limit))
+        h.setOptionValue("mip_rel_gap", float(options.gap))
+        h.setOptionValue("threads", int(options.threads))
+        h.clearSolver()
+        _run_stoppable(h)
+        return _outcome(self.highspy, h, self.problem, self.variables, options, start)
 
 
 def objective_at(problem, values: dict[str, float]) -> float:
