@@ -215,3 +215,48 @@ def test_a_price_the_pole_milp_disowns_sends_the_run_down_the_milp_path(tmp_path
     assert "poles enumerated" not in design.formulation
     assert any("the enumeration is not trusted" in m for m in design.messages), design.messages
     assert design.status is Status.OPTIMAL
+
+
+def _person_travel(inputs, assignment) -> float:
+    from optimiser.model.poles import pair_travel
+
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    t = pair_travel(inputs.matrix, inputs.rules, pairs)
+    pop = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    return sum(pop[i] * t[i, j] for i, j in assignment.items() if j is not None and i != j)
+
+
+CAPS = {
+    # travel priced high: the cheapest poles cost travel, a cap on the total cost makes them pay it
+    "budget cap": (3, {"objective": {"travel_weight_eur": 50.0}, "budget": {"max_total_eur": 261_000}}),
+    "minimum saving": (13, {"objective": {"travel_weight_eur": 50.0}, "budget": {"min_savings_eur": 166_000}}),
+    "minimum saving share": (13, {"objective": {"travel_weight_eur": 50.0}, "budget": {"min_savings_pct": 0.29}}),
+    # travel nearly free: a cap on it takes the cheapest poles away
+    "travel cap": (13, {"objective": {"travel_weight_eur": 0.0, "max_travel_total": 60_000}}),
+}
+
+
+@pytest.mark.parametrize("rule", list(CAPS))
+def test_budget_and_travel_caps_are_master_rows(tmp_path, rule):
+    """A budget, a minimum saving or a travel cap, where it binds (the design costs more than
+    without it): the enumerated design equals the compact MILP's optimum and obeys the cap."""
+    seed, extra = CAPS[rule]
+    data = case(tmp_path, seed)
+    data.update(extra)
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    enumerated = design_poles(inputs, options)
+    compact = design_poles(inputs, options, enumeration=False)
+    assert "poles enumerated" in enumerated.formulation, enumerated.messages
+    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL
+    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    data.pop("budget", None)
+    data["objective"].pop("max_travel_total", None)
+    free = design_poles(prepare(scenario_from_dict(data, base_dir=tmp_path)), options)
+    assert enumerated.objective > free.objective + 1e-3  # the rule binds
+    si = inputs.services
+    total = enumerated.services.total_eur
+    assert total <= min(x for x in (si.budget_max_eur, si.status_quo_eur - (si.min_savings_eur or 0.0),
+                                    si.status_quo_eur * (1 - (si.min_savings_pct or 0.0))) if x is not None) + 1e-3
+    cap = inputs.loaded.scenario.objective.max_travel_total
+    assert cap is None or _person_travel(inputs, enumerated.assignment) <= cap + 1e-6

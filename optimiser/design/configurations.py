@@ -30,9 +30,10 @@ Vectorised per seat: the member sets of a seat's columns and all their subsets (
 :math:`\mathcal D_j`, as bitmasks over ``members_of[j]``) get their per-member sums by one matrix
 product; every split :math:`(P, B)` of every :math:`U \in \mathcal D_j` is priced at once
 (:math:`\sum_{U} 2^{|U|}` configurations), the best per :math:`U` kept, and each column takes the
-minimum over its subsets. Rules this module does not replicate (members forced to pool, a
-service commun, a budget, a travel cap, sampled worlds) make :func:`unsupported` say why; the
-caller then keeps the MILP pricing.
+minimum over its subsets. A budget or a travel cap is not a pole's rule: each column is priced
+without it (its cheapest configuration) and the master holds it (:mod:`.set_partitioning`).
+Rules this module does not replicate (members forced to pool, a service commun, sampled worlds)
+make :func:`unsupported` say why; the caller then keeps the MILP pricing.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from ..model.poles import pair_travel
 from ..model.services import K
 from ..services.economics import EPCI
 from .pole_enumeration import Pole
-from .pole_pricing import separable
 
 #: Above this many (poolers, borrowers) splits over all seats and services, give up (memory, time).
 CONFIGURATION_CAP = 20_000_000
@@ -62,10 +62,13 @@ IR_TOLERANCE_EUR = 1e-6
 
 @dataclasses.dataclass(frozen=True)
 class ColumnPrices:
-    """Δ of each column (k€/yr, same order), its travel part, how many configurations were priced."""
+    r"""Δ of each column (k€/yr, same order), its priced travel part τ (k€/yr), its travel
+    :math:`T = \sum_{i \ne j} p_i t_{ij}` (person-minutes or person-km), how many configurations
+    were priced. Δ − τ is the column's change of the services' total cost."""
 
     delta: np.ndarray
     travel: np.ndarray
+    person_travel: np.ndarray
     configurations: int
     seconds: float
 
@@ -75,8 +78,8 @@ def unsupported(inputs: Inputs) -> str | None:
     si = inputs.services
     if si is None or not si.enabled:
         return "no services to price"
-    if not separable(inputs):
-        return "a rule couples the poles (budget, minimum saving, travel cap or service commun)"
+    if inputs.rules.service_commun is not None:
+        return "a service commun"
     if any(v is True for v in si.forced.values()):
         return "members forced to pool (pooling.force)"
     if EPCI in si.members:
@@ -118,7 +121,8 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
             return None
         seats[j] = (order, cols, masks, subsets, closure)
     delta = np.zeros(len(columns))
-    travel = _travel_keur(inputs, pairs, columns)
+    person_travel = column_travel(inputs, pairs, columns)
+    travel = person_travel * inputs.loaded.scenario.objective.travel_weight_eur / K
     si = inputs.services
     retained = {(i, s): si.econ.retained_fte(i, s) for i in si.members for s in si.services}  # once: not per seat
     population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
@@ -129,17 +133,15 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
             best = _ServiceTable(inputs, j, s, order, retained, population).best(splits)
             g += _column_minimum(best, splits, subsets, masks)
         delta[cols] = g / K
-    return ColumnPrices(delta + travel, travel, total, time.perf_counter() - start)
+    return ColumnPrices(delta + travel, travel, person_travel, total, time.perf_counter() - start)
 
 
-def _travel_keur(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole]) -> np.ndarray:
-    """τ(j, M) = weight × Σ_{i ∈ M, i ≠ j} p_i t_ij / 1000 (k€/yr), the cost objective's travel term."""
-    weight = inputs.loaded.scenario.objective.travel_weight_eur
-    if weight <= 0:
-        return np.zeros(len(columns))
+def column_travel(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole]) -> np.ndarray:
+    """T(j, M) = Σ_{i ∈ M, i ≠ j} p_i t_ij, as :func:`optimiser.model.poles.travel_expression`
+    (τ = ``travel_weight_eur`` × T / 1000 k€/yr is the cost objective's travel term)."""
     travel = pair_travel(inputs.matrix, inputs.rules, pairs)
     population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
-    return np.array([sum(population[i] * travel[i, j] for i in members if i != j) * weight / K for j, members in columns])
+    return np.array([sum(population[i] * travel[i, j] for i in members if i != j) for j, members in columns], dtype=float)
 
 
 def _popcount(masks: np.ndarray, n: int) -> np.ndarray:

@@ -48,6 +48,32 @@ def separable(inputs: Inputs) -> bool:
     return inputs.rules.service_commun is None
 
 
+def coupling_rules(inputs: Inputs) -> list[str]:
+    """The rules on a sum over the poles (linear: a master's rows, :mod:`.set_partitioning`)."""
+    si = inputs.services
+    out = [key for key, value in (("budget.max_total_eur", si.budget_max_eur), ("budget.min_savings_eur", si.min_savings_eur),
+                                  ("budget.min_savings_pct", si.min_savings_pct)) if value is not None] if si else []
+    if inputs.loaded.scenario.objective.max_travel_total is not None:
+        out.append("objective.max_travel_total")
+    return out
+
+
+def without_coupling_rules(inputs: Inputs) -> Inputs:
+    r"""``inputs`` without its budget and travel cap (:func:`coupling_rules`): what one pole is
+    priced under when those rules are a master's rows. Each pole then takes its cheapest
+    configuration, which only lowers a sum the caps bound (the services' total cost; travel is
+    fixed by the members), so the poles priced alone still obey the caps whenever any
+    configuration of the same poles does."""
+    if not coupling_rules(inputs):
+        return inputs
+    scenario = inputs.loaded.scenario
+    objective = scenario.objective.model_copy(update={"max_travel_total": None})
+    loaded = dataclasses.replace(inputs.loaded, scenario=scenario.model_copy(update={"objective": objective}))
+    services = inputs.services and dataclasses.replace(inputs.services, budget_max_eur=None, min_savings_eur=None,
+                                                       min_savings_pct=None)
+    return dataclasses.replace(inputs, loaded=loaded, services=services)
+
+
 def poles_of(assignment: Assignment) -> dict[str, tuple[str, ...]]:
     """Seat → its members (the seat first, then sorted)."""
     out: dict[str, list[str]] = {}
