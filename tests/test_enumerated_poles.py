@@ -88,6 +88,12 @@ def test_every_pole_the_rules_allow_is_listed_once(tmp_path, seed, contiguity):
     assert any(len(m) > 1 for _, m in columns)
 
 
+def _codes(data) -> list[str]:
+    from optimiser.territory import load_geojson_territory
+
+    return list(load_geojson_territory(data["territory"]["communes"]).codes)
+
+
 VARIANTS = {
     "as drawn": lambda d: None,
     "population key": lambda d: d.update(fairness={"key": "population"}),
@@ -96,6 +102,15 @@ VARIANTS = {
     "attrition rule": lambda d: d.update(staff={"no_reduction_beyond_attrition": True}),
     "no lending": lambda d: d.update(pooling={"lend_equipment": False}),
     "priced travel": lambda d: d.update(objective={"travel_weight_eur": 0.5}),
+    # two members must pool one service, everyone the other; then two may not pool (nor borrow)
+    "forced to pool": lambda d: d.update(pooling={"force": [
+        {"communes": _codes(d)[:2], "services": ["espaces_verts"], "pool": True},
+        {"communes": "all", "services": ["eclairage"], "pool": True}]}),
+    "forced to pool, population key, no lending": lambda d: d.update(
+        fairness={"key": "population"}, pooling={"lend_equipment": False, "force": [
+            {"communes": _codes(d)[1:2], "services": ["espaces_verts", "eclairage"], "pool": True}]}),
+    "forced out": lambda d: d.update(pooling={"force": [
+        {"communes": _codes(d)[1:3], "services": ["espaces_verts", "eclairage"], "pool": False}]}),
 }
 
 
@@ -157,9 +172,9 @@ def test_the_master_holds_the_rules_between_poles(tmp_path):
 
 def test_rules_it_cannot_replicate_fall_back_on_the_milp(tmp_path):
     data = case(tmp_path, 3)
-    data["pooling"] = {"force": [{"communes": "all", "services": ["eclairage"], "pool": True}]}
+    data["fairness"] = {"key": "shapley"}
     inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
-    assert "forced" in unsupported(inputs)
+    assert "shapley" in unsupported(inputs)
     design = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0))
     assert "poles enumerated" not in design.formulation
     assert any("poles not enumerated" in m for m in design.messages)
@@ -260,3 +275,25 @@ def test_budget_and_travel_caps_are_master_rows(tmp_path, rule):
                                     si.status_quo_eur * (1 - (si.min_savings_pct or 0.0))) if x is not None) + 1e-3
     cap = inputs.loaded.scenario.objective.max_travel_total
     assert cap is None or _person_travel(inputs, enumerated.assignment) <= cap + 1e-6
+
+
+@pytest.mark.parametrize("seed", [3, 13])
+def test_forced_pooling_designs_equal_the_compact_milp(tmp_path, seed):
+    """Members forced to pool (one of them allowed alone: it cannot be), others forced out: the
+    enumerated design equals the compact MILP's optimum, and every forced member pools."""
+    data = case(tmp_path, seed)
+    codes = _codes(data)
+    data["poles"].update(allow_alone="all")
+    data["pooling"] = {"force": [{"communes": codes[:2], "services": ["espaces_verts"], "pool": True},
+                                 {"communes": codes[-1:], "services": ["eclairage"], "pool": True},
+                                 {"communes": codes[2:3], "services": ["eclairage"], "pool": False}]}
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    assert unsupported(inputs) is None
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    enumerated = design_poles(inputs, options)
+    compact = design_poles(inputs, options, enumeration=False)
+    assert "poles enumerated" in enumerated.formulation, enumerated.messages
+    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL
+    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    for i in codes[:2] + codes[-1:]:
+        assert enumerated.assignment[i] is not None

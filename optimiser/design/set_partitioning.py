@@ -27,7 +27,8 @@ their cheapest configuration: among the configurations of the same poles, that o
 cheapest objective and the smallest left-hand side (travel is fixed by the members), so the
 master's optimum stays the full problem's. Sizes, contiguity, seat share,
 'together' and 'apart' inside a pole are the columns' (every column obeys them); a one-commune
-column is a commune on its own (its price is its travel, 0). When every column is listed and
+column is a commune on its own (its price is its travel, 0, unless it is forced to pool a
+service alone: :mod:`.configurations`); a commune forced to pool is never left alone. When every column is listed and
 priced exactly, the master's optimum is the full problem's.
 """
 
@@ -43,6 +44,7 @@ import pulp
 from ..inputs import Inputs
 from ..model.services import K
 from ..solvers import SolverOptions, Status, lp_reduced_costs, solve_milp
+from .configurations import forced_to_pool
 from .pole_enumeration import Pole
 
 
@@ -148,7 +150,9 @@ def _master_problem(inputs: Inputs, columns: list[Pole], delta, kept, constant: 
     codes = list(inputs.territory.codes)
     problem = pulp.LpProblem("set_partitioning", pulp.LpMinimize)
     y = {int(c): pulp.LpVariable(f"y_{c}", cat=pulp.LpBinary) for c in kept}
-    alone = {i: pulp.LpVariable(f"alone_{i}", cat=pulp.LpBinary) for i in rules.allow_alone}
+    # a member forced to pool a service is in a pole (its u ≥ 1 needs x): never alone
+    forced = set().union(*forced_to_pool(inputs).values()) if inputs.services is not None else set()
+    alone = {i: pulp.LpVariable(f"alone_{i}", cat=pulp.LpBinary) for i in rules.allow_alone if i not in forced}
     covers: dict[str, list[int]] = {i: [] for i in codes}
     seated: dict[str, list[int]] = {}
     for c in y:
