@@ -297,3 +297,60 @@ def test_forced_pooling_designs_equal_the_compact_milp(tmp_path, seed):
     assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
     for i in codes[:2] + codes[-1:]:
         assert enumerated.assignment[i] is not None
+
+
+def _service_commun(data, open_to_others: bool, seat: int = 0) -> list[str]:
+    """Two neighbouring communes (the first and a neighbour) and the EPCI in a service commun."""
+    from optimiser.territory import load_geojson_territory
+
+    territory = load_geojson_territory(data["territory"]["communes"])
+    codes = list(territory.codes)
+    adjacency = territory.adjacency
+    nbrs = sorted(set(adjacency["code_b"][adjacency["code_a"] == codes[seat]])
+                  | set(adjacency["code_a"][adjacency["code_b"] == codes[seat]]))
+    core = [codes[seat], nbrs[0]]
+    data["service_commun"] = {"members": core, "seat": core[0], "open_to_others": open_to_others,
+                              "services": ["espaces_verts", "eclairage"],
+                              "epci_workload": {"espaces_verts": 6, "eclairage": 400}}
+    return core
+
+
+@pytest.mark.parametrize("open_to_others", [False, True])
+def test_service_commun_columns_price_as_the_one_pole_milp(tmp_path, open_to_others):
+    """The service commun's columns hold its core members and the EPCI (forced to pool its own
+    workload): every column's closed-form price equals its one-pole MILP's."""
+    for seed in (3, 13):
+        data = case(tmp_path, seed)
+        _service_commun(data, open_to_others)
+        inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+        assert unsupported(inputs) is None and "EPCI" in inputs.services.members
+        pairs, _, columns = _columns(inputs)
+        seat = inputs.rules.service_commun.seat
+        assert (sum(j == seat for j, _ in columns) > 1) is open_to_others
+        prices = price_columns(inputs, pairs, columns)
+        milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+        for c, (j, members) in enumerate(columns):
+            priced = milp.pole(j, members, time.perf_counter() + 60)
+            assert priced.proven
+            assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), (seed, j, members)
+
+
+@pytest.mark.parametrize("seed, open_to_others, count", [(4, False, {"max": 1}), (13, True, {"min": 1}),
+                                                          (0, True, {"min": 1}), (3, False, {"min": 1})])
+def test_service_commun_designs_equal_the_compact_milp(tmp_path, seed, open_to_others, count):
+    """With a service commun (its pole not counted among the proximity poles, its members never
+    alone): the enumerated design equals the compact MILP's optimum, both proven. Counted as a
+    proximity pole, seed 4 would lose its pole, seeds 13 and 0 would keep everyone in the
+    service commun's (cheaper)."""
+    data = case(tmp_path, seed)
+    core = _service_commun(data, open_to_others)
+    data["poles"].update(count=count, allow_alone="all")
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    enumerated = design_poles(inputs, options)
+    compact = design_poles(inputs, options, enumeration=False)
+    assert "poles enumerated" in enumerated.formulation, enumerated.messages
+    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL, compact.messages
+    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    assert all(enumerated.assignment[i] == core[0] for i in core)
+    assert math.isclose(enumerated.services.total_eur / 1000.0, enumerated.objective, rel_tol=1e-7)

@@ -35,9 +35,10 @@ Vectorised per seat: the member sets of a seat's columns and all their subsets (
 :math:`\mathcal D_j`, as bitmasks over ``members_of[j]``) get their per-member sums by one matrix
 product; every split :math:`(P, B)` of every :math:`U \in \mathcal D_j` is priced at once
 (:math:`\sum_{U} 2^{|U|}` configurations), the best per :math:`U` kept, and each column takes the
-minimum over its subsets. A budget or a travel cap is not a pole's rule: each column is priced
+minimum over its subsets. The service commun's columns hold the EPCI as one more member (with
+its own workload and its forced services, no travel). A budget or a travel cap is not a pole's rule: each column is priced
 without it (its cheapest configuration) and the master holds it (:mod:`.set_partitioning`).
-Rules this module does not replicate (members forced to pool, a service commun, sampled worlds)
+Rules this module does not replicate (a Shapley key, sampled worlds)
 make :func:`unsupported` say why; the caller then keeps the MILP pricing.
 """
 
@@ -83,10 +84,8 @@ def unsupported(inputs: Inputs) -> str | None:
     si = inputs.services
     if si is None or not si.enabled:
         return "no services to price"
-    if inputs.rules.service_commun is not None:
-        return "a service commun"
-    if EPCI in si.members:
-        return "the EPCI as a member"
+    if EPCI in si.members and inputs.rules.service_commun is None:
+        return "the EPCI as a member without a service commun"
     if si.key not in ("workload", "population"):
         return f"cost-sharing key {si.key!r}"
     for s in si.services:
@@ -125,10 +124,12 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
     for j, cols in by_seat.items():
         used = {i for c in cols for i in columns[c][1]}
         order = tuple(i for i in pairs.members_of[j] if i in used)  # a bit per member some column holds
+        epci = _holds_epci(inputs, j)
+        order += (EPCI,) if epci else ()
         if len(order) > MAX_MEMBERS:
             return None
         pos = {i: k for k, i in enumerate(order)}
-        masks = np.array([sum(1 << pos[i] for i in columns[c][1]) for c in cols], dtype=np.int64)
+        masks = np.array([sum(1 << pos[i] for i in columns[c][1] + ((EPCI,) if epci else ())) for c in cols], dtype=np.int64)
         subsets = _column_subsets(masks, len(order))
         closure = np.unique(np.concatenate([s.ravel() for s in subsets.values()]))
         splits = int(np.sum(np.left_shift(1, _popcount(closure, len(order)))))
@@ -152,6 +153,14 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
             g += _column_minimum(best, splits, subsets, masks, must)
         delta[cols] = g / K
     return ColumnPrices(delta + travel, travel, person_travel, total, time.perf_counter() - start)
+
+
+def _holds_epci(inputs: Inputs, j: str) -> bool:
+    """Whether the columns of seat *j* hold the EPCI: the service commun's seat, when the EPCI has
+    a workload (:func:`optimiser.model.services.ServiceModel.x_of`: it is in that pole, travelling
+    nowhere)."""
+    sc = inputs.rules.service_commun
+    return sc is not None and j == sc.seat and EPCI in inputs.services.members
 
 
 def column_travel(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole]) -> np.ndarray:

@@ -86,7 +86,8 @@ def poles_of(assignment: Assignment) -> dict[str, tuple[str, ...]]:
 def pole_count_ok(inputs: Inputs, assignment: Assignment) -> bool:
     """The number of proximity poles is within the rules' bounds."""
     rules = inputs.rules
-    n = len(poles_of(assignment))
+    sc = rules.service_commun
+    n = sum(1 for j in poles_of(assignment) if sc is None or j != sc.seat)  # proximity poles
     return (rules.count_min is None or n >= rules.count_min) and (rules.count_max is None or n <= rules.count_max)
 
 
@@ -131,7 +132,11 @@ class PerPoleValue:
     def _solve(self, seat: str, members: tuple[str, ...], remaining: float) -> PricedPole:
         pairs = CandidatePairs(seats=(seat,), seats_of={i: (seat,) for i in members}, members_of={seat: members},
                                group_of={})
-        rules = dataclasses.replace(self.rules, fixed_seats=tuple(j for j in self.inputs.rules.fixed_seats if j == seat))
+        # The service commun's rule only in its own pole: elsewhere it would bring the EPCI (a
+        # member of the seat's pole whatever x says) into a pole this model does not hold.
+        sc = self.rules.service_commun
+        rules = dataclasses.replace(self.rules, fixed_seats=tuple(j for j in self.inputs.rules.fixed_seats if j == seat),
+                                    service_commun=sc if sc is not None and sc.seat == seat else None)
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, pairs)
         add_services(model, self.inputs, Formulation(lazy_fairness=False))
         objective = model.problem.objective

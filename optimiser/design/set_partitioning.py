@@ -12,7 +12,9 @@ Columns :math:`c = (j_c, M_c)` (:mod:`.pole_enumeration`) with their exact price
 
    a_i = a_g \;\; (i \text{ in the 'together' group of } g), \qquad \sum_i a_i \le \text{max\_alone},
 
-with :math:`C_0 = \sum_{i,s} \text{standalone}_{is}` (k€/yr), and the rules on sums over the poles
+with :math:`C_0 = \sum_{i,s} \text{standalone}_{is}` (k€/yr; the EPCI's included). The service
+commun's seat is a fixed seat whose pole is not counted in :math:`K^\pm`, its members never
+alone. And the rules on sums over the poles
 (:func:`.pole_pricing.coupling_rules`), as :func:`optimiser.model.fairness.add_budget` and
 ``add_travel_limit`` write them:
 
@@ -152,6 +154,9 @@ def _master_problem(inputs: Inputs, columns: list[Pole], delta, kept, constant: 
     y = {int(c): pulp.LpVariable(f"y_{c}", cat=pulp.LpBinary) for c in kept}
     # a member forced to pool a service is in a pole (its u ≥ 1 needs x): never alone
     forced = set().union(*forced_to_pool(inputs).values()) if inputs.services is not None else set()
+    sc = rules.service_commun
+    if sc is not None:
+        forced |= set(sc.members)  # in the service commun's pole (x ≥ 1 bounds)
     alone = {i: pulp.LpVariable(f"alone_{i}", cat=pulp.LpBinary) for i in rules.allow_alone if i not in forced}
     covers: dict[str, list[int]] = {i: [] for i in codes}
     seated: dict[str, list[int]] = {}
@@ -164,12 +169,13 @@ def _master_problem(inputs: Inputs, columns: list[Pole], delta, kept, constant: 
     for i in codes:
         terms = [(y[c], 1) for c in covers[i]] + ([(alone[i], 1)] if i in alone else [])
         problem += pulp.LpAffineExpression(terms) == 1, f"cover_{i}"
-    opened = pulp.LpAffineExpression([(v, 1) for v in y.values()])
+    # the pole count is of proximity poles: the service commun's pole is not one
+    opened = pulp.LpAffineExpression([(v, 1) for c, v in y.items() if sc is None or columns[c][0] != sc.seat])
     if rules.count_min is not None and rules.count_min > 0:
         problem += opened >= rules.count_min, "count_min"
     if rules.count_max is not None:
         problem += opened <= rules.count_max, "count_max"
-    for j in rules.fixed_seats:
+    for j in sorted(set(rules.fixed_seats) | ({sc.seat} if sc is not None else set())):
         problem += pulp.LpAffineExpression([(y[c], 1) for c in seated.get(j, [])]) == 1, f"fixed_{j}"
     for k, group in enumerate(rules.together):
         for i in group[1:]:
