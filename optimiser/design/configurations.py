@@ -56,8 +56,13 @@ from ..model.services import K
 from ..services.economics import EPCI
 from .pole_enumeration import Pole
 
-#: Above this many (poolers, borrowers) splits over all seats and services, give up (memory, time).
-CONFIGURATION_CAP = 20_000_000
+#: Above this many (poolers, borrowers) splits over all seats and services, give up (time: the
+#: open service commun of Laval 2016, 44 M, priced in 10.6 s on a loaded 2-core machine).
+CONFIGURATION_CAP = 60_000_000
+
+#: Above this many splits in one seat's down-closure, give up (memory: they are held at once,
+#: 4.8 M peaked at 0.3 GB resident).
+SEAT_SPLIT_CAP = 6_000_000
 
 #: Bitmasks are int64: at most this many communes in one seat's columns.
 MAX_MEMBERS = 62
@@ -134,7 +139,7 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
         closure = np.unique(np.concatenate([s.ravel() for s in subsets.values()]))
         splits = int(np.sum(np.left_shift(1, _popcount(closure, len(order)))))
         total += splits * len(inputs.services.services)
-        if total > cap:
+        if total > cap or splits > SEAT_SPLIT_CAP:
             return None
         seats[j] = (order, cols, masks, subsets, closure)
     delta = np.zeros(len(columns))
