@@ -2,8 +2,9 @@
 
 Every candidate pole is listed (:mod:`.pole_enumeration`), priced exactly without a solver
 (:mod:`.configurations`), and the best partition chosen by a set-partitioning MILP
-(:mod:`.set_partitioning`). Its optimum is the full problem's when the poles separate
-(:func:`.pole_pricing.separable`) and every rule is replicated; the chosen poles are then priced
+(:mod:`.set_partitioning`). Its optimum is the full problem's when every rule is replicated
+(:func:`.pole_enumeration.enumerable`, :func:`.configurations.unsupported`: the service commun's
+pole, the EPCI in it, is one more column family); the chosen poles are then priced
 again by their own MILP (:class:`.pole_pricing.PerPoleValue`), which gives the full model's
 variable values for the outputs and checks the closed-form prices: any disagreement, a rule not
 replicated, too many poles or configurations, and the run keeps its other method (``None``

@@ -13,7 +13,9 @@ every fairness constraint. Communes left alone keep everything (:math:`\Delta = 
 
 This is exact only when nothing couples the poles: no budget rule (a cap on the total), no cap on
 total travel and no service commun (the EPCI as a member); :func:`separable` says so, and the
-design falls back on pricing the whole fixed-pole model otherwise. Each pole's value is cached
+design falls back on pricing the whole fixed-pole model otherwise. (A pole priced alone is still
+exact under those rules — the caps left out, :func:`without_coupling_rules`; the service commun's
+rule kept in its own pole only — which the enumerated poles use, their master holding the rest.) Each pole's value is cached
 by (seat, members), so a local search that moves one commune re-prices two poles only.
 
 The pole rules a single pole cannot check (the pole count, 'together', 'apart') are the caller's:
