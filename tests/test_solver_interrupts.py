@@ -105,8 +105,9 @@ def branching(line: str) -> bool:
 
 @pytest.mark.parametrize("moment", ["starting point: every pooled service in", "solving the full model"])
 def test_cli_run_interrupted_writes_the_incumbent_as_feasible(tmp_path, moment):
-    """`optimiser run` on the service commun scenario with a long time limit (the shipped scenario
-    that takes the MILP path: à la carte alone is proven by enumeration in seconds): Ctrl-C (SIGINT to the
+    """`optimiser run` on the service commun scenario shared by the Shapley value, with a long
+    time limit (the MILP path: the enumerated poles do not price that key, and prove the shipped
+    scenario in seconds): Ctrl-C (SIGINT to the
     process) at a known moment, read from the run's own log (``solver.log`` says which solve
     comes next): while a starting point of the free run is solved (régie forced), or once the
     full model's branch and bound is under way (HiGHS's presolve does not poll for interrupts).
@@ -116,6 +117,7 @@ def test_cli_run_interrupted_writes_the_incumbent_as_feasible(tmp_path, moment):
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-u", "-m", "optimiser.cli", "run", str(SCENARIOS / "laval-2016-service-commun.yaml"),
                                 "--out", str(out), "--set", "solver.time_limit_s=300", "--set", "solver.name=highs",
+                                "--set", "fairness.key=shapley",
                                 "--set", "solver.log=true"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
     try:
