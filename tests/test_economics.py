@@ -154,3 +154,14 @@ def test_bad_inventory_mode_for_works_is_a_row_and_column_error(tmp_path):
         prepare(load_scenario(path))
     text = "\n".join(p.render() for p in info.value.problems)
     assert "row 2.mode" in text and "voirie_travaux can only be delegation" in text
+
+
+def test_the_parameter_file_reads_the_same_with_libyaml_and_pure_python():
+    """The sourced parameters are read with libyaml's loader (fast); PyYAML's pure-Python loader
+    must give the same data, so the speed-up changes no number."""
+    import yaml
+
+    from optimiser.services.parameters import PARAMETER_FILE
+
+    text = PARAMETER_FILE.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == yaml.safe_load(text)
