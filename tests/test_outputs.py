@@ -14,7 +14,7 @@ import pyogrio.raw
 import pytest
 from helpers import REPO
 from htmlparse import parse, table_rows
-from shared import solved
+from shared import DELEGATED, solved
 
 from optimiser.errors import InputError
 from optimiser.results import dictionary, i18n
@@ -30,7 +30,7 @@ SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staf
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory):
-    result = solved(tmp_path_factory, "laval-2016-delegated")  # its scenario's 120 s limit
+    result = solved(tmp_path_factory, *DELEGATED)
     base = tmp_path_factory.mktemp("outputs")
     return result, result.to_dir(base / "fr"), result.to_dir(base / "en", draw=False, lang="en")
 

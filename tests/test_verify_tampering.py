@@ -17,7 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers import DATA
-from shared import solved
+from shared import SERVICE_COMMUN, solved
 
 from optimiser.cli import main
 from optimiser.errors import InputError
@@ -34,7 +34,7 @@ def poles(tmp_path_factory):
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
     # solved once per session, shared with the print tests
-    result = solved(tmp_path_factory, "laval-2016-service-commun")
+    result = solved(tmp_path_factory, *SERVICE_COMMUN)
     return result.to_dir(tmp_path_factory.mktemp("services") / "r", draw=False)
 
 
