@@ -112,9 +112,9 @@ def test_short_seat_lists_widen_to_the_enumerated_optimum(tmp_path, seed):
 
 
 def test_the_short_lists_did_have_to_widen(tmp_path):
-    """The cases above test the widening only if the lists had to grow: seed 1 (HiGHS, half a
-    second) widens in each of its six runs; 11 of the 14 seeds widen somewhere."""
-    assert short_lists_reach_the_optimum(tmp_path, 1) == 6
+    """The cases above test the widening only if the lists had to grow: seed 9 (feasible, HiGHS,
+    about a second) widens in each of its six runs, as do most feasible seeds."""
+    assert short_lists_reach_the_optimum(tmp_path, 9) == 6
 
 
 def test_enumeration_exercises_both_outcomes(tmp_path):
