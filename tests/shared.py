@@ -24,7 +24,6 @@ from pathlib import Path
 
 from helpers import SCENARIOS
 
-
 #: The service-commun run that the print and tampering tests read, at 30 s instead of the
 #: scenario's 120 s (which it always ran to: status feasible either way). They check what the
 #: folder shows and that the verifier catches each edit, not how good the design is; at 30 s the

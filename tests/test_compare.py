@@ -89,6 +89,7 @@ def test_pareto_front_is_the_set_of_non_dominated_solved_variants(swept):
     assert pareto_mask([1, 1], [2, 2]).tolist() == [True, True]  # equal points do not dominate each other
 
 
+@pytest.mark.slow
 def test_cli_writes_csv_excel_and_plots(swept, tmp_path):
     result = invoke("compare", swept)
     assert result.exit_code == 0, result.output

@@ -58,6 +58,7 @@ def status_quo(tmp_path_factory):
     return result, result.to_dir(tmp_path_factory.mktemp("sq") / "sq", draw=False)
 
 
+@pytest.mark.slow
 def test_laval_status_quo_lands_near_the_sourced_aggregates(status_quo):
     result, folder = status_quo
     sq = pd.read_csv(folder / "status_quo.csv", dtype={"member": str})
@@ -85,6 +86,7 @@ def test_laval_status_quo_lands_near_the_sourced_aggregates(status_quo):
     assert verify_result(folder).ok, verify_result(folder).violations
 
 
+@pytest.mark.slow
 def test_run_prints_field_fte_and_euros_per_inhabitant_in_one_line(tmp_path):
     done = optimiser("run", SCENARIOS / "laval-2016-status-quo.yaml", "--out", tmp_path / "sq")
     assert done.returncode == 0, done.stderr
@@ -96,6 +98,7 @@ def test_run_prints_field_fte_and_euros_per_inhabitant_in_one_line(tmp_path):
     assert "La situation actuelle est-elle crédible ?" in (tmp_path / "sq" / "report.md").read_text()  # French by default
 
 
+@pytest.mark.slow
 def test_the_status_quo_line_in_english(tmp_path):
     done = optimiser("run", SCENARIOS / "laval-2016-status-quo.yaml", "--out", tmp_path / "sq", "--lang", "en")
     assert done.returncode == 0, done.stderr

@@ -50,6 +50,7 @@ def assert_self_contained(page: str) -> None:
         assert not allowed, f"{directive} allows hashes of nothing on the page: {allowed}"
 
 
+@pytest.mark.slow
 def test_result_folder_has_a_self_contained_report(laval):
     result, folder = laval
     page = (folder / "report.html").read_text(encoding="utf-8")

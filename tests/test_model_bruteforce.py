@@ -63,6 +63,7 @@ def brute_force(inputs, contiguity: str):
 
 
 @pytest.mark.parametrize("seed", range(14))
+@pytest.mark.slow
 def test_milp_matches_enumeration(tmp_path, seed):
     data = random_scenario(tmp_path, seed)
     loaded = scenario_from_dict(data, base_dir=tmp_path)
@@ -117,6 +118,7 @@ def test_the_short_lists_did_have_to_widen(tmp_path):
     assert short_lists_reach_the_optimum(tmp_path, 9) == 6
 
 
+@pytest.mark.slow
 def test_enumeration_exercises_both_outcomes(tmp_path):
     """The random cases above are only a test if some are feasible and some are not."""
     outcomes = set()
@@ -126,6 +128,7 @@ def test_enumeration_exercises_both_outcomes(tmp_path):
     assert outcomes == {True, False}
 
 
+@pytest.mark.slow
 def test_exact_contiguity_is_never_worse_than_shortest_path(tmp_path):
     for seed in range(6):
         inputs = prepare(scenario_from_dict(random_scenario(tmp_path, seed), base_dir=tmp_path))

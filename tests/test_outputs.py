@@ -66,6 +66,7 @@ def test_domain_words_as_planners_write_them():
         assert i18n.estimated_in_words("") == "none"
 
 
+@pytest.mark.slow
 def test_report_has_every_section_in_french_and_says_it_minimised_cost(folders):
     result, fr, en = folders
     page = (fr / "report.html").read_text(encoding="utf-8")

@@ -103,6 +103,7 @@ def layout(page) -> dict:
 
 
 @pytest.mark.parametrize("which", ["laval", "rethelois"])
+@pytest.mark.slow
 def test_report_and_fiche_for_elus(request, browser, which):
     folder = request.getfixturevalue(which)
     shots = folder / "screenshots"

@@ -34,6 +34,7 @@ def pooled(tmp_path_factory):
     return result, result.to_dir(tmp / "out")
 
 
+@pytest.mark.slow
 def test_parts_add_up_to_the_saving_and_the_verifier_agrees(pooled):
     result, folder = pooled
     s = result.summary
@@ -143,6 +144,7 @@ def test_regime_indemnitaire_by_hand(tmp_path):
     assert deleg.ri_eur == 0.0  # delegated: nobody joins a common employer
 
 
+@pytest.mark.slow
 def test_a_one_member_pole_service_is_reported_as_alone(tmp_path):
     """Forced to pool with nobody else allowed, a commune runs a pole service alone: it is called
     alone, not pooled, and counts as no pooling (the model forbids it unless forced)."""

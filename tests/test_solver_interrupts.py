@@ -36,6 +36,7 @@ def ctrl_c_after(seconds: float) -> threading.Thread:
 
 
 @pytest.mark.parametrize("solver", sorted(SOLVERS))
+@pytest.mark.slow
 def test_ctrl_c_stops_the_solver_and_keeps_its_incumbent(solver):
     problem = market_split(6, 50, 1, slack=True)  # finds solutions, cannot prove the optimum in a minute
     start = time.perf_counter()
@@ -51,6 +52,7 @@ def test_ctrl_c_stops_the_solver_and_keeps_its_incumbent(solver):
 
 
 @pytest.mark.parametrize("solver", sorted(SOLVERS))
+@pytest.mark.slow
 def test_ctrl_c_with_discard_raises_promptly(solver):
     start = time.perf_counter()
     with pytest.raises(KeyboardInterrupt), interruptible("discard"):
@@ -60,6 +62,7 @@ def test_ctrl_c_with_discard_raises_promptly(solver):
 
 
 @pytest.mark.parametrize("solver", sorted(SOLVERS))
+@pytest.mark.slow
 def test_ctrl_c_outside_interruptible_still_stops_the_solver(solver):
     """No handler (a sweep, a script): KeyboardInterrupt as usual, and no solver left running."""
     start = time.perf_counter()
@@ -104,6 +107,7 @@ def branching(line: str) -> bool:
 
 
 @pytest.mark.parametrize("moment", ["starting point: every pooled service in", "solving the full model"])
+@pytest.mark.slow
 def test_cli_run_interrupted_writes_the_incumbent_as_feasible(tmp_path, moment):
     """`optimiser run` on the service-commun scenario with a time limit the run cannot prove its
     optimum in: Ctrl-C (SIGINT to the process) at a known moment, read from the run's own log
