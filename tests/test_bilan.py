@@ -135,6 +135,7 @@ def test_example_from_the_repository(plan_dir, tmp_path):
     assert english.exit_code == 0 and "Key figures" in (tmp_path / "en" / "bilan.md").read_text()
 
 
+@pytest.mark.slow
 def test_template_actuals_lists_every_plan_row(plan_dir, tmp_path):
     out = tmp_path / "actuals.xlsx"
     run = CliRunner().invoke(main, ["template", "actuals", str(plan_dir), "--out", str(out)])

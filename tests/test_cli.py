@@ -53,6 +53,7 @@ def test_run_writes_every_output(laval_result):
     assert "## En bref" in report and "trajets sont les plus courts" in report
 
 
+@pytest.mark.slow
 def test_service_commun_core_is_its_own_closed_pole(laval_result):
     out, _ = laval_result
     rows = [line.split(",") for line in (out / "communes.csv").read_text(encoding="utf-8").splitlines()[1:]]

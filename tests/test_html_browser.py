@@ -19,6 +19,9 @@ from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
 from optimiser.results.html import render_comparison_html
 from optimiser.results.html.page import document
 
+#: Headless Chromium starts for these (seconds of CPU): left out of ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def browser():

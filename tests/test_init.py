@@ -70,6 +70,7 @@ def test_disconnected_epci_gets_links_and_island_opt_outs(tmp_path):
         prepare(load_scenario(folder / "scenario.yaml", ["roads.extra_links=[]"]))
 
 
+@pytest.mark.slow
 def test_pieces_on_two_landmasses_are_bridged(tmp_path):
     """CAP Excellence: Baie-Mahault (Basse-Terre) and Les Abymes (Grande-Terre), 16 m apart."""
     folder, scenario, summary = init_and_run(tmp_path, "--epci", "CA CAP Excellence")
@@ -80,6 +81,7 @@ def test_pieces_on_two_landmasses_are_bridged(tmp_path):
     assert summary["status"] == "optimal" and summary["n_alone"] == 0
 
 
+@pytest.mark.slow
 def test_island_of_several_communes_is_bridged(tmp_path):
     """Île de Noirmoutier (4 communes, 550 m off the coast, no shared border with the mainland)."""
     island = ["85011", "85083", "85106", "85163"]
@@ -91,6 +93,7 @@ def test_island_of_several_communes_is_bridged(tmp_path):
     assert summary["status"] == "optimal" and summary["n_alone"] == 0
 
 
+@pytest.mark.slow
 def test_departement_and_communes_selections(tmp_path):
     result = invoke("init", "--communes", "53130,53201,53054,53119,53001", "--name", "Laval ouest", "--out", str(tmp_path / "c"))
     assert result.exit_code == 0, result.output

@@ -91,6 +91,7 @@ def test_report_has_every_section_in_french_and_says_it_minimised_cost(folders):
     assert md.startswith("# Mutualisation des services techniques") and "## Estimations et fiabilité des paramètres" in md
 
 
+@pytest.mark.slow
 def test_english_on_request_and_csv_unchanged(folders):
     _, fr, en = folders
     page = (en / "report.html").read_text(encoding="utf-8")
@@ -100,6 +101,7 @@ def test_english_on_request_and_csv_unchanged(folders):
         assert (fr / name).read_text(encoding="utf-8") == (en / name).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_fiche_per_commune_adds_up(folders):
     result, fr, en = folders
     fiches = sorted(p.stem for p in (fr / "fiches").glob("*.html") if p.stem != "index")
@@ -125,6 +127,7 @@ def test_a_fiche_per_commune_adds_up(folders):
     assert (fr / "fiches" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_result_xlsx_has_every_table_formatted(folders):
     result, fr, _ = folders
     book = openpyxl.load_workbook(fr / "result.xlsx")
@@ -144,6 +147,7 @@ def test_result_xlsx_has_every_table_formatted(folders):
     assert ("communes.csv", "saving") in {(r[0], r[1]) for r in dictionary_rows}
 
 
+@pytest.mark.slow
 def test_result_gpkg_opens_with_its_layers_and_attributes(folders):
     result, fr, _ = folders
     path = fr / "result.gpkg"
@@ -159,6 +163,7 @@ def test_result_gpkg_opens_with_its_layers_and_attributes(folders):
     assert list(dict(zip(meta["fields"], fields))["pole"]) == list(result.poles["pole"])
 
 
+@pytest.mark.slow
 def test_data_dictionary_lists_every_csv_column(folders):
     _, fr, _ = folders
     for csv in sorted(fr.glob("*.csv")):

@@ -53,6 +53,7 @@ def fair_at_sourced_values(si, design: FixedDesign) -> bool:
 
 
 @pytest.mark.parametrize("objective", ["expected", "cvar", "quantile"])
+@pytest.mark.slow
 def test_robust_design_is_the_brute_force_best_over_the_same_worlds(tmp_path, objective):
     loaded = tiny(tmp_path, {"objective": objective, "worlds": 6, "alpha": 0.34})
     result = solve(loaded)

@@ -58,6 +58,7 @@ def test_parts_add_up_to_the_saving_and_the_verifier_agrees(pooled):
     assert check.ok, check.violations
 
 
+@pytest.mark.slow
 def test_a_tampered_decomposition_fails_verify(pooled, tmp_path):
     import shutil
 
@@ -71,6 +72,7 @@ def test_a_tampered_decomposition_fails_verify(pooled, tmp_path):
     assert "savings by source add up" in text and "savings by source recomputed" in text
 
 
+@pytest.mark.slow
 def test_staff_trajectory_frees_posts_year_by_year(pooled):
     result, _ = pooled
     trajectory = result.service_tables.staff_trajectory

@@ -101,6 +101,7 @@ def test_every_variant_is_solved_into_its_folder(serial):
     assert verify_result(out / IDS[0]).ok
 
 
+@pytest.mark.slow
 def test_results_equal_separate_runs_of_each_variant(serial):
     """The shared-input cache and the sweep machinery change nothing in the answers."""
     scenario, out, _ = serial
@@ -110,6 +111,7 @@ def test_results_equal_separate_runs_of_each_variant(serial):
         assert dict(zip(result.communes["insee_code"], result.communes["seat_insee_code"])) == seats
 
 
+@pytest.mark.slow
 def test_variants_differ_as_their_settings_say(serial):
     _, out, _ = serial
     rows = by_id(out)
@@ -274,6 +276,7 @@ def test_dask_local_cluster_matches_serial(serial, tmp_path):
     assert "computed" not in [row["shared_inputs"] for row in by_id(out).values()]
 
 
+@pytest.mark.slow
 def test_python_api_returns_the_comparison_table(serial, tmp_path):
     scenario, serial_out, _ = serial
     shutil.copytree(serial_out, tmp_path / "copy")
