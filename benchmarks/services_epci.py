@@ -11,6 +11,7 @@ so a stopped run still covers every size; each worker solves with one thread. Th
     .venv/bin/python benchmarks/services_epci.py                       # 44 EPCIs, HiGHS (+ CBC up to 30 communes)
     .venv/bin/python benchmarks/services_epci.py --sample 10 --solvers highs --workers 1
     .venv/bin/python benchmarks/services_epci.py --summary             # re-print the table of the CSV
+    .venv/bin/python benchmarks/services_epci.py --only 200043156 --solvers highs --rerun   # one EPCI again
 
 Output: ``benchmarks/results/services_epci.csv`` (one row per EPCI × solver: communes, variables,
 status, gap, time, saving) and a Markdown table of medians by size band. Times are seconds on a
@@ -151,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--solvers", default="highs,cbc", help=f"comma-separated (default highs,cbc; CBC only up to {CBC_MAX_COMMUNES} communes)")
     parser.add_argument("--limit", type=float, help="one time limit (s) for every EPCI instead of 60 s / 300 s by size")
     parser.add_argument("--fresh", action="store_true", help="start a new table instead of resuming --out")
+    parser.add_argument("--rerun", action="store_true", help="run the --only EPCIs again, their rows replaced (after a change to the method)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--summary", action="store_true", help="print the table of --out and stop")
     args = parser.parse_args(argv)
@@ -164,6 +166,11 @@ def main(argv: list[str] | None = None) -> None:
     sirens = [s.strip() for s in args.only.split(",")] if args.only else sample(epcis, -(-args.sample // len(BANDS)))
     rows: list[dict] = [] if args.fresh or not args.out.exists() else read_rows(args.out)
     done = {(r["epci_siren"], r["solver"]) for r in rows if r.get("status") not in (None, "", "error")}
+    if args.rerun:
+        if not args.only:
+            parser.error("--rerun needs --only (the EPCIs to run again)")
+        again = {(s, solver) for s in sirens for solver in args.solvers.split(",")}
+        done -= again
     rows = [r for r in rows if (r["epci_siren"], r["solver"]) in done]
     jobs = [(s, solver, args.limit) for s in sirens for solver in args.solvers.split(",")
             if (s, solver) not in done and (solver != "cbc" or int(epcis.at[s, "communes"]) <= CBC_MAX_COMMUNES)]

@@ -78,9 +78,11 @@ def test_service_milp_matches_enumeration(tmp_path, seed):
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
     expected = best_service_design(inputs)
     assert expected is not None
-    for solver in ("cbc", "highs"):
-        design = design_poles(inputs, SolverOptions(name=solver, time_limit_s=120, gap=0.0))
+    # the compact MILP with each solver, then the enumerated poles (closed-form prices, set partitioning)
+    for solver, enumeration in (("cbc", False), ("highs", False), ("highs", True)):
+        design = design_poles(inputs, SolverOptions(name=solver, time_limit_s=120, gap=0.0), enumeration=enumeration)
         assert design.status is Status.OPTIMAL, (solver, design.messages)
+        assert ("poles enumerated" in design.formulation) == enumeration, design.formulation
         if solver == "cbc" and seed in CBC_CUTS_OFF_THE_OPTIMUM:
             # CBC's own cut generators remove the optimum here (with "cuts off" it finds it): its
             # answer is a valid design, 0.06 % dearer, that it wrongly proves optimal. HiGHS is exact.
@@ -118,7 +120,7 @@ def test_every_formulation_switch_reaches_the_same_optimum(tmp_path, seed):
     for formulation in (Formulation(lazy_fairness=True),
                         Formulation(lazy_fairness=True, coalition_cuts=False, tight_big_m=False, machine_floors=False),
                         Formulation(coalition_cuts=False, tight_big_m=False)):
-        design = design_poles(inputs, SolverOptions(name="highs", gap=0.0), formulation=formulation)
+        design = design_poles(inputs, SolverOptions(name="highs", gap=0.0), formulation=formulation, enumeration=False)
         assert design.status is Status.OPTIMAL
         assert design.services.total_eur == pytest.approx(expected, rel=1e-7, abs=1e-3), formulation
 
@@ -135,9 +137,10 @@ def test_seats_hold_their_share_of_the_pole(tmp_path):
         inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
         assert inputs.rules.seat_share == 0.4 and inputs.rules.seat_share_exempt == ()
         expected = best_service_design(inputs)
-        design = design_poles(inputs, SolverOptions(name="cbc", time_limit_s=120, gap=0.0))
-        assert design.status is Status.OPTIMAL, design.messages
-        assert design.services.total_eur == pytest.approx(expected, rel=1e-7, abs=1e-3), seed
+        for enumeration in (False, True):
+            design = design_poles(inputs, SolverOptions(name="cbc", time_limit_s=120, gap=0.0), enumeration=enumeration)
+            assert design.status is Status.OPTIMAL, design.messages
+            assert design.services.total_eur == pytest.approx(expected, rel=1e-7, abs=1e-3), (seed, enumeration)
         pop = inputs.territory.communes["population"]
         poles: dict = {}
         for i, j in design.assignment.items():

@@ -46,6 +46,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
 
 import pulp
 
@@ -92,25 +93,34 @@ class _SeatPricing:
         self.x = {i: model.x[i, seat] for i in members}
 
     def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float):
-        """(a lower bound on min Δ + Σ λ x, the members joining in the solution found or None)."""
-
-
+        """(a lower bound on min Δ + Σ λ x, the members joining in the solution found or None).
+        ``found_delta`` is then that solution's Δ (k€/yr, the pole's cost with its services as
+        found: at least the pole's exact Δ; ``inf`` when none)."""
         self.problem.setObjective(self.base + pulp.lpSum(multipliers[i] * v for i, v in self.x.items()))
         outcome = solve_milp(self.problem, options, limit)
+        self.found_delta = math.inf
         if outcome.bound is None or not math.isfinite(outcome.bound):
             return -math.inf, None
         joined = None
         if outcome.values:
             joined = [i for i, v in self.x.items() if outcome.values.get(v.name, 0.0) > 0.5]
+            if outcome.objective is not None:
+                self.found_delta = outcome.objective + self.offset - sum(multipliers[i] for i in joined)
         return outcome.bound + self.offset, joined
 
 
 def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_iterations: int = 60,
-                     trace: list | None = None, tolerance: float = 1e-6) -> LagrangianBound:
+                     trace: list | None = None, tolerance: float = 1e-6,
+                     on_pole: Callable[[str, tuple[str, ...], float], None] | None = None,
+                     floor: Callable[[str, dict[str, float]], float] | None = None,
+                     new_upper: Callable[[], float] | None = None) -> LagrangianBound:
     """The bound of the module docstring within ``deadline`` (``time.perf_counter()`` seconds);
     ``upper`` is the incumbent's cost (k€/yr) for the step size (``inf``: none); ``trace``
     collects (iteration, clock, L) for benchmarks; it stops once within ``tolerance`` (relative)
-    of ``upper``."""
+    of ``upper``. ``on_pole(seat, members, Δ found)`` receives every pricing solution (a
+    candidate pole: :mod:`.column_generation` collects them); ``floor(seat, λ)``, a lower bound
+    on the seat's pricing value needing no solve, skips the seat when ≥ 0 (as the stale bound);
+    ``new_upper()``, called after each iteration, may lower ``upper`` (a better design found)."""
     inputs, pairs = value_of.inputs, value_of.pairs
     # HiGHS prices the seats whatever the run's solver: it honours short time limits and reports
     # its proven bound when stopped (CBC may overrun a 1 s limit by half a minute)
@@ -139,6 +149,8 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
                 break
             then, low = priced[j]
             stale_low = low - sum(max(0.0, then[i] - lam[i]) for i in pairs.members_of[j])
+            if floor is not None and stale_low < 0:
+                stale_low = max(stale_low, floor(j, lam))
             if stale_low >= 0:
                 continue  # still proven ≥ 0 (skipping rule in the docstring): no pole, no solve
             if j not in pricing:
@@ -151,6 +163,8 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             if joined is not None and low < 0:
                 for i in joined:
                     used[i] += 1
+            if joined and on_pole is not None:
+                on_pole(j, tuple(joined), pricing[j].found_delta)
         if not complete:
             break
         best.iterations = it + 1
@@ -162,6 +176,8 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             stale += 1
             if stale >= 2:
                 theta, stale = theta / 2, 0
+        if new_upper is not None:
+            upper = min(upper, new_upper())
         g = {i: used[i] - 1 for i in lam}
         norm = sum(v * v for v in g.values())
         if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):

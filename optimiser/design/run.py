@@ -27,8 +27,9 @@ from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.service_bound import member_service_bound_keur
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
+from .column_generation import ColumnGeneration, ColumnGenerationResult
+from .enumerated import design_by_enumeration
 from .explain import explain_infeasibility
-from .lagrangian import LagrangianBound, lagrangian_bound
 from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
 from .outcome import PoleDesign, formulation_name, written_design_objective
 from .pmedian import design_pmedian
@@ -38,15 +39,18 @@ from .valuation import FixedPolesValue, TravelValue, Valuation, priced_travel
 
 
 def design_poles(inputs: Inputs, options: SolverOptions, explain: bool = True,
-                 formulation: Formulation = FORMULATION, seat_list_size: int | None = None) -> PoleDesign:
+                 formulation: Formulation = FORMULATION, seat_list_size: int | None = None,
+                 enumeration: bool = True) -> PoleDesign:
     """Design the poles of ``inputs`` with ``options``; never raises for an infeasible scenario.
     ``formulation`` switches the service model's strengthenings (for the benchmark);
-    ``seat_list_size`` overrides the first nearest-seat list length (tests, benchmarks)."""
+    ``seat_list_size`` overrides the first nearest-seat list length (tests, benchmarks);
+    ``enumeration=False`` skips the enumerated-poles method (:mod:`.enumerated`), so tests and
+    benchmarks can measure the MILP path on territories small enough to enumerate."""
     if inputs.rules.mode == "p-median":
         return design_pmedian(inputs, options)
     if inputs.services is not None and not inputs.services.enabled:
         return _status_quo(inputs, options)
-    return _design_poles(inputs, options, explain, formulation, seat_list_size)
+    return _design_poles(inputs, options, explain, formulation, seat_list_size, enumeration=enumeration)
 
 
 def _status_quo(inputs: Inputs, options: SolverOptions) -> PoleDesign:
@@ -69,7 +73,7 @@ STOPPED_BOUND_S = 10.0
 
 
 def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formulation: Formulation = FORMULATION,
-                  seat_list_size: int | None = None, top_level: bool = True) -> PoleDesign:
+                  seat_list_size: int | None = None, top_level: bool = True, enumeration: bool = True) -> PoleDesign:
     """``top_level``: the run the user asked for (not one of its starting points), the one whose
     stop by Ctrl-C must still report an honest gap."""
     start = time.perf_counter()
@@ -93,7 +97,17 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     deadline = start + options.time_limit_s
     incumbent = Incumbent()
     dual = None
-    if service_model is not None:
+    enumerated = None
+    if enumeration and isinstance(value_of, PerPoleValue) and not STOP.requested:
+        # Candidate poles few enough to list: each priced exactly, the best partition proven by
+        # a set-partitioning MILP (:mod:`.enumerated`); otherwise the path below, unchanged.
+        _log(options, "poles enumerated, each priced exactly; set partitioning")
+        enumerated = design_by_enumeration(inputs, options, pairs, assembled.nbrs, value_of, deadline)
+        if enumerated.proven:
+            incumbent = enumerated.incumbent
+            label += f", poles enumerated ({enumerated.columns:,} columns), set partitioning"
+    by_enumeration = enumerated is not None and enumerated.proven
+    if service_model is not None and not by_enumeration:
         # A design that obeys every rule before the big solve starts: the travel-optimal poles,
         # their services then chosen with the poles fixed (keeping everything alone is always
         # fair, so this exists whenever the poles do). It bounds the search and is what a run
@@ -102,9 +116,13 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
         if isinstance(value_of, PerPoleValue) and incumbent.found:
             _search(incumbent, value_of, ctx, deadline, len(model.problem.variables()))
-    early = _within_gap_of_bound(inputs, options, pairs, incumbent) if service_model is not None else None
+    if by_enumeration:
+        early = enumerated.end
+    else:
+        early = _within_gap_of_bound(inputs, options, pairs, incumbent) if service_model is not None else None
     if isinstance(value_of, PerPoleValue) and early is None:
-        dual = _lagrangian(value_of, incumbent, deadline, len(model.problem.variables()), options.gap)
+        dual = _lagrangian(value_of, incumbent, deadline, len(model.problem.variables()), options.gap,
+                           RepairContext.of(model, assembled.nbrs))
     # Keep a little time back with services: a design the solver leaves broken at the time
     # limit is repaired and re-priced with its poles fixed, which takes a few seconds.
     reserve = min(15.0, 0.1 * options.time_limit_s) if service_model is not None else 0.0
@@ -120,6 +138,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
                                  widen=(lambda a, communes: _widened(inputs, a, communes)) if lists is not None else None)
         end = loop.run()
         assembled = loop.model  # the last round's (seat lists may have widened)
+    if enumerated is not None:
+        end.messages[:0] = enumerated.messages
     model = assembled.pole
     n_vars = len(model.problem.variables())
 
@@ -132,10 +152,10 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         if floor > end.lower:
             end.lower = floor
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's")
-        if dual is not None and dual.value > end.lower:
-            end.lower = dual.value
-            end.messages.append(f"bound: the Lagrangian bound ({dual.value:,.1f} k€/yr, {dual.iterations} iterations, "
-                                f"{dual.solves} seat pricings) is above the MILP's")
+        if dual is not None and dual.bound > end.lower:
+            end.lower = dual.bound
+            end.messages.append(f"bound: the column-generation bound ({dual.bound:,.1f} k€/yr, {dual.iterations} "
+                                f"iterations, {dual.solves} seat pricings, {dual.columns} poles) is above the MILP's")
     if top_level and STOP.requested and options.on_interrupt == "keep" and incumbent.found and not math.isfinite(end.lower):
         end.lower = _bound_after_stop(model.problem, options, end.messages)
     bound = None if not math.isfinite(end.lower) else min(end.lower, incumbent.value) if incumbent.found else end.lower
@@ -152,7 +172,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         objective=incumbent.value if incumbent.found else None,
         bound=bound if status.has_solution or status is Status.TIME_LIMIT else None,
         solver=options.label,
-        formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}" if assembled.contiguity.cut_loop or lists is not None else "")
+        formulation=label + (f", {rounds} round{'s' if rounds != 1 else ''}"
+                             if (assembled.contiguity.cut_loop or lists is not None) and not by_enumeration else "")
         + (_lists_label(assembled) if lists is not None else "")
         + (", with service sharing (cost in k€)" if service_model is not None else ""),
         build_s=build_s,
@@ -175,8 +196,10 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if design.status is Status.OPTIMAL and design.gap is not None and design.gap > options.gap + 1e-9:
         design.status = Status.FEASIBLE
     if design.status is Status.FEASIBLE and dual is not None and design.gap is not None and design.gap <= options.gap + 1e-9:
-        # the Lagrangian bound is a bound on the full problem (every rule), the incumbent obeys
-        # every rule: within the tolerance this is a proof of optimality
+        # the column-generation bound is a Lagrangian bound on the full problem (every rule: the
+        # ones it drops only remove designs, see column_generation.py), the incumbent obeys every
+        # rule: within the tolerance this is a proof of optimality. The member-by-member bound is
+        # one too, but a run ending on it alone (early stop, no dual) keeps its honest 'feasible'.
         design.status = Status.OPTIMAL
     if design.status is Status.INFEASIBLE and explain and not STOP.requested:
         design.diagnosis = explain_infeasibility(inputs, options, _trial)
@@ -296,15 +319,22 @@ def _log(options: SolverOptions, text: str) -> None:
 
 
 #: Above this many variables the compact MILP rarely improves on the local search in its time
-#: limit (its root LP alone can take minutes), so the search gets most of the time.
+#: limit (its root LP alone can take minutes): the search and the column generation share the time.
 LARGE_MODEL_VARIABLES = 15_000
+#: Seconds left after the starting designs below which a large model's search keeps most of them.
+SEARCH_ALONE_S = 90.0
 
 
 def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int) -> None:
     """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), within
-    a share of the remaining time (most of it for a large model); the MILP then starts from it."""
-    share = 0.85 if n_variables > LARGE_MODEL_VARIABLES else 0.25
-    stop = time.perf_counter() + share * (deadline - time.perf_counter())
+    a share of the remaining time. For a large model: most of it when little is left (on a 60 s
+    run of a 65-commune EPCI the column generation's first round of seat pricings, 30–50 s, does
+    not fit anyway, while the search's moves gain 0.7 %), half of it when more than
+    :data:`SEARCH_ALONE_S` is left (the column generation then gets a round and its cheap steps).
+    Otherwise a quarter (the MILP working on the rest)."""
+    left = deadline - time.perf_counter()
+    share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
+    stop = time.perf_counter() + share * left
     improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, stop)
     if moves:
         value, values = value_of(improved, deadline)
@@ -314,21 +344,48 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
 
 #: Below this many variables the compact MILP is left the whole time (the bruteforce cases: ~1,000).
 LAGRANGIAN_MIN_VARIABLES = 3_000
+#: Seconds kept for the integer master over the generated poles.
+INTEGER_MASTER_S = 5.0
 
 
 def _lagrangian(value_of: PerPoleValue, incumbent: Incumbent, deadline: float, n_variables: int,
-                gap: float) -> LagrangianBound | None:
-    """The Lagrangian bound (:mod:`.lagrangian`) within a share of the remaining time: most of
-    it for a large model, whose MILP rarely proves a bound in time; the MILP gets the rest."""
+                gap: float, ctx: RepairContext) -> ColumnGenerationResult | None:
+    """The column-generation bound (:mod:`.column_generation`) within a share of the remaining
+    time — all of it but the repair reserve for a large model, whose compact MILP rarely proves
+    anything in time; 40 % otherwise, the MILP getting the rest — then its integer master, whose
+    designs (each checked against every rule) are offered to the incumbent."""
     if n_variables < LAGRANGIAN_MIN_VARIABLES:
-        return None  # the MILP proves small models itself, faster than the subgradient climbs
-    share = 0.8 if n_variables > LARGE_MODEL_VARIABLES else 0.4
+        return None  # the MILP proves small models itself, faster than the pricing converges
     now = time.perf_counter()
-    stop = now + share * (deadline - now)
+    left = deadline - now
+    stop = now + (left - min(15.0, 0.1 * left) if n_variables > LARGE_MODEL_VARIABLES else 0.4 * left)
+    stop -= min(INTEGER_MASTER_S, 0.1 * left)
     if stop - now < 2.0 or STOP.requested:
         return None
-    _log(value_of.options, f"lower bound: Lagrangian, seats priced one by one (within {stop - now:.0f} s)")
-    return lagrangian_bound(value_of, stop, incumbent.value, tolerance=gap)
+    _log(value_of.options, f"lower bound: column generation over poles, seats priced one by one (within {stop - now:.0f} s)")
+
+    def offer(design) -> float:
+        value, values = value_of(design, deadline)
+        if values is not None and incumbent.offer(design, value, values):
+            _log(value_of.options, f"the integer master over the generated poles improves the design: {value:,.1f} k€/yr")
+        return incumbent.value
+
+    before = incumbent.value
+    generation = ColumnGeneration(value_of, ctx)
+    result = generation.run(stop, incumbent.value, tolerance=gap, incumbent=incumbent.assignment,
+                            master_s=min(INTEGER_MASTER_S, 0.1 * left), offer=offer)
+    for design in result.designs:
+        offer(design)
+    if incumbent.value < before - 1e-6 and not STOP.requested:
+        # the integer master's poles come from several seats' pricings: moves between them may
+        # still pay (cheap: most poles are priced already), within a tenth of what is left
+        improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx,
+                                           time.perf_counter() + 0.1 * (deadline - time.perf_counter()))
+        if moves:
+            value, values = value_of(improved, deadline)
+            if values is not None:
+                incumbent.offer(improved, value, values)
+    return result
 
 
 def _restricted_runs(inputs: Inputs) -> list[tuple[str, Inputs]]:

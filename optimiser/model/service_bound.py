@@ -51,45 +51,72 @@ def member_savings_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
     """Each member's term of the bound above as a saving (k€/yr, ≥ 0): Σ over its services of
     standalone − its cheapest option; the bound is Σ standalone − Σ savings. Any pole *M* thus
     changes the cost by at least −Σ_{i∈M} saving_i (the start of :mod:`optimiser.design.lagrangian`)."""
-    econ, catalogue = si.econ, si.catalogue
     savings: dict[str, float] = {}
     for i in si.members:
         total = 0.0
-        seats = ([sc_seat] if sc_seat else []) if i == EPCI else list(seats_of.get(i, ()))
         for s in si.services:
-            alone = si.standalone[(i, s)]
-            best = alone.total_eur
-            w = econ.workload(i, s)
-            forced = si.forced.get((i, s))
-            if w <= 0 or forced is False or not seats:
-                continue
-            spec = catalogue.services[s]
-            for j in seats:
-                reach = _reach(members_of, sc_seat, j)
-                share = econ.pole_fixed_eur() / max(2, len(reach)) + econ.member_eur()
-                machines = 0.0
-                for q in spec.equipment_days:
-                    e = catalogue.equipment[q]
-                    most = sum(econ.machine_days(k, s, q) for k in reach)
-                    if most > 0:
-                        machines += econ.machine_days(i, s, q) * e.annual_eur * max(1.0 / e.effective_capacity, 1.0 / most)
-                options = []
-                if "regie" in si.modes[s]:
-                    most = sum(econ.regie_fte(k, j, s) for k in reach)
-                    factor = max(1.0, spec.specialist_min_fte.value / most)
-                    options.append(econ.regie_fte(i, j, s) * factor * econ.pooled_staff_eur(s) + econ.supplies_eur(i, s)
-                                   + econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s) + machines)
-                if "delegation" in si.modes[s]:
-                    contract = econ.contract_eur(i, s)
-                    options.append(contract * (1 + econ.terms.lot_cost_eur.value / econ.terms.max_lot_eur.value)
-                                   + econ.retained_fte(i, s) * catalogue.staff_eur(s))
-                if si.lend_equipment and spec.equipment_days:
-                    options.append(alone.total_eur - alone.equipment_eur + econ.transfer_eur(i, j, s) + machines)
-                if options:
-                    best = min(best, min(options) + share)
-            total += alone.total_eur - best
+            alone = si.standalone[(i, s)].total_eur
+            total += alone - min([alone, *_cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat).values()])
         savings[i] = total / K
     return savings
+
+
+def member_savings_by_seat_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
+                                members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None
+                                ) -> dict[str, dict[str, float]]:
+    r"""Member → seat → its saving (k€/yr, ≥ 0) in a pole seated there: Σ over its services of
+    standalone − its cheapest option at that seat. A pole (*j*, *M*) changes the cost by at least
+    :math:`-\sum_{i \in M} s_{ij}` (the same argument as the bound, one seat at a time); the
+    saving of :func:`member_savings_keur` is at least each of these."""
+    out: dict[str, dict[str, float]] = {}
+    for i in si.members:
+        by_seat: dict[str, float] = {}
+        for s in si.services:
+            alone = si.standalone[(i, s)].total_eur
+            for j, cost in _cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat).items():
+                by_seat[j] = by_seat.get(j, 0.0) + max(0.0, alone - cost) / K
+        out[i] = by_seat
+    return out
+
+
+def _cheapest_by_seat(si: ServiceInputs, i: str, s: str, seats_of: dict[str, tuple[str, ...]],
+                      members_of: dict[str, tuple[str, ...]], sc_seat: str | None) -> dict[str, float]:
+    """Seat → the cheapest linear cost (€/yr) of member *i*'s service *s* in a pole seated there
+    (pooled in régie or délégation, or borrowing machines), with the pole's shared costs spread
+    over its whole reach; empty when *i* may not share *s*."""
+    econ, catalogue = si.econ, si.catalogue
+    seats = ([sc_seat] if sc_seat else []) if i == EPCI else list(seats_of.get(i, ()))
+    alone = si.standalone[(i, s)]
+    w = econ.workload(i, s)
+    forced = si.forced.get((i, s))
+    if w <= 0 or forced is False or not seats:
+        return {}
+    spec = catalogue.services[s]
+    out: dict[str, float] = {}
+    for j in seats:
+        reach = _reach(members_of, sc_seat, j)
+        share = econ.pole_fixed_eur() / max(2, len(reach)) + econ.member_eur()
+        machines = 0.0
+        for q in spec.equipment_days:
+            e = catalogue.equipment[q]
+            most = sum(econ.machine_days(k, s, q) for k in reach)
+            if most > 0:
+                machines += econ.machine_days(i, s, q) * e.annual_eur * max(1.0 / e.effective_capacity, 1.0 / most)
+        options = []
+        if "regie" in si.modes[s]:
+            most = sum(econ.regie_fte(k, j, s) for k in reach)
+            factor = max(1.0, spec.specialist_min_fte.value / most)
+            options.append(econ.regie_fte(i, j, s) * factor * econ.pooled_staff_eur(s) + econ.supplies_eur(i, s)
+                           + econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s) + machines)
+        if "delegation" in si.modes[s]:
+            contract = econ.contract_eur(i, s)
+            options.append(contract * (1 + econ.terms.lot_cost_eur.value / econ.terms.max_lot_eur.value)
+                           + econ.retained_fte(i, s) * catalogue.staff_eur(s))
+        if si.lend_equipment and spec.equipment_days:
+            options.append(alone.total_eur - alone.equipment_eur + econ.transfer_eur(i, j, s) + machines)
+        if options:
+            out[j] = min(options) + share
+    return out
 
 
 def _reach(members_of: dict[str, tuple[str, ...]], sc_seat: str | None, j: str) -> list[str]:

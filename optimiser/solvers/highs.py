@@ -69,7 +69,6 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
         return SolveOutcome(Status.ERROR, None, None, 0.0, "HiGHS", "highspy is not installed")
     start = time.perf_counter()
     variables = problem.variables()
-    position = {v.name: k for k, v in enumerate(variables)}
     n = len(variables)
     if options.log:
         h = highspy.Highs()
@@ -83,41 +82,7 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
     h.setOptionValue("threads", int(options.threads))
     h.setOptionValue("random_seed", 0)
 
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    cost = np.zeros(n)
-    for var, coef in problem.objective.items():
-        cost[position[var.name]] = coef
-    lower = np.array([-highspy.kHighsInf if v.lowBound is None else v.lowBound for v in variables], dtype=float)
-    upper = np.array([highspy.kHighsInf if v.upBound is None else v.upBound for v in variables], dtype=float)
-    starts, index, value, row_lower, row_upper = [0], [], [], [], []
-    for constraint in problem.constraints():
-        for var, coef in constraint.items():
-            if coef != 0:
-                index.append(position[var.name])
-                value.append(coef)
-        starts.append(len(index))
-        rhs = -constraint.constant
-        sense = constraint.sense
-        row_lower.append(rhs if sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -highspy.kHighsInf)
-        row_upper.append(rhs if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else highspy.kHighsInf)
-    lp.num_row_ = len(row_lower)
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = np.asarray(row_lower, dtype=float)
-    lp.row_upper_ = np.asarray(row_upper, dtype=float)
-    lp.offset_ = float(problem.objective.constant)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = lp.num_row_
-    lp.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
-    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
-    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
-    lp.integrality_ = [
-        highspy.HighsVarType.kInteger if v.cat == pulp.LpInteger else highspy.HighsVarType.kContinuous for v in variables
-    ]
-    h.passModel(lp)
+    h.passModel(_highs_lp(highspy, problem, variables))
     if warm_start:
         solution = highspy.HighsSolution()
         solution.col_value = [float(warm_start.get(v.name, 0.0)) for v in variables]
@@ -152,6 +117,75 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
     if status is Status.OPTIMAL and bound is None:
         bound = objective
     return SolveOutcome(status, objective, None if bound is None else min(bound, objective), runtime, label, f"HiGHS: {status_name}", values)
+
+
+
+def _highs_lp(highspy, problem, variables):
+    """The PuLP model as one HiGHS LP block (rows passed at once; integrality kept)."""
+    position = {v.name: k for k, v in enumerate(variables)}
+    n = len(variables)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    cost = np.zeros(n)
+    for var, coef in problem.objective.items():
+        cost[position[var.name]] = coef
+    lower = np.array([-highspy.kHighsInf if v.lowBound is None else v.lowBound for v in variables], dtype=float)
+    upper = np.array([highspy.kHighsInf if v.upBound is None else v.upBound for v in variables], dtype=float)
+    starts, index, value, row_lower, row_upper = [0], [], [], [], []
+    for constraint in problem.constraints():
+        for var, coef in constraint.items():
+            if coef != 0:
+                index.append(position[var.name])
+                value.append(coef)
+        starts.append(len(index))
+        rhs = -constraint.constant
+        sense = constraint.sense
+        row_lower.append(rhs if sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -highspy.kHighsInf)
+        row_upper.append(rhs if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else highspy.kHighsInf)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.asarray(row_lower, dtype=float)
+    lp.row_upper_ = np.asarray(row_upper, dtype=float)
+    lp.offset_ = float(problem.objective.constant)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = lp.num_row_
+    lp.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if v.cat == pulp.LpInteger else highspy.HighsVarType.kContinuous for v in variables
+    ]
+    return lp
+
+
+def lp_reduced_costs(problem, time_limit_s: float) -> tuple[float, dict[str, float]] | None:
+    """The LP relaxation of ``problem`` (every variable continuous, minimisation) solved by
+    HiGHS: its optimum :math:`z_{LP}` (constant included) and each variable's reduced cost
+    :math:`d_v` by name, or ``None`` unless proven optimal within ``time_limit_s``. Any solution
+    of the MILP with :math:`x_v = 1` for a binary :math:`v` at its lower bound in the LP costs at
+    least :math:`z_{LP} + d_v` (reduced-cost fixing)."""
+    import highspy
+
+    variables = problem.variables()
+    with _quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(max(time_limit_s, 0.1)))
+    h.setOptionValue("threads", 1)
+    lp = _highs_lp(highspy, problem, variables)
+    lp.integrality_ = []  # the relaxation
+    h.passModel(lp)
+    _run_stoppable(h)
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = h.getSolution()
+    if not solution.dual_valid:
+        return None
+    values = {v.name: x for v, x in zip(variables, solution.col_value)}
+    return objective_at(problem, values), {v.name: float(d) for v, d in zip(variables, solution.col_dual)}
 
 
 def objective_at(problem, values: dict[str, float]) -> float:

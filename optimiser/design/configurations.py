@@ -1,0 +1,317 @@
+r"""Exact prices of candidate poles, without a solver: every service configuration, vectorised.
+
+With the poles fixed the service model separates by pole *and* by service: every row of
+:mod:`optimiser.model.services` and :mod:`optimiser.model.fairness` reads one pole service
+:math:`(j, s)` only (membership, mode, two users, sizing, individual rationality, the bank rules).
+So the optimal change of cost of the pole :math:`(j, M)` (:class:`~.pole_pricing.PerPoleValue`'s
+:math:`\Delta`, k€/yr) is
+
+.. math:: \Delta(j, M) = \tau(j, M) + \sum_s g_s(j, M), \qquad
+   g_s(j, M) = \min\Big(0,\ \min_{U \subseteq M,\ U \ne \emptyset} v_s(j, U)\Big)
+
+with :math:`\tau` the priced travel (``objective.travel_weight_eur`` × population-weighted travel)
+and :math:`v_s(j, U)` the best configuration whose users are exactly :math:`U`: poolers
+:math:`P`, borrowers :math:`B = U \setminus P`, one mode (régie or délégation; none when
+:math:`P = \emptyset`, a lending-only bank), obeying
+
+* who may do what (:func:`optimiser.model.services.add_choice_variables`: workload, the modes
+  allowed, ``pooling.force: false``, lending only for members in régie today);
+* two users or none (:math:`|U| \ge 2`);
+* individual rationality when asked: with poolers, :math:`(C - \Pi_B)\,k_i / \sum_P k \le
+  \text{standalone}_i` for every pooler with a key (:math:`\Pi_B` what borrowers pay) and every
+  borrower pays at most the machines it sheds; a bank, :math:`C\, w_i / \sum_B w \le \text{shed}_i`;
+
+of value :math:`C_s(j, P, B, \text{mode}) - \sum_P \text{standalone} - \sum_B \text{shed}` (€/yr),
+:math:`C_s` the closed-form pole cost (:func:`optimiser.services.economics.pole_service_cost`:
+staff :math:`\max(F^{spec}, \sum \text{fte}, \sum \text{retained})`, whole machines for the
+season's peak, lots), which is the MILP's cost at its cheapest sizing.
+
+Vectorised per seat: the member sets of a seat's columns and all their subsets (the down-closure
+:math:`\mathcal D_j`, as bitmasks over ``members_of[j]``) get their per-member sums by one matrix
+product; every split :math:`(P, B)` of every :math:`U \in \mathcal D_j` is priced at once
+(:math:`\sum_{U} 2^{|U|}` configurations), the best per :math:`U` kept, and each column takes the
+minimum over its subsets. Rules this module does not replicate (members forced to pool, a
+service commun, a budget, a travel cap, sampled worlds) make :func:`unsupported` say why; the
+caller then keeps the MILP pricing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from ..inputs import Inputs
+from ..model.candidates import CandidatePairs
+from ..model.poles import pair_travel
+from ..model.services import K
+from ..services.economics import EPCI
+from .pole_enumeration import Pole
+from .pole_pricing import separable
+
+#: Above this many (poolers, borrowers) splits over all seats and services, give up (memory, time).
+CONFIGURATION_CAP = 20_000_000
+
+#: Bitmasks are int64: at most this many communes in one seat's columns.
+MAX_MEMBERS = 62
+
+#: € of slack on the fairness rows, as a MILP's feasibility tolerance (rows in k€, 1e-9) would.
+IR_TOLERANCE_EUR = 1e-6
+
+
+@dataclasses.dataclass(frozen=True)
+class ColumnPrices:
+    """Δ of each column (k€/yr, same order), its travel part, how many configurations were priced."""
+
+    delta: np.ndarray
+    travel: np.ndarray
+    configurations: int
+    seconds: float
+
+
+def unsupported(inputs: Inputs) -> str | None:
+    """Why the pricing below cannot be exact for ``inputs``, or ``None``."""
+    si = inputs.services
+    if si is None or not si.enabled:
+        return "no services to price"
+    if not separable(inputs):
+        return "a rule couples the poles (budget, minimum saving, travel cap or service commun)"
+    if any(v is True for v in si.forced.values()):
+        return "members forced to pool (pooling.force)"
+    if EPCI in si.members:
+        return "the EPCI as a member"
+    if si.key not in ("workload", "population"):
+        return f"cost-sharing key {si.key!r}"
+    for s in si.services:
+        for q in si.catalogue.services[s].equipment_days:
+            e = si.catalogue.equipment[q]
+            if np.ndim(e.effective_capacity) or np.ndim(e.annual_eur):
+                return "sampled worlds (uncertain parameters)"
+    return None
+
+
+def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
+                  cap: int = CONFIGURATION_CAP) -> ColumnPrices | None:
+    """Δ(j, M) for every column (see module docstring); ``None`` when unsupported or too many
+    configurations."""
+    if unsupported(inputs) is not None:
+        return None
+    start = time.perf_counter()
+    by_seat: dict[str, list[int]] = {}
+    for c, (j, _) in enumerate(columns):
+        by_seat.setdefault(j, []).append(c)
+    seats = {}
+    total = 0
+    for j, cols in by_seat.items():
+        used = {i for c in cols for i in columns[c][1]}
+        order = tuple(i for i in pairs.members_of[j] if i in used)  # a bit per member some column holds
+        if len(order) > MAX_MEMBERS:
+            return None
+        pos = {i: k for k, i in enumerate(order)}
+        masks = np.array([sum(1 << pos[i] for i in columns[c][1]) for c in cols], dtype=np.int64)
+        subsets = _column_subsets(masks, len(order))
+        closure = np.unique(np.concatenate([s.ravel() for s in subsets.values()]))
+        splits = int(np.sum(np.left_shift(1, _popcount(closure, len(order)))))
+        total += splits * len(inputs.services.services)
+        if total > cap:
+            return None
+        seats[j] = (order, cols, masks, subsets, closure)
+    delta = np.zeros(len(columns))
+    travel = _travel_keur(inputs, pairs, columns)
+    si = inputs.services
+    retained = {(i, s): si.econ.retained_fte(i, s) for i in si.members for s in si.services}  # once: not per seat
+    population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    for j, (order, cols, masks, subsets, closure) in seats.items():
+        splits = _Splits(closure, len(order))
+        g = np.zeros(len(cols))
+        for s in inputs.services.services:
+            best = _ServiceTable(inputs, j, s, order, retained, population).best(splits)
+            g += _column_minimum(best, splits, subsets, masks)
+        delta[cols] = g / K
+    return ColumnPrices(delta + travel, travel, total, time.perf_counter() - start)
+
+
+def _travel_keur(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole]) -> np.ndarray:
+    """τ(j, M) = weight × Σ_{i ∈ M, i ≠ j} p_i t_ij / 1000 (k€/yr), the cost objective's travel term."""
+    weight = inputs.loaded.scenario.objective.travel_weight_eur
+    if weight <= 0:
+        return np.zeros(len(columns))
+    travel = pair_travel(inputs.matrix, inputs.rules, pairs)
+    population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    return np.array([sum(population[i] * travel[i, j] for i in members if i != j) * weight / K for j, members in columns])
+
+
+def _popcount(masks: np.ndarray, n: int) -> np.ndarray:
+    return ((masks[:, None] >> np.arange(n)) & 1).sum(axis=1)
+
+
+def _bit_positions(masks: np.ndarray, n: int, m: int) -> np.ndarray:
+    """(len(masks), m): the positions of the set bits of masks that all have m of them."""
+    bits = (masks[:, None] >> np.arange(n)) & 1
+    return np.argsort(-bits, axis=1, kind="stable")[:, :m]
+
+
+def _submasks(masks: np.ndarray, n: int, m: int) -> np.ndarray:
+    """(2^m, len(masks)): every subset of each mask (all with m bits), the empty one first."""
+    positions = _bit_positions(masks, n, m)
+    choose = (np.arange(1 << m)[:, None] >> np.arange(m)) & 1  # (2^m, m)
+    return choose @ np.left_shift(np.int64(1), positions).T
+
+
+def _column_subsets(masks: np.ndarray, n: int) -> dict[int, np.ndarray]:
+    """Column size m → (2^m, columns of that size) subsets, in the order of ``masks`` filtered by size."""
+    sizes = _popcount(masks, n)
+    return {int(m): _submasks(masks[sizes == m], n, int(m)) for m in np.unique(sizes)}
+
+
+def _column_minimum(best: np.ndarray, splits: _Splits, subsets: dict[int, np.ndarray], masks: np.ndarray) -> np.ndarray:
+    """g per column: the minimum of ``best`` over its subsets (the empty one: 0)."""
+    sizes = _popcount(masks, splits.n)
+    out = np.zeros(len(masks))
+    for m, subs in subsets.items():
+        out[sizes == m] = best[splits.index(subs)].min(axis=0)
+    return out
+
+
+class _Splits:
+    r"""The down-closure :math:`\mathcal D_j` of one seat's columns (sorted bitmasks) and, for
+    each size m ≥ 2 of users, every split of those users into poolers and borrowers, as row
+    indices into the closure: ``(rows, ip, ib)`` with ``ip``, ``ib`` of shape (2^m, len(rows)).
+    Shared by every service of the seat."""
+
+    def __init__(self, closure: np.ndarray, n: int):
+        self.closure, self.n = closure, n
+        self.bits = ((closure[:, None] >> np.arange(n)) & 1).astype(bool)
+        self._lookup = None
+        if n <= 20:  # a dense table beats a binary search (4 MB at most)
+            self._lookup = np.full(1 << n, -1, dtype=np.int32)
+            self._lookup[closure] = np.arange(len(closure))
+        count = self.bits.sum(axis=1)
+        self.groups = []
+        for m in np.unique(count):
+            if m < 2:
+                continue  # one member alone is not pooling
+            rows = np.nonzero(count == m)[0]
+            pooled = _submasks(closure[rows], n, int(m))  # (2^m, G): every P ⊆ U
+            self.groups.append((int(m), rows, self.index(pooled), self.index(closure[rows][None, :] ^ pooled)))
+
+    def index(self, masks: np.ndarray) -> np.ndarray:
+        """Rows of ``masks`` (all in the closure) in the closure."""
+        return self._lookup[masks] if self._lookup is not None else np.searchsorted(self.closure, masks)
+
+
+class _ServiceTable:
+    """Per-member terms of one pole service (j, s), over the members that may join seat j (€/yr)."""
+
+    def __init__(self, inputs: Inputs, j: str, s: str, order: tuple[str, ...], retained: dict[tuple[str, str], float],
+                 population: dict[str, float]):
+        si = inputs.services
+        econ, cat = si.econ, si.catalogue
+        spec = cat.services[s]
+        self.si, self.s = si, s
+        self.n = len(order)
+        self.fair = si.individual_rationality
+        self.spec_fte = spec.specialist_min_fte.value
+        self.pooled_staff = econ.pooled_staff_eur(s)
+        self.staff_rate = cat.staff_eur(s)
+        self.fixed = econ.pole_fixed_eur()
+        self.member = econ.member_eur()
+        self.max_lot = econ.terms.max_lot_eur.value
+        self.lot_eur = econ.terms.lot_cost_eur.value
+        machines = list(spec.equipment_days)
+        self.capacity = np.array([cat.equipment[q].effective_capacity for q in machines], dtype=float)
+        self.annual = np.array([cat.equipment[q].annual_eur for q in machines], dtype=float)
+        rows = []
+        regie_ok = delegation_ok = borrow_ok = pay_ok = 0
+        for k, i in enumerate(order):
+            w = econ.workload(i, s)
+            forced = si.forced.get((i, s))
+            can_pool = si.pool_services and forced is not False and w > 0
+            can_borrow = (si.lend_equipment and forced is None and w > 0 and bool(spec.equipment_days)
+                          and si.inventory.services[(i, s)].mode == "regie")
+            regie_ok |= (can_pool and "regie" in si.modes[s]) << k
+            delegation_ok |= (can_pool and "delegation" in si.modes[s]) << k
+            borrow_ok |= can_borrow << k
+            alone = si.standalone[(i, s)]
+            shed = alone.equipment_eur
+            pay = econ.borrower_payment(i, j, s)
+            pay_ok |= (pay <= shed + 1e-6) << k
+            key = float(population.get(i, 0)) if si.key == "population" else w
+            rows.append([
+                econ.regie_fte(i, j, s), retained[i, s],
+                econ.supplies_eur(i, s) + econ.vehicle_eur(i, j, s), econ.transfer_eur(i, j, s),
+                econ.contract_eur(i, s), alone.total_eur, shed, pay, key, w,
+                *[econ.machine_days(i, s, q) for q in machines],
+            ])
+        terms = np.array(rows, dtype=float).reshape(self.n, 10 + len(machines))
+        self.terms = terms
+        # fairness slopes: a pooler's standalone per unit of key; a bank borrower's shed per unit of work
+        key = terms[:, 8]
+        self.alpha = np.where(key > 0, terms[:, 5] / np.where(key > 0, key, 1.0), np.inf)
+        work = terms[:, 9]
+        self.bank_alpha = np.where(work > 0, terms[:, 6] / np.where(work > 0, work, 1.0), 0.0)
+        self.regie_ok, self.delegation_ok, self.borrow_ok, self.pay_ok = regie_ok, delegation_ok, borrow_ok, pay_ok
+
+    def best(self, splits: _Splits) -> np.ndarray:
+        """v_s(j, U) for every U of the closure (+inf when no configuration with exactly these
+        users obeys the rules; 0 for the empty set)."""
+        t = self._per_mask(splits)
+        best = np.full(len(splits.closure), np.inf)
+        best[splits.closure == 0] = 0.0
+        for m, rows, ip, ib in splits.groups:
+            base = self.fixed + self.member * m + t["transfer"][ib]  # coordination, fees, borrowers' transfers
+            lend_ok = t["borrow_ok"][ib]
+            some = ip != t["empty"]
+            kept = t["alone"][ip] + t["shed"][ib]  # what the users no longer pay alone
+            values = np.full(ip.shape, np.inf)
+            if self.regie_ok:
+                days = t["days"][ip] + t["days"][ib]  # régie: one fleet for poolers and borrowers
+                units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
+                cost = base + t["regie"][ip] + units @ self.annual
+                ok = some & lend_ok & t["regie_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
+                values = np.where(ok, cost - kept, values)
+            if self.delegation_ok:
+                cost = base + t["delegation"][ip] + t["machines"][ib]
+                ok = some & lend_ok & t["delegation_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
+                values = np.minimum(values, np.where(ok, cost - kept, np.inf))
+            cost = base + t["machines"][ib]  # a lending-only bank
+            ok = ~some & lend_ok
+            if self.fair:  # it shares its whole cost by workload: C w_i / Σ w ≤ shed_i
+                ok &= cost <= t["bank_limit"][ib] + IR_TOLERANCE_EUR
+            values = np.minimum(values, np.where(ok, cost - kept, np.inf))
+            best[rows] = values.min(axis=0)
+        return best
+
+    def _pooler_fair(self, t, cost, ip, ib) -> np.ndarray:
+        """Poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k; borrowers pay ≤ what they shed."""
+        if not self.fair:
+            return np.ones(ip.shape, dtype=bool)
+        return (cost - t["pay"][ib] <= t["pool_limit"][ip] + IR_TOLERANCE_EUR) & t["pay_ok"][ib]
+
+    def _per_mask(self, splits: _Splits) -> dict[str, np.ndarray]:
+        """Per closure mask X (€/yr): its sums and the parts of a pole's cost that depend on the
+        poolers alone (P = X) or on the borrowers alone (B = X)."""
+        bits, closure = splits.bits, splits.closure
+        sums = bits.astype(float) @ self.terms
+        fte, retained, regie_var, transfer, contract, alone, shed, pay, key, work = sums[:, :10].T
+        days = sums[:, 10:]
+        units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
+        lots = np.maximum(1.0, np.ceil(contract / self.max_lot - 1e-9))
+        with np.errstate(invalid="ignore"):  # inf × 0 for sets with no key: no constraint
+            pool_limit = np.where(bits, self.alpha, np.inf).min(axis=1) * key
+            bank_limit = np.where(bits, self.bank_alpha, np.inf).min(axis=1) * work
+        pool_limit = np.where(np.isnan(pool_limit), np.inf, pool_limit)
+        return {
+            "empty": int(splits.index(np.array([0]))[0]),
+            "days": days,
+            "machines": units @ self.annual,  # a fleet for these members alone (borrowers of a délégation, a bank)
+            "regie": np.maximum(np.maximum(self.spec_fte, fte), retained) * self.pooled_staff + regie_var + transfer,
+            "delegation": contract + lots * self.lot_eur + retained * self.staff_rate,
+            "transfer": transfer, "shed": shed, "alone": alone, "pay": pay,
+            "pool_limit": pool_limit, "bank_limit": bank_limit,
+            "regie_ok": (closure & ~self.regie_ok) == 0,
+            "delegation_ok": (closure & ~self.delegation_ok) == 0,
+            "borrow_ok": (closure & ~self.borrow_ok) == 0,
+            "pay_ok": (closure & ~self.pay_ok) == 0,
+        }

@@ -1,0 +1,217 @@
+"""Enumerated poles, priced in closed form, chosen by set partitioning: every pole the rules allow
+is listed, each price equals its one-pole MILP's (PerPoleValue), and the design equals the MILP
+path's optimum under every pole rule the master holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import random
+import time
+from pathlib import Path
+
+import pytest
+from bruteforce import connected
+from test_services_bruteforce import case
+
+from optimiser.design import design_poles
+from optimiser.design.configurations import price_columns, unsupported
+from optimiser.design.pole_enumeration import enumerate_poles
+from optimiser.design.pole_pricing import PerPoleValue
+from optimiser.inputs.preparation import prepare
+from optimiser.model.candidates import candidate_pairs
+from optimiser.model.contiguity import neighbour_lists
+from optimiser.scenario.load import load_scenario, scenario_from_dict
+from optimiser.solvers import SolverOptions, Status
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _columns(inputs):
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    nbrs = neighbour_lists(inputs.territory, inputs.road)
+    return pairs, nbrs, enumerate_poles(inputs, pairs, nbrs)
+
+
+def _allowed(inputs, pairs, nbrs, seat, members) -> bool:
+    """The pole rules, checked one by one on a member set (written apart from the enumeration)."""
+    rules = inputs.rules
+    pop = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    index, t = inputs.matrix.index(), inputs.matrix.time_min
+    total = sum(pop[i] for i in members)
+    if rules.contiguity != "none" and not connected(list(members), nbrs):
+        return False
+    if rules.contiguity == "shortest-path" and not all(
+            i == seat or any(k in members and t[index[k], index[seat]] < t[index[i], index[seat]] - 1e-9 for k in nbrs[i])
+            for i in members):
+        return False
+    if rules.communes_max is not None and len(members) > rules.communes_max:
+        return False
+    if rules.communes_min is not None and len(members) < rules.communes_min:
+        return False
+    if rules.population_max is not None and total > rules.population_max:
+        return False
+    if rules.population_min is not None and total < rules.population_min:
+        return False
+    if len(members) > 1 and seat not in rules.seat_share_exempt and pop[seat] < rules.seat_share * total - 1e-9:
+        return False
+    if any(set(g) & set(members) and not set(g) <= set(members) for g in rules.together):
+        return False
+    return not any(a in members and b in members for a, b in rules.apart)
+
+
+@pytest.mark.parametrize("contiguity", ["exact", "shortest-path", "none"])
+@pytest.mark.parametrize("seed", [0, 2, 5])
+def test_every_pole_the_rules_allow_is_listed_once(tmp_path, seed, contiguity):
+    data = case(tmp_path, seed)
+    data["contiguity"] = contiguity
+    data["poles"].update(communes={"max": 4}, seats={"min_population_share": 0.2, "team_seats": False})
+    codes = None
+    if seed == 5:
+        from optimiser.territory import load_geojson_territory
+
+        codes = load_geojson_territory(data["territory"]["communes"]).codes
+        data["poles"].update(together=[codes[:2]], apart=[[codes[2], codes[3]]])
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    pairs, nbrs, columns = _columns(inputs)
+    assert len(set(columns)) == len(columns)
+    expected = set()
+    for seat in pairs.seats:
+        others = [i for i in pairs.members_of[seat] if i != seat]
+        for k in range(len(others) + 1):
+            for chosen in itertools.combinations(others, k):
+                members = (seat,) + tuple(sorted(chosen))
+                if _allowed(inputs, pairs, nbrs, seat, members):
+                    expected.add((seat, members))
+    assert set(columns) == expected
+    assert any(len(m) > 1 for _, m in columns)
+
+
+VARIANTS = {
+    "as drawn": lambda d: None,
+    "population key": lambda d: d.update(fairness={"key": "population"}),
+    "régie forced": lambda d: d.update(pooling={"mode": "regie"}),
+    "délégation forced": lambda d: d.update(pooling={"mode": "delegation"}),
+    "attrition rule": lambda d: d.update(staff={"no_reduction_beyond_attrition": True}),
+    "no lending": lambda d: d.update(pooling={"lend_equipment": False}),
+    "priced travel": lambda d: d.update(objective={"travel_weight_eur": 0.5}),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_closed_form_prices_equal_the_one_pole_milp(tmp_path, variant):
+    """Δ(j, M) of every candidate pole of small territories equals PerPoleValue's MILP (HiGHS,
+    gap 0); seed 13 has members cheap alone, for whom fairness binds."""
+    pays = False
+    for seed in (3, 13):
+        data = case(tmp_path, seed)
+        VARIANTS[variant](data)
+        inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+        assert unsupported(inputs) is None
+        pairs, _, columns = _columns(inputs)
+        prices = price_columns(inputs, pairs, columns)
+        milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+        for c, (seat, members) in enumerate(columns):
+            priced = milp.pole(seat, members, time.perf_counter() + 60)
+            assert priced.proven
+            assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), (variant, seed, seat, members)
+        pays |= any(d < -1e-6 for d in prices.delta)
+    assert pays  # pooling pays somewhere: not a test of zeros
+
+
+def test_closed_form_prices_equal_the_milp_on_a_sample_of_laval_poles():
+    inputs = prepare(load_scenario(ROOT / "scenarios" / "laval-2016-a-la-carte.yaml"))
+    pairs, _, columns = _columns(inputs)
+    prices = price_columns(inputs, pairs, columns)
+    milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+    sample = random.Random(7).sample(range(len(columns)), 12)
+    sample += sorted(range(len(columns)), key=lambda c: len(columns[c][1]))[-3:]  # the largest poles too
+    for c in sample:
+        priced = milp.pole(*columns[c], time.perf_counter() + 60)
+        assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), columns[c]
+
+
+def test_the_master_holds_the_rules_between_poles(tmp_path):
+    """Pole count, fixed seat, 'together', 'apart', communes allowed alone: the enumerated design
+    equals the compact MILP's optimum, both proven."""
+    from optimiser.territory import load_geojson_territory
+
+    for seed, poles in ((3, {"count": {"max": 2}, "allow_alone": "all", "max_alone": 1}),
+                        (10, {"count": {"min": 2}, "together": "first two", "apart": "two and three"}),
+                        (13, {"fixed_seats": "third", "communes": {"max": 3}})):
+        data = case(tmp_path, seed)
+        codes = load_geojson_territory(data["territory"]["communes"]).codes
+        words = {"first two": [codes[:2]], "two and three": [[codes[1], codes[2]]], "third": [codes[2]]}
+        data["poles"].update({k: words.get(v, v) if isinstance(v, str) and v != "all" else v for k, v in poles.items()})
+        inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+        options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+        enumerated = design_poles(inputs, options)
+        compact = design_poles(inputs, options, enumeration=False)
+        assert "poles enumerated" in enumerated.formulation, enumerated.messages
+        assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL
+        assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6), seed
+        assert enumerated.bound == pytest.approx(enumerated.objective, abs=1e-6)
+        assert math.isclose(enumerated.services.total_eur / 1000.0, enumerated.objective, rel_tol=1e-7)
+
+
+def test_rules_it_cannot_replicate_fall_back_on_the_milp(tmp_path):
+    data = case(tmp_path, 3)
+    data["pooling"] = {"force": [{"communes": "all", "services": ["eclairage"], "pool": True}]}
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    assert "forced" in unsupported(inputs)
+    design = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0))
+    assert "poles enumerated" not in design.formulation
+    assert any("poles not enumerated" in m for m in design.messages)
+
+
+@pytest.mark.parametrize("seed", [0, 10, 12])
+def test_reduced_cost_fixing_keeps_the_master_optimum(tmp_path, seed, monkeypatch):
+    """The master solved over the columns of smallest LP reduced cost (then widened until no
+    column left out could improve) has the optimum and bound of the whole master."""
+    from optimiser.design import set_partitioning
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+    pairs, _, columns = _columns(inputs)
+    prices = price_columns(inputs, pairs, columns)
+    options = SolverOptions(name="highs", gap=0.0)
+    whole = set_partitioning.solve_master(inputs, columns, prices.delta, 100.0, options, 60)
+    monkeypatch.setattr(set_partitioning, "DIRECT_COLUMNS", 3)
+    fixed = set_partitioning.solve_master(inputs, columns, prices.delta, 100.0, options, 60)
+    assert whole.status is Status.OPTIMAL and fixed.status is Status.OPTIMAL
+    assert fixed.objective == pytest.approx(whole.objective, abs=1e-9)
+    assert fixed.bound == pytest.approx(whole.bound, abs=1e-6) and fixed.bound <= fixed.objective
+
+
+@pytest.mark.parametrize("attrition", [False, True])
+def test_closed_form_prices_hold_with_polyvalent_agents(tmp_path, attrition):
+    """A village's one agent split over three services stays employed when it pools them (its
+    time retained by the pool): the closed form's staff floor equals the MILP's."""
+    from test_agents import SPLIT, village
+
+    inputs = prepare(scenario_from_dict(village(tmp_path, True, include=tuple(SPLIT), attrition=attrition),
+                                        base_dir=tmp_path))
+    assert any(inputs.services.econ.retained_fte(i, s) > 0 for i in inputs.services.members for s in SPLIT)
+    pairs, _, columns = _columns(inputs)
+    prices = price_columns(inputs, pairs, columns)
+    milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+    for c, (seat, members) in enumerate(columns):
+        priced = milp.pole(seat, members, time.perf_counter() + 60)
+        assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), (seat, members)
+
+
+def test_a_price_the_pole_milp_disowns_sends_the_run_down_the_milp_path(tmp_path, monkeypatch):
+    """The chosen poles are priced again by their MILP: a closed-form price off by more than 1e-6
+    (here made 1 k€/yr too cheap) is caught, said, and the run proves its design the old way."""
+    from optimiser.design import configurations, enumerated
+
+    def wrong(*args, **kwargs):
+        prices = configurations.price_columns(*args, **kwargs)
+        return dataclasses.replace(prices, delta=prices.delta - 1.0)
+
+    monkeypatch.setattr(enumerated, "price_columns", wrong)
+    inputs = prepare(scenario_from_dict(case(tmp_path, 3), base_dir=tmp_path))
+    design = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0))
+    assert "poles enumerated" not in design.formulation
+    assert any("the enumeration is not trusted" in m for m in design.messages), design.messages
+    assert design.status is Status.OPTIMAL
