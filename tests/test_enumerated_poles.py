@@ -88,6 +88,12 @@ def test_every_pole_the_rules_allow_is_listed_once(tmp_path, seed, contiguity):
     assert any(len(m) > 1 for _, m in columns)
 
 
+def _codes(data) -> list[str]:
+    from optimiser.territory import load_geojson_territory
+
+    return list(load_geojson_territory(data["territory"]["communes"]).codes)
+
+
 VARIANTS = {
     "as drawn": lambda d: None,
     "population key": lambda d: d.update(fairness={"key": "population"}),
@@ -96,6 +102,15 @@ VARIANTS = {
     "attrition rule": lambda d: d.update(staff={"no_reduction_beyond_attrition": True}),
     "no lending": lambda d: d.update(pooling={"lend_equipment": False}),
     "priced travel": lambda d: d.update(objective={"travel_weight_eur": 0.5}),
+    # two members must pool one service, everyone the other; then two may not pool (nor borrow)
+    "forced to pool": lambda d: d.update(pooling={"force": [
+        {"communes": _codes(d)[:2], "services": ["espaces_verts"], "pool": True},
+        {"communes": "all", "services": ["eclairage"], "pool": True}]}),
+    "forced to pool, population key, no lending": lambda d: d.update(
+        fairness={"key": "population"}, pooling={"lend_equipment": False, "force": [
+            {"communes": _codes(d)[1:2], "services": ["espaces_verts", "eclairage"], "pool": True}]}),
+    "forced out": lambda d: d.update(pooling={"force": [
+        {"communes": _codes(d)[1:3], "services": ["espaces_verts", "eclairage"], "pool": False}]}),
 }
 
 
@@ -157,9 +172,9 @@ def test_the_master_holds_the_rules_between_poles(tmp_path):
 
 def test_rules_it_cannot_replicate_fall_back_on_the_milp(tmp_path):
     data = case(tmp_path, 3)
-    data["pooling"] = {"force": [{"communes": "all", "services": ["eclairage"], "pool": True}]}
+    data["fairness"] = {"key": "shapley"}
     inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
-    assert "forced" in unsupported(inputs)
+    assert "shapley" in unsupported(inputs)
     design = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0))
     assert "poles enumerated" not in design.formulation
     assert any("poles not enumerated" in m for m in design.messages)
@@ -215,3 +230,127 @@ def test_a_price_the_pole_milp_disowns_sends_the_run_down_the_milp_path(tmp_path
     assert "poles enumerated" not in design.formulation
     assert any("the enumeration is not trusted" in m for m in design.messages), design.messages
     assert design.status is Status.OPTIMAL
+
+
+def _person_travel(inputs, assignment) -> float:
+    from optimiser.model.poles import pair_travel
+
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    t = pair_travel(inputs.matrix, inputs.rules, pairs)
+    pop = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    return sum(pop[i] * t[i, j] for i, j in assignment.items() if j is not None and i != j)
+
+
+CAPS = {
+    # travel priced high: the cheapest poles cost travel, a cap on the total cost makes them pay it
+    "budget cap": (3, {"objective": {"travel_weight_eur": 50.0}, "budget": {"max_total_eur": 261_000}}),
+    "minimum saving": (13, {"objective": {"travel_weight_eur": 50.0}, "budget": {"min_savings_eur": 166_000}}),
+    "minimum saving share": (13, {"objective": {"travel_weight_eur": 50.0}, "budget": {"min_savings_pct": 0.29}}),
+    # travel nearly free: a cap on it takes the cheapest poles away
+    "travel cap": (13, {"objective": {"travel_weight_eur": 0.0, "max_travel_total": 60_000}}),
+}
+
+
+@pytest.mark.parametrize("rule", list(CAPS))
+def test_budget_and_travel_caps_are_master_rows(tmp_path, rule):
+    """A budget, a minimum saving or a travel cap, where it binds (the design costs more than
+    without it): the enumerated design equals the compact MILP's optimum and obeys the cap."""
+    seed, extra = CAPS[rule]
+    data = case(tmp_path, seed)
+    data.update(extra)
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    enumerated = design_poles(inputs, options)
+    compact = design_poles(inputs, options, enumeration=False)
+    assert "poles enumerated" in enumerated.formulation, enumerated.messages
+    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL
+    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    data.pop("budget", None)
+    data["objective"].pop("max_travel_total", None)
+    free = design_poles(prepare(scenario_from_dict(data, base_dir=tmp_path)), options)
+    assert enumerated.objective > free.objective + 1e-3  # the rule binds
+    si = inputs.services
+    total = enumerated.services.total_eur
+    assert total <= min(x for x in (si.budget_max_eur, si.status_quo_eur - (si.min_savings_eur or 0.0),
+                                    si.status_quo_eur * (1 - (si.min_savings_pct or 0.0))) if x is not None) + 1e-3
+    cap = inputs.loaded.scenario.objective.max_travel_total
+    assert cap is None or _person_travel(inputs, enumerated.assignment) <= cap + 1e-6
+
+
+@pytest.mark.parametrize("seed", [3, 13])
+def test_forced_pooling_designs_equal_the_compact_milp(tmp_path, seed):
+    """Members forced to pool (one of them allowed alone: it cannot be), others forced out: the
+    enumerated design equals the compact MILP's optimum, and every forced member pools."""
+    data = case(tmp_path, seed)
+    codes = _codes(data)
+    data["poles"].update(allow_alone="all")
+    data["pooling"] = {"force": [{"communes": codes[:2], "services": ["espaces_verts"], "pool": True},
+                                 {"communes": codes[-1:], "services": ["eclairage"], "pool": True},
+                                 {"communes": codes[2:3], "services": ["eclairage"], "pool": False}]}
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    assert unsupported(inputs) is None
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    enumerated = design_poles(inputs, options)
+    compact = design_poles(inputs, options, enumeration=False)
+    assert "poles enumerated" in enumerated.formulation, enumerated.messages
+    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL
+    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    for i in codes[:2] + codes[-1:]:
+        assert enumerated.assignment[i] is not None
+
+
+def _service_commun(data, open_to_others: bool, seat: int = 0) -> list[str]:
+    """Two neighbouring communes (the first and a neighbour) and the EPCI in a service commun."""
+    from optimiser.territory import load_geojson_territory
+
+    territory = load_geojson_territory(data["territory"]["communes"])
+    codes = list(territory.codes)
+    adjacency = territory.adjacency
+    nbrs = sorted(set(adjacency["code_b"][adjacency["code_a"] == codes[seat]])
+                  | set(adjacency["code_a"][adjacency["code_b"] == codes[seat]]))
+    core = [codes[seat], nbrs[0]]
+    data["service_commun"] = {"members": core, "seat": core[0], "open_to_others": open_to_others,
+                              "services": ["espaces_verts", "eclairage"],
+                              "epci_workload": {"espaces_verts": 6, "eclairage": 400}}
+    return core
+
+
+@pytest.mark.parametrize("open_to_others", [False, True])
+def test_service_commun_columns_price_as_the_one_pole_milp(tmp_path, open_to_others):
+    """The service commun's columns hold its core members and the EPCI (forced to pool its own
+    workload): every column's closed-form price equals its one-pole MILP's."""
+    for seed in (3, 13):
+        data = case(tmp_path, seed)
+        _service_commun(data, open_to_others)
+        inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+        assert unsupported(inputs) is None and "EPCI" in inputs.services.members
+        pairs, _, columns = _columns(inputs)
+        seat = inputs.rules.service_commun.seat
+        assert (sum(j == seat for j, _ in columns) > 1) is open_to_others
+        prices = price_columns(inputs, pairs, columns)
+        milp = PerPoleValue(inputs, SolverOptions(name="highs", gap=0.0), pairs)
+        for c, (j, members) in enumerate(columns):
+            priced = milp.pole(j, members, time.perf_counter() + 60)
+            assert priced.proven
+            assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), (seed, j, members)
+
+
+@pytest.mark.parametrize("seed, open_to_others, count", [(4, False, {"max": 1}), (13, True, {"min": 1}),
+                                                          (0, True, {"min": 1}), (3, False, {"min": 1})])
+def test_service_commun_designs_equal_the_compact_milp(tmp_path, seed, open_to_others, count):
+    """With a service commun (its pole not counted among the proximity poles, its members never
+    alone): the enumerated design equals the compact MILP's optimum, both proven. Counted as a
+    proximity pole, seed 4 would lose its pole, seeds 13 and 0 would keep everyone in the
+    service commun's (cheaper)."""
+    data = case(tmp_path, seed)
+    core = _service_commun(data, open_to_others)
+    data["poles"].update(count=count, allow_alone="all")
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    enumerated = design_poles(inputs, options)
+    compact = design_poles(inputs, options, enumeration=False)
+    assert "poles enumerated" in enumerated.formulation, enumerated.messages
+    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL, compact.messages
+    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    assert all(enumerated.assignment[i] == core[0] for i in core)
+    assert math.isclose(enumerated.services.total_eur / 1000.0, enumerated.objective, rel_tol=1e-7)

@@ -33,3 +33,33 @@ def test_lagrangian_bound_lies_between_the_old_bound_and_the_optimum(tmp_path):
         assert old - 1e-6 <= bound.value <= optimum + 1e-6, seed
         tighter += bound.value > old + 1e-3
     assert tighter >= 2
+
+
+def test_a_pricing_stopped_without_a_bound_keeps_the_bound_and_multipliers_finite(tmp_path, monkeypatch):
+    """Under load a seat's pricing MILP can stop at its time limit before any dual bound
+    (``-inf``): the bound must stay the stale one, still valid, and the next step finite (an
+    infinite λ once reached HiGHS as an infinite objective coefficient: "Cannot multiply
+    variables with NaN/inf values")."""
+    from optimiser.design import lagrangian
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, 1), base_dir=tmp_path))
+    optimum = best_service_design(inputs) / 1000.0
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
+    real_solve = lagrangian._SeatPricing.solve
+    calls = []
+
+    def stopped_every_other_time(self, multipliers, options, limit):
+        assert all(math.isfinite(v) for v in multipliers.values())
+        calls.append(self.seat)
+        if len(calls) % 2:
+            self.found_delta = math.inf
+            return -math.inf, None  # what solve returns when HiGHS stops with no bound
+        return real_solve(self, multipliers, options, limit)
+
+    monkeypatch.setattr(lagrangian._SeatPricing, "solve", stopped_every_other_time)
+    value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)
+    bound = lagrangian_bound(value_of, time.perf_counter() + 60, optimum, max_iterations=8)
+    assert calls, "no seat was priced: the test exercises nothing"
+    assert math.isfinite(bound.value) and old - 1e-6 <= bound.value <= optimum + 1e-6
+    assert all(math.isfinite(v) for v in bound.multipliers.values())

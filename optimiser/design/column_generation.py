@@ -378,6 +378,7 @@ class ColumnGeneration:
                 limit = max(0.5, min(10.0, left / max(1, len(order) - n)))
                 coef = {i: -pi[i] for i in pairs.members_of[j]}
                 bound_j, joined = self.pricing[j].solve(coef, self.options, limit)
+                bound_j = max(bound_j, stale)  # a pricing stopped without a bound keeps the stale one
                 self.solves += 1
                 low[j] = bound_j
                 priced[j] = (dict(pi), bound_j)

@@ -15,11 +15,16 @@ and :math:`v_s(j, U)` the best configuration whose users are exactly :math:`U`: 
 :math:`P = \emptyset`, a lending-only bank), obeying
 
 * who may do what (:func:`optimiser.model.services.add_choice_variables`: workload, the modes
-  allowed, ``pooling.force: false``, lending only for members in régie today);
-* two users or none (:math:`|U| \ge 2`);
+  allowed, ``pooling.force``, lending only for members in régie today);
+* members forced to pool *s* (:func:`forced_to_pool`, :math:`F_s`): :math:`U \supseteq F_s \cap M`,
+  each of them a pooler — so the empty :math:`U` (the 0 of the :math:`\min`) only when
+  :math:`F_s \cap M = \emptyset`, and :math:`g_s` may be positive;
+* two users or none (:math:`|U| \ge 2`), unless a member of :math:`M` is forced to pool *s*
+  (:func:`optimiser.model.services.add_two_users`): then the forced member alone is a configuration;
 * individual rationality when asked: with poolers, :math:`(C - \Pi_B)\,k_i / \sum_P k \le
   \text{standalone}_i` for every pooler with a key (:math:`\Pi_B` what borrowers pay) and every
-  borrower pays at most the machines it sheds; a bank, :math:`C\, w_i / \sum_B w \le \text{shed}_i`;
+  borrower pays at most the machines it sheds; a bank, :math:`C\, w_i / \sum_B w \le \text{shed}_i`.
+  Forced members have no such row (a political choice) but their key counts in :math:`\sum_P k`;
 
 of value :math:`C_s(j, P, B, \text{mode}) - \sum_P \text{standalone} - \sum_B \text{shed}` (€/yr),
 :math:`C_s` the closed-form pole cost (:func:`optimiser.services.economics.pole_service_cost`:
@@ -30,9 +35,11 @@ Vectorised per seat: the member sets of a seat's columns and all their subsets (
 :math:`\mathcal D_j`, as bitmasks over ``members_of[j]``) get their per-member sums by one matrix
 product; every split :math:`(P, B)` of every :math:`U \in \mathcal D_j` is priced at once
 (:math:`\sum_{U} 2^{|U|}` configurations), the best per :math:`U` kept, and each column takes the
-minimum over its subsets. Rules this module does not replicate (members forced to pool, a
-service commun, a budget, a travel cap, sampled worlds) make :func:`unsupported` say why; the
-caller then keeps the MILP pricing.
+minimum over its subsets. The service commun's columns hold the EPCI as one more member (with
+its own workload and its forced services, no travel). A budget or a travel cap is not a pole's rule: each column is priced
+without it (its cheapest configuration) and the master holds it (:mod:`.set_partitioning`).
+Rules this module does not replicate (a Shapley key, sampled worlds)
+make :func:`unsupported` say why; the caller then keeps the MILP pricing.
 """
 
 from __future__ import annotations
@@ -48,10 +55,14 @@ from ..model.poles import pair_travel
 from ..model.services import K
 from ..services.economics import EPCI
 from .pole_enumeration import Pole
-from .pole_pricing import separable
 
-#: Above this many (poolers, borrowers) splits over all seats and services, give up (memory, time).
-CONFIGURATION_CAP = 20_000_000
+#: Above this many (poolers, borrowers) splits over all seats and services, give up (time: the
+#: open service commun of Laval 2016, 44 M, priced in 10.6 s on a loaded 2-core machine).
+CONFIGURATION_CAP = 60_000_000
+
+#: Above this many splits in one seat's down-closure, give up (memory: they are held at once,
+#: 4.8 M peaked at 0.3 GB resident).
+SEAT_SPLIT_CAP = 6_000_000
 
 #: Bitmasks are int64: at most this many communes in one seat's columns.
 MAX_MEMBERS = 62
@@ -62,10 +73,13 @@ IR_TOLERANCE_EUR = 1e-6
 
 @dataclasses.dataclass(frozen=True)
 class ColumnPrices:
-    """Δ of each column (k€/yr, same order), its travel part, how many configurations were priced."""
+    r"""Δ of each column (k€/yr, same order), its priced travel part τ (k€/yr), its travel
+    :math:`T = \sum_{i \ne j} p_i t_{ij}` (person-minutes or person-km), how many configurations
+    were priced. Δ − τ is the column's change of the services' total cost."""
 
     delta: np.ndarray
     travel: np.ndarray
+    person_travel: np.ndarray
     configurations: int
     seconds: float
 
@@ -75,12 +89,8 @@ def unsupported(inputs: Inputs) -> str | None:
     si = inputs.services
     if si is None or not si.enabled:
         return "no services to price"
-    if not separable(inputs):
-        return "a rule couples the poles (budget, minimum saving, travel cap or service commun)"
-    if any(v is True for v in si.forced.values()):
-        return "members forced to pool (pooling.force)"
-    if EPCI in si.members:
-        return "the EPCI as a member"
+    if EPCI in si.members and inputs.rules.service_commun is None:
+        return "the EPCI as a member without a service commun"
     if si.key not in ("workload", "population"):
         return f"cost-sharing key {si.key!r}"
     for s in si.services:
@@ -89,6 +99,19 @@ def unsupported(inputs: Inputs) -> str | None:
             if np.ndim(e.effective_capacity) or np.ndim(e.annual_eur):
                 return "sampled worlds (uncertain parameters)"
     return None
+
+
+def forced_to_pool(inputs: Inputs) -> dict[str, frozenset[str]]:
+    """Service → the members that must pool it (``pooling.force`` with ``pool: true``) and can: a
+    workload and a pooled mode, as :func:`optimiser.model.services.add_choice_variables` bounds
+    their ``u`` to 1 only then. Such a member is never alone."""
+    si = inputs.services
+    out: dict[str, set[str]] = {}
+    for (i, s), pool in si.forced.items():
+        if pool is True and i in si.members and s in si.services and si.econ.workload(i, s) > 0 \
+                and {"regie", "delegation"} & set(si.modes[s]):
+            out.setdefault(s, set()).add(i)
+    return {s: frozenset(members) for s, members in out.items()}
 
 
 def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
@@ -106,40 +129,51 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
     for j, cols in by_seat.items():
         used = {i for c in cols for i in columns[c][1]}
         order = tuple(i for i in pairs.members_of[j] if i in used)  # a bit per member some column holds
+        epci = _holds_epci(inputs, j)
+        order += (EPCI,) if epci else ()
         if len(order) > MAX_MEMBERS:
             return None
         pos = {i: k for k, i in enumerate(order)}
-        masks = np.array([sum(1 << pos[i] for i in columns[c][1]) for c in cols], dtype=np.int64)
+        masks = np.array([sum(1 << pos[i] for i in columns[c][1] + ((EPCI,) if epci else ())) for c in cols], dtype=np.int64)
         subsets = _column_subsets(masks, len(order))
         closure = np.unique(np.concatenate([s.ravel() for s in subsets.values()]))
         splits = int(np.sum(np.left_shift(1, _popcount(closure, len(order)))))
         total += splits * len(inputs.services.services)
-        if total > cap:
+        if total > cap or splits > SEAT_SPLIT_CAP:
             return None
         seats[j] = (order, cols, masks, subsets, closure)
     delta = np.zeros(len(columns))
-    travel = _travel_keur(inputs, pairs, columns)
+    person_travel = column_travel(inputs, pairs, columns)
+    travel = person_travel * inputs.loaded.scenario.objective.travel_weight_eur / K
     si = inputs.services
     retained = {(i, s): si.econ.retained_fte(i, s) for i in si.members for s in si.services}  # once: not per seat
     population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    forced = forced_to_pool(inputs)
     for j, (order, cols, masks, subsets, closure) in seats.items():
         splits = _Splits(closure, len(order))
         g = np.zeros(len(cols))
         for s in inputs.services.services:
-            best = _ServiceTable(inputs, j, s, order, retained, population).best(splits)
-            g += _column_minimum(best, splits, subsets, masks)
+            must = sum(1 << k for k, i in enumerate(order) if i in forced.get(s, ()))
+            best = _ServiceTable(inputs, j, s, order, retained, population, must).best(splits)
+            g += _column_minimum(best, splits, subsets, masks, must)
         delta[cols] = g / K
-    return ColumnPrices(delta + travel, travel, total, time.perf_counter() - start)
+    return ColumnPrices(delta + travel, travel, person_travel, total, time.perf_counter() - start)
 
 
-def _travel_keur(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole]) -> np.ndarray:
-    """τ(j, M) = weight × Σ_{i ∈ M, i ≠ j} p_i t_ij / 1000 (k€/yr), the cost objective's travel term."""
-    weight = inputs.loaded.scenario.objective.travel_weight_eur
-    if weight <= 0:
-        return np.zeros(len(columns))
+def _holds_epci(inputs: Inputs, j: str) -> bool:
+    """Whether the columns of seat *j* hold the EPCI: the service commun's seat, when the EPCI has
+    a workload (:func:`optimiser.model.services.ServiceModel.x_of`: it is in that pole, travelling
+    nowhere)."""
+    sc = inputs.rules.service_commun
+    return sc is not None and j == sc.seat and EPCI in inputs.services.members
+
+
+def column_travel(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole]) -> np.ndarray:
+    """T(j, M) = Σ_{i ∈ M, i ≠ j} p_i t_ij, as :func:`optimiser.model.poles.travel_expression`
+    (τ = ``travel_weight_eur`` × T / 1000 k€/yr is the cost objective's travel term)."""
     travel = pair_travel(inputs.matrix, inputs.rules, pairs)
     population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
-    return np.array([sum(population[i] * travel[i, j] for i in members if i != j) * weight / K for j, members in columns])
+    return np.array([sum(population[i] * travel[i, j] for i in members if i != j) for j, members in columns], dtype=float)
 
 
 def _popcount(masks: np.ndarray, n: int) -> np.ndarray:
@@ -165,18 +199,24 @@ def _column_subsets(masks: np.ndarray, n: int) -> dict[int, np.ndarray]:
     return {int(m): _submasks(masks[sizes == m], n, int(m)) for m in np.unique(sizes)}
 
 
-def _column_minimum(best: np.ndarray, splits: _Splits, subsets: dict[int, np.ndarray], masks: np.ndarray) -> np.ndarray:
-    """g per column: the minimum of ``best`` over its subsets (the empty one: 0)."""
+def _column_minimum(best: np.ndarray, splits: _Splits, subsets: dict[int, np.ndarray], masks: np.ndarray,
+                    must: int = 0) -> np.ndarray:
+    """g per column: the minimum of ``best`` over its subsets (the empty one: 0) that hold every
+    member of the column in ``must`` (the bitmask of the members forced to pool)."""
     sizes = _popcount(masks, splits.n)
     out = np.zeros(len(masks))
     for m, subs in subsets.items():
-        out[sizes == m] = best[splits.index(subs)].min(axis=0)
+        values = best[splits.index(subs)]
+        if must:
+            held = masks[sizes == m] & must  # the column's forced members
+            values = np.where((subs & held[None, :]) == held[None, :], values, np.inf)
+        out[sizes == m] = values.min(axis=0)
     return out
 
 
 class _Splits:
     r"""The down-closure :math:`\mathcal D_j` of one seat's columns (sorted bitmasks) and, for
-    each size m ≥ 2 of users, every split of those users into poolers and borrowers, as row
+    each size m ≥ 1 of users (one: a member forced to pool, alone), every split of those users into poolers and borrowers, as row
     indices into the closure: ``(rows, ip, ib)`` with ``ip``, ``ib`` of shape (2^m, len(rows)).
     Shared by every service of the seat."""
 
@@ -190,8 +230,8 @@ class _Splits:
         count = self.bits.sum(axis=1)
         self.groups = []
         for m in np.unique(count):
-            if m < 2:
-                continue  # one member alone is not pooling
+            if m < 1:
+                continue
             rows = np.nonzero(count == m)[0]
             pooled = _submasks(closure[rows], n, int(m))  # (2^m, G): every P ⊆ U
             self.groups.append((int(m), rows, self.index(pooled), self.index(closure[rows][None, :] ^ pooled)))
@@ -205,11 +245,11 @@ class _ServiceTable:
     """Per-member terms of one pole service (j, s), over the members that may join seat j (€/yr)."""
 
     def __init__(self, inputs: Inputs, j: str, s: str, order: tuple[str, ...], retained: dict[tuple[str, str], float],
-                 population: dict[str, float]):
+                 population: dict[str, float], must: int = 0):
         si = inputs.services
         econ, cat = si.econ, si.catalogue
         spec = cat.services[s]
-        self.si, self.s = si, s
+        self.si, self.s, self.must = si, s, must
         self.n = len(order)
         self.fair = si.individual_rationality
         self.spec_fte = spec.specialist_min_fte.value
@@ -227,7 +267,7 @@ class _ServiceTable:
         for k, i in enumerate(order):
             w = econ.workload(i, s)
             forced = si.forced.get((i, s))
-            can_pool = si.pool_services and forced is not False and w > 0
+            can_pool = (si.pool_services and forced is not False and w > 0) or (forced is True and w > 0)
             can_borrow = (si.lend_equipment and forced is None and w > 0 and bool(spec.equipment_days)
                           and si.inventory.services[(i, s)].mode == "regie")
             regie_ok |= (can_pool and "regie" in si.modes[s]) << k
@@ -246,9 +286,11 @@ class _ServiceTable:
             ])
         terms = np.array(rows, dtype=float).reshape(self.n, 10 + len(machines))
         self.terms = terms
-        # fairness slopes: a pooler's standalone per unit of key; a bank borrower's shed per unit of work
+        # fairness slopes: a pooler's standalone per unit of key (none for a forced member: no
+        # row of its own, its key still shared); a bank borrower's shed per unit of work
         key = terms[:, 8]
-        self.alpha = np.where(key > 0, terms[:, 5] / np.where(key > 0, key, 1.0), np.inf)
+        forced_bits = ((must >> np.arange(self.n)) & 1).astype(bool)
+        self.alpha = np.where((key > 0) & ~forced_bits, terms[:, 5] / np.where(key > 0, key, 1.0), np.inf)
         work = terms[:, 9]
         self.bank_alpha = np.where(work > 0, terms[:, 6] / np.where(work > 0, work, 1.0), 0.0)
         self.regie_ok, self.delegation_ok, self.borrow_ok, self.pay_ok = regie_ok, delegation_ok, borrow_ok, pay_ok
@@ -280,6 +322,8 @@ class _ServiceTable:
             if self.fair:  # it shares its whole cost by workload: C w_i / Σ w ≤ shed_i
                 ok &= cost <= t["bank_limit"][ib] + IR_TOLERANCE_EUR
             values = np.minimum(values, np.where(ok, cost - kept, np.inf))
+            if m == 1:  # one user: only a member forced to pool (the two-users rule's exception)
+                values = np.where((splits.closure[rows] & self.must) != 0, values, np.inf)
             best[rows] = values.min(axis=0)
         return best
 

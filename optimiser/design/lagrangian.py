@@ -157,6 +157,9 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
                 pricing[j] = _SeatPricing(inputs, value_of.rules, pairs, j, c0)
             limit = max(1.0, min(10.0, left / (len(seats) - n)))
             low, joined = pricing[j].solve(lam, options, limit)
+            # a pricing stopped without a proven bound (-inf, seen under load) keeps the stale
+            # one, still valid at λ: an infinite term would make the step and every λ infinite
+            low = max(low, stale_low)
             priced[j] = (dict(lam), low)
             best.solves += 1
             total += min(0.0, low)

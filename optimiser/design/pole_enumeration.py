@@ -13,6 +13,12 @@ A *candidate pole* is a seat :math:`j` and a member set :math:`M \ni j` with
   \le (1-\sigma)\, p_j` unless *j* is exempt;
 * 'together': a group is wholly in :math:`M` or wholly out; 'apart': no pair both in :math:`M`.
 
+The service commun's seat (``service_commun``) is not a proximity pole: its columns hold every
+core member, obey contiguity, 'together' and 'apart', but no size or seat-share rule (as
+:mod:`optimiser.model.poles` writes them for the proximity poles alone); closed to others
+(``open_to_others: false``) its only column is its core members. The EPCI is priced with it
+(:mod:`.configurations`), not listed.
+
 The rules that tie poles together (the pole count, fixed seats, communes left alone) are the
 master's (:mod:`.set_partitioning`). Exact contiguity grows connected sets from the seat with the
 ESU scheme (each connected set containing the seat is reached once: a vertex passed over by an
@@ -41,8 +47,6 @@ def enumerable(inputs: Inputs) -> str | None:
     rules = inputs.rules
     if rules.mode != "poles":
         return f"pole mode {rules.mode!r}"
-    if rules.service_commun is not None:
-        return "a service commun"
     if rules.contiguity not in ("exact", "shortest-path", "none"):
         return f"contiguity {rules.contiguity!r}"
     return None
@@ -65,15 +69,20 @@ def enumerate_poles(inputs: Inputs, pairs: CandidatePairs, nbrs: dict[str, list[
     time_min = inputs.matrix.time_min
     out: list[Pole] = []
     budget = [VISIT_CAP]
+    sc = rules.service_commun
     for j in pairs.seats:
+        is_sc = sc is not None and j == sc.seat
+        core = frozenset(sc.members) if is_sc else frozenset()
         allowed = set(pairs.members_of[j])
         if rules.contiguity == "none":
             adjacent = {i: sorted(allowed - {i}) for i in allowed}
         else:
             adjacent = {i: [k for k in nbrs.get(i, ()) if k in allowed] for i in allowed}
-        share = rules.seat_share if rules.seat_share > 0 and j not in exempt else 0.0
+        share = rules.seat_share if rules.seat_share > 0 and j not in exempt and not is_sc else 0.0
 
-        def keep(members: frozenset[str], j=j, share=share) -> bool:
+        def keep(members: frozenset[str], j=j, share=share, is_sc=is_sc, core=core) -> bool:
+            if is_sc:
+                return core <= members and _grouped(members, rules, group_of, apart) and _contiguous(members, j)
             if rules.communes_min is not None and rules.communes_min > 1 and len(members) < rules.communes_min:
                 return False
             total = sum(population[i] for i in members)
@@ -81,12 +90,10 @@ def enumerate_poles(inputs: Inputs, pairs: CandidatePairs, nbrs: dict[str, list[
                 return False
             if share > 0 and len(members) > 1 and share * (total - population[j]) > (1.0 - share) * population[j]:
                 return False
-            for i in members:
-                g = group_of.get(i)
-                if g is not None and not all(k in members for k in rules.together[g]):
-                    return False
-                if apart.get(i, set()) & members:
-                    return False
+            return _grouped(members, rules, group_of, apart) and _contiguous(members, j)
+
+        def _contiguous(members: frozenset[str], j: str) -> bool:
+            """Shortest-path contiguity (exact: every grown set is connected)."""
             if rules.contiguity == "shortest-path":
                 for i in members:
                     if i == j:
@@ -97,10 +104,22 @@ def enumerate_poles(inputs: Inputs, pairs: CandidatePairs, nbrs: dict[str, list[
             return True
 
         found: list[frozenset[str]] = []
-        if not _grow(j, adjacent, population, n_max, p_max, keep, found, cap - len(out), budget):
+        limits = (len(allowed), float("inf")) if is_sc else (n_max, p_max)
+        if not _grow(j, adjacent, population, *limits, keep, found, cap - len(out), budget):
             return None
         out += [(j, (j,) + tuple(sorted(m - {j}))) for m in found]
     return out
+
+
+def _grouped(members: frozenset[str], rules, group_of: dict[str, int], apart: dict[str, set[str]]) -> bool:
+    """'together' groups whole, no 'apart' pair."""
+    for i in members:
+        g = group_of.get(i)
+        if g is not None and not all(k in members for k in rules.together[g]):
+            return False
+        if apart.get(i, set()) & members:
+            return False
+    return True
 
 
 def _grow(seat: str, adjacent: dict[str, list[str]], population: dict[str, float], n_max: int, p_max: float,

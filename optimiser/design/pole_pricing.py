@@ -13,7 +13,9 @@ every fairness constraint. Communes left alone keep everything (:math:`\Delta = 
 
 This is exact only when nothing couples the poles: no budget rule (a cap on the total), no cap on
 total travel and no service commun (the EPCI as a member); :func:`separable` says so, and the
-design falls back on pricing the whole fixed-pole model otherwise. Each pole's value is cached
+design falls back on pricing the whole fixed-pole model otherwise. (A pole priced alone is still
+exact under those rules — the caps left out, :func:`without_coupling_rules`; the service commun's
+rule kept in its own pole only — which the enumerated poles use, their master holding the rest.) Each pole's value is cached
 by (seat, members), so a local search that moves one commune re-prices two poles only.
 
 The pole rules a single pole cannot check (the pole count, 'together', 'apart') are the caller's:
@@ -48,6 +50,32 @@ def separable(inputs: Inputs) -> bool:
     return inputs.rules.service_commun is None
 
 
+def coupling_rules(inputs: Inputs) -> list[str]:
+    """The rules on a sum over the poles (linear: a master's rows, :mod:`.set_partitioning`)."""
+    si = inputs.services
+    out = [key for key, value in (("budget.max_total_eur", si.budget_max_eur), ("budget.min_savings_eur", si.min_savings_eur),
+                                  ("budget.min_savings_pct", si.min_savings_pct)) if value is not None] if si else []
+    if inputs.loaded.scenario.objective.max_travel_total is not None:
+        out.append("objective.max_travel_total")
+    return out
+
+
+def without_coupling_rules(inputs: Inputs) -> Inputs:
+    r"""``inputs`` without its budget and travel cap (:func:`coupling_rules`): what one pole is
+    priced under when those rules are a master's rows. Each pole then takes its cheapest
+    configuration, which only lowers a sum the caps bound (the services' total cost; travel is
+    fixed by the members), so the poles priced alone still obey the caps whenever any
+    configuration of the same poles does."""
+    if not coupling_rules(inputs):
+        return inputs
+    scenario = inputs.loaded.scenario
+    objective = scenario.objective.model_copy(update={"max_travel_total": None})
+    loaded = dataclasses.replace(inputs.loaded, scenario=scenario.model_copy(update={"objective": objective}))
+    services = inputs.services and dataclasses.replace(inputs.services, budget_max_eur=None, min_savings_eur=None,
+                                                       min_savings_pct=None)
+    return dataclasses.replace(inputs, loaded=loaded, services=services)
+
+
 def poles_of(assignment: Assignment) -> dict[str, tuple[str, ...]]:
     """Seat → its members (the seat first, then sorted)."""
     out: dict[str, list[str]] = {}
@@ -60,7 +88,8 @@ def poles_of(assignment: Assignment) -> dict[str, tuple[str, ...]]:
 def pole_count_ok(inputs: Inputs, assignment: Assignment) -> bool:
     """The number of proximity poles is within the rules' bounds."""
     rules = inputs.rules
-    n = len(poles_of(assignment))
+    sc = rules.service_commun
+    n = sum(1 for j in poles_of(assignment) if sc is None or j != sc.seat)  # proximity poles
     return (rules.count_min is None or n >= rules.count_min) and (rules.count_max is None or n <= rules.count_max)
 
 
@@ -105,7 +134,11 @@ class PerPoleValue:
     def _solve(self, seat: str, members: tuple[str, ...], remaining: float) -> PricedPole:
         pairs = CandidatePairs(seats=(seat,), seats_of={i: (seat,) for i in members}, members_of={seat: members},
                                group_of={})
-        rules = dataclasses.replace(self.rules, fixed_seats=tuple(j for j in self.inputs.rules.fixed_seats if j == seat))
+        # The service commun's rule only in its own pole: elsewhere it would bring the EPCI (a
+        # member of the seat's pole whatever x says) into a pole this model does not hold.
+        sc = self.rules.service_commun
+        rules = dataclasses.replace(self.rules, fixed_seats=tuple(j for j in self.inputs.rules.fixed_seats if j == seat),
+                                    service_commun=sc if sc is not None and sc.seat == seat else None)
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, pairs)
         add_services(model, self.inputs, Formulation(lazy_fairness=False))
         objective = model.problem.objective

@@ -98,7 +98,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     incumbent = Incumbent()
     dual = None
     enumerated = None
-    if enumeration and isinstance(value_of, PerPoleValue) and not STOP.requested:
+    if enumeration and service_model is not None and not STOP.requested:
         # Candidate poles few enough to list: each priced exactly, the best partition proven by
         # a set-partitioning MILP (:mod:`.enumerated`); otherwise the path below, unchanged.
         _log(options, "poles enumerated, each priced exactly; set partitioning")
