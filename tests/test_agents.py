@@ -90,6 +90,7 @@ def test_pooling_the_roads_keeps_the_agent_and_matches_enumeration(tmp_path, sol
         assert pole.fte >= 0.5
 
 
+@pytest.mark.slow
 def test_outputs_state_the_kept_time_and_verify_recomputes_it(tmp_path):
     data = village(tmp_path, True)
     data["pooling"] = {"force": [{"communes": [VILLAGE], "services": ["voirie"], "pool": True}]}

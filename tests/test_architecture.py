@@ -142,6 +142,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
+@pytest.mark.slow
 def test_the_scan_sees_imports():
     graph = import_graph()
     assert "optimiser.model.poles" in graph["optimiser.model.services"]
@@ -149,10 +150,12 @@ def test_the_scan_sees_imports():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
 
 
+@pytest.mark.slow
 def test_no_import_cycle_between_modules():
     assert cycles(import_graph()) == []
 
 
+@pytest.mark.slow
 def test_no_import_cycle_between_parts():
     parts: dict[str, set[str]] = {}
     for module, targets in import_graph().items():
@@ -160,6 +163,7 @@ def test_no_import_cycle_between_parts():
     assert cycles(parts) == []
 
 
+@pytest.mark.slow
 def test_no_import_goes_backwards_in_the_pipeline():
     backwards = []
     for module, targets in import_graph().items():

@@ -77,6 +77,7 @@ def test_update_moves_toward_the_evidence_and_narrows():
     assert abs(more[0] - 16) < abs(estimate - 16) and more[2] - more[1] < high - low
 
 
+@pytest.mark.slow
 def test_productivity_20_percent_below_plan_recalibrates_and_the_saving_falls(plan_dir, tmp_path):
     # voirie's team did the planned kilometres with 25 % more FTE: productivity 20 % below plan
     path = _actuals(plan_dir, tmp_path / "actuals.xlsx", poles={"voirie": {
@@ -119,6 +120,7 @@ def test_productivity_20_percent_below_plan_recalibrates_and_the_saving_falls(pl
     assert checked.exit_code == 4 and "poles_bilan.csv" in checked.output
 
 
+@pytest.mark.slow
 def test_example_from_the_repository(plan_dir, tmp_path):
     out = tmp_path / "example-bilan"
     run = CliRunner().invoke(main, ["bilan", str(plan_dir), str(EXAMPLE / "actuals-example.xlsx"), "--out", str(out)])
@@ -133,6 +135,7 @@ def test_example_from_the_repository(plan_dir, tmp_path):
     assert english.exit_code == 0 and "Key figures" in (tmp_path / "en" / "bilan.md").read_text()
 
 
+@pytest.mark.slow
 def test_template_actuals_lists_every_plan_row(plan_dir, tmp_path):
     out = tmp_path / "actuals.xlsx"
     run = CliRunner().invoke(main, ["template", "actuals", str(plan_dir), "--out", str(out)])
@@ -181,6 +184,7 @@ def test_bad_actuals_name_row_and_column(plan_dir, tmp_path, edit, says):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".bilan")]
 
 
+@pytest.mark.slow
 def test_a_kept_service_counts_in_the_total_and_its_deviation_is_split(tmp_path):
     from optimiser.api import solve
     from optimiser.scenario.load import load_scenario
@@ -234,6 +238,7 @@ def roadmap_dir(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_a_roadmap_year_holds_only_what_has_started_by_then(roadmap_dir):
     roadmap = pd.read_csv(roadmap_dir / "roadmap.csv", dtype={"insee_code": str})
     trajectory = pd.read_csv(roadmap_dir / "trajectory.csv").set_index("year")
@@ -254,6 +259,7 @@ def test_a_roadmap_year_holds_only_what_has_started_by_then(roadmap_dir):
     assert after.poles["total_eur"].iloc[0] == pytest.approx(steady * year.sum() / shares["pays_eur"].sum())
 
 
+@pytest.mark.slow
 def test_bilan_of_a_roadmap_year_from_the_command_line(roadmap_dir, tmp_path):
     book = tmp_path / "actuals-2019.xlsx"
     run = CliRunner().invoke(main, ["template", "actuals", str(roadmap_dir), "--out", str(book), "--year", "2019"])

@@ -30,6 +30,7 @@ def laval_result(tmp_path_factory):
     return out, done
 
 
+@pytest.mark.slow
 def test_run_writes_every_output(laval_result):
     out, done = laval_result
     for name in ("communes.csv", "poles.csv", "poles.geojson", "map.png", "report.md", "summary.json",
@@ -52,6 +53,7 @@ def test_run_writes_every_output(laval_result):
     assert "## En bref" in report and "trajets sont les plus courts" in report
 
 
+@pytest.mark.slow
 def test_service_commun_core_is_its_own_closed_pole(laval_result):
     out, _ = laval_result
     rows = [line.split(",") for line in (out / "communes.csv").read_text(encoding="utf-8").splitlines()[1:]]
@@ -59,6 +61,7 @@ def test_service_commun_core_is_its_own_closed_pole(laval_result):
     assert sc == ["Laval", "Saint-Berthevin"]
 
 
+@pytest.mark.slow
 def test_result_reproduces_from_its_own_folder(laval_result, tmp_path):
     out, _ = laval_result
     again = optimiser("run", out / "scenario.resolved.yaml", "--out", tmp_path / "again", "--quiet")
@@ -82,6 +85,7 @@ def test_verify_passes_and_fails(laval_result, tmp_path):
     assert failed.returncode == 4 and "FAIL  objective" in failed.stdout
 
 
+@pytest.mark.slow
 def test_bad_scenario_exit_2_without_traceback(tmp_path):
     path = write_scenario(tmp_path / "s.yaml", {"name": "x", "territory": {"communes": str(DATA / "laval_agglo_2016.geojson")},
                                                 "poles": {"cuont": 3}})
@@ -141,6 +145,7 @@ def test_starting_the_command_line_imports_no_heavy_module():
     assert done.stdout.strip() == "[]", f"imported at start-up: {done.stdout.strip()}"
 
 
+@pytest.mark.slow
 def test_public_names_load_on_first_use_and_stay_the_functions():
     """The public names are the API's objects whichever of the package's modules was imported
     first, and every name of ``__all__`` resolves."""

@@ -46,6 +46,7 @@ def swept(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_table_has_one_row_per_variant_with_the_values_of_the_results(swept):
     table = compare(swept)
     assert len(table) == 8
@@ -89,6 +90,7 @@ def test_pareto_front_is_the_set_of_non_dominated_solved_variants(swept):
     assert pareto_mask([1, 1], [2, 2]).tolist() == [True, True]  # equal points do not dominate each other
 
 
+@pytest.mark.slow
 def test_cli_writes_csv_excel_and_plots(swept, tmp_path):
     result = invoke("compare", swept)
     assert result.exit_code == 0, result.output
@@ -109,6 +111,7 @@ def test_cli_writes_csv_excel_and_plots(swept, tmp_path):
     assert again.exit_code == 0
 
 
+@pytest.mark.slow
 def test_compare_result_folders_from_elsewhere_with_costs_and_savings(swept, tmp_path):
     """Folders copied from another machine, from a cost model that adds cost keys and savings."""
     rows = json.loads((swept / "sweep.json").read_text())["variants"]

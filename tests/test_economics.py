@@ -58,6 +58,7 @@ def status_quo(tmp_path_factory):
     return result, result.to_dir(tmp_path_factory.mktemp("sq") / "sq", draw=False)
 
 
+@pytest.mark.slow
 def test_laval_status_quo_lands_near_the_sourced_aggregates(status_quo):
     result, folder = status_quo
     sq = pd.read_csv(folder / "status_quo.csv", dtype={"member": str})
@@ -85,6 +86,7 @@ def test_laval_status_quo_lands_near_the_sourced_aggregates(status_quo):
     assert verify_result(folder).ok, verify_result(folder).violations
 
 
+@pytest.mark.slow
 def test_run_prints_field_fte_and_euros_per_inhabitant_in_one_line(tmp_path):
     done = optimiser("run", SCENARIOS / "laval-2016-status-quo.yaml", "--out", tmp_path / "sq")
     assert done.returncode == 0, done.stderr
@@ -96,6 +98,7 @@ def test_run_prints_field_fte_and_euros_per_inhabitant_in_one_line(tmp_path):
     assert "La situation actuelle est-elle crédible ?" in (tmp_path / "sq" / "report.md").read_text()  # French by default
 
 
+@pytest.mark.slow
 def test_the_status_quo_line_in_english(tmp_path):
     done = optimiser("run", SCENARIOS / "laval-2016-status-quo.yaml", "--out", tmp_path / "sq", "--lang", "en")
     assert done.returncode == 0, done.stderr
@@ -154,3 +157,14 @@ def test_bad_inventory_mode_for_works_is_a_row_and_column_error(tmp_path):
         prepare(load_scenario(path))
     text = "\n".join(p.render() for p in info.value.problems)
     assert "row 2.mode" in text and "voirie_travaux can only be delegation" in text
+
+
+def test_the_parameter_file_reads_the_same_with_libyaml_and_pure_python():
+    """The sourced parameters are read with libyaml's loader (fast); PyYAML's pure-Python loader
+    must give the same data, so the speed-up changes no number."""
+    import yaml
+
+    from optimiser.services.parameters import PARAMETER_FILE
+
+    text = PARAMETER_FILE.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == yaml.safe_load(text)

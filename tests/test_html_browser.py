@@ -19,6 +19,9 @@ from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
 from optimiser.results.html import render_comparison_html
 from optimiser.results.html.page import document
 
+#: Headless Chromium starts for these (seconds of CPU): left out of ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -65,6 +68,7 @@ def tooltip(page) -> dict:
     })()""")
 
 
+@pytest.mark.slow
 def test_report_renders_with_its_map_and_tables(page, laval_report):
     result, report = laval_report
     page.open(file_url(report))
@@ -202,6 +206,7 @@ def test_the_console_check_catches_errors(page, tmp_path):
     assert "boom" in problems
 
 
+@pytest.mark.slow
 def test_communes_alone_render_with_their_hatching(page, tmp_path):
     result = tiny_result(tmp_path, allow_alone=["99001", "99002"], alone_penalty_min=0)
     page.open(file_url(result.to_dir(tmp_path / "out") / "report.html"))

@@ -50,6 +50,7 @@ def assert_self_contained(page: str) -> None:
         assert not allowed, f"{directive} allows hashes of nothing on the page: {allowed}"
 
 
+@pytest.mark.slow
 def test_result_folder_has_a_self_contained_report(laval):
     result, folder = laval
     page = (folder / "report.html").read_text(encoding="utf-8")
@@ -78,6 +79,7 @@ def test_result_folder_has_a_self_contained_report(laval):
     assert 20_000 < len(page.encode()) < 300_000
 
 
+@pytest.mark.slow
 def test_tooltip_data_matches_the_communes_table(laval):
     result, folder = laval
     data = report_data(parse((folder / "report.html").read_text(encoding="utf-8")))["communes"]
@@ -310,6 +312,7 @@ def decode_path(d: str) -> list[list[tuple[int, int]]]:
     return rings
 
 
+@pytest.mark.slow
 def test_map_paths_keep_the_commune_shapes(laval):
     """Decoded SVG rings have the communes' areas (to 0.5 %) and sit where the projection puts them."""
     from optimiser.results.html.svgmap import UNITS_PER_KM

@@ -40,6 +40,7 @@ def init_and_run(tmp_path: Path, *selector: str) -> tuple[Path, dict, dict]:
     (("--epci", "ca laval agglomeration"), 34),
     (("--epci", "200067932"), 34),                          # Golfe du Morbihan: two island communes
 ])
+@pytest.mark.slow
 def test_init_then_run_round_trip(tmp_path, selector, n):
     folder, scenario, summary = init_and_run(tmp_path, *selector)
     assert summary["n_communes"] == n
@@ -53,6 +54,7 @@ def test_init_then_run_round_trip(tmp_path, selector, n):
     assert (result_poles["max_travel_min"] <= poles["max_travel_min"] + 1e-6).all()
 
 
+@pytest.mark.slow
 def test_disconnected_epci_gets_links_and_island_opt_outs(tmp_path):
     """Lorient: Locmiquélic/Port-Louis/Riantec and Gâvres across the harbour (land routes round
     it), Groix an island (ferry, may stay alone)."""
@@ -68,6 +70,7 @@ def test_disconnected_epci_gets_links_and_island_opt_outs(tmp_path):
         prepare(load_scenario(folder / "scenario.yaml", ["roads.extra_links=[]"]))
 
 
+@pytest.mark.slow
 def test_pieces_on_two_landmasses_are_bridged(tmp_path):
     """CAP Excellence: Baie-Mahault (Basse-Terre) and Les Abymes (Grande-Terre), 16 m apart."""
     folder, scenario, summary = init_and_run(tmp_path, "--epci", "CA CAP Excellence")
@@ -78,6 +81,7 @@ def test_pieces_on_two_landmasses_are_bridged(tmp_path):
     assert summary["status"] == "optimal" and summary["n_alone"] == 0
 
 
+@pytest.mark.slow
 def test_island_of_several_communes_is_bridged(tmp_path):
     """Île de Noirmoutier (4 communes, 550 m off the coast, no shared border with the mainland)."""
     island = ["85011", "85083", "85106", "85163"]
@@ -89,6 +93,7 @@ def test_island_of_several_communes_is_bridged(tmp_path):
     assert summary["status"] == "optimal" and summary["n_alone"] == 0
 
 
+@pytest.mark.slow
 def test_departement_and_communes_selections(tmp_path):
     result = invoke("init", "--communes", "53130,53201,53054,53119,53001", "--name", "Laval ouest", "--out", str(tmp_path / "c"))
     assert result.exit_code == 0, result.output
@@ -140,6 +145,7 @@ def test_existing_folder_is_kept_unless_it_is_an_init_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["init", "mine"]  # no partial or old folder left
 
 
+@pytest.mark.slow
 def test_init_as_a_module_reports_plainly(tmp_path):
     """``python -m optimiser.cli init`` (the entry point's module as __main__): exit 2, no traceback."""
     import subprocess

@@ -79,6 +79,7 @@ def test_a_few_aliases_still_work(tmp_path):
     assert loaded.scenario.poles.fixed_seats == ["Laval"] == loaded.scenario.poles.candidate_seats
 
 
+@pytest.mark.slow
 def test_nesting_too_deep_is_refused(tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("name: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")

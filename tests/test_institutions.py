@@ -214,6 +214,7 @@ def test_the_uplift_is_one_knob(tmp_path):
     assert done.returncode == 2 and "staff.ri_harmonisation_uplift" in done.stderr
 
 
+@pytest.mark.slow
 def test_run_writes_flows_that_add_up_and_verify_catches_a_tampered_one(tmp_path):
     from helpers import run_cli
 

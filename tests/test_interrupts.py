@@ -61,6 +61,7 @@ def messages(stderr: str) -> list[str]:
     "numpy",            # the command has started and loads pandas, the solver, ...
     "pandas",
 ])
+@pytest.mark.slow
 def test_ctrl_c_during_start_up_is_one_line_and_exit_130(tmp_path, module):
     scenario = tmp_path / "s.yaml"
     territory = write_geojson(tmp_path / "t.geojson", voronoi_features(8, 3))

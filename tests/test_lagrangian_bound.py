@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 
+import pytest
 from test_services_bruteforce import best_service_design, case
 
 from optimiser.design.lagrangian import lagrangian_bound
@@ -17,6 +18,7 @@ from optimiser.scenario.load import scenario_from_dict
 from optimiser.solvers import SolverOptions
 
 
+@pytest.mark.slow
 def test_lagrangian_bound_lies_between_the_old_bound_and_the_optimum(tmp_path):
     tighter = 0
     for seed in (0, 1, 3, 5, 9, 11):

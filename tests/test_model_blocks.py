@@ -44,6 +44,7 @@ def test_nested_blocks_are_counted_once():
 
 
 @pytest.mark.parametrize("name", ["laval-2016-service-commun", "laval-2016-a-la-carte", "laval-2016-lending"])
+@pytest.mark.slow
 def test_service_model_families_add_up_to_the_pulp_rows(name):
     """The issue's figure: 6,773 rows for the service commun run, which the hand-kept families
     (adding up to about 2,860, one of them counting variables) did not match. The figure is for

@@ -14,7 +14,7 @@ import pyogrio.raw
 import pytest
 from helpers import REPO
 from htmlparse import parse, table_rows
-from shared import solved
+from shared import DELEGATED, solved
 
 from optimiser.errors import InputError
 from optimiser.results import dictionary, i18n
@@ -30,7 +30,7 @@ SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staf
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory):
-    result = solved(tmp_path_factory, "laval-2016-delegated")  # its scenario's 120 s limit
+    result = solved(tmp_path_factory, *DELEGATED)
     base = tmp_path_factory.mktemp("outputs")
     return result, result.to_dir(base / "fr"), result.to_dir(base / "en", draw=False, lang="en")
 
@@ -66,6 +66,7 @@ def test_domain_words_as_planners_write_them():
         assert i18n.estimated_in_words("") == "none"
 
 
+@pytest.mark.slow
 def test_report_has_every_section_in_french_and_says_it_minimised_cost(folders):
     result, fr, en = folders
     page = (fr / "report.html").read_text(encoding="utf-8")
@@ -90,6 +91,7 @@ def test_report_has_every_section_in_french_and_says_it_minimised_cost(folders):
     assert md.startswith("# Mutualisation des services techniques") and "## Estimations et fiabilité des paramètres" in md
 
 
+@pytest.mark.slow
 def test_english_on_request_and_csv_unchanged(folders):
     _, fr, en = folders
     page = (en / "report.html").read_text(encoding="utf-8")
@@ -99,6 +101,7 @@ def test_english_on_request_and_csv_unchanged(folders):
         assert (fr / name).read_text(encoding="utf-8") == (en / name).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_fiche_per_commune_adds_up(folders):
     result, fr, en = folders
     fiches = sorted(p.stem for p in (fr / "fiches").glob("*.html") if p.stem != "index")
@@ -124,6 +127,7 @@ def test_a_fiche_per_commune_adds_up(folders):
     assert (fr / "fiches" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_result_xlsx_has_every_table_formatted(folders):
     result, fr, _ = folders
     book = openpyxl.load_workbook(fr / "result.xlsx")
@@ -143,6 +147,7 @@ def test_result_xlsx_has_every_table_formatted(folders):
     assert ("communes.csv", "saving") in {(r[0], r[1]) for r in dictionary_rows}
 
 
+@pytest.mark.slow
 def test_result_gpkg_opens_with_its_layers_and_attributes(folders):
     result, fr, _ = folders
     path = fr / "result.gpkg"
@@ -158,6 +163,7 @@ def test_result_gpkg_opens_with_its_layers_and_attributes(folders):
     assert list(dict(zip(meta["fields"], fields))["pole"]) == list(result.poles["pole"])
 
 
+@pytest.mark.slow
 def test_data_dictionary_lists_every_csv_column(folders):
     _, fr, _ = folders
     for csv in sorted(fr.glob("*.csv")):

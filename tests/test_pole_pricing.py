@@ -44,6 +44,7 @@ def test_pole_by_pole_pricing_equals_the_whole_fixed_pole_model(tmp_path, seed, 
 
 
 @pytest.mark.parametrize("seed", [0, 3, 5, 11])
+@pytest.mark.slow
 def test_pole_moves_keep_every_rule_and_never_cost_more(tmp_path, seed):
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
     options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
@@ -67,6 +68,7 @@ def test_pole_moves_keep_every_rule_and_never_cost_more(tmp_path, seed):
 
 
 @pytest.mark.parametrize("seed", range(0, 16, 2))
+@pytest.mark.slow
 def test_member_by_member_bound_is_below_the_enumerated_optimum(tmp_path, seed):
     """The bound a run falls back on (no solve) never exceeds the true optimum, and is not empty:
     it lies between the optimum's 80 % and the optimum."""
@@ -82,6 +84,7 @@ def test_member_by_member_bound_is_below_the_enumerated_optimum(tmp_path, seed):
 
 
 @pytest.mark.parametrize("seed", [0, 5])
+@pytest.mark.slow
 def test_free_run_objective_is_what_the_verifier_re_prices(tmp_path, seed):
     """A free run (incumbent priced pole by pole, improved by moves, then the MILP): the
     objective written is the written design's cost, which ``optimiser verify`` re-adds from the
@@ -161,6 +164,7 @@ def test_a_solver_cutoff_below_the_held_design_never_reports_infeasible(tmp_path
 
 
 @pytest.mark.parametrize("seed", [0, 5])
+@pytest.mark.slow
 def test_a_design_within_the_gap_of_the_no_solve_bound_skips_the_milp(tmp_path, seed):
     """With a gap the member-by-member bound already proves, the run ends after the pole-move
     search (no MILP round), ``feasible``, its bound being that bound; with the default gap it

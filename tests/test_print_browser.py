@@ -16,7 +16,7 @@ import sys
 
 import pytest
 from browser import Browser, file_url, find_chromium
-from shared import solved
+from shared import SERVICE_COMMUN, solved
 
 from optimiser.results.pdf import print_pdf
 
@@ -44,7 +44,7 @@ def browser():
 @pytest.fixture(scope="module")
 def laval(tmp_path_factory):
     # solved once per session, shared with the tampering tests
-    result = solved(tmp_path_factory, "laval-2016-service-commun")
+    result = solved(tmp_path_factory, *SERVICE_COMMUN)
     return result.to_dir(tmp_path_factory.mktemp("print") / "laval")
 
 
@@ -103,6 +103,7 @@ def layout(page) -> dict:
 
 
 @pytest.mark.parametrize("which", ["laval", "rethelois"])
+@pytest.mark.slow
 def test_report_and_fiche_for_elus(request, browser, which):
     folder = request.getfixturevalue(which)
     shots = folder / "screenshots"

@@ -64,6 +64,7 @@ def test_map_names_wrap_and_colours_differ(result):
     assert len({colours[p] for p in proximity}) == len(proximity)
 
 
+@pytest.mark.slow
 def test_pole_outlines_are_computed_once_per_folder(result, tmp_path, monkeypatch):
     from optimiser.results import geo
 

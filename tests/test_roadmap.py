@@ -97,6 +97,7 @@ def test_unconstrained_last_year_is_the_steady_state_year(tmp_path):
     assert last["setup_eur"] == 0.0
 
 
+@pytest.mark.slow
 def test_roadmap_folder_verifies_and_holds_its_files(tmp_path):
     out = tmp_path / "out"
     path = write_scenario(tmp_path / "s.yaml", scenario(tmp_path, ages={"98001": 7, "98002": 7, "98003": 7}))
@@ -156,6 +157,7 @@ def test_a_commune_joining_later_is_outside_the_plan_until_then(tmp_path):
     assert traj.loc[2017, "status_quo_eur"] < traj.loc[2018, "status_quo_eur"]  # the perimeter grows
 
 
+@pytest.mark.slow
 def test_a_fixed_sequence_sets_the_years_and_leaves_the_rest_out(tmp_path):
     fixed = plan(tmp_path, roadmap={"order": "fixed", "sequence": [{"year": 2018, "target": "poles"}]})
     assert lending_phase(fixed)["start_year"] == 2018
@@ -172,6 +174,7 @@ def test_rules_bound_the_start_year(tmp_path):
     assert pd.isna(lending_phase(capped)["start_year"])
 
 
+@pytest.mark.slow
 def test_the_pilot_pole_holds_its_volunteers_and_starts_first(tmp_path):
     result = plan(tmp_path, roadmap={"pilot": {"communes": ["Cell 0-0", "Cell 0-1"], "year": 2017}})
     phase = lending_phase(result)

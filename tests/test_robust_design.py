@@ -53,6 +53,7 @@ def fair_at_sourced_values(si, design: FixedDesign) -> bool:
 
 
 @pytest.mark.parametrize("objective", ["expected", "cvar", "quantile"])
+@pytest.mark.slow
 def test_robust_design_is_the_brute_force_best_over_the_same_worlds(tmp_path, objective):
     loaded = tiny(tmp_path, {"objective": objective, "worlds": 6, "alpha": 0.34})
     result = solve(loaded)
@@ -85,6 +86,7 @@ def test_world_costs_of_the_model_are_the_repricing(tmp_path):
     assert nominal == pytest.approx(si.status_quo_eur - result.design.services.total_eur, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_worlds_are_reproducible_by_seed(tmp_path):
     a = solve(tiny(tmp_path, {"objective": "expected", "worlds": 3, "seed": 11})).summary["robust"]
     b = solve(tiny(tmp_path, {"objective": "expected", "worlds": 3, "seed": 11})).summary["robust"]
@@ -100,6 +102,7 @@ def test_worlds_are_reproducible_by_seed(tmp_path):
     ({"worlds": -4}, ["robust.worlds"]),
     ({"wolds": 4}, ["robust.wolds", "worlds"]),
 ])
+@pytest.mark.slow
 def test_bad_robust_block_is_exit_2_with_file_and_key(tmp_path, robust, words):
     write_geojson(tmp_path / "g.geojson", grid_features(1, 3, cell_km=4.0, populations=[2000, 1000, 1500]))
     scenario = write_scenario(tmp_path / "s.yaml", {"name": "g", "territory": {"communes": "g.geojson"},
@@ -113,6 +116,7 @@ def test_bad_robust_block_is_exit_2_with_file_and_key(tmp_path, robust, words):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_cli_run_writes_the_comparison(tmp_path):
     write_geojson(tmp_path / "g.geojson", grid_features(1, 3, cell_km=4.0, populations=[2000, 1000, 1500]))
     scenario = write_scenario(tmp_path / "s.yaml", {

@@ -114,6 +114,7 @@ def test_bad_uncertainty_is_a_clear_input_error(tmp_path, block, words):
         assert word in text, text
 
 
+@pytest.mark.slow
 def test_cli_writes_a_reproducible_folder_and_refuses_bad_input(tmp_path):
     territory = write_geojson(tmp_path / "g.geojson", grid_features(1, 3, cell_km=4.0, populations=[2000, 1000, 1500]))
     scenario = write_scenario(tmp_path / "s.yaml", {

@@ -34,6 +34,7 @@ def pooled(tmp_path_factory):
     return result, result.to_dir(tmp / "out")
 
 
+@pytest.mark.slow
 def test_parts_add_up_to_the_saving_and_the_verifier_agrees(pooled):
     result, folder = pooled
     s = result.summary
@@ -57,6 +58,7 @@ def test_parts_add_up_to_the_saving_and_the_verifier_agrees(pooled):
     assert check.ok, check.violations
 
 
+@pytest.mark.slow
 def test_a_tampered_decomposition_fails_verify(pooled, tmp_path):
     import shutil
 
@@ -70,6 +72,7 @@ def test_a_tampered_decomposition_fails_verify(pooled, tmp_path):
     assert "savings by source add up" in text and "savings by source recomputed" in text
 
 
+@pytest.mark.slow
 def test_staff_trajectory_frees_posts_year_by_year(pooled):
     result, _ = pooled
     trajectory = result.service_tables.staff_trajectory
@@ -143,6 +146,7 @@ def test_regime_indemnitaire_by_hand(tmp_path):
     assert deleg.ri_eur == 0.0  # delegated: nobody joins a common employer
 
 
+@pytest.mark.slow
 def test_a_one_member_pole_service_is_reported_as_alone(tmp_path):
     """Forced to pool with nobody else allowed, a commune runs a pole service alone: it is called
     alone, not pooled, and counts as no pooling (the model forbids it unless forced)."""

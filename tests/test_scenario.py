@@ -150,6 +150,7 @@ def test_set_with_a_mapping_merges_like_a_file_and_is_blamed_for_its_keys():
     assert problem.file == "--set poles.communes={min: 5, max: 2}" and problem.path == "poles.communes"
 
 
+@pytest.mark.slow
 def test_p_median_resolved_scenario_shows_no_travel_limit_and_reproduces(tmp_path):
     """p-median applies no travel limit: the resolved scenario says none (not the 30-minute
     default), and running it again gives the same result."""

@@ -65,6 +65,7 @@ def test_the_default_mower_peaks_in_may():
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
+@pytest.mark.slow
 def test_the_peak_rule_changes_the_machines_and_matches_enumeration(tmp_path, solver):
     designs = {}
     for label, share in (("season", None), ("no season", 0.0)):
@@ -84,6 +85,7 @@ def test_the_peak_rule_changes_the_machines_and_matches_enumeration(tmp_path, so
         assert p.units["ride_on_mower_pro"] >= math.ceil(0.2 * days / 21 - 1e-9)
 
 
+@pytest.mark.slow
 def test_verify_recomputes_the_peak_and_catches_a_wrong_month(tmp_path):
     result = solve(scenario_from_dict(scenario(tmp_path), base_dir=tmp_path))
     folder = result.to_dir(tmp_path / "out", draw=False)

@@ -431,6 +431,7 @@ def test_mode_flips_when_the_delegated_price_moves(tmp_path):
     assert modes == {6000: {"delegation"}, 30000: {"regie"}}
 
 
+@pytest.mark.slow
 def test_status_quo_scenario(tmp_path):
     result = solve(load_scenario(SCENARIOS / "laval-2016-status-quo.yaml"))
     assert result.summary["savings"] == 0 and result.summary["total_cost"] == result.summary["status_quo_cost"]

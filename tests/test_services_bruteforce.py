@@ -73,6 +73,7 @@ def case(tmp_path, seed):
 
 @pytest.mark.parametrize("seed", [pytest.param(s, marks=pytest.mark.slow) if s in (2, 12) else s  # the two largest
                                   for s in range(16)])
+@pytest.mark.slow
 def test_service_milp_matches_enumeration(tmp_path, seed):
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
     expected = best_service_design(inputs)
@@ -124,6 +125,7 @@ def test_every_formulation_switch_reaches_the_same_optimum(tmp_path, seed):
         assert design.services.total_eur == pytest.approx(expected, rel=1e-7, abs=1e-3), formulation
 
 
+@pytest.mark.slow
 def test_seats_hold_their_share_of_the_pole(tmp_path):
     """With a strict seat rule (40 % of the pole's inhabitants, no team exemption) the MILP
     still matches the enumeration, every seat of a pole of two or more holds its share, and

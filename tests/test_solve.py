@@ -51,6 +51,7 @@ def test_time_limit_without_solution(solver):
     assert outcome.objective is None and not outcome.status.has_solution
 
 
+@pytest.mark.slow
 def test_pulp_alone_would_call_the_highs_time_limit_optimal():
     """Why we read HiGHS's own status: PuLP maps kTimeLimit to 'Optimal'."""
     prob = market_split(6, 50, 1, slack=True)
@@ -79,6 +80,7 @@ def test_infeasible_and_optimal(solver):
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.slow
 def test_warm_start_is_accepted(solver):
     prob = market_split(4, 20, 3, slack=True)
     start = {v.name: 0.0 for v in prob.variables()}

@@ -50,6 +50,7 @@ def threshold(loaded, inputs) -> float:
     return 0.3 * -s0 / (s1 - s0)
 
 
+@pytest.mark.slow
 def test_pooling_frequency_is_the_share_of_worlds_above_the_threshold(tmp_path):
     scenario, loaded, inputs = two_communes(tmp_path)
     sigma_star = threshold(loaded, inputs)

@@ -77,6 +77,7 @@ def serial(tmp_path_factory):
     return scenario, out, result
 
 
+@pytest.mark.slow
 def test_every_variant_is_solved_into_its_folder(serial):
     scenario, out, result = serial
     assert result.exit_code == 0, result.output
@@ -100,6 +101,7 @@ def test_every_variant_is_solved_into_its_folder(serial):
     assert verify_result(out / IDS[0]).ok
 
 
+@pytest.mark.slow
 def test_results_equal_separate_runs_of_each_variant(serial):
     """The shared-input cache and the sweep machinery change nothing in the answers."""
     scenario, out, _ = serial
@@ -109,6 +111,7 @@ def test_results_equal_separate_runs_of_each_variant(serial):
         assert dict(zip(result.communes["insee_code"], result.communes["seat_insee_code"])) == seats
 
 
+@pytest.mark.slow
 def test_variants_differ_as_their_settings_say(serial):
     _, out, _ = serial
     rows = by_id(out)
@@ -123,6 +126,7 @@ def test_variants_differ_as_their_settings_say(serial):
         assert loose["objective"] <= tight["objective"] + 1e-6
 
 
+@pytest.mark.slow
 def test_resume_skips_unchanged_variants_and_reruns_changed_ones(tmp_path):
     scenario = make_scenario(tmp_path)
     out = tmp_path / "out"
@@ -155,6 +159,7 @@ def test_resume_skips_unchanged_variants_and_reruns_changed_ones(tmp_path):
     assert "reprise : 7 variantes sur 8" in fourth.output and by_id(out)[IDS[0]]["status"] == "optimal"
 
 
+@pytest.mark.slow
 def test_changing_the_territory_file_reruns_everything(tmp_path):
     scenario = make_scenario(tmp_path)
     out = tmp_path / "out"
@@ -168,6 +173,7 @@ def test_changing_the_territory_file_reruns_everything(tmp_path):
     assert not any(row["skipped"] for row in by_id(out).values())
 
 
+@pytest.mark.slow
 def test_failed_variants_do_not_stop_the_sweep_and_are_listed(tmp_path):
     scenario = make_scenario(tmp_path)
     text = scenario.read_text().replace("  alone: [two_alone]\n", "  alone: [two_alone]\n"
@@ -201,6 +207,7 @@ def test_failed_variants_do_not_stop_the_sweep_and_are_listed(tmp_path):
     assert "reprise : 8 variantes sur 12" in result.output
 
 
+@pytest.mark.slow
 def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path):
     scenario = make_scenario(tmp_path)
     out = tmp_path / "out"
@@ -269,6 +276,7 @@ def test_dask_local_cluster_matches_serial(serial, tmp_path):
     assert "computed" not in [row["shared_inputs"] for row in by_id(out).values()]
 
 
+@pytest.mark.slow
 def test_python_api_returns_the_comparison_table(serial, tmp_path):
     scenario, serial_out, _ = serial
     shutil.copytree(serial_out, tmp_path / "copy")
@@ -280,6 +288,7 @@ def test_python_api_returns_the_comparison_table(serial, tmp_path):
         api_sweep(scenario, tmp_path / "x", jobs=0)
 
 
+@pytest.mark.slow
 def test_serial_sweep_prepares_each_variant_once(tmp_path, monkeypatch):
     """The parent prepares every variant (to check it before writing anything); a serial sweep
     solves with those inputs instead of preparing each variant a second time."""
@@ -300,6 +309,7 @@ def test_serial_sweep_prepares_each_variant_once(tmp_path, monkeypatch):
     assert {row["shared_inputs"] for row in by_id(out).values()} == {"memory"}
 
 
+@pytest.mark.slow
 def test_sweep_and_compare_speak_english_on_request_and_the_scenario_sets_the_language(tmp_path):
     """The terminal lines of sweep and compare are French by default and English with --lang en;
     a scenario's outputs.lang sets the language of its folders and lines, --lang overrides it."""

@@ -140,6 +140,7 @@ def test_non_finite_coordinates_are_refused(tmp_path, value):
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
+@pytest.mark.slow
 def test_a_repaired_polygon_is_on_the_terminal_and_in_both_reports(tmp_path):
     territory = bad_file(tmp_path, bowtie)
     scenario = write_scenario(tmp_path / "s.yaml", {"name": "bowtie", "territory": {"communes": str(territory)},

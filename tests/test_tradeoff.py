@@ -79,6 +79,7 @@ def test_pareto_mean_travel_agrees_with_summary_and_comparison(tmp_path):
         assert compared.loc[row.point, "mean_travel_min"] == expected
 
 
+@pytest.mark.slow
 def test_priced_travel_design_is_the_one_solved_and_priced(tmp_path):
     """With travel priced (the frontier's least-travel end), the starting design is valued with
     its poles fixed: members may not slip out to stay alone there, or the reported poles would

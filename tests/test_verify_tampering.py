@@ -17,7 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers import DATA
-from shared import solved
+from shared import SERVICE_COMMUN, solved
 
 from optimiser.cli import main
 from optimiser.errors import InputError
@@ -34,7 +34,7 @@ def poles(tmp_path_factory):
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
     # solved once per session, shared with the print tests
-    result = solved(tmp_path_factory, "laval-2016-service-commun")
+    result = solved(tmp_path_factory, *SERVICE_COMMUN)
     return result.to_dir(tmp_path_factory.mktemp("services") / "r", draw=False)
 
 
@@ -43,6 +43,12 @@ def no_design(tmp_path_factory):
     result = solved(tmp_path_factory, "laval-2016", ["poles.population.min=60000"])
     assert result.status == "infeasible"
     return result.to_dir(tmp_path_factory.mktemp("none") / "r", draw=False)
+
+
+def slow_for_services(cases, ids):
+    """The cases as ``pytest.param`` objects, those on the service folder marked slow: the first to
+    run pays its solve (left out of ``make test-fast``)."""
+    return [pytest.param(*c, id=i, marks=[pytest.mark.slow] if c[0] == "services" else []) for c, i in zip(cases, ids)]
 
 
 def tampered(request, kind: str, edit, tmp_path):
@@ -468,7 +474,7 @@ UNREADABLE = [
 ]
 
 
-@pytest.mark.parametrize("kind, name, edit, needles", UNREADABLE, ids=[c[1] for c in UNREADABLE])
+@pytest.mark.parametrize("kind, name, edit, needles", slow_for_services(UNREADABLE, ids=[c[1] for c in UNREADABLE]))
 def test_unreadable_folder_is_a_clear_input_error(request, tmp_path, kind, name, edit, needles):
     if name == "summary-key-missing" or name == "summary-cost-missing":
         key = "n_poles" if name == "summary-key-missing" else "total_cost"
@@ -507,7 +513,7 @@ HARMLESS = [("poles", both(whitespace, rewrite_every_csv, reindent_summary)),
             ("services", both(whitespace, rewrite_every_csv, reindent_summary))]
 
 
-@pytest.mark.parametrize("kind, edit", HARMLESS, ids=[c[0] for c in HARMLESS])
+@pytest.mark.parametrize("kind, edit", slow_for_services(HARMLESS, ids=[c[0] for c in HARMLESS]))
 def test_harmless_rewrites_pass(request, tmp_path, kind, edit):
     assert verify_result(request.getfixturevalue(kind)).ok
     outcome = verify_result(tampered(request, kind, edit, tmp_path))

@@ -42,7 +42,10 @@ class Sourced:
 
 @lru_cache(maxsize=1)
 def _entries() -> dict[str, dict]:
-    data = yaml.safe_load(PARAMETER_FILE.read_text(encoding="utf-8"))
+    # libyaml's loader when PyYAML has it: the same data (a test checks), ten times faster on this
+    # 120 kB file (0.5 s of every run, verify and report otherwise)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(PARAMETER_FILE.read_text(encoding="utf-8"), Loader=loader)
     entries = {entry["key"]: entry for entry in data["parameters"]}
     entries["meta.productive_days_per_fte"] = {"key": "meta.productive_days_per_fte", **data["meta"]["productive_days_per_fte"]}
     return entries

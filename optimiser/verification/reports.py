@@ -35,21 +35,32 @@ def _lang_of_html(text: str) -> str:
     return "en" if 'lang="en"' in head else "fr"
 
 
-def _rendered(view, lang: str) -> tuple[str, str]:
-    """``report.md`` and ``report.html`` as the verified files say they should read."""
-    from ..results.html.report import render_result_html
+def _rendering_inputs(view) -> tuple[dict, dict, dict, str]:
+    """What both renderings read: the summary with the unit the rules imply (not what the file
+    says), the communes' names, the scenario and its description."""
+    summary = {**view.summary, "objective_unit": view.objective_unit}
+    scenario = view.scenario or {}
+    return summary, view.territory.communes["name"].to_dict(), scenario, scenario.get("description", "") or ""
+
+
+def _rendered_markdown(view, lang: str) -> str:
+    """``report.md`` as the verified files say it should read (each report is rendered only
+    when checked: a rendering is most of the verifier's time)."""
     from ..results.report import render_report
 
-    tables = view.report_tables
-    summary = {**view.summary, "objective_unit": view.objective_unit}  # the unit the rules imply, not what the file says
-    names = view.territory.communes["name"].to_dict()
-    scenario = view.scenario or {}
-    description = scenario.get("description", "") or ""
-    md = render_report(summary, view.rules, view.communes, view.poles, description, names, tables, lang=lang, scenario=scenario)
-    html = render_result_html(summary, view.communes, view.poles, view.territory, view.rules, description=description,
-                              labels=(scenario.get("outputs") or {}).get("labels", "auto"), service_tables=tables,
-                              lang=lang, scenario=scenario)
-    return md, html
+    summary, names, scenario, description = _rendering_inputs(view)
+    return render_report(summary, view.rules, view.communes, view.poles, description, names, view.report_tables,
+                         lang=lang, scenario=scenario)
+
+
+def _rendered_html(view, lang: str) -> str:
+    """``report.html`` as the verified files say it should read."""
+    from ..results.html.report import render_result_html
+
+    summary, _, scenario, description = _rendering_inputs(view)
+    return render_result_html(summary, view.communes, view.poles, view.territory, view.rules, description=description,
+                              labels=(scenario.get("outputs") or {}).get("labels", "auto"),
+                              service_tables=view.report_tables, lang=lang, scenario=scenario)
 
 
 # ----------------------------------------------------------------------------- report.md
@@ -72,7 +83,7 @@ def _sections(text: str) -> dict[str, list[str]]:
 def markdown_problems(text: str, view) -> list[str]:
     """``view``: the verified data (:class:`optimiser.verification.ReportView`)."""
     lang = _lang_of_markdown(text)
-    want = _sections(_rendered(view, lang)[0])
+    want = _sections(_rendered_markdown(view, lang))
     shown = _sections(text)
     out = []
     status_words = ("Statut", "Status")
@@ -230,7 +241,7 @@ def _table_problems(table_id: str, shown: dict | None, want: dict) -> list[str]:
 
 def html_problems(text: str, view) -> list[str]:
     lang = _lang_of_html(text)
-    page, want = _read(text), _read(_rendered(view, lang)[1])
+    page, want = _read(text), _read(_rendered_html(view, lang))
     out = []
     if page.status_word != want.status_word:
         out.append(f"report.html: the status box reads {page.status_word!r}, the verified status is {want.status_word!r}")
