@@ -110,14 +110,8 @@ def _outcome(highspy, h, problem, variables, options: SolverOptions, start: floa
     if not has_solution:
         status = Status.TIME_LIMIT if model_status != S.kOptimal else Status.ERROR
         return SolveOutcome(status, None, None, runtime, label, f"HiGHS: {status_name}, no solution")
-    col_value = list(h.getSolution().col_value)
-    for var, x in zip(variables, col_value):
-        var.varValue = x
-    values = {v.name: x for v, x in zip(variables, col_value)}
-    objective = objective_at(problem, values)
-    bound = float(info.mip_dual_bound) if n and any(v.cat == pulp.LpInteger for v in variables) else objective
-    if not np.isfinite(bound):
-        bound = None
+    values, objective, mip_bound = _solution(h, problem, variables, n, info)
+    bound = objective if mip_bound is False else mip_bound
     status = Status.OPTIMAL if model_status == S.kOptimal else Status.FEASIBLE
     if status is Status.OPTIMAL and bound is None:
         bound = objective
@@ -256,19 +250,28 @@ def _run_stoppable(h) -> None:
             raise
 
 
-def _interrupted(h, problem, variables, n, info, runtime, label) -> SolveOutcome:
-    """HiGHS stopped by the user: its incumbent (if any) with the bound proven so far."""
-    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
-        return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
-                            "HiGHS was interrupted (Ctrl-C) before it found a solution", interrupted=True)
+def _solution(h, problem, variables, n, info):
+    """HiGHS's solution written into the PuLP variables: (values by name, the objective
+    recomputed from them, the proven MIP dual bound — ``None`` when not finite, ``False`` for a
+    model without integer variables, where HiGHS reports none)."""
     col_value = list(h.getSolution().col_value)
     for var, x in zip(variables, col_value):
         var.varValue = x
     values = {v.name: x for v, x in zip(variables, col_value)}
     objective = objective_at(problem, values)
-    bound = float(info.mip_dual_bound) if n and any(v.cat == pulp.LpInteger for v in variables) else None
-    if bound is not None and not np.isfinite(bound):
-        bound = None
+    if not (n and any(v.cat == pulp.LpInteger for v in variables)):
+        return values, objective, False
+    bound = float(info.mip_dual_bound)
+    return values, objective, bound if np.isfinite(bound) else None
+
+
+def _interrupted(h, problem, variables, n, info, runtime, label) -> SolveOutcome:
+    """HiGHS stopped by the user: its incumbent (if any) with the bound proven so far."""
+    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+        return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
+                            "HiGHS was interrupted (Ctrl-C) before it found a solution", interrupted=True)
+    values, objective, mip_bound = _solution(h, problem, variables, n, info)
+    bound = None if mip_bound is False else mip_bound
     return SolveOutcome(Status.FEASIBLE, objective, None if bound is None else min(bound, objective), runtime, label,
                         "HiGHS: interrupted (Ctrl-C); its best solution is kept",
                         values, interrupted=True)
