@@ -112,3 +112,20 @@ def test_cbc_that_overruns_its_limit_is_stopped(monkeypatch):
     from pulp.apis import coin_api
 
     assert coin_api.subprocess is subprocess
+
+
+@pytest.mark.parametrize("slack", [True, False])
+def test_highs_that_overruns_its_limit_is_stopped_as_a_time_limit(monkeypatch, slack):
+    """HiGHS does not always honour its time limit (a 10 s seat pricing of a 95-commune EPCI ran
+    two minutes, growing to 6.7 GB): a watchdog stops it, and the outcome is that time limit —
+    a design and its bound, or none — never a user's interrupt nor "optimal"."""
+    from optimiser.solvers import highs
+
+    # the watchdog fires 0.5 s in, well before HiGHS's own 30 s limit
+    monkeypatch.setattr(highs, "OVERRUN_GRACE_S", -29.5)
+    monkeypatch.setattr(highs, "OVERRUN_GRACE_SHARE", 0.0)
+    outcome = solve_milp(market_split(6, 50, 1, slack=slack), SolverOptions(name="highs", time_limit_s=30))
+    assert outcome.runtime_s < 10
+    assert not outcome.interrupted
+    assert outcome.status is (Status.FEASIBLE if slack else Status.TIME_LIMIT)
+    assert "past its time limit" in outcome.message

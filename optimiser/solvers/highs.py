@@ -87,12 +87,24 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
         solution.col_value = [float(warm_start.get(v.name, 0.0)) for v in variables]
         solution.value_valid = True
         h.setSolution(solution)
-    _run_stoppable(h)
-    return _outcome(highspy, h, problem, variables, options, start)
+    overran = _run_stoppable(h, limit)
+    return _outcome(highspy, h, problem, variables, options, start, overran)
 
 
-def _outcome(highspy, h, problem, variables, options: SolverOptions, start: float) -> SolveOutcome:
-    """The outcome of a run of ``h`` (the model of ``problem``, columns in ``variables`` order)."""
+def _overrun_said(outcome: SolveOutcome, overran: bool) -> SolveOutcome:
+    if overran:
+        outcome.message += " — HiGHS ran past its time limit and was stopped"
+    return outcome
+
+
+def _outcome(highspy, h, problem, variables, options: SolverOptions, start: float, overran: bool = False) -> SolveOutcome:
+    """The outcome of a run of ``h`` (the model of ``problem``, columns in ``variables`` order);
+    ``overran``: the watchdog of :func:`_run_stoppable` stopped it past its time limit (read as
+    the time limit it is, not as a user's interrupt, and said in the message)."""
+    return _overrun_said(_read_outcome(highspy, h, problem, variables, options, start, overran), overran)
+
+
+def _read_outcome(highspy, h, problem, variables, options: SolverOptions, start: float, overran: bool) -> SolveOutcome:
     n = len(variables)
     runtime = time.perf_counter() - start
     model_status = h.getModelStatus()
@@ -101,7 +113,7 @@ def _outcome(highspy, h, problem, variables, options: SolverOptions, start: floa
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     label = options.label
     S = highspy.HighsModelStatus
-    if model_status == S.kInterrupt:
+    if model_status == S.kInterrupt and not overran:
         return _interrupted(h, problem, variables, n, info, runtime, label)
     if model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return SolveOutcome(Status.INFEASIBLE, None, None, runtime, label, f"HiGHS: {status_name}")
@@ -177,7 +189,7 @@ def lp_reduced_costs(problem, time_limit_s: float) -> tuple[float, dict[str, flo
     lp = _highs_lp(highspy, problem, variables)
     lp.integrality_ = []  # the relaxation
     h.passModel(lp)
-    _run_stoppable(h)
+    _run_stoppable(h, max(time_limit_s, 0.1))
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = h.getSolution()
@@ -218,8 +230,8 @@ class ResolvableModel:
         h.setOptionValue("mip_rel_gap", float(options.gap))
         h.setOptionValue("threads", int(options.threads))
         h.clearSolver()
-        _run_stoppable(h)
-        return _outcome(self.highspy, h, self.problem, self.variables, options, start)
+        overran = _run_stoppable(h, limit)
+        return _outcome(self.highspy, h, self.problem, self.variables, options, start, overran)
 
 
 def objective_at(problem, values: dict[str, float]) -> float:
@@ -234,20 +246,34 @@ def objective_at(problem, values: dict[str, float]) -> float:
     return sum(coef * values.get(var.name, 0.0) for var, coef in problem.objective.items()) + problem.objective.constant
 
 
-def _run_stoppable(h) -> None:
+#: Seconds (and share of the limit) HiGHS may run past its own time limit before it is stopped.
+#: HiGHS 1.16 does not always honour ``time_limit``: a 10 s seat pricing of a 95-commune EPCI
+#: (CC de l'Argonne Ardennaise) ran two minutes and grew to 6.7 GB (23 GB, OOM-killed, at 300 s).
+OVERRUN_GRACE_S, OVERRUN_GRACE_SHARE = 2.0, 0.1
+
+
+def _run_stoppable(h, limit: float | None = None) -> bool:
     """``h.run()`` in HiGHS's worker thread, the main thread polling it so that a signal handler
-    can run and stop it (:data:`STOP`) — or, on a KeyboardInterrupt, stop it before passing it on."""
+    can run and stop it (:data:`STOP`) — or, on a KeyboardInterrupt, stop it before passing it on.
+    With ``limit`` (s), a watchdog stops a solve still running :data:`OVERRUN_GRACE_S` +
+    :data:`OVERRUN_GRACE_SHARE` × ``limit`` after it; returns whether it did (the outcome is then
+    a time limit, not a user's interrupt)."""
     h.HandleUserInterrupt = True  # HiGHS polls its interrupt callback; cancelSolve() trips it
+    overran = False
+    stop_at = None if limit is None else time.perf_counter() + limit + OVERRUN_GRACE_S + OVERRUN_GRACE_SHARE * limit
     with STOP.while_running(h.cancelSolve):
         h.startSolve()
         try:
             while not h.wait(0.05)[0]:
-                pass
+                if stop_at is not None and not overran and time.perf_counter() > stop_at:
+                    overran = True
+                    h.cancelSolve()
         except KeyboardInterrupt:
             h.cancelSolve()
             while not h.wait(0.05)[0]:
                 pass
             raise
+    return overran and not STOP.requested
 
 
 def _solution(h, problem, variables, n, info):
