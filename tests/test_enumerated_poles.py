@@ -147,6 +147,18 @@ def test_closed_form_prices_equal_the_milp_on_a_sample_of_laval_poles():
         assert prices.delta[c] == pytest.approx(priced.delta, rel=1e-6, abs=1e-6), columns[c]
 
 
+def _enumerated_equal_to_compact(inputs, case_name=None):
+    """Design ``inputs`` by enumeration and by the compact MILP (HiGHS, zero gap); check the
+    enumeration was used, both are proven and their optima agree; return the enumerated design."""
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    enumerated = design_poles(inputs, options)
+    compact = design_poles(inputs, options, enumeration=False)
+    assert "poles enumerated" in enumerated.formulation, enumerated.messages
+    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL, compact.messages
+    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6), case_name
+    return enumerated
+
+
 def test_the_master_holds_the_rules_between_poles(tmp_path):
     """Pole count, fixed seat, 'together', 'apart', communes allowed alone: the enumerated design
     equals the compact MILP's optimum, both proven."""
@@ -160,12 +172,7 @@ def test_the_master_holds_the_rules_between_poles(tmp_path):
         words = {"first two": [codes[:2]], "two and three": [[codes[1], codes[2]]], "third": [codes[2]]}
         data["poles"].update({k: words.get(v, v) if isinstance(v, str) and v != "all" else v for k, v in poles.items()})
         inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
-        options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
-        enumerated = design_poles(inputs, options)
-        compact = design_poles(inputs, options, enumeration=False)
-        assert "poles enumerated" in enumerated.formulation, enumerated.messages
-        assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL
-        assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6), seed
+        enumerated = _enumerated_equal_to_compact(inputs, seed)
         assert enumerated.bound == pytest.approx(enumerated.objective, abs=1e-6)
         assert math.isclose(enumerated.services.total_eur / 1000.0, enumerated.objective, rel_tol=1e-7)
 
@@ -259,15 +266,11 @@ def test_budget_and_travel_caps_are_master_rows(tmp_path, rule):
     data = case(tmp_path, seed)
     data.update(extra)
     inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
-    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
-    enumerated = design_poles(inputs, options)
-    compact = design_poles(inputs, options, enumeration=False)
-    assert "poles enumerated" in enumerated.formulation, enumerated.messages
-    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL
-    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    enumerated = _enumerated_equal_to_compact(inputs)
     data.pop("budget", None)
     data["objective"].pop("max_travel_total", None)
-    free = design_poles(prepare(scenario_from_dict(data, base_dir=tmp_path)), options)
+    free = design_poles(prepare(scenario_from_dict(data, base_dir=tmp_path)),
+                        SolverOptions(name="highs", time_limit_s=60, gap=0.0))
     assert enumerated.objective > free.objective + 1e-3  # the rule binds
     si = inputs.services
     total = enumerated.services.total_eur
@@ -289,12 +292,7 @@ def test_forced_pooling_designs_equal_the_compact_milp(tmp_path, seed):
                                  {"communes": codes[2:3], "services": ["eclairage"], "pool": False}]}
     inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
     assert unsupported(inputs) is None
-    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
-    enumerated = design_poles(inputs, options)
-    compact = design_poles(inputs, options, enumeration=False)
-    assert "poles enumerated" in enumerated.formulation, enumerated.messages
-    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL
-    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    enumerated = _enumerated_equal_to_compact(inputs)
     for i in codes[:2] + codes[-1:]:
         assert enumerated.assignment[i] is not None
 
@@ -346,11 +344,6 @@ def test_service_commun_designs_equal_the_compact_milp(tmp_path, seed, open_to_o
     core = _service_commun(data, open_to_others)
     data["poles"].update(count=count, allow_alone="all")
     inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
-    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
-    enumerated = design_poles(inputs, options)
-    compact = design_poles(inputs, options, enumeration=False)
-    assert "poles enumerated" in enumerated.formulation, enumerated.messages
-    assert enumerated.status is Status.OPTIMAL and compact.status is Status.OPTIMAL, compact.messages
-    assert enumerated.objective == pytest.approx(compact.objective, rel=1e-7, abs=1e-6)
+    enumerated = _enumerated_equal_to_compact(inputs)
     assert all(enumerated.assignment[i] == core[0] for i in core)
     assert math.isclose(enumerated.services.total_eur / 1000.0, enumerated.objective, rel_tol=1e-7)
