@@ -1,0 +1,154 @@
+"""HiGHS in a child process that is killed when it will not stop: no solve outlives its limit.
+
+HiGHS polls its time limit and its interrupt in the simplex and the branch and bound, not
+everywhere: in HiGHS 1.16 a presolve rule looped on a 974-column seat pricing of CC de
+l'Argonne Ardennaise, deaf to both, until it held 19.8 GB (README, "Argonne"). A thread cannot
+be stopped from outside; a process can. So the MILPs run in one long-lived child process
+(:mod:`.highs_child`, started on first use, about a second) that
+
+* has its address space capped (:func:`memory_cap_bytes`): a runaway allocation fails there,
+  the child dies, the machine is spared;
+* is asked to stop (HiGHS's interrupt) :data:`~.highs.OVERRUN_GRACE_S` +
+  :data:`~.highs.OVERRUN_GRACE_SHARE` × limit past the time limit, and killed (SIGKILL)
+  :data:`KILL_AFTER_S` later if it still has not answered — also :data:`KILL_AFTER_S` after a
+  Ctrl-C it did not honour. A killed or dead child's run is read as stopped at the time limit
+  with no solution and no bound (never optimal); the next solve starts a new child.
+
+Cost per solve: the model's arrays pickled through a socket (a 1,000-column pricing: about a
+millisecond) — the PuLP model is converted to arrays in any case.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .interrupt import STOP
+
+#: Seconds a child asked to stop (time limit overrun, Ctrl-C) has to answer before it is killed.
+KILL_AFTER_S = 3.0
+#: Share of the machine's memory (and at most the process's own address-space limit) the child
+#: may map.
+MEMORY_CAP_SHARE = 0.5
+CHILD = Path(__file__).with_name("highs_child.py")
+
+
+def memory_cap_bytes() -> int:
+    """:data:`MEMORY_CAP_SHARE` of the physical memory, in bytes (the child also keeps any lower
+    ``ulimit -v`` it inherits); 0 (no cap) where the machine does not say."""
+    try:
+        return int(MEMORY_CAP_SHARE * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def available() -> bool:
+    """Whether runs can be isolated here (POSIX: address-space limits and SIGKILL)."""
+    return os.name == "posix"
+
+
+@dataclass
+class Ended:
+    """How an isolated run ended: ``report`` (:mod:`.highs_child`), or ``None`` when the child
+    was killed or died (``why`` says which); ``overran``: asked to stop past its time limit."""
+
+    report: dict | None
+    overran: bool
+    why: str = ""
+
+
+class _Child:
+    """The child process and its end of the socket."""
+
+    def __init__(self, memory_cap: int):
+        parent_end, child_end = socket.socketpair()
+        self.memory_cap = memory_cap
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, str(CHILD), str(child_end.fileno()), str(memory_cap)],
+                pass_fds=(child_end.fileno(),), stdin=subprocess.DEVNULL,
+                start_new_session=True)  # a terminal's Ctrl-C reaches the parent only, which forwards it
+        finally:
+            child_end.close()
+        self.connection = Connection(parent_end.detach())
+        self.pid = os.getpid()  # a forked copy of the parent must not share this child
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except OSError:
+            pass
+        self.process.wait()
+        self.connection.close()
+
+    def death(self) -> str:
+        """Why the child ended by itself (it was not killed)."""
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return "HiGHS's process stopped answering and was killed"
+        self.connection.close()
+        cap = f" (its memory cap: {self.memory_cap / 1e9:.1f} GB)" if self.memory_cap else ""
+        if code < 0:
+            return f"HiGHS's process died of {signal.Signals(-code).name}{cap}"
+        return f"HiGHS's process ended with code {code}{cap}"
+
+
+_child: _Child | None = None
+_lock = threading.Lock()
+
+
+def _current_child() -> _Child:
+    global _child
+    if _child is None or _child.pid != os.getpid() or _child.process.poll() is not None:
+        _child = _Child(memory_cap_bytes())
+    return _child
+
+
+def _drop_child() -> None:
+    global _child
+    _child = None
+
+
+def run_isolated(job: dict, limit: float, grace: float) -> Ended:
+    """Run ``job`` in the child; ask it to stop ``grace`` s past ``limit`` (or on Ctrl-C) and
+    kill it :data:`KILL_AFTER_S` after any unanswered request. A KeyboardInterrupt (Ctrl-C with no
+    :class:`~.interrupt.interruptible`) kills the child and is raised again."""
+    with _lock:
+        child = _current_child()
+        stop = threading.Event()
+        start = time.perf_counter()
+        overrun_at = start + limit + grace
+        kill_at = None
+        overran = False
+        try:
+            with STOP.while_running(stop.set):
+                child.connection.send(("solve", job))
+                while not child.connection.poll(0.05):
+                    now = time.perf_counter()
+                    if kill_at is None and (stop.is_set() or now > overrun_at):
+                        overran = not stop.is_set()
+                        child.connection.send(("cancel",))
+                        kill_at = now + KILL_AFTER_S
+                    elif kill_at is not None and now > kill_at:
+                        child.kill()
+                        _drop_child()
+                        return Ended(None, overran, "HiGHS did not stop when asked and was killed")
+                kind, report = child.connection.recv()
+            return Ended(report, overran)
+        except (EOFError, OSError):
+            _drop_child()
+            return Ended(None, overran, child.death())
+        except BaseException:  # KeyboardInterrupt, possibly mid-message: the stream is lost
+            child.kill()
+            _drop_child()
+            raise
