@@ -79,7 +79,10 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
         ended = highs_isolated.run_isolated(job, limit, _grace_s(limit))
         if ended.report is None:
             return _killed(ended, options.label, time.perf_counter() - start)
-        return _outcome(highspy, ended.report, problem, variables, options, start, ended.overran)
+        outcome = _outcome(highspy, ended.report, problem, variables, options, start, ended.overran)
+        if ended.report["model_status"] == int(highspy.HighsModelStatus.kMemoryLimit):
+            outcome.message += f" (its process may map {ended.memory_cap / 1e9:.1f} GB)"
+        return outcome
     h = highs_child.prepared(highspy, job)
     overran = _run_stoppable(h, limit)
     return _outcome(highspy, highs_child.report_of(h), problem, variables, options, start, overran)
@@ -122,7 +125,9 @@ def _read_outcome(highspy, report: dict, problem, variables, options: SolverOpti
         return _interrupted(report, problem, variables, runtime, label)
     if model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return SolveOutcome(Status.INFEASIBLE, None, None, runtime, label, f"HiGHS: {status_name}")
-    if model_status not in (S.kOptimal, S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit, S.kObjectiveBound, S.kObjectiveTarget):
+    # a memory limit (the cap of the child process) is a stop like the time limit: what HiGHS holds
+    stops = (S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit, S.kObjectiveBound, S.kObjectiveTarget, S.kMemoryLimit)
+    if model_status != S.kOptimal and model_status not in stops:
         return SolveOutcome(Status.ERROR, None, None, runtime, label, f"HiGHS: {status_name}")
     if not has_solution:
         status = Status.TIME_LIMIT if model_status != S.kOptimal else Status.ERROR

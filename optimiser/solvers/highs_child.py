@@ -123,15 +123,16 @@ def _solve(connection, highspy, job: dict) -> dict:
 
 def main(fd: int, memory_cap: int) -> None:
     """Serve jobs on the socket ``fd`` until the parent closes it; the address space is capped
-    at ``memory_cap`` bytes (0: no cap), so a runaway allocation fails here, not in the machine."""
+    at ``memory_cap`` bytes (0: no cap), so a runaway allocation fails here, not in the machine
+    (HiGHS 1.16 then ends its run with the status "Memory limit reached")."""
     import resource
     import signal
     from multiprocessing.connection import Connection
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_cap > 0:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = memory_cap if hard == resource.RLIM_INFINITY else min(memory_cap, hard)
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)  # a lower limit inherited stays
+        cap = min([memory_cap] + [limit for limit in (soft, hard) if limit != resource.RLIM_INFINITY])
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     import highspy
 

@@ -6,8 +6,9 @@ l'Argonne Ardennaise, deaf to both, until it held 19.8 GB (README, "Argonne"). A
 be stopped from outside; a process can. So the MILPs run in one long-lived child process
 (:mod:`.highs_child`, started on first use, about a second) that
 
-* has its address space capped (:func:`memory_cap_bytes`): a runaway allocation fails there,
-  the child dies, the machine is spared;
+* has its address space capped (:func:`memory_cap_bytes`): a runaway allocation fails there
+  (HiGHS 1.16 stops with "Memory limit reached", read as a stop with what it holds; were the
+  child to die, as a stop with nothing), and the machine is spared;
 * is asked to stop (HiGHS's interrupt) :data:`~.highs.OVERRUN_GRACE_S` +
   :data:`~.highs.OVERRUN_GRACE_SHARE` × limit past the time limit, and killed (SIGKILL)
   :data:`KILL_AFTER_S` later if it still has not answered — also :data:`KILL_AFTER_S` after a
@@ -42,12 +43,16 @@ CHILD = Path(__file__).with_name("highs_child.py")
 
 
 def memory_cap_bytes() -> int:
-    """:data:`MEMORY_CAP_SHARE` of the physical memory, in bytes (the child also keeps any lower
-    ``ulimit -v`` it inherits); 0 (no cap) where the machine does not say."""
+    """:data:`MEMORY_CAP_SHARE` of the physical memory, or this process's own address-space limit
+    (``ulimit -v``) if lower, in bytes; 0 (no cap) where the machine says neither."""
+    import resource
+
+    limits = [limit for limit in resource.getrlimit(resource.RLIMIT_AS) if limit != resource.RLIM_INFINITY]
     try:
-        return int(MEMORY_CAP_SHARE * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+        limits.append(int(MEMORY_CAP_SHARE * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")))
     except (ValueError, OSError, AttributeError):
-        return 0
+        pass
+    return min(limits, default=0)
 
 
 def available() -> bool:
@@ -63,6 +68,7 @@ class Ended:
     report: dict | None
     overran: bool
     why: str = ""
+    memory_cap: int = 0
 
 
 class _Child:
@@ -144,7 +150,7 @@ def run_isolated(job: dict, limit: float, grace: float) -> Ended:
                         _drop_child()
                         return Ended(None, overran, "HiGHS did not stop when asked and was killed")
                 kind, report = child.connection.recv()
-            return Ended(report, overran)
+            return Ended(report, overran, memory_cap=child.memory_cap)
         except (EOFError, OSError):
             _drop_child()
             return Ended(None, overran, child.death())
