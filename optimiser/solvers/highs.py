@@ -2,6 +2,8 @@
 
 ``getModelStatus()`` and ``getInfo()`` (``mip_dual_bound``) give the status and the bound; the
 model is passed to HiGHS in one block (PuLP's adapter adds rows one by one, which is slow).
+MILPs run in a child process (:mod:`.highs_isolated`) that is killed when HiGHS does not stop
+at its limit and whose memory is capped; :data:`PRESOLVE_RULES_OFF` avoids the one runaway met.
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ def presolve_rules_off() -> int:
     return PRESOLVE_RULES_OFF.get(".".join(highs_version().split(".")[:2]), 0)
 
 
+#: Whether MILPs run in the child process of :mod:`.highs_isolated` (where it is available): a
+#: run that will not stop is killed there, and its memory is capped. LPs run here (the simplex
+#: polls its limits, and the callers read duals this process's HiGHS holds).
+ISOLATE = True
+
+
 def _base_options(log: bool = False) -> dict:
     """The options every HiGHS run of the project sets."""
     return {"output_flag": bool(log), "random_seed": 0, "presolve_rule_off": presolve_rules_off()}
@@ -77,19 +85,20 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
            "warm": None if not warm_start else np.array([float(warm_start.get(v.name, 0.0)) for v in variables])}
     if ISOLATE and highs_isolated.available() and arrays["integer"].any():
         ended = highs_isolated.run_isolated(job, limit, _grace_s(limit))
-        if ended.report is None:
-            return _killed(ended, options.label, time.perf_counter() - start)
-        outcome = _outcome(highspy, ended.report, problem, variables, options, start, ended.overran)
-        if ended.report["model_status"] == int(highspy.HighsModelStatus.kMemoryLimit):
-            outcome.message += f" (its process may map {ended.memory_cap / 1e9:.1f} GB)"
-        return outcome
+        return _isolated_outcome(highspy, ended, problem, variables, options, start)
     h = highs_child.prepared(highspy, job)
     overran = _run_stoppable(h, limit)
     return _outcome(highspy, highs_child.report_of(h), problem, variables, options, start, overran)
 
 
-#: Whether MILPs run in the child process of :mod:`.highs_isolated` (where it is available).
-ISOLATE = True
+def _isolated_outcome(highspy, ended, problem, variables, options: SolverOptions, start: float) -> SolveOutcome:
+    """The outcome of a run in the child process (:class:`.highs_isolated.Ended`)."""
+    if ended.report is None:
+        return _killed(ended, options.label, time.perf_counter() - start)
+    outcome = _outcome(highspy, ended.report, problem, variables, options, start, ended.overran)
+    if ended.report["model_status"] == int(highspy.HighsModelStatus.kMemoryLimit):
+        outcome.message += f" (its process may map {ended.memory_cap / 1e9:.1f} GB)"
+    return outcome
 
 
 def _killed(ended, label: str, runtime: float) -> SolveOutcome:
@@ -196,7 +205,9 @@ class ResolvableModel:
     """One PuLP MILP passed to HiGHS once and solved again and again with some columns' bounds
     changed in between (the pole pricing: one model per seat, the pole's members fixed by their
     bounds), which saves converting the model for every solve. Each solve starts afresh
-    (``clearSolver``): its outcome is the one a new model with these bounds would give."""
+    (``clearSolver``): its outcome is the one a new model with these bounds would give. Held by
+    the child process of :mod:`.highs_isolated` where MILPs run there (every solve then names the
+    bounds that vary: a new child, after a kill, starts from the model's own bounds)."""
 
     def __init__(self, problem):
         import highspy
@@ -204,8 +215,12 @@ class ResolvableModel:
         self.highspy, self.problem = highspy, problem
         self.variables = problem.variables()
         self.position = {v.name: k for k, v in enumerate(self.variables)}
-        self.h = highs_child.prepared(highspy, {"lp": _lp_arrays(highspy, problem, self.variables), "warm": None,
-                                                "options": {**_base_options(), "mip_abs_gap": 1e-9}})
+        job = {"lp": _lp_arrays(highspy, problem, self.variables), "warm": None,
+               "options": {**_base_options(), "mip_abs_gap": 1e-9}}
+        if ISOLATE and highs_isolated.available() and job["lp"]["integer"].any():
+            self.held, self.h = highs_isolated.HeldModel(job), None
+        else:
+            self.held, self.h = None, highs_child.prepared(highspy, job)
 
     def solve(self, bounds: dict[str, tuple[float, float]], options: SolverOptions, limit: float) -> SolveOutcome:
         """Solve with the columns named in ``bounds`` set to (lower, upper), within ``limit`` s."""
@@ -213,14 +228,13 @@ class ResolvableModel:
         columns = np.array([self.position[name] for name in bounds], dtype=np.int32)
         lower = np.array([lo for lo, _ in bounds.values()], dtype=float)
         upper = np.array([up for _, up in bounds.values()], dtype=float)
-        h = self.h
-        h.changeColsBounds(len(columns), columns, lower, upper)
-        h.setOptionValue("time_limit", float(limit))
-        h.setOptionValue("mip_rel_gap", float(options.gap))
-        h.setOptionValue("threads", int(options.threads))
-        h.clearSolver()
-        overran = _run_stoppable(h, limit)
-        return _outcome(self.highspy, highs_child.report_of(h), self.problem, self.variables, options, start, overran)
+        run_options = {"time_limit": float(limit), "mip_rel_gap": float(options.gap), "threads": int(options.threads)}
+        if self.held is not None:
+            ended = self.held.run(columns, lower, upper, run_options, limit, _grace_s(limit))
+            return _isolated_outcome(self.highspy, ended, self.problem, self.variables, options, start)
+        highs_child.resolve(self.h, columns, lower, upper, run_options)
+        overran = _run_stoppable(self.h, limit)
+        return _outcome(self.highspy, highs_child.report_of(self.h), self.problem, self.variables, options, start, overran)
 
 
 def objective_at(problem, values: dict[str, float]) -> float:

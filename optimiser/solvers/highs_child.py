@@ -11,8 +11,8 @@ what the run left: ``model_status`` (the ``HighsModelStatus`` value), ``status_n
 or ``None`` without a solution).
 
 Protocol over one socket (``multiprocessing.connection.Connection``, pickled tuples): the parent
-sends ``("solve", job)``, then possibly ``("cancel",)`` while it runs; the child answers
-``("done", report)``. The child ignores SIGINT (the parent forwards Ctrl-C as a cancel, which
+sends ``("solve", job)`` (or ``("resolve", ...)`` of a model it holds, :func:`_serve`), then
+possibly ``("cancel",)`` while it runs; the child answers ``("done", report)``. The child ignores SIGINT (the parent forwards Ctrl-C as a cancel, which
 HiGHS polls) and exits as soon as the parent's end of the socket closes, even mid-solve.
 """
 
@@ -104,10 +104,9 @@ def report_of(h) -> dict:
             "col_value": np.asarray(h.getSolution().col_value, dtype=float) if feasible else None}
 
 
-def _solve(connection, highspy, job: dict) -> dict:
-    """Run the job in HiGHS's worker thread; a ``cancel`` from the parent trips HiGHS's
-    interrupt; the parent gone (end of file), the child leaves at once."""
-    h = prepared(highspy, job)
+def _run(connection, h) -> dict:
+    """Run ``h`` in HiGHS's worker thread; a ``cancel`` from the parent trips HiGHS's interrupt;
+    the parent gone (end of file), the child leaves at once."""
     h.HandleUserInterrupt = True
     h.startSolve()
     while not h.wait(0.05)[0]:
@@ -119,6 +118,40 @@ def _solve(connection, highspy, job: dict) -> dict:
             if message[0] == "cancel":
                 h.cancelSolve()
     return report_of(h)
+
+
+def resolve(h, columns, lower, upper, options: dict) -> None:
+    """Prepare a held model's next run: the ``columns``' bounds set to ``lower``/``upper``, the
+    ``options`` set, the previous run forgotten (its outcome is a new model's)."""
+    h.changeColsBounds(len(columns), columns, lower, upper)
+    for name, value in options.items():
+        h.setOptionValue(name, value)
+    h.clearSolver()
+
+
+def _serve(connection, highspy) -> None:
+    """Answer the parent's requests (module docstring) until it closes the socket. Besides
+    ``solve``: ``("load", key, job)`` holds a model, ``("resolve", key, columns, lower, upper,
+    options)`` runs it again with those bounds, ``("drop", keys)`` forgets models."""
+    held = {}
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        kind = message[0]
+        if kind == "solve":
+            connection.send(("done", _run(connection, prepared(highspy, message[1]))))
+        elif kind == "load":
+            held[message[1]] = prepared(highspy, message[2])
+        elif kind == "resolve":
+            h = held[message[1]]
+            resolve(h, *message[2:])
+            connection.send(("done", _run(connection, h)))
+        elif kind == "drop":
+            for key in message[1]:
+                held.pop(key, None)
+        # a "cancel" arriving after its run ended is stale: ignored
 
 
 def main(fd: int, memory_cap: int) -> None:
@@ -136,15 +169,7 @@ def main(fd: int, memory_cap: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     import highspy
 
-    connection = Connection(fd)
-    while True:
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
-            return
-        if message[0] == "solve":
-            connection.send(("done", _solve(connection, highspy, message[1])))
-        # a "cancel" arriving after its solve ended is stale: ignored
+    _serve(Connection(fd), highspy)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ millisecond) — the PuLP model is converted to arrays in any case.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -111,12 +113,15 @@ class _Child:
 
 _child: _Child | None = None
 _lock = threading.Lock()
+_dropped: list[int] = []  # keys of held models garbage-collected, told to the child at the next run
+_keys = itertools.count()
 
 
 def _current_child() -> _Child:
     global _child
     if _child is None or _child.pid != os.getpid() or _child.process.poll() is not None:
         _child = _Child(memory_cap_bytes())
+        _dropped.clear()  # the new child holds nothing
     return _child
 
 
@@ -131,30 +136,60 @@ def run_isolated(job: dict, limit: float, grace: float) -> Ended:
     :class:`~.interrupt.interruptible`) kills the child and is raised again."""
     with _lock:
         child = _current_child()
-        stop = threading.Event()
-        start = time.perf_counter()
-        overrun_at = start + limit + grace
-        kill_at = None
-        overran = False
-        try:
-            with STOP.while_running(stop.set):
-                child.connection.send(("solve", job))
-                while not child.connection.poll(0.05):
-                    now = time.perf_counter()
-                    if kill_at is None and (stop.is_set() or now > overrun_at):
-                        overran = not stop.is_set()
-                        child.connection.send(("cancel",))
-                        kill_at = now + KILL_AFTER_S
-                    elif kill_at is not None and now > kill_at:
-                        child.kill()
-                        _drop_child()
-                        return Ended(None, overran, "HiGHS did not stop when asked and was killed")
-                kind, report = child.connection.recv()
-            return Ended(report, overran, memory_cap=child.memory_cap)
-        except (EOFError, OSError):
-            _drop_child()
-            return Ended(None, overran, child.death())
-        except BaseException:  # KeyboardInterrupt, possibly mid-message: the stream is lost
-            child.kill()
-            _drop_child()
-            raise
+        return _exchange(child, [("solve", job)], limit, grace)
+
+
+class HeldModel:
+    """A model the child holds, run again and again with some columns' bounds changed
+    (:class:`~.highs.ResolvableModel`); loaded again into a new child when the one holding it
+    was killed."""
+
+    def __init__(self, job: dict):
+        self.job, self.key = job, next(_keys)
+        self._holder: _Child | None = None
+        weakref.finalize(self, _dropped.append, self.key)
+
+    def run(self, columns, lower, upper, options: dict, limit: float, grace: float) -> Ended:
+        with _lock:
+            child = _current_child()
+            messages = [] if self._holder is child else [("load", self.key, self.job)]
+            self._holder = child
+            return _exchange(child, messages + [("resolve", self.key, columns, lower, upper, options)], limit, grace)
+
+
+def _exchange(child: _Child, messages: list, limit: float, grace: float) -> Ended:
+    """Send ``messages`` (the last one starts a run) and wait for the run's report (see
+    :func:`run_isolated`); the caller holds the lock."""
+    stop = threading.Event()
+    start = time.perf_counter()
+    overrun_at = start + limit + grace
+    kill_at = None
+    overran = False
+    try:
+        if _dropped:
+            keys = []
+            while _dropped:  # pop is atomic: a finalizer may append meanwhile
+                keys.append(_dropped.pop())
+            messages = [("drop", tuple(keys))] + messages
+        with STOP.while_running(stop.set):
+            for message in messages:
+                child.connection.send(message)
+            while not child.connection.poll(0.05):
+                now = time.perf_counter()
+                if kill_at is None and (stop.is_set() or now > overrun_at):
+                    overran = not stop.is_set()
+                    child.connection.send(("cancel",))
+                    kill_at = now + KILL_AFTER_S
+                elif kill_at is not None and now > kill_at:
+                    child.kill()
+                    _drop_child()
+                    return Ended(None, overran, "HiGHS did not stop when asked and was killed")
+            kind, report = child.connection.recv()
+        return Ended(report, overran, memory_cap=child.memory_cap)
+    except (EOFError, OSError):
+        _drop_child()
+        return Ended(None, overran, child.death())
+    except BaseException:  # KeyboardInterrupt, possibly mid-message: the stream is lost
+        child.kill()
+        _drop_child()
+        raise
