@@ -84,8 +84,12 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
                        "mip_abs_gap": 1e-9, "threads": int(options.threads)},
            "warm": None if not warm_start else np.array([float(warm_start.get(v.name, 0.0)) for v in variables])}
     if ISOLATE and highs_isolated.available() and arrays["integer"].any():
-        ended = highs_isolated.run_isolated(job, limit, _grace_s(limit))
-        return _isolated_outcome(highspy, ended, problem, variables, options, start)
+        try:
+            ended = highs_isolated.run_isolated(job, limit, _grace_s(limit))
+        except OSError:
+            pass  # no process could be started (out of memory, of process slots): HiGHS runs here
+        else:
+            return _isolated_outcome(highspy, ended, problem, variables, options, start)
     h = highs_child.prepared(highspy, job)
     overran = _run_stoppable(h, limit)
     return _outcome(highspy, highs_child.report_of(h), problem, variables, options, start, overran)
@@ -230,8 +234,12 @@ class ResolvableModel:
         upper = np.array([up for _, up in bounds.values()], dtype=float)
         run_options = {"time_limit": float(limit), "mip_rel_gap": float(options.gap), "threads": int(options.threads)}
         if self.held is not None:
-            ended = self.held.run(columns, lower, upper, run_options, limit, _grace_s(limit))
-            return _isolated_outcome(self.highspy, ended, self.problem, self.variables, options, start)
+            try:
+                ended = self.held.run(columns, lower, upper, run_options, limit, _grace_s(limit))
+            except OSError:  # no process could be started: HiGHS runs here from now on
+                self.held, self.h = None, highs_child.prepared(self.highspy, self.held.job)
+            else:
+                return _isolated_outcome(self.highspy, ended, self.problem, self.variables, options, start)
         highs_child.resolve(self.h, columns, lower, upper, run_options)
         overran = _run_stoppable(self.h, limit)
         return _outcome(self.highspy, highs_child.report_of(self.h), self.problem, self.variables, options, start, overran)

@@ -21,6 +21,7 @@ millisecond) — the PuLP model is converted to arrays in any case.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import signal
@@ -130,10 +131,24 @@ def _drop_child() -> None:
     _child = None
 
 
+@atexit.register
+def _close_child() -> None:
+    """At exit: the child, its socket closed, leaves by itself; waited for (killed if it lingers)."""
+    child = _child
+    if child is None or child.pid != os.getpid():
+        return
+    child.connection.close()
+    try:
+        child.process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        child.kill()
+
+
 def run_isolated(job: dict, limit: float, grace: float) -> Ended:
     """Run ``job`` in the child; ask it to stop ``grace`` s past ``limit`` (or on Ctrl-C) and
     kill it :data:`KILL_AFTER_S` after any unanswered request. A KeyboardInterrupt (Ctrl-C with no
-    :class:`~.interrupt.interruptible`) kills the child and is raised again."""
+    :class:`~.interrupt.interruptible`) kills the child and is raised again. OSError: no child
+    could be started (the caller runs HiGHS itself)."""
     with _lock:
         child = _current_child()
         return _exchange(child, [("solve", job)], limit, grace)
