@@ -71,11 +71,24 @@ def _base_options(log: bool = False) -> dict:
     return {"output_flag": bool(log), "random_seed": 0, "presolve_rule_off": presolve_rules_off()}
 
 
+@functools.cache
+def _banner_silenced() -> None:
+    """HiGHS prints its banner when a process creates its first instance, whatever its options:
+    that first instance is created here, silenced — the MILPs' instances now live in the child
+    process, and an instance created elsewhere in this one (column generation's master) would
+    otherwise print it into the run's output."""
+    import highspy
+
+    with highs_child.quiet_stdout():
+        highspy.Highs()
+
+
 def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> SolveOutcome:
     try:
         import highspy
     except ImportError:  # pragma: no cover - highspy is a pinned dependency
         return SolveOutcome(Status.ERROR, None, None, 0.0, "HiGHS", "highspy is not installed")
+    _banner_silenced()
     start = time.perf_counter()
     variables = problem.variables()
     arrays = _lp_arrays(highspy, problem, variables)
@@ -222,6 +235,7 @@ class ResolvableModel:
         job = {"lp": _lp_arrays(highspy, problem, self.variables), "warm": None,
                "options": {**_base_options(), "mip_abs_gap": 1e-9}}
         if ISOLATE and highs_isolated.available() and job["lp"]["integer"].any():
+            _banner_silenced()
             self.held, self.h = highs_isolated.HeldModel(job), None
         else:
             self.held, self.h = None, highs_child.prepared(highspy, job)
