@@ -11,13 +11,17 @@ address-space limit on this process too, so a regression fails the test instead 
 from __future__ import annotations
 
 import contextlib
+import os
 import resource
+import signal
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pulp
 import pytest
+from test_solve import market_split
 
 from optimiser.solvers import ResolvableModel, SolverOptions, Status, highs_version, solve_milp
 from optimiser.solvers import highs as highs_adapter
@@ -120,3 +124,20 @@ def test_the_memory_cap_stops_a_runaway_allocation(monkeypatch, dual_fixing_prob
     assert time.perf_counter() - start < 20
     assert outcome.status is Status.TIME_LIMIT and outcome.bound is None
     assert "Memory limit reached" in outcome.message and "0.5 GB" in outcome.message
+
+
+def test_a_frozen_solver_process_is_killed_whatever_the_highs_version(monkeypatch):
+    """The same guarantee without HiGHS's bug: the child process frozen (SIGSTOP) in the middle of
+    a market split's branch and bound answers nothing; killed 0.5 s after the stop it was sent
+    0.2 s past its 1 s limit, the run ends with no solution and no bound."""
+    monkeypatch.setattr(highs_adapter, "OVERRUN_GRACE_S", 0.2)
+    monkeypatch.setattr(highs_isolated, "KILL_AFTER_S", 0.5)
+    problem = market_split(6, 50, 1, slack=True)
+    solve_milp(problem, SolverOptions(name="highs"), 1.0)  # the child is up
+    child = highs_isolated._current_child().process.pid
+    threading.Timer(0.3, os.kill, (child, signal.SIGSTOP)).start()
+    start = time.perf_counter()
+    outcome = solve_milp(problem, SolverOptions(name="highs"), 1.0)
+    assert time.perf_counter() - start < 5
+    assert outcome.status is Status.TIME_LIMIT and outcome.bound is None
+    assert "did not stop when asked and was killed" in outcome.message
