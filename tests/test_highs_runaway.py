@@ -23,9 +23,8 @@ import pulp
 import pytest
 from test_solve import market_split
 
-from optimiser.solvers import ResolvableModel, SolverOptions, Status, highs_version, solve_milp
+from optimiser.solvers import ResolvableModel, SolverOptions, Status, highs_isolated, highs_version, solve_milp
 from optimiser.solvers import highs as highs_adapter
-from optimiser.solvers import highs_isolated
 
 FIXTURE = Path(__file__).parent / "data" / "argonne_seat_pricing_08045.npz"
 OPTIMUM = 0.8177634186  # proven by HiGHS in 0.13 s without the rule, and with presolve off
