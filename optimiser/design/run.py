@@ -24,7 +24,7 @@ from ..model.extract import ServiceDesign, extract_services
 from ..model.poles import pair_travel
 from ..model.repair import RepairContext
 from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
-from ..model.service_bound import member_service_bound_keur
+from ..model.service_bound import member_service_bound_keur, seat_capacities
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
 from .column_generation import ColumnGeneration, ColumnGenerationResult
@@ -160,7 +160,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # Whatever the MILP proved, the member-by-member bound holds (it needs no solve: large
         # models whose root relaxation does not finish in time still get an honest gap).
         sc = inputs.rules.service_commun
-        floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None)
+        floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
+                                      seat_capacities(inputs, pairs.members_of))
         if floor > end.lower:
             end.lower = floor
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's"
@@ -234,7 +235,8 @@ def _within_gap_of_bound(inputs: Inputs, options: SolverOptions, pairs, incumben
     if not incumbent.found or STOP.requested:
         return None
     sc = inputs.rules.service_commun
-    floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None)
+    floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
+                                      seat_capacities(inputs, pairs.members_of))
     gap = relative_gap(incumbent.value, floor)
     if gap is None or gap > options.gap:
         return None
