@@ -49,13 +49,13 @@ def test_a_pricing_stopped_without_a_bound_keeps_the_bound_and_multipliers_finit
     real_solve = lagrangian._SeatPricing.solve
     calls = []
 
-    def stopped_every_other_time(self, multipliers, options, limit):
+    def stopped_every_other_time(self, multipliers, options, limit, cutoff=math.inf):
         assert all(math.isfinite(v) for v in multipliers.values())
         calls.append(self.seat)
         if len(calls) % 2:
             self.found_delta = math.inf
             return -math.inf, None  # what solve returns when HiGHS stops with no bound
-        return real_solve(self, multipliers, options, limit)
+        return real_solve(self, multipliers, options, limit, cutoff)
 
     monkeypatch.setattr(lagrangian._SeatPricing, "solve", stopped_every_other_time)
     value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)

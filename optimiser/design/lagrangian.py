@@ -8,14 +8,17 @@ design that obeys every rule is
 with :math:`\Delta(j, M)` the optimal change of the pole seated at *j* with members *M*
 (:mod:`.pole_pricing`). Each commune is in at most one pole: :math:`\sum_j x_{ij} \le 1`.
 Relaxing these rows with multipliers :math:`\lambda_i \ge 0` (k€/yr) and dropping every rule
-that couples poles (count, contiguity, 'together', 'apart', opt-out caps, travel penalties of
-communes alone — all only remove designs or add non-negative terms) gives, for every design,
+that couples poles but the count (contiguity, 'together', 'apart', opt-out caps, travel penalties
+of communes alone — all only remove designs or add non-negative terms) gives, for every design,
 
 .. math:: \text{cost} \ge L(\lambda) = C_0 - \sum_i \lambda_i
-   + \sum_{j} \min\Big(0,\; \min_{M \ni j} \big[\Delta(j, M) + \sum_{i \in M} \lambda_i\big]\Big),
+   + \sum_{\text{the } K^{max} \text{ smallest}} \min\Big(0,\; \ell_j(\lambda)\Big), \qquad
+   \ell_j(\lambda) = \min_{M \ni j} \big[\Delta(j, M) + \sum_{i \in M} \lambda_i\big],
 
-since each pole of the design appears in the inner minimum of its seat and the seats without a
-pole contribute 0, while :math:`\sum_i \lambda_i (\sum_j x_{ij} - 1) \le 0`. The inner minimum is
+since each pole of the design appears in the inner minimum of its seat, a design has at most
+:math:`K^{max}` poles (``rules.count_max``; else one per seat), one per seat, so the sum of their
+terms is at least that of the :math:`K^{max}` most negative, and the seats without a pole
+contribute 0, while :math:`\sum_i \lambda_i (\sum_j x_{ij} - 1) \le 0`. The inner minimum is
 the seat's **pricing problem**: the one-seat service model (every fairness constraint, sizes,
 seat share) with the seat open, every other commune free to join or stay out, and
 :math:`\lambda_i` added to the cost of *i* joining. Any lower bound on it keeps :math:`L` valid,
@@ -33,10 +36,19 @@ supergradient is :math:`-1` everywhere without a solve.
 **Skipping seats.** A seat priced at :math:`\lambda'` with proven bound :math:`\ell'` is still
 bounded at :math:`\lambda` by :math:`\ell' - \sum_{i} \max(0, \lambda'_i - \lambda_i)` (each
 :math:`x_i \le 1`); when that is :math:`\ge 0` the seat contributes 0 (no pole, which is then an
-optimal choice of its inner minimum, so the supergradient stays exact) without a solve.
+optimal choice of its inner minimum, so the supergradient stays exact) without a solve. So is any
+seat by the floor ``floor(j, λ)`` when given (:mod:`.column_generation`: the member-by-member
+argument at that one seat). Seats are taken cheapest bound first, and each round stops as soon
+as :math:`K^{max}` seats priced are at or below the next seat's cheap bound: the seats left
+cannot enter the :math:`K^{max}` smallest (their values are at least their cheap bounds), so
+they keep those bounds and :math:`L` is unchanged. Each pricing MILP gets that threshold (0
+until :math:`K^{max}` are negative) as a cutoff (:meth:`_SeatPricing.solve`: a seat at or above
+it is proven so far faster than its optimum is found — 0.05–0.2 s instead of 0.5–3 s on the CC du
+Pays Rethélois). A round stopped by the deadline keeps the cheap bounds of the seats it did not
+reach: :math:`L` is still a bound.
 
 **Updates.** Projected subgradient ascent: with :math:`g_i = \sum_j x_{ij} - 1` from the pricing
-solutions, :math:`\lambda \leftarrow \max(0, \lambda + t g)`, Polyak step
+solutions of the :math:`K^{max}` most negative seats priced, :math:`\lambda \leftarrow \max(0, \lambda + t g)`, Polyak step
 :math:`t = \theta (U - L)/\lVert g \rVert^2` toward the incumbent's cost *U*, θ halved after
 two iterations without a better bound.
 """
@@ -48,16 +60,16 @@ import math
 import time
 from collections.abc import Callable
 
+import numpy as np
 import pulp
 
 from ..inputs import Inputs
 from ..model.assembly import add_services
 from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model
-from ..model.service_bound import member_savings_keur
+from ..model.service_bound import member_savings_keur, seat_capacities
 from ..model.services import Formulation
-from ..solvers import STOP, SolverOptions
-from ..solvers.milp import solve_milp
+from ..solvers import STOP, ResolvableModel, SolverOptions, Status
 from .pole_pricing import PerPoleValue
 
 
@@ -91,22 +103,40 @@ class _SeatPricing:
                                         {a.name for a in model.alone.values()}])
         self.base, self.problem, self.seat = base, model.problem, seat
         self.x = {i: model.x[i, seat] for i in members}
+        # passed to HiGHS once; each solve changes the members' costs (λ) and the cutoff only
+        model.problem.setObjective(base)
+        self.model = ResolvableModel(model.problem)
+        self.columns = np.array([self.model.position[v.name] for v in self.x.values()], dtype=np.int32)
+        coefficient = {v.name: c for v, c in base.items()}
+        self.base_cost = np.array([coefficient.get(v.name, 0.0) for v in self.x.values()])
 
-    def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float):
-        """(a lower bound on min Δ + Σ λ x, the members joining in the solution found or None).
-        ``found_delta`` is then that solution's Δ (k€/yr, the pole's cost with its services as
-        found: at least the pole's exact Δ; ``inf`` when none)."""
+    def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float, cutoff: float = math.inf):
+        r"""(a lower bound on :math:`v = \min \Delta + \sum \lambda x`, the members joining in the
+        solution found or None). ``found_delta`` is then that solution's Δ (k€/yr, the pole's cost
+        with its services as found: at least the pole's exact Δ; ``inf`` when none).
+
+        With a finite ``cutoff`` *c* the MILP prunes every node whose relaxation is :math:`\ge c`
+        (HiGHS ``objective_bound``), which is much faster when the seat turns out not to matter
+        (:math:`v \ge c`); the nodes left then bound the rest, so :math:`v \ge \min(b, c)` for the
+        bound *b* it reports, and that is what is returned (*c* when it found nothing below *c*).
+        A solution is returned only when it is below *c*."""
+        lam = np.array([multipliers[i] for i in self.x])
+        self.model.h.changeColsCost(len(self.columns), self.columns, self.base_cost + lam)
+        self.model.h.setOptionValue("objective_bound", float(cutoff - self.offset) if math.isfinite(cutoff) else np.inf)
+        # the PuLP objective follows: the outcome's objective is recomputed from it
         self.problem.setObjective(self.base + pulp.lpSum(multipliers[i] * v for i, v in self.x.items()))
-        outcome = solve_milp(self.problem, options, limit)
+        outcome = self.model.solve({}, options, limit)
         self.found_delta = math.inf
+        if outcome.status is Status.INFEASIBLE:
+            return (cutoff if math.isfinite(cutoff) else -math.inf), None  # nothing below the cutoff
         if outcome.bound is None or not math.isfinite(outcome.bound):
             return -math.inf, None
+        value = min(outcome.bound + self.offset, cutoff)
         joined = None
-        if outcome.values:
+        if outcome.values and outcome.objective is not None and outcome.objective + self.offset < cutoff:
             joined = [i for i, v in self.x.items() if outcome.values.get(v.name, 0.0) > 0.5]
-            if outcome.objective is not None:
-                self.found_delta = outcome.objective + self.offset - sum(multipliers[i] for i in joined)
-        return outcome.bound + self.offset, joined
+            self.found_delta = outcome.objective + self.offset - sum(multipliers[i] for i in joined)
+        return value, joined
 
 
 def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_iterations: int = 60,
@@ -127,49 +157,50 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
     si = inputs.services
     c0 = value_of.constant
-    lam = {i: max(0.0, s) for i, s in member_savings_keur(si, pairs.seats_of, pairs.members_of).items()}
+    lam = {i: max(0.0, s) for i, s in member_savings_keur(si, pairs.seats_of, pairs.members_of,
+                                                                     caps=seat_capacities(inputs, pairs.members_of)).items()}
     for i in pairs.seats_of:
         lam.setdefault(i, 0.0)
     best = LagrangianBound(c0 - sum(lam.values()), dict(lam), 0, 0)
     seats = [j for j in pairs.seats if pairs.members_of.get(j)]
     pricing: dict[str, _SeatPricing] = {}
     theta, stale = 0.5, 0
+    k_max = _pole_count_max(inputs, len(seats))
     # per seat: (λ when last priced, its proven lower bound then); at λ⁰ every seat is ≥ 0
     priced = {j: (dict(lam), 0.0) for j in seats}
     for it in range(max_iterations):
-        total = c0 - sum(lam.values())
-        used = dict.fromkeys(lam, 0)
-        complete = True
+        if it and (deadline - time.perf_counter() < 0.5 or STOP.requested):
+            break
         # At λ⁰ every pricing value is ≥ 0 (module docstring): L = the member-by-member bound and
         # no pole opens, a supergradient of −1 everywhere, known without a solve.
-        for n, j in enumerate(seats if it else []):
+        low: dict[str, float] = {}
+        for j in seats if it else []:
+            then, was = priced[j]
+            low[j] = was - sum(max(0.0, then[i] - lam[i]) for i in pairs.members_of[j])
+            if floor is not None and low[j] < 0:
+                low[j] = max(low[j], floor(j, lam))
+        solutions: dict[str, list[str]] = {}
+        order = sorted(low, key=low.get)
+        for n, j in enumerate(order):
+            if low[j] >= 0 or outside_top(low[j], [low[k] for k in solutions], k_max):
+                break  # the seats left cannot change the bound (docstring, "Skipping seats")
             left = deadline - time.perf_counter()
             if left < 0.5 or STOP.requested:
-                complete = False
-                break
-            then, low = priced[j]
-            stale_low = low - sum(max(0.0, then[i] - lam[i]) for i in pairs.members_of[j])
-            if floor is not None and stale_low < 0:
-                stale_low = max(stale_low, floor(j, lam))
-            if stale_low >= 0:
-                continue  # still proven ≥ 0 (skipping rule in the docstring): no pole, no solve
+                break  # the seats left keep their cheap bounds: L stays valid
             if j not in pricing:
                 pricing[j] = _SeatPricing(inputs, value_of.rules, pairs, j, c0)
-            limit = max(1.0, min(10.0, left / (len(seats) - n)))
-            low, joined = pricing[j].solve(lam, options, limit)
-            # a pricing stopped without a proven bound (-inf, seen under load) keeps the stale
+            limit = max(1.0, min(10.0, left / (len(order) - n)))
+            value, joined = pricing[j].solve(lam, options, limit, top_cutoff([low[k] for k in solutions], k_max))
+            # a pricing stopped without a proven bound (-inf, seen under load) keeps the cheap
             # one, still valid at λ: an infinite term would make the step and every λ infinite
-            low = max(low, stale_low)
-            priced[j] = (dict(lam), low)
+            low[j] = max(value, low[j])
+            priced[j] = (dict(lam), low[j])
+            solutions[j] = joined or []
             best.solves += 1
-            total += min(0.0, low)
-            if joined is not None and low < 0:
-                for i in joined:
-                    used[i] += 1
             if joined and on_pole is not None:
                 on_pole(j, tuple(joined), pricing[j].found_delta)
-        if not complete:
-            break
+        negative = sorted(min(0.0, v) for v in low.values())[:k_max]
+        total = c0 - sum(lam.values()) + sum(negative)
         best.iterations = it + 1
         if trace is not None:
             trace.append((it, round(time.perf_counter(), 1), total))
@@ -181,6 +212,12 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
                 theta, stale = theta / 2, 0
         if new_upper is not None:
             upper = min(upper, new_upper())
+        # the relaxed problem's solution: the poles of the k_max most negative seats priced
+        used = dict.fromkeys(lam, 0)
+        opened = sorted((j for j in solutions if low[j] < 0 and solutions[j]), key=low.get)[:k_max]
+        for j in opened:
+            for i in solutions[j]:
+                used[i] += 1
         g = {i: used[i] - 1 for i in lam}
         norm = sum(v * v for v in g.values())
         if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):
@@ -189,3 +226,24 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         step = theta * max(target - total, 1e-3 * abs(target)) / norm
         lam = {i: max(0.0, lam[i] + step * g[i]) for i in lam}
     return best
+
+
+def _pole_count_max(inputs: Inputs, seats: int) -> int:
+    """The most poles a design may open (``rules.count_max``, else one per seat)."""
+    count_max = inputs.rules.count_max
+    return seats if count_max is None else max(0, min(seats, int(count_max)))
+
+
+def top_cutoff(held: list[float], k: int) -> float:
+    """The value at or above which a seat's pricing no longer changes the sum of the ``k`` most
+    negative, ``held`` being the values of seats already priced: 0 while fewer than ``k`` are
+    negative, else the ``k``-th smallest (the pricing's cutoff)."""
+    negative = sorted(v for v in held if v < 0)
+    return negative[k - 1] if len(negative) >= k else 0.0
+
+
+def outside_top(value: float, held: list[float], k: int) -> bool:
+    """Whether a seat whose pricing value is at least ``value`` can no longer be among the ``k``
+    most negative, ``held`` being values (lower bounds) of seats already priced: true when
+    ``k`` of them are at or below it (a seat's larger true value only moves it further out)."""
+    return len(held) >= k and sorted(held)[k - 1] <= value
