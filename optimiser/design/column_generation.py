@@ -376,7 +376,7 @@ class ColumnGeneration:
                 if low[j] - mu >= 0 or outside_top(low[j] - mu, held, self.k_max) or left < 0.5 or STOP.requested:
                     break  # the seats left keep their cheap bounds: still valid
                 if j not in self.pricing:
-                    self.pricing[j] = _SeatPricing(self.inputs, self.value_of.rules, pairs, j, c0)
+                    self.pricing[j] = _SeatPricing(self.value_of, j)
                 limit = max(0.5, min(10.0, left / max(1, len(order) - n)))
                 coef = {i: -pi[i] for i in pairs.members_of[j]}
                 bound_j, joined = self.pricing[j].solve(coef, self.options, limit, mu + top_cutoff(held, self.k_max))

@@ -64,12 +64,8 @@ import numpy as np
 import pulp
 
 from ..inputs import Inputs
-from ..model.assembly import add_services
-from ..model.candidates import CandidatePairs
-from ..model.poles import build_pole_model
 from ..model.service_bound import member_savings_keur, seat_capacities
-from ..model.services import Formulation
-from ..solvers import STOP, ResolvableModel, SolverOptions, Status
+from ..solvers import STOP, SolverOptions, Status
 from .pole_pricing import PerPoleValue
 
 
@@ -84,31 +80,34 @@ class LagrangianBound:
 
 
 class _SeatPricing:
-    """The pricing problem of one seat (module docstring), built once and re-solved per λ."""
+    """The pricing problem of one seat (module docstring), solved again per λ on the seat's
+    HiGHS model that :class:`.pole_pricing.PerPoleValue` prices the seat's poles on (built once
+    for both: every commune that may join the seat, each free to stay out): a pricing opens the
+    seat, frees the members, puts λ on their costs and drops the cost of staying out, then puts
+    everything back for the pole pricing."""
 
-    def __init__(self, inputs: Inputs, rules, pairs: CandidatePairs, seat: str, constant: float):
-        members = tuple(pairs.members_of[seat])
-        sub = CandidatePairs(seats=(seat,), seats_of={i: (seat,) for i in members}, members_of={seat: members},
-                             group_of={})
-        others = tuple(i for i in members if i != seat)
-        sub_rules = dataclasses.replace(rules, allow_alone=others, max_alone=None,
-                                        fixed_seats=tuple(j for j in inputs.rules.fixed_seats if j == seat))
-        model = build_pole_model(inputs.territory, inputs.matrix, sub_rules, sub)
-        add_services(model, inputs, Formulation(lazy_fairness=False))
-        model.problem += model.x[seat, seat] == 1, "seat_open"
-        objective = model.problem.objective
-        # Δ = objective without its constant + (its constant − C₀): the constant is Σ standalone
-        self.offset = objective.constant - constant
-        base = pulp.LpAffineExpression([(v, c) for v, c in objective.items() if v.name not in
-                                        {a.name for a in model.alone.values()}])
-        self.base, self.problem, self.seat = base, model.problem, seat
-        self.x = {i: model.x[i, seat] for i in members}
-        # passed to HiGHS once; each solve changes the members' costs (λ) and the cutoff only
-        model.problem.setObjective(base)
-        self.model = ResolvableModel(model.problem)
-        self.columns = np.array([self.model.position[v.name] for v in self.x.values()], dtype=np.int32)
-        coefficient = {v.name: c for v, c in base.items()}
+    def __init__(self, value_of: PerPoleValue, seat: str):
+        if seat not in value_of.seat_models:
+            value_of.seat_models[seat] = value_of._seat_model(seat)
+        model, seat_constant, candidates = value_of.seat_models[seat]
+        self.model, self.problem, self.seat = model, model.problem, seat
+        # Δ = objective (no constant) + (the seat model's constant, Σ standalone, − C₀)
+        self.offset = seat_constant - value_of.constant
+        named = {v.name: v for v in model.variables}
+        self.x = {i: named[f"x_{i}_{seat}"] for i in candidates}
+        self.alone = [named[f"alone_{i}"] for i in candidates if f"alone_{i}" in named]
+        out = {v.name for v in self.alone}
+        self.pole_objective = self.problem.objective
+        self.base = pulp.LpAffineExpression([(v, c) for v, c in self.pole_objective.items() if v.name not in out])
+        coefficient = {v.name: c for v, c in self.pole_objective.items()}
+        self.columns = np.array([model.position[v.name] for v in self.x.values()], dtype=np.int32)
         self.base_cost = np.array([coefficient.get(v.name, 0.0) for v in self.x.values()])
+        self.alone_columns = np.array([model.position[v.name] for v in self.alone], dtype=np.int32)
+        self.alone_cost = np.array([coefficient.get(v.name, 0.0) for v in self.alone])
+        opened = self.x[seat]
+        self.seat_bounds = (opened.lowBound or 0.0, 1.0 if opened.upBound is None else opened.upBound)
+        self.free = {v.name: (0.0, 1.0) for i, v in self.x.items() if i != seat} | {v.name: (0.0, 1.0) for v in self.alone}
+        self.free[opened.name] = (1.0, 1.0)
 
     def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float, cutoff: float = math.inf):
         r"""(a lower bound on :math:`v = \min \Delta + \sum \lambda x`, the members joining in the
@@ -121,11 +120,21 @@ class _SeatPricing:
         bound *b* it reports, and that is what is returned (*c* when it found nothing below *c*).
         A solution is returned only when it is below *c*."""
         lam = np.array([multipliers[i] for i in self.x])
-        self.model.h.changeColsCost(len(self.columns), self.columns, self.base_cost + lam)
-        self.model.h.setOptionValue("objective_bound", float(cutoff - self.offset) if math.isfinite(cutoff) else np.inf)
-        # the PuLP objective follows: the outcome's objective is recomputed from it
-        self.problem.setObjective(self.base + pulp.lpSum(multipliers[i] * v for i, v in self.x.items()))
-        outcome = self.model.solve({}, options, limit)
+        h = self.model.h
+        try:
+            h.changeColsCost(len(self.columns), self.columns, self.base_cost + lam)
+            h.changeColsCost(len(self.alone_columns), self.alone_columns, np.zeros(len(self.alone_columns)))
+            h.setOptionValue("objective_bound", float(cutoff - self.offset) if math.isfinite(cutoff) else np.inf)
+            # the PuLP objective follows: the outcome's objective is recomputed from it
+            self.problem.setObjective(self.base + pulp.lpSum(multipliers[i] * v for i, v in self.x.items()))
+            outcome = self.model.solve(self.free, options, limit)
+        finally:  # the pole pricing's model again (it sets the members' bounds itself)
+            h.changeColsCost(len(self.columns), self.columns, self.base_cost)
+            h.changeColsCost(len(self.alone_columns), self.alone_columns, self.alone_cost)
+            h.setOptionValue("objective_bound", np.inf)
+            position = np.array([self.model.position[self.x[self.seat].name]], dtype=np.int32)
+            h.changeColsBounds(1, position, np.array([self.seat_bounds[0]]), np.array([self.seat_bounds[1]]))
+            self.problem.objective = self.pole_objective
         self.found_delta = math.inf
         if outcome.status is Status.INFEASIBLE:
             return (cutoff if math.isfinite(cutoff) else -math.inf), None  # nothing below the cutoff
@@ -137,6 +146,10 @@ class _SeatPricing:
             joined = [i for i, v in self.x.items() if outcome.values.get(v.name, 0.0) > 0.5]
             self.found_delta = outcome.objective + self.offset - sum(multipliers[i] for i in joined)
         return value, joined
+
+
+#: θ of the first Polyak step (halved after two steps without a better bound).
+FIRST_STEP = 0.5
 
 
 def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_iterations: int = 60,
@@ -164,7 +177,7 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     best = LagrangianBound(c0 - sum(lam.values()), dict(lam), 0, 0)
     seats = [j for j in pairs.seats if pairs.members_of.get(j)]
     pricing: dict[str, _SeatPricing] = {}
-    theta, stale = 0.5, 0
+    theta, stale = FIRST_STEP, 0
     k_max = _pole_count_max(inputs, len(seats))
     # per seat: (λ when last priced, its proven lower bound then); at λ⁰ every seat is ≥ 0
     priced = {j: (dict(lam), 0.0) for j in seats}
@@ -188,7 +201,7 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             if left < 0.5 or STOP.requested:
                 break  # the seats left keep their cheap bounds: L stays valid
             if j not in pricing:
-                pricing[j] = _SeatPricing(inputs, value_of.rules, pairs, j, c0)
+                pricing[j] = _SeatPricing(value_of, j)
             limit = max(1.0, min(10.0, left / (len(order) - n)))
             value, joined = pricing[j].solve(lam, options, limit, top_cutoff([low[k] for k in solutions], k_max))
             # a pricing stopped without a proven bound (-inf, seen under load) keeps the cheap
