@@ -91,7 +91,7 @@ import numpy as np
 from ..model.contiguity import pieces
 from ..model.service_bound import member_savings_by_seat_keur, seat_capacities
 from ..solvers import STOP
-from .lagrangian import _SeatPricing, lagrangian_bound, outside_top, top_cutoff
+from .lagrangian import BUILD_S, _SeatPricing, lagrangian_bound, outside_top, top_cutoff
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
 Assignment = dict[str, "str | None"]
@@ -373,11 +373,13 @@ class ColumnGeneration:
             added = 0
             for n, j in enumerate(order):
                 left = deadline - time.perf_counter()
-                if low[j] - mu >= 0 or outside_top(low[j] - mu, held, self.k_max) or left < 0.5 or STOP.requested:
+                if low[j] - mu >= 0 or outside_top(low[j] - mu, held, self.k_max) or STOP.requested \
+                        or left < (0.5 if j in self.pricing else BUILD_S):
                     break  # the seats left keep their cheap bounds: still valid
                 if j not in self.pricing:
                     self.pricing[j] = _SeatPricing(self.value_of, j)
-                limit = max(0.5, min(10.0, left / max(1, len(order) - n)))
+                left = deadline - time.perf_counter()
+                limit = max(0.3, min(10.0, left - 0.2, left / max(1, len(order) - n)))
                 coef = {i: -pi[i] for i in pairs.members_of[j]}
                 bound_j, joined = self.pricing[j].solve(coef, self.options, limit, mu + top_cutoff(held, self.k_max))
                 bound_j = max(bound_j, low[j])  # a pricing stopped without a bound keeps the stale one

@@ -148,8 +148,14 @@ class _SeatPricing:
         return value, joined
 
 
-#: θ of the first Polyak step (halved after two steps without a better bound).
-FIRST_STEP = 0.5
+#: Seconds left below which a seat whose model is not built yet is not priced (a build takes
+#: 0.3–0.7 s on a 65-commune EPCI): the run's time limit is kept.
+BUILD_S = 1.5
+
+#: θ of the Polyak steps (halved after two steps without a better bound), and of the first one,
+#: from λ⁰ (every seat ≥ 0, the direction −1 everywhere): a full step there overshoots (CC du
+#: Pays Rethélois: 6,960 → 6,887 k€, back above only at the third round), a short one rises at once.
+STEP, FIRST_STEP = 0.5, 0.2
 
 
 def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_iterations: int = 60,
@@ -177,7 +183,7 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     best = LagrangianBound(c0 - sum(lam.values()), dict(lam), 0, 0)
     seats = [j for j in pairs.seats if pairs.members_of.get(j)]
     pricing: dict[str, _SeatPricing] = {}
-    theta, stale = FIRST_STEP, 0
+    theta, stale = STEP, 0
     k_max = _pole_count_max(inputs, len(seats))
     # per seat: (λ when last priced, its proven lower bound then); at λ⁰ every seat is ≥ 0
     priced = {j: (dict(lam), 0.0) for j in seats}
@@ -198,11 +204,12 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             if low[j] >= 0 or outside_top(low[j], [low[k] for k in solutions], k_max):
                 break  # the seats left cannot change the bound (docstring, "Skipping seats")
             left = deadline - time.perf_counter()
-            if left < 0.5 or STOP.requested:
+            if left < (0.5 if j in pricing else BUILD_S) or STOP.requested:
                 break  # the seats left keep their cheap bounds: L stays valid
             if j not in pricing:
                 pricing[j] = _SeatPricing(value_of, j)
-            limit = max(1.0, min(10.0, left / (len(order) - n)))
+            left = deadline - time.perf_counter()
+            limit = max(0.3, min(10.0, left - 0.2, left / (len(order) - n)))
             value, joined = pricing[j].solve(lam, options, limit, top_cutoff([low[k] for k in solutions], k_max))
             # a pricing stopped without a proven bound (-inf, seen under load) keeps the cheap
             # one, still valid at λ: an infinite term would make the step and every λ infinite
@@ -236,7 +243,7 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):
             break
         target = upper if math.isfinite(upper) else best.value + 0.01 * abs(best.value)
-        step = theta * max(target - total, 1e-3 * abs(target)) / norm
+        step = (FIRST_STEP if it == 0 else theta) * max(target - total, 1e-3 * abs(target)) / norm
         lam = {i: max(0.0, lam[i] + step * g[i]) for i in lam}
     return best
 
