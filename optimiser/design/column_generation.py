@@ -70,7 +70,10 @@ s_{ij}` (:func:`~optimiser.model.service_bound.member_savings_by_seat_keur`), so
 :math:`\ell_j \ge -s_{jj} - \pi_j + \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)`. When the better of
 the two, less :math:`\mu`, is :math:`\ge 0` the seat contributes nothing and is not solved; a seat
 whose pricing does not fit in the time left keeps it too (still valid). Seats are priced most
-negative first.
+negative first, and only while they can still enter the :math:`K^{max}` most negative: once
+:math:`K^{max}` priced seats are at or below the next seat's cheap bound, the rest keep theirs
+(their sum is unchanged); each pricing MILP gets that threshold as a cutoff
+(:func:`.lagrangian.top_cutoff`), so a seat that does not matter is proven so quickly.
 
 **Designs.** Every pricing solution is priced exactly (:class:`PerPoleValue`, cached) and added;
 when it is not connected, its piece holding the seat is added too. The **integer master** (the
