@@ -18,7 +18,8 @@ of communes alone — all only remove designs or add non-negative terms) gives, 
 since each pole of the design appears in the inner minimum of its seat, a design has at most
 :math:`K^{max}` poles (``rules.count_max``; else one per seat), one per seat, so the sum of their
 terms is at least that of the :math:`K^{max}` most negative, and the seats without a pole
-contribute 0, while :math:`\sum_i \lambda_i (\sum_j x_{ij} - 1) \le 0`. The inner minimum is
+contribute 0, while :math:`\sum_i \lambda_i (\sum_j x_{ij} - 1) \le 0` — with :math:`\lambda_i`
+of either sign for a commune that may not stay alone (its row is an equality). The inner minimum is
 the seat's **pricing problem**: the one-seat service model (every fairness constraint, sizes,
 seat share) with the seat open, every other commune free to join or stay out, and
 :math:`\lambda_i` added to the cost of *i* joining. Any lower bound on it keeps :math:`L` valid,
@@ -48,7 +49,8 @@ Pays Rethélois). A round stopped by the deadline keeps the cheap bounds of the 
 reach: :math:`L` is still a bound.
 
 **Updates.** Projected subgradient ascent: with :math:`g_i = \sum_j x_{ij} - 1` from the pricing
-solutions of the :math:`K^{max}` most negative seats priced, :math:`\lambda \leftarrow \max(0, \lambda + t g)`, Polyak step
+solutions of the :math:`K^{max}` most negative seats priced, :math:`\lambda \leftarrow \lambda + t g` (projected on
+:math:`\lambda_i \ge 0` for the communes allowed alone), Polyak step
 :math:`t = \theta (U - L)/\lVert g \rVert^2` toward the incumbent's cost *U*, θ halved after
 two iterations without a better bound.
 """
@@ -184,6 +186,7 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     seats = [j for j in pairs.seats if pairs.members_of.get(j)]
     pricing: dict[str, _SeatPricing] = {}
     theta, stale = STEP, 0
+    covered = set(lam) - set(inputs.rules.allow_alone)  # in a pole in every design: λ of any sign
     k_max = _pole_count_max(inputs, len(seats))
     # per seat: (λ when last priced, its proven lower bound then); at λ⁰ every seat is ≥ 0
     priced = {j: (dict(lam), 0.0) for j in seats}
@@ -244,7 +247,7 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             break
         target = upper if math.isfinite(upper) else best.value + 0.01 * abs(best.value)
         step = (FIRST_STEP if it == 0 else theta) * max(target - total, 1e-3 * abs(target)) / norm
-        lam = {i: max(0.0, lam[i] + step * g[i]) for i in lam}
+        lam = {i: lam[i] + step * g[i] if i in covered else max(0.0, lam[i] + step * g[i]) for i in lam}
     return best
 
 
