@@ -85,8 +85,9 @@ class _SeatPricing:
     """The pricing problem of one seat (module docstring), solved again per λ on the seat's
     HiGHS model that :class:`.pole_pricing.PerPoleValue` prices the seat's poles on (built once
     for both: every commune that may join the seat, each free to stay out): a pricing opens the
-    seat, frees the members, puts λ on their costs and drops the cost of staying out, then puts
-    everything back for the pole pricing."""
+    seat, frees the members, puts λ on their costs and drops the cost of staying out; the next
+    pole pricing gets the model's own costs and bounds back (:class:`~optimiser.solvers.ResolvableModel`
+    restores what it no longer names), in this process or in HiGHS's child."""
 
     def __init__(self, value_of: PerPoleValue, seat: str):
         if seat not in value_of.seat_models:
@@ -102,14 +103,9 @@ class _SeatPricing:
         self.pole_objective = self.problem.objective
         self.base = pulp.LpAffineExpression([(v, c) for v, c in self.pole_objective.items() if v.name not in out])
         coefficient = {v.name: c for v, c in self.pole_objective.items()}
-        self.columns = np.array([model.position[v.name] for v in self.x.values()], dtype=np.int32)
         self.base_cost = np.array([coefficient.get(v.name, 0.0) for v in self.x.values()])
-        self.alone_columns = np.array([model.position[v.name] for v in self.alone], dtype=np.int32)
-        self.alone_cost = np.array([coefficient.get(v.name, 0.0) for v in self.alone])
-        opened = self.x[seat]
-        self.seat_bounds = (opened.lowBound or 0.0, 1.0 if opened.upBound is None else opened.upBound)
         self.free = {v.name: (0.0, 1.0) for i, v in self.x.items() if i != seat} | {v.name: (0.0, 1.0) for v in self.alone}
-        self.free[opened.name] = (1.0, 1.0)
+        self.free[self.x[seat].name] = (1.0, 1.0)
 
     def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float, cutoff: float = math.inf):
         r"""(a lower bound on :math:`v = \min \Delta + \sum \lambda x`, the members joining in the
@@ -121,21 +117,15 @@ class _SeatPricing:
         (:math:`v \ge c`); the nodes left then bound the rest, so :math:`v \ge \min(b, c)` for the
         bound *b* it reports, and that is what is returned (*c* when it found nothing below *c*).
         A solution is returned only when it is below *c*."""
-        lam = np.array([multipliers[i] for i in self.x])
-        h = self.model.h
+        costs = {v.name: c + multipliers[i] for (i, v), c in zip(self.x.items(), self.base_cost)}
+        costs.update({v.name: 0.0 for v in self.alone})
+        # the PuLP objective follows (the outcome's objective is recomputed from it), then is put
+        # back; the HiGHS model's own costs and bounds come back at the next pole pricing
+        self.problem.setObjective(self.base + pulp.lpSum(multipliers[i] * v for i, v in self.x.items()))
         try:
-            h.changeColsCost(len(self.columns), self.columns, self.base_cost + lam)
-            h.changeColsCost(len(self.alone_columns), self.alone_columns, np.zeros(len(self.alone_columns)))
-            h.setOptionValue("objective_bound", float(cutoff - self.offset) if math.isfinite(cutoff) else np.inf)
-            # the PuLP objective follows: the outcome's objective is recomputed from it
-            self.problem.setObjective(self.base + pulp.lpSum(multipliers[i] * v for i, v in self.x.items()))
-            outcome = self.model.solve(self.free, options, limit)
-        finally:  # the pole pricing's model again (it sets the members' bounds itself)
-            h.changeColsCost(len(self.columns), self.columns, self.base_cost)
-            h.changeColsCost(len(self.alone_columns), self.alone_columns, self.alone_cost)
-            h.setOptionValue("objective_bound", np.inf)
-            position = np.array([self.model.position[self.x[self.seat].name]], dtype=np.int32)
-            h.changeColsBounds(1, position, np.array([self.seat_bounds[0]]), np.array([self.seat_bounds[1]]))
+            outcome = self.model.solve(self.free, options, limit, costs,
+                                       cutoff - self.offset if math.isfinite(cutoff) else math.inf)
+        finally:
             self.problem.objective = self.pole_objective
         self.found_delta = math.inf
         if outcome.status is Status.INFEASIBLE:

@@ -269,13 +269,8 @@ class PerPoleValue:
                 bounds[f"x_{i}_{seat}"] = (1.0, 1.0) if i in inside else (0.0, 0.0)
                 bounds[f"alone_{i}"] = (0.0, 0.0) if i in inside else (1.0, 1.0)
         self.solves += 1
-        if math.isfinite(cutoff):
-            model.h.setOptionValue("objective_bound", float(cutoff - constant + self.constant))
-        try:
-            outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)))
-        finally:
-            if math.isfinite(cutoff):
-                model.h.setOptionValue("objective_bound", math.inf)
+        outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)),
+                              cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf)
         if outcome.status is Status.INFEASIBLE:
             return None if math.isfinite(cutoff) else PricedPole(math.inf, None, True)
         if not outcome.status.has_solution:
