@@ -29,13 +29,16 @@ PUBLIC = {"load_scenario", "solve", "Result", "sweep", "compare", "pareto", "loa
 #: found, not the proven optimum: the test checks the figures agree, not how good they are); the
 #: frontier's two ends instead of four points (half the solves); the two ends of the price range
 #: 03 computes around the poles' break-even prices, where the choice must still flip; for 04, its
-#: folder in the test's temporary directory (``{tmp}``) and 10 s per option instead of 60 (5 s
-#: left an option without a design on a loaded machine).
+#: folder in the test's temporary directory (``{tmp}``) and a time limit that is only a guard
+#: against a hang: each option ends when its optimum is proven (enumerated poles, about 5 CPU-s),
+#: so what the test sees does not depend on the machine's speed. A 10 s limit made it depend: on
+#: a loaded machine à la carte's enumeration was not finished at 10 s and the option ended
+#: without a design (no ``options/a_la_carte/summary.json``).
 SMALLER = {
     "01-explore-laval-2016": "time_limit_s = 20",
     "02-tradeoffs": "frontier_points = 2",
     "03-regie-vs-delegation": "n_prices = 2",
-    "04-your-territory": 'work = r"{tmp}"\ntime_limit_s = 10',
+    "04-your-territory": 'work = r"{tmp}"\ntime_limit_s = 600',
 }
 
 #: What the test reads from each notebook's kernel once every cell has run: name → expression.
@@ -182,7 +185,8 @@ def check_04(values, work: Path):
     for variant in values["variants"]:
         folder = work / "options" / variant
         summaries[variant] = json.loads((folder / "summary.json").read_text())
-        assert summaries[variant]["status"] in {"optimal", "feasible"}, variant
+        # proven, not stopped by the clock: the same answer on a quiet or a loaded machine
+        assert summaries[variant]["status"] == "optimal", (variant, summaries[variant]["messages"])
         fiches = sorted(p.stem for p in (folder / "fiches").glob("*.html"))
         assert fiches == sorted([*pd.read_csv(folder / "communes.csv", dtype={"insee_code": str})["insee_code"], "index"])
     assert summaries["base"]["savings"] == pytest.approx(0, abs=0.01)
