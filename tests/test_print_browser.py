@@ -58,9 +58,9 @@ def rethelois(tmp_path_factory):
     109,000 constraints; Laval's fixture covers the nine.
 
     ``init`` and ``run`` are called in this process (what is printed is the folder, not a process
-    boundary), and the search prices its 300-odd poles with HiGHS, in this process too, rather than
-    one CBC process each: the same design, about 15 CPU-s less (the report's solver line differs;
-    this test reads the layout, not the figures)."""
+    boundary), and the search prices its 300-odd poles with HiGHS (one long-lived solver process)
+    rather than a new CBC process and model file each: the same design, about 10 CPU-s less (the
+    report's solver line differs; this test reads the layout, not the figures)."""
     base = tmp_path_factory.mktemp("print")
     done = run_cli("init", "--epci", "CC du Pays Rethélois", "--out", base / "starter")
     assert done.returncode == 0, done.stderr
