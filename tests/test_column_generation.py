@@ -50,7 +50,7 @@ def _partitioning_lp(codes, columns, constant) -> float:
     """min C₀ + Σ Δ_c y_c, each commune covered exactly once, y ≥ 0 — written with PuLP, apart
     from the module under test."""
     lp = pulp.LpProblem("sp", pulp.LpMinimize)
-    y = [pulp.LpVariable(f"y{k}", lowBound=0) for k in range(len(columns))]
+    y = [lp.add_variable(f"y{k}", lowBound=0) for k in range(len(columns))]
     lp += constant + pulp.lpSum(c.delta * v for c, v in zip(columns, y))
     for i in codes:
         lp += pulp.lpSum(v for c, v in zip(columns, y) if i in c.members) == 1
