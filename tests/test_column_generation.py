@@ -60,7 +60,7 @@ def _partitioning_lp(codes, columns, constant) -> float:
 
 def test_the_bound_lies_between_the_member_bound_and_the_optimum(tmp_path):
     tighter = 0
-    for seed in (0, 3, 11):
+    for seed in (9, 11, 14):  # 4, 5 and 6 communes; each proves its optimum in under 40 pricing rounds
         inputs, pairs, value_of, ctx = _setup(tmp_path, seed)
         optimum = best_service_design(inputs) / 1000.0  # k€/yr, by enumeration
         old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
