@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import highspy
 import numpy as np
 import pulp
 import pytest
@@ -58,6 +59,9 @@ def test_pulp_alone_would_call_the_highs_time_limit_optimal():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         prob.solve(pulp.HiGHS(msg=False, timeLimit=2))
+    # PuLP's HiGHS starts the process-wide HiGHS scheduler with its own thread count; a later
+    # in-process run asking for one thread would then fail (HiGHS refuses to change it).
+    highspy.Highs.resetGlobalScheduler(True)
     assert pulp.LpStatus[prob.status] == "Optimal"
     assert solve_milp(market_split(6, 50, 1, slack=True), SolverOptions(name="highs", time_limit_s=2)).status is Status.FEASIBLE
 

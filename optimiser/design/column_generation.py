@@ -90,7 +90,7 @@ import numpy as np
 
 from ..model.contiguity import pieces
 from ..model.service_bound import member_savings_by_seat_keur
-from ..solvers import STOP
+from ..solvers import STOP, presolve_rules_off
 from .lagrangian import _SeatPricing, lagrangian_bound
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
@@ -169,6 +169,7 @@ def solve_master(rows: PartitionRows, columns: list[Column], constant: float, in
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
+    h.setOptionValue("presolve_rule_off", presolve_rules_off())  # HiGHS 1.16's looping presolve rule
     h.setOptionValue("time_limit", float(max(0.1, time_limit)))
     h.setOptionValue("mip_rel_gap", 1e-6)
     lp = highspy.HighsLp()

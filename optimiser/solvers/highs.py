@@ -2,21 +2,21 @@
 
 ``getModelStatus()`` and ``getInfo()`` (``mip_dual_bound``) give the status and the bound; the
 model is passed to HiGHS in one block (PuLP's adapter adds rows one by one, which is slow).
+MILPs run in a child process (:mod:`.highs_isolated`) that is killed when HiGHS does not stop
+at its limit and whose memory is capped; :data:`PRESOLVE_RULES_OFF` avoids the one runaway met.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.metadata
-import os
-import sys
 import time
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pulp
 
+from . import highs_child, highs_isolated
 from .base import Solver
 from .interrupt import STOP
 from .status import SolveOutcome, Status
@@ -49,22 +49,42 @@ def highs_version() -> str:
         return "unavailable"
 
 
-@contextlib.contextmanager
-def _quiet_stdout():
-    """Silence the C-level stdout (HiGHS prints a banner when an instance is created)."""
-    fd = 1  # the process's own stdout, where C libraries write (also under a notebook kernel)
-    try:
-        sys.stdout.flush()
-    except (AttributeError, ValueError, OSError):
-        pass
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), fd)
-            yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
+#: HiGHS presolve rules switched off (its ``presolve_rule_off`` bit mask) in HiGHS 1.16, where
+#: bit 20 is "dual-fixing probing", new in that version: on a seat pricing of CC de l'Argonne
+#: Ardennaise (974 columns, 2,386 rows) it loops in presolve — which polls neither the time limit
+#: nor the interrupt — allocating as it goes (19.8 GB after 12 min); without it HiGHS proves
+#: that pricing optimal in 0.13 s. Other versions number their rules otherwise: nothing is
+#: switched off there (the child process of :mod:`.highs_isolated` still bounds any runaway).
+PRESOLVE_RULES_OFF = {"1.16": 1 << 20}
+
+
+@functools.cache
+def presolve_rules_off() -> int:
+    """The ``presolve_rule_off`` mask for the installed HiGHS (:data:`PRESOLVE_RULES_OFF`)."""
+    return PRESOLVE_RULES_OFF.get(".".join(highs_version().split(".")[:2]), 0)
+
+
+#: Whether MILPs run in the child process of :mod:`.highs_isolated` (where it is available): a
+#: run that will not stop is killed there, and its memory is capped. LPs run here (the simplex
+#: polls its limits, and the callers read duals this process's HiGHS holds).
+ISOLATE = True
+
+
+def _base_options(log: bool = False) -> dict:
+    """The options every HiGHS run of the project sets."""
+    return {"output_flag": bool(log), "random_seed": 0, "presolve_rule_off": presolve_rules_off()}
+
+
+@functools.cache
+def _banner_silenced() -> None:
+    """HiGHS prints its banner when a process creates its first instance, whatever its options:
+    that first instance is created here, silenced — the MILPs' instances now live in the child
+    process, and an instance created elsewhere in this one (column generation's master) would
+    otherwise print it into the run's output."""
+    import highspy
+
+    with highs_child.quiet_stdout():
+        highspy.Highs()
 
 
 def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> SolveOutcome:
@@ -72,28 +92,43 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
         import highspy
     except ImportError:  # pragma: no cover - highspy is a pinned dependency
         return SolveOutcome(Status.ERROR, None, None, 0.0, "HiGHS", "highspy is not installed")
+    _banner_silenced()
     start = time.perf_counter()
     variables = problem.variables()
-    if options.log:
-        h = highspy.Highs()
-    else:
-        with _quiet_stdout():
-            h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(options.log))
-    h.setOptionValue("time_limit", float(limit))
-    h.setOptionValue("mip_rel_gap", float(options.gap))
-    h.setOptionValue("mip_abs_gap", 1e-9)
-    h.setOptionValue("threads", int(options.threads))
-    h.setOptionValue("random_seed", 0)
-
-    h.passModel(_highs_lp(highspy, problem, variables))
-    if warm_start:
-        solution = highspy.HighsSolution()
-        solution.col_value = [float(warm_start.get(v.name, 0.0)) for v in variables]
-        solution.value_valid = True
-        h.setSolution(solution)
+    arrays = _lp_arrays(highspy, problem, variables)
+    job = {"lp": arrays,
+           "options": {**_base_options(options.log), "time_limit": float(limit), "mip_rel_gap": float(options.gap),
+                       "mip_abs_gap": 1e-9, "threads": int(options.threads)},
+           "warm": None if not warm_start else np.array([float(warm_start.get(v.name, 0.0)) for v in variables])}
+    if ISOLATE and highs_isolated.available() and arrays["integer"].any():
+        try:
+            ended = highs_isolated.run_isolated(job, limit, _grace_s(limit))
+        except OSError:
+            pass  # no process could be started (out of memory, of process slots): HiGHS runs here
+        else:
+            return _isolated_outcome(highspy, ended, problem, variables, options, start)
+    h = highs_child.prepared(highspy, job)
     overran = _run_stoppable(h, limit)
-    return _outcome(highspy, h, problem, variables, options, start, overran)
+    return _outcome(highspy, highs_child.report_of(h), problem, variables, options, start, overran)
+
+
+def _isolated_outcome(highspy, ended, problem, variables, options: SolverOptions, start: float) -> SolveOutcome:
+    """The outcome of a run in the child process (:class:`.highs_isolated.Ended`)."""
+    if ended.report is None:
+        return _killed(ended, options.label, time.perf_counter() - start)
+    outcome = _outcome(highspy, ended.report, problem, variables, options, start, ended.overran)
+    if ended.report["model_status"] == int(highspy.HighsModelStatus.kMemoryLimit):
+        outcome.message += f" (its process may map {ended.memory_cap / 1e9:.1f} GB)"
+    return outcome
+
+
+def _killed(ended, label: str, runtime: float) -> SolveOutcome:
+    """A run whose child process was killed or died: stopped with no solution and no bound."""
+    if STOP.requested:
+        return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
+                            f"HiGHS was interrupted (Ctrl-C) before it found a solution ({ended.why})", interrupted=True)
+    return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
+                        f"HiGHS: stopped at the time limit with no solution and no bound — {ended.why}")
 
 
 def _overrun_said(outcome: SolveOutcome, overran: bool) -> SolveOutcome:
@@ -102,32 +137,32 @@ def _overrun_said(outcome: SolveOutcome, overran: bool) -> SolveOutcome:
     return outcome
 
 
-def _outcome(highspy, h, problem, variables, options: SolverOptions, start: float, overran: bool = False) -> SolveOutcome:
-    """The outcome of a run of ``h`` (the model of ``problem``, columns in ``variables`` order);
-    ``overran``: the watchdog of :func:`_run_stoppable` stopped it past its time limit (read as
-    the time limit it is, not as a user's interrupt, and said in the message)."""
-    return _overrun_said(_read_outcome(highspy, h, problem, variables, options, start, overran), overran)
+def _outcome(highspy, report: dict, problem, variables, options: SolverOptions, start: float, overran: bool = False) -> SolveOutcome:
+    """The outcome of a HiGHS run (its ``report``, :mod:`.highs_child`) of the model of
+    ``problem``, columns in ``variables`` order; ``overran``: the watchdog stopped it past its
+    time limit (read as the time limit it is, not as a user's interrupt, and said in the message)."""
+    return _overrun_said(_read_outcome(highspy, report, problem, variables, options, start, overran), overran)
 
 
-def _read_outcome(highspy, h, problem, variables, options: SolverOptions, start: float, overran: bool) -> SolveOutcome:
-    n = len(variables)
+def _read_outcome(highspy, report: dict, problem, variables, options: SolverOptions, start: float, overran: bool) -> SolveOutcome:
     runtime = time.perf_counter() - start
-    model_status = h.getModelStatus()
-    info = h.getInfo()
-    status_name = h.modelStatusToString(model_status)
-    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    label = options.label
     S = highspy.HighsModelStatus
+    model_status = S(report["model_status"])
+    status_name = report["status_name"]
+    has_solution = report["primal_solution_status"] == 2  # kSolutionStatusFeasible
+    label = options.label
     if model_status == S.kInterrupt and not overran:
-        return _interrupted(h, problem, variables, n, info, runtime, label)
+        return _interrupted(report, problem, variables, runtime, label)
     if model_status in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return SolveOutcome(Status.INFEASIBLE, None, None, runtime, label, f"HiGHS: {status_name}")
-    if model_status not in (S.kOptimal, S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit, S.kObjectiveBound, S.kObjectiveTarget):
+    # a memory limit (the cap of the child process) is a stop like the time limit: what HiGHS holds
+    stops = (S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit, S.kObjectiveBound, S.kObjectiveTarget, S.kMemoryLimit)
+    if model_status != S.kOptimal and model_status not in stops:
         return SolveOutcome(Status.ERROR, None, None, runtime, label, f"HiGHS: {status_name}")
     if not has_solution:
         status = Status.TIME_LIMIT if model_status != S.kOptimal else Status.ERROR
         return SolveOutcome(status, None, None, runtime, label, f"HiGHS: {status_name}, no solution")
-    values, objective, mip_bound = _solution(h, problem, variables, n, info)
+    values, objective, mip_bound = _solution(report, problem, variables)
     bound = objective if mip_bound is False else mip_bound
     status = Status.OPTIMAL if model_status == S.kOptimal else Status.FEASIBLE
     if status is Status.OPTIMAL and bound is None:
@@ -135,13 +170,11 @@ def _read_outcome(highspy, h, problem, variables, options: SolverOptions, start:
     return SolveOutcome(status, objective, None if bound is None else min(bound, objective), runtime, label, f"HiGHS: {status_name}", values)
 
 
-
-def _highs_lp(highspy, problem, variables):
-    """The PuLP model as one HiGHS LP block (rows passed at once; integrality kept)."""
+def _lp_arrays(highspy, problem, variables) -> dict:
+    """The PuLP model as the arrays of one HiGHS LP block (:func:`.highs_child.highs_lp`: rows
+    passed at once, integrality kept)."""
     position = {v.name: k for k, v in enumerate(variables)}
     n = len(variables)
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
     cost = np.zeros(n)
     for var, coef in problem.objective.items():
         cost[position[var.name]] = coef
@@ -158,23 +191,12 @@ def _highs_lp(highspy, problem, variables):
         sense = constraint.sense
         row_lower.append(rhs if sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -highspy.kHighsInf)
         row_upper.append(rhs if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else highspy.kHighsInf)
-    lp.num_row_ = len(row_lower)
-    lp.col_cost_ = cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = np.asarray(row_lower, dtype=float)
-    lp.row_upper_ = np.asarray(row_upper, dtype=float)
-    lp.offset_ = float(problem.objective.constant)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = lp.num_row_
-    lp.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
-    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
-    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
-    lp.integrality_ = [
-        highspy.HighsVarType.kInteger if v.cat == pulp.LpInteger else highspy.HighsVarType.kContinuous for v in variables
-    ]
-    return lp
+    return {"cost": cost, "lower": lower, "upper": upper,
+            "row_lower": np.asarray(row_lower, dtype=float), "row_upper": np.asarray(row_upper, dtype=float),
+            "offset": float(problem.objective.constant),
+            "starts": np.asarray(starts, dtype=np.int32), "index": np.asarray(index, dtype=np.int32),
+            "value": np.asarray(value, dtype=float),
+            "integer": np.array([v.cat == pulp.LpInteger for v in variables], dtype=bool)}
 
 
 def lp_reduced_costs(problem, time_limit_s: float) -> tuple[float, dict[str, float]] | None:
@@ -186,14 +208,10 @@ def lp_reduced_costs(problem, time_limit_s: float) -> tuple[float, dict[str, flo
     import highspy
 
     variables = problem.variables()
-    with _quiet_stdout():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", float(max(time_limit_s, 0.1)))
-    h.setOptionValue("threads", 1)
-    lp = _highs_lp(highspy, problem, variables)
-    lp.integrality_ = []  # the relaxation
-    h.passModel(lp)
+    arrays = _lp_arrays(highspy, problem, variables)
+    arrays["integer"] = np.zeros(len(variables), dtype=bool)  # the relaxation
+    h = highs_child.prepared(highspy, {"lp": arrays, "warm": None,
+                                       "options": {**_base_options(), "time_limit": float(max(time_limit_s, 0.1)), "threads": 1}})
     _run_stoppable(h, max(time_limit_s, 0.1))
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -208,7 +226,9 @@ class ResolvableModel:
     """One PuLP MILP passed to HiGHS once and solved again and again with some columns' bounds
     changed in between (the pole pricing: one model per seat, the pole's members fixed by their
     bounds), which saves converting the model for every solve. Each solve starts afresh
-    (``clearSolver``): its outcome is the one a new model with these bounds would give."""
+    (``clearSolver``): its outcome is the one a new model with these bounds would give. Held by
+    the child process of :mod:`.highs_isolated` where MILPs run there (every solve then names the
+    bounds that vary: a new child, after a kill, starts from the model's own bounds)."""
 
     def __init__(self, problem):
         import highspy
@@ -216,12 +236,13 @@ class ResolvableModel:
         self.highspy, self.problem = highspy, problem
         self.variables = problem.variables()
         self.position = {v.name: k for k, v in enumerate(self.variables)}
-        with _quiet_stdout():
-            self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        self.h.setOptionValue("mip_abs_gap", 1e-9)
-        self.h.setOptionValue("random_seed", 0)
-        self.h.passModel(_highs_lp(highspy, problem, self.variables))
+        job = {"lp": _lp_arrays(highspy, problem, self.variables), "warm": None,
+               "options": {**_base_options(), "mip_abs_gap": 1e-9}}
+        if ISOLATE and highs_isolated.available() and job["lp"]["integer"].any():
+            _banner_silenced()
+            self.held, self.h = highs_isolated.HeldModel(job), None
+        else:
+            self.held, self.h = None, highs_child.prepared(highspy, job)
 
     def solve(self, bounds: dict[str, tuple[float, float]], options: SolverOptions, limit: float) -> SolveOutcome:
         """Solve with the columns named in ``bounds`` set to (lower, upper), within ``limit`` s."""
@@ -229,14 +250,17 @@ class ResolvableModel:
         columns = np.array([self.position[name] for name in bounds], dtype=np.int32)
         lower = np.array([lo for lo, _ in bounds.values()], dtype=float)
         upper = np.array([up for _, up in bounds.values()], dtype=float)
-        h = self.h
-        h.changeColsBounds(len(columns), columns, lower, upper)
-        h.setOptionValue("time_limit", float(limit))
-        h.setOptionValue("mip_rel_gap", float(options.gap))
-        h.setOptionValue("threads", int(options.threads))
-        h.clearSolver()
-        overran = _run_stoppable(h, limit)
-        return _outcome(self.highspy, h, self.problem, self.variables, options, start, overran)
+        run_options = {"time_limit": float(limit), "mip_rel_gap": float(options.gap), "threads": int(options.threads)}
+        if self.held is not None:
+            try:
+                ended = self.held.run(columns, lower, upper, run_options, limit, _grace_s(limit))
+            except OSError:  # no process could be started: HiGHS runs here from now on
+                self.held, self.h = None, highs_child.prepared(self.highspy, self.held.job)
+            else:
+                return _isolated_outcome(self.highspy, ended, self.problem, self.variables, options, start)
+        highs_child.resolve(self.h, columns, lower, upper, run_options)
+        overran = _run_stoppable(self.h, limit)
+        return _outcome(self.highspy, highs_child.report_of(self.h), self.problem, self.variables, options, start, overran)
 
 
 def objective_at(problem, values: dict[str, float]) -> float:
@@ -257,6 +281,11 @@ def objective_at(problem, values: dict[str, float]) -> float:
 OVERRUN_GRACE_S, OVERRUN_GRACE_SHARE = 2.0, 0.1
 
 
+def _grace_s(limit: float) -> float:
+    """Seconds past its time limit ``limit`` before a solve is asked to stop."""
+    return OVERRUN_GRACE_S + OVERRUN_GRACE_SHARE * limit
+
+
 def _run_stoppable(h, limit: float | None = None) -> bool:
     """``h.run()`` in HiGHS's worker thread, the main thread polling it so that a signal handler
     can run and stop it (:data:`STOP`) — or, on a KeyboardInterrupt, stop it before passing it on.
@@ -265,7 +294,7 @@ def _run_stoppable(h, limit: float | None = None) -> bool:
     a time limit, not a user's interrupt)."""
     h.HandleUserInterrupt = True  # HiGHS polls its interrupt callback; cancelSolve() trips it
     overran = False
-    stop_at = None if limit is None else time.perf_counter() + limit + OVERRUN_GRACE_S + OVERRUN_GRACE_SHARE * limit
+    stop_at = None if limit is None else time.perf_counter() + limit + _grace_s(limit)
     with STOP.while_running(h.cancelSolve):
         h.startSolve()
         try:
@@ -281,27 +310,27 @@ def _run_stoppable(h, limit: float | None = None) -> bool:
     return overran and not STOP.requested
 
 
-def _solution(h, problem, variables, n, info):
+def _solution(report: dict, problem, variables):
     """HiGHS's solution written into the PuLP variables: (values by name, the objective
     recomputed from them, the proven MIP dual bound — ``None`` when not finite, ``False`` for a
     model without integer variables, where HiGHS reports none)."""
-    col_value = list(h.getSolution().col_value)
+    col_value = report["col_value"]
     for var, x in zip(variables, col_value):
-        var.varValue = x
-    values = {v.name: x for v, x in zip(variables, col_value)}
+        var.varValue = float(x)
+    values = {v.name: float(x) for v, x in zip(variables, col_value)}
     objective = objective_at(problem, values)
-    if not (n and any(v.cat == pulp.LpInteger for v in variables)):
+    if not (variables and any(v.cat == pulp.LpInteger for v in variables)):
         return values, objective, False
-    bound = float(info.mip_dual_bound)
+    bound = report["mip_dual_bound"]
     return values, objective, bound if np.isfinite(bound) else None
 
 
-def _interrupted(h, problem, variables, n, info, runtime, label) -> SolveOutcome:
+def _interrupted(report: dict, problem, variables, runtime, label) -> SolveOutcome:
     """HiGHS stopped by the user: its incumbent (if any) with the bound proven so far."""
-    if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+    if report["primal_solution_status"] != 2:  # kSolutionStatusFeasible
         return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
                             "HiGHS was interrupted (Ctrl-C) before it found a solution", interrupted=True)
-    values, objective, mip_bound = _solution(h, problem, variables, n, info)
+    values, objective, mip_bound = _solution(report, problem, variables)
     bound = None if mip_bound is False else mip_bound
     return SolveOutcome(Status.FEASIBLE, objective, None if bound is None else min(bound, objective), runtime, label,
                         "HiGHS: interrupted (Ctrl-C); its best solution is kept",
