@@ -21,7 +21,9 @@ from optimiser.solvers import SolverOptions
 @pytest.mark.slow
 def test_lagrangian_bound_lies_between_the_old_bound_and_the_optimum(tmp_path):
     tighter = 0
-    for seed in (0, 1, 3, 5, 9, 11):
+    # seed 0 runs to the 60-iteration cap (the bound valid unconverged); seed 14 replaces seed 5,
+    # a second such run (10 s of HiGHS calls), and converges in 45
+    for seed in (0, 1, 3, 9, 11, 14):
         inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
         assert separable(inputs)
         optimum = best_service_design(inputs) / 1000.0  # k€/yr, by enumeration
