@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import SCENARIOS, voronoi_features, write_geojson
+from helpers import SCENARIOS, run_cli, voronoi_features, write_geojson
 
 from optimiser.results.folder import PARTIAL_MARKER
 from optimiser.sweeps.lifeline import descendants
@@ -146,14 +146,16 @@ def test_a_killed_sweep_leaves_no_process_behind(hard_sweep, tmp_path, how):
         sweep.wait()
 
 
-@pytest.mark.slow  # two sweeps in their own processes
+@pytest.mark.slow  # two sweeps
 def test_a_resumed_sweep_removes_what_a_killed_one_half_wrote(tmp_path):
+    """The killed writer is a real process that has ended (its pid is gone); the sweeps themselves
+    run in this process (the cleaning does not depend on which process sweeps)."""
     territory = write_geojson(tmp_path / "t.geojson", voronoi_features(8, 3))
     scenario = tmp_path / "sweep.yaml"
     scenario.write_text(yaml.safe_dump({"name": "t", "territory": {"communes": str(territory)},
                                         "outputs": {"map": False}, "sweep": {"grid": {"poles.count": [2]}}}))
     out = tmp_path / "out"
-    first = subprocess.run([str(OPTIMISER), "sweep", scenario, "--out", out], capture_output=True, text=True)
+    first = run_cli("sweep", scenario, "--out", out)
     assert first.returncode == 0, first.stderr
     # what a variant's writer killed by SIGKILL leaves: a marked partial folder, its pid gone
     writer = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -163,7 +165,7 @@ def test_a_resumed_sweep_removes_what_a_killed_one_half_wrote(tmp_path):
     (partial / "summary.json").write_text("{}")
     (partial / PARTIAL_MARKER).write_text(json.dumps({"writer": "optimiser", "pid": writer.pid,
                                                       "host": socket.gethostname()}))
-    again = subprocess.run([str(OPTIMISER), "sweep", scenario, "--out", out], capture_output=True, text=True)
+    again = run_cli("sweep", scenario, "--out", out)
     assert again.returncode == 0 and "reprise : 1 variante sur 1" in again.stdout, again.stdout + again.stderr
     assert not partial.exists()
     assert sorted(p.name for p in out.iterdir()) == ["base__poles.count=2", "sweep.json"]

@@ -25,17 +25,19 @@ from optimiser.services.catalogue import default_catalogue
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 PUBLIC = {"load_scenario", "solve", "Result", "sweep", "compare", "pareto", "load_results"}
 
-#: Smaller settings for the tests, by notebook: 20 s for 01's service solve (the first designs
-#: found, not the proven optimum: the test checks the figures agree, not how good they are); the
-#: frontier's two ends instead of four points (half the solves); the two ends of the price range
-#: 03 computes around the poles' break-even prices, where the choice must still flip; for 04, its
-#: folder in the test's temporary directory (``{tmp}``) and 10 s per option instead of 60 (5 s
-#: left an option without a design on a loaded machine).
+#: Smaller settings for the tests, by notebook: the frontier's two ends instead of four points
+#: (half the solves); the two ends of the price range 03 computes around the poles' break-even
+#: prices, where the choice must still flip; for 04, its folder in the test's temporary directory
+#: (``{tmp}``) and a time limit that is only a guard against a hang. No time limit here is a
+#: budget: 01's service solve (the scenario's 120 s) and 04's options end when their optimum is
+#: proven (enumerated poles, a few CPU-seconds each), so what the test sees does not depend on the
+#: machine's speed. Budgets made it depend: with 10 s per option, à la carte's enumeration was not
+#: finished on a loaded machine and 04 ended that option without a design (no
+#: ``options/a_la_carte/summary.json``); 01 ran with 20 s.
 SMALLER = {
-    "01-explore-laval-2016": "time_limit_s = 20",
     "02-tradeoffs": "frontier_points = 2",
     "03-regie-vs-delegation": "n_prices = 2",
-    "04-your-territory": 'work = r"{tmp}"\ntime_limit_s = 10',
+    "04-your-territory": 'work = r"{tmp}"\ntime_limit_s = 600',
 }
 
 #: What the test reads from each notebook's kernel once every cell has run: name → expression.
@@ -44,6 +46,7 @@ PROBES = {
         "total_cost": "summary['total_cost']",
         "status_quo_cost": "summary['status_quo_cost']",
         "savings": "summary['savings']",
+        "status": "summary['status']",
     },
     "02-tradeoffs": {
         "n_frontier": "len(frontier)",
@@ -153,6 +156,7 @@ def test_notebook_04_starts_from_the_epci_named_in_its_first_code_cell():
 
 
 def check_01(values):
+    assert values["status"] == "optimal", "proven, not stopped by the clock: the same figures on any machine"
     assert values["total_cost"] <= values["status_quo_cost"]
     assert values["savings"] == pytest.approx(values["status_quo_cost"] - values["total_cost"], abs=0.01)
 
@@ -182,7 +186,8 @@ def check_04(values, work: Path):
     for variant in values["variants"]:
         folder = work / "options" / variant
         summaries[variant] = json.loads((folder / "summary.json").read_text())
-        assert summaries[variant]["status"] in {"optimal", "feasible"}, variant
+        # proven, not stopped by the clock: the same answer on a quiet or a loaded machine
+        assert summaries[variant]["status"] == "optimal", (variant, summaries[variant]["messages"])
         fiches = sorted(p.stem for p in (folder / "fiches").glob("*.html"))
         assert fiches == sorted([*pd.read_csv(folder / "communes.csv", dtype={"insee_code": str})["insee_code"], "index"])
     assert summaries["base"]["savings"] == pytest.approx(0, abs=0.01)

@@ -68,13 +68,40 @@ def assignments(folder: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def serial(tmp_path_factory):
-    """One serial sweep shared by the tests that only read it."""
+def prepared():
+    """Which variants ``prepare()`` was called for during the serial sweep (see
+    :func:`test_serial_sweep_prepares_each_variant_once`): filled by :func:`serial`."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory, prepared):
+    """One serial sweep shared by the tests that only read it, or that start from its folder (a
+    copy: resume, a changed territory). ``prepare()`` is counted while it runs (every prepare
+    resolves its rules once, however imported)."""
+    import optimiser.inputs.preparation as preparation
+
     root = tmp_path_factory.mktemp("serial")
     scenario = make_scenario(root)
     out = root / "out"
-    result = invoke("sweep", scenario, "--out", out)
+    real = preparation.resolve_rules
+
+    def counting(loaded, territory):
+        prepared.append(loaded.variant)
+        return real(loaded, territory)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(preparation, "resolve_rules", counting)
+        result = invoke("sweep", scenario, "--out", out)
     return scenario, out, result
+
+
+def copy_of(serial, tmp_path: Path) -> tuple[Path, Path]:
+    """The serial sweep's folder (scenario, territory, results) copied to ``tmp_path``: a test that
+    changes it starts from a finished sweep without solving the eight variants again."""
+    scenario, _, _ = serial
+    shutil.copytree(scenario.parent, tmp_path, dirs_exist_ok=True)
+    return tmp_path / scenario.name, tmp_path / "out"
 
 
 @pytest.mark.slow
@@ -127,10 +154,8 @@ def test_variants_differ_as_their_settings_say(serial):
 
 
 @pytest.mark.slow
-def test_resume_skips_unchanged_variants_and_reruns_changed_ones(tmp_path):
-    scenario = make_scenario(tmp_path)
-    out = tmp_path / "out"
-    assert invoke("sweep", scenario, "--out", out).exit_code == 0
+def test_resume_skips_unchanged_variants_and_reruns_changed_ones(serial, tmp_path):
+    scenario, out = copy_of(serial, tmp_path)
     stamps = {p.name: (p / "summary.json").stat().st_mtime_ns for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
 
     again = invoke("sweep", scenario, "--out", out)
@@ -160,10 +185,9 @@ def test_resume_skips_unchanged_variants_and_reruns_changed_ones(tmp_path):
 
 
 @pytest.mark.slow
-def test_changing_the_territory_file_reruns_everything(tmp_path):
-    scenario = make_scenario(tmp_path)
-    out = tmp_path / "out"
-    assert invoke("sweep", scenario, "--out", out).exit_code == 0
+def test_changing_the_territory_file_reruns_everything(serial, tmp_path):
+    scenario, out = copy_of(serial, tmp_path)
+    assert all(row["status"] == "optimal" for row in by_id(out).values())
     territory = tmp_path / "tiny-8-3.geojson"
     data = json.loads(territory.read_text())
     data["features"][0]["properties"]["population"] += 1
@@ -289,24 +313,16 @@ def test_python_api_returns_the_comparison_table(serial, tmp_path):
 
 
 @pytest.mark.slow
-def test_serial_sweep_prepares_each_variant_once(tmp_path, monkeypatch):
+def test_serial_sweep_prepares_each_variant_once(serial, prepared):
     """The parent prepares every variant (to check it before writing anything); a serial sweep
-    solves with those inputs instead of preparing each variant a second time."""
-    import optimiser.inputs.preparation as preparation
-
-    calls = []
-    real = preparation.resolve_rules  # called once by every prepare(), however imported
-
-    def counting(loaded, territory):
-        calls.append(loaded.variant)
-        return real(loaded, territory)
-
-    monkeypatch.setattr(preparation, "resolve_rules", counting)
-    out = tmp_path / "out"
-    report = run_sweep(make_scenario(tmp_path), out)
-    assert sorted(o.id for o in report.outcomes if o.status == "optimal") == IDS
-    assert sorted(calls) == IDS
-    assert {row["shared_inputs"] for row in by_id(out).values()} == {"memory"}
+    solves with those inputs instead of preparing each variant a second time. Counted during the
+    shared serial sweep (:func:`serial`), which is a fresh one: every variant solved."""
+    _, out, result = serial
+    assert result.exit_code == 0, result.output
+    rows = by_id(out)
+    assert sorted(i for i, row in rows.items() if row["status"] == "optimal" and not row["skipped"]) == IDS
+    assert sorted(prepared) == IDS
+    assert {row["shared_inputs"] for row in rows.values()} == {"memory"}
 
 
 @pytest.mark.slow

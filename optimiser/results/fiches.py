@@ -127,22 +127,38 @@ def sure_section(ctx: ReportContext, record: dict) -> Section:
     return Section("sure", t("fiche.h_sure"), blocks)
 
 
-def staff_section(ctx: ReportContext, code: str) -> Section | None:
-    """The pole's staff and machines for each service this commune pools or borrows machines for."""
+class PoleRuns:
+    """Each (pole, service)'s row of ``services.csv`` (its first) and its machines with units
+    needed (``equipment.csv`` rows in table order), read once for all the fiches: filtering the
+    two tables for every commune and service cost 0.7 s of the 1 s a Laval folder's 20 fiches took."""
+
+    def __init__(self, tables):
+        self.run: dict[tuple, dict] = {}
+        for row in tables.services.to_dict(orient="records"):
+            self.run.setdefault((row["pole"], row["service"]), row)
+        self.machines: dict[tuple, list[dict]] = {}
+        equipment = tables.equipment
+        if len(equipment):
+            for row in equipment[pd.to_numeric(equipment["units_needed"]) > 0].to_dict(orient="records"):
+                self.machines.setdefault((row["pole"], row["service"]), []).append(row)
+
+
+def staff_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> Section | None:
+    """The pole's staff and machines for each service this commune pools or borrows machines for
+    (``runs``: :class:`PoleRuns` of ``ctx``'s tables, when already read)."""
     tables = ctx.service_tables
     shares = tables.shares[(tables.shares["member"].astype(str) == code) & tables.shares["pole"].notna()]
     if not len(shares):
         return Section("staff", t("fiche.h_staff"), [Text(t("fiche.nothing_pooled"))])
+    runs = runs or PoleRuns(tables)
     rows = []
     for r in shares.to_dict(orient="records"):
-        run = tables.services[(tables.services["pole"] == r["pole"]) & (tables.services["service"] == r["service"])]
-        if not len(run):
+        run = runs.run.get((r["pole"], r["service"]))
+        if run is None:
             continue
-        run = run.iloc[0]
-        machines = tables.equipment[(tables.equipment["pole"] == r["pole"]) & (tables.equipment["service"] == r["service"])
-                                    & (pd.to_numeric(tables.equipment["units_needed"]) > 0)]
+        machines = runs.machines.get((r["pole"], r["service"]), [])
         listed = ", ".join(t("fiche.machine_item", n=int(m["units_needed"]), name=i18n.equipment_name(m["equipment"]),
-                             bought=int(m["bought"])) for m in machines.to_dict(orient="records")) or fmt.MISSING
+                             bought=int(m["bought"])) for m in machines) or fmt.MISSING
         rows.append({"service": r["service"], "pole": r["pole"], "mode": run["mode"], "fte": run["fte"],
                      "cost": run["total_eur"], "machines": listed})
     columns = [Column("service", t("col.service"), i18n.service_name), Column("pole", t("col.pole")),
@@ -151,18 +167,18 @@ def staff_section(ctx: ReportContext, code: str) -> Section | None:
     return Section("staff", t("fiche.h_staff"), [Table(columns, rows, id="fiche-staff", sortable=False)])
 
 
-def fiche_sections(ctx: ReportContext, code: str) -> list[Section]:
+def fiche_sections(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> list[Section]:
     record = _commune(ctx, code)
     sections = [pole_section(ctx, record)]
     if ctx.has_costs:
         sections += [s for s in (services_section(ctx, code), money_section(ctx, code)) if s is not None]
     sections.append(sure_section(ctx, record))
     if ctx.has_costs:
-        sections.append(staff_section(ctx, code))
+        sections.append(staff_section(ctx, code, runs))
     return sections
 
 
-def render_fiche(ctx: ReportContext, code: str) -> str:
+def render_fiche(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> str:
     """The fiche of commune ``code`` as an HTML page, in the language being written."""
     record = _commune(ctx, code)
     s = ctx.summary
@@ -170,7 +186,7 @@ def render_fiche(ctx: ReportContext, code: str) -> str:
     body = [f"<header><h1>{esc(title)}</h1><p class=\"lead\">"
             f"{esc(t('fiche.lead', scenario=s['scenario'], territory=s['territory']['name'], code=code, population=fmt.integer(record['population'])))}"
             "</p></header><main>", _status_html(s)]
-    body += [section_html(section) for section in fiche_sections(ctx, code)]
+    body += [section_html(section) for section in fiche_sections(ctx, code, runs)]
     body.append(f'</main><footer><p>{esc(t("fiche.back"))}</p></footer>')
     page = document(title, "\n".join(body), styles=[FICHE_CSS], lang=i18n.current())
     return page.replace("<body>", '<body class="fiche">', 1)
@@ -190,9 +206,10 @@ def write_fiches(folder: Path, ctx: ReportContext) -> list[Path]:
     target = Path(folder) / FOLDER
     target.mkdir(exist_ok=True)
     written = []
+    runs = PoleRuns(ctx.service_tables) if ctx.has_costs else None
     for code in ctx.communes["insee_code"]:
         path = target / f"{code}.html"
-        path.write_text(render_fiche(ctx, code), encoding="utf-8")
+        path.write_text(render_fiche(ctx, code, runs), encoding="utf-8")
         written.append(path)
     (target / "index.html").write_text(render_index(ctx), encoding="utf-8")
     return written
