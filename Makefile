@@ -23,17 +23,17 @@ PYTEST   = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(WORKERS) --d
 
 .PHONY: install browser run lint test test-fast bench clean
 
-# The install: ~30 s from a fresh clone on this 2-core machine, ~10 CPU-s (it was 2-3.5 min,
-# 80 CPU-s, with pip: ensurepip, a pip self-upgrade, then pip fetching, unpacking and byte-compiling
-# ~80 wheels one at a time).
+# The install: 35-40 s from a fresh clone on this 2-core machine at load 4, 20 CPU-s (it was
+# 2-3 min, 75-80 CPU-s, with pip: ensurepip, a pip self-upgrade, then pip fetching, unpacking and
+# byte-compiling ~80 wheels one at a time).
 # - The venv is made without pip (ensurepip spends 8 CPU-s installing a pip and a setuptools that
-#   nothing uses); the machine's pip installs uv (pinned here) into it, and uv installs the
-#   project's pins in parallel, in ~5 CPU-s, keeping the unpacked wheels in ~/.cache/uv.
+#   nothing uses); the machine's pip installs uv (pinned here) into it (4 CPU-s), and uv installs
+#   the project's pins in parallel (5 CPU-s), keeping the unpacked wheels in ~/.cache/uv.
 # - uv does not read pip's configuration. Where uv cannot be installed or cannot reach its index
 #   (only pip's configured mirrors), pip installs the same pins instead, slower (~55 CPU-s).
 # - Nothing is byte-compiled at install: pip compiles all 6,900 files (pandas' own tests, debugpy,
 #   every pygments lexer...), 40 CPU-s. One import of every module of the package, and of pytest,
-#   writes the .pyc of the ~1,000 library modules they load (8 CPU-s, even where the environment
+#   writes the .pyc of the ~1,000 library modules they load (11 CPU-s, even where the environment
 #   sets PYTHONDONTWRITEBYTECODE), so no `optimiser` run and no test worker compiles them again.
 UV_VERSION = 0.13.8
 $(STAMP): pyproject.toml
