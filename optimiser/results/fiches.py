@@ -127,22 +127,59 @@ def sure_section(ctx: ReportContext, record: dict) -> Section:
     return Section("sure", t("fiche.h_sure"), blocks)
 
 
+class _PoleRuns:
+    """The lookups of :func:`staff_section`, built once per result instead of once per fiche.
+
+    Exactly what the per-fiche filters gave: a member's share records (pole set, in table
+    order), the first ``services.csv`` row of each (pole, service) as ``iloc`` gives it, and the
+    machine records of each (pole, service) with ``units_needed > 0``, in table order. Each
+    fiche used to filter the three tables anew (about 0.2 s a fiche)."""
+
+    def __init__(self, tables):
+        shares = tables.shares[tables.shares["pole"].notna()]
+        self.shares: dict[str, list[dict]] = {}
+        for member, record in zip(shares["member"].astype(str), shares.to_dict(orient="records")):
+            self.shares.setdefault(member, []).append(record)
+        self._services = tables.services
+        self.first_run: dict[tuple, int] = {}
+        self.machines: dict[tuple, list[dict]] = {}
+        if not self.shares:  # nothing pooled: the other tables are not read (as before; they may be empty)
+            return
+        for position, key in enumerate(zip(tables.services["pole"], tables.services["service"])):
+            self.first_run.setdefault(key, position)
+        used = tables.equipment[pd.to_numeric(tables.equipment["units_needed"]) > 0]
+        for key, record in zip(zip(used["pole"], used["service"]), used.to_dict(orient="records")):
+            self.machines.setdefault(key, []).append(record)
+
+    def run(self, pole, service):
+        """The first services row of (pole, service) as ``iloc`` gives it, or ``None``."""
+        position = self.first_run.get((pole, service))
+        return None if position is None else self._services.iloc[position]
+
+    @classmethod
+    def of(cls, ctx: ReportContext) -> _PoleRuns:
+        """The lookups of ``ctx``, kept on it (the fiches of one result share them)."""
+        cached = ctx.__dict__.get("_pole_runs")
+        if cached is None or cached[0] is not ctx.service_tables:
+            cached = (ctx.service_tables, cls(ctx.service_tables))
+            ctx.__dict__["_pole_runs"] = cached
+        return cached[1]
+
+
 def staff_section(ctx: ReportContext, code: str) -> Section | None:
     """The pole's staff and machines for each service this commune pools or borrows machines for."""
-    tables = ctx.service_tables
-    shares = tables.shares[(tables.shares["member"].astype(str) == code) & tables.shares["pole"].notna()]
-    if not len(shares):
+    runs = _PoleRuns.of(ctx)
+    shares = runs.shares.get(str(code), [])
+    if not shares:
         return Section("staff", t("fiche.h_staff"), [Text(t("fiche.nothing_pooled"))])
     rows = []
-    for r in shares.to_dict(orient="records"):
-        run = tables.services[(tables.services["pole"] == r["pole"]) & (tables.services["service"] == r["service"])]
-        if not len(run):
+    for r in shares:
+        run = runs.run(r["pole"], r["service"])
+        if run is None:
             continue
-        run = run.iloc[0]
-        machines = tables.equipment[(tables.equipment["pole"] == r["pole"]) & (tables.equipment["service"] == r["service"])
-                                    & (pd.to_numeric(tables.equipment["units_needed"]) > 0)]
+        machines = runs.machines.get((r["pole"], r["service"]), [])
         listed = ", ".join(t("fiche.machine_item", n=int(m["units_needed"]), name=i18n.equipment_name(m["equipment"]),
-                             bought=int(m["bought"])) for m in machines.to_dict(orient="records")) or fmt.MISSING
+                             bought=int(m["bought"])) for m in machines) or fmt.MISSING
         rows.append({"service": r["service"], "pole": r["pole"], "mode": run["mode"], "fte": run["fte"],
                      "cost": run["total_eur"], "machines": listed})
     columns = [Column("service", t("col.service"), i18n.service_name), Column("pole", t("col.pole")),
