@@ -14,7 +14,7 @@ from matplotlib.path import Path as MplPath
 
 from ..territory import Territory
 from ..territory.geo import LocalProjection
-from .figures import new_figure
+from .figures import new_figure, save_tight
 from .geo import pole_geometries
 from .html import fmt
 from .i18n import t
@@ -130,7 +130,7 @@ def _frame(ax, title: str) -> None:
 def _save(fig, path: Path) -> None:
     """Add the data attribution at the foot and write the PNG."""
     fig.text(0.01, 0.01, t("map.attribution"), fontsize=6, color="#555555")
-    fig.savefig(path, dpi=150, bbox_inches="tight")
+    save_tight(fig, path, dpi=150)
 
 
 def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd.DataFrame, title: str,
