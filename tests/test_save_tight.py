@@ -41,3 +41,31 @@ def test_save_tight_gives_the_halos_back(tmp_path):
     haloed = [(artist, artist.get_path_effects()) for artist in fig.findobj() if artist.get_path_effects()]
     save_tight(fig, tmp_path / "fast.png", dpi=150)
     assert len(haloed) == 5 and all(artist.get_path_effects() is effects for artist, effects in haloed)
+
+
+def test_map_patches_give_the_limits_add_patch_gives():
+    """The map adds its polygons with one data-limit update (``maps._add_patches``): the limits
+    must be exactly those of one ``add_patch`` per polygon, holes and multipolygons included."""
+    import numpy as np
+    from shapely.geometry import MultiPolygon, Polygon as ShapelyPolygon
+
+    from optimiser.results.maps import _add_patches, _patch
+    from optimiser.territory.geo import LocalProjection
+
+    rng = np.random.default_rng(3)
+    shapes = []
+    for k in range(12):
+        centre = rng.uniform([-0.8, 47.9], [-0.6, 48.1])
+        ring = centre + 0.02 * np.c_[np.cos(np.linspace(0, 6.2, 9)), np.sin(np.linspace(0, 6.2, 9))] * rng.uniform(0.5, 1.5, (9, 1))
+        hole = centre + 0.004 * np.c_[np.cos(np.linspace(0, 6.2, 5)), np.sin(np.linspace(0, 6.2, 5))]
+        polygon = ShapelyPolygon(ring, [hole])
+        shapes.append(MultiPolygon([polygon, ShapelyPolygon(ring + 0.05)]) if k % 3 == 0 else polygon)
+    projection = LocalProjection.around(np.array([-0.7]), np.array([48.0]))
+    one_by_one = new_figure((4, 4))[1]
+    for shape in shapes:
+        one_by_one.add_patch(_patch(shape, projection, facecolor="C0"))
+    at_once = new_figure((4, 4))[1]
+    _add_patches(at_once, [_patch(shape, projection, facecolor="C0") for shape in shapes])
+    assert np.array_equal(at_once.dataLim.get_points(), one_by_one.dataLim.get_points())
+    assert np.array_equal(at_once.dataLim.minpos, one_by_one.dataLim.minpos)
+    assert len(at_once.patches) == len(one_by_one.patches) == len(shapes)
