@@ -13,6 +13,7 @@ without a services block it holds the pole and the trip only.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -75,7 +76,7 @@ def services_section(ctx: ReportContext, code: str) -> Section | None:
     shares = tables.shares[tables.shares["member"].astype(str) == code]
     if not len(shares):
         return None
-    modes = {(r["pole"], r["service"]): r["mode"] for r in tables.services.to_dict(orient="records")}
+    modes = _PoleRuns.of(ctx).modes
     rows = []
     for r in shares.to_dict(orient="records"):
         how = i18n.choice_name(r["choice"])
@@ -150,6 +151,12 @@ class _PoleRuns:
         used = tables.equipment[pd.to_numeric(tables.equipment["units_needed"]) > 0]
         for key, record in zip(zip(used["pole"], used["service"]), used.to_dict(orient="records")):
             self.machines.setdefault(key, []).append(record)
+
+    @functools.cached_property
+    def modes(self) -> dict[tuple, str]:
+        """(pole, service) → how the pole runs it, the last ``services.csv`` row winning (as a
+        dict built from the rows in order does)."""
+        return {(r["pole"], r["service"]): r["mode"] for r in self._services.to_dict(orient="records")}
 
     def run(self, pole, service):
         """The first services row of (pole, service) as ``iloc`` gives it, or ``None``."""
