@@ -12,9 +12,14 @@ STAMP   = $(VENV)/.installed
 # (a test file's shared fixture, a solved scenario or a sweep, is mostly computed once) and lets
 # an idle worker take tests from the other's queue, so one long file does not end the run alone.
 # More pytest options: make test PYTEST_ARGS="--durations=30"
+# Bytecode is written even where the environment sets PYTHONDONTWRITEBYTECODE: the suite starts
+# dozens of Python processes (the workers, CLI subprocesses, notebook kernels, pool workers), and
+# without .pyc files each compiles the package again and each worker re-does pytest's assertion
+# rewriting of every test module (4-5 CPU-seconds a worker). The files go to __pycache__ folders,
+# which git ignores.
 WORKERS ?= auto
 PYTEST_ARGS ?=
-PYTEST   = $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
+PYTEST   = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 .PHONY: install browser run lint test test-fast bench clean
 

@@ -1,3 +1,4 @@
+import gc
 import sys
 from pathlib import Path
 
@@ -9,6 +10,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest  # noqa: E402
 
 KNOWN_FAILURES: dict[str, str] = {}
+
+
+def pytest_collection_finish(session):
+    """Move everything imported so far (pandas, matplotlib, PuLP, the package, the collected
+    tests) out of the garbage collector's sight: none of it is ever garbage, and each full
+    collection walked it again (measured on the corpus and tampering tests: 2.6 s of 25 CPU-s in
+    collections, 1.5 s after this)."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(config, items):

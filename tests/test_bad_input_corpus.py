@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from helpers import voronoi_features, write_geojson
+from shared import locked, session_root
 
 from optimiser.cli import main
 
@@ -121,8 +122,21 @@ def bounded_memory():
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory) -> Path:
-    """The workspace every case starts from; the result folders are solved once."""
-    ws = tmp_path_factory.mktemp("corpus-template")
+    """The workspace every case starts from (read only: each case works on a copy); built and
+    its result folders solved once per test run, by the first pytest-xdist worker that needs it
+    (about 5 CPU-s; the others wait for it, as for :func:`shared.solved`)."""
+    root = session_root(tmp_path_factory)
+    ws = root / "corpus-template"
+    with locked(root / "corpus-template.lock"):
+        if not (ws / "complete").exists():
+            shutil.rmtree(ws, ignore_errors=True)  # a worker that died half-way
+            ws.mkdir()
+            _build_template(ws)
+            (ws / "complete").touch()
+    return ws
+
+
+def _build_template(ws: Path) -> None:
     write_geojson(ws / "territory.geojson", features())
     (ws / "s.yaml").write_text(BASE, encoding="utf-8")
     (ws / "svc.yaml").write_text(SVC, encoding="utf-8")
@@ -135,13 +149,12 @@ def template(tmp_path_factory) -> Path:
     (ws / "mine").mkdir()
     (ws / "mine" / "thesis.md").write_text("my own work\n", encoding="utf-8")
     (ws / "notes.txt").write_text("a planner's notes\n", encoding="utf-8")
-    return ws
 
 
 @pytest.fixture
 def ws(template, tmp_path) -> Path:
     folder = tmp_path / "ws"
-    shutil.copytree(template, folder, symlinks=True)
+    shutil.copytree(template, folder, symlinks=True, ignore=shutil.ignore_patterns("complete"))
     return folder
 
 

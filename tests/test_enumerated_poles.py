@@ -114,7 +114,12 @@ VARIANTS = {
 }
 
 
-@pytest.mark.parametrize("variant", list(VARIANTS))
+#: The variants ``make test-fast`` prices (about a CPU-second each): the plain case, forced pooling
+#: with the population key and no lending, forced out, priced travel; ``make test`` runs them all.
+FAST_VARIANTS = ("as drawn", "forced to pool, population key, no lending", "forced out", "priced travel")
+
+
+@pytest.mark.parametrize("variant", [pytest.param(v, marks=[] if v in FAST_VARIANTS else [pytest.mark.slow]) for v in VARIANTS])
 def test_closed_form_prices_equal_the_one_pole_milp(tmp_path, variant):
     """Δ(j, M) of every candidate pole of small territories equals PerPoleValue's MILP (HiGHS,
     gap 0); seed 13 has members cheap alone, for whom fairness binds."""
@@ -135,6 +140,7 @@ def test_closed_form_prices_equal_the_one_pole_milp(tmp_path, variant):
     assert pays  # pooling pays somewhere: not a test of zeros
 
 
+@pytest.mark.slow  # real data: the small territories above check every pole's price in the edit loop
 def test_closed_form_prices_equal_the_milp_on_a_sample_of_laval_poles():
     inputs = prepare(load_scenario(ROOT / "scenarios" / "laval-2016-a-la-carte.yaml"))
     pairs, _, columns = _columns(inputs)

@@ -24,7 +24,7 @@ def test_nested_blocks_are_counted_once():
         def __init__(self):
             self.problem = pulp.LpProblem("t", pulp.LpMinimize)
             self.families = Families(self.problem)
-            self.x = [pulp.LpVariable(f"x{k}", 0, 1) for k in range(3)]
+            self.x = [self.problem.add_variable(f"x{k}", 0, 1) for k in range(3)]
 
     @constraint_block("inner")
     def inner(m):

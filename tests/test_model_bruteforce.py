@@ -82,6 +82,14 @@ def test_milp_matches_enumeration(tmp_path, seed):
                 assert design.objective == pytest.approx(expected, rel=1e-7, abs=1e-6), where
 
 
+def _widening_solver(seed: int) -> str:
+    """CBC for seeds 0, 4, 8, 12 (two without a design, two with), HiGHS for the others. The
+    widening is the design loop's, whichever solver; each CBC round is a process costing about
+    0.2 CPU-s (seed 10: 18 CPU-s with CBC, 7 with HiGHS), and both solvers meet the enumerated
+    optimum of every seed in the full models of test_milp_matches_enumeration."""
+    return "cbc" if seed % 4 == 0 else "highs"
+
+
 def short_lists_reach_the_optimum(tmp_path, seed: int) -> int:
     """Lists of one or two nearest seats (a relaxation widened until no commune is served beyond
     its list, contiguity added only where a pole breaks) reach exactly the enumerated optimum of
@@ -92,7 +100,7 @@ def short_lists_reach_the_optimum(tmp_path, seed: int) -> int:
         expected, _ = brute_force(inputs, contiguity)
         case = dataclasses.replace(inputs, rules=dataclasses.replace(inputs.rules, contiguity=contiguity))
         for size in (1, 2):
-            design = design_poles(case, SolverOptions(name="highs" if seed % 2 else "cbc", time_limit_s=60, gap=0.0),
+            design = design_poles(case, SolverOptions(name=_widening_solver(seed), time_limit_s=60, gap=0.0),
                                   explain=False, seat_list_size=size)
             where = f"seed {seed}, {contiguity}, lists of {size}"
             if expected is None:

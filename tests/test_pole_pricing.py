@@ -181,3 +181,38 @@ def test_a_design_within_the_gap_of_the_no_solve_bound_skips_the_milp(tmp_path, 
     exact = design_poles(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), enumeration=False)
     assert exact.status.value == "optimal" and exact.rounds >= 1
     assert floor - 1e-6 <= exact.objective <= loose.objective + 1e-6
+
+
+@pytest.mark.parametrize("seed", [0, 3, 5])
+def test_pole_below_a_cutoff_agrees_with_the_exact_price(tmp_path, seed):
+    """``pole_below`` (the MILP with a cutoff, used by the search's moves) returns the exact
+    price when the pole is cheaper than the cutoff and ``None`` when it is not, for cutoffs on
+    both sides of every pole's price; a proven ``None`` is remembered, not solved again."""
+    import itertools
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    exact = PerPoleValue(inputs, options, pairs, closed_form=False)
+    deadline = time.perf_counter() + 120
+    checked = 0
+    for j in pairs.seats:
+        others = sorted(i for i in pairs.members_of[j] if i != j)
+        for k in range(1, len(others) + 1):
+            for extra in itertools.combinations(others, k):
+                members = (j,) + extra
+                truth = exact.pole(j, members, deadline).delta
+                if not math.isfinite(truth):
+                    continue
+                for cutoff in (truth - 0.5, truth + 0.5):
+                    fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
+                    below = fresh.pole_below(j, members, cutoff, deadline)
+                    if truth < cutoff:
+                        assert below is not None and below.delta == pytest.approx(truth, abs=1e-6)
+                    else:
+                        assert below is None
+                        solves = fresh.solves
+                        assert fresh.pole_below(j, members, cutoff - 1.0, deadline) is None
+                        assert fresh.solves == solves  # remembered
+                checked += 1
+    assert checked >= 3

@@ -51,7 +51,7 @@ def laval(tmp_path_factory):
 def rethelois(tmp_path_factory):
     """The starter of an EPCI of 65 communes with two services (voirie and espaces verts: machines,
     staff, both modes) at a 1 % gap. The pole-move search's design (5 poles, pooled services) is
-    within 0.81 % of the member-by-member bound, so the run ends after the search, with no MILP:
+    within 0.74 % of the member-by-member bound, so the run ends after the search, with no MILP:
     the result is the search's local optimum, whatever the load. The time limit only needs to let
     the search reach it (with 60 s, a loaded machine spent it on the model's build and the starting
     poles: no design, no report); it is a guard, never reached. With all nine services the model has

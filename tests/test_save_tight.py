@@ -47,7 +47,8 @@ def test_map_patches_give_the_limits_add_patch_gives():
     """The map adds its polygons with one data-limit update (``maps._add_patches``): the limits
     must be exactly those of one ``add_patch`` per polygon, holes and multipolygons included."""
     import numpy as np
-    from shapely.geometry import MultiPolygon, Polygon as ShapelyPolygon
+    from shapely.geometry import MultiPolygon
+    from shapely.geometry import Polygon as ShapelyPolygon
 
     from optimiser.results.maps import _add_patches, _patch
     from optimiser.territory.geo import LocalProjection

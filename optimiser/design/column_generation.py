@@ -70,7 +70,10 @@ s_{ij}` (:func:`~optimiser.model.service_bound.member_savings_by_seat_keur`), so
 :math:`\ell_j \ge -s_{jj} - \pi_j + \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)`. When the better of
 the two, less :math:`\mu`, is :math:`\ge 0` the seat contributes nothing and is not solved; a seat
 whose pricing does not fit in the time left keeps it too (still valid). Seats are priced most
-negative first.
+negative first, and only while they can still enter the :math:`K^{max}` most negative: once
+:math:`K^{max}` priced seats are at or below the next seat's cheap bound, the rest keep theirs
+(their sum is unchanged); each pricing MILP gets that threshold as a cutoff
+(:func:`.lagrangian.top_cutoff`), so a seat that does not matter is proven so quickly.
 
 **Designs.** Every pricing solution is priced exactly (:class:`PerPoleValue`, cached) and added;
 when it is not connected, its piece holding the seat is added too. The **integer master** (the
@@ -89,9 +92,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ..model.contiguity import pieces
-from ..model.service_bound import member_savings_by_seat_keur
+from ..model.service_bound import member_savings_by_seat_keur, seat_capacities
 from ..solvers import STOP, presolve_rules_off
-from .lagrangian import _SeatPricing, lagrangian_bound
+from .lagrangian import BUILD_S, _SeatPricing, lagrangian_bound, outside_top, top_cutoff
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
 Assignment = dict[str, "str | None"]
@@ -269,7 +272,8 @@ class ColumnGeneration:
         # HiGHS prices the seats whatever the run's solver (see lagrangian.py)
         self.options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
         self.seats = [j for j in pairs.seats if pairs.members_of.get(j)]
-        self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of)
+        self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of,
+                                                    caps=seat_capacities(inputs, pairs.members_of))
         for (seat, members), priced in list(value_of.cache.items()):
             if math.isfinite(priced.delta):
                 self._add(seat, members, priced.delta)
@@ -365,23 +369,27 @@ class ColumnGeneration:
             a = self.alpha if smooth else 0.0
             pi = {i: a * center[i] + (1 - a) * master.pi[i] for i in self.rows.communes}
             mu = a * center_mu + (1 - a) * master.mu
-            low: dict[str, float] = {}
+            # seats most negative first; those that can no longer be among the K most negative
+            # (or are ≥ 0) keep their cheap bound (docstring, "Skipping seats")
+            low = {j: self._stale(priced.get(j), pi, j) for j in self.seats}
+            order = sorted(self.seats, key=low.get)
+            held: list[float] = []  # ℓ_j − μ of the seats priced this round
             added = 0
-            order = sorted(self.seats, key=lambda j: self._stale(priced.get(j), pi, j))
             for n, j in enumerate(order):
-                stale = self._stale(priced.get(j), pi, j)
                 left = deadline - time.perf_counter()
-                if stale - mu >= 0 or left < 0.5 or STOP.requested:
-                    low[j] = stale  # still a valid bound (docstring): no solve
-                    continue
+                if low[j] - mu >= 0 or outside_top(low[j] - mu, held, self.k_max) or STOP.requested \
+                        or left < (0.5 if j in self.pricing else BUILD_S):
+                    break  # the seats left keep their cheap bounds: still valid
                 if j not in self.pricing:
-                    self.pricing[j] = _SeatPricing(self.inputs, self.value_of.rules, pairs, j, c0)
-                limit = max(0.5, min(10.0, left / max(1, len(order) - n)))
+                    self.pricing[j] = _SeatPricing(self.value_of, j)
+                left = deadline - time.perf_counter()
+                limit = max(0.3, min(10.0, left - 0.2, left / max(1, len(order) - n)))
                 coef = {i: -pi[i] for i in pairs.members_of[j]}
-                bound_j, joined = self.pricing[j].solve(coef, self.options, limit)
-                bound_j = max(bound_j, stale)  # a pricing stopped without a bound keeps the stale one
+                bound_j, joined = self.pricing[j].solve(coef, self.options, limit, mu + top_cutoff(held, self.k_max))
+                bound_j = max(bound_j, low[j])  # a pricing stopped without a bound keeps the stale one
                 self.solves += 1
                 low[j] = bound_j
+                held.append(bound_j - mu)
                 priced[j] = (dict(pi), bound_j)
                 if joined:
                     added += self._columns_from(j, joined, pi, mu, deadline)

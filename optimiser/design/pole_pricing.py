@@ -126,6 +126,7 @@ class PerPoleValue:
         si = inputs.services
         self.constant = sum(c.total_eur for c in si.standalone.values()) / K
         self.cache: dict[tuple[str, tuple[str, ...]], PricedPole] = {}
+        self.at_least: dict[tuple[str, tuple[str, ...]], float] = {}  # Δ proven ≥ (pole_below)
         self.rules = dataclasses.replace(inputs.rules, count_min=None, count_max=None, together=(), apart=(),
                                          allow_alone=(), max_alone=None)
         self.solves = 0
@@ -146,6 +147,40 @@ class PerPoleValue:
         if priced.proven or priced.values is None:
             self.cache[key] = priced
         return priced
+
+    def pole_below(self, seat: str, members: tuple[str, ...], cutoff: float, deadline: float) -> PricedPole | None:
+        r"""The pole priced (as :meth:`pole`) when its :math:`\Delta` is below ``cutoff`` (k€/yr),
+        ``None`` when :math:`\Delta \ge` ``cutoff`` (or it could not be priced in time). A move of
+        the local search needs no more: on the seat's HiGHS model the MILP then prunes every node
+        whose relaxation reaches the cutoff (``objective_bound``), so a pole that does not pay is
+        refused in a fraction of its exact solve; a solution it returns below the cutoff is the
+        exact optimum (no node that could hold a cheaper one was pruned). The bound proven is
+        kept, so the same pole is not solved again for a cutoff no higher."""
+        key = (seat, members)
+        if key not in self.cache and self.at_least.get(key, -math.inf) >= cutoff:
+            return None
+        if key in self.cache or not self._reused(seat, members):
+            priced = self.pole(seat, members, deadline)
+            return priced if priced.delta < cutoff else None
+        remaining = deadline - time.perf_counter()
+        if remaining < 0.2:
+            return None
+        priced = self._resolve(seat, members, remaining, self.options, cutoff)
+        if priced is None or priced.delta >= cutoff:
+            if priced is None or priced.proven:
+                self.at_least[key] = max(self.at_least.get(key, -math.inf), cutoff)
+            return None
+        if priced.proven:
+            self.cache[key] = priced
+        return priced  # unproven (time limit): its solution is still a pole this cheap
+
+    def _reused(self, seat: str, members: tuple[str, ...]) -> bool:
+        """Whether :meth:`pole` would price this pole on its seat's HiGHS model."""
+        if any(seat not in self.pairs.seats_of.get(i, ()) for i in members):
+            return False
+        if self.closed_form and len(members) <= CLOSED_FORM_MAX_MEMBERS:
+            return False
+        return self.reuse and self.options.name == "highs"
 
     def _closed_form(self, seat: str, members: tuple[str, ...]) -> PricedPole:
         """Δ without a solver (proven, no variable values); ``inf`` when a pole rule is broken."""
@@ -218,10 +253,12 @@ class PerPoleValue:
         delta = _without_constant(outcome, model.problem) + constant - self.constant
         return PricedPole(delta, dict(outcome.values), outcome.status is Status.OPTIMAL)
 
-    def _resolve(self, seat: str, members: tuple[str, ...], remaining: float, options: SolverOptions) -> PricedPole:
+    def _resolve(self, seat: str, members: tuple[str, ...], remaining: float, options: SolverOptions,
+                 cutoff: float = math.inf) -> PricedPole | None:
         """The pole's MILP on its seat's model (every commune that may join the seat, those
         outside the pole fixed alone by their bounds): built and passed to HiGHS once per seat,
-        the same optimum as the pole's own model (the fixed columns are presolved away)."""
+        the same optimum as the pole's own model (the fixed columns are presolved away). With a
+        finite ``cutoff`` (k€/yr, :meth:`pole_below`): ``None`` when nothing below it exists."""
         if seat not in self.seat_models:
             self.seat_models[seat] = self._seat_model(seat)
         model, constant, candidates = self.seat_models[seat]
@@ -232,9 +269,10 @@ class PerPoleValue:
                 bounds[f"x_{i}_{seat}"] = (1.0, 1.0) if i in inside else (0.0, 0.0)
                 bounds[f"alone_{i}"] = (0.0, 0.0) if i in inside else (1.0, 1.0)
         self.solves += 1
-        outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)))
+        outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)),
+                              cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf)
         if outcome.status is Status.INFEASIBLE:
-            return PricedPole(math.inf, None, True)
+            return None if math.isfinite(cutoff) else PricedPole(math.inf, None, True)
         if not outcome.status.has_solution:
             return PricedPole(math.inf, None, False)
         delta = _without_constant(outcome, model.problem) + constant - self.constant

@@ -11,13 +11,16 @@ exactly):
 
 and keeps the first move that lowers the total cost, until no move does or time runs out. Only
 the poles a move touches are re-priced (each pole's services are an exact MILP, cached), so a
-move costs two small solves at most. The sizes and seat share are checked by the pricing (a pole
+move costs two small solves at most — the larger one only against the cost it must beat (a MILP
+with a cutoff, :meth:`PerPoleValue.pole_below`: most moves do not pay and are refused in a
+fraction of an exact solve). The sizes and seat share are checked by the pricing (a pole
 breaking them is infeasible); the pole count, contiguity, 'together', 'apart' and fixed seats by
 the move itself.
 """
 
 from __future__ import annotations
 
+import math
 import time
 
 from ..model.contiguity import pieces
@@ -43,9 +46,7 @@ def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext,
                 continue
             old = poles_of(current)
             new = poles_of(trial)
-            gain = sum(value.pole(j, old[j], deadline).delta for j in before) \
-                - sum(value.pole(j, new[j], deadline).delta for j in after)
-            if gain > 1e-6:  # k€/yr: a strict improvement, so the search ends
+            if _pays(value, [(j, old[j]) for j in before], [(j, new[j]) for j in after], deadline):
                 current = trial
                 made += 1
                 break
@@ -104,3 +105,17 @@ def _moves(design: Assignment, ctx: RepairContext, inputs):
             trial = dict(design)
             trial[i] = k
             yield trial, [j, k], [j, k]
+
+
+def _pays(value: PerPoleValue, before: list, after: list, deadline: float) -> bool:
+    """Whether the poles ``after`` cost strictly less (by 1e-6 k€/yr, so the search ends) than
+    the poles ``before`` they replace. The smaller new poles are priced exactly, the largest only
+    against what is left to beat (:meth:`PerPoleValue.pole_below`): a move that does not pay is
+    refused without its exact price."""
+    budget = sum(value.pole(j, m, deadline).delta for j, m in before) - 1e-6
+    if not math.isfinite(budget):
+        return False
+    *small, (j, members) = sorted(after, key=lambda pole: len(pole[1]))
+    for k, m in small:
+        budget -= value.pole(k, m, deadline).delta
+    return budget > -math.inf and value.pole_below(j, members, budget, deadline) is not None

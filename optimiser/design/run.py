@@ -24,7 +24,7 @@ from ..model.extract import ServiceDesign, extract_services
 from ..model.poles import pair_travel
 from ..model.repair import RepairContext
 from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
-from ..model.service_bound import member_service_bound_keur
+from ..model.service_bound import member_service_bound_keur, seat_capacities
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
 from .column_generation import ColumnGeneration, ColumnGenerationResult
@@ -160,7 +160,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # Whatever the MILP proved, the member-by-member bound holds (it needs no solve: large
         # models whose root relaxation does not finish in time still get an honest gap).
         sc = inputs.rules.service_commun
-        floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None)
+        floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
+                                      seat_capacities(inputs, pairs.members_of))
         if floor > end.lower:
             end.lower = floor
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's"
@@ -234,7 +235,8 @@ def _within_gap_of_bound(inputs: Inputs, options: SolverOptions, pairs, incumben
     if not incumbent.found or STOP.requested:
         return None
     sc = inputs.rules.service_commun
-    floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None)
+    floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
+                                      seat_capacities(inputs, pairs.members_of))
     gap = relative_gap(incumbent.value, floor)
     if gap is None or gap > options.gap:
         return None
@@ -347,10 +349,11 @@ SEARCH_ALONE_S = 90.0
 def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int) -> None:
     """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), within
     a share of the remaining time. For a large model: most of it when little is left (on a 60 s
-    run of a 65-commune EPCI the column generation's first round of seat pricings, 30–50 s, does
-    not fit anyway, while the search's moves gain 0.7 %), half of it when more than
-    :data:`SEARCH_ALONE_S` is left (the column generation then gets a round and its cheap steps).
-    Otherwise a quarter (the MILP working on the rest)."""
+    run of a 65-commune EPCI the search's moves gain 0.7–0.9 % in 25–40 s; measured, two thirds
+    instead cut the search short and left the column generation's rounds, 3–7 s each, too few to
+    rise above the member-by-member bound: 2.42 % against 2.14 %), half of it when more than
+    :data:`SEARCH_ALONE_S` is left (the column generation then gets several rounds). Otherwise a
+    quarter (the MILP working on the rest)."""
     left = deadline - time.perf_counter()
     share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
     stop = time.perf_counter() + share * left

@@ -151,13 +151,13 @@ def _master_problem(inputs: Inputs, columns: list[Pole], delta, kept, constant: 
     rules = inputs.rules
     codes = list(inputs.territory.codes)
     problem = pulp.LpProblem("set_partitioning", pulp.LpMinimize)
-    y = {int(c): pulp.LpVariable(f"y_{c}", cat=pulp.LpBinary) for c in kept}
+    y = {int(c): problem.add_variable(f"y_{c}", cat=pulp.LpBinary) for c in kept}
     # a member forced to pool a service is in a pole (its u ≥ 1 needs x): never alone
     forced = set().union(*forced_to_pool(inputs).values()) if inputs.services is not None else set()
     sc = rules.service_commun
     if sc is not None:
         forced |= set(sc.members)  # in the service commun's pole (x ≥ 1 bounds)
-    alone = {i: pulp.LpVariable(f"alone_{i}", cat=pulp.LpBinary) for i in rules.allow_alone if i not in forced}
+    alone = {i: problem.add_variable(f"alone_{i}", cat=pulp.LpBinary) for i in rules.allow_alone if i not in forced}
     covers: dict[str, list[int]] = {i: [] for i in codes}
     seated: dict[str, list[int]] = {}
     for c in y:

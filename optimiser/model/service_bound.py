@@ -22,7 +22,23 @@ borrows a service in at most one pole. The total is therefore at least
 .. math:: \sum_{i,s} \min\Big(\text{standalone}_{is},\; \min_j \text{pool}_{ijs},\;
    \text{standalone}_{is} - \text{equip}_{is} + \min_j \text{borrow}_{ijs}\Big)
 
-(priced travel, being non-negative, is dropped). It ignores fairness, pole sizes and the
+(priced travel, being non-negative, is dropped).
+
+**Pole capacities** (``caps``, :func:`seat_capacities`). A pole seated at *j* holds at most
+:math:`n_j` members and its other members at most :math:`R_j` inhabitants: the population cap
+(``rules.population_max``) and the seat share (:math:`\sigma \sum_{i \ne j} p_i \le (1-\sigma)
+p_j`) bound :math:`R_j`, and :math:`n_j` is the most members fitting in :math:`R_j` (the smallest
+populations first: exact for one knapsack row) and ``rules.communes_max``. The "whole reach" of
+the three terms above may then be replaced by any upper bound over the poles *j* can hold:
+:math:`N_j \to \min(N_j, n_j)` users, and :math:`T^{max}_{js}`, :math:`D^{max}_{jsq}` by the
+seat's own term plus the fractional knapsack of the others' terms within :math:`R_j` (the LP
+optimum, above every integer choice), capped by the :math:`n_j - 1` largest of them. Each
+inequality used still holds for every design (the LP relaxation no longer: its fractional
+:math:`x` spread a pole over more than :math:`n_j` members). On the CC du Pays Rethélois the
+cheapest seat of most members is a village (pop. 300–500, seat share 10 %) whose reach holds
+14,000 inhabitants: its pole holds at most 3,000–5,000.
+
+It ignores fairness, pole sizes and the
 rounding of staff and machines, so it is loose (a few per cent of the bill): it stands in only
 when the MILP has proven nothing better. **It mirrors the cost terms of**
 :func:`optimiser.model.services.add_cost_expressions`: a change there must be reflected here
@@ -31,59 +47,127 @@ when the MILP has proven nothing better. **It mirrors the cost terms of**
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..inputs.service_inputs import ServiceInputs
 from ..services.economics import EPCI
 from .services import K
 
 
+@dataclasses.dataclass(frozen=True)
+class SeatCapacity:
+    """What one pole seated at a seat can hold (module docstring, "Pole capacities"): at most
+    ``count`` members (the seat included) and ``room`` inhabitants besides the seat's;
+    ``population`` of every commune (the knapsack weights)."""
+
+    count: int
+    room: float
+    population: dict[str, float]
+
+    def most(self, seat: str, terms: dict[str, float]) -> float:
+        """An upper bound on the sum of ``terms`` (each ≥ 0, by member) over any pole the seat
+        can hold: the seat's own term plus the fractional knapsack of the others' within
+        ``room``, at most the ``count`` − 1 largest of them."""
+        others = [(k, v) for k, v in terms.items() if k != seat and v > 0]
+        largest = sum(sorted((v for _, v in others), reverse=True)[:max(0, self.count - 1)])
+        left, knapsack = self.room, 0.0
+        for k, v in sorted(others, key=lambda kv: -kv[1] / max(self.population.get(kv[0], 0.0), 1e-12)):
+            weight = self.population.get(k, 0.0)
+            if weight <= left:
+                left -= weight
+                knapsack += v
+            else:
+                knapsack += v * max(0.0, left) / weight
+                break
+        return terms.get(seat, 0.0) + min(largest, knapsack)
+
+
+def seat_capacities(inputs, members_of: dict[str, tuple[str, ...]]) -> dict[str, SeatCapacity]:
+    """Seat → its :class:`SeatCapacity` under ``inputs.rules`` (module docstring): the
+    population cap and the seat share (unless the seat is exempt) bound the others'
+    inhabitants, ``communes_max`` and that bound the members. The service commun's seat has
+    none (its pole has no size or seat-share rule)."""
+    rules = inputs.rules
+    population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    sc = rules.service_commun
+    exempt = set(rules.seat_share_exempt)
+    out = {}
+    for j, reach in members_of.items():
+        if sc is not None and j == sc.seat:
+            continue
+        p_j = population.get(j, 0.0)
+        room = float("inf") if rules.population_max is None else rules.population_max - p_j
+        if rules.seat_share > 0 and j not in exempt:
+            room = min(room, (1.0 - rules.seat_share) * p_j / rules.seat_share)
+        room = max(0.0, room) * (1 + 1e-12) + 1e-9  # a hair above: rounding never cuts a pole the rules allow
+        count, left = 1, room
+        for p in sorted(population.get(i, 0.0) for i in reach if i != j):
+            if p > left:
+                break
+            left -= p
+            count += 1
+        if rules.communes_max is not None:
+            count = min(count, rules.communes_max)
+        out[j] = SeatCapacity(count, room, population)
+    return out
+
+
 def member_service_bound_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
-                              members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None) -> float:
+                              members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None,
+                              caps: dict[str, SeatCapacity] | None = None) -> float:
     """The bound above in k€/yr; ``seats_of``/``members_of`` are the candidate pairs (the EPCI of
-    a service commun may only join ``sc_seat``)."""
+    a service commun may only join ``sc_seat``); ``caps`` (:func:`seat_capacities`) tightens it."""
     if not si.enabled:
         return si.status_quo_eur / K
     standalone = sum(c.total_eur for c in si.standalone.values()) / K
-    return standalone - sum(member_savings_keur(si, seats_of, members_of, sc_seat).values())
+    return standalone - sum(member_savings_keur(si, seats_of, members_of, sc_seat, caps).values())
 
 
 def member_savings_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
-                        members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None) -> dict[str, float]:
+                        members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None,
+                        caps: dict[str, SeatCapacity] | None = None) -> dict[str, float]:
     """Each member's term of the bound above as a saving (k€/yr, ≥ 0): Σ over its services of
     standalone − its cheapest option; the bound is Σ standalone − Σ savings. Any pole *M* thus
     changes the cost by at least −Σ_{i∈M} saving_i (the start of :mod:`optimiser.design.lagrangian`)."""
     savings: dict[str, float] = {}
+    most: dict = {}
     for i in si.members:
         total = 0.0
         for s in si.services:
             alone = si.standalone[(i, s)].total_eur
-            total += alone - min([alone, *_cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat).values()])
+            total += alone - min([alone, *_cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat, caps, most).values()])
         savings[i] = total / K
     return savings
 
 
 def member_savings_by_seat_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
-                                members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None
-                                ) -> dict[str, dict[str, float]]:
+                                members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None,
+                                caps: dict[str, SeatCapacity] | None = None) -> dict[str, dict[str, float]]:
     r"""Member → seat → its saving (k€/yr, ≥ 0) in a pole seated there: Σ over its services of
     standalone − its cheapest option at that seat. A pole (*j*, *M*) changes the cost by at least
     :math:`-\sum_{i \in M} s_{ij}` (the same argument as the bound, one seat at a time); the
     saving of :func:`member_savings_keur` is at least each of these."""
     out: dict[str, dict[str, float]] = {}
+    most: dict = {}
     for i in si.members:
         by_seat: dict[str, float] = {}
         for s in si.services:
             alone = si.standalone[(i, s)].total_eur
-            for j, cost in _cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat).items():
+            for j, cost in _cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat, caps, most).items():
                 by_seat[j] = by_seat.get(j, 0.0) + max(0.0, alone - cost) / K
         out[i] = by_seat
     return out
 
 
 def _cheapest_by_seat(si: ServiceInputs, i: str, s: str, seats_of: dict[str, tuple[str, ...]],
-                      members_of: dict[str, tuple[str, ...]], sc_seat: str | None) -> dict[str, float]:
+                      members_of: dict[str, tuple[str, ...]], sc_seat: str | None,
+                      caps: dict[str, SeatCapacity] | None = None, most: dict | None = None) -> dict[str, float]:
     """Seat → the cheapest linear cost (€/yr) of member *i*'s service *s* in a pole seated there
     (pooled in régie or délégation, or borrowing machines), with the pole's shared costs spread
-    over its whole reach; empty when *i* may not share *s*."""
+    over its whole reach (within its capacity with ``caps``); empty when *i* may not share *s*.
+    ``most`` caches the per-seat totals between calls."""
+    caps = caps or {}
+    most = {} if most is None else most
     econ, catalogue = si.econ, si.catalogue
     seats = ([sc_seat] if sc_seat else []) if i == EPCI else list(seats_of.get(i, ()))
     alone = si.standalone[(i, s)]
@@ -95,17 +179,25 @@ def _cheapest_by_seat(si: ServiceInputs, i: str, s: str, seats_of: dict[str, tup
     out: dict[str, float] = {}
     for j in seats:
         reach = _reach(members_of, sc_seat, j)
-        share = econ.pole_fixed_eur() / max(2, len(reach)) + econ.member_eur()
+        cap = caps.get(j)
+        users = len(reach) if cap is None else min(len(reach), cap.count)
+        share = econ.pole_fixed_eur() / max(2, users) + econ.member_eur()
         machines = 0.0
         for q in spec.equipment_days:
             e = catalogue.equipment[q]
-            most = sum(econ.machine_days(k, s, q) for k in reach)
-            if most > 0:
-                machines += econ.machine_days(i, s, q) * e.annual_eur * max(1.0 / e.effective_capacity, 1.0 / most)
+            key = ("machine", j, s, q)
+            if key not in most:
+                terms = {k: econ.machine_days(k, s, q) for k in reach}
+                most[key] = sum(terms.values()) if cap is None else min(sum(terms.values()), cap.most(j, terms))
+            if most[key] > 0:
+                machines += econ.machine_days(i, s, q) * e.annual_eur * max(1.0 / e.effective_capacity, 1.0 / most[key])
         options = []
         if "regie" in si.modes[s]:
-            most = sum(econ.regie_fte(k, j, s) for k in reach)
-            factor = max(1.0, spec.specialist_min_fte.value / most)
+            key = ("regie", j, s)
+            if key not in most:
+                terms = {k: econ.regie_fte(k, j, s) for k in reach}
+                most[key] = sum(terms.values()) if cap is None else min(sum(terms.values()), cap.most(j, terms))
+            factor = max(1.0, spec.specialist_min_fte.value / most[key])
             options.append(econ.regie_fte(i, j, s) * factor * econ.pooled_staff_eur(s) + econ.supplies_eur(i, s)
                            + econ.vehicle_eur(i, j, s) + econ.transfer_eur(i, j, s) + machines)
         if "delegation" in si.modes[s]:

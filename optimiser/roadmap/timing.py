@@ -104,7 +104,7 @@ def build_timing(phases, costs, windows: Windows, discount: dict[int, float], ma
     x, npc = {}, {}
     for n, p in enumerate(phases):
         for k in [*years, NEVER]:
-            x[(p.id, k)] = pulp.LpVariable(f"x_{n}_{k}", cat="Binary")
+            x[(p.id, k)] = problem.add_variable(f"x_{n}_{k}", cat=pulp.LpBinary)
             npc[(p.id, k)] = npc_of(costs, p.id, p.users, k, discount, p.service)
     m = TimingModel(problem, x, Families(problem), npc)
     # money in k€ in the model, as the service model (a better-scaled objective)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import math
 import time
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,11 @@ class HighsSolver(Solver):
         return _solve_highs(problem, options, limit_s, warm_start)
 
 
+@functools.cache
 def highs_version() -> str:
+    """The installed highspy's version, read once per process: the label of every outcome carries
+    it, and reading a package's metadata costs about 3 ms — a fifth of a small pricing solve
+    (the Lagrangian bound of a six-commune territory makes 300 of them)."""
     try:
         return importlib.metadata.version("highspy")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - pinned dependency
@@ -220,11 +225,13 @@ def lp_reduced_costs(problem, time_limit_s: float) -> tuple[float, dict[str, flo
 
 class ResolvableModel:
     """One PuLP MILP passed to HiGHS once and solved again and again with some columns' bounds
-    changed in between (the pole pricing: one model per seat, the pole's members fixed by their
-    bounds), which saves converting the model for every solve. Each solve starts afresh
-    (``clearSolver``): its outcome is the one a new model with these bounds would give. Held by
-    the child process of :mod:`.highs_isolated` where MILPs run there (every solve then names the
-    bounds that vary: a new child, after a kill, starts from the model's own bounds)."""
+    (and costs) changed in between (the pole pricing: one model per seat, the pole's members fixed
+    by their bounds; the seat pricing of column generation: the members' costs changed), which
+    saves converting the model for every solve. Each solve starts afresh (``clearSolver``): its
+    outcome is the one a new model with the model's own bounds and costs, those named changed,
+    would give — a column named in an earlier solve and not in this one is put back. Held by the
+    child process of :mod:`.highs_isolated` where MILPs run there (a new child, after a kill,
+    starts from the model's own bounds and costs, and every solve names what differs)."""
 
     def __init__(self, problem):
         import highspy
@@ -234,29 +241,51 @@ class ResolvableModel:
         self.position = {v.name: k for k, v in enumerate(self.variables)}
         job = {"lp": _lp_arrays(highspy, problem, self.variables), "warm": None,
                "options": {**_base_options(), "mip_abs_gap": 1e-9}}
+        lp = job["lp"]
+        self._own = (lp["lower"].copy(), lp["upper"].copy(), lp["cost"].copy())
+        self._moved_bounds: set[int] = set()
+        self._moved_costs: set[int] = set()
         if ISOLATE and highs_isolated.available() and job["lp"]["integer"].any():
             _banner_silenced()
             self.held, self.h = highs_isolated.HeldModel(job), None
         else:
             self.held, self.h = None, highs_child.prepared(highspy, job)
 
-    def solve(self, bounds: dict[str, tuple[float, float]], options: SolverOptions, limit: float) -> SolveOutcome:
-        """Solve with the columns named in ``bounds`` set to (lower, upper), within ``limit`` s."""
+    def solve(self, bounds: dict[str, tuple[float, float]], options: SolverOptions, limit: float,
+              costs: dict[str, float] | None = None, cutoff: float = math.inf) -> SolveOutcome:
+        """Solve with the columns named in ``bounds`` set to (lower, upper) and those named in
+        ``costs`` to that objective coefficient, within ``limit`` s. A finite ``cutoff`` is
+        HiGHS's ``objective_bound``: nodes whose relaxation reaches it are pruned, so nothing
+        below it may come back as infeasible, or as a solution at or above it."""
         start = time.perf_counter()
-        columns = np.array([self.position[name] for name in bounds], dtype=np.int32)
-        lower = np.array([lo for lo, _ in bounds.values()], dtype=float)
-        upper = np.array([up for _, up in bounds.values()], dtype=float)
-        run_options = {"time_limit": float(limit), "mip_rel_gap": float(options.gap), "threads": int(options.threads)}
+        columns, lower, upper = self._changes(bounds, self._moved_bounds, lambda k: (self._own[0][k], self._own[1][k]))
+        cost_columns, cost_values, _ = self._changes({name: (c, c) for name, c in (costs or {}).items()},
+                                                     self._moved_costs, lambda k: (self._own[2][k],) * 2)
+        changed = (cost_columns, cost_values) if len(cost_columns) else None
+        run_options = {"time_limit": float(limit), "mip_rel_gap": float(options.gap), "threads": int(options.threads),
+                       "objective_bound": float(cutoff) if math.isfinite(cutoff) else math.inf}
         if self.held is not None:
             try:
-                ended = self.held.run(columns, lower, upper, run_options, limit, _grace_s(limit))
+                ended = self.held.run(columns, lower, upper, run_options, limit, _grace_s(limit), changed)
             except OSError:  # no process could be started: HiGHS runs here from now on
                 self.held, self.h = None, highs_child.prepared(self.highspy, self.held.job)
             else:
                 return _isolated_outcome(self.highspy, ended, self.problem, self.variables, options, start)
-        highs_child.resolve(self.h, columns, lower, upper, run_options)
+        highs_child.resolve(self.h, columns, lower, upper, run_options, changed)
         overran = _run_stoppable(self.h, limit)
         return _outcome(self.highspy, highs_child.report_of(self.h), self.problem, self.variables, options, start, overran)
+
+    def _changes(self, named: dict[str, tuple[float, float]], moved: set[int], own):
+        """(columns, lower, upper) to send: the named ones, and those named before but not now
+        put back to ``own(column)``; ``moved`` becomes the named set."""
+        wanted = {self.position[name]: pair for name, pair in named.items()}
+        for k in moved - set(wanted):
+            wanted[k] = own(k)
+        moved.clear()
+        moved.update(self.position[name] for name in named)
+        columns = np.array(list(wanted), dtype=np.int32)
+        return (columns, np.array([lo for lo, _ in wanted.values()], dtype=float),
+                np.array([up for _, up in wanted.values()], dtype=float))
 
 
 def objective_at(problem, values: dict[str, float]) -> float:

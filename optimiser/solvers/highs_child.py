@@ -120,10 +120,13 @@ def _run(connection, h) -> dict:
     return report_of(h)
 
 
-def resolve(h, columns, lower, upper, options: dict) -> None:
+def resolve(h, columns, lower, upper, options: dict, costs=None) -> None:
     """Prepare a held model's next run: the ``columns``' bounds set to ``lower``/``upper``, the
-    ``options`` set, the previous run forgotten (its outcome is a new model's)."""
+    ``costs`` (columns, values) when given, the ``options`` set, the previous run forgotten (its
+    outcome is a new model's)."""
     h.changeColsBounds(len(columns), columns, lower, upper)
+    if costs is not None:
+        h.changeColsCost(len(costs[0]), costs[0], costs[1])
     for name, value in options.items():
         h.setOptionValue(name, value)
     h.clearSolver()
@@ -132,7 +135,7 @@ def resolve(h, columns, lower, upper, options: dict) -> None:
 def _serve(connection, highspy) -> None:
     """Answer the parent's requests (module docstring) until it closes the socket. Besides
     ``solve``: ``("load", key, job)`` holds a model, ``("resolve", key, columns, lower, upper,
-    options)`` runs it again with those bounds, ``("drop", keys)`` forgets models."""
+    options, costs)`` runs it again with those bounds (and costs), ``("drop", keys)`` forgets models."""
     held = {}
     while True:
         try:

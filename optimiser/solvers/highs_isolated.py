@@ -165,12 +165,12 @@ class HeldModel:
         self._holder: _Child | None = None
         weakref.finalize(self, _dropped.append, self.key)
 
-    def run(self, columns, lower, upper, options: dict, limit: float, grace: float) -> Ended:
+    def run(self, columns, lower, upper, options: dict, limit: float, grace: float, costs=None) -> Ended:
         with _lock:
             child = _current_child()
             messages = [] if self._holder is child else [("load", self.key, self.job)]
             self._holder = child
-            return _exchange(child, messages + [("resolve", self.key, columns, lower, upper, options)], limit, grace)
+            return _exchange(child, messages + [("resolve", self.key, columns, lower, upper, options, costs)], limit, grace)
 
 
 def _exchange(child: _Child, messages: list, limit: float, grace: float) -> Ended:
