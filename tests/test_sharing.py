@@ -96,3 +96,68 @@ def test_coalition_cost_is_the_poolers_least_cost_over_the_allowed_modes():
                 costs = [pole_service_cost(econ, seat, s, poolers, borrowers, m) for m in modes]
                 assert len({c.borrower_payments_eur for c in costs}) == 1
                 assert coalition_cost(econ, seat, s, poolers, borrowers, modes) == min(c.poolers_eur for c in costs)
+
+
+def _reference_core_check(econ, pole, shares, modes, tolerance_eur=1.0):
+    """The core check as it was before :class:`MemberTerms`: every group priced from scratch."""
+    import itertools
+
+    from optimiser.services.economics import EPCI, best_mode_cost
+
+    players, blocking = list(pole.poolers), []
+    for group in (g for k in range(1, len(players)) for g in itertools.combinations(players, k)):
+        pays = sum(shares[i] for i in group)
+        alone_each = sum(econ.standalone[(i, pole.service)].total_eur for i in group)
+        alone = alone_each
+        if len(group) > 1:
+            seats = [pole.seat] + [g for g in group if g != EPCI and g != pole.seat]
+            alone = min([alone_each] + [best_mode_cost(econ, seat, pole.service, group, (), modes).total_eur for seat in seats])
+        if pays > alone + tolerance_eur:
+            blocking.append((tuple(group), pays, alone))
+    return blocking
+
+
+def test_member_terms_price_every_group_bit_for_bit_as_the_economics(tmp_path):
+    """The core check recalls each member's pricing terms (:class:`MemberTerms`) instead of
+    computing them for every group: every group's price in every mode and at every seat, and the
+    blocking groups with their figures, must be exactly (``==``, not approx) those of the old way."""
+    import itertools
+
+    import pandas as pd
+    from helpers import grid_features, write_geojson
+
+    from optimiser.inputs.preparation import prepare
+    from optimiser.scenario.load import scenario_from_dict
+    from optimiser.services.economics import pole_service_cost
+    from optimiser.services.sharing import MemberTerms, core_check, proportional_shares
+
+    populations = [8000, 3000, 100, 1200, 450, 60]
+    territory = write_geojson(tmp_path / "grid.geojson", grid_features(2, 3, cell_km=9.0, populations=populations))
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    codes = [f"9800{k}" for k in range(1, 7)]
+    pd.DataFrame([{"insee_code": c, "service": "proprete", "mode": "regie", "fte": round(p / 2500, 2) + 0.1, "workload": p / 8}
+                  for c, p in zip(codes, populations)]).to_csv(inventory / "services.csv", index=False)
+    pd.DataFrame([{"insee_code": c, "equipment": "sweeper_compact", "units": 1} for c in codes[:3]]).to_csv(
+        inventory / "equipment.csv", index=False)
+    inputs = prepare(scenario_from_dict({"name": "grid", "territory": {"communes": str(territory)},
+                                         "services": {"include": ["proprete"], "inventory": str(inventory)},
+                                         "poles": {"max_travel_min": None}}, base_dir=tmp_path))
+    econ = inputs.services.econ
+    recalled = MemberTerms(econ)
+    for k in range(1, len(codes) + 1):
+        for group in itertools.combinations(codes, k):
+            borrowers = tuple(c for c in codes[:2] if c not in group)[:1]
+            for seat, mode in itertools.product((group[0], codes[-1]), ("regie", "delegation")):
+                assert pole_service_cost(recalled, seat, "proprete", group, borrowers, mode) == \
+                    pole_service_cost(econ, seat, "proprete", group, borrowers, mode)
+    modes = ("regie", "delegation")
+    for seat in codes:
+        pole = pole_service_cost(econ, seat, "proprete", codes, [], "regie")
+        shares = {s.member: s.share_eur for s in proportional_shares(econ, pole, "workload", {})}
+        check = core_check(econ, pole, shares, modes)
+        assert check.complete and check.blocking == _reference_core_check(econ, pole, shares, modes)
+    assert any(core_check(econ, pole_service_cost(econ, seat, "proprete", codes, [], "regie"),
+                          {s.member: s.share_eur for s in proportional_shares(
+                              econ, pole_service_cost(econ, seat, "proprete", codes, [], "regie"), "workload", {})},
+                          modes).blocking for seat in codes), "the case must have blocking groups to compare"

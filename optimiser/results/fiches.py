@@ -69,13 +69,14 @@ def pole_section(ctx: ReportContext, record: dict) -> Section:
     return Section("pole", t("fiche.pole"), [Text(" ".join(lines))])
 
 
-def services_section(ctx: ReportContext, code: str) -> Section | None:
-    """Per service: the choice, how the pole runs it, cost alone, what it pays, the saving."""
+def services_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> Section | None:
+    """Per service: the choice, how the pole runs it, cost alone, what it pays, the saving
+    (``runs``: :class:`PoleRuns` of ``ctx``'s tables, when already read)."""
     tables = ctx.service_tables
     shares = tables.shares[tables.shares["member"].astype(str) == code]
     if not len(shares):
         return None
-    modes = {(r["pole"], r["service"]): r["mode"] for r in tables.services.to_dict(orient="records")}
+    modes = runs.modes if runs is not None else PoleRuns.modes_of(tables)
     rows = []
     for r in shares.to_dict(orient="records"):
         how = i18n.choice_name(r["choice"])
@@ -134,14 +135,20 @@ class PoleRuns:
 
     def __init__(self, tables):
         self.run: dict[tuple, dict] = {}
+        self.modes: dict[tuple, str] = {}  # as :meth:`modes_of`: the last row wins
         for row in tables.services.to_dict(orient="records"):
             self.run.setdefault((row["pole"], row["service"]), row)
+            self.modes[(row["pole"], row["service"])] = row["mode"]
         self.machines: dict[tuple, list[dict]] = {}
         equipment = tables.equipment
         if len(equipment):
             for row in equipment[pd.to_numeric(equipment["units_needed"]) > 0].to_dict(orient="records"):
                 self.machines.setdefault((row["pole"], row["service"]), []).append(row)
 
+    @staticmethod
+    def modes_of(tables) -> dict[tuple, str]:
+        """(pole, service) → how the pole runs it, the last ``services.csv`` row winning."""
+        return {(r["pole"], r["service"]): r["mode"] for r in tables.services.to_dict(orient="records")}
 
 def staff_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> Section | None:
     """The pole's staff and machines for each service this commune pools or borrows machines for
@@ -171,7 +178,7 @@ def fiche_sections(ctx: ReportContext, code: str, runs: PoleRuns | None = None) 
     record = _commune(ctx, code)
     sections = [pole_section(ctx, record)]
     if ctx.has_costs:
-        sections += [s for s in (services_section(ctx, code), money_section(ctx, code)) if s is not None]
+        sections += [s for s in (services_section(ctx, code, runs), money_section(ctx, code)) if s is not None]
     sections.append(sure_section(ctx, record))
     if ctx.has_costs:
         sections.append(staff_section(ctx, code, runs))

@@ -14,7 +14,7 @@ from matplotlib.path import Path as MplPath
 
 from ..territory import Territory
 from ..territory.geo import LocalProjection
-from .figures import new_figure
+from .figures import new_figure, save_tight
 from .geo import pole_geometries
 from .html import fmt
 from .i18n import t
@@ -65,6 +65,20 @@ def _patch(geometry, projection: LocalProjection, **style) -> PathPatch:
     return PathPatch(MplPath(np.concatenate(vertices), np.concatenate(codes)), **style)
 
 
+def _add_patches(ax, patches: list[PathPatch]) -> None:
+    """``ax.add_patch`` for each patch, with one data-limit update for all of them.
+
+    ``add_patch`` walks each patch's path as Bézier segments to find its extent; the map's
+    patches are polygons (straight segments, no interior extrema), so the points it finds are
+    exactly the path's vertices, and the limits — a min and max over all points — are those of
+    one ``update_datalim`` over every vertex at once (matplotlib's documented way with
+    ``add_artist``). The PNG is the same byte for byte; the walk cost ~10 ms a commune."""
+    for patch in patches:
+        ax.add_artist(patch)
+    if patches:
+        ax.update_datalim(np.concatenate([patch.get_path().vertices for patch in patches]))
+
+
 def wrap_name(name: str, width: int = 14) -> str:
     """Break a long commune name on the hyphen or space nearest its middle."""
     if len(name) <= width:
@@ -104,8 +118,8 @@ def _figure(n: int):
 
 def _draw_outlines(ax, outlines: dict, projection: LocalProjection, linewidth: float) -> None:
     """Each pole's outline (see :func:`optimiser.results.geo.pole_geometries`), thick and unfilled."""
-    for outline in outlines.values():
-        ax.add_patch(_patch(outline, projection, facecolor="none", edgecolor="#222222", linewidth=linewidth))
+    _add_patches(ax, [_patch(outline, projection, facecolor="none", edgecolor="#222222", linewidth=linewidth)
+                      for outline in outlines.values()])
 
 
 def _halo() -> list:
@@ -130,7 +144,7 @@ def _frame(ax, title: str) -> None:
 def _save(fig, path: Path) -> None:
     """Add the data attribution at the foot and write the PNG."""
     fig.text(0.01, 0.01, t("map.attribution"), fontsize=6, color="#555555")
-    fig.savefig(path, dpi=150, bbox_inches="tight")
+    save_tight(fig, path, dpi=150)
 
 
 def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd.DataFrame, title: str,
@@ -152,10 +166,12 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
     numbers = commune_numbers(territory) if numbered(labels, n) else {}
 
     fig, ax = _figure(n)
+    fills = []
     for record in communes.itertuples():
         colour = colours.get(record.pole, ALONE_COLOUR) if not record.alone else ALONE_COLOUR
-        ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=colour,
+        fills.append(_patch(territory.geometry[record.insee_code], projection, facecolor=colour,
                             edgecolor="#7f7f7f", linewidth=0.4, hatch="//" if record.alone else None))
+    _add_patches(ax, fills)
     _draw_outlines(ax, outlines, projection, 1.6)
 
     halo = _halo()
@@ -210,9 +226,8 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     cmap = colormaps["RdYlGn"]
     n = len(communes)
     fig, ax = _figure(n)
-    for record in communes.itertuples():
-        ax.add_patch(_patch(territory.geometry[record.insee_code], projection, facecolor=cmap(norm(pct[record.insee_code])),
-                            edgecolor="#7f7f7f", linewidth=0.4))
+    _add_patches(ax, [_patch(territory.geometry[record.insee_code], projection, facecolor=cmap(norm(pct[record.insee_code])),
+                             edgecolor="#7f7f7f", linewidth=0.4) for record in communes.itertuples()])
     _draw_outlines(ax, pole_geometries(territory, communes) if outlines is None else outlines, projection, 1.4)
     halo = _halo()
     position = _label_positions(territory, projection)

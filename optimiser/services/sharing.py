@@ -137,9 +137,57 @@ def shapley(econ: Economics, pole: PoleServiceCost, modes, exact_limit: int = 12
                           exact_limit, samples, seed)
 
 
+class MemberTerms:
+    """An :class:`Economics` whose per-member pricing terms are computed once and then recalled.
+
+    The core check prices up to 2ⁿ groups of the same *n* poolers at the same seats, and each
+    price (:func:`~.economics.pole_service_cost`) is a sum over the group of per-member terms —
+    *i*'s workload, régie FTE, supplies, vehicle, contract, machine-days, transfers at seat *j*.
+    Those terms depend on (member, seat, service) only, so they are computed once per triple
+    instead of once per group (the 65-commune EPCI run priced the same terms thousands of times).
+
+    Exactness: :class:`Economics` is frozen and each method listed in :data:`TERMS` is a pure
+    function of its arguments, so the recalled value is the very object a fresh call returns
+    (a float, or an array of sampled worlds, never modified in place by the callers); sums keep
+    their order, so every price, and so every figure of ``core.csv``, is bit for bit the same
+    (``tests/test_sharing.py`` compares both ways on every group)."""
+
+    #: The per-member pricing methods recalled; any other attribute is the economics' own.
+    TERMS = ("workload", "retained_fte", "regie_fte", "supplies_eur", "vehicle_eur", "contract_eur", "machine_days",
+             "transfer_eur", "borrower_payment", "pooled_staff_eur", "member_eur", "pole_fixed_eur", "minutes", "km")
+
+    def __init__(self, econ: Economics):
+        self._econ = econ
+
+    def __getattr__(self, name: str):
+        value = getattr(self._econ, name)
+        if name in self.TERMS:
+            value = _recalled(value)
+        self.__dict__[name] = value  # later look-ups skip __getattr__
+        return value
+
+
+def _recalled(method):
+    """``method`` with its results kept by arguments (all hashable: codes and names)."""
+    kept: dict = {}
+
+    def call(*args):
+        try:
+            return kept[args]
+        except KeyError:
+            kept[args] = value = method(*args)
+            return value
+
+    return call
+
+
 def core_check(econ: Economics, pole: PoleServiceCost, shares: dict[str, float], modes, exact_limit: int = 12,
                tolerance_eur: float = 1.0) -> CoreCheck:
-    """Groups of poolers that pay more together than they would on their own (see module docstring)."""
+    """Groups of poolers that pay more together than they would on their own (see module docstring).
+
+    Every group is priced through :class:`MemberTerms` (the same figures, each member's terms
+    computed once)."""
+    econ = econ if isinstance(econ, MemberTerms) else MemberTerms(econ)
     players = list(pole.poolers)
     n = len(players)
     check = CoreCheck(pole.seat, pole.service, complete=n <= exact_limit)
