@@ -8,6 +8,7 @@ import math
 import time
 
 import pulp
+import pytest
 from test_services_bruteforce import best_service_design, case
 
 from optimiser.design.column_generation import Column, ColumnGeneration, PartitionRows, solve_master
@@ -58,6 +59,7 @@ def _partitioning_lp(codes, columns, constant) -> float:
     return pulp.value(lp.objective)
 
 
+@pytest.mark.slow
 def test_the_bound_lies_between_the_member_bound_and_the_optimum(tmp_path):
     tighter = 0
     for seed in (9, 11, 14):  # 4, 5 and 6 communes; each proves its optimum in under 40 pricing rounds

@@ -92,6 +92,7 @@ def solved_again(problem, limit: float):
 
 
 @runaway_highs
+@pytest.mark.slow
 @pytest.mark.parametrize("solve", [solved_once, solved_again])
 def test_a_solve_deaf_to_its_stop_is_killed_and_reads_as_a_time_limit(monkeypatch, dual_fixing_probing_on, solve):
     """Asked to stop 0.2 s past its 1 s limit, HiGHS (in presolve) does not answer: its process
@@ -111,6 +112,7 @@ def test_a_solve_deaf_to_its_stop_is_killed_and_reads_as_a_time_limit(monkeypatc
 
 
 @runaway_highs
+@pytest.mark.slow
 def test_the_memory_cap_stops_a_runaway_allocation(monkeypatch, dual_fixing_probing_on):
     """Within its 60 s limit the runaway would take gigabytes; capped at 0.5 GB its process
     stops at the cap (HiGHS: "Memory limit reached"), read as a stop with nothing held."""
@@ -125,6 +127,7 @@ def test_the_memory_cap_stops_a_runaway_allocation(monkeypatch, dual_fixing_prob
     assert "Memory limit reached" in outcome.message and "0.5 GB" in outcome.message
 
 
+@pytest.mark.slow
 def test_a_frozen_solver_process_is_killed_whatever_the_highs_version(monkeypatch):
     """The same guarantee without HiGHS's bug: the child process frozen (SIGSTOP) in the middle of
     a market split's branch and bound answers nothing; killed 0.5 s after the stop it was sent

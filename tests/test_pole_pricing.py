@@ -183,7 +183,7 @@ def test_a_design_within_the_gap_of_the_no_solve_bound_skips_the_milp(tmp_path, 
     assert floor - 1e-6 <= exact.objective <= loose.objective + 1e-6
 
 
-@pytest.mark.parametrize("seed", [0, 3, 5])
+@pytest.mark.parametrize("seed", [pytest.param(0, marks=pytest.mark.slow), 3, pytest.param(5, marks=pytest.mark.slow)])
 def test_pole_below_a_cutoff_agrees_with_the_exact_price(tmp_path, seed):
     """``pole_below`` (the MILP with a cutoff, used by the search's moves) returns the exact
     price when the pole is cheaper than the cutoff and ``None`` when it is not, for cutoffs on
