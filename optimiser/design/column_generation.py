@@ -93,7 +93,7 @@ import numpy as np
 
 from ..model.contiguity import pieces
 from ..model.service_bound import member_savings_by_seat_keur, seat_capacities
-from ..solvers import STOP, presolve_rules_off
+from ..solvers import STOP, new_instance
 from .lagrangian import BUILD_S, _SeatPricing, lagrangian_bound, outside_top, top_cutoff
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
@@ -168,13 +168,7 @@ def solve_master(rows: PartitionRows, columns: list[Column], constant: float, in
 
     n, m = len(columns), len(rows.communes)
     count_row = rows.count_min > 0 or math.isfinite(rows.count_max)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("presolve_rule_off", presolve_rules_off())  # HiGHS 1.16's looping presolve rule
-    h.setOptionValue("time_limit", float(max(0.1, time_limit)))
-    h.setOptionValue("mip_rel_gap", 1e-6)
+    h = new_instance(threads=1, time_limit=float(max(0.1, time_limit)), mip_rel_gap=1e-6)
     lp = highspy.HighsLp()
     lp.num_col_ = n
     lp.num_row_ = m + (1 if count_row else 0)

@@ -76,16 +76,14 @@ def _base_options(log: bool = False) -> dict:
     return {"output_flag": bool(log), "random_seed": 0, "presolve_rule_off": presolve_rules_off()}
 
 
-@functools.cache
-def _banner_silenced() -> None:
-    """HiGHS prints its banner when a process creates its first instance, whatever its options:
-    that first instance is created here, silenced — the MILPs' instances now live in the child
-    process, and an instance created elsewhere in this one (column generation's master) would
-    otherwise print it into the run's output."""
+def new_instance(**options):
+    """A HiGHS instance in this process for a model the caller passes itself (column generation's
+    master), with the options every HiGHS run of the project sets (:func:`_base_options`) and
+    ``options``; created silenced, as every instance here is: HiGHS prints its banner when a
+    process creates its first one, whatever its options."""
     import highspy
 
-    with highs_child.quiet_stdout():
-        highspy.Highs()
+    return highs_child.new_highs(highspy, {**_base_options(), **options})
 
 
 def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> SolveOutcome:
@@ -93,7 +91,6 @@ def _solve_highs(problem, options: SolverOptions, limit: float, warm_start) -> S
         import highspy
     except ImportError:  # pragma: no cover - highspy is a pinned dependency
         return SolveOutcome(Status.ERROR, None, None, 0.0, "HiGHS", "highspy is not installed")
-    _banner_silenced()
     start = time.perf_counter()
     variables = problem.variables()
     arrays = _lp_arrays(highspy, problem, variables)
@@ -246,7 +243,6 @@ class ResolvableModel:
         self._moved_bounds: set[int] = set()
         self._moved_costs: set[int] = set()
         if ISOLATE and highs_isolated.available() and job["lp"]["integer"].any():
-            _banner_silenced()
             self.held, self.h = highs_isolated.HeldModel(job), None
         else:
             self.held, self.h = None, highs_child.prepared(highspy, job)
