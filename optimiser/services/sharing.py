@@ -22,6 +22,7 @@ check is then partial and says so).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -162,23 +163,9 @@ class MemberTerms:
     def __getattr__(self, name: str):
         value = getattr(self._econ, name)
         if name in self.TERMS:
-            value = _recalled(value)
+            value = functools.cache(value)  # kept by arguments (all hashable: codes and names)
         self.__dict__[name] = value  # later look-ups skip __getattr__
         return value
-
-
-def _recalled(method):
-    """``method`` with its results kept by arguments (all hashable: codes and names)."""
-    kept: dict = {}
-
-    def call(*args):
-        try:
-            return kept[args]
-        except KeyError:
-            kept[args] = value = method(*args)
-            return value
-
-    return call
 
 
 def core_check(econ: Economics, pole: PoleServiceCost, shares: dict[str, float], modes, exact_limit: int = 12,
