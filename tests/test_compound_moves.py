@@ -136,3 +136,10 @@ def test_ctrl_c_ends_the_search_at_once_with_the_start(tmp_path):
     finally:
         STOP.clear()
     assert (better, moves) == (start, 0)
+
+
+def test_a_spent_deadline_returns_the_start(tmp_path):
+    inputs, pairs, ctx = _setup(tmp_path, 1)
+    value = _value(inputs, pairs)
+    cost, start = max(_every_design(inputs, ctx, value, time.perf_counter() + 120), key=lambda cd: cd[0])
+    assert improve_by_compound_moves(start, value, ctx, time.perf_counter() - 1.0) == (start, 0)

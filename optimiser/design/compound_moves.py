@@ -79,6 +79,8 @@ def _first_paying(design: Assignment, value: PerPoleValue, ctx: RepairContext, d
         if time.perf_counter() >= deadline or STOP.requested:
             return None
         budget = sum(value.pole(j, poles[j], deadline).delta for j in seats) - 1e-6
+        if not math.isfinite(budget):
+            continue  # a pole not priced in time: nothing to compare against
         chosen = _seated_below(value, ctx, sets, budget, deadline)
         if chosen is None:
             continue
