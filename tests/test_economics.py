@@ -3,13 +3,10 @@ planners mean, a status quo calibrated on the sourced aggregates."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
-from helpers import DATA, SCENARIOS, write_scenario
-from shared import solved
+from helpers import DATA, SCENARIOS, run_cli, write_scenario
+from shared import solved, written
 
 from optimiser.api import solve
 from optimiser.errors import InputError
@@ -22,8 +19,7 @@ from optimiser.verify import verify_result
 LAVAL = str(DATA / "laval_agglo_2016.geojson")
 
 
-def optimiser(*args):
-    return subprocess.run([sys.executable, "-m", "optimiser.cli", *map(str, args)], capture_output=True, text=True)
+optimiser = run_cli  # the command line, in-process
 
 
 # ------------------------------------------------------------------------- parameters
@@ -54,8 +50,7 @@ def test_every_new_number_has_a_source_a_range_or_says_it_is_an_estimate(key):
 
 @pytest.fixture(scope="module")
 def status_quo(tmp_path_factory):
-    result = solved(tmp_path_factory, "laval-2016-status-quo")
-    return result, result.to_dir(tmp_path_factory.mktemp("sq") / "sq", draw=False)
+    return solved(tmp_path_factory, "laval-2016-status-quo"), written(tmp_path_factory, "laval-2016-status-quo")
 
 
 @pytest.mark.slow
