@@ -450,6 +450,7 @@ def test_lending_only_scenario_borrows_and_pools_nothing(tmp_path, tmp_path_fact
     assert verify_result(result.to_dir(tmp_path / "lend", draw=False)).ok
 
 
+@pytest.mark.slow  # about 2 CPU-s: four design runs (two of them the diagnosis trials)
 def test_budget_that_cannot_be_met_is_explained(tmp_path):
     """A saving of half the status quo, where the best design saves about a quarter: infeasible,
     and explained. Six communes (87 candidate poles) exercise what Laval did in 30-70 s, in about
