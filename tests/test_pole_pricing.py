@@ -206,6 +206,9 @@ def test_pole_below_a_cutoff_agrees_with_the_exact_price(tmp_path, seed):
                     continue
                 for cutoff in (truth - 0.5, truth + 0.5):
                     fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
+                    # the seat's HiGHS model, built once (each solve sets every candidate's
+                    # bounds): what is under test, the price and bound caches, are fresh
+                    fresh.seat_models = exact.seat_models
                     below = fresh.pole_below(j, members, cutoff, deadline)
                     if truth < cutoff:
                         assert below is not None and below.delta == pytest.approx(truth, abs=1e-6)
