@@ -435,7 +435,7 @@ def test_mode_flips_when_the_delegated_price_moves(tmp_path):
 
 @pytest.mark.slow
 def test_status_quo_scenario(tmp_path_factory):
-    # the session's solve and folder, shared with test_economics and test_summary_type
+    # the session's solve (test_economics and test_summary_type read it too) and folder (test_economics)
     result = solved(tmp_path_factory, "laval-2016-status-quo")
     assert result.summary["savings"] == 0 and result.summary["total_cost"] == result.summary["status_quo_cost"]
     assert result.communes["alone"].all()
@@ -454,7 +454,7 @@ def test_lending_only_scenario_borrows_and_pools_nothing(tmp_path, tmp_path_fact
 def test_budget_that_cannot_be_met_is_explained(tmp_path):
     """A saving of half the status quo, where the best design saves about a quarter: infeasible,
     and explained. Six communes (87 candidate poles) exercise what Laval did in 30-70 s, in about
-    a CPU-second: the enumerated master proves the budget infeasible, the compact MILP proves it
+    2 CPU-s: the enumerated master proves the budget infeasible, the compact MILP proves it
     again, then the diagnosis lifts each pole rule the scenario uses (contiguity, the commune
     count) and proves each trial infeasible too — no single family is the cause, the budget is."""
     territory = write_geojson(tmp_path / "g.geojson", grid_features(2, 3, cell_km=4.0, populations=[2000, 1000, 1500, 800, 3000, 600]))
