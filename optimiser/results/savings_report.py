@@ -16,6 +16,7 @@ from .document import Image, Items, ReportContext, Section, Table, Text
 from .figures import new_figure
 from .html import fmt
 from .i18n import MESSAGES, t
+from .records import row_dicts
 
 
 def _k(value) -> str:
@@ -114,7 +115,7 @@ def status_quo_check_section(ctx: ReportContext) -> Section | None:
 
     records = [{**r, "scope_words": words.scope_words(str(r["scope"]), r["name"]), "indicator_words": words.indicator_words(r["indicator"]),
                 "range": span(r), "status_words": words.status_words(r["status"])}
-               for r in check.to_dict(orient="records")]
+               for r in row_dicts(check)]
     columns = [Column("scope_words", t("col.scope")), Column("population", t("col.population"), fmt.integer, numeric=True),
                Column("indicator_words", t("col.indicator")), Column("value", t("col.value"), lambda v: fmt.number(v, 2), numeric=True),
                Column("central", t("col.central"), lambda v: fmt.number(v, 2), numeric=True), Column("range", t("col.range")),

@@ -14,6 +14,7 @@ from ..services.calibration import SPEND_GROUPS, headline_figures
 from . import i18n
 from .html import fmt
 from .i18n import t
+from .records import row_dicts
 
 #: The indicator of ``status_quo_check.csv`` for field staff; the others are ``eur_per_hab.GROUP``.
 FIELD_FTE = "field_fte_per_1000_hab"
@@ -81,7 +82,7 @@ def warning_words(tables, names: dict[str, str] | None = None) -> list[str]:
         return []
     names = names or {}
     out = []
-    for r in check.to_dict(orient="records"):
+    for r in row_dicts(check):
         given = str(r.get("inventoried") or "") if not fmt.is_missing(r.get("inventoried")) else ""
         if not str(r["status"]).startswith("far") or not given or str(r["scope"]) == TERRITORY:
             continue

@@ -20,6 +20,8 @@ import math
 import pandas as pd
 
 from ..institutions.flows import FLOW_COLUMNS
+from ..results.records import row_dicts
+from .memo import derived, frame_result
 
 TOLERANCE_EUR = 0.05
 #: Column kinds of flows.csv for the strict reader (:class:`optimiser.verification.files.ResultFolder`).
@@ -59,17 +61,21 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
             out.append(f"shares.csv {r.member}/{r.service}: a borrower pays its pole {r.pays_pole_eur}, outside 0..{r.pays_eur}")
     if out:
         return out
-    expected = institutions.flows(shares, status_quo)
+    # pure accounting of the inputs and these two tables: computed once per distinct content (.memo)
+    expected = frame_result(derived(folder.inputs_fingerprint()), "flows", (shares, status_quo),
+                            lambda: institutions.flows(shares, status_quo))
     got = flows.set_index("member")
     want = expected.set_index("member")
     if sorted(got.index) != sorted(want.index):
         missing, extra = sorted(set(want.index) - set(got.index)), sorted(set(got.index) - set(want.index))
         return [f"flows.csv rows differ from the members: missing {missing[:5]}, unexpected {extra[:5]}"]
+    # the cells by member, read once (looking each one up in the frame was most of this check's time)
+    cells = {m: row for m, row in zip(got.index, row_dicts(got))} if got.index.is_unique else None
     for member, row in want.iterrows():
         for column in FLOW_COLUMNS:
             if column in ("member", "year"):
                 continue
-            a, b = got.at[member, column], row[column]
+            a, b = (cells[member][column] if cells is not None else got.at[member, column]), row[column]
             if KINDS[column].startswith("float") or column.endswith("_eur"):
                 blank_a = a is None or (isinstance(a, float) and math.isnan(a))
                 blank_b = b is None or (isinstance(b, float) and math.isnan(b))

@@ -23,6 +23,7 @@ from ..services.economics import EPCI
 from .agents import agent_problems
 from .design import Design
 from .files import ResultFolder
+from .memo import derived
 from .pricing import COST_CATEGORIES, PoleService, as_is, borrower_pays, standalone
 from .rates import alone as alone_option
 from .rates import peak_machine_days
@@ -127,6 +128,9 @@ class ServiceChecks:
         if design.rules.service_commun is not None:
             self.seat_of[EPCI] = design.rules.service_commun.seat
         self.pole_id = {s: design.pole_of[s] for s in design.members}
+        # prices that depend on the inputs alone, kept per inputs' content hash (.memo): the same
+        # inputs verified again (a tampering matrix, a sweep) are not priced again
+        self.memo = derived(folder.inputs_fingerprint())
         self.alone = {k: standalone(self.si, *k) for k in self.si.inventory.services}
         self.today = {k: as_is(self.si, *k) for k in self.si.inventory.services}
         self.alone_choice = {k: alone_option(self.si, *k) for k in self.si.inventory.services}
@@ -243,8 +247,13 @@ class ServiceChecks:
         return out
 
     def _pole_name(self, seat: str):
-        rows = self.d.communes[self.d.communes["seat_insee_code"] == seat]
-        return rows["pole_name"].iloc[0] if len(rows) else None
+        """communes.csv's pole_name on the first row seated at ``seat`` (``None`` when none is)."""
+        if not hasattr(self, "_pole_names"):  # one pass over communes.csv, not a filter per pole service
+            self._pole_names = {}
+            for s, name in zip(self.d.communes["seat_insee_code"], self.d.communes["pole_name"]):
+                if isinstance(s, str):
+                    self._pole_names.setdefault(s, name)
+        return self._pole_names.get(seat)
 
     def sizing_problems(self) -> list[str]:
         out = []
@@ -400,6 +409,13 @@ class ServiceChecks:
 
     def coalition_cost(self, seat, s, group, borrowers=()) -> float:
         """What ``group`` pays running ``s`` at ``seat`` in its cheaper allowed mode."""
+        known = self.memo.setdefault("coalition_cost", {})
+        key = (seat, s, tuple(group), tuple(borrowers))
+        if key not in known:
+            known[key] = self._coalition_cost(seat, s, group, borrowers)
+        return known[key]
+
+    def _coalition_cost(self, seat, s, group, borrowers=()) -> float:
         return min(PoleService(self.si, self.travel, seat, s, tuple(group), tuple(borrowers), m).poolers_pay for m in self.si.modes[s])
 
     def share_problems(self) -> list[str]:
@@ -518,6 +534,13 @@ class ServiceChecks:
     def group_alone(self, p: PoleService, group) -> float:
         """The cheaper of each member alone and the group pooling by itself (at the pole's seat or
         one of its own communes, in its cheaper allowed mode)."""
+        known = self.memo.setdefault("group_alone", {})
+        key = (p.seat, p.service, tuple(group))
+        if key not in known:
+            known[key] = self._group_alone(p, group)
+        return known[key]
+
+    def _group_alone(self, p: PoleService, group) -> float:
         each = sum(self.alone[(i, p.service)][0] for i in group)
         if len(group) == 1:
             return each
