@@ -34,6 +34,7 @@ named); everything else is a violation in the returned :class:`Verification` (ex
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,11 +42,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
+from ..files import read_bytes
 from ..inputs.preparation import load_territory, resolve_rules
+from ..results.reading import RESULT_FILE_MAX_BYTES
 from . import design as checks
 from .design import Design, read_design
 from .files import ALWAYS, DESIGN, SERVICES, ResultFolder, UnreadableResult, inside
 from .geojson import geojson_problems
+from .memo import parsed_table
 from .record import Verification
 from .reports import html_problems, markdown_problems
 from .status import status_problems
@@ -134,10 +138,10 @@ def verify_result(folder: str | Path) -> Verification:
     if has_design:  # typed as the writer had them (the strict read above keeps text), in territory order
         from ..results.result import read_communes_csv
 
-        communes = read_communes_csv(folder.path / "communes.csv")
+        communes = _parsed(folder, "communes.csv", "communes as written", read_communes_csv)
         order = {code: k for k, code in enumerate(territory.codes)}
         view.communes = communes.sort_values("insee_code", key=lambda codes: codes.map(order)).reset_index(drop=True)
-        view.poles = pd.read_csv(folder.path / "poles.csv", dtype={"seat_insee_code": str})
+        view.poles = _parsed(folder, "poles.csv", "poles as written", lambda source: pd.read_csv(source, dtype={"seat_insee_code": str}))
     v.check("report.md says what was verified", markdown_problems(folder.text("report.md"), view))
     v.check("report.html says what was verified", html_problems(folder.text("report.html"), view))
     return v
@@ -150,13 +154,25 @@ def _resolved(folder) -> dict:
     return yaml.safe_load(folder.text("scenario.resolved.yaml")) or {}
 
 
+def _parsed(folder: ResultFolder, name: str, how: str, read):
+    """``read(file)`` of the folder's ``name`` (read once, at most a result file's size), each distinct
+    content parsed once (.memo)."""
+    data = read_bytes(folder.require(name), folder.label(name), RESULT_FILE_MAX_BYTES, what="result file")
+    return parsed_table(data, how, lambda: read(io.BytesIO(data)))
+
+
 def _report_tables(folder, with_services: bool):
     """The service tables the reports are rendered from: the folder's own files, checked above."""
     if not with_services:
         return None
-    from ..results.result import read_service_tables
+    from ..results.result import read_service_table, read_service_tables
 
-    return read_service_tables(folder.path)
+    def read(path):  # the reports' reader, through _parsed
+        if not path.exists():
+            raise FileNotFoundError(path)
+        return _parsed(folder, path.name, "service table", read_service_table)
+
+    return read_service_tables(folder.path, read)
 
 
 def _check_design(folder, v, loaded, territory, rules, summary, has_services, view) -> bool:

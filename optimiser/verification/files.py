@@ -117,7 +117,7 @@ class ResultFolder:
         Other columns are kept as text. An empty file is a table without rows."""
         data = read_bytes(self.require(name, why), self.label(name), RESULT_FILE_MAX_BYTES, what="CSV file")
         # parsed once per distinct content (.memo): a folder that differs in another file reads this one again for free
-        return parsed_table(data, columns, lambda: self._parse_table(name, data, columns))
+        return parsed_table(data, ("strict", tuple(columns.items())), lambda: self._parse_table(name, data, columns))
 
     def _parse_table(self, name: str, data: bytes, columns: dict[str, str]) -> pd.DataFrame:
         try:

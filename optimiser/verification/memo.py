@@ -15,7 +15,7 @@ hold a folder's paths, so a message can only ever name the folder being verified
   ``inputs/`` (their names and bytes): what the prices are derived from;
 * :func:`derived` — the values derived from one such fingerprint (a dict per fingerprint, the
   :data:`FINGERPRINTS` most recently used kept);
-* :func:`parsed_table` — a parsed table per (file bytes, columns), returned as a copy;
+* :func:`parsed_table` — a parsed table per (file bytes, how it is read), returned as a copy;
 * :func:`parsed_page` — what the report checks read of a page, per page text.
 """
 
@@ -26,7 +26,7 @@ import os
 import pickle
 import stat
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import pandas as pd
@@ -98,10 +98,11 @@ def derived(fingerprint: str | None) -> dict:
     return _derived[fingerprint]
 
 
-def parsed_table(data: bytes, columns: dict[str, str], parse: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """``parse()`` of a CSV file whose bytes are ``data``, read with ``columns``: parsed once per
-    distinct content, a copy handed out each time (a check may change its copy)."""
-    key = (hashlib.sha256(data).hexdigest(), tuple(columns.items()))
+def parsed_table(data: bytes, how: Hashable, parse: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``parse()`` of a CSV file whose bytes are ``data``, read the way ``how`` names (the columns
+    and their kinds, say): parsed once per distinct content, a copy handed out each time (a check
+    may change its copy)."""
+    key = (hashlib.sha256(data).hexdigest(), how)
     if key in _tables:
         _tables.move_to_end(key)
     else:
