@@ -41,6 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cache import InputCache
 from ..errors import Problem
 from ..files import read_bytes
 from ..inputs.preparation import load_territory, resolve_rules
@@ -49,7 +50,7 @@ from . import design as checks
 from .design import Design, read_design
 from .files import ALWAYS, DESIGN, SERVICES, ResultFolder, UnreadableResult, inside
 from .geojson import geojson_problems
-from .memo import parsed_table
+from .memo import parsed_table, parsed_yaml
 from .record import Verification
 from .reports import html_problems, markdown_problems
 from .status import status_problems
@@ -113,7 +114,8 @@ def verify_result(folder: str | Path) -> Verification:
     if outside:
         v.check("inputs", outside)
         return v
-    territory = load_territory(loaded)
+    cache = InputCache()  # this verification's: prepare() below reuses the territory read here
+    territory = cache.territory(loaded, load_territory)
     if territory.sha256 != summary["territory"]["sha256"]:
         v.check("inputs", [f"territory file hash {territory.sha256[:12]} differs from summary.json {summary['territory']['sha256'][:12]}"])
     rules = resolve_rules(loaded, territory)
@@ -121,7 +123,7 @@ def verify_result(folder: str | Path) -> Verification:
     view = ReportView(summary, rules, territory.name, len(territory), int(territory.communes["population"].sum()),
                       objective_unit(rules, has_services))
     if has_design:
-        if not _check_design(folder, v, loaded, territory, rules, summary, has_services, view):
+        if not _check_design(folder, v, loaded, territory, rules, summary, has_services, view, cache):
             return v
     if summary.get("roadmap") is not None:  # a plan over years: every year re-added (.roadmap)
         from .roadmap import roadmap_problems
@@ -131,7 +133,7 @@ def verify_result(folder: str | Path) -> Verification:
             from ..inputs.preparation import prepare
             from .roadmap import recomputed_problems
 
-            v.check("roadmap years re-computed", recomputed_problems(folder.path, loaded, prepare(loaded), summary))
+            v.check("roadmap years re-computed", recomputed_problems(folder.path, loaded, prepare(loaded, cache), summary))
     # the reports are rendered again from the verified files and compared (see .reports)
     view.territory, view.scenario = territory, _resolved(folder)
     view.report_tables = _report_tables(folder, has_design and has_services)
@@ -151,7 +153,8 @@ def _resolved(folder) -> dict:
     """The resolved scenario as the reports read it (description, objective, outputs)."""
     import yaml
 
-    return yaml.safe_load(folder.text("scenario.resolved.yaml")) or {}
+    text = folder.text("scenario.resolved.yaml")
+    return parsed_yaml(text.encode("utf-8"), "as the reports read it", lambda: yaml.safe_load(text)) or {}
 
 
 def _parsed(folder: ResultFolder, name: str, how: str, read):
@@ -175,7 +178,7 @@ def _report_tables(folder, with_services: bool):
     return read_service_tables(folder.path, read)
 
 
-def _check_design(folder, v, loaded, territory, rules, summary, has_services, view) -> bool:
+def _check_design(folder, v, loaded, territory, rules, summary, has_services, view, cache) -> bool:
     """The design checks; ``False`` when the design is too broken to go on (placement)."""
     communes, poles = read_design(folder)
     placement = checks.placement_problems(territory, communes)
@@ -205,7 +208,7 @@ def _check_design(folder, v, loaded, territory, rules, summary, has_services, vi
         from .parameters import parameter_problems
         from .services import ServiceChecks
 
-        inputs = prepare(loaded)
+        inputs = prepare(loaded, cache)
         v.check("seat rule (poles.seats)", checks.seat_share_problems(d, inputs.services.inventory))
         service_checks = ServiceChecks(folder, d, inputs, v.check)
         service_checks.run()

@@ -24,8 +24,8 @@ from ..errors import InputError, Problem
 from ..files import read_bytes
 from ..results.reading import RESULT_FILE_MAX_BYTES
 from ..scenario.load import LoadedScenario, validate_scenario
-from ..scenario.yaml_io import read_yaml
-from .memo import inputs_fingerprint, parsed_table
+from ..scenario.yaml_io import SCENARIO_MAX_BYTES, read_yaml
+from .memo import inputs_fingerprint, parsed_table, parsed_yaml
 
 #: Files every result folder holds, with or without a design.
 ALWAYS = ("summary.json", "scenario.resolved.yaml", "report.md", "report.html")
@@ -108,7 +108,9 @@ class ResultFolder:
     def scenario(self) -> LoadedScenario:
         """``scenario.resolved.yaml``, validated like any scenario, its files looked up in the folder."""
         path = self.require("scenario.resolved.yaml")
-        raw, lines = read_yaml(path)
+        # parsed once per distinct content (.memo: plain data, a copy each time); errors name this folder's file
+        raw, lines = parsed_yaml(read_bytes(path, str(path), SCENARIO_MAX_BYTES, what="scenario file"), "strict, with key lines",
+                                 lambda: read_yaml(path))
         scenario = validate_scenario(raw, str(path), lines)
         return LoadedScenario(scenario=scenario, source=path, base_dir=self.path.resolve(), raw=raw, lines=lines)
 

@@ -16,11 +16,13 @@ hold a folder's paths, so a message can only ever name the folder being verified
 * :func:`derived` — the values derived from one such fingerprint (a dict per fingerprint, the
   :data:`FINGERPRINTS` most recently used kept);
 * :func:`parsed_table` — a parsed table per (file bytes, how it is read), returned as a copy;
+* :func:`parsed_yaml` — a parsed YAML file per file bytes, returned as a deep copy;
 * :func:`parsed_page` — what the report checks read of a page, per page text.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import pickle
@@ -43,6 +45,7 @@ FINGERPRINT_MAX_BYTES = 256 * 1024 * 1024
 _derived: OrderedDict[str, dict] = OrderedDict()
 _tables: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _pages: OrderedDict[str, object] = OrderedDict()
+_yaml: OrderedDict[tuple, object] = OrderedDict()
 
 
 def _regular_files(folder: Path) -> list[Path] | None:
@@ -126,6 +129,19 @@ def frame_result(values: dict, name: str, frames: tuple, compute: Callable[[], p
     return known[key].copy()
 
 
+def parsed_yaml(data: bytes, how: Hashable, parse: Callable[[], object]):
+    """``parse()`` of a YAML file whose bytes are ``data``, read the way ``how`` names (plain data:
+    mappings, lists, scalars), once per distinct content; a deep copy each time."""
+    key = (hashlib.sha256(data).hexdigest(), how)
+    if key in _yaml:
+        _yaml.move_to_end(key)
+    else:
+        _yaml[key] = parse()
+        while len(_yaml) > PAGES:
+            _yaml.popitem(last=False)
+    return copy.deepcopy(_yaml[key])
+
+
 def parsed_page(text: str, parse: Callable[[str], object]):
     """``parse(text)`` once per distinct text (the caller only reads what it returns)."""
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -143,3 +159,4 @@ def clear() -> None:
     _derived.clear()
     _tables.clear()
     _pages.clear()
+    _yaml.clear()

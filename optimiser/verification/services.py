@@ -138,7 +138,11 @@ class ServiceChecks:
             self.alone = {k: (v["total"], v["machines"], v["staff"] + v["supplies"] + v["contract"]) for k, v in self.today.items()}
 
     def name(self, code: str) -> str:
-        return (self.si.epci_name or "EPCI") if code == EPCI else self.d.territory.name_of(code)
+        if not hasattr(self, "_names"):  # asked for thousands of times: looked up in the territory once each
+            self._names = {}
+        if code not in self._names:
+            self._names[code] = (self.si.epci_name or "EPCI") if code == EPCI else self.d.territory.name_of(code)
+        return self._names[code]
 
     def run(self) -> None:
         self.check("status quo costs", self.status_quo_problems())
