@@ -1,4 +1,5 @@
-"""A table's rows as dicts, as ``DataFrame.to_dict(orient="records")`` gives them, only faster.
+"""A table's rows as dicts or namedtuples, as ``DataFrame.to_dict(orient="records")`` and
+``DataFrame.itertuples`` give them, only faster.
 
 The reports read every table row by row (``report.md`` and ``report.html`` are each rendered
 when a result is written, and again by ``optimiser verify``). pandas builds those rows by
@@ -6,10 +7,14 @@ indexing each column through ``iloc`` (a validated indexer per column, per call)
 of a report's rendering time. Here each column is read once, by position, and iterated as pandas
 iterates a column; object and extension columns get pandas' own boxing to native Python values
 (``numpy.float64`` → ``float``, ``pd.NA`` → ``None``). The values, their types and the key order
-are the same as ``to_dict(orient="records")``'s (tests/test_records.py).
+are the same as ``to_dict(orient="records")``'s (tests/test_records.py); :func:`row_tuples` is
+``itertuples`` without the per-column ``iloc``.
 """
 
 from __future__ import annotations
+
+import collections
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -59,3 +64,27 @@ def row_dicts(frame: pd.DataFrame | None) -> list[dict]:
     names = frame.columns.tolist()
     columns = [_column(series) for _, series in frame.items()]
     return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+#: namedtuple classes of :func:`row_tuples`, by (name, fields): building one is costly.
+_TUPLE_CLASSES: dict[tuple, type] = {}
+
+
+def row_tuples(frame: pd.DataFrame, index: bool = True, name: str | None = "Pandas"):
+    """``frame.itertuples(index, name)``: the same namedtuples (``Index`` first, fields renamed as
+    pandas renames them), with each column read once by :meth:`DataFrame.items` rather than
+    through a validated ``iloc`` per column, and the namedtuple class built once per set of columns."""
+    if not frame.columns.is_unique:
+        return frame.itertuples(index=index, name=name)
+    fields = list(frame.columns)
+    arrays: list = [frame.index] if index else []
+    if index:
+        fields.insert(0, "Index")
+    arrays.extend(series for _, series in frame.items())
+    rows = zip(*arrays, strict=True) if arrays else itertools.repeat((), len(frame))
+    if name is None:
+        return rows
+    key = (name, tuple(fields))
+    if key not in _TUPLE_CLASSES:
+        _TUPLE_CLASSES[key] = collections.namedtuple(name, fields, rename=True)
+    return map(_TUPLE_CLASSES[key]._make, rows)

@@ -16,7 +16,7 @@ from .document import Image, Items, ReportContext, Section, Table, Text
 from .figures import new_figure
 from .html import fmt
 from .i18n import MESSAGES, t
-from .records import row_dicts
+from .records import row_dicts, row_tuples
 
 
 def _k(value) -> str:
@@ -47,7 +47,7 @@ def attrition_line(summary: dict) -> str:
 
 
 def _parts(table: pd.DataFrame) -> list:
-    return [r for r in table.itertuples() if r.stage != "total" and abs(r.saving_eur) >= 0.5]
+    return [r for r in row_tuples(table) if r.stage != "total" and abs(r.saving_eur) >= 0.5]
 
 
 def _svg(table: pd.DataFrame) -> str:
@@ -91,7 +91,7 @@ def sources_section(ctx: ReportContext) -> Section | None:
 
     table = tables.savings_by_source
     records = [{"stage": t(f"stage.{r.stage}"), "source": source_words(r.source), "saving_eur": r.saving_eur,
-                "share": r.share_of_saving} for r in table.itertuples()]
+                "share": r.share_of_saving} for r in row_tuples(table)]
     columns = [Column("stage", t("col.stage")), Column("source", t("col.source")),
                Column("saving_eur", t("col.saving_k"), lambda v: f"{_k(v)} k€", numeric=True),
                Column("share", t("col.share_of_saving"), fmt.percent, numeric=True)]

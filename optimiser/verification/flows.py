@@ -20,7 +20,7 @@ import math
 import pandas as pd
 
 from ..institutions.flows import FLOW_COLUMNS
-from ..results.records import row_dicts
+from ..results.records import row_dicts, row_tuples
 from .memo import derived, frame_result
 
 TOLERANCE_EUR = 0.05
@@ -51,7 +51,7 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
         return ["shares.csv has no pays_pole_eur column: flows.csv cannot be re-derived"]
     shares = shares.copy()
     shares["pays_pole_eur"] = pd.to_numeric(shares["pays_pole_eur"], errors="coerce")
-    for r in shares.itertuples(index=False):
+    for r in row_tuples(shares, index=False):
         choice = str(r.choice)
         if choice.startswith("pooled") and not _close(r.pays_pole_eur, r.pays_eur):
             out.append(f"shares.csv {r.member}/{r.service}: pays_pole_eur {r.pays_pole_eur} but a pooled member pays its pole all of {r.pays_eur}")

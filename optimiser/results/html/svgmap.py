@@ -27,7 +27,7 @@ from ...territory.geo import LocalProjection
 from ..geo import pole_geometries
 from ..i18n import t
 from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, commune_numbers, numbered, pole_colours, wrap_name
-from ..records import row_dicts
+from ..records import row_dicts, row_tuples
 from .page import esc
 
 #: SVG user units per km (one unit = 10 m).
@@ -85,7 +85,7 @@ def commune_fills(territory: Territory, communes: pd.DataFrame | None) -> dict[s
         return {code: NO_DESIGN_COLOUR for code in territory.codes}
     colours = pole_colours(territory, communes)
     out = {}
-    for record in communes.itertuples():
+    for record in row_tuples(communes):
         if record.alone or not isinstance(record.pole, str):
             out[record.insee_code] = "url(#alone)"
         else:
