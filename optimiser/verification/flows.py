@@ -71,7 +71,7 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
         return [f"flows.csv rows differ from the members: missing {missing[:5]}, unexpected {extra[:5]}"]
     # the cells by member, read once (looking each one up in the frame was most of this check's time)
     cells = {m: row for m, row in zip(got.index, row_dicts(got))} if got.index.is_unique else None
-    for member, row in want.iterrows():
+    for member, row in zip(want.index, row_dicts(want)):
         for column in FLOW_COLUMNS:
             if column in ("member", "year"):
                 continue
@@ -85,7 +85,7 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
                 out.append(f"flows.csv {member} {column}: {a!r} but the verified files give {b!r}")
     sq = pd.to_numeric(status_quo["total_eur"]).groupby(status_quo["member"].astype(str)).sum()
     communes = flows[flows["member"] != "EPCI"]
-    for r in communes.to_dict("records"):
+    for r in row_dicts(communes):
         m = r["member"]
         ac = _money(r["ac_before_eur"]) - _money(r["ac_imputation_eur"]) - _money(r["clect_charge_eur"])
         if not _close(r["ac_after_eur"], ac):
@@ -96,7 +96,7 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
             out.append(f"flows.csv {m}: net_cost_eur {r['net_cost_eur']} is not the sum of its flows ({net:.2f})")
         if not _close(r["status_quo_eur"], sq.get(m, 0.0), 0.1):
             out.append(f"flows.csv {m}: status_quo_eur {r['status_quo_eur']} but status_quo.csv gives {sq.get(m, 0.0):.2f}")
-    for r in flows.to_dict("records"):
+    for r in row_dicts(flows):
         if not _close(r["saving_eur"], _money(r["status_quo_eur"]) - _money(r["net_cost_eur"]), 0.1):
             out.append(f"flows.csv {r['member']}: saving_eur is not status_quo − net_cost")
     ri = pd.to_numeric(flows.loc[flows["member"] == "EPCI", "ri_transfer_eur"]).sum()
