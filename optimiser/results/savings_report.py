@@ -13,7 +13,6 @@ import pandas as pd
 
 from . import status_quo_words as words
 from .document import Image, Items, ReportContext, Section, Table, Text
-from .figures import new_figure
 from .html import fmt
 from .i18n import MESSAGES, t
 from .records import row_dicts, row_tuples
@@ -68,6 +67,8 @@ def _svg(table: pd.DataFrame) -> str:
 
 def draw_chart(path: Path, table: pd.DataFrame, title: str) -> None:
     """``savings_by_source.png``: the same bars, for report.md."""
+    from .figures import new_figure  # matplotlib only when a chart is drawn: rendering the reports (verify) needs none
+
     parts = _parts(table)
     fig, ax = new_figure((7.5, 0.45 * max(3, len(parts)) + 1.2))
     labels = [source_words(r.source) if r.stage == "both" else f"{source_words(r.source)} ({t('stage.' + r.stage)})" for r in parts]
