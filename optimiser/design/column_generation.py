@@ -64,10 +64,14 @@ equalities and the count added, solved by the master instead of subgradient step
    finds none either, no column prices out: the LP value is the bound.
 
 **Skipping seats.** A seat priced at :math:`\pi'` with bound :math:`\ell'` is still bounded at
-:math:`\pi` by :math:`\ell' - \sum_{i} \max(0, \pi_i - \pi'_i)` (each :math:`x_i \le 1`), and any
+:math:`\pi` by :math:`\ell' - (\pi_j - \pi'_j) - \sum_{i \ne j} \max(0, \pi_i - \pi'_i)` (the seat
+is in every pole, each other :math:`x_i \le 1`), and any
 seat by the member-by-member argument one seat at a time: :math:`\Delta(j, M) \ge -\sum_{i\in M}
 s_{ij}` (:func:`~optimiser.model.service_bound.member_savings_by_seat_keur`), so
-:math:`\ell_j \ge -s_{jj} - \pi_j + \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)`. When the better of
+:math:`\ell_j \ge -s_{jj} - \pi_j + \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)`. Both sums over
+the other members may keep only what one pole of the seat can hold (its member count and room of
+inhabitants from the pole rules, :class:`~optimiser.model.service_bound.SeatCapacity`): every
+pole a design may use obeys them. When the better of
 the two, less :math:`\mu`, is :math:`\ge 0` the seat contributes nothing and is not solved; a seat
 whose pricing does not fit in the time left keeps it too (still valid). Seats are priced most
 negative first, and only while they can still enter the :math:`K^{max}` most negative: once
@@ -94,7 +98,16 @@ import numpy as np
 from ..model.contiguity import pieces
 from ..model.service_bound import member_savings_by_seat_keur, seat_capacities
 from ..solvers import STOP, new_instance
-from .lagrangian import BUILD_S, _SeatPricing, lagrangian_bound, outside_top, top_cutoff
+from .lagrangian import (
+    BUILD_S,
+    PRICING_START_S,
+    _SeatPricing,
+    lagrangian_bound,
+    outside_top,
+    pricing_limit,
+    shifted_bound,
+    top_cutoff,
+)
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
 Assignment = dict[str, "str | None"]
@@ -266,8 +279,8 @@ class ColumnGeneration:
         # HiGHS prices the seats whatever the run's solver (see lagrangian.py)
         self.options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
         self.seats = [j for j in pairs.seats if pairs.members_of.get(j)]
-        self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of,
-                                                    caps=seat_capacities(inputs, pairs.members_of))
+        self.caps = seat_capacities(inputs, pairs.members_of)
+        self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of, caps=self.caps)
         for (seat, members), priced in list(value_of.cache.items()):
             if math.isfinite(priced.delta):
                 self._add(seat, members, priced.delta)
@@ -372,12 +385,11 @@ class ColumnGeneration:
             for n, j in enumerate(order):
                 left = deadline - time.perf_counter()
                 if low[j] - mu >= 0 or outside_top(low[j] - mu, held, self.k_max) or STOP.requested \
-                        or left < (0.5 if j in self.pricing else BUILD_S):
+                        or left < (PRICING_START_S if j in self.pricing else BUILD_S):
                     break  # the seats left keep their cheap bounds: still valid
                 if j not in self.pricing:
                     self.pricing[j] = _SeatPricing(self.value_of, j)
-                left = deadline - time.perf_counter()
-                limit = max(0.3, min(10.0, left - 0.2, left / max(1, len(order) - n)))
+                limit = pricing_limit(deadline - time.perf_counter(), len(order) - n)
                 coef = {i: -pi[i] for i in pairs.members_of[j]}
                 bound_j, joined = self.pricing[j].solve(coef, self.options, limit, mu + top_cutoff(held, self.k_max))
                 bound_j = max(bound_j, low[j])  # a pricing stopped without a bound keeps the stale one
@@ -410,21 +422,28 @@ class ColumnGeneration:
 
     def _stale(self, last, pi: dict[str, float], j: str) -> float:
         r"""The seat's pricing bound at ``pi`` without a solve: the best of its last solve's
-        (module docstring) and the member-by-member one, :math:`\ell_j \ge -s_{jj} - \pi_j +
-        \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)` (:func:`member_savings_by_seat_keur`)."""
-        save = self.saving_at
-        members = self.pairs.members_of[j]
-        floor = -save[j].get(j, 0.0) - pi[j] + sum(min(0.0, -save[i].get(j, 0.0) - pi[i]) for i in members if i != j)
+        shifted to ``pi`` (:func:`.lagrangian.shifted_bound` at the coefficients :math:`-\pi`) and
+        the member-by-member one (:meth:`_floor_at_multipliers` at :math:`\lambda = -\pi`)."""
+        lam = {i: -pi[i] for i in self.pairs.members_of[j]}
+        floor = self._floor_at_multipliers(j, lam)
         if last is None:
             return floor
         then, low = last
-        return max(floor, low - sum(max(0.0, pi[i] - then[i]) for i in members))
+        return max(floor, shifted_bound(j, low, {i: -then[i] for i in lam}, lam, self.pairs.members_of[j], self.caps.get(j)))
 
     def _floor_at_multipliers(self, j: str, lam: dict[str, float]) -> float:
-        r"""The member-by-member floor of :meth:`_stale` at :math:`\pi = -\lambda`."""
+        r"""The member-by-member bound on the seat's pricing value at the cost coefficients
+        :math:`\lambda` (module docstring, "Skipping seats"): every pole *M* of the seat has
+        :math:`\Delta(j, M) \ge -\sum_{i \in M} s_{ij}`, so its priced value is at least
+        :math:`\lambda_j - s_{jj} - \sum_{i \in M \setminus j} \max(0, s_{ij} - \lambda_i)`,
+        and that sum is at most the largest a pole of the seat can hold (its member count and room
+        of inhabitants, :class:`~optimiser.model.service_bound.SeatCapacity`)."""
         save = self.saving_at
-        return -save[j].get(j, 0.0) + lam[j] + sum(min(0.0, lam[i] - save[i].get(j, 0.0))
-                                                   for i in self.pairs.members_of[j] if i != j)
+        gains = {i: save[i].get(j, 0.0) - lam[i] for i in self.pairs.members_of[j]
+                 if i != j and save[i].get(j, 0.0) > lam[i]}
+        cap = self.caps.get(j)
+        most = cap.most(j, gains) if cap is not None else sum(gains.values())
+        return lam[j] - save[j].get(j, 0.0) - most
 
     def _collect(self, seat: str, joined: tuple[str, ...], found: float) -> None:
         """A subgradient step's pricing solution as a column, with the Δ its solution has (at
