@@ -97,7 +97,7 @@ import numpy as np
 
 from ..model.contiguity import pieces
 from ..model.service_bound import member_savings_by_seat_keur, seat_capacities
-from ..solvers import STOP, new_instance
+from ..solvers import STOP, new_instance, run_stoppable
 from .lagrangian import (
     BUILD_S,
     PRICING_START_S,
@@ -210,7 +210,9 @@ def solve_master(rows: PartitionRows, columns: list[Column], constant: float, in
         solution.col_value = [float(v) for v in start]
         solution.value_valid = True
         h.setSolution(solution)
-    h.run()
+    # in this process, as every HiGHS run of the project that is not isolated: Ctrl-C stops it
+    # at once (an integer master over a few thousand columns can take its whole limit)
+    run_stoppable(h, time_limit)
     info = h.getInfo()
     if info.primal_solution_status != 2:  # no feasible solution
         return None

@@ -307,6 +307,13 @@ def _grace_s(limit: float) -> float:
     return OVERRUN_GRACE_S + OVERRUN_GRACE_SHARE * limit
 
 
+def run_stoppable(h, limit: float | None = None) -> bool:
+    """Run a HiGHS instance of this process (:func:`new_instance`, the model passed by the
+    caller) as every in-process solve here runs: Ctrl-C stops it at once, and a watchdog stops it
+    past its time limit ``limit`` (:func:`_run_stoppable`); whether the watchdog did."""
+    return _run_stoppable(h, limit)
+
+
 def _run_stoppable(h, limit: float | None = None) -> bool:
     """``h.run()`` in HiGHS's worker thread, the main thread polling it so that a signal handler
     can run and stop it (:data:`STOP`) — or, on a KeyboardInterrupt, stop it before passing it on.
