@@ -107,6 +107,7 @@ from .lagrangian import (
     pricing_limit,
     shifted_bound,
     top_cutoff,
+    watchdog_note,
 )
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
@@ -148,6 +149,7 @@ class ColumnGenerationResult:
     solves: int
     columns: int
     trace: list[tuple[int, float, float, float]] = dataclasses.field(default_factory=list)
+    incidents: list[str] = dataclasses.field(default_factory=list)  # seat pricings the watchdog stopped
 
 
 class PartitionRows:
@@ -277,6 +279,7 @@ class ColumnGeneration:
         self.keys: dict[tuple[str, tuple[str, ...]], int] = {}
         self.pricing: dict[str, _SeatPricing] = {}
         self.solves = 0
+        self.incidents: list[str] = []  # a line per seat pricing the watchdog stopped or killed
         self.trace: list[tuple[int, float, float]] = []  # the subgradient phase's (iteration, clock, L)
         # HiGHS prices the seats whatever the run's solver (see lagrangian.py)
         self.options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
@@ -352,7 +355,8 @@ class ColumnGeneration:
         # the duals first climb by subgradient steps (module docstring), every pricing solution
         # kept as a column; its multipliers are the centre of the master-dual phase after it
         lag = lagrangian_bound(self.value_of, deadline, upper, tolerance=tolerance, trace=self.trace,
-                               on_pole=self._collect, floor=self._floor_at_multipliers, new_upper=new_upper)
+                               on_pole=self._collect, floor=self._floor_at_multipliers, new_upper=new_upper,
+                               incidents=self.incidents)
         upper = new_upper()
         self.solves += lag.solves
         center = {i: -lag.multipliers.get(i, 0.0) for i in self.rows.communes}
@@ -395,6 +399,8 @@ class ColumnGeneration:
                 coef = {i: -pi[i] for i in pairs.members_of[j]}
                 bound_j, joined = self.pricing[j].solve(coef, self.options, limit, mu + top_cutoff(held, self.k_max))
                 bound_j = max(bound_j, low[j])  # a pricing stopped without a bound keeps the stale one
+                if self.pricing[j].watchdog:
+                    self.incidents.append(watchdog_note(j, self.pricing[j].watchdog))
                 self.solves += 1
                 low[j] = bound_j
                 held.append(bound_j - mu)
@@ -419,6 +425,7 @@ class ColumnGeneration:
             master = solve_master(self.rows, self.columns, c0, time_limit=master_s / 2)
             result.lp_value = master.value if master is not None else math.nan
         result.solves, result.columns = self.solves, len(self.columns)
+        result.incidents = list(dict.fromkeys(self.incidents))
         result.designs = self.integer_designs(time.perf_counter() + master_s, incumbent)
         return result
 

@@ -114,6 +114,7 @@ class _SeatPricing:
         self.base_cost = np.array([coefficient.get(v.name, 0.0) for v in self.x.values()])
         self.free = {v.name: (0.0, 1.0) for i, v in self.x.items() if i != seat} | {v.name: (0.0, 1.0) for v in self.alone}
         self.free[self.x[seat].name] = (1.0, 1.0)
+        self.watchdog = ""  # why the last solve was stopped past its limit or killed ("" if it was not)
 
     def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float, cutoff: float = math.inf):
         r"""(a lower bound on :math:`v = \min \Delta + \sum \lambda x`, the members joining in the
@@ -136,6 +137,7 @@ class _SeatPricing:
         finally:
             self.problem.objective = self.pole_objective
         self.found_delta = math.inf
+        self.watchdog = outcome.watchdog
         if outcome.status is Status.INFEASIBLE:
             return (cutoff if math.isfinite(cutoff) else -math.inf), None  # nothing below the cutoff
         if outcome.bound is None or not math.isfinite(outcome.bound):
@@ -177,14 +179,16 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
                      trace: list | None = None, tolerance: float = 1e-6,
                      on_pole: Callable[[str, tuple[str, ...], float], None] | None = None,
                      floor: Callable[[str, dict[str, float]], float] | None = None,
-                     new_upper: Callable[[], float] | None = None) -> LagrangianBound:
+                     new_upper: Callable[[], float] | None = None, incidents: list[str] | None = None) -> LagrangianBound:
     """The bound of the module docstring within ``deadline`` (``time.perf_counter()`` seconds);
     ``upper`` is the incumbent's cost (k€/yr) for the step size (``inf``: none); ``trace``
     collects (iteration, clock, L) for benchmarks; it stops once within ``tolerance`` (relative)
     of ``upper``. ``on_pole(seat, members, Δ found)`` receives every pricing solution (a
     candidate pole: :mod:`.column_generation` collects them); ``floor(seat, λ)``, a lower bound
     on the seat's pricing value needing no solve, skips the seat when ≥ 0 (as the stale bound);
-    ``new_upper()``, called after each iteration, may lower ``upper`` (a better design found)."""
+    ``new_upper()``, called after each iteration, may lower ``upper`` (a better design found);
+    ``incidents`` collects a line for each seat pricing the watchdog stopped or killed (its seat
+    keeps its cheap bound)."""
     inputs, pairs = value_of.inputs, value_of.pairs
     # HiGHS prices the seats whatever the run's solver: it honours short time limits and reports
     # its proven bound when stopped (CBC may overrun a 1 s limit by half a minute)
@@ -231,6 +235,8 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             # a pricing stopped without a proven bound (-inf, seen under load) keeps the cheap
             # one, still valid at λ: an infinite term would make the step and every λ infinite
             low[j] = max(value, low[j])
+            if pricing[j].watchdog and incidents is not None:
+                incidents.append(watchdog_note(j, pricing[j].watchdog))
             priced[j] = (dict(lam), low[j])
             solutions[j] = joined or []
             best.solves += 1
@@ -265,6 +271,11 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         step = (FIRST_STEP if it == 0 else theta) * max(target - total, 1e-3 * abs(target)) / norm
         lam = {i: lam[i] + step * g[i] if i in covered else max(0.0, lam[i] + step * g[i]) for i in lam}
     return best
+
+
+def watchdog_note(seat: str, why: str) -> str:
+    """The run's message for a seat pricing the watchdog stopped or killed."""
+    return f"the seat pricing of {seat} was stopped by the watchdog ({why}): the seat kept its cheap bound"
 
 
 def shifted_bound(seat: str, bound: float, then: dict[str, float], now: dict[str, float],

@@ -167,6 +167,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's"
                                 if service_model is not None
                                 else f"bound: the member-by-member bound ({floor:,.1f} k€/yr)")
+        if dual is not None:
+            end.messages += dual.incidents  # seat pricings the watchdog stopped: named, their seats kept cheap bounds
         if dual is not None and dual.bound > end.lower:
             end.lower = dual.bound
             end.messages.append(f"bound: the column-generation bound ({dual.bound:,.1f} k€/yr, {dual.iterations} "

@@ -126,12 +126,13 @@ def _killed(ended, label: str, runtime: float) -> SolveOutcome:
         return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
                             f"HiGHS was interrupted (Ctrl-C) before it found a solution ({ended.why})", interrupted=True)
     return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
-                        f"HiGHS: stopped at the time limit with no solution and no bound — {ended.why}")
+                        f"HiGHS: stopped at the time limit with no solution and no bound — {ended.why}", watchdog=ended.why)
 
 
 def _overrun_said(outcome: SolveOutcome, overran: bool) -> SolveOutcome:
     if overran:
         outcome.message += " — HiGHS ran past its time limit and was stopped"
+        outcome.watchdog = outcome.watchdog or "HiGHS ran past its time limit and was stopped"
     return outcome
 
 
