@@ -280,6 +280,7 @@ class ColumnGeneration:
         self.pricing: dict[str, _SeatPricing] = {}
         self.solves = 0
         self.incidents: list[str] = []  # a line per seat pricing the watchdog stopped or killed
+        self._ceiling_at: tuple[int, float] = (-1, math.inf)  # (columns held, master LP value then)
         self.trace: list[tuple[int, float, float]] = []  # the subgradient phase's (iteration, clock, L)
         # HiGHS prices the seats whatever the run's solver (see lagrangian.py)
         self.options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
@@ -356,7 +357,7 @@ class ColumnGeneration:
         # kept as a column; its multipliers are the centre of the master-dual phase after it
         lag = lagrangian_bound(self.value_of, deadline, upper, tolerance=tolerance, trace=self.trace,
                                on_pole=self._collect, floor=self._floor_at_multipliers, new_upper=new_upper,
-                               incidents=self.incidents)
+                               incidents=self.incidents, ceiling=self._ceiling)
         upper = new_upper()
         self.solves += lag.solves
         center = {i: -lag.multipliers.get(i, 0.0) for i in self.rows.communes}
@@ -428,6 +429,15 @@ class ColumnGeneration:
         result.incidents = list(dict.fromkeys(self.incidents))
         result.designs = self.integer_designs(time.perf_counter() + master_s, incumbent)
         return result
+
+    def _ceiling(self) -> float:
+        """The master LP over the columns held (k€/yr, ``inf`` when it has no solution): at least
+        the LP over every pole, so at least every bound :math:`L` (the steps' target, never a
+        bound). Solved again only when columns were added (a few hundredths of a second)."""
+        if self._ceiling_at[0] != len(self.columns):
+            master = solve_master(self.rows, self.columns, self.value_of.constant, time_limit=2.0)
+            self._ceiling_at = (len(self.columns), master.value if master is not None else math.inf)
+        return self._ceiling_at[1]
 
     def _stale(self, last, pi: dict[str, float], j: str) -> float:
         r"""The seat's pricing bound at ``pi`` without a solve: the best of its last solve's

@@ -60,7 +60,11 @@ reach: :math:`L` is still a bound.
 solutions of the :math:`K^{max}` most negative seats priced, :math:`\lambda \leftarrow \lambda + t g` (projected on
 :math:`\lambda_i \ge 0` for the communes allowed alone), Polyak step
 :math:`t = \theta (U - L)/\lVert g \rVert^2` toward the incumbent's cost *U*, θ halved after
-two iterations without a better bound.
+two iterations without a better bound. *U* may be any value
+at least :math:`\max_\lambda L` (it sets step sizes only): the caller may give a lower one than the
+incumbent, the LP over the poles collected so far (a set-partitioning LP over some of the poles
+the pricing ranges over, whose costs are at least their exact ones: at least the LP over all of
+them, which is at least every :math:`L`) — nearer the maximum, the steps overshoot less.
 """
 
 from __future__ import annotations
@@ -179,7 +183,8 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
                      trace: list | None = None, tolerance: float = 1e-6,
                      on_pole: Callable[[str, tuple[str, ...], float], None] | None = None,
                      floor: Callable[[str, dict[str, float]], float] | None = None,
-                     new_upper: Callable[[], float] | None = None, incidents: list[str] | None = None) -> LagrangianBound:
+                     new_upper: Callable[[], float] | None = None, incidents: list[str] | None = None,
+                     ceiling: Callable[[], float] | None = None) -> LagrangianBound:
     """The bound of the module docstring within ``deadline`` (``time.perf_counter()`` seconds);
     ``upper`` is the incumbent's cost (k€/yr) for the step size (``inf``: none); ``trace``
     collects (iteration, clock, L) for benchmarks; it stops once within ``tolerance`` (relative)
@@ -188,7 +193,9 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     on the seat's pricing value needing no solve, skips the seat when ≥ 0 (as the stale bound);
     ``new_upper()``, called after each iteration, may lower ``upper`` (a better design found);
     ``incidents`` collects a line for each seat pricing the watchdog stopped or killed (its seat
-    keeps its cheap bound)."""
+    keeps its cheap bound); ``ceiling()``, a value no bound of this kind can exceed (the
+    restricted master LP of :mod:`.column_generation`), replaces ``upper`` as the steps' target
+    when lower: only the step sizes follow it, never the bound."""
     inputs, pairs = value_of.inputs, value_of.pairs
     # HiGHS prices the seats whatever the run's solver: it honours short time limits and reports
     # its proven bound when stopped (CBC may overrun a 1 s limit by half a minute)
@@ -268,6 +275,8 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):
             break
         target = upper if math.isfinite(upper) else best.value + 0.01 * abs(best.value)
+        if ceiling is not None:
+            target = min(target, max(ceiling(), best.value + 1e-4 * abs(best.value)))
         step = (FIRST_STEP if it == 0 else theta) * max(target - total, 1e-3 * abs(target)) / norm
         lam = {i: lam[i] + step * g[i] if i in covered else max(0.0, lam[i] + step * g[i]) for i in lam}
     return best
