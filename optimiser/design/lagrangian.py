@@ -118,6 +118,9 @@ class _SeatPricing:
         self.base_cost = np.array([coefficient.get(v.name, 0.0) for v in self.x.values()])
         self.free = {v.name: (0.0, 1.0) for i, v in self.x.items() if i != seat} | {v.name: (0.0, 1.0) for v in self.alone}
         self.free[self.x[seat].name] = (1.0, 1.0)
+        # the pole connected, when the seat model carries the rows (pole_pricing.add_connectivity):
+        # every pole of a design is, so the minimum over connected poles still bounds them all
+        self.free.update({name: (0.0, 0.0) for name in named if name.startswith("seatcut_")})
         self.watchdog = ""  # why the last solve was stopped past its limit or killed ("" if it was not)
 
     def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float, cutoff: float = math.inf):

@@ -98,6 +98,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # Fixed poles' services separate by pole: priced pole by pole (cached) when nothing
         # couples them, which also makes the local search below cheap.
         value_of = PerPoleValue(inputs, options, pairs) if separable(inputs) else FixedPolesValue(inputs, options, pairs)
+        if isinstance(value_of, PerPoleValue):
+            value_of.nbrs = assembled.nbrs  # the seat pricings then price connected poles only
     build_s = time.perf_counter() - start
 
     deadline = start + options.time_limit_s
