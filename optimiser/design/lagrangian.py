@@ -164,8 +164,9 @@ BUILD_S = 1.5
 #: no longer priced. A pricing stopped sooner nearly never proves anything: measured on the CC du
 #: Pays Rethélois with the round's time shared among its 65 seats (0.3–0.45 s each), 65 of 73
 #: pricings ran into their limit, most with no bound at all (the seat then keeps its cheap one),
-#: and 30 s of rounds left the bound at the member-by-member one; with at least 1.5 s, 1 in 38
-#: did. The seats a round does not reach keep their cheap bounds (still valid).
+#: and 30 s of rounds left the bound at the member-by-member one; with at least 5 s, 1 of 38 did
+#: (most took 0.2–4 s at load 8, 0.5–3 s quiet). The seats a round does not reach keep their
+#: cheap bounds (still valid).
 PRICING_MIN_S = 1.5
 PRICING_START_S = 1.0
 
