@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from helpers import grid_features, write_geojson, write_scenario
+from helpers import grid_features, run_cli, write_geojson, write_scenario
 
 from optimiser.robustness.repricing import FixedDesign, price
 from optimiser.robustness.robust_design import solve
@@ -107,8 +105,7 @@ def test_bad_robust_block_is_exit_2_with_file_and_key(tmp_path, robust, words):
     write_geojson(tmp_path / "g.geojson", grid_features(1, 3, cell_km=4.0, populations=[2000, 1000, 1500]))
     scenario = write_scenario(tmp_path / "s.yaml", {"name": "g", "territory": {"communes": "g.geojson"},
                                                     "services": {"include": ["eclairage"]}, "robust": robust})
-    done = subprocess.run([sys.executable, "-m", "optimiser.cli", "run", str(scenario), "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True)
+    done = run_cli("run", scenario, "--out", tmp_path / "out")
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "s.yaml" in done.stderr
     for word in words:
@@ -122,15 +119,15 @@ def test_cli_run_writes_the_comparison(tmp_path):
     scenario = write_scenario(tmp_path / "s.yaml", {
         "name": "g", "territory": {"communes": "g.geojson"}, "services": {"include": ["eclairage"]},
         "poles": {"max_travel_min": None}, "uncertainty": {"samples": 200},
-        "robust": {"objective": "cvar", "alpha": 0.25, "worlds": 4}})
-    done = subprocess.run([sys.executable, "-m", "optimiser.cli", "run", str(scenario), "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True)
+        "robust": {"objective": "cvar", "alpha": 0.25, "worlds": 4},
+        "outputs": {"map": False}})  # the comparison's files are read, not the maps (half the writing)
+    done = run_cli("run", scenario, "--out", tmp_path / "out")
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["robust"]["worlds"] == 4 and summary["robust"]["evaluation"]["fresh_worlds"]["worlds"] == 200
     assert "robust" in (tmp_path / "out" / "robust.csv").read_text()
     assert "Robust design" in (tmp_path / "out" / "robust.md").read_text()
-    check = subprocess.run([sys.executable, "-m", "optimiser.cli", "verify", str(tmp_path / "out")], capture_output=True, text=True)
+    check = run_cli("verify", tmp_path / "out")
     assert check.returncode == 0, check.stdout + check.stderr
 
 

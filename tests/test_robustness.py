@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from helpers import grid_features, write_geojson, write_scenario
+from helpers import grid_features, run_cli, write_geojson, write_scenario
 
 from optimiser.errors import InputError
 from optimiser.inputs.preparation import prepare
@@ -122,8 +120,7 @@ def test_cli_writes_a_reproducible_folder_and_refuses_bad_input(tmp_path):
         "poles": {"max_travel_min": None}, "pooling": {"mode": "delegation", "force": [{"pool": True}]},
         "uncertainty": {"parameters": {SIGMA: {"range": [0.0, 0.3], "distribution": "uniform"}}}})
     assert territory.exists()
-    run = lambda *a: subprocess.run([sys.executable, "-m", "optimiser.cli", "robustness", *map(str, a)],  # noqa: E731
-                                    capture_output=True, text=True)
+    run = lambda *a: run_cli("robustness", *a)  # noqa: E731  (in-process: the folder is the subject, not a process)
     out = tmp_path / "rob"
     done = run(scenario, "--samples", 500, "--seed", 4, "--resolve-top", 1, "--worlds", 0, "--out", out)
     assert done.returncode == 0, done.stderr

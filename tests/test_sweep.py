@@ -357,3 +357,21 @@ def test_outputs_lang_is_checked_like_every_key(tmp_path):
     result = invoke("validate", scenario)
     assert result.exit_code == 2 and "outputs.lang: expected one of 'fr' or 'en' (got 'EN'); did you mean 'en'?" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_unreachable_scheduler_is_reported_at_once():
+    """A refused address or an unknown host is known from the first connection: it is reported
+    then, not after Dask's client has retried it for its whole timeout (15 s to learn that the
+    address is wrong). Timed after ``distributed`` is imported (its import is the machine's speed)."""
+    import time
+
+    import distributed  # noqa: F401
+
+    from optimiser.sweeps.backends import SCHEDULER_TIMEOUT_S, DaskSession
+
+    for address, reason in (("tcp://127.0.0.1:1", "refused"), ("tcp://no-such-host.invalid:8786", "cannot connect")):
+        start = time.perf_counter()
+        with pytest.raises(InputError) as caught:
+            DaskSession(1, address)
+        assert time.perf_counter() - start < SCHEDULER_TIMEOUT_S / 3, address
+        assert "cannot connect to the Dask scheduler" in str(caught.value) and reason in str(caught.value), str(caught.value)

@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
 import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,6 +22,10 @@ from .plan import VariantOutcome, VariantTask
 from .worker import run_variant, solve_variant
 
 BACKENDS = ("process", "dask")
+#: How long the first TCP connection to a ``--scheduler`` may take, and then Dask's handshake, s.
+#: A refused connection or an unknown host is known at once and reported at once: Dask's client
+#: retries a refused address until its timeout (15 s to learn that the address is wrong).
+SCHEDULER_TIMEOUT_S = 15.0
 
 
 def run_serial(tasks: Iterable[VariantTask], cache: InputCache,
@@ -60,7 +65,8 @@ class DaskSession:
         self.cluster = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout="15s")
+                _probe(scheduler, SCHEDULER_TIMEOUT_S)
+                self.client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S:g}s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError([Problem("--scheduler", "", f"cannot connect to the Dask scheduler ({exc})", scheduler,
                                           hint="give its address as tcp://host:8786, or drop --scheduler for a "
@@ -80,6 +86,20 @@ class DaskSession:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _probe(address: str, timeout_s: float) -> None:
+    """Open and close one TCP connection to a ``tcp://`` or ``tls://`` scheduler address (the
+    default port 8786 when none is given); an ``OSError`` says why it cannot be reached (refused,
+    unknown host, no route, ``TimeoutError`` after ``timeout_s``). Other schemes are left to Dask."""
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme not in ("tcp", "tls"):
+        return
+    host, port = parse_host_port(location, 8786)
+    socket.create_connection((host, port), timeout=timeout_s).close()
 
 
 def run_dask(tasks: list[VariantTask], session: DaskSession, cache_folder: str | None) -> Iterator[VariantOutcome]:
