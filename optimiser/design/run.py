@@ -99,6 +99,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # Fixed poles' services separate by pole: priced pole by pole (cached) when nothing
         # couples them, which also makes the local search below cheap.
         value_of = PerPoleValue(inputs, options, pairs) if separable(inputs) else FixedPolesValue(inputs, options, pairs)
+        if isinstance(value_of, PerPoleValue):
+            value_of.nbrs = assembled.nbrs  # the seat pricings then price connected poles only
     build_s = time.perf_counter() - start
 
     deadline = start + options.time_limit_s
@@ -168,6 +170,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's"
                                 if service_model is not None
                                 else f"bound: the member-by-member bound ({floor:,.1f} k€/yr)")
+        if dual is not None:
+            end.messages += dual.incidents  # seat pricings the watchdog stopped: named, their seats kept cheap bounds
         if dual is not None and dual.bound > end.lower:
             end.lower = dual.bound
             end.messages.append(f"bound: the column-generation bound ({dual.bound:,.1f} k€/yr, {dual.iterations} "
