@@ -76,6 +76,36 @@ def _fixed_eur(m: ServiceModel, j: str, s: str) -> float:
     return fixed
 
 
+def _chain(pieces) -> pulp.LpAffineExpression:
+    """``Σ sign × scale × expression`` over ``pieces`` = [(expression, scale, sign), …] in one pass:
+    the very expression PuLP's operators build (``a − c·b + d·z`` copies the growing left side at
+    each operator; here each term is added once). Same order of variables, same coefficients bit
+    for bit: each piece is first scaled as ``LpAffineExpression.__mul__`` does (``scale × x``, the
+    piece left out when ``scale`` is 0, ``None`` for no scaling) and then added as ``addInPlace``
+    does (``x × sign``, a new variable set, an existing one incremented)."""
+    coefficients: dict = {}
+    constant = 0.0
+    first = True
+    for expression, scale, sign in pieces:
+        if scale is not None:
+            if scale == 0:
+                continue
+            items = [(v, scale * x) for v, x in expression.items()]
+            piece_constant = expression.constant * scale
+        else:
+            items, piece_constant = expression.items(), expression.constant
+        if first:  # the left operand is copied as it is
+            coefficients, constant, first = dict(items), piece_constant, False
+            continue
+        constant += piece_constant * sign
+        for v, x in items:
+            if v in coefficients:
+                coefficients[v] += x * sign
+            else:
+                coefficients[v] = x * sign
+    return pulp.LpAffineExpression(coefficients, constant=constant)
+
+
 @dataclass(frozen=True)
 class _PoleService:
     """What the fairness constraints of one pole service (j, s) share, computed once.
@@ -179,7 +209,9 @@ class IndividualRationality:
                 others = sum(max(0.0, ps.alone[k] - alpha * key[k]) for k in ps.poolers if k != i)
                 big_m = min(big_m, max(others, ps.bank) if (j, s) in m.h else others + ps.bank)
             z = pulp.LpAffineExpression([(v, 1) for v in m.pooled_vars(i, j, s)])
-            prob += (cost - m.payments[j, s] - alpha / K * ps.key_total + big_m / K * z <= big_m / K), f"ir_{i}_{j}_{s}"
+            # cost − payments − α/K·W + M/K·z ≤ M/K, built in one pass (see _chain)
+            lhs = _chain([(cost, None, 1), (m.payments[j, s], None, -1), (ps.key_total, alpha / K, -1), (z, big_m / K, 1)])
+            prob += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=big_m / K), f"ir_{i}_{j}_{s}"
             added += 1
         if i in ps.borrowers:
             shed = ps.shed[i]
