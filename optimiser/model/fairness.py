@@ -226,8 +226,10 @@ class IndividualRationality:
                 # h = 0 and bb_i = 0: the coalition cut bounds the bank by Σ max(shed, pay) bb
                 without_i = sum(max(0.0, ps.dearer[k] - alpha * ps.work[k]) for k in ps.borrowers if k != i)
             relax = [(m.h[j, s], -with_poolers / K)] if (j, s) in m.h else []
-            prob += (cost - alpha / K * ps.lent + without_i / K * m.bb[i, j, s] + pulp.LpAffineExpression(relax) <= without_i / K), \
-                f"ir_bank_{i}_{j}_{s}"
+            # cost − α/K·lent + M/K·bb_i (− with_poolers/K·h) ≤ M/K, built in one pass (see _chain)
+            lhs = _chain([(cost, None, 1), (ps.lent, alpha / K, -1), (pulp.LpAffineExpression(m.bb[i, j, s]), without_i / K, 1),
+                          (pulp.LpAffineExpression(relax), None, 1)])
+            prob += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=without_i / K), f"ir_bank_{i}_{j}_{s}"
             added += 1
         return added
 
