@@ -14,7 +14,7 @@ from optimiser.model.assembly import add_services
 from optimiser.model.candidates import CandidatePairs, candidate_pairs
 from optimiser.model.fairness import IndividualRationality, _chain
 from optimiser.model.poles import build_pole_model
-from optimiser.model.services import K, Formulation
+from optimiser.model.services import Formulation, K
 from optimiser.scenario.load import load_scenario
 
 
