@@ -56,8 +56,18 @@ def best_design(codes, pop, time, cost, nbrs, rules):
     allow_alone = set(rules.allow_alone)
     best = (None, None)
 
+    options_of: dict[tuple, list] = {}
+
     def seat_options(block):
-        """(cost, seat) for each seat this block may use as a pole, or [] if none."""
+        """(cost, seat) for each seat this block may use as a pole, or [] if none (a block's
+        options depend on the block alone: each of the 2^n - 1 blocks is worked out once, not
+        once per partition holding it — Bell(9) = 21,147 partitions of 9 communes)."""
+        key = tuple(block)
+        if key not in options_of:
+            options_of[key] = _seat_options(block)
+        return options_of[key]
+
+    def _seat_options(block):
         is_sc = bool(sc_members & set(block))
         if is_sc:
             if not sc_members <= set(block):

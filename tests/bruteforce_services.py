@@ -85,9 +85,13 @@ def payment(si, matrix_index, km, seat, s, i):
     return total
 
 
-def best_block_service(si, matrix_index, time_min, km, block, seat, s):
+def best_block_service(si, matrix_index, time_min, km, block, seat, s, memo=None):
     """Cheapest (cost, choices) for one pole and one service, over members' choices and modes,
-    under individual rationality (workload key), forced rules and allowed modes."""
+    under individual rationality (workload key), forced rules and allowed modes. ``memo`` keeps
+    each (seat, service, poolers, borrowers, mode)'s pole cost and fairness across blocks: they
+    depend on these alone, not on the members who keep theirs (every block holding the seat and
+    these users prices the same pole service)."""
+    memo = {} if memo is None else memo
     inv, alone = si.inventory, _alone(si)
     options_per_member = []
     for i in block:
@@ -113,8 +117,12 @@ def best_block_service(si, matrix_index, time_min, km, block, seat, s):
         kept += sum(alone[(i, s)]["total"] - alone[(i, s)]["machines"] for i in borrowers)
         modes = si.modes[s] if poolers else (None,)
         for mode in modes:
-            cost = pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
-            if si.individual_rationality and not _fair(si, matrix_index, km, seat, s, poolers, borrowers, cost):
+            key = (seat, s, tuple(poolers), tuple(borrowers), mode)
+            if key not in memo:
+                cost = pole_cost(si, matrix_index, time_min, km, seat, s, poolers, borrowers, mode)
+                memo[key] = cost, not si.individual_rationality or _fair(si, matrix_index, km, seat, s, poolers, borrowers, cost)
+            cost, fair = memo[key]
+            if not fair:
                 continue
             if kept + cost < best[0] - 1e-9:
                 best = (kept + cost, (tuple(poolers), tuple(borrowers), mode))
@@ -158,6 +166,7 @@ def best_service_design(inputs):
     pop = {c: float(p) for c, p in territory.communes["population"].items()}
     limit = math.inf if rules.max_travel_min is None else rules.max_travel_min + 1e-9
     cache = {}
+    memo = {}  # pole services priced, shared by the blocks (best_block_service)
     best = math.inf
     for partition in set_partitions(list(codes)):
         if rules.contiguity != "none" and not all(connected(b, nbrs) for b in partition):
@@ -173,7 +182,7 @@ def best_service_design(inputs):
                     if len(block) > 1 and seat not in rules.seat_share_exempt and \
                             pop[seat] < rules.seat_share * sum(pop[i] for i in block) - 1e-9:
                         continue  # the seat rule: a bourg-centre holding its share of the pole
-                    options.append(sum(best_block_service(si, index, matrix.time_min, matrix.km, block, seat, s)[0]
+                    options.append(sum(best_block_service(si, index, matrix.time_min, matrix.km, block, seat, s, memo)[0]
                                        for s in si.services))
                 cache[key] = min(options, default=math.inf)
             total += cache[key]

@@ -70,3 +70,17 @@ def solved(tmp_path_factory, scenario: str, overrides: Sequence[str] = ()):
             partial.write_bytes(pickle.dumps(result))
             partial.rename(pickled)  # complete or absent: a crash never leaves half a pickle
     return pickle.loads(pickled.read_bytes())
+
+
+def written(tmp_path_factory, scenario: str, overrides: Sequence[str] = (), draw: bool = False) -> Path:
+    """The folder of :func:`solved`'s result (``to_dir``, without maps unless ``draw``), written
+    once per session and shared like the solve: several modules verify or read the same folder,
+    and writing it costs about as much as the solve of a status quo (the workbook, the fiches,
+    the report pages). Read it only: a test that changes a file copies the folder first."""
+    root = session_root(tmp_path_factory)
+    key = "-".join([scenario, *overrides, "drawn" if draw else "undrawn"]).replace("/", "_").replace("=", "~")
+    folder = root / f"{key}.folder"
+    with locked(root / f"{key}.folder.lock"):
+        if not folder.exists():
+            solved(tmp_path_factory, scenario, overrides).to_dir(folder, draw=draw)  # atomic: whole or absent
+    return folder

@@ -62,6 +62,20 @@ def brute_force(inputs, contiguity: str):
     return best_design(codes, pop, time, time, nbrs, rules)
 
 
+_ENUMERATED: dict[tuple[int, str], tuple] = {}
+
+
+def enumerated_optimum(tmp_path, seed: int, contiguity: str):
+    """``brute_force`` of random case ``seed`` as drawn, with ``contiguity``, enumerated once per
+    process: four tests below enumerate the same cases (Bell(9) = 21,147 partitions each)."""
+    if (seed, contiguity) not in _ENUMERATED:
+        folder = tmp_path / f"enumerated-{seed}"
+        folder.mkdir(exist_ok=True)
+        inputs = prepare(scenario_from_dict(random_scenario(folder, seed), base_dir=folder))
+        _ENUMERATED[seed, contiguity] = brute_force(inputs, contiguity)
+    return _ENUMERATED[seed, contiguity]
+
+
 @pytest.mark.parametrize("seed", range(14))
 @pytest.mark.slow
 def test_milp_matches_enumeration(tmp_path, seed):
@@ -69,7 +83,7 @@ def test_milp_matches_enumeration(tmp_path, seed):
     loaded = scenario_from_dict(data, base_dir=tmp_path)
     inputs = prepare(loaded)
     for contiguity in ("exact", "shortest-path", "none"):
-        expected, expected_assignment = brute_force(inputs, contiguity)
+        expected, _ = enumerated_optimum(tmp_path, seed, contiguity)
         case = dataclasses.replace(inputs, rules=dataclasses.replace(inputs.rules, contiguity=contiguity))
         for solver in SOLVERS:
             design = design_poles(case, SolverOptions(name=solver, time_limit_s=60, gap=0.0))
@@ -97,7 +111,7 @@ def short_lists_reach_the_optimum(tmp_path, seed: int) -> int:
     widened = 0
     inputs = prepare(scenario_from_dict(random_scenario(tmp_path, seed), base_dir=tmp_path))
     for contiguity in ("exact", "shortest-path", "none"):
-        expected, _ = brute_force(inputs, contiguity)
+        expected, _ = enumerated_optimum(tmp_path, seed, contiguity)
         case = dataclasses.replace(inputs, rules=dataclasses.replace(inputs.rules, contiguity=contiguity))
         for size in (1, 2):
             design = design_poles(case, SolverOptions(name=_widening_solver(seed), time_limit_s=60, gap=0.0),
@@ -131,17 +145,15 @@ def test_enumeration_exercises_both_outcomes(tmp_path):
     """The random cases above are only a test if some are feasible and some are not."""
     outcomes = set()
     for seed in range(14):
-        inputs = prepare(scenario_from_dict(random_scenario(tmp_path, seed), base_dir=tmp_path))
-        outcomes.add(brute_force(inputs, "exact")[0] is None)
+        outcomes.add(enumerated_optimum(tmp_path, seed, "exact")[0] is None)
     assert outcomes == {True, False}
 
 
 @pytest.mark.slow
 def test_exact_contiguity_is_never_worse_than_shortest_path(tmp_path):
     for seed in range(6):
-        inputs = prepare(scenario_from_dict(random_scenario(tmp_path, seed), base_dir=tmp_path))
-        exact, _ = brute_force(inputs, "exact")
-        sp, _ = brute_force(inputs, "shortest-path")
+        exact, _ = enumerated_optimum(tmp_path, seed, "exact")
+        sp, _ = enumerated_optimum(tmp_path, seed, "shortest-path")
         if sp is not None:
             assert exact is not None and exact <= sp + 1e-6
 

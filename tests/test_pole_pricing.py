@@ -72,12 +72,12 @@ def test_pole_moves_keep_every_rule_and_never_cost_more(tmp_path, seed):
 def test_member_by_member_bound_is_below_the_enumerated_optimum(tmp_path, seed):
     """The bound a run falls back on (no solve) never exceeds the true optimum, and is not empty:
     it lies between the optimum's 80 % and the optimum."""
-    from bruteforce_services import best_service_design
+    from test_services_bruteforce import case_optimum
 
     from optimiser.model.service_bound import member_service_bound_keur
 
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-    expected = best_service_design(inputs) / 1000.0
+    expected = case_optimum(tmp_path, seed) / 1000.0
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     bound = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
     assert 0.8 * expected <= bound <= expected + 1e-9
@@ -206,6 +206,9 @@ def test_pole_below_a_cutoff_agrees_with_the_exact_price(tmp_path, seed):
                     continue
                 for cutoff in (truth - 0.5, truth + 0.5):
                     fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
+                    # the seat's HiGHS model, built once (each solve sets every candidate's
+                    # bounds): what is under test, the price and bound caches, are fresh
+                    fresh.seat_models = exact.seat_models
                     below = fresh.pole_below(j, members, cutoff, deadline)
                     if truth < cutoff:
                         assert below is not None and below.delta == pytest.approx(truth, abs=1e-6)

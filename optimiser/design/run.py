@@ -27,7 +27,8 @@ from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.service_bound import member_service_bound_keur, seat_capacities
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
-from .column_generation import ColumnGeneration, ColumnGenerationResult
+from .column_generation import ColumnGeneration, ColumnGenerationResult, design_breaks
+from .compound_moves import improve_by_compound_moves
 from .enumerated import design_by_enumeration
 from .explain import explain_infeasibility
 from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
@@ -357,8 +358,10 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     left = deadline - time.perf_counter()
     share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
     stop = time.perf_counter() + share * left
-    improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, stop)
-    if moves:
+    # the simple moves to their local optimum, then compound ones (a commune changes pole and
+    # both poles take their best seat: :mod:`.compound_moves`) while they pay
+    improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx, stop)
+    if moves and not design_breaks(improved, ctx, value_of.inputs):
         value, values = value_of(improved, deadline)
         if values is not None:
             incumbent.offer(improved, value, values)
