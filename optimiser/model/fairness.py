@@ -76,6 +76,36 @@ def _fixed_eur(m: ServiceModel, j: str, s: str) -> float:
     return fixed
 
 
+def _chain(pieces) -> pulp.LpAffineExpression:
+    """``Σ sign × scale × expression`` over ``pieces`` = [(expression, scale, sign), …] in one pass:
+    the very expression PuLP's operators build (``a − c·b + d·z`` copies the growing left side at
+    each operator; here each term is added once). Same order of variables, same coefficients bit
+    for bit: each piece is first scaled as ``LpAffineExpression.__mul__`` does (``scale × x``, the
+    piece left out when ``scale`` is 0, ``None`` for no scaling) and then added as ``addInPlace``
+    does (``x × sign``, a new variable set, an existing one incremented)."""
+    coefficients: dict = {}
+    constant = 0.0
+    first = True
+    for expression, scale, sign in pieces:
+        if scale is not None:
+            if scale == 0:
+                continue
+            items = [(v, scale * x) for v, x in expression.items()]
+            piece_constant = expression.constant * scale
+        else:
+            items, piece_constant = expression.items(), expression.constant
+        if first:  # the left operand is copied as it is
+            coefficients, constant, first = dict(items), piece_constant, False
+            continue
+        constant += piece_constant * sign
+        for v, x in items:
+            if v in coefficients:
+                coefficients[v] += x * sign
+            else:
+                coefficients[v] = x * sign
+    return pulp.LpAffineExpression(coefficients, constant=constant)
+
+
 @dataclass(frozen=True)
 class _PoleService:
     """What the fairness constraints of one pole service (j, s) share, computed once.
@@ -84,6 +114,11 @@ class _PoleService:
     rounding costs; ``key_total`` = Σ_k k_k z_kjs; ``lent`` = Σ_k w_k bb_kjs; ``forced``: some
     member is forced to pool *s* (the summed cuts do not hold then); ``gain``: each borrower's
     max(0, shed − pay), ``bank`` their sum. Money in €/yr.
+
+    Per-member figures the constraints of every member read (kept here so that each is computed
+    once per pole service, not once per member pair: the same floats as the economics return):
+    ``key`` k_i, ``alone`` standalone_is, ``shed`` standalone equipment, ``work`` workload,
+    ``dearer`` max(shed, pay) of each borrower; ``with_poolers`` = fixed + Σ variable.
     """
 
     members: list[str]
@@ -96,6 +131,13 @@ class _PoleService:
     forced: bool
     gain: dict[str, float]
     bank: float
+    key: dict[str, float]
+    alone: dict[str, float]
+    shed: dict[str, float]
+    work: dict[str, float]
+    pay: dict[str, float]
+    dearer: dict[str, float]
+    with_poolers: float
 
 
 class IndividualRationality:
@@ -119,15 +161,24 @@ class IndividualRationality:
             members = m.members_at(j, s)
             poolers = [i for i in members if m.pooled_vars(i, j, s)]
             borrowers = [i for i in members if (i, j, s) in m.bb]
-            gain = {i: max(0.0, econ.standalone_equipment(i, s) - econ.borrower_payment(i, j, s)) for i in borrowers}
+            key = {i: _key(m, i, s) for i in members}
+            shed = {i: econ.standalone_equipment(i, s) for i in borrowers}
+            pay = {i: econ.borrower_payment(i, j, s) for i in borrowers}
+            work = {i: econ.workload(i, s) for i in borrowers}
+            gain = {i: max(0.0, shed[i] - pay[i]) for i in borrowers}
+            variable = {i: _variable_cost_eur(m, i, j, s) for i in members}
+            fixed = _fixed_eur(m, j, s)
             self.prepared[j, s] = _PoleService(
                 members=members, poolers=poolers, borrowers=borrowers,
-                variable={i: _variable_cost_eur(m, i, j, s) for i in members},
-                fixed=_fixed_eur(m, j, s),
-                key_total=pulp.LpAffineExpression([(v, _key(m, i, s)) for i in poolers for v in m.pooled_vars(i, j, s)]),
-                lent=pulp.LpAffineExpression([(m.bb[i, j, s], econ.workload(i, s)) for i in borrowers]),
+                variable=variable,
+                fixed=fixed,
+                key_total=pulp.LpAffineExpression([(v, key[i]) for i in poolers for v in m.pooled_vars(i, j, s)]),
+                lent=pulp.LpAffineExpression([(m.bb[i, j, s], work[i]) for i in borrowers]),
                 forced=any(m.si.forced.get((i, s)) is True for i in members),
-                gain=gain, bank=sum(gain.values()))
+                gain=gain, bank=sum(gain.values()),
+                key=key, alone={i: m.si.standalone[(i, s)].total_eur for i in poolers}, shed=shed, work=work, pay=pay,
+                dearer={i: max(shed[i], pay[i]) for i in borrowers},
+                with_poolers=fixed + sum(variable[k] for k in members))
         return self.prepared[j, s]
 
     def add(self, i: str, j: str, s: str) -> int:
@@ -143,38 +194,42 @@ class IndividualRationality:
         if si.forced.get((i, s)) is True:
             return 0
         ps = self._prepare(j, s)
-        prob, econ, cost = m.pole.problem, si.econ, m.pole_cost[j, s]
+        prob, cost = m.pole.problem, m.pole_cost[j, s]
         added = 0
-        if i in ps.poolers and _key(m, i, s) > 0:
-            alpha = si.standalone[(i, s)].total_eur / _key(m, i, s)
-            big_m = ps.fixed + sum(max(0.0, ps.variable[k] - alpha * _key(m, k, s)) for k in ps.members if k != i)
+        key = ps.key
+        if i in ps.poolers and key[i] > 0:
+            alpha = ps.alone[i] / key[i]
+            big_m = ps.fixed + sum(max(0.0, ps.variable[k] - alpha * key[k]) for k in ps.members if k != i)
             if self.tight_big_m and not ps.forced:
                 # The coalition cut holds here: C − P ≤ Σ_k standalone_k z_k + Σ_k (shed − pay)⁺ bb_k.
                 # With z_i = 0, C − P − α_i W ≤ Σ_{k≠i} (standalone_k − α_i k_k) z_k + bank term:
                 # only members dearer alone than i (per unit of key) can push it up.
                 # With i out but others in (h = 1), the poolers-only cut applies; with nobody in
                 # (h = 0), only the bank's slack: the larger of the two bounds suffices.
-                others = sum(max(0.0, si.standalone[(k, s)].total_eur - alpha * _key(m, k, s)) for k in ps.poolers if k != i)
+                others = sum(max(0.0, ps.alone[k] - alpha * key[k]) for k in ps.poolers if k != i)
                 big_m = min(big_m, max(others, ps.bank) if (j, s) in m.h else others + ps.bank)
             z = pulp.LpAffineExpression([(v, 1) for v in m.pooled_vars(i, j, s)])
-            prob += (cost - m.payments[j, s] - alpha / K * ps.key_total + big_m / K * z <= big_m / K), f"ir_{i}_{j}_{s}"
+            # cost − payments − α/K·W + M/K·z ≤ M/K, built in one pass (see _chain)
+            lhs = _chain([(cost, None, 1), (m.payments[j, s], None, -1), (ps.key_total, alpha / K, -1), (z, big_m / K, 1)])
+            prob += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=big_m / K), f"ir_{i}_{j}_{s}"
             added += 1
         if i in ps.borrowers:
-            shed = econ.standalone_equipment(i, s)
-            if (j, s) in m.h and econ.borrower_payment(i, j, s) > shed + 1e-6:
+            shed = ps.shed[i]
+            if (j, s) in m.h and ps.pay[i] > shed + 1e-6:
                 prob += m.bb[i, j, s] + m.h[j, s] <= 1, f"ir_price_{i}_{j}_{s}"
                 added += 1
-            w = econ.workload(i, s)
+            w = ps.work[i]
             alpha = shed / w if w > 0 else 0.0
-            with_poolers = ps.fixed + sum(ps.variable[k] for k in ps.members)  # h = 1: anything the pole may cost
+            with_poolers = ps.with_poolers  # h = 1: anything the pole may cost
             without_i = with_poolers
             if self.tight_big_m and not ps.forced:
                 # h = 0 and bb_i = 0: the coalition cut bounds the bank by Σ max(shed, pay) bb
-                without_i = sum(max(0.0, max(econ.standalone_equipment(k, s), econ.borrower_payment(k, j, s))
-                                    - alpha * econ.workload(k, s)) for k in ps.borrowers if k != i)
+                without_i = sum(max(0.0, ps.dearer[k] - alpha * ps.work[k]) for k in ps.borrowers if k != i)
             relax = [(m.h[j, s], -with_poolers / K)] if (j, s) in m.h else []
-            prob += (cost - alpha / K * ps.lent + without_i / K * m.bb[i, j, s] + pulp.LpAffineExpression(relax) <= without_i / K), \
-                f"ir_bank_{i}_{j}_{s}"
+            # cost − α/K·lent + M/K·bb_i (− with_poolers/K·h) ≤ M/K, built in one pass (see _chain)
+            lhs = _chain([(cost, None, 1), (ps.lent, alpha / K, -1), (pulp.LpAffineExpression(m.bb[i, j, s]), without_i / K, 1),
+                          (pulp.LpAffineExpression(relax), None, 1)])
+            prob += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=without_i / K), f"ir_bank_{i}_{j}_{s}"
             added += 1
         return added
 

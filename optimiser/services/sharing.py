@@ -185,6 +185,7 @@ def core_check(econ: Economics, pole: PoleServiceCost, shares: dict[str, float],
     else:
         groups = itertools.chain(((p,) for p in players), itertools.combinations(players, 2),
                                  (tuple(q for q in players if q != p) for p in players))
+    pricer = GroupPricer.of(econ, pole.service, [pole.seat] + [p for p in players if p != EPCI], players, modes) if n > 1 else None
     for group in groups:
         pays = sum(shares[i] for i in group)
         alone_each = sum(econ.standalone[(i, pole.service)].total_eur for i in group)
@@ -192,7 +193,89 @@ def core_check(econ: Economics, pole: PoleServiceCost, shares: dict[str, float],
             alone = alone_each
         else:
             seats = [pole.seat] + [g for g in group if g != EPCI and g != pole.seat]
-            alone = min([alone_each] + [best_mode_cost(econ, seat, pole.service, group, (), modes).total_eur for seat in seats])
+            if pricer is not None:
+                alone = min([alone_each] + pricer.cheapest_at(group, seats))
+            else:
+                alone = min([alone_each] + [best_mode_cost(econ, seat, pole.service, group, (), modes).total_eur for seat in seats])
         if pays > alone + tolerance_eur:
             check.blocking.append((tuple(group), pays, alone))
     return check
+
+
+class GroupPricer:
+    """The core check's price of a group of poolers with no borrowers, each allowed mode, at
+    each candidate seat — :func:`~.economics.best_mode_cost` ``(…).total_eur`` without building
+    a :class:`~.economics.PoleServiceCost` for each of the 2ⁿ groups × seats × modes.
+
+    The figures are the very same floats: every field is the same expression over the same
+    per-member terms summed in the same order (``sum`` of the group's values, left to right),
+    and the total adds the fields in :attr:`PoleServiceCost.total_eur`'s order. What does not
+    depend on the seat (délégation: contract, lots, staff kept; régie: supplies, machine-days
+    and units, staff kept) is computed once per group rather than once per seat and mode.
+    ``tests/test_sharing_fast.py`` compares both on every group of real poles.
+
+    Only for plain numbers: under sampled worlds (arrays) :meth:`of` returns ``None`` and the
+    check prices through :func:`~.economics.best_mode_cost`."""
+
+    def __init__(self, econ, service: str, seats, members, modes):
+        cat, spec, terms = econ.catalogue, econ.catalogue.services[service], econ.terms
+        allowed = spec.modes
+        self.modes = tuple(m for m in modes if m in allowed) or allowed
+        self.equipment = list(spec.equipment_days)
+        self.staff_rate = cat.staff_eur(service)
+        self.ri_rate = econ.pooled_staff_eur(service) - self.staff_rate
+        self.specialist_min = spec.specialist_min_fte.value
+        self.max_lot, self.lot_cost = terms.max_lot_eur.value, terms.lot_cost_eur.value
+        self.pole_fixed, self.member_fee = econ.pole_fixed_eur(), econ.member_eur()
+        self.units_for = {q: cat.equipment[q].units_for for q in self.equipment}
+        self.annual = {q: cat.equipment[q].annual_eur for q in self.equipment}
+        self.no_units_eur = sum(self.units_for[q](0) * self.annual[q] for q in self.equipment)  # days summed over no users
+        self.retained = {i: econ.retained_fte(i, service) for i in members}
+        self.supplies = {i: econ.supplies_eur(i, service) for i in members}
+        self.contract = {i: econ.contract_eur(i, service) for i in members}
+        self.days = {(i, q): econ.machine_days(i, service, q) for i in members for q in self.equipment}
+        self.fte = {(i, j): econ.regie_fte(i, j, service) for i in members for j in seats}
+        self.vehicle = {(i, j): econ.vehicle_eur(i, j, service) for i in members for j in seats}
+        self.transfer = {(i, j): econ.transfer_eur(i, j, service) for i in members for j in seats}
+        numbers = [self.staff_rate, self.ri_rate, self.specialist_min, self.no_units_eur, *self.annual.values(),
+                   *self.retained.values(), *self.supplies.values(), *self.contract.values(), *self.days.values(),
+                   *self.fte.values(), *self.vehicle.values(), *self.transfer.values()]
+        self.plain = not any(np.ndim(v) for v in numbers)
+
+    @classmethod
+    def of(cls, econ, service: str, seats, members, modes) -> GroupPricer | None:
+        pricer = cls(econ, service, list(dict.fromkeys(seats)), members, modes)
+        return pricer if pricer.plain else None
+
+    def cheapest_at(self, group, seats) -> list[float]:
+        """For each seat, the cheaper allowed mode's total (€/yr) of ``group`` pooling alone there."""
+        group = tuple(group)
+        retained = sum([self.retained[i] for i in group])
+        coordination = self.pole_fixed + self.member_fee * len(group)
+        delegation = regie_fixed = None
+        if "delegation" in self.modes:
+            contract = sum([self.contract[i] for i in group])
+            lots = max(1, int(math.ceil(contract / self.max_lot - 1e-9)))
+            # staff, supplies, vehicle, equipment (no machine users), transfers, contract, lots, staff kept, coordination, ri
+            delegation = (0.0 + 0.0 + 0.0 + self.no_units_eur + 0 + contract + lots * self.lot_cost + retained * self.staff_rate
+                          + coordination + 0.0)
+        if "regie" in self.modes:
+            supplies = sum([self.supplies[i] for i in group])
+            units = {q: self.units_for[q](sum([self.days[i, q] for i in group])) for q in self.equipment}
+            regie_fixed = (supplies, sum([n * self.annual[q] for q, n in units.items()]))
+        out = []
+        for seat in seats:
+            best = None
+            for mode in self.modes:
+                if mode == "regie":
+                    supplies, equipment = regie_fixed
+                    fte = max(max(self.specialist_min, sum([self.fte[i, seat] for i in group])), retained)
+                    total = (fte * self.staff_rate + supplies + sum([self.vehicle[i, seat] for i in group]) + equipment
+                             + sum([self.transfer[i, seat] for i in group]) + 0.0 + 0 * self.lot_cost + 0.0 + coordination
+                             + fte * self.ri_rate)
+                else:
+                    total = delegation
+                if best is None or total < best:  # min() keeps the first of equal totals
+                    best = total
+            out.append(best)
+        return out
