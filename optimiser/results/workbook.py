@@ -57,16 +57,17 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
         sheet = book.create_sheet(name[:31])
         columns = list(frame.columns)
         headers = [header(file, c) if file else c for c in columns]
+        raw = [list(series) for _, series in frame.items()]  # Python scalars, column by column
         # Widths, panes and filter first: a streamed sheet writes them before its rows.
-        for k, column in enumerate(columns):
-            sheet.column_dimensions[get_column_letter(k + 1)].width = _width(headers[k], frame.iloc[:200, k])
+        for k, values in enumerate(raw):
+            sheet.column_dimensions[get_column_letter(k + 1)].width = _width(headers[k], values[:200])
         sheet.freeze_panes = "A2"
         if columns:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(frame) + 1, 1)}"
         sheet.append([styles.header(sheet, text) for text in headers])
         cells = []
-        for k, column in enumerate(columns):
-            values = [_cell(v) for v in frame.iloc[:, k]]
+        for column, column_values in zip(columns, raw):
+            values = [_cell(v) for v in column_values]
             number_format = _number_format(file, column)
             if number_format:  # every data cell of the column, an empty one too
                 values = [styles.formatted(sheet, v, number_format) for v in values]
@@ -123,7 +124,7 @@ def _number_format(file: str | None, column: str) -> str | None:
     return _FORMATS.get(found.unit) if found else None
 
 
-def _width(header_text: str, head: pd.Series) -> float:
+def _width(header_text: str, head: list) -> float:
     """Column width in characters: the longest of the header and the values shown (``str``, so a
     missing number counts as ``nan``), plus 2, at most 60."""
     values = [len(header_text)] + [len(str(v)) for v in head if v is not None]
