@@ -52,7 +52,7 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
     frames = [(name, SHEETS.get(name, f"{name}.csv"), tables[name]) for name in names]
     dictionary_frame = pd.DataFrame(dictionary.rows(i18n.current()))
     frames.append((DICTIONARY_SHEET, None, dictionary_frame))
-    styles = _Styles(book)
+    styles = _Styles()
     for name, file, frame in frames:
         sheet = book.create_sheet(name[:31])
         columns = list(frame.columns)
@@ -85,8 +85,7 @@ class _Styles:
     at each assignment; copying the resulting style indices (openpyxl's ``StyleArray``) is a
     plain array copy."""
 
-    def __init__(self, book):
-        self._book = book
+    def __init__(self):
         self._header_style = None
         self._formats: dict[str, object] = {}
 
