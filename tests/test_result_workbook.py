@@ -6,6 +6,11 @@ empty table, a table without columns, a sheet outside the usual list)."""
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from datetime import datetime
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -31,11 +36,23 @@ def describe(path) -> dict:
     return {"names": book.sheetnames, "sheets": sheets}
 
 
+def sheet_data(path) -> list[str]:
+    """Each sheet's ``<sheetData>`` in canonical XML (attribute order and ``<v/>`` against
+    ``<v></v>`` do not count; whitespace, ``xml:space`` and every attribute do)."""
+    with zipfile.ZipFile(path) as archive:
+        names = sorted((n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+                       key=lambda n: int(re.search(r"\d+", n).group()))
+        data = [re.search(r"<sheetData.*</sheetData>|<sheetData\s*/>", archive.read(n).decode(), re.S).group()
+                for n in names]
+    return [ET.canonicalize(xml_data=d) for d in data]
+
+
 def assert_same_workbooks(tmp_path, tables):
     """The streamed writer and the reference write the same workbook for ``tables``."""
     new, old = tmp_path / "new.xlsx", tmp_path / "old.xlsx"
     write_workbook(new, tables)
     write_reference_workbook(old, tables)
+    assert sheet_data(new) == sheet_data(old)  # what Excel reads, beyond what openpyxl reads back
     streamed, reference = describe(new), describe(old)
     assert streamed["names"] == reference["names"]
     for name in reference["names"]:
@@ -55,7 +72,10 @@ def test_awkward_values_are_written_as_before(tmp_path):
                                   "standalone_cost": [1234567.0, None], "alone": [True, False]}),
         "services": pd.DataFrame({"pole": pd.Series([], dtype=object), "service": pd.Series([], dtype=object)}),
         "core": pd.DataFrame(index=range(3)),  # rows without columns
-        "extra_table": pd.DataFrame({"x": [1, 2]}),  # a sheet outside SHEETS, last before the dictionary
+        "extra_table": pd.DataFrame({  # a sheet outside SHEETS, last before the dictionary; values openpyxl
+            "x": [1, np.inf],            # writes itself (a formula, a date) amid text to escape and keep
+            "text": ["  Saint-Berthevin & <Co> ", "=1+1"], "when": [datetime(2026, 1, 1), ""],
+            "flag": [True, None]}),
         "flows": None,  # absent
     }
     described = assert_same_workbooks(tmp_path, tables)

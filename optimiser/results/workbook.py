@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import dictionary, i18n
+from .xlsx_rows import stream_rows_as_text
 
 #: Sheet name → CSV file it mirrors, in workbook order.
 SHEETS = {"communes": "communes.csv", "poles": "poles.csv", "services": "services.csv", "equipment": "equipment.csv",
@@ -64,7 +65,9 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
         sheet.freeze_panes = "A2"
         if columns:
             sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(frame) + 1, 1)}"
-        sheet.append([styles.header(sheet, text) for text in headers])
+        stream_rows_as_text(sheet)
+        if headers:
+            sheet.append([styles.header(sheet, text) for text in headers])
         cells = []
         for column, column_values in zip(columns, raw):
             values = [_cell(v) for v in column_values]
@@ -72,7 +75,7 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
             if number_format:  # every data cell of the column, an empty one too
                 values = [styles.formatted(sheet, v, number_format) for v in values]
             cells.append(values)
-        for row in (zip(*cells) if cells else ([] for _ in range(len(frame)))):
+        for row in zip(*cells):  # a table without columns has no cell, hence no row
             sheet.append(list(row))
     book.save(path)
     return Path(path)
