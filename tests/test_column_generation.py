@@ -102,3 +102,29 @@ def test_master_over_every_pole_is_the_partitioning_lp_and_its_integer_version_t
     usable = [c for c in columns if c.usable]
     whole = solve_master(rows, usable, value_of.constant, integer=True)
     assert abs(whole.value - best_service_design(inputs) / 1000.0) <= 1e-5 * abs(whole.value)
+
+
+def test_a_stop_request_ends_the_integer_master_at_once():
+    """Ctrl-C (a stop request) during the integer master stops HiGHS within a second or two,
+    not at the master's time limit: a random set-partitioning master HiGHS does not finish in 20 s."""
+    import threading
+
+    import numpy as np
+
+    from optimiser.solvers import STOP
+
+    rng = np.random.default_rng(0)
+    codes = [f"c{k}" for k in range(60)]
+    columns = [Column(c, (c,), 0.0, True) for c in codes]
+    for _ in range(4000):
+        members = tuple(sorted(rng.choice(codes, size=int(rng.integers(3, 9)), replace=False)))
+        columns.append(Column(members[0], members, -float(rng.uniform(0, 10)) * len(members), True))
+    timer = threading.Timer(1.0, STOP.request)
+    timer.start()
+    try:
+        start = time.perf_counter()
+        solve_master(PartitionRows(codes, set(), None, 10), columns, 0.0, integer=True, time_limit=20.0)
+        assert time.perf_counter() - start < 8.0
+    finally:
+        timer.join()
+        STOP.clear()

@@ -106,6 +106,7 @@ def test_a_solve_deaf_to_its_stop_is_killed_and_reads_as_a_time_limit(monkeypatc
     assert time.perf_counter() - start < 10  # HiGHS alone: until the address space runs out (≈ 30 s)
     assert outcome.status is Status.TIME_LIMIT and outcome.bound is None and not outcome.interrupted
     assert "did not stop when asked and was killed" in outcome.message
+    assert "was killed" in outcome.watchdog  # what a seat pricing's run names in its messages
     # the next solve gets a new process, and the rule off again, the optimum
     monkeypatch.undo()
     assert solve(problem, 10).status is Status.OPTIMAL
@@ -143,3 +144,4 @@ def test_a_frozen_solver_process_is_killed_whatever_the_highs_version(monkeypatc
     assert time.perf_counter() - start < 5
     assert outcome.status is Status.TIME_LIMIT and outcome.bound is None
     assert "did not stop when asked and was killed" in outcome.message
+    assert "was killed" in outcome.watchdog  # what a seat pricing's run names in its messages

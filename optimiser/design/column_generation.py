@@ -30,8 +30,11 @@ at most one pole per seat), with the reduced cost :math:`\bar\Delta_c = \Delta_c
 Each pole of *S* is a candidate of its seat's **pricing problem**
 :math:`\ell_j \le \min_{M \ni j} \Delta(j, M) - \sum_{i\in M} \pi_i` (the one-seat service
 model of :class:`.lagrangian._SeatPricing` with coefficients :math:`-\pi_i`: it keeps every rule of
-one pole — sizes, seat share, fairness, modes — and drops contiguity, 'together' and 'apart', so
-its minimum is below that of any pole a design may use; the proven dual bound of a MILP stopped at
+one pole — sizes, seat share, fairness, modes, and the pole connected when contiguity is required
+(:func:`.pole_pricing.add_connectivity`: a flow from the seat through members; every pole of a
+design is connected, and without it most pricing solutions were pieces: 45 of 53 on the CC du
+Pays Rethélois) — and drops 'together' and 'apart', so its minimum is below that of any pole a
+design may use; the proven dual bound of a MILP stopped at
 its time limit is still a lower bound), and *S* has at most one pole per seat and at most
 :math:`K^{max}` poles, so :math:`\sum_{c\in S}\bar\Delta_c \ge` the sum of the :math:`K^{max}`
 most negative :math:`\min(0, \ell_j - \mu)`. Hence
@@ -64,10 +67,14 @@ equalities and the count added, solved by the master instead of subgradient step
    finds none either, no column prices out: the LP value is the bound.
 
 **Skipping seats.** A seat priced at :math:`\pi'` with bound :math:`\ell'` is still bounded at
-:math:`\pi` by :math:`\ell' - \sum_{i} \max(0, \pi_i - \pi'_i)` (each :math:`x_i \le 1`), and any
+:math:`\pi` by :math:`\ell' - (\pi_j - \pi'_j) - \sum_{i \ne j} \max(0, \pi_i - \pi'_i)` (the seat
+is in every pole, each other :math:`x_i \le 1`), and any
 seat by the member-by-member argument one seat at a time: :math:`\Delta(j, M) \ge -\sum_{i\in M}
 s_{ij}` (:func:`~optimiser.model.service_bound.member_savings_by_seat_keur`), so
-:math:`\ell_j \ge -s_{jj} - \pi_j + \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)`. When the better of
+:math:`\ell_j \ge -s_{jj} - \pi_j + \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)`. Both sums over
+the other members may keep only what one pole of the seat can hold (its member count and room of
+inhabitants from the pole rules, :class:`~optimiser.model.service_bound.SeatCapacity`): every
+pole a design may use obeys them. When the better of
 the two, less :math:`\mu`, is :math:`\ge 0` the seat contributes nothing and is not solved; a seat
 whose pricing does not fit in the time left keeps it too (still valid). Seats are priced most
 negative first, and only while they can still enter the :math:`K^{max}` most negative: once
@@ -93,8 +100,18 @@ import numpy as np
 
 from ..model.contiguity import pieces
 from ..model.service_bound import member_savings_by_seat_keur, seat_capacities
-from ..solvers import STOP, new_instance
-from .lagrangian import BUILD_S, _SeatPricing, lagrangian_bound, outside_top, top_cutoff
+from ..solvers import STOP, new_instance, run_stoppable
+from .lagrangian import (
+    BUILD_S,
+    PRICING_START_S,
+    _SeatPricing,
+    lagrangian_bound,
+    outside_top,
+    pricing_limit,
+    shifted_bound,
+    top_cutoff,
+    watchdog_note,
+)
 from .pole_pricing import PerPoleValue, pole_count_ok, poles_of
 
 Assignment = dict[str, "str | None"]
@@ -135,6 +152,7 @@ class ColumnGenerationResult:
     solves: int
     columns: int
     trace: list[tuple[int, float, float, float]] = dataclasses.field(default_factory=list)
+    incidents: list[str] = dataclasses.field(default_factory=list)  # seat pricings the watchdog stopped
 
 
 class PartitionRows:
@@ -197,7 +215,9 @@ def solve_master(rows: PartitionRows, columns: list[Column], constant: float, in
         solution.col_value = [float(v) for v in start]
         solution.value_valid = True
         h.setSolution(solution)
-    h.run()
+    # in this process, as every HiGHS run of the project that is not isolated: Ctrl-C stops it
+    # at once (an integer master over a few thousand columns can take its whole limit)
+    run_stoppable(h, time_limit)
     info = h.getInfo()
     if info.primal_solution_status != 2:  # no feasible solution
         return None
@@ -262,12 +282,14 @@ class ColumnGeneration:
         self.keys: dict[tuple[str, tuple[str, ...]], int] = {}
         self.pricing: dict[str, _SeatPricing] = {}
         self.solves = 0
+        self.incidents: list[str] = []  # a line per seat pricing the watchdog stopped or killed
+        self._ceiling_at: tuple[int, float] = (-1, math.inf)  # (columns held, master LP value then)
         self.trace: list[tuple[int, float, float]] = []  # the subgradient phase's (iteration, clock, L)
         # HiGHS prices the seats whatever the run's solver (see lagrangian.py)
         self.options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
         self.seats = [j for j in pairs.seats if pairs.members_of.get(j)]
-        self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of,
-                                                    caps=seat_capacities(inputs, pairs.members_of))
+        self.caps = seat_capacities(inputs, pairs.members_of)
+        self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of, caps=self.caps)
         for (seat, members), priced in list(value_of.cache.items()):
             if math.isfinite(priced.delta):
                 self._add(seat, members, priced.delta)
@@ -337,7 +359,8 @@ class ColumnGeneration:
         # the duals first climb by subgradient steps (module docstring), every pricing solution
         # kept as a column; its multipliers are the centre of the master-dual phase after it
         lag = lagrangian_bound(self.value_of, deadline, upper, tolerance=tolerance, trace=self.trace,
-                               on_pole=self._collect, floor=self._floor_at_multipliers, new_upper=new_upper)
+                               on_pole=self._collect, floor=self._floor_at_multipliers, new_upper=new_upper,
+                               incidents=self.incidents, ceiling=self._ceiling)
         upper = new_upper()
         self.solves += lag.solves
         center = {i: -lag.multipliers.get(i, 0.0) for i in self.rows.communes}
@@ -372,15 +395,16 @@ class ColumnGeneration:
             for n, j in enumerate(order):
                 left = deadline - time.perf_counter()
                 if low[j] - mu >= 0 or outside_top(low[j] - mu, held, self.k_max) or STOP.requested \
-                        or left < (0.5 if j in self.pricing else BUILD_S):
+                        or left < (PRICING_START_S if j in self.pricing else BUILD_S):
                     break  # the seats left keep their cheap bounds: still valid
                 if j not in self.pricing:
                     self.pricing[j] = _SeatPricing(self.value_of, j)
-                left = deadline - time.perf_counter()
-                limit = max(0.3, min(10.0, left - 0.2, left / max(1, len(order) - n)))
+                limit = pricing_limit(deadline - time.perf_counter(), len(order) - n)
                 coef = {i: -pi[i] for i in pairs.members_of[j]}
                 bound_j, joined = self.pricing[j].solve(coef, self.options, limit, mu + top_cutoff(held, self.k_max))
                 bound_j = max(bound_j, low[j])  # a pricing stopped without a bound keeps the stale one
+                if self.pricing[j].watchdog:
+                    self.incidents.append(watchdog_note(j, self.pricing[j].watchdog))
                 self.solves += 1
                 low[j] = bound_j
                 held.append(bound_j - mu)
@@ -405,26 +429,43 @@ class ColumnGeneration:
             master = solve_master(self.rows, self.columns, c0, time_limit=master_s / 2)
             result.lp_value = master.value if master is not None else math.nan
         result.solves, result.columns = self.solves, len(self.columns)
+        result.incidents = list(dict.fromkeys(self.incidents))
         result.designs = self.integer_designs(time.perf_counter() + master_s, incumbent)
         return result
 
+    def _ceiling(self) -> float:
+        """The master LP over the columns held (k€/yr, ``inf`` when it has no solution): at least
+        the LP over every pole, so at least every bound :math:`L` (the steps' target, never a
+        bound). Solved again only when columns were added (a few hundredths of a second)."""
+        if self._ceiling_at[0] != len(self.columns):
+            master = solve_master(self.rows, self.columns, self.value_of.constant, time_limit=2.0)
+            self._ceiling_at = (len(self.columns), master.value if master is not None else math.inf)
+        return self._ceiling_at[1]
+
     def _stale(self, last, pi: dict[str, float], j: str) -> float:
         r"""The seat's pricing bound at ``pi`` without a solve: the best of its last solve's
-        (module docstring) and the member-by-member one, :math:`\ell_j \ge -s_{jj} - \pi_j +
-        \sum_{i \ne j} \min(0, -s_{ij} - \pi_i)` (:func:`member_savings_by_seat_keur`)."""
-        save = self.saving_at
-        members = self.pairs.members_of[j]
-        floor = -save[j].get(j, 0.0) - pi[j] + sum(min(0.0, -save[i].get(j, 0.0) - pi[i]) for i in members if i != j)
+        shifted to ``pi`` (:func:`.lagrangian.shifted_bound` at the coefficients :math:`-\pi`) and
+        the member-by-member one (:meth:`_floor_at_multipliers` at :math:`\lambda = -\pi`)."""
+        lam = {i: -pi[i] for i in self.pairs.members_of[j]}
+        floor = self._floor_at_multipliers(j, lam)
         if last is None:
             return floor
         then, low = last
-        return max(floor, low - sum(max(0.0, pi[i] - then[i]) for i in members))
+        return max(floor, shifted_bound(j, low, {i: -then[i] for i in lam}, lam, self.pairs.members_of[j], self.caps.get(j)))
 
     def _floor_at_multipliers(self, j: str, lam: dict[str, float]) -> float:
-        r"""The member-by-member floor of :meth:`_stale` at :math:`\pi = -\lambda`."""
+        r"""The member-by-member bound on the seat's pricing value at the cost coefficients
+        :math:`\lambda` (module docstring, "Skipping seats"): every pole *M* of the seat has
+        :math:`\Delta(j, M) \ge -\sum_{i \in M} s_{ij}`, so its priced value is at least
+        :math:`\lambda_j - s_{jj} - \sum_{i \in M \setminus j} \max(0, s_{ij} - \lambda_i)`,
+        and that sum is at most the largest a pole of the seat can hold (its member count and room
+        of inhabitants, :class:`~optimiser.model.service_bound.SeatCapacity`)."""
         save = self.saving_at
-        return -save[j].get(j, 0.0) + lam[j] + sum(min(0.0, lam[i] - save[i].get(j, 0.0))
-                                                   for i in self.pairs.members_of[j] if i != j)
+        gains = {i: save[i].get(j, 0.0) - lam[i] for i in self.pairs.members_of[j]
+                 if i != j and save[i].get(j, 0.0) > lam[i]}
+        cap = self.caps.get(j)
+        most = cap.most(j, gains) if cap is not None else sum(gains.values())
+        return lam[j] - save[j].get(j, 0.0) - most
 
     def _collect(self, seat: str, joined: tuple[str, ...], found: float) -> None:
         """A subgradient step's pricing solution as a column, with the Δ its solution has (at

@@ -35,9 +35,17 @@ At :math:`\lambda^0` no pole opens (all pricing values are :math:`\ge 0`), so th
 supergradient is :math:`-1` everywhere without a solve.
 
 **Skipping seats.** A seat priced at :math:`\lambda'` with proven bound :math:`\ell'` is still
-bounded at :math:`\lambda` by :math:`\ell' - \sum_{i} \max(0, \lambda'_i - \lambda_i)` (each
-:math:`x_i \le 1`); when that is :math:`\ge 0` the seat contributes 0 (no pole, which is then an
-optimal choice of its inner minimum, so the supergradient stays exact) without a solve. So is any
+bounded at :math:`\lambda` by
+
+.. math:: \ell_j(\lambda) \ge \ell' + (\lambda_j - \lambda'_j)
+   - \max_{M \ni j \text{ a pole of } j} \sum_{i \in M \setminus j} \max(0, \lambda'_i - \lambda_i)
+
+(:func:`shifted_bound`: the seat is in every pole, so its own change passes exactly; the others
+are at most the pole's :math:`n_j - 1` members within its room of inhabitants,
+:class:`~optimiser.model.service_bound.SeatCapacity` — the rules every pole of a design obeys,
+so the bound holds over every pole a design may use, which is all :math:`L` needs); when that is
+:math:`\ge 0` the seat contributes 0 (no pole, which is then an optimal choice of its inner
+minimum, so the supergradient stays exact) without a solve. So is any
 seat by the floor ``floor(j, λ)`` when given (:mod:`.column_generation`: the member-by-member
 argument at that one seat). Seats are taken cheapest bound first, and each round stops as soon
 as :math:`K^{max}` seats priced are at or below the next seat's cheap bound: the seats left
@@ -52,7 +60,11 @@ reach: :math:`L` is still a bound.
 solutions of the :math:`K^{max}` most negative seats priced, :math:`\lambda \leftarrow \lambda + t g` (projected on
 :math:`\lambda_i \ge 0` for the communes allowed alone), Polyak step
 :math:`t = \theta (U - L)/\lVert g \rVert^2` toward the incumbent's cost *U*, θ halved after
-two iterations without a better bound.
+two iterations without a better bound. *U* may be any value
+at least :math:`\max_\lambda L` (it sets step sizes only): the caller may give a lower one than the
+incumbent, the LP over the poles collected so far (a set-partitioning LP over some of the poles
+the pricing ranges over, whose costs are at least their exact ones: at least the LP over all of
+them, which is at least every :math:`L`) — nearer the maximum, the steps overshoot less.
 """
 
 from __future__ import annotations
@@ -66,7 +78,7 @@ import numpy as np
 import pulp
 
 from ..inputs import Inputs
-from ..model.service_bound import member_savings_keur, seat_capacities
+from ..model.service_bound import SeatCapacity, member_savings_keur, seat_capacities
 from ..solvers import STOP, SolverOptions, Status
 from .pole_pricing import PerPoleValue
 
@@ -106,6 +118,10 @@ class _SeatPricing:
         self.base_cost = np.array([coefficient.get(v.name, 0.0) for v in self.x.values()])
         self.free = {v.name: (0.0, 1.0) for i, v in self.x.items() if i != seat} | {v.name: (0.0, 1.0) for v in self.alone}
         self.free[self.x[seat].name] = (1.0, 1.0)
+        # the pole connected, when the seat model carries the rows (pole_pricing.add_connectivity):
+        # every pole of a design is, so the minimum over connected poles still bounds them all
+        self.free.update({name: (0.0, 0.0) for name in named if name.startswith("seatcut_")})
+        self.watchdog = ""  # why the last solve was stopped past its limit or killed ("" if it was not)
 
     def solve(self, multipliers: dict[str, float], options: SolverOptions, limit: float, cutoff: float = math.inf):
         r"""(a lower bound on :math:`v = \min \Delta + \sum \lambda x`, the members joining in the
@@ -128,6 +144,7 @@ class _SeatPricing:
         finally:
             self.problem.objective = self.pole_objective
         self.found_delta = math.inf
+        self.watchdog = outcome.watchdog
         if outcome.status is Status.INFEASIBLE:
             return (cutoff if math.isfinite(cutoff) else -math.inf), None  # nothing below the cutoff
         if outcome.bound is None or not math.isfinite(outcome.bound):
@@ -143,6 +160,22 @@ class _SeatPricing:
 #: Seconds left below which a seat whose model is not built yet is not priced (a build takes
 #: 0.3–0.7 s on a 65-commune EPCI): the run's time limit is kept.
 BUILD_S = 1.5
+#: The least time limit of one seat pricing (s), and the time left below which a built seat is
+#: no longer priced. A pricing stopped sooner nearly never proves anything: measured on the CC du
+#: Pays Rethélois with the round's time shared among its 65 seats (0.3–0.45 s each), 65 of 73
+#: pricings ran into their limit, most with no bound at all (the seat then keeps its cheap one),
+#: and 30 s of rounds left the bound at the member-by-member one; with at least 5 s, 1 of 38 did
+#: (most took 0.2–4 s at load 8, 0.5–3 s quiet). The seats a round does not reach keep their
+#: cheap bounds (still valid).
+PRICING_MIN_S = 1.5
+PRICING_START_S = 1.0
+
+
+def pricing_limit(left: float, seats_left: int) -> float:
+    """The time limit (s) of the next seat pricing: a share of the ``left`` seconds among the
+    ``seats_left`` seats still to price, at least :data:`PRICING_MIN_S`, at most 10 s, never past
+    the deadline."""
+    return max(0.3, min(10.0, left - 0.2, max(PRICING_MIN_S, left / max(1, seats_left))))
 
 #: θ of the Polyak steps (halved after two steps without a better bound), and of the first one,
 #: from λ⁰ (every seat ≥ 0, the direction −1 everywhere): a full step there overshoots (CC du
@@ -154,22 +187,27 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
                      trace: list | None = None, tolerance: float = 1e-6,
                      on_pole: Callable[[str, tuple[str, ...], float], None] | None = None,
                      floor: Callable[[str, dict[str, float]], float] | None = None,
-                     new_upper: Callable[[], float] | None = None) -> LagrangianBound:
+                     new_upper: Callable[[], float] | None = None, incidents: list[str] | None = None,
+                     ceiling: Callable[[], float] | None = None) -> LagrangianBound:
     """The bound of the module docstring within ``deadline`` (``time.perf_counter()`` seconds);
     ``upper`` is the incumbent's cost (k€/yr) for the step size (``inf``: none); ``trace``
     collects (iteration, clock, L) for benchmarks; it stops once within ``tolerance`` (relative)
     of ``upper``. ``on_pole(seat, members, Δ found)`` receives every pricing solution (a
     candidate pole: :mod:`.column_generation` collects them); ``floor(seat, λ)``, a lower bound
     on the seat's pricing value needing no solve, skips the seat when ≥ 0 (as the stale bound);
-    ``new_upper()``, called after each iteration, may lower ``upper`` (a better design found)."""
+    ``new_upper()``, called after each iteration, may lower ``upper`` (a better design found);
+    ``incidents`` collects a line for each seat pricing the watchdog stopped or killed (its seat
+    keeps its cheap bound); ``ceiling()``, a value no bound of this kind can exceed (the
+    restricted master LP of :mod:`.column_generation`), replaces ``upper`` as the steps' target
+    when lower: only the step sizes follow it, never the bound."""
     inputs, pairs = value_of.inputs, value_of.pairs
     # HiGHS prices the seats whatever the run's solver: it honours short time limits and reports
     # its proven bound when stopped (CBC may overrun a 1 s limit by half a minute)
     options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
     si = inputs.services
     c0 = value_of.constant
-    lam = {i: max(0.0, s) for i, s in member_savings_keur(si, pairs.seats_of, pairs.members_of,
-                                                                     caps=seat_capacities(inputs, pairs.members_of)).items()}
+    caps = seat_capacities(inputs, pairs.members_of)
+    lam = {i: max(0.0, s) for i, s in member_savings_keur(si, pairs.seats_of, pairs.members_of, caps=caps).items()}
     for i in pairs.seats_of:
         lam.setdefault(i, 0.0)
     best = LagrangianBound(c0 - sum(lam.values()), dict(lam), 0, 0)
@@ -188,25 +226,28 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         low: dict[str, float] = {}
         for j in seats if it else []:
             then, was = priced[j]
-            low[j] = was - sum(max(0.0, then[i] - lam[i]) for i in pairs.members_of[j])
+            low[j] = shifted_bound(j, was, then, lam, pairs.members_of[j], caps.get(j))
             if floor is not None and low[j] < 0:
                 low[j] = max(low[j], floor(j, lam))
         solutions: dict[str, list[str]] = {}
         order = sorted(low, key=low.get)
+        cut_short = False
         for n, j in enumerate(order):
             if low[j] >= 0 or outside_top(low[j], [low[k] for k in solutions], k_max):
                 break  # the seats left cannot change the bound (docstring, "Skipping seats")
             left = deadline - time.perf_counter()
-            if left < (0.5 if j in pricing else BUILD_S) or STOP.requested:
+            if left < (PRICING_START_S if j in pricing else BUILD_S) or STOP.requested:
+                cut_short = True
                 break  # the seats left keep their cheap bounds: L stays valid
             if j not in pricing:
                 pricing[j] = _SeatPricing(value_of, j)
-            left = deadline - time.perf_counter()
-            limit = max(0.3, min(10.0, left - 0.2, left / (len(order) - n)))
+            limit = pricing_limit(deadline - time.perf_counter(), len(order) - n)
             value, joined = pricing[j].solve(lam, options, limit, top_cutoff([low[k] for k in solutions], k_max))
             # a pricing stopped without a proven bound (-inf, seen under load) keeps the cheap
             # one, still valid at λ: an infinite term would make the step and every λ infinite
             low[j] = max(value, low[j])
+            if pricing[j].watchdog and incidents is not None:
+                incidents.append(watchdog_note(j, pricing[j].watchdog))
             priced[j] = (dict(lam), low[j])
             solutions[j] = joined or []
             best.solves += 1
@@ -223,6 +264,8 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             stale += 1
             if stale >= 2:
                 theta, stale = theta / 2, 0
+        if cut_short and not solutions:
+            break  # no seat could be priced in the time left: further steps would price none either
         if new_upper is not None:
             upper = min(upper, new_upper())
         # the relaxed problem's solution: the poles of the k_max most negative seats priced
@@ -236,9 +279,29 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):
             break
         target = upper if math.isfinite(upper) else best.value + 0.01 * abs(best.value)
+        if ceiling is not None:
+            target = min(target, max(ceiling(), best.value + 1e-4 * abs(best.value)))
         step = (FIRST_STEP if it == 0 else theta) * max(target - total, 1e-3 * abs(target)) / norm
         lam = {i: lam[i] + step * g[i] if i in covered else max(0.0, lam[i] + step * g[i]) for i in lam}
     return best
+
+
+def watchdog_note(seat: str, why: str) -> str:
+    """The run's message for a seat pricing the watchdog stopped or killed."""
+    return f"the seat pricing of {seat} was stopped by the watchdog ({why}): the seat kept its cheap bound"
+
+
+def shifted_bound(seat: str, bound: float, then: dict[str, float], now: dict[str, float],
+                  reach: tuple[str, ...], cap: SeatCapacity | None) -> float:
+    r"""A lower bound on the seat's pricing value at the cost coefficients ``now`` from a lower
+    bound ``bound`` proven at ``then`` (module docstring, "Skipping seats"): the seat's own
+    change exactly, less the largest sum of the others' decreases :math:`\max(0, \lambda'_i -
+    \lambda_i)` a pole of the seat can hold (``cap``: at most its member count, within its room;
+    ``None``: every commune of ``reach``). Valid whatever the signs: each pole *M* changes
+    :math:`\sum_{i \in M} \lambda_i` by at least that much."""
+    falls = {i: then[i] - now[i] for i in reach if i != seat and then[i] > now[i]}
+    most = cap.most(seat, falls) if cap is not None else sum(falls.values())
+    return bound + (now[seat] - then[seat]) - most
 
 
 def _pole_count_max(inputs: Inputs, seats: int) -> int:

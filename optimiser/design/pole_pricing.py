@@ -34,6 +34,8 @@ import dataclasses
 import math
 import time
 
+import pulp
+
 from ..inputs import Inputs
 from ..model.assembly import add_services
 from ..model.candidates import CandidatePairs
@@ -130,6 +132,10 @@ class PerPoleValue:
         self.rules = dataclasses.replace(inputs.rules, count_min=None, count_max=None, together=(), apart=(),
                                          allow_alone=(), max_alone=None)
         self.solves = 0
+        #: The adjacency a pole must be connected in (set by the run when contiguity is required,
+        #: before any seat model is built): the seat models then carry the connectivity rows
+        #: the seat pricing switches on (:func:`add_connectivity`); ``None``: none.
+        self.nbrs: dict[str, list[str]] | None = None
 
     def pole(self, seat: str, members: tuple[str, ...], deadline: float) -> PricedPole:
         key = (seat, members)
@@ -278,7 +284,7 @@ class PerPoleValue:
         delta = _without_constant(outcome, model.problem) + constant - self.constant
         # the full model's names only: no 'alone' (the seat model's device), no zeros (the
         # communes outside the pole belong to other poles, whose values must not be overwritten)
-        values = {k: v for k, v in outcome.values.items() if v != 0.0 and not k.startswith("alone_")}
+        values = {k: v for k, v in outcome.values.items() if v != 0.0 and not k.startswith(SEAT_MODEL_ONLY)}
         return PricedPole(delta, values, outcome.status is Status.OPTIMAL)
 
     def _seat_model(self, seat: str):
@@ -291,6 +297,8 @@ class PerPoleValue:
                                     allow_alone=candidates[1:])
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, pairs)
         add_services(model, self.inputs, Formulation(lazy_fairness=False))
+        if self.nbrs is not None and self.inputs.rules.contiguity != "none":
+            add_connectivity(model.problem, seat, candidates, self.nbrs)
         objective = model.problem.objective
         constant = objective.constant
         objective.constant = 0.0  # the solver's relative gap then applies to this pole's change alone
@@ -315,6 +323,43 @@ class PerPoleValue:
         """Σ Δ over the poles of ``assignment`` seated at ``seats`` (a move's local value)."""
         poles = poles_of(assignment)
         return sum(self.pole(j, poles[j], deadline).delta for j in seats if j in poles)
+
+
+#: Prefixes of the seat model's own columns, never written into a design's values.
+SEAT_MODEL_ONLY = ("alone_", "seatflow_", "seatcut_")
+
+
+def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict[str, list[str]]) -> list:
+    r"""Rows that hold when the members joining ``seat`` (:math:`x_i`, ``x_{i}_{seat}``) form a
+    connected pole in ``nbrs``, switched on and off by column bounds: a single-commodity flow
+    from the seat, each member *v* consuming :math:`x_v - c_v`,
+
+    .. math:: \sum_{u} f_{uv} - \sum_{w} f_{vw} + c_v = x_v, \qquad
+       f_{uv} \le (n - 1) x_u, \quad f_{uv} \le (n - 1) x_v, \qquad c_v \in [0, 1],
+
+    over the arcs between candidates (*n* of them). With :math:`c = 0` a solution exists exactly
+    when every member is reached from the seat through members (a spanning tree of a connected
+    pole carries the flow; a member cut off from the seat can receive none); with :math:`c` free
+    (its own bounds, :math:`[0, 1]`) the rows are slack (:math:`c_v = x_v`, no flow), so the
+    model's pole pricing (members fixed) is unchanged. Returns the :math:`c` columns (``seatcut_``)."""
+    inside = set(candidates)
+    n = len(candidates)
+    arcs = [(u, v) for u in candidates for v in nbrs.get(u, ()) if v in inside and v != seat and u != v]
+    named = {v.name: v for v in problem.variables()}
+    x = {i: named[f"x_{i}_{seat}"] for i in candidates}
+    flow = {(u, v): problem.add_variable(f"seatflow_{u}_{v}_{seat}", 0, n - 1) for u, v in arcs}
+    cuts = []
+    for v in candidates:
+        if v == seat:
+            continue
+        cut = problem.add_variable(f"seatcut_{v}_{seat}", 0, 1)
+        cuts.append(cut)
+        problem += (pulp.lpSum(f for (a, b), f in flow.items() if b == v) - pulp.lpSum(f for (a, b), f in flow.items() if a == v)
+                    + cut == x[v]), f"seatflow_{v}_{seat}"
+    for (u, v), f in flow.items():
+        problem += f <= (n - 1) * x[u], f"seatflow_out_{u}_{v}_{seat}"
+        problem += f <= (n - 1) * x[v], f"seatflow_in_{u}_{v}_{seat}"
+    return cuts
 
 
 def _without_constant(outcome, problem) -> float:

@@ -27,7 +27,8 @@ from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
 from ..model.service_bound import member_service_bound_keur, seat_capacities
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
-from .column_generation import ColumnGeneration, ColumnGenerationResult
+from .column_generation import ColumnGeneration, ColumnGenerationResult, design_breaks
+from .compound_moves import improve_by_compound_moves
 from .enumerated import design_by_enumeration
 from .explain import explain_infeasibility
 from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
@@ -98,6 +99,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # Fixed poles' services separate by pole: priced pole by pole (cached) when nothing
         # couples them, which also makes the local search below cheap.
         value_of = PerPoleValue(inputs, options, pairs) if separable(inputs) else FixedPolesValue(inputs, options, pairs)
+        if isinstance(value_of, PerPoleValue):
+            value_of.nbrs = assembled.nbrs  # the seat pricings then price connected poles only
     build_s = time.perf_counter() - start
 
     deadline = start + options.time_limit_s
@@ -167,6 +170,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's"
                                 if service_model is not None
                                 else f"bound: the member-by-member bound ({floor:,.1f} k€/yr)")
+        if dual is not None:
+            end.messages += dual.incidents  # seat pricings the watchdog stopped: named, their seats kept cheap bounds
         if dual is not None and dual.bound > end.lower:
             end.lower = dual.bound
             end.messages.append(f"bound: the column-generation bound ({dual.bound:,.1f} k€/yr, {dual.iterations} "
@@ -357,8 +362,10 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     left = deadline - time.perf_counter()
     share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
     stop = time.perf_counter() + share * left
-    improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, stop)
-    if moves:
+    # the simple moves to their local optimum, then compound ones (a commune changes pole and
+    # both poles take their best seat: :mod:`.compound_moves`) while they pay
+    improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx, stop)
+    if moves and not design_breaks(improved, ctx, value_of.inputs):
         value, values = value_of(improved, deadline)
         if values is not None:
             incumbent.offer(improved, value, values)

@@ -13,6 +13,7 @@ import pandas as pd
 from .document import ReportContext, Section, Table, Text
 from .html import fmt
 from .i18n import t
+from .records import row_dicts
 
 EPCI_CODE = "EPCI"
 
@@ -45,7 +46,7 @@ def flows_section(ctx: ReportContext) -> Section | None:
                Column("ac_after_eur", t("col.flows_ac_after"), fmt.money, numeric=True),
                Column("net_cost_eur", t("col.flows_net"), fmt.money, numeric=True),
                Column("saving_eur", t("col.saving"), fmt.signed_money, numeric=True)]
-    records = communes.sort_values("saving_eur", ascending=False).to_dict(orient="records")
+    records = row_dicts(communes.sort_values("saving_eur", ascending=False))
     blocks = [Text(t("txt.flows", financing=t("financing." + _financing(communes)))),
               Table(columns, records, id="flows", row_attrs=lambda r: {"data-member": r["member"]})]
     if len(epci):

@@ -206,17 +206,30 @@ def write_service_tables(folder: Path, tables) -> None:
         getattr(tables, name).to_csv(folder / f"{name}.csv", index=False)
 
 
-def read_service_tables(folder: Path):
-    """The service tables of a result folder (codes kept as text)."""
+#: Columns of the service tables read as text (codes: ``01001`` must not become 1001).
+SERVICE_TEXT_COLUMNS = {"member": str, "seat_insee_code": str, "pole": str, "poolers_codes": str, "borrowers_codes": str,
+                        "group_codes": str}
+
+
+def read_service_table(source) -> pd.DataFrame:
+    """One service table (a path or a binary file), codes kept as text; an empty file is an empty table."""
+    try:
+        return pd.read_csv(source, dtype=SERVICE_TEXT_COLUMNS, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+
+
+def read_service_tables(folder: Path, read=read_service_table):
+    """The service tables of a result folder (codes kept as text), each read by ``read(path)``
+    (``optimiser verify`` passes one that parses each distinct content once)."""
     from .service_tables import ServiceTables
 
-    text = {"member": str, "seat_insee_code": str, "pole": str, "poolers_codes": str, "borrowers_codes": str, "group_codes": str}
     frames = {}
     for name in SERVICE_FILES:
         path = folder / f"{name}.csv"
         try:
-            frames[name] = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
-        except (pd.errors.EmptyDataError, FileNotFoundError):  # a folder written before the file existed
+            frames[name] = read(path)
+        except FileNotFoundError:  # a folder written before the file existed
             frames[name] = pd.DataFrame()
     return ServiceTables(**frames, commune_columns=pd.DataFrame())
 

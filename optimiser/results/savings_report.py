@@ -13,9 +13,9 @@ import pandas as pd
 
 from . import status_quo_words as words
 from .document import Image, Items, ReportContext, Section, Table, Text
-from .figures import new_figure
 from .html import fmt
 from .i18n import MESSAGES, t
+from .records import row_dicts, row_tuples
 
 
 def _k(value) -> str:
@@ -46,7 +46,7 @@ def attrition_line(summary: dict) -> str:
 
 
 def _parts(table: pd.DataFrame) -> list:
-    return [r for r in table.itertuples() if r.stage != "total" and abs(r.saving_eur) >= 0.5]
+    return [r for r in row_tuples(table) if r.stage != "total" and abs(r.saving_eur) >= 0.5]
 
 
 def _svg(table: pd.DataFrame) -> str:
@@ -67,6 +67,8 @@ def _svg(table: pd.DataFrame) -> str:
 
 def draw_chart(path: Path, table: pd.DataFrame, title: str) -> None:
     """``savings_by_source.png``: the same bars, for report.md."""
+    from .figures import new_figure  # matplotlib only when a chart is drawn: rendering the reports (verify) needs none
+
     parts = _parts(table)
     fig, ax = new_figure((7.5, 0.45 * max(3, len(parts)) + 1.2))
     labels = [source_words(r.source) if r.stage == "both" else f"{source_words(r.source)} ({t('stage.' + r.stage)})" for r in parts]
@@ -90,7 +92,7 @@ def sources_section(ctx: ReportContext) -> Section | None:
 
     table = tables.savings_by_source
     records = [{"stage": t(f"stage.{r.stage}"), "source": source_words(r.source), "saving_eur": r.saving_eur,
-                "share": r.share_of_saving} for r in table.itertuples()]
+                "share": r.share_of_saving} for r in row_tuples(table)]
     columns = [Column("stage", t("col.stage")), Column("source", t("col.source")),
                Column("saving_eur", t("col.saving_k"), lambda v: f"{_k(v)} k€", numeric=True),
                Column("share", t("col.share_of_saving"), fmt.percent, numeric=True)]
@@ -114,7 +116,7 @@ def status_quo_check_section(ctx: ReportContext) -> Section | None:
 
     records = [{**r, "scope_words": words.scope_words(str(r["scope"]), r["name"]), "indicator_words": words.indicator_words(r["indicator"]),
                 "range": span(r), "status_words": words.status_words(r["status"])}
-               for r in check.to_dict(orient="records")]
+               for r in row_dicts(check)]
     columns = [Column("scope_words", t("col.scope")), Column("population", t("col.population"), fmt.integer, numeric=True),
                Column("indicator_words", t("col.indicator")), Column("value", t("col.value"), lambda v: fmt.number(v, 2), numeric=True),
                Column("central", t("col.central"), lambda v: fmt.number(v, 2), numeric=True), Column("range", t("col.range")),

@@ -22,6 +22,7 @@ from .document import Figures, Heading, Image, Items, Raw, ReportContext, Sectio
 from .html import fmt
 from .html.page import Column
 from .i18n import t
+from .records import row_dicts
 
 #: The identifier of the EPCI itself in the service tables.
 EPCI_CODE = "EPCI"
@@ -154,7 +155,7 @@ def fairness_words(key: str) -> str:
 # --- helpers ------------------------------------------------------------------------------------
 
 def _records(frame: pd.DataFrame | None) -> list[dict]:
-    return [] if frame is None or not len(frame) else frame.to_dict(orient="records")
+    return [] if frame is None or not len(frame) else row_dicts(frame)
 
 
 def _money_k(value) -> str:
@@ -329,10 +330,15 @@ def by_service_lines(ctx: ReportContext) -> list[str]:
     """One line per service: which poles run it and how, and how many borrow machines."""
     services = ctx.service_tables.services
     lines = []
-    for service, rows in services.groupby("service", sort=False):
-        parts = [f"{r['pole']} {i18n.mode_name(r['mode']).split(' (')[0].lower()}" for r in _records(rows) if r["n_poolers"]]
-        poolers = int(rows["n_poolers"].sum())
-        borrowers = int(rows["n_borrowers"].sum())
+    totals = services.groupby("service", sort=False)[["n_poolers", "n_borrowers"]].sum()
+    by_service: dict = {}  # the rows of each service in the order services first appear, read in one pass
+    for r in _records(services):
+        if not pd.isna(r["service"]):
+            by_service.setdefault(r["service"], []).append(r)
+    for service, rows in by_service.items():
+        parts = [f"{r['pole']} {i18n.mode_name(r['mode']).split(' (')[0].lower()}" for r in rows if r["n_poolers"]]
+        poolers = int(totals.at[service, "n_poolers"])
+        borrowers = int(totals.at[service, "n_borrowers"])
         text = i18n.plural(poolers, "sum.poolers", poles=", ".join(parts)) if parts else t("sum.no_poolers")
         if borrowers:
             text += i18n.plural(borrowers, "sum.borrowers")
@@ -522,15 +528,20 @@ def estimates_section(ctx: ReportContext) -> Section | None:
         return None
     tables = ctx.service_tables
     sq = tables.status_quo
+    # the rows of each member, in the order members first appear (as groupby(sort=False), read in one pass)
+    members: dict = {}
+    for r in _records(sq):
+        if not pd.isna(r["member"]):  # as groupby: rows without a member belong to no group
+            members.setdefault(r["member"], []).append(r)
     by_fields: dict[str, list[str]] = {}
-    for _member, group in sq.groupby("member", sort=False):
+    for rows in members.values():
         fields = []
-        for r in _records(group):
+        for r in rows:
             for field in str(r.get("estimated") or "").split(";"):
                 if field:
                     fields.append(field if "." in field else f"{r['service']}.{field}")
         if fields:  # members estimated alike share one row: the table stays short
-            by_fields.setdefault(";".join(fields), []).append(str(group["name"].iloc[0]))
+            by_fields.setdefault(";".join(fields), []).append(str(rows[0]["name"]))
     rows = [{"names": ", ".join(names), "n": len(fields.split(";")), "fields": fields} for fields, names in by_fields.items()]
     columns = [Column("names", t("col.members")), Column("n", t("col.n_estimated"), fmt.integer, numeric=True),
                Column("fields", t("col.estimated"), i18n.estimated_in_words)]

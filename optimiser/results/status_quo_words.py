@@ -14,6 +14,7 @@ from ..services.calibration import SPEND_GROUPS, headline_figures
 from . import i18n
 from .html import fmt
 from .i18n import t
+from .records import row_dicts, row_tuples
 
 #: The indicator of ``status_quo_check.csv`` for field staff; the others are ``eur_per_hab.GROUP``.
 FIELD_FTE = "field_fte_per_1000_hab"
@@ -51,7 +52,7 @@ def commune_population(check: pd.DataFrame) -> dict[str, float]:
     if check is None or not len(check):
         return {}
     communes = check[check["scope"].astype(str) != TERRITORY].drop_duplicates("scope")
-    return {str(r.scope): float(r.population) for r in communes.itertuples()}
+    return {str(r.scope): float(r.population) for r in row_tuples(communes)}
 
 
 def headline_words(tables) -> str:
@@ -81,7 +82,7 @@ def warning_words(tables, names: dict[str, str] | None = None) -> list[str]:
         return []
     names = names or {}
     out = []
-    for r in check.to_dict(orient="records"):
+    for r in row_dicts(check):
         given = str(r.get("inventoried") or "") if not fmt.is_missing(r.get("inventoried")) else ""
         if not str(r["status"]).startswith("far") or not given or str(r["scope"]) == TERRITORY:
             continue

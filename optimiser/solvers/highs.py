@@ -126,12 +126,13 @@ def _killed(ended, label: str, runtime: float) -> SolveOutcome:
         return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
                             f"HiGHS was interrupted (Ctrl-C) before it found a solution ({ended.why})", interrupted=True)
     return SolveOutcome(Status.TIME_LIMIT, None, None, runtime, label,
-                        f"HiGHS: stopped at the time limit with no solution and no bound — {ended.why}")
+                        f"HiGHS: stopped at the time limit with no solution and no bound — {ended.why}", watchdog=ended.why)
 
 
 def _overrun_said(outcome: SolveOutcome, overran: bool) -> SolveOutcome:
     if overran:
         outcome.message += " — HiGHS ran past its time limit and was stopped"
+        outcome.watchdog = outcome.watchdog or "HiGHS ran past its time limit and was stopped"
     return outcome
 
 
@@ -305,6 +306,13 @@ OVERRUN_GRACE_S, OVERRUN_GRACE_SHARE = 2.0, 0.1
 def _grace_s(limit: float) -> float:
     """Seconds past its time limit ``limit`` before a solve is asked to stop."""
     return OVERRUN_GRACE_S + OVERRUN_GRACE_SHARE * limit
+
+
+def run_stoppable(h, limit: float | None = None) -> bool:
+    """Run a HiGHS instance of this process (:func:`new_instance`, the model passed by the
+    caller) as every in-process solve here runs: Ctrl-C stops it at once, and a watchdog stops it
+    past its time limit ``limit`` (:func:`_run_stoppable`); whether the watchdog did."""
+    return _run_stoppable(h, limit)
 
 
 def _run_stoppable(h, limit: float | None = None) -> bool:

@@ -34,7 +34,8 @@ class Status(str, enum.Enum):
 @dataclass
 class SolveOutcome:
     """What one solver call returned. ``objective`` and ``bound`` include the model's constant.
-    ``interrupted``: the user stopped the solver (Ctrl-C); what it held is kept."""
+    ``interrupted``: the user stopped the solver (Ctrl-C); what it held is kept. ``watchdog``:
+    why the run was stopped past its time limit, or its process killed or lost (empty: it was not)."""
 
     status: Status
     objective: float | None
@@ -44,6 +45,7 @@ class SolveOutcome:
     message: str = ""
     values: dict[str, float] = field(default_factory=dict)
     interrupted: bool = False
+    watchdog: str = ""
 
     @property
     def gap(self) -> float | None:

@@ -34,18 +34,23 @@ named); everything else is a violation in the returned :class:`Verification` (ex
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from ..cache import InputCache
 from ..errors import Problem
+from ..files import read_bytes
 from ..inputs.preparation import load_territory, resolve_rules
+from ..results.reading import RESULT_FILE_MAX_BYTES
 from . import design as checks
 from .design import Design, read_design
 from .files import ALWAYS, DESIGN, SERVICES, ResultFolder, UnreadableResult, inside
 from .geojson import geojson_problems
+from .memo import parsed_table, parsed_yaml
 from .record import Verification
 from .reports import html_problems, markdown_problems
 from .status import status_problems
@@ -109,7 +114,8 @@ def verify_result(folder: str | Path) -> Verification:
     if outside:
         v.check("inputs", outside)
         return v
-    territory = load_territory(loaded)
+    cache = InputCache()  # this verification's: prepare() below reuses the territory read here
+    territory = cache.territory(loaded, load_territory)
     if territory.sha256 != summary["territory"]["sha256"]:
         v.check("inputs", [f"territory file hash {territory.sha256[:12]} differs from summary.json {summary['territory']['sha256'][:12]}"])
     rules = resolve_rules(loaded, territory)
@@ -117,7 +123,7 @@ def verify_result(folder: str | Path) -> Verification:
     view = ReportView(summary, rules, territory.name, len(territory), int(territory.communes["population"].sum()),
                       objective_unit(rules, has_services))
     if has_design:
-        if not _check_design(folder, v, loaded, territory, rules, summary, has_services, view):
+        if not _check_design(folder, v, loaded, territory, rules, summary, has_services, view, cache):
             return v
     if summary.get("roadmap") is not None:  # a plan over years: every year re-added (.roadmap)
         from .roadmap import roadmap_problems
@@ -127,17 +133,17 @@ def verify_result(folder: str | Path) -> Verification:
             from ..inputs.preparation import prepare
             from .roadmap import recomputed_problems
 
-            v.check("roadmap years re-computed", recomputed_problems(folder.path, loaded, prepare(loaded), summary))
+            v.check("roadmap years re-computed", recomputed_problems(folder.path, loaded, prepare(loaded, cache), summary))
     # the reports are rendered again from the verified files and compared (see .reports)
     view.territory, view.scenario = territory, _resolved(folder)
     view.report_tables = _report_tables(folder, has_design and has_services)
     if has_design:  # typed as the writer had them (the strict read above keeps text), in territory order
         from ..results.result import read_communes_csv
 
-        communes = read_communes_csv(folder.path / "communes.csv")
+        communes = _parsed(folder, "communes.csv", "communes as written", read_communes_csv)
         order = {code: k for k, code in enumerate(territory.codes)}
         view.communes = communes.sort_values("insee_code", key=lambda codes: codes.map(order)).reset_index(drop=True)
-        view.poles = pd.read_csv(folder.path / "poles.csv", dtype={"seat_insee_code": str})
+        view.poles = _parsed(folder, "poles.csv", "poles as written", lambda source: pd.read_csv(source, dtype={"seat_insee_code": str}))
     v.check("report.md says what was verified", markdown_problems(folder.text("report.md"), view))
     v.check("report.html says what was verified", html_problems(folder.text("report.html"), view))
     return v
@@ -147,19 +153,32 @@ def _resolved(folder) -> dict:
     """The resolved scenario as the reports read it (description, objective, outputs)."""
     import yaml
 
-    return yaml.safe_load(folder.text("scenario.resolved.yaml")) or {}
+    text = folder.text("scenario.resolved.yaml")
+    return parsed_yaml(text.encode("utf-8"), "as the reports read it", lambda: yaml.safe_load(text)) or {}
+
+
+def _parsed(folder: ResultFolder, name: str, how: str, read):
+    """``read(file)`` of the folder's ``name`` (read once, at most a result file's size), each distinct
+    content parsed once (.memo)."""
+    data = read_bytes(folder.require(name), folder.label(name), RESULT_FILE_MAX_BYTES, what="result file")
+    return parsed_table(data, how, lambda: read(io.BytesIO(data)))
 
 
 def _report_tables(folder, with_services: bool):
     """The service tables the reports are rendered from: the folder's own files, checked above."""
     if not with_services:
         return None
-    from ..results.result import read_service_tables
+    from ..results.result import read_service_table, read_service_tables
 
-    return read_service_tables(folder.path)
+    def read(path):  # the reports' reader, through _parsed
+        if not path.exists():
+            raise FileNotFoundError(path)
+        return _parsed(folder, path.name, "service table", read_service_table)
+
+    return read_service_tables(folder.path, read)
 
 
-def _check_design(folder, v, loaded, territory, rules, summary, has_services, view) -> bool:
+def _check_design(folder, v, loaded, territory, rules, summary, has_services, view, cache) -> bool:
     """The design checks; ``False`` when the design is too broken to go on (placement)."""
     communes, poles = read_design(folder)
     placement = checks.placement_problems(territory, communes)
@@ -189,7 +208,7 @@ def _check_design(folder, v, loaded, territory, rules, summary, has_services, vi
         from .parameters import parameter_problems
         from .services import ServiceChecks
 
-        inputs = prepare(loaded)
+        inputs = prepare(loaded, cache)
         v.check("seat rule (poles.seats)", checks.seat_share_problems(d, inputs.services.inventory))
         service_checks = ServiceChecks(folder, d, inputs, v.check)
         service_checks.run()

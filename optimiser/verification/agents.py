@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..results.records import row_tuples
 from ..text import fold
 
 #: FTE a check tolerates (the tables are written rounded to 3 decimals; typed shares to 0.01).
@@ -91,7 +92,7 @@ def agent_problems(status_quo: pd.DataFrame, inventory_path: Path | None, territ
     else:
         time, polyvalent, given = agent_time(inventory_path, territory, services, epci_name)
     out = []
-    for r in status_quo.itertuples():
+    for r in row_tuples(status_quo):
         k = (r.member, r.service)
         where = f"{r.member}/{r.service}"
         want = polyvalent.get(k, 0.0)

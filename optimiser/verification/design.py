@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..results.records import row_tuples
 from .files import ResultFolder
 
 TIME_TOLERANCE_MIN = 1e-3
@@ -57,7 +58,7 @@ class Design:
     def __post_init__(self):
         self.index = {c: k for k, c in enumerate(self.territory.codes)}
         self.population = self.territory.communes["population"]
-        for r in self.communes.itertuples():
+        for r in row_tuples(self.communes):
             self.seat_of[r.insee_code] = r.seat_insee_code
             self.pole_of[r.insee_code] = r.pole
         for c in self.territory.codes:  # territory order: members lists do not depend on the file's row order
@@ -136,7 +137,7 @@ def commune_table_problems(d: Design) -> list[str]:
     out = []
     t = d.territory
     ids = d.expected_pole_ids()
-    for r in d.communes.itertuples():
+    for r in row_tuples(d.communes):
         c, s = r.insee_code, r.seat_insee_code
         where = f"{t.label(c)}"
         if r.name != t.name_of(c):
@@ -199,7 +200,7 @@ def cutoff_problems(d: Design) -> list[str]:
 
 def reported_travel_problems(d: Design) -> list[str]:
     out = []
-    for r in d.communes.itertuples():
+    for r in row_tuples(d.communes):
         s = d.seat_of[r.insee_code]
         if s is None:
             continue
@@ -311,7 +312,7 @@ def pole_table_problems(d: Design) -> list[str]:
     if sorted(listed) != sorted(by_id) or len(set(listed)) != len(listed):
         return [f"poles.csv lists {sorted(listed)}, communes.csv has {sorted(by_id)}"]
     ids = d.expected_pole_ids()
-    for r in d.poles.itertuples():
+    for r in row_tuples(d.poles):
         s = by_id[r.pole]
         ms = d.members[s]
         if r.seat_insee_code != s:

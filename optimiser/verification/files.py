@@ -13,6 +13,7 @@ accepts an empty cell (read as ``None`` / NaN).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from pathlib import Path
@@ -20,10 +21,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..files import check_file, read_bytes
+from ..files import read_bytes
 from ..results.reading import RESULT_FILE_MAX_BYTES
 from ..scenario.load import LoadedScenario, validate_scenario
-from ..scenario.yaml_io import read_yaml
+from ..scenario.yaml_io import SCENARIO_MAX_BYTES, read_yaml
+from .memo import inputs_fingerprint, parsed_table, parsed_yaml
 
 #: Files every result folder holds, with or without a design.
 ALWAYS = ("summary.json", "scenario.resolved.yaml", "report.md", "report.html")
@@ -53,6 +55,13 @@ class ResultFolder:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+
+    def inputs_fingerprint(self) -> str | None:
+        """The content hash of what the folder's prices derive from (:func:`.memo.inputs_fingerprint`),
+        computed once per verification."""
+        if not hasattr(self, "_fingerprint"):
+            self._fingerprint = inputs_fingerprint(self.path)
+        return self._fingerprint
 
     def label(self, name: str) -> str:
         return str(self.path / name)
@@ -99,17 +108,23 @@ class ResultFolder:
     def scenario(self) -> LoadedScenario:
         """``scenario.resolved.yaml``, validated like any scenario, its files looked up in the folder."""
         path = self.require("scenario.resolved.yaml")
-        raw, lines = read_yaml(path)
+        # parsed once per distinct content (.memo: plain data, a copy each time); errors name this folder's file
+        raw, lines = parsed_yaml(read_bytes(path, str(path), SCENARIO_MAX_BYTES, what="scenario file"), "strict, with key lines",
+                                 lambda: read_yaml(path))
         scenario = validate_scenario(raw, str(path), lines)
         return LoadedScenario(scenario=scenario, source=path, base_dir=self.path.resolve(), raw=raw, lines=lines)
 
     def table(self, name: str, columns: dict[str, str], why: str = "") -> pd.DataFrame:
         """``name`` with at least ``columns`` (column → kind), each cell parsed to its kind.
         Other columns are kept as text. An empty file is a table without rows."""
-        path = check_file(self.require(name, why), self.label(name), RESULT_FILE_MAX_BYTES, what="CSV file")
+        data = read_bytes(self.require(name, why), self.label(name), RESULT_FILE_MAX_BYTES, what="CSV file")
+        # parsed once per distinct content (.memo): a folder that differs in another file reads this one again for free
+        return parsed_table(data, ("strict", tuple(columns.items())), lambda: self._parse_table(name, data, columns))
+
+    def _parse_table(self, name: str, data: bytes, columns: dict[str, str]) -> pd.DataFrame:
         try:
-            header = pd.read_csv(path, nrows=0).columns
-            frame = pd.read_csv(path, dtype={c: str for c in header}, keep_default_na=False, na_values=[""])
+            header = pd.read_csv(io.BytesIO(data), nrows=0).columns
+            frame = pd.read_csv(io.BytesIO(data), dtype={c: str for c in header}, keep_default_na=False, na_values=[""])
         except pd.errors.EmptyDataError:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
         except (pd.errors.ParserError, UnicodeDecodeError, csv.Error, ValueError) as exc:

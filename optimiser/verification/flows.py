@@ -20,6 +20,8 @@ import math
 import pandas as pd
 
 from ..institutions.flows import FLOW_COLUMNS
+from ..results.records import row_dicts, row_tuples
+from .memo import derived, frame_result
 
 TOLERANCE_EUR = 0.05
 #: Column kinds of flows.csv for the strict reader (:class:`optimiser.verification.files.ResultFolder`).
@@ -49,7 +51,7 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
         return ["shares.csv has no pays_pole_eur column: flows.csv cannot be re-derived"]
     shares = shares.copy()
     shares["pays_pole_eur"] = pd.to_numeric(shares["pays_pole_eur"], errors="coerce")
-    for r in shares.itertuples(index=False):
+    for r in row_tuples(shares, index=False):
         choice = str(r.choice)
         if choice.startswith("pooled") and not _close(r.pays_pole_eur, r.pays_eur):
             out.append(f"shares.csv {r.member}/{r.service}: pays_pole_eur {r.pays_pole_eur} but a pooled member pays its pole all of {r.pays_eur}")
@@ -59,17 +61,21 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
             out.append(f"shares.csv {r.member}/{r.service}: a borrower pays its pole {r.pays_pole_eur}, outside 0..{r.pays_eur}")
     if out:
         return out
-    expected = institutions.flows(shares, status_quo)
+    # pure accounting of the inputs and these two tables: computed once per distinct content (.memo)
+    expected = frame_result(derived(folder.inputs_fingerprint()), "flows", (shares, status_quo),
+                            lambda: institutions.flows(shares, status_quo))
     got = flows.set_index("member")
     want = expected.set_index("member")
     if sorted(got.index) != sorted(want.index):
         missing, extra = sorted(set(want.index) - set(got.index)), sorted(set(got.index) - set(want.index))
         return [f"flows.csv rows differ from the members: missing {missing[:5]}, unexpected {extra[:5]}"]
-    for member, row in want.iterrows():
+    # the cells by member, read once (looking each one up in the frame was most of this check's time)
+    cells = {m: row for m, row in zip(got.index, row_dicts(got))} if got.index.is_unique else None
+    for member, row in zip(want.index, row_dicts(want)):
         for column in FLOW_COLUMNS:
             if column in ("member", "year"):
                 continue
-            a, b = got.at[member, column], row[column]
+            a, b = (cells[member][column] if cells is not None else got.at[member, column]), row[column]
             if KINDS[column].startswith("float") or column.endswith("_eur"):
                 blank_a = a is None or (isinstance(a, float) and math.isnan(a))
                 blank_b = b is None or (isinstance(b, float) and math.isnan(b))
@@ -79,7 +85,7 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
                 out.append(f"flows.csv {member} {column}: {a!r} but the verified files give {b!r}")
     sq = pd.to_numeric(status_quo["total_eur"]).groupby(status_quo["member"].astype(str)).sum()
     communes = flows[flows["member"] != "EPCI"]
-    for r in communes.to_dict("records"):
+    for r in row_dicts(communes):
         m = r["member"]
         ac = _money(r["ac_before_eur"]) - _money(r["ac_imputation_eur"]) - _money(r["clect_charge_eur"])
         if not _close(r["ac_after_eur"], ac):
@@ -90,7 +96,7 @@ def flow_problems(folder, institutions, shares: pd.DataFrame, status_quo: pd.Dat
             out.append(f"flows.csv {m}: net_cost_eur {r['net_cost_eur']} is not the sum of its flows ({net:.2f})")
         if not _close(r["status_quo_eur"], sq.get(m, 0.0), 0.1):
             out.append(f"flows.csv {m}: status_quo_eur {r['status_quo_eur']} but status_quo.csv gives {sq.get(m, 0.0):.2f}")
-    for r in flows.to_dict("records"):
+    for r in row_dicts(flows):
         if not _close(r["saving_eur"], _money(r["status_quo_eur"]) - _money(r["net_cost_eur"]), 0.1):
             out.append(f"flows.csv {r['member']}: saving_eur is not status_quo − net_cost")
     ri = pd.to_numeric(flows.loc[flows["member"] == "EPCI", "ri_transfer_eur"]).sum()

@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry import shape
 
 from ..errors import Problem
+from ..results.records import row_dicts
 from .design import POLE_COLUMNS, Design
 from .files import ResultFolder, UnreadableResult
 
@@ -27,7 +28,7 @@ def geojson_problems(folder: ResultFolder, d: Design) -> list[str]:
         raise UnreadableResult([Problem(folder.label("poles.geojson"), "", "expected a GeoJSON FeatureCollection", show_value=False)])
     out = []
     t = d.territory
-    rows = {r["pole"]: r for r in d.poles.to_dict(orient="records")}
+    rows = {r["pole"]: r for r in row_dicts(d.poles)}
     by_id = {d.pole_of[s]: s for s in d.members}
     alone = {c for c in t.codes if d.seat_of[c] is None}
     seen_poles, seen_alone = [], []

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import yaml
 
+from ..results.records import row_tuples
 from ..services.parameters import PARAMETER_FILE
 
 COLUMNS = {"group": "text", "parameter": "text", "value": "float?", "unit": "text?", "source": "text?", "confidence": "text?",
@@ -120,7 +121,7 @@ def parameter_problems(table, si, scenario) -> list[str]:
     out = []
     used = used_parameters(si)
     rows = {}
-    for r in table.itertuples():
+    for r in row_tuples(table):
         if r.parameter == "workload_estimate":  # a note on where blank inventory fields come from, no number
             if r.group not in si.catalogue.services or not math.isnan(r.value):
                 out.append(f"{r.group}.workload_estimate: expected a service and no value")

@@ -17,6 +17,7 @@ import math
 from html.parser import HTMLParser
 
 from ..results import i18n
+from .memo import parsed_page
 
 
 def _norm(text) -> str:
@@ -198,6 +199,13 @@ class _Page(HTMLParser):
 
 
 def _read(text: str) -> _Page:
+    """What the checks read of a page, parsed once per distinct text (:func:`.memo.parsed_page`): the
+    folder's report.html and the verified rendering are mostly the same from one folder to the next.
+    The checks only read a page, never change it."""
+    return parsed_page(text, _parse)
+
+
+def _parse(text: str) -> _Page:
     page = _Page()
     page.feed(text)
     return page

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from ..results.records import row_tuples
 from .pricing import PoleService
 from .rates import alone, fte_rate, status_quo
 
@@ -41,7 +42,7 @@ class SavingsChecks:
 
     def part_problems(self, table) -> list[str]:
         c, si = self.c, self.c.si
-        got = {(r.stage, r.source): r.saving_eur for r in table.itertuples()}
+        got = {(r.stage, r.source): r.saving_eur for r in row_tuples(table)}
         if not si.enabled:  # the status quo itself: nothing saved, by any source
             return [f"{stage}: {source} is {value:,.2f} €, but pooling is disabled" for (stage, source), value in got.items()
                     if abs(value) > 0.005]

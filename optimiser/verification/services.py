@@ -19,10 +19,12 @@ from __future__ import annotations
 import itertools
 import math
 
+from ..results.records import row_tuples
 from ..services.economics import EPCI
 from .agents import agent_problems
 from .design import Design
 from .files import ResultFolder
+from .memo import derived
 from .pricing import COST_CATEGORIES, PoleService, as_is, borrower_pays, standalone
 from .rates import alone as alone_option
 from .rates import peak_machine_days
@@ -127,6 +129,9 @@ class ServiceChecks:
         if design.rules.service_commun is not None:
             self.seat_of[EPCI] = design.rules.service_commun.seat
         self.pole_id = {s: design.pole_of[s] for s in design.members}
+        # prices that depend on the inputs alone, kept per inputs' content hash (.memo): the same
+        # inputs verified again (a tampering matrix, a sweep) are not priced again
+        self.memo = derived(folder.inputs_fingerprint())
         self.alone = {k: standalone(self.si, *k) for k in self.si.inventory.services}
         self.today = {k: as_is(self.si, *k) for k in self.si.inventory.services}
         self.alone_choice = {k: alone_option(self.si, *k) for k in self.si.inventory.services}
@@ -134,7 +139,11 @@ class ServiceChecks:
             self.alone = {k: (v["total"], v["machines"], v["staff"] + v["supplies"] + v["contract"]) for k, v in self.today.items()}
 
     def name(self, code: str) -> str:
-        return (self.si.epci_name or "EPCI") if code == EPCI else self.d.territory.name_of(code)
+        if not hasattr(self, "_names"):  # asked for thousands of times: looked up in the territory once each
+            self._names = {}
+        if code not in self._names:
+            self._names[code] = (self.si.epci_name or "EPCI") if code == EPCI else self.d.territory.name_of(code)
+        return self._names[code]
 
     def run(self) -> None:
         self.check("status quo costs", self.status_quo_problems())
@@ -158,13 +167,13 @@ class ServiceChecks:
     def status_quo_problems(self) -> list[str]:
         out = []
         inv, cat = self.si.inventory, self.si.catalogue
-        listed = [(r.member, r.service) for r in self.status_quo.itertuples()]
+        listed = [(r.member, r.service) for r in row_tuples(self.status_quo)]
         if sorted(listed) != sorted(inv.services):
             missing = sorted(set(inv.services) - set(listed))
             extra = sorted(set(listed) - set(inv.services))
             dupes = sorted({k for k in listed if listed.count(k) > 1})
             return [f"status_quo.csv rows differ from the inventory: missing {missing[:5]}, unknown {extra[:5]}, repeated {dupes[:5]}"]
-        for r in self.status_quo.itertuples():
+        for r in row_tuples(self.status_quo):
             k = (r.member, r.service)
             row, spec = inv.services[k], cat.services[r.service]
             today = self.today[k]
@@ -193,7 +202,7 @@ class ServiceChecks:
         """(seat, service) → the pole service as services.csv lists it, priced by the verifier."""
         if not hasattr(self, "_priced"):
             self._priced = {}
-            for r in self.services.itertuples():
+            for r in row_tuples(self.services):
                 mode = None if r.mode == "lending only" else r.mode
                 self._priced[(r.seat_insee_code, r.service)] = PoleService(
                     self.si, self.travel, r.seat_insee_code, r.service, tuple(_codes(r.poolers_codes)), tuple(_codes(r.borrowers_codes)), mode)
@@ -202,7 +211,7 @@ class ServiceChecks:
     def pole_service_problems(self) -> list[str]:
         out = []
         seen = {}
-        for r in self.services.itertuples():
+        for r in row_tuples(self.services):
             where = f"pole {r.pole} {r.service}"
             key = (r.seat_insee_code, r.service)
             seen[key] = seen.get(key, 0) + 1
@@ -243,14 +252,19 @@ class ServiceChecks:
         return out
 
     def _pole_name(self, seat: str):
-        rows = self.d.communes[self.d.communes["seat_insee_code"] == seat]
-        return rows["pole_name"].iloc[0] if len(rows) else None
+        """communes.csv's pole_name on the first row seated at ``seat`` (``None`` when none is)."""
+        if not hasattr(self, "_pole_names"):  # one pass over communes.csv, not a filter per pole service
+            self._pole_names = {}
+            for s, name in zip(self.d.communes["seat_insee_code"], self.d.communes["pole_name"]):
+                if isinstance(s, str):
+                    self._pole_names.setdefault(s, name)
+        return self._pole_names.get(seat)
 
     def sizing_problems(self) -> list[str]:
         out = []
         listed = {}
         cat = self.si.catalogue
-        for e in self.equipment.itertuples():
+        for e in row_tuples(self.equipment):
             listed.setdefault((e.seat_insee_code, e.service, e.equipment), []).append(e)
         for (seat, s), p in self.pole_services().items():
             if s not in cat.services:
@@ -342,7 +356,7 @@ class ServiceChecks:
         if hasattr(self, "_expected"):
             return self._expected
         pooled, borrowed = self.pooled_and_borrowed()
-        reported = {(r.member, r.service): r.pays_eur for r in self.shares.itertuples()}
+        reported = {(r.member, r.service): r.pays_eur for r in row_tuples(self.shares)}
         shapley = self.shapley_values() if self.key == "shapley" else {}
         population = {c: int(p) for c, p in self.d.population.items()}
         out = {}
@@ -400,16 +414,23 @@ class ServiceChecks:
 
     def coalition_cost(self, seat, s, group, borrowers=()) -> float:
         """What ``group`` pays running ``s`` at ``seat`` in its cheaper allowed mode."""
+        known = self.memo.setdefault("coalition_cost", {})
+        key = (seat, s, tuple(group), tuple(borrowers))
+        if key not in known:
+            known[key] = self._coalition_cost(seat, s, group, borrowers)
+        return known[key]
+
+    def _coalition_cost(self, seat, s, group, borrowers=()) -> float:
         return min(PoleService(self.si, self.travel, seat, s, tuple(group), tuple(borrowers), m).poolers_pay for m in self.si.modes[s])
 
     def share_problems(self) -> list[str]:
         out = []
         expected = self.expected_shares()
-        listed = [(r.member, r.service) for r in self.shares.itertuples()]
+        listed = [(r.member, r.service) for r in row_tuples(self.shares)]
         if sorted(listed) != sorted(expected):
             return [f"shares.csv rows differ from the members × services: missing {sorted(set(expected) - set(listed))[:5]}, "
                     f"unknown {sorted(set(listed) - set(expected))[:5]}"]
-        for r in self.shares.itertuples():
+        for r in row_tuples(self.shares):
             e = expected[(r.member, r.service)]
             where = f"{r.member}/{r.service}"
             if not close(r.pays_eur, e["pays"]):
@@ -449,11 +470,11 @@ class ServiceChecks:
     def rvd_problems(self) -> list[str]:
         out = []
         expected = {k: p for k, p in self.pole_services().items() if p.poolers and k[1] in self.si.catalogue.services}
-        listed = [(r.seat_insee_code, r.service) for r in self.rvd.itertuples()]
+        listed = [(r.seat_insee_code, r.service) for r in row_tuples(self.rvd)]
         if sorted(listed) != sorted(expected):
             return [f"regie_vs_delegation.csv lists {len(listed)} pooled services, services.csv has {len(expected)} "
                     f"(missing {sorted(set(expected) - set(listed))[:5]}, unknown {sorted(set(listed) - set(expected))[:5]})"]
-        for r in self.rvd.itertuples():
+        for r in row_tuples(self.rvd):
             p = expected[(r.seat_insee_code, r.service)]
             deleg = PoleService(self.si, self.travel, p.seat, p.service, p.poolers, p.borrowers, "delegation")
             where = f"pole {r.pole} {r.service}"
@@ -485,7 +506,7 @@ class ServiceChecks:
         expected = self.expected_shares()
         limit = self.scenario.fairness.exact_shapley_max_members
         listed = set()
-        for r in self.core.itertuples():
+        for r in row_tuples(self.core):
             where = f"pole {r.pole} {r.service} group {r.group}"
             p = self.pole_services().get((r.seat_insee_code, r.service))
             group = tuple(_codes(r.group_codes))
@@ -518,6 +539,13 @@ class ServiceChecks:
     def group_alone(self, p: PoleService, group) -> float:
         """The cheaper of each member alone and the group pooling by itself (at the pole's seat or
         one of its own communes, in its cheaper allowed mode)."""
+        known = self.memo.setdefault("group_alone", {})
+        key = (p.seat, p.service, tuple(group))
+        if key not in known:
+            known[key] = self._group_alone(p, group)
+        return known[key]
+
+    def _group_alone(self, p: PoleService, group) -> float:
         each = sum(self.alone[(i, p.service)][0] for i in group)
         if len(group) == 1:
             return each
@@ -542,7 +570,7 @@ class ServiceChecks:
         if sorted(listed) != sorted(totals):
             out.append(f"members.csv lists {len(listed)} members, the inventory {len(totals)} "
                        f"(missing {sorted(set(totals) - set(listed))[:5]}, unknown {sorted(set(listed) - set(totals))[:5]})")
-        for r in self.members.itertuples():
+        for r in row_tuples(self.members):
             if r.member not in totals:
                 continue
             alone, pays = totals[r.member]
@@ -550,7 +578,7 @@ class ServiceChecks:
                 out.append(f"members.csv {r.member}: {r.name} alone {r.standalone_cost}, pays {r.share}, saves {r.saving}; "
                            f"recomputed {self.name(r.member)} {alone:.2f}, {pays:.2f}, {alone - pays:.2f}")
         expected = self.expected_shares()
-        for r in self.commune_costs.itertuples(index=False):
+        for r in row_tuples(self.commune_costs, index=False):
             c = r.insee_code
             if c not in totals:
                 continue
@@ -618,7 +646,7 @@ class ServiceChecks:
             if len(p.members) < 2 and not any(self.si.forced.get((i, s)) is True for i in p.members):
                 out.append(f"pole {self.pole_id.get(seat)} {s} has one member ({'; '.join(self.name(i) for i in p.members)}), "
                            "who nobody forced in: that is reorganising alone, not pooling")
-        for r in self.shares.itertuples():
+        for r in row_tuples(self.shares):
             p = self.pole_services().get((self.seat_of.get(r.member), r.service))
             if r.choice.startswith("pooled") and (p is None or len(p.members) < 2):
                 out.append(f"{r.member}/{r.service} is called pooled without a second member")

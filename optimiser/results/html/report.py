@@ -19,6 +19,7 @@ from ...territory import Territory
 from .. import i18n
 from ..document import Figures, Heading, Image, Items, Raw, ReportContext, Section, Table, Text
 from ..i18n import t
+from ..records import row_tuples
 from ..report import ATTRIBUTION
 from ..sections import build_sections, rules_in_words  # noqa: F401  (rules_in_words: public here too)
 from ..single import as_drawn, drawn_outlines
@@ -100,11 +101,11 @@ def _legend(poles: pd.DataFrame | None, communes: pd.DataFrame | None, colours: 
     if poles is None or communes is None:
         return f'<p class="legend-note">{esc(t("txt.no_design_map"))}</p>'
     fill_of_pole = {}
-    for record in communes.itertuples():
+    for record in row_tuples(communes):
         if isinstance(record.pole, str):
             fill_of_pole.setdefault(record.pole, colours[record.insee_code])
     items = []
-    for record in poles.itertuples():
+    for record in row_tuples(poles):
         items.append(
             f'<li data-pole="{esc(record.pole)}" tabindex="0"><svg class="swatch" aria-hidden="true" viewBox="0 0 1 1">'
             f'<rect width="1" height="1" fill="{esc(fill_of_pole.get(record.pole, "#fff"))}"/></svg>'

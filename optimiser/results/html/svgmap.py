@@ -27,6 +27,7 @@ from ...territory.geo import LocalProjection
 from ..geo import pole_geometries
 from ..i18n import t
 from ..maps import ALONE_COLOUR, AUTO_LABEL_ALL, commune_numbers, numbered, pole_colours, wrap_name
+from ..records import row_dicts, row_tuples
 from .page import esc
 
 #: SVG user units per km (one unit = 10 m).
@@ -84,7 +85,7 @@ def commune_fills(territory: Territory, communes: pd.DataFrame | None) -> dict[s
         return {code: NO_DESIGN_COLOUR for code in territory.codes}
     colours = pole_colours(territory, communes)
     out = {}
-    for record in communes.itertuples():
+    for record in row_tuples(communes):
         if record.alone or not isinstance(record.pole, str):
             out[record.insee_code] = "url(#alone)"
         else:
@@ -94,7 +95,7 @@ def commune_fills(territory: Territory, communes: pd.DataFrame | None) -> dict[s
 
 def commune_records(communes: pd.DataFrame | None) -> dict[str, dict]:
     """INSEE code → the commune's row of ``communes`` as a mapping (none without a design)."""
-    return {} if communes is None else {r["insee_code"]: r for r in communes.to_dict(orient="records")}
+    return {} if communes is None else {r["insee_code"]: r for r in row_dicts(communes)}
 
 
 def render_svg_map(territory: Territory, communes: pd.DataFrame | None, *, labels: str = "auto",
