@@ -143,3 +143,27 @@ def test_a_spent_deadline_returns_the_start(tmp_path):
     value = _value(inputs, pairs)
     cost, start = max(_every_design(inputs, ctx, value, time.perf_counter() + 120), key=lambda cd: cd[0])
     assert improve_by_compound_moves(start, value, ctx, time.perf_counter() - 1.0) == (start, 0)
+
+
+def test_the_searches_stop_at_the_first_design_the_run_would_end_with(tmp_path):
+    """``enough`` (the run's requested gap met): both searches stop right after the first move
+    whose design satisfies it, at a design it accepts, and run on when nothing satisfies it."""
+    inputs, pairs, ctx = _setup(tmp_path, 1)
+    value = _value(inputs, pairs)
+    deadline = time.perf_counter() + 300
+    designs = _every_design(inputs, ctx, value, deadline)
+    optimum = min(cost for cost, _ in designs)
+    worst_cost, worst = max(designs, key=lambda d: d[0])
+    for search in (improve_by_moves, improve_by_compound_moves):
+        full, moves = search(worst, value, ctx, deadline)
+        assert moves >= 2, "the case needs a search of several moves"
+        seen = []
+
+        def enough(z, seen=seen):
+            seen.append(z)
+            return z < worst_cost - 1e-6  # any improvement is enough
+        stopped, first = search(worst, value, ctx, deadline, enough=enough)
+        assert first == 1 and seen and enough(_cost(value, stopped, deadline))
+        assert seen[0] == pytest.approx(_cost(value, stopped, deadline))
+        never, again = search(worst, value, ctx, deadline, enough=lambda z: z < optimum - 1.0)
+        assert (never, again) == (full, moves)

@@ -33,8 +33,7 @@ def _setup(tmp_path, seed, closed_form=True):
     assembled = assemble_model(inputs, pairs, FORMULATION, None)
     options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
     plain = PerPoleValue(inputs, options, pairs, closed_form=closed_form)
-    connected = PerPoleValue(inputs, options, pairs, closed_form=closed_form)
-    connected.nbrs = assembled.nbrs
+    connected = PerPoleValue(inputs, options, pairs, closed_form=closed_form, nbrs=assembled.nbrs)
     return inputs, pairs, assembled, options, plain, connected
 
 

@@ -39,13 +39,13 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..model.repair import RepairContext
 from ..solvers import STOP
 from .column_generation import usable
 from .pole_pricing import PerPoleValue, poles_of
-from .pole_search import improve_by_moves
+from .pole_search import improve_by_moves, priced_total
 
 Assignment = dict[str, "str | None"]
 #: A compound move: the seats of the poles it replaces, and the new poles' member sets.
@@ -53,16 +53,20 @@ Move = tuple[tuple[str, ...], tuple[frozenset[str], ...]]
 
 
 def improve_by_compound_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext, deadline: float,
-                              max_moves: int = 10_000) -> tuple[Assignment, int]:
+                              max_moves: int = 10_000,
+                              enough: Callable[[float], bool] | None = None) -> tuple[Assignment, int]:
     """A design at least as cheap as ``start`` (which must obey every rule), and the number of
     improving moves made (simple and compound). Ctrl-C (:data:`~optimiser.solvers.STOP`) ends
-    the search at once, with the best design so far."""
-    current, made = improve_by_moves(start, value, ctx, deadline, max_moves)
+    the search at once, with the best design so far; so does a design whose cost satisfies
+    ``enough`` (:func:`.pole_search.improve_by_moves`)."""
+    current, made = improve_by_moves(start, value, ctx, deadline, max_moves, enough)
     while made < max_moves and time.perf_counter() < deadline and not STOP.requested:
+        if made and enough is not None and enough(priced_total(value, current, deadline)):
+            break
         better = _first_paying(current, value, ctx, deadline)
         if better is None:
             # no compound move pays: the simple moves (merges, re-seats) may, on the new poles
-            current, simple = improve_by_moves(current, value, ctx, deadline, max_moves - made)
+            current, simple = improve_by_moves(current, value, ctx, deadline, max_moves - made, enough)
             made += simple
             if simple == 0:
                 break

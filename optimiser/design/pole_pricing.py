@@ -112,10 +112,13 @@ CLOSED_FORM_MAX_MEMBERS = 8
 class PerPoleValue:
     """A :class:`~optimiser.design.valuation.Valuation` that prices each pole on its own (cached).
     ``closed_form=False``: every pole by its MILP (what the closed form is checked against);
-    ``reuse=False``: each MILP on the pole's own model, not on its seat's (HiGHS only)."""
+    ``reuse=False``: each MILP on the pole's own model, not on its seat's (HiGHS only);
+    ``nbrs``: the adjacency a pole must be connected in, given when contiguity is required — the
+    seat models then carry the connectivity rows the seat pricing switches on
+    (:func:`add_connectivity`); ``None``: none."""
 
     def __init__(self, inputs: Inputs, options: SolverOptions, pairs: CandidatePairs, closed_form: bool = True,
-                 reuse: bool = True):
+                 reuse: bool = True, nbrs: dict[str, list[str]] | None = None):
         self.inputs, self.options, self.pairs = inputs, options, pairs
         # both shortcuts only where they were checked against the pole's own MILP: separable
         # runs with no member forced to pool (tests/test_enumerated_poles.py, test_pole_pricing.py)
@@ -132,10 +135,7 @@ class PerPoleValue:
         self.rules = dataclasses.replace(inputs.rules, count_min=None, count_max=None, together=(), apart=(),
                                          allow_alone=(), max_alone=None)
         self.solves = 0
-        #: The adjacency a pole must be connected in (set by the run when contiguity is required,
-        #: before any seat model is built): the seat models then carry the connectivity rows
-        #: the seat pricing switches on (:func:`add_connectivity`); ``None``: none.
-        self.nbrs: dict[str, list[str]] | None = None
+        self.nbrs = nbrs
 
     def pole(self, seat: str, members: tuple[str, ...], deadline: float) -> PricedPole:
         key = (seat, members)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from ..model.contiguity import pieces
 from ..model.repair import RepairContext
@@ -32,13 +33,16 @@ Assignment = dict[str, "str | None"]
 
 
 def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext, deadline: float,
-                     max_moves: int = 10_000) -> tuple[Assignment, int]:
+                     max_moves: int = 10_000, enough: Callable[[float], bool] | None = None) -> tuple[Assignment, int]:
     """A design at least as cheap as ``start`` (which must obey every rule); returns it and the
     number of improving moves made. Ctrl-C (:data:`~optimiser.solvers.STOP`) ends the search at
-    once, with the best design so far."""
+    once, with the best design so far; so does a design whose cost (k€/yr,
+    :func:`priced_total`) satisfies ``enough`` (the run's requested gap already met)."""
     current = dict(start)
     made = 0
     while made < max_moves and time.perf_counter() < deadline and not STOP.requested:
+        if made and enough is not None and enough(priced_total(value, current, deadline)):
+            return current, made
         for trial, before, after in _moves(current, ctx, value.inputs):
             if time.perf_counter() >= deadline or STOP.requested:
                 return current, made
@@ -53,6 +57,12 @@ def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext,
         else:
             return current, made
     return current, made
+
+
+def priced_total(value: PerPoleValue, design: Assignment, deadline: float) -> float:
+    """The cost of ``design`` (k€/yr) from its poles' cached prices: :math:`C_0 + \\sum_c \\Delta_c`,
+    what :class:`PerPoleValue` values it at (a pole not yet priced is priced now)."""
+    return value.constant + value.delta(design, list(poles_of(design)), deadline)
 
 
 def _moves(design: Assignment, ctx: RepairContext, inputs):

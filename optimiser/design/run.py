@@ -98,9 +98,9 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if has_services:
         # Fixed poles' services separate by pole: priced pole by pole (cached) when nothing
         # couples them, which also makes the local search below cheap.
-        value_of = PerPoleValue(inputs, options, pairs) if separable(inputs) else FixedPolesValue(inputs, options, pairs)
-        if isinstance(value_of, PerPoleValue):
-            value_of.nbrs = assembled.nbrs  # the seat pricings then price connected poles only
+        # (the adjacency: the seat pricings of the column generation then price connected poles only)
+        value_of = (PerPoleValue(inputs, options, pairs, nbrs=assembled.nbrs) if separable(inputs)
+                    else FixedPolesValue(inputs, options, pairs))
     build_s = time.perf_counter() - start
 
     deadline = start + options.time_limit_s
@@ -124,7 +124,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         ctx = RepairContext.of(model, assembled.nbrs)
         incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
         if isinstance(value_of, PerPoleValue) and incumbent.found:
-            _search(incumbent, value_of, ctx, deadline, n_model)
+            _search(incumbent, value_of, ctx, deadline, n_model, _gap_met(inputs, options, pairs))
     if by_enumeration:
         early = enumerated.end
     else:
@@ -162,9 +162,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if has_services and status is not Status.OPTIMAL:
         # Whatever the MILP proved, the member-by-member bound holds (it needs no solve: large
         # models whose root relaxation does not finish in time still get an honest gap).
-        sc = inputs.rules.service_commun
-        floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
-                                      seat_capacities(inputs, pairs.members_of))
+        floor = _member_floor(inputs, pairs)
         if floor > end.lower:
             end.lower = floor
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's"
@@ -231,6 +229,26 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     return design
 
 
+def _member_floor(inputs: Inputs, pairs) -> float:
+    """The member-by-member bound (k€/yr, :func:`~optimiser.model.service_bound.member_service_bound_keur`)."""
+    sc = inputs.rules.service_commun
+    return member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
+                                     seat_capacities(inputs, pairs.members_of))
+
+
+def _gap_met(inputs: Inputs, options: SolverOptions, pairs):
+    """Whether a design costing :math:`z` (k€/yr) is within the requested gap of the
+    member-by-member bound :math:`L`, :math:`(z - L)/|z| \\le` ``solver.gap``: the run then ends
+    with it (:func:`_within_gap_of_bound`), so the search that finds it may stop there, as a MILP
+    solver stops at its gap tolerance."""
+    floor = _member_floor(inputs, pairs)
+
+    def met(z: float) -> bool:
+        gap = relative_gap(z, floor)
+        return gap is not None and gap <= options.gap
+    return met
+
+
 def _within_gap_of_bound(inputs: Inputs, options: SolverOptions, pairs, incumbent: Incumbent) -> LoopEnd | None:
     """How the run ends without its MILP when the held design's cost :math:`z` is within the
     requested gap of the member-by-member bound :math:`L` (:mod:`optimiser.model.service_bound`,
@@ -239,9 +257,7 @@ def _within_gap_of_bound(inputs: Inputs, options: SolverOptions, pairs, incumben
     ``feasible``: no solver proved the design, a bound did (its gap is reported)."""
     if not incumbent.found or STOP.requested:
         return None
-    sc = inputs.rules.service_commun
-    floor = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
-                                      seat_capacities(inputs, pairs.members_of))
+    floor = _member_floor(inputs, pairs)
     gap = relative_gap(incumbent.value, floor)
     if gap is None or gap > options.gap:
         return None
@@ -351,8 +367,10 @@ LARGE_MODEL_VARIABLES = 15_000
 SEARCH_ALONE_S = 90.0
 
 
-def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int) -> None:
-    """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), within
+def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int,
+            enough=None) -> None:
+    """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), until
+    a design satisfies ``enough`` (the requested gap met, :func:`_gap_met`) or within
     a share of the remaining time. For a large model: most of it when little is left (on a 60 s
     run of a 65-commune EPCI the search's moves gain 0.7–0.9 % in 25–40 s; measured, two thirds
     instead cut the search short and left the column generation's rounds, 3–7 s each, too few to
@@ -364,7 +382,7 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     stop = time.perf_counter() + share * left
     # the simple moves to their local optimum, then compound ones (a commune changes pole and
     # both poles take their best seat: :mod:`.compound_moves`) while they pay
-    improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx, stop)
+    improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx, stop, enough=enough)
     if moves and not design_breaks(improved, ctx, value_of.inputs):
         value, values = value_of(improved, deadline)
         if values is not None:
@@ -444,9 +462,9 @@ def _lagrangian(value_of: PerPoleValue, incumbent: Incumbent, deadline: float, n
     if incumbent.value < before - 1e-6 and not STOP.requested:
         # the integer master's poles come from several seats' pricings: moves between them may
         # still pay (cheap: most poles are priced already), within a tenth of what is left
-        improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx,
-                                           time.perf_counter() + 0.1 * (deadline - time.perf_counter()))
-        if moves:
+        improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx,
+                                                    time.perf_counter() + 0.1 * (deadline - time.perf_counter()))
+        if moves and not design_breaks(improved, ctx, value_of.inputs):
             value, values = value_of(improved, deadline)
             if values is not None:
                 incumbent.offer(improved, value, values)
