@@ -49,6 +49,7 @@ def _reference_core_check(econ, pole, shares, modes, tolerance_eur=1.0):
     return blocking
 
 
+@pytest.mark.slow  # a reference comparison over every group (4-5 s): make test, not the edit loop
 def test_group_pricer_equals_best_mode_cost_on_every_group(laval):
     (si, population), econ = laval, laval[0].econ
     services = sorted({s for (_, s) in si.standalone})
@@ -71,6 +72,7 @@ def test_group_pricer_equals_best_mode_cost_on_every_group(laval):
     assert compared > 500
 
 
+@pytest.mark.slow  # a reference comparison over every group (4-5 s): make test, not the edit loop
 def test_core_check_verdicts_unchanged(laval):
     (si, population), econ = laval, laval[0].econ
     found = 0
