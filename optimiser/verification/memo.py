@@ -92,66 +92,45 @@ def derived(fingerprint: str | None) -> dict:
     """The values derived from the inputs of ``fingerprint`` (an empty dict, not kept, for ``None``)."""
     if fingerprint is None:
         return {}
-    if fingerprint in _derived:
-        _derived.move_to_end(fingerprint)
-    else:
-        _derived[fingerprint] = {}
-        while len(_derived) > FINGERPRINTS:
-            _derived.popitem(last=False)
-    return _derived[fingerprint]
+    return _remembered(_derived, fingerprint, dict, FINGERPRINTS)
 
 
 def parsed_table(data: bytes, how: Hashable, parse: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """``parse()`` of a CSV file whose bytes are ``data``, read the way ``how`` names (the columns
     and their kinds, say): parsed once per distinct content, a copy handed out each time (a check
     may change its copy)."""
-    key = (hashlib.sha256(data).hexdigest(), how)
-    if key in _tables:
-        _tables.move_to_end(key)
-    else:
-        _tables[key] = parse()
-        while len(_tables) > TABLES:
-            _tables.popitem(last=False)
-    return _tables[key].copy()
+    return _remembered(_tables, (hashlib.sha256(data).hexdigest(), how), parse, TABLES).copy()
 
 
 def frame_result(values: dict, name: str, frames: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """``compute()``, a table derived from the inputs of ``values`` (:func:`derived`) and the tables
     ``frames`` alone, once per distinct content of ``frames`` (their pickled bytes); a copy each time."""
     key = hashlib.sha256(pickle.dumps(frames, protocol=5)).hexdigest()
-    known = values.setdefault(name, OrderedDict())
-    if key in known:
-        known.move_to_end(key)
-    else:
-        known[key] = compute()
-        while len(known) > TABLES:
-            known.popitem(last=False)
-    return known[key].copy()
+    return _remembered(values.setdefault(name, OrderedDict()), key, compute, TABLES).copy()
 
 
 def parsed_yaml(data: bytes, how: Hashable, parse: Callable[[], object]):
     """``parse()`` of a YAML file whose bytes are ``data``, read the way ``how`` names (plain data:
     mappings, lists, scalars), once per distinct content; a deep copy each time."""
-    key = (hashlib.sha256(data).hexdigest(), how)
-    if key in _yaml:
-        _yaml.move_to_end(key)
-    else:
-        _yaml[key] = parse()
-        while len(_yaml) > PAGES:
-            _yaml.popitem(last=False)
-    return copy.deepcopy(_yaml[key])
+    return copy.deepcopy(_remembered(_yaml, (hashlib.sha256(data).hexdigest(), how), parse, PAGES))
 
 
 def parsed_page(text: str, parse: Callable[[str], object]):
     """``parse(text)`` once per distinct text (the caller only reads what it returns)."""
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    if key in _pages:
-        _pages.move_to_end(key)
+    return _remembered(_pages, key, lambda: parse(text), PAGES)
+
+
+def _remembered(store: OrderedDict, key: Hashable, compute: Callable[[], object], limit: int):
+    """``store[key]``, computed by ``compute()`` when missing; the ``limit`` most recently used
+    keys are kept (least recently used dropped first)."""
+    if key in store:
+        store.move_to_end(key)
     else:
-        _pages[key] = parse(text)
-        while len(_pages) > PAGES:
-            _pages.popitem(last=False)
-    return _pages[key]
+        store[key] = compute()
+        while len(store) > limit:
+            store.popitem(last=False)
+    return store[key]
 
 
 def clear() -> None:
