@@ -23,6 +23,13 @@ def set_partitions(items):
             yield partition[:k] + [[first] + partition[k]] + partition[k + 1:]
 
 
+def seat_poles(seat, reach) -> list[tuple]:
+    """Every member set of a pole seated at ``seat`` among the communes ``reach`` (the seat first,
+    then any subset of the others in sorted order): what a seat's pricing minimises over."""
+    others = sorted(i for i in reach if i != seat)
+    return [(seat,) + extra for k in range(len(others) + 1) for extra in itertools.combinations(others, k)]
+
+
 def connected(block, nbrs) -> bool:
     inside = set(block)
     seen = {block[0]}

@@ -5,12 +5,12 @@ as before; and the column-generation bound stays below the enumerated optimum.""
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 
 import numpy as np
 import pytest
+from bruteforce import seat_poles
 from test_services_bruteforce import best_service_design, case
 
 from optimiser.design.column_generation import ColumnGeneration
@@ -45,8 +45,7 @@ def test_seat_pricing_is_the_minimum_over_connected_poles_and_pole_prices_are_un
     rng = np.random.default_rng(seed)
     disconnected_seen = 0
     for j in pairs.seats:
-        others = sorted(i for i in pairs.members_of[j] if i != j)
-        poles = [(j,) + extra for k in range(len(others) + 1) for extra in itertools.combinations(others, k)]
+        poles = seat_poles(j, pairs.members_of[j])
         delta = {m: plain.pole(j, m, deadline).delta for m in poles}
         # the seat model with the connectivity rows prices every pole as the plain one does
         assert {m: connected.pole(j, m, deadline).delta for m in poles} == pytest.approx(delta, abs=1e-6)

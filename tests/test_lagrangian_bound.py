@@ -7,6 +7,7 @@ import math
 import time
 
 import pytest
+from bruteforce import seat_poles
 from test_services_bruteforce import case, case_optimum
 
 from optimiser.design.lagrangian import lagrangian_bound
@@ -73,7 +74,6 @@ def test_seat_pricing_is_the_minimum_over_the_seats_poles_and_leaves_pole_prices
     member set M ∋ j of Δ(j, M) + Σ λ (brute force over the subsets); with a cutoff it returns
     at most that minimum, and exactly it when it is below the cutoff. Pole prices read on the
     same model before and after are equal (the pricing puts costs and bounds back)."""
-    import itertools
 
     import numpy as np
 
@@ -87,8 +87,7 @@ def test_seat_pricing_is_the_minimum_over_the_seats_poles_and_leaves_pole_prices
     rng = np.random.default_rng(seed)
     checked = 0
     for j in pairs.seats:
-        others = sorted(i for i in pairs.members_of[j] if i != j)
-        poles = [(j,) + extra for k in range(len(others) + 1) for extra in itertools.combinations(others, k)]
+        poles = seat_poles(j, pairs.members_of[j])
         before = {m: value_of.pole(j, m, deadline).delta for m in poles}
         pricing = _SeatPricing(value_of, j)
         lam = {i: float(rng.uniform(-20, 20)) for i in pairs.members_of[j]}

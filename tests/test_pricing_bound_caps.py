@@ -6,12 +6,12 @@ with them stays below the enumerated optimum."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 
 import numpy as np
 import pytest
+from bruteforce import seat_poles
 from test_services_bruteforce import best_service_design, case
 
 from optimiser.design.column_generation import ColumnGeneration
@@ -53,9 +53,7 @@ def _check_seats(tmp_path, seed, tighter, checked):
     deadline = time.perf_counter() + 60
     rng = np.random.default_rng(seed)
     for j in cg.seats:
-        others = sorted(i for i in pairs.members_of[j] if i != j)
-        poles = {(j,) + extra: value_of.pole(j, (j,) + extra, deadline).delta
-                 for k in range(len(others) + 1) for extra in itertools.combinations(others, k)}
+        poles = {m: value_of.pole(j, m, deadline).delta for m in seat_poles(j, pairs.members_of[j])}
         poles = {m: d for m, d in poles.items() if math.isfinite(d)}  # the poles a design may use
         reach = pairs.members_of[j]
 
