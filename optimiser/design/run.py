@@ -13,6 +13,7 @@ The status rules:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
 
@@ -103,6 +104,12 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
                     else FixedPolesValue(inputs, options, pairs))
     build_s = time.perf_counter() - start
 
+    @functools.cache
+    def member_floor() -> float:
+        """The member-by-member bound, computed once when first asked for (a second or so on a
+        large EPCI; the search's stop, the early end and the reported bound all read it)."""
+        return _member_floor(inputs, pairs)
+
     deadline = start + options.time_limit_s
     incumbent = Incumbent()
     dual = None
@@ -124,11 +131,12 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         ctx = RepairContext.of(model, assembled.nbrs)
         incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
         if isinstance(value_of, PerPoleValue) and incumbent.found:
-            _search(incumbent, value_of, ctx, deadline, n_model, _gap_met(inputs, options, pairs))
+            _search(incumbent, value_of, ctx, deadline, n_model,
+                    lambda z: _gap_within(z, member_floor(), options.gap) is not None)
     if by_enumeration:
         early = enumerated.end
     else:
-        early = _within_gap_of_bound(inputs, options, pairs, incumbent) if has_services else None
+        early = _within_gap_of_bound(member_floor, options, incumbent) if has_services else None
     if isinstance(value_of, PerPoleValue) and early is None:
         dual = _lagrangian(value_of, incumbent, deadline, n_model, options.gap,
                            RepairContext.of(model, assembled.nbrs))
@@ -162,7 +170,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if has_services and status is not Status.OPTIMAL:
         # Whatever the MILP proved, the member-by-member bound holds (it needs no solve: large
         # models whose root relaxation does not finish in time still get an honest gap).
-        floor = _member_floor(inputs, pairs)
+        floor = member_floor()
         if floor > end.lower:
             end.lower = floor
             end.messages.append(f"bound: the member-by-member bound ({floor:,.1f} k€/yr) is above the MILP's"
@@ -236,30 +244,27 @@ def _member_floor(inputs: Inputs, pairs) -> float:
                                      seat_capacities(inputs, pairs.members_of))
 
 
-def _gap_met(inputs: Inputs, options: SolverOptions, pairs):
-    """Whether a design costing :math:`z` (k€/yr) is within the requested gap of the
-    member-by-member bound :math:`L`, :math:`(z - L)/|z| \\le` ``solver.gap``: the run then ends
-    with it (:func:`_within_gap_of_bound`), so the search that finds it may stop there, as a MILP
-    solver stops at its gap tolerance."""
-    floor = _member_floor(inputs, pairs)
-
-    def met(z: float) -> bool:
-        gap = relative_gap(z, floor)
-        return gap is not None and gap <= options.gap
-    return met
+def _gap_within(z: float, floor: float, requested: float) -> float | None:
+    """The gap :math:`(z - L)/|z|` of a design costing :math:`z` (k€/yr) to the bound :math:`L`
+    when it is at most the ``requested`` gap, else ``None``. A design within it ends the run
+    (:func:`_within_gap_of_bound`), so the search that finds one stops there too, as a MILP solver
+    stops at its gap tolerance."""
+    gap = relative_gap(z, floor)
+    return gap if gap is not None and gap <= requested else None
 
 
-def _within_gap_of_bound(inputs: Inputs, options: SolverOptions, pairs, incumbent: Incumbent) -> LoopEnd | None:
+def _within_gap_of_bound(member_floor, options: SolverOptions, incumbent: Incumbent) -> LoopEnd | None:
     """How the run ends without its MILP when the held design's cost :math:`z` is within the
     requested gap of the member-by-member bound :math:`L` (:mod:`optimiser.model.service_bound`,
     no solve): :math:`(z - L)/|z| \\le` ``solver.gap``. ``None`` when it is not (or nothing is
     held, or Ctrl-C stopped the run: that path reports its own bound). The status stays
-    ``feasible``: no solver proved the design, a bound did (its gap is reported)."""
+    ``feasible``: no solver proved the design, a bound did (its gap is reported).
+    ``member_floor()`` gives :math:`L`."""
     if not incumbent.found or STOP.requested:
         return None
-    floor = _member_floor(inputs, pairs)
-    gap = relative_gap(incumbent.value, floor)
-    if gap is None or gap > options.gap:
+    floor = member_floor()
+    gap = _gap_within(incumbent.value, floor, options.gap)
+    if gap is None:
         return None
     return LoopEnd(Status.FEASIBLE, floor, None, 0, 0.0,
                    [f"the design found by the pole-move search is within {gap:.2%} of the member-by-member bound "
@@ -370,7 +375,7 @@ SEARCH_ALONE_S = 90.0
 def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int,
             enough=None) -> None:
     """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), until
-    a design satisfies ``enough`` (the requested gap met, :func:`_gap_met`) or within
+    a design satisfies ``enough`` (the requested gap met, :func:`_gap_within`) or within
     a share of the remaining time. For a large model: most of it when little is left (on a 60 s
     run of a 65-commune EPCI the search's moves gain 0.7–0.9 % in 25–40 s; measured, two thirds
     instead cut the search short and left the column generation's rounds, 3–7 s each, too few to
