@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser import Browser, file_url, find_chromium
+from browser import file_url
 from reports import TRICKY_NAMES, add_costs, tiny_result
 from shared import solved
 from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
@@ -23,17 +23,7 @@ from optimiser.results.html.page import document
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        executable, missing = find_chromium(), None
-    except AssertionError as error:
-        executable, missing = None, str(error)
-    if missing:  # fail, never skip: CI must run these
-        pytest.fail(missing, pytrace=False)
-    chromium = Browser(executable)
-    yield chromium
-    chromium.close()
+# ``browser``: one Chromium for the session (conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import json
 import re
 
 import pytest
-from browser import Browser, file_url, find_chromium
+from browser import file_url
 from helpers import run_cli
 from shared import SERVICE_COMMUN, solved
 
@@ -29,15 +29,7 @@ HEADINGS_FR = ["En bref", "Carte", "Les pôles", "Services et modes de gestion",
 FICHE_SECTIONS = ["pole", "services", "money", "sure", "staff"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        executable = find_chromium()
-    except AssertionError as error:  # fail, never skip: CI must run these
-        pytest.fail(str(error), pytrace=False)
-    chromium = Browser(executable)
-    yield chromium
-    chromium.close()
+# ``browser``: one Chromium for the session (conftest.py)
 
 
 @pytest.fixture(scope="module")
