@@ -136,6 +136,32 @@ class PerPoleValue:
                                          allow_alone=(), max_alone=None)
         self.solves = 0
         self.nbrs = nbrs
+        self.base = self  # whose seat models this one solves on (:meth:`restricted`)
+        self.closed_modes: dict[str, str] = {}  # service → the mode its seat models' bounds close
+
+    def restricted(self, inputs: Inputs) -> PerPoleValue:
+        r"""The same pricing for ``inputs``, this scenario with fewer modes allowed (a régie-only
+        or délégation-only starting run, :func:`optimiser.design.run._restricted_runs`), solving
+        on **this** one's seat models with the closed mode's column fixed at 0 by its bounds
+        (:math:`d_{js} = 0` for régie only, :math:`r_{js} = 0` for délégation only; the rows
+        :math:`zd_{ijs} \le d_{js}`, :math:`zr_{ijs} \le r_{js}` then close every member's
+        pooling in that mode). Same optimum as the restricted scenario's own seat models: both
+        hold exactly the designs of the free model that use only the open modes (every row of
+        the free model — fairness big-Ms, coalition cuts over the cheapest mode — holds for each
+        of them; the restricted model's are the same rows, some tighter). No seat model is built
+        twice; the prices (and the cache) are the restricted scenario's own."""
+        closed = {}
+        for s, modes in self.inputs.services.modes.items():
+            kept = inputs.services.modes[s]
+            gone = [m for m in modes if m not in kept]
+            if len(gone) > 1 or not kept:
+                raise ValueError(f"{s}: a restriction keeps at least one mode ({modes} → {kept})")
+            if gone:
+                closed[s] = gone[0]
+        view = PerPoleValue(inputs, self.options, self.pairs, closed_form=self.closed_form, reuse=self.reuse,
+                            nbrs=self.nbrs)
+        view.seat_models, view.base, view.closed_modes = self.seat_models, self, closed
+        return view
 
     def pole(self, seat: str, members: tuple[str, ...], deadline: float) -> PricedPole:
         key = (seat, members)
@@ -266,7 +292,7 @@ class PerPoleValue:
         the same optimum as the pole's own model (the fixed columns are presolved away). With a
         finite ``cutoff`` (k€/yr, :meth:`pole_below`): ``None`` when nothing below it exists."""
         if seat not in self.seat_models:
-            self.seat_models[seat] = self._seat_model(seat)
+            self.seat_models[seat] = self.base._seat_model(seat)
         model, constant, candidates = self.seat_models[seat]
         inside = set(members)
         bounds = {}
@@ -274,6 +300,10 @@ class PerPoleValue:
             if i != seat:
                 bounds[f"x_{i}_{seat}"] = (1.0, 1.0) if i in inside else (0.0, 0.0)
                 bounds[f"alone_{i}"] = (0.0, 0.0) if i in inside else (1.0, 1.0)
+        for s, mode in self.closed_modes.items():  # a restricted view (:meth:`restricted`)
+            name = f"{'r' if mode == 'regie' else 'd'}_{seat}_{s}"
+            if name in model.position:
+                bounds[name] = (0.0, 0.0)
         self.solves += 1
         outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)),
                               cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf)

@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import math
 import time
+from collections.abc import Callable
 
 from ..inputs import Inputs
 from ..model.assembly import assemble_model, complete_services, widen_model
@@ -104,14 +105,17 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
                     else FixedPolesValue(inputs, options, pairs))
     build_s = time.perf_counter() - start
 
+    floors: dict = {}  # the member-by-member bounds' per-seat totals, shared by the restricted runs' bounds
+
     @functools.cache
     def member_floor() -> float:
         """The member-by-member bound, computed once when first asked for (a second or so on a
         large EPCI; the search's stop, the early end and the reported bound all read it)."""
-        return _member_floor(inputs, pairs)
+        return _member_floor(inputs, pairs, floors)
 
     deadline = start + options.time_limit_s
     incumbent = Incumbent()
+    start_messages: list[str] = []
     dual = None
     enumerated = None
     if enumeration and has_services and not STOP.requested:
@@ -129,7 +133,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # fair, so this exists whenever the poles do). It bounds the search and is what a run
         # stopped by its time limit falls back on.
         ctx = RepairContext.of(model, assembled.nbrs)
-        incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
+        incumbent, start_messages = _starting_design(inputs, options, value_of, deadline, ctx,
+                                                     floor_of=lambda restricted: _member_floor(restricted, pairs, floors))
         if isinstance(value_of, PerPoleValue) and incumbent.found:
             _search(incumbent, value_of, ctx, deadline, n_model,
                     lambda z: _gap_within(z, member_floor(), options.gap) is not None)
@@ -159,6 +164,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         assembled = loop.model  # the last round's (seat lists may have widened)
     if enumerated is not None:
         end.messages[:0] = enumerated.messages
+    end.messages[:0] = start_messages
     model = assembled.pole
     service_model = assembled.service
     n_vars = len(model.problem.variables())
@@ -237,11 +243,12 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     return design
 
 
-def _member_floor(inputs: Inputs, pairs) -> float:
-    """The member-by-member bound (k€/yr, :func:`~optimiser.model.service_bound.member_service_bound_keur`)."""
+def _member_floor(inputs: Inputs, pairs, most: dict | None = None) -> float:
+    """The member-by-member bound (k€/yr, :func:`~optimiser.model.service_bound.member_service_bound_keur`);
+    ``most``: its per-seat totals, shared between a scenario and its mode-restricted runs."""
     sc = inputs.rules.service_commun
     return member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
-                                     seat_capacities(inputs, pairs.members_of))
+                                     seat_capacities(inputs, pairs.members_of), most)
 
 
 def _gap_within(z: float, floor: float, requested: float) -> float | None:
@@ -322,13 +329,25 @@ def _trial(inputs: Inputs, options: SolverOptions) -> PoleDesign:
 
 
 def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation, deadline: float,
-                     ctx: RepairContext | None = None) -> Incumbent:
-    """The best of the run's starting points, each priced with its poles fixed and every mode
+                     ctx: RepairContext | None = None,
+                     floor_of: Callable[[Inputs], float] | None = None) -> tuple[Incumbent, list[str]]:
+    r"""The best of the run's starting points, each priced with its poles fixed and every mode
     open: the travel-optimal poles, then (when some service may take either mode) the designs
     of the same scenario with régie forced and with délégation forced. A free run therefore
     starts no worse than those restricted runs reached within their budget; empty when none
-    obeys every rule."""
+    obeys every rule. Returns it and the run's messages about those runs.
+
+    A restricted run is skipped when ``floor_of`` (its member-by-member bound :math:`L_m`,
+    k€/yr, :mod:`optimiser.model.service_bound`) is no lower than the design held :math:`z`:
+    every design with the modes so restricted costs at least :math:`L_m \ge z`, and the free run
+    ends at most at :math:`z` — no dearer than the restricted run could ever be, proven, not
+    only within a budget (CC du Pays Rethélois: régie only costs at least 7,415.0 k€/yr, the
+    travel-optimal poles 7,284.1). A restricted run that does go ahead prices its poles on the
+    free run's seat models, its closed mode fixed by column bounds
+    (:meth:`PerPoleValue.restricted`): it builds no model of its own, and the seat models it
+    builds serve the free search after it."""
     incumbent = Incumbent()
+    messages: list[str] = []
     budget = min(30.0, max(2.0, 0.15 * (deadline - time.perf_counter())))
     _log(options, "starting point: the travel-optimal poles, their services priced")
     poles = _design_poles(dataclasses.replace(inputs, services=None), dataclasses.replace(options, time_limit_s=budget),
@@ -340,14 +359,20 @@ def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation
     for mode, restricted in _restricted_runs(inputs):
         if STOP.requested:
             break
+        floor = floor_of(restricted) if floor_of is not None and incumbent.found else -math.inf
+        if floor >= incumbent.value - 1e-6:  # (a tie to a thousandth of a euro: the sums' rounding)
+            _log(options, f"starting point: every pooled service in {mode} costs at least {floor:,.1f} k€/yr: not needed")
+            messages.append(f"every pooled service in {mode}: at least {floor:,.1f} k€/yr (member-by-member bound), "
+                            f"not below a starting design ({incumbent.value:,.1f}): the free run is no dearer, that run is not needed")
+            continue
         budget = min(30.0, 0.1 * (deadline - time.perf_counter()))
         if budget < 2.0:
             break
         _log(options, f"starting point: every pooled service in {mode} (within {budget:.0f} s)")
         if isinstance(value_of, PerPoleValue) and ctx is not None and poles.status.has_solution:
             # The restricted run's own method without its MILP (the same search from the same
-            # start, priced with the modes restricted): no second large model to build.
-            priced = PerPoleValue(restricted, options, value_of.pairs)
+            # start, priced with the modes restricted) on the free run's seat models.
+            priced = value_of.restricted(restricted)
             assignment, _ = improve_by_moves(poles.assignment, priced, ctx, time.perf_counter() + budget)
         else:
             design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False, top_level=False)
@@ -356,7 +381,7 @@ def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation
             value, values = value_of(assignment, deadline)
             if values is not None:
                 incumbent.offer(assignment, value, values)
-    return incumbent
+    return incumbent, messages
 
 
 def _log(options: SolverOptions, text: str) -> None:

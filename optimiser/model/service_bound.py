@@ -114,23 +114,27 @@ def seat_capacities(inputs, members_of: dict[str, tuple[str, ...]]) -> dict[str,
 
 def member_service_bound_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
                               members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None,
-                              caps: dict[str, SeatCapacity] | None = None) -> float:
+                              caps: dict[str, SeatCapacity] | None = None, most: dict | None = None) -> float:
     """The bound above in k€/yr; ``seats_of``/``members_of`` are the candidate pairs (the EPCI of
-    a service commun may only join ``sc_seat``); ``caps`` (:func:`seat_capacities`) tightens it."""
+    a service commun may only join ``sc_seat``); ``caps`` (:func:`seat_capacities`) tightens it.
+    ``most``: the per-seat totals of :func:`_cheapest_by_seat`, kept between calls — they do not
+    depend on the modes, so the bounds of a scenario and of its mode-restricted runs (same
+    territory, pairs and caps) share them."""
     if not si.enabled:
         return si.status_quo_eur / K
     standalone = sum(c.total_eur for c in si.standalone.values()) / K
-    return standalone - sum(member_savings_keur(si, seats_of, members_of, sc_seat, caps).values())
+    return standalone - sum(member_savings_keur(si, seats_of, members_of, sc_seat, caps, most).values())
 
 
 def member_savings_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
                         members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None,
-                        caps: dict[str, SeatCapacity] | None = None) -> dict[str, float]:
+                        caps: dict[str, SeatCapacity] | None = None, most: dict | None = None) -> dict[str, float]:
     """Each member's term of the bound above as a saving (k€/yr, ≥ 0): Σ over its services of
     standalone − its cheapest option; the bound is Σ standalone − Σ savings. Any pole *M* thus
-    changes the cost by at least −Σ_{i∈M} saving_i (the start of :mod:`optimiser.design.lagrangian`)."""
+    changes the cost by at least −Σ_{i∈M} saving_i (the start of :mod:`optimiser.design.lagrangian`).
+    ``most``: :func:`member_service_bound_keur`'s cache, shared between calls."""
     savings: dict[str, float] = {}
-    most: dict = {}
+    most = {} if most is None else most
     for i in si.members:
         total = 0.0
         for s in si.services:
