@@ -76,3 +76,15 @@ def test_a_restricted_run_is_skipped_when_its_bound_is_not_below_the_design_held
         other = design_poles(restricted, options, enumeration=False)
         assert other.objective >= floor - 1e-6
         assert design.services.total_eur <= other.services.total_eur + 1e-3, mode
+
+
+@pytest.mark.parametrize("seed", [3, 5])
+def test_the_bounds_of_the_restricted_runs_in_one_pass_are_each_runs_own(tmp_path, seed):
+    from optimiser.model.service_bound import member_service_bounds_keur, seat_capacities
+
+    inputs, pairs = _free(tmp_path, seed)
+    runs = [inputs] + [restricted for _, restricted in _restricted_runs(inputs)]
+    together = member_service_bounds_keur(inputs.services, pairs.seats_of, pairs.members_of, None,
+                                          seat_capacities(inputs, pairs.members_of), [r.services.modes for r in runs])
+    assert together == pytest.approx([_member_floor(r, pairs) for r in runs], abs=1e-9)
+    assert together[0] <= min(together[1:]) + 1e-9  # more modes, a lower bound

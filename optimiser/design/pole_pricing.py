@@ -349,6 +349,15 @@ class PerPoleValue:
                 values[f"alone_{i}"] = 1.0
         return total, values
 
+    def price(self, assignment: Assignment, deadline: float) -> float:
+        r"""What :meth:`__call__` values ``assignment`` at (k€/yr), :math:`C_0 + \sum \Delta`, from
+        the poles' prices alone: no variable values, so a pole priced in closed form needs no
+        MILP (nor its seat's model). ``inf`` when the pole count or a pole's rules are broken,
+        or a pole could not be priced in time."""
+        if not pole_count_ok(self.inputs, assignment):
+            return math.inf
+        return self.constant + sum(self.pole(j, m, deadline).delta for j, m in poles_of(assignment).items())
+
     def delta(self, assignment: Assignment, seats: list[str], deadline: float) -> float:
         """Σ Δ over the poles of ``assignment`` seated at ``seats`` (a move's local value)."""
         poles = poles_of(assignment)
