@@ -363,6 +363,8 @@ def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation
     restricted = RestrictedRuns(_restricted_runs(inputs), start, floor_of, options)
     if not defer:
         restricted.run(incumbent, value_of, ctx, deadline)
+    else:
+        restricted.skip_useless(incumbent)  # no time is kept for a run already proven useless
     return incumbent, restricted
 
 
@@ -392,18 +394,27 @@ class RestrictedRuns:
         """Seconds each run gets when ``left`` seconds of the run are left: a tenth, at most 30."""
         return min(30.0, 0.1 * left)
 
+    def skip_useless(self, incumbent: Incumbent) -> None:
+        """Drop the runs whose bound is not below the design held (class docstring), saying so."""
+        self.runs = [(mode, restricted) for mode, restricted in self.runs if not self._useless(mode, restricted, incumbent)]
+
+    def _useless(self, mode: str, restricted: Inputs, incumbent: Incumbent) -> bool:
+        floor = self.floor_of(restricted) if self.floor_of is not None and incumbent.found else -math.inf
+        if floor < incumbent.value - 1e-6:  # (a tie to a thousandth of a euro: the sums' rounding)
+            return False
+        _log(self.options, f"every pooled service in {mode} costs at least {floor:,.1f} k€/yr: not needed")
+        self.messages.append(f"every pooled service in {mode}: at least {floor:,.1f} k€/yr (member-by-member "
+                             f"bound), not below a design held ({incumbent.value:,.1f}): the free run is no "
+                             "dearer, that run is not needed")
+        return True
+
     def run(self, incumbent: Incumbent, value_of: Valuation, ctx: RepairContext | None, deadline: float,
             budget: float | None = None) -> None:
         """Skip or run each run left (class docstring), each within ``budget`` seconds (by
         default :meth:`budget` of the time left); a run with less than 2 s is not started."""
         while self.runs and not STOP.requested:
             mode, restricted = self.runs.pop(0)
-            floor = self.floor_of(restricted) if self.floor_of is not None and incumbent.found else -math.inf
-            if floor >= incumbent.value - 1e-6:  # (a tie to a thousandth of a euro: the sums' rounding)
-                _log(self.options, f"every pooled service in {mode} costs at least {floor:,.1f} k€/yr: not needed")
-                self.messages.append(f"every pooled service in {mode}: at least {floor:,.1f} k€/yr (member-by-member "
-                                     f"bound), not below a design held ({incumbent.value:,.1f}): the free run is no "
-                                     "dearer, that run is not needed")
+            if self._useless(mode, restricted, incumbent):
                 continue
             seconds = self.budget(deadline - time.perf_counter()) if budget is None else budget
             if seconds < 2.0:
