@@ -328,7 +328,7 @@ class PerPoleValue:
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, pairs)
         add_services(model, self.inputs, Formulation(lazy_fairness=False))
         if self.nbrs is not None and self.inputs.rules.contiguity != "none":
-            add_connectivity(model.problem, seat, candidates, self.nbrs)
+            add_connectivity(model.problem, seat, candidates, self.nbrs, {i: model.x[i, seat] for i in candidates})
         objective = model.problem.objective
         constant = objective.constant
         objective.constant = 0.0  # the solver's relative gap then applies to this pole's change alone
@@ -368,7 +368,8 @@ class PerPoleValue:
 SEAT_MODEL_ONLY = ("alone_", "seatflow_", "seatcut_")
 
 
-def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict[str, list[str]]) -> list:
+def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict[str, list[str]],
+                     x: dict | None = None) -> list:
     r"""Rows that hold when the members joining ``seat`` (:math:`x_i`, ``x_{i}_{seat}``) form a
     connected pole in ``nbrs``, switched on and off by column bounds: a single-commodity flow
     from the seat, each member *v* consuming :math:`x_v - c_v`,
@@ -380,12 +381,15 @@ def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict
     when every member is reached from the seat through members (a spanning tree of a connected
     pole carries the flow; a member cut off from the seat can receive none); with :math:`c` free
     (its own bounds, :math:`[0, 1]`) the rows are slack (:math:`c_v = x_v`, no flow), so the
-    model's pole pricing (members fixed) is unchanged. Returns the :math:`c` columns (``seatcut_``)."""
+    model's pole pricing (members fixed) is unchanged. Returns the :math:`c` columns (``seatcut_``).
+    ``x``: candidate → its :math:`x` column, when the caller holds them (else looked up by name,
+    which walks the whole problem: a tenth of a large seat model's build)."""
     inside = set(candidates)
     n = len(candidates)
     arcs = [(u, v) for u in candidates for v in nbrs.get(u, ()) if v in inside and v != seat and u != v]
-    named = {v.name: v for v in problem.variables()}
-    x = {i: named[f"x_{i}_{seat}"] for i in candidates}
+    if x is None:
+        named = {v.name: v for v in problem.variables()}
+        x = {i: named[f"x_{i}_{seat}"] for i in candidates}
     flow = {(u, v): problem.add_variable(f"seatflow_{u}_{v}_{seat}", 0, n - 1) for u, v in arcs}
     cuts = []
     for v in candidates:

@@ -148,6 +148,8 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         if searched and incumbent.found:
             _search(incumbent, value_of, ctx, deadline, n_model,
                     lambda z: _gap_within(z, member_floor(), options.gap) is not None, restricted)
+        else:
+            restricted.run(incumbent, value_of, ctx, deadline)  # those deferred for a search that cannot start
     if by_enumeration:
         early = enumerated.end
     else:
