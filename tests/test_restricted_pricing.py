@@ -5,7 +5,6 @@ member-by-member bound is above the design held is skipped, with its reason."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import pytest
