@@ -17,7 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers import DATA
-from shared import SERVICE_COMMUN, solved
+from shared import SERVICE_COMMUN, solved, written
 
 from optimiser.cli import main
 from optimiser.errors import InputError
@@ -28,7 +28,7 @@ from optimiser.verify import verify_result
 
 @pytest.fixture(scope="module")
 def poles(tmp_path_factory):
-    return solved(tmp_path_factory, "laval-2016").to_dir(tmp_path_factory.mktemp("poles") / "r", draw=False)
+    return written(tmp_path_factory, "laval-2016")  # shared with test_verify, read only: the cases edit a copy
 
 
 @pytest.fixture(scope="module")
