@@ -42,7 +42,7 @@ from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model
 from ..model.services import Formulation, K
 from ..solvers import ResolvableModel, SolverOptions, Status, solve_milp
-from .configurations import price_columns, unsupported
+from .configurations import PricingData, price_columns, unsupported
 from .separability import separable  # noqa: F401 (re-exported: callers import it from here)
 
 Assignment = dict[str, "str | None"]
@@ -136,6 +136,7 @@ class PerPoleValue:
                                          allow_alone=(), max_alone=None)
         self.solves = 0
         self.nbrs = nbrs
+        self._pricing_data: PricingData | None = None  # what every closed-form pricing reads, worked out once
 
     def pole(self, seat: str, members: tuple[str, ...], deadline: float) -> PricedPole:
         key = (seat, members)
@@ -192,7 +193,9 @@ class PerPoleValue:
         """Δ without a solver (proven, no variable values); ``inf`` when a pole rule is broken."""
         if not self._pole_rules_ok(seat, members):
             return PricedPole(math.inf, None, True)
-        prices = price_columns(self.inputs, self.pairs, [(seat, members)])
+        if self._pricing_data is None:
+            self._pricing_data = PricingData.of(self.inputs, self.pairs)
+        prices = price_columns(self.inputs, self.pairs, [(seat, members)], data=self._pricing_data)
         return PricedPole(float(prices.delta[0]), None, True)
 
     def _pole_rules_ok(self, seat: str, members: tuple[str, ...]) -> bool:
