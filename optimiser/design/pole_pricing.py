@@ -279,7 +279,8 @@ class PerPoleValue:
                 bounds[f"alone_{i}"] = (0.0, 0.0) if i in inside else (1.0, 1.0)
         self.solves += 1
         outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)),
-                              cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf)
+                              cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf,
+                              fixed_structure=True)  # every candidate's membership fixed: one pole's services left
         if outcome.status is Status.INFEASIBLE:
             return None if math.isfinite(cutoff) else PricedPole(math.inf, None, True)
         if not outcome.status.has_solution:
