@@ -133,13 +133,21 @@ def short_lists_reach_the_optimum(tmp_path, seed: int) -> int:
     return widened
 
 
-# One case per seed (84 solves in all, up to a minute for seed 10 on a busy machine): the xdist
-# workers share them.
+#: The random cases whose short lists are widened: those of test_milp_matches_enumeration but 5
+#: and 10, replaced by 15 and 20 — the same kind of case (nine and eight communes, population
+#: bounds, a commune minimum; seed 20 a fixed pole count like seed 10's 3–5), that widen in
+#: every run (12/8 and 8/5 rounds) in a fraction of the time: seed 10 took 75 HiGHS rounds
+#: (11.8 CPU-s, loaded machine), seed 5 6.6 CPU-s; seeds 20 and 15 0.8 and 1.9. Seeds 5 and 10
+#: still meet the enumeration with full lists, both solvers, above.
+WIDENING_SEEDS = [*(s for s in range(14) if s not in (5, 10)), 15, 20]
+
+
+# One case per seed (84 solves in all): the xdist workers share them.
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(14))
+@pytest.mark.parametrize("seed", WIDENING_SEEDS)
 def test_short_seat_lists_widen_to_the_enumerated_optimum(tmp_path, seed):
     widened = short_lists_reach_the_optimum(tmp_path, seed)
-    if seed in CBC_WIDENED:  # CBC's runs test the widening too: its lists had to grow
+    if seed in CBC_WIDENED + (15, 20):  # CBC's runs widen too, as do the two seeds standing for 5 and 10
         assert widened == 6, seed
 
 
