@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 
 import pytest
 from helpers import SCENARIOS
@@ -28,6 +29,7 @@ from optimiser.solvers import (
 from optimiser.sweeps.lifeline import descendants
 
 LONG = 60.0  # the time limit a prompt stop must beat by far
+PROMPT_S = 13.0  # seconds from the Ctrl-C to the solve's end (the tests allowed 15 s from a Ctrl-C sent at 2 s)
 
 #: CPU-seconds of solver work before the Ctrl-C (see :func:`ctrl_c_once_solving`): HiGHS has its
 #: first solution at once (feasibility jump, 0.0 s in its log) and its root bound within 0.1 s;
@@ -67,22 +69,27 @@ def ctrl_c_once_solving(solver: str):
     Counted in the solver's CPU time, not in wall seconds (the tests used to wait 2 s): on a loaded
     machine the solver gets a share of a core and the same wall time is less work (CBC had not yet
     branched), on a quiet one most of those 2 s were waited for nothing. The HiGHS child is started
-    before (a tiny solve): its start (importing highspy) is not solver work."""
+    before (a tiny solve): its start (importing highspy) is not solver work. Yields a namespace
+    whose ``sent_at`` (``time.perf_counter()``) says when the Ctrl-C was sent: promptness is
+    measured from there, not from the solve's start (which, at 1 CPU-s of CBC on a loaded core,
+    can be many seconds before)."""
     if solver == "highs":
         solve_milp(market_split(2, 10, 1, slack=True), SolverOptions(name="highs"))
     before = {pid: cpu_seconds(pid) for pid in solver_processes()}
     done = threading.Event()
+    ctrl_c = types.SimpleNamespace(sent_at=None)
 
     def interrupt_once_worked():
         while not done.wait(0.02):
             if sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in solver_processes()) >= WORK_BEFORE_CTRL_C[solver]:
+                ctrl_c.sent_at = time.perf_counter()
                 os.kill(os.getpid(), signal.SIGINT)
                 return
 
     thread = threading.Thread(target=interrupt_once_worked, daemon=True)
     thread.start()
     try:
-        yield
+        yield ctrl_c
     finally:
         done.set()
         thread.join()
@@ -92,11 +99,11 @@ def ctrl_c_once_solving(solver: str):
 @pytest.mark.slow
 def test_ctrl_c_stops_the_solver_and_keeps_its_incumbent(solver):
     problem = market_split(6, 50, 1, slack=True)  # finds solutions, cannot prove the optimum in a minute
-    start = time.perf_counter()
-    with interruptible("keep"), ctrl_c_once_solving(solver):
+    with interruptible("keep"), ctrl_c_once_solving(solver) as ctrl_c:
         outcome = solve_milp(problem, SolverOptions(name=solver, time_limit_s=LONG))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 15, f"{solver} took {elapsed:.1f} s to stop"
+    assert ctrl_c.sent_at is not None, "the solve ended before its Ctrl-C"
+    elapsed = time.perf_counter() - ctrl_c.sent_at
+    assert elapsed < PROMPT_S, f"{solver} took {elapsed:.1f} s to stop"
     assert outcome.interrupted
     assert outcome.status is Status.FEASIBLE, outcome.message
     assert outcome.objective is not None and outcome.bound is not None and outcome.gap > 0  # an honest gap
@@ -106,20 +113,18 @@ def test_ctrl_c_stops_the_solver_and_keeps_its_incumbent(solver):
 @pytest.mark.parametrize("solver", sorted(SOLVERS))
 @pytest.mark.slow
 def test_ctrl_c_with_discard_raises_promptly(solver):
-    start = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt), interruptible("discard"), ctrl_c_once_solving(solver):
+    with pytest.raises(KeyboardInterrupt), interruptible("discard"), ctrl_c_once_solving(solver) as ctrl_c:
         solve_milp(market_split(6, 50, 1, slack=True), SolverOptions(name=solver, time_limit_s=LONG))
-    assert time.perf_counter() - start < 15
+    assert time.perf_counter() - ctrl_c.sent_at < PROMPT_S
 
 
 @pytest.mark.parametrize("solver", sorted(SOLVERS))
 @pytest.mark.slow
 def test_ctrl_c_outside_interruptible_still_stops_the_solver(solver):
     """No handler (a sweep, a script): KeyboardInterrupt as usual, and no solver left running."""
-    start = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt), ctrl_c_once_solving(solver):
+    with pytest.raises(KeyboardInterrupt), ctrl_c_once_solving(solver) as ctrl_c:
         solve_milp(market_split(6, 50, 1, slack=True), SolverOptions(name=solver, time_limit_s=LONG))
-    assert time.perf_counter() - start < 15
+    assert time.perf_counter() - ctrl_c.sent_at < PROMPT_S
     if solver == "cbc":
         children = subprocess.run(["pgrep", "-P", str(os.getpid()), "cbc"], capture_output=True, text=True, check=False).stdout
         assert not children.strip(), "CBC kept running after the interrupt"
