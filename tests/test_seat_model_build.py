@@ -1,0 +1,124 @@
+"""The seat models of the pole pricing (and the full service model) are built fast, and the
+speed-ups change nothing: every model below must hash to the digest the plain builder gave
+(constraint names in order, each row's terms in order with their coefficients bit for bit, its
+sense and constant; every column's bounds and type; the objective), and the HiGHS arrays must
+be the ones a plain row-by-row conversion gives.
+
+A deliberate change of the model changes these digests: print the new ones with
+``.venv/bin/python tests/test_seat_model_build.py`` and check the change is the one intended."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import numpy as np
+import pulp
+import pytest
+from helpers import SCENARIOS
+
+from optimiser.inputs.preparation import prepare
+from optimiser.model.assembly import add_services, assemble_model
+from optimiser.model.candidates import CandidatePairs, candidate_pairs
+from optimiser.model.poles import build_pole_model
+from optimiser.model.services import Formulation
+from optimiser.scenario.load import load_scenario
+
+
+def fingerprint(problem: pulp.LpProblem) -> str:
+    """sha256 of the model as written: rows in order (name, sense, constant, terms in order),
+    columns by name (bounds, type), the objective's terms and constant; floats by ``repr``."""
+    digest = hashlib.sha256()
+    for c in problem.constraints():
+        terms = ",".join(f"{v.name}:{x!r}" for v, x in c.items())
+        digest.update(f"{c.name}|{c.sense}|{c.constant!r}|{terms}\n".encode())
+    for v in problem.variables():
+        digest.update(f"{v.name}|{v.lowBound!r}|{v.upBound!r}|{v.cat}\n".encode())
+    objective = ",".join(f"{v.name}:{x!r}" for v, x in problem.objective.items())
+    digest.update(f"obj|{problem.objective.constant!r}|{objective}\n".encode())
+    return digest.hexdigest()
+
+
+def seat_model(scenario: str) -> pulp.LpProblem:
+    """The largest seat's pricing model (as ``PerPoleValue._seat_model`` builds it)."""
+    inputs = prepare(load_scenario(SCENARIOS / scenario))
+    rules = dataclasses.replace(inputs.rules, count_min=None, count_max=None, together=(), apart=(), allow_alone=(),
+                                max_alone=None)
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, rules)
+    seat = max(pairs.members_of, key=lambda j: (len(pairs.members_of[j]), j))
+    members = (seat,) + tuple(i for i in pairs.members_of[seat] if i != seat)
+    one = CandidatePairs(seats=(seat,), seats_of={i: (seat,) for i in members}, members_of={seat: members}, group_of={})
+    model = build_pole_model(inputs.territory, inputs.matrix, dataclasses.replace(rules, allow_alone=members[1:]), one)
+    add_services(model, inputs, Formulation(lazy_fairness=False))
+    return model.problem
+
+
+def full_model(scenario: str) -> pulp.LpProblem:
+    inputs = prepare(load_scenario(SCENARIOS / scenario))
+    return assemble_model(inputs, candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)).pole.problem
+
+
+MODELS = {
+    "seat laval-2016-lending": lambda: seat_model("laval-2016-lending.yaml"),
+    "seat laval-2016-a-la-carte": lambda: seat_model("laval-2016-a-la-carte.yaml"),
+    "full laval-2016-lending": lambda: full_model("laval-2016-lending.yaml"),
+}
+
+#: The digests of the models above as the plain builder (before the speed-ups) wrote them.
+DIGESTS = {
+    "full laval-2016-lending": "3b836db386be018fd7f60708b195df6ac4fe2042668d99f1f0972b6264500f59",
+    "seat laval-2016-a-la-carte": "6a1a9d5b88624a8ad68447037f8dd3fdd5435dd61aa45ef38030bf7815a4c947",
+    "seat laval-2016-lending": "db56def0708464e551040b1c57d9a41adec81d828ce6125c3bf7adb4c2c5c61c",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_the_built_model_is_the_plain_builders(name):
+    assert fingerprint(MODELS[name]()) == DIGESTS[name]
+
+
+def plain_lp_arrays(highspy, problem, variables) -> dict:
+    """The conversion row by row, as first written (what the fast one must equal)."""
+    position = {v.name: k for k, v in enumerate(variables)}
+    cost = np.zeros(len(variables))
+    for var, coef in problem.objective.items():
+        cost[position[var.name]] = coef
+    starts, index, value, row_lower, row_upper = [0], [], [], [], []
+    for constraint in problem.constraints():
+        for var, coef in constraint.items():
+            if coef != 0:
+                index.append(position[var.name])
+                value.append(coef)
+        starts.append(len(index))
+        rhs = -constraint.constant
+        sense = constraint.sense
+        row_lower.append(rhs if sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -highspy.kHighsInf)
+        row_upper.append(rhs if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else highspy.kHighsInf)
+    return {"cost": cost,
+            "lower": np.array([-highspy.kHighsInf if v.lowBound is None else v.lowBound for v in variables], dtype=float),
+            "upper": np.array([highspy.kHighsInf if v.upBound is None else v.upBound for v in variables], dtype=float),
+            "row_lower": np.asarray(row_lower, dtype=float), "row_upper": np.asarray(row_upper, dtype=float),
+            "offset": float(problem.objective.constant),
+            "starts": np.asarray(starts, dtype=np.int32), "index": np.asarray(index, dtype=np.int32),
+            "value": np.asarray(value, dtype=float),
+            "integer": np.array([v.cat == pulp.LpInteger for v in variables], dtype=bool)}
+
+
+def test_the_highs_arrays_are_the_row_by_row_conversions():
+    import highspy
+
+    from optimiser.solvers.highs import _lp_arrays
+
+    problem = seat_model("laval-2016-lending.yaml")
+    problem += pulp.LpAffineExpression([(next(iter(problem.variables())), 0.0)]) <= 0, "zero_row"  # a 0 coefficient dropped
+    variables = problem.variables()
+    got, expected = _lp_arrays(highspy, problem, variables), plain_lp_arrays(highspy, problem, variables)
+    assert got.keys() == expected.keys()
+    for key, array in expected.items():
+        assert np.array_equal(got[key], array), key
+        assert np.asarray(got[key]).dtype == np.asarray(array).dtype, key
+
+
+if __name__ == "__main__":
+    for name in sorted(MODELS):
+        print(f'    "{name}": "{fingerprint(MODELS[name]())}",')
