@@ -82,7 +82,11 @@ def _chain(pieces) -> pulp.LpAffineExpression:
     each operator; here each term is added once). Same order of variables, same coefficients bit
     for bit: each piece is first scaled as ``LpAffineExpression.__mul__`` does (``scale × x``, the
     piece left out when ``scale`` is 0, ``None`` for no scaling) and then added as ``addInPlace``
-    does (``x × sign``, a new variable set, an existing one incremented)."""
+    does (``x × sign``, a new variable set, an existing one incremented).
+
+    Dicts are copied dict to dict where they can be (an unscaled first piece, the result into the
+    expression): such a copy reuses the stored hashes, where inserting pairs calls PuLP's Python
+    ``__hash__`` once per term — most of a fairness row's cost (its pole's whole cost is in it)."""
     coefficients: dict = {}
     constant = 0.0
     first = True
@@ -93,17 +97,20 @@ def _chain(pieces) -> pulp.LpAffineExpression:
             items = [(v, scale * x) for v, x in expression.items()]
             piece_constant = expression.constant * scale
         else:
-            items, piece_constant = expression.items(), expression.constant
+            items, piece_constant = None, expression.constant
         if first:  # the left operand is copied as it is
-            coefficients, constant, first = dict(items), piece_constant, False
+            coefficients = dict(expression) if items is None else dict(items)
+            constant, first = piece_constant, False
             continue
         constant += piece_constant * sign
-        for v, x in items:
+        for v, x in (expression.items() if items is None else items):
             if v in coefficients:
                 coefficients[v] += x * sign
             else:
                 coefficients[v] = x * sign
-    return pulp.LpAffineExpression(coefficients, constant=constant)
+    result = pulp.LpAffineExpression(constant=constant)
+    dict.update(result, coefficients)  # dict to dict: the stored hashes, same order
+    return result
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,8 @@ class _PoleService:
     pay: dict[str, float]
     dearer: dict[str, float]
     with_poolers: float
+    net: pulp.LpAffineExpression
+    """C_js − P_js, the start of every member's row (built once, copied per row)."""
 
 
 class IndividualRationality:
@@ -178,7 +187,8 @@ class IndividualRationality:
                 gain=gain, bank=sum(gain.values()),
                 key=key, alone={i: m.si.standalone[(i, s)].total_eur for i in poolers}, shed=shed, work=work, pay=pay,
                 dearer={i: max(shed[i], pay[i]) for i in borrowers},
-                with_poolers=fixed + sum(variable[k] for k in members))
+                with_poolers=fixed + sum(variable[k] for k in members),
+                net=_chain([(m.pole_cost[j, s], None, 1), (m.payments[j, s], None, -1)]))
         return self.prepared[j, s]
 
     def add(self, i: str, j: str, s: str) -> int:
@@ -209,8 +219,9 @@ class IndividualRationality:
                 others = sum(max(0.0, ps.alone[k] - alpha * key[k]) for k in ps.poolers if k != i)
                 big_m = min(big_m, max(others, ps.bank) if (j, s) in m.h else others + ps.bank)
             z = pulp.LpAffineExpression([(v, 1) for v in m.pooled_vars(i, j, s)])
-            # cost − payments − α/K·W + M/K·z ≤ M/K, built in one pass (see _chain)
-            lhs = _chain([(cost, None, 1), (m.payments[j, s], None, -1), (ps.key_total, alpha / K, -1), (z, big_m / K, 1)])
+            # (cost − payments) − α/K·W + M/K·z ≤ M/K, built in one pass (see _chain): the same
+            # expression as the four pieces chained, cost − payments being its first two
+            lhs = _chain([(ps.net, None, 1), (ps.key_total, alpha / K, -1), (z, big_m / K, 1)])
             prob += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=big_m / K), f"ir_{i}_{j}_{s}"
             added += 1
         if i in ps.borrowers:
@@ -254,15 +265,17 @@ class IndividualRationality:
                 continue
             pooled = [(v, si.standalone[(i, s)].total_eur / K) for i in ps.poolers for v in m.pooled_vars(i, j, s)]
             alone = pulp.LpAffineExpression(pooled + [(m.bb[i, j, s], ps.gain[i] / K) for i in ps.borrowers])
-            m.pole.problem += cost - m.payments[j, s] - alone <= 0, f"ir_sum_{j}_{s}"
+            # cost − payments − alone ≤ 0, in one pass (see _chain)
+            m.pole.problem += pulp.LpConstraint(_chain([(ps.net, None, 1), (alone, None, -1)]), pulp.LpConstraintLE, rhs=0), \
+                f"ir_sum_{j}_{s}"
             added += 1
             # With poolers (h = 1) borrowers pay their fixed price and keep their own gain, so the
             # poolers alone must cover the rest: C − P ≤ Σ standalone z. Lending-only (h = 0) it
             # is implied by the cut above when relaxed by the largest bank slack — a small big-M.
             if ps.poolers and (j, s) in m.h:
-                m.pole.problem += (cost - m.payments[j, s] - pulp.LpAffineExpression(pooled) + ps.bank / K * m.h[j, s]
-                                   <= ps.bank / K), \
-                    f"ir_sum_poolers_{j}_{s}"
+                lhs = _chain([(ps.net, None, 1), (pulp.LpAffineExpression(pooled), None, -1),
+                              (pulp.LpAffineExpression(m.h[j, s]), ps.bank / K, 1)])
+                m.pole.problem += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=ps.bank / K), f"ir_sum_poolers_{j}_{s}"
                 added += 1
         return added
 

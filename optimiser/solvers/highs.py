@@ -189,30 +189,42 @@ def _read_outcome(highspy, report: dict, problem, variables, options: SolverOpti
 
 def _lp_arrays(highspy, problem, variables) -> dict:
     """The PuLP model as the arrays of one HiGHS LP block (:func:`.highs_child.highs_lp`: rows
-    passed at once, integrality kept)."""
-    position = {v.name: k for k, v in enumerate(variables)}
+    passed at once, integrality kept).
+
+    Built with whole-array operations, not a Python step per coefficient (a 36-commune seat
+    model has ~10⁵ of them): every row's columns and coefficients are gathered in one list each
+    (columns found by ``id``, not by the name property or PuLP's Python ``__hash__``), the zero
+    coefficients dropped by a mask and the row starts counted from what is left. The arrays are
+    the row-by-row conversion's, element for element (``tests/test_seat_model_build.py``)."""
+    position = {id(v): k for k, v in enumerate(variables)}
     n = len(variables)
     cost = np.zeros(n)
     for var, coef in problem.objective.items():
-        cost[position[var.name]] = coef
+        cost[position[id(var)]] = coef
     lower = np.array([-highspy.kHighsInf if v.lowBound is None else v.lowBound for v in variables], dtype=float)
     upper = np.array([highspy.kHighsInf if v.upBound is None else v.upBound for v in variables], dtype=float)
-    starts, index, value, row_lower, row_upper = [0], [], [], [], []
-    for constraint in problem.constraints():
-        for var, coef in constraint.items():
-            if coef != 0:
-                index.append(position[var.name])
-                value.append(coef)
-        starts.append(len(index))
-        rhs = -constraint.constant
-        sense = constraint.sense
-        row_lower.append(rhs if sense in (pulp.LpConstraintGE, pulp.LpConstraintEQ) else -highspy.kHighsInf)
-        row_upper.append(rhs if sense in (pulp.LpConstraintLE, pulp.LpConstraintEQ) else highspy.kHighsInf)
+    constraints = problem.constraints()
+    columns: list[int] = []
+    coefficients: list = []
+    lengths = np.fromiter((len(c) for c in constraints), dtype=np.int64, count=len(constraints))
+    for constraint in constraints:
+        expression = constraint.expr
+        columns.extend(map(id, expression.keys()))
+        coefficients.extend(expression.values())
+    index = np.fromiter(map(position.__getitem__, columns), dtype=np.int32, count=len(columns))
+    value = np.asarray(coefficients, dtype=float)
+    kept = value != 0
+    row = np.repeat(np.arange(len(constraints)), lengths)
+    starts = np.zeros(len(constraints) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(row[kept], minlength=len(constraints)), out=starts[1:])
+    rhs = -np.fromiter((c.constant for c in constraints), dtype=float, count=len(constraints))
+    sense = np.fromiter((c.sense for c in constraints), dtype=np.int64, count=len(constraints))
+    row_lower = np.where((sense == pulp.LpConstraintGE) | (sense == pulp.LpConstraintEQ), rhs, -highspy.kHighsInf)
+    row_upper = np.where((sense == pulp.LpConstraintLE) | (sense == pulp.LpConstraintEQ), rhs, highspy.kHighsInf)
     return {"cost": cost, "lower": lower, "upper": upper,
-            "row_lower": np.asarray(row_lower, dtype=float), "row_upper": np.asarray(row_upper, dtype=float),
+            "row_lower": row_lower, "row_upper": row_upper,
             "offset": float(problem.objective.constant),
-            "starts": np.asarray(starts, dtype=np.int32), "index": np.asarray(index, dtype=np.int32),
-            "value": np.asarray(value, dtype=float),
+            "starts": starts, "index": index[kept], "value": value[kept],
             "integer": np.array([v.cat == pulp.LpInteger for v in variables], dtype=bool)}
 
 
