@@ -259,7 +259,7 @@ class IndividualRationality:
         costs at most the machines its borrowers shed)."""
         m, si = self.m, self.m.si
         added = 0
-        for (j, s), cost in m.pole_cost.items():
+        for (j, s) in m.pole_cost:
             ps = self._prepare(j, s)
             if ps.forced:
                 continue
