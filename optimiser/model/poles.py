@@ -39,8 +39,8 @@ from ..territory import Territory
 from ..territory.roads import TravelMatrix
 from .blocks import Families, constraint_block
 from .candidates import CandidatePairs
-from .seat_lists import SeatLists
 from .problem import Problem
+from .seat_lists import SeatLists
 
 
 @dataclass
