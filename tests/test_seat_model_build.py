@@ -62,11 +62,13 @@ MODELS = {
     "seat laval-2016-lending": lambda: seat_model("laval-2016-lending.yaml"),
     "seat laval-2016-a-la-carte": lambda: seat_model("laval-2016-a-la-carte.yaml"),
     "full laval-2016-lending": lambda: full_model("laval-2016-lending.yaml"),
+    "full laval-2016-service-commun-ac": lambda: full_model("laval-2016-service-commun-ac.yaml"),
 }
 
 #: The digests of the models above as the plain builder (before the speed-ups) wrote them.
 DIGESTS = {
     "full laval-2016-lending": "3b836db386be018fd7f60708b195df6ac4fe2042668d99f1f0972b6264500f59",
+    "full laval-2016-service-commun-ac": "7fa78f1de7e30d3b89d27aa651df4145beda44e91502ba2d3928c90071f9cb84",
     "seat laval-2016-a-la-carte": "6a1a9d5b88624a8ad68447037f8dd3fdd5435dd61aa45ef38030bf7815a4c947",
     "seat laval-2016-lending": "db56def0708464e551040b1c57d9a41adec81d828ce6125c3bf7adb4c2c5c61c",
 }
