@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -85,10 +86,12 @@ class EquipmentSpec:
     investment_factor: float = 1.0
     running_factor: float = 1.0
 
-    @property
+    @cached_property
     def effective_capacity(self) -> float:
         """Machine-days a year one unit can really deliver, its season's peak included:
-        min(K, P / σ) (K without a peak share); an array per sampled world under uncertainty."""
+        min(K, P / σ) (K without a peak share); an array per sampled world under uncertainty.
+        Worked out once per spec (frozen: its fields never change): every seat model of a
+        pricing run reads it for each member's machines."""
         share, days, cap = self.peak_share.value, self.peak_days.value, self.capacity_days.value
         if np.ndim(share) or np.ndim(days) or np.ndim(cap):
             share = np.asarray(share, dtype=float)
