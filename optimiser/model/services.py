@@ -193,6 +193,22 @@ def add_choice_variables(m: ServiceModel) -> None:
 
 # ------------------------------------------------------------------------ constraint blocks
 
+# The rows below are written ``_le(_minus(expression, x), 0)`` rather than ``expression − x <= 0``:
+# the same expression (PuLP's ``−`` copies its left side, then subtracts in place; here the
+# fresh left side is subtracted from in place) and the same row, without a copy and the
+# operators' dispatch per row — a seat model has tens of thousands of these small rows.
+
+
+def _minus(expression: pulp.LpAffineExpression, x) -> pulp.LpAffineExpression:
+    """``expression − x`` in place (``x`` a column, an expression or a number), as PuLP's ``−``."""
+    return expression.subInPlace(x)
+
+
+def _le(expression: pulp.LpAffineExpression, rhs: float) -> pulp.LpConstraint:
+    """``expression <= rhs`` for a number ``rhs``, as PuLP's ``<=`` writes it."""
+    return pulp.LpConstraint(expression, pulp.LpConstraintLE, rhs=rhs)
+
+
 
 @constraint_block("service membership")
 def add_service_membership(m: ServiceModel) -> None:
@@ -202,7 +218,7 @@ def add_service_membership(m: ServiceModel) -> None:
         for j in m.seats_of(i):
             terms = [(v, 1) for v in m.used_vars(i, j, s)]
             if terms:
-                prob += pulp.LpAffineExpression(terms) - m.x_of(i, j) <= 0, f"member_{i}_{j}_{s}"
+                prob += _le(_minus(pulp.LpAffineExpression(terms), m.x_of(i, j)), 0), f"member_{i}_{j}_{s}"
 
 
 @constraint_block("pooling choice")
@@ -211,7 +227,7 @@ def add_pooling_choice(m: ServiceModel) -> None:
     prob = m.problem
     for (i, s), u in m.u.items():
         pooled = [v for j in m.seats_of(i) for v in m.pooled_vars(i, j, s)]
-        prob += pulp.lpSum(pooled) - u == 0, f"pool_{i}_{s}"
+        prob += pulp.LpConstraint(_minus(pulp.lpSum(pooled), u), pulp.LpConstraintEQ, rhs=0), f"pool_{i}_{s}"
 
 
 @constraint_block("borrowing choice")
@@ -220,9 +236,9 @@ def add_borrowing_choice(m: ServiceModel) -> None:
     prob = m.problem
     for (i, s), b in m.b.items():
         borrowed = [m.bb[i, j, s] for j in m.seats_of(i) if (i, j, s) in m.bb]
-        prob += pulp.lpSum(borrowed) - b == 0, f"borrow_{i}_{s}"
+        prob += pulp.LpConstraint(_minus(pulp.lpSum(borrowed), b), pulp.LpConstraintEQ, rhs=0), f"borrow_{i}_{s}"
         if (i, s) in m.u:
-            prob += m.u[i, s] + b <= 1, f"pool_or_borrow_{i}_{s}"
+            prob += _le(pulp.LpAffineExpression(m.u[i, s]).addInPlace(b), 1), f"pool_or_borrow_{i}_{s}"
 
 
 @constraint_block("pole service activity")
@@ -231,10 +247,10 @@ def add_pole_service_activity(m: ServiceModel) -> None:
     uses it: zr + zd + bb ≤ a_js (a_js pays the pole's coordination)."""
     prob = m.problem
     for (j, s), a in sorted(m.a.items()):
-        prob += a - m.x_of(j, j) <= 0, f"active_{j}_{s}"
+        prob += _le(_minus(pulp.LpAffineExpression(a), m.x_of(j, j)), 0), f"active_{j}_{s}"
         for i in m.members_at(j, s):
             use = [(v, 1) for v in m.used_vars(i, j, s)]
-            prob += pulp.LpAffineExpression(use) - a <= 0, f"uses_{i}_{j}_{s}"
+            prob += _le(_minus(pulp.LpAffineExpression(use), a), 0), f"uses_{i}_{j}_{s}"
 
 
 @constraint_block("pole service mode")
@@ -244,12 +260,12 @@ def add_pole_service_mode(m: ServiceModel) -> None:
     for j, s in sorted(m.a):
         modes = [v for v in (m.r.get((j, s)), m.d.get((j, s))) if v is not None]
         if modes:
-            prob += pulp.lpSum(modes) - m.x_of(j, j) <= 0, f"mode_{j}_{s}"
+            prob += _le(_minus(pulp.lpSum(modes), m.x_of(j, j)), 0), f"mode_{j}_{s}"
         for i in m.members_at(j, s):
             if (i, j, s) in m.zr:
-                prob += m.zr[i, j, s] - m.r[j, s] <= 0, f"regie_{i}_{j}_{s}"
+                prob += _le(_minus(pulp.LpAffineExpression(m.zr[i, j, s]), m.r[j, s]), 0), f"regie_{i}_{j}_{s}"
             if (i, j, s) in m.zd:
-                prob += m.zd[i, j, s] - m.d[j, s] <= 0, f"deleg_{i}_{j}_{s}"
+                prob += _le(_minus(pulp.LpAffineExpression(m.zd[i, j, s]), m.d[j, s]), 0), f"deleg_{i}_{j}_{s}"
 
 
 @constraint_block("poolers present")
@@ -261,7 +277,7 @@ def add_poolers_present(m: ServiceModel) -> None:
         for i in members:
             pooled = [(v, 1) for v in m.pooled_vars(i, j, s)]
             if pooled:
-                prob += pulp.LpAffineExpression(pooled) - h <= 0, f"haspool_{i}_{j}_{s}"
+                prob += _le(_minus(pulp.LpAffineExpression(pooled), h), 0), f"haspool_{i}_{j}_{s}"
         everyone = [(v, 1) for i in members for v in m.pooled_vars(i, j, s)]
         prob += h - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
 
@@ -335,7 +351,8 @@ def add_whole_machines(m: ServiceModel) -> None:
         for i, v in machine_users(m, j, s):
             floor = machine.units_for(econ.machine_days(i, s, q))
             if floor > 0:
-                prob += units - floor * v >= 0, f"units_floor{m.tag}_{i}_{j}_{s}_{q}_{v.name[:2]}"
+                row = _minus(pulp.LpAffineExpression(units), floor * v)
+                prob += pulp.LpConstraint(row, pulp.LpConstraintGE, rhs=0), f"units_floor{m.tag}_{i}_{j}_{s}_{q}_{v.name[:2]}"
 
 
 @constraint_block("procurement lots")
