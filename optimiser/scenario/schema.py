@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from .ranges import Range, range_of
 from .roadmap import RoadmapConfig
+from .service_keys import EquipmentKey, ServiceKey
 
 
 def _commune_ref(value):
@@ -221,11 +222,6 @@ class PolesConfig(StrictModel):
         return groups
 
 
-ServiceKey = Literal["voirie", "voirie_travaux", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie",
-                     "parc_auto", "ads"]
-"""A service of the catalogue."""
-EquipmentKey = Literal["tractor_with_flail_arm", "backhoe_loader", "ride_on_mower_pro", "aerial_lift_truck", "sweeper_compact"]
-"""A machine type of the catalogue."""
 Grade = Literal["adjoint_technique", "agent_de_maitrise", "technicien", "ingenieur"]
 ALL_SERVICES = list(typing.get_args(ServiceKey))
 """Every service of the catalogue, in catalogue order."""
