@@ -42,7 +42,7 @@ from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model
 from ..model.services import Formulation, K
 from ..solvers import ResolvableModel, SolverOptions, Status, solve_milp
-from .configurations import price_columns, unsupported
+from .configurations import PricingData, price_columns, unsupported
 from .separability import separable  # noqa: F401 (re-exported: callers import it from here)
 
 Assignment = dict[str, "str | None"]
@@ -136,6 +136,33 @@ class PerPoleValue:
                                          allow_alone=(), max_alone=None)
         self.solves = 0
         self.nbrs = nbrs
+        self._pricing_data: PricingData | None = None  # what every closed-form pricing reads, worked out once
+        self.base = self  # whose seat models this one solves on (:meth:`restricted`)
+        self.closed_modes: dict[str, str] = {}  # service → the mode its seat models' bounds close
+
+    def restricted(self, inputs: Inputs) -> PerPoleValue:
+        r"""The same pricing for ``inputs``, this scenario with fewer modes allowed (a régie-only
+        or délégation-only starting run, :func:`optimiser.design.run._restricted_runs`), solving
+        on **this** one's seat models with the closed mode's column fixed at 0 by its bounds
+        (:math:`d_{js} = 0` for régie only, :math:`r_{js} = 0` for délégation only; the rows
+        :math:`zd_{ijs} \le d_{js}`, :math:`zr_{ijs} \le r_{js}` then close every member's
+        pooling in that mode). Same optimum as the restricted scenario's own seat models: both
+        hold exactly the designs of the free model that use only the open modes (every row of
+        the free model — fairness big-Ms, coalition cuts over the cheapest mode — holds for each
+        of them; the restricted model's are the same rows, some tighter). No seat model is built
+        twice; the prices (and the cache) are the restricted scenario's own."""
+        closed = {}
+        for s, modes in self.inputs.services.modes.items():
+            kept = inputs.services.modes[s]
+            gone = [m for m in modes if m not in kept]
+            if len(gone) > 1 or not kept:
+                raise ValueError(f"{s}: a restriction keeps at least one mode ({modes} → {kept})")
+            if gone:
+                closed[s] = gone[0]
+        view = PerPoleValue(inputs, self.options, self.pairs, closed_form=self.closed_form, reuse=self.reuse,
+                            nbrs=self.nbrs)
+        view.seat_models, view.base, view.closed_modes = self.seat_models, self, closed
+        return view
 
     def pole(self, seat: str, members: tuple[str, ...], deadline: float) -> PricedPole:
         key = (seat, members)
@@ -192,7 +219,9 @@ class PerPoleValue:
         """Δ without a solver (proven, no variable values); ``inf`` when a pole rule is broken."""
         if not self._pole_rules_ok(seat, members):
             return PricedPole(math.inf, None, True)
-        prices = price_columns(self.inputs, self.pairs, [(seat, members)])
+        if self._pricing_data is None:
+            self._pricing_data = PricingData.of(self.inputs, self.pairs)
+        prices = price_columns(self.inputs, self.pairs, [(seat, members)], data=self._pricing_data)
         return PricedPole(float(prices.delta[0]), None, True)
 
     def _pole_rules_ok(self, seat: str, members: tuple[str, ...]) -> bool:
@@ -266,7 +295,7 @@ class PerPoleValue:
         the same optimum as the pole's own model (the fixed columns are presolved away). With a
         finite ``cutoff`` (k€/yr, :meth:`pole_below`): ``None`` when nothing below it exists."""
         if seat not in self.seat_models:
-            self.seat_models[seat] = self._seat_model(seat)
+            self.seat_models[seat] = self.base._seat_model(seat)
         model, constant, candidates = self.seat_models[seat]
         inside = set(members)
         bounds = {}
@@ -274,9 +303,14 @@ class PerPoleValue:
             if i != seat:
                 bounds[f"x_{i}_{seat}"] = (1.0, 1.0) if i in inside else (0.0, 0.0)
                 bounds[f"alone_{i}"] = (0.0, 0.0) if i in inside else (1.0, 1.0)
+        for s, mode in self.closed_modes.items():  # a restricted view (:meth:`restricted`)
+            name = f"{'r' if mode == 'regie' else 'd'}_{seat}_{s}"
+            if name in model.position:
+                bounds[name] = (0.0, 0.0)
         self.solves += 1
         outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)),
-                              cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf)
+                              cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf,
+                              fixed_structure=True)  # every candidate's membership fixed: one pole's services left
         if outcome.status is Status.INFEASIBLE:
             return None if math.isfinite(cutoff) else PricedPole(math.inf, None, True)
         if not outcome.status.has_solution:
@@ -298,7 +332,7 @@ class PerPoleValue:
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, pairs)
         add_services(model, self.inputs, Formulation(lazy_fairness=False))
         if self.nbrs is not None and self.inputs.rules.contiguity != "none":
-            add_connectivity(model.problem, seat, candidates, self.nbrs)
+            add_connectivity(model.problem, seat, candidates, self.nbrs, {i: model.x[i, seat] for i in candidates})
         objective = model.problem.objective
         constant = objective.constant
         objective.constant = 0.0  # the solver's relative gap then applies to this pole's change alone
@@ -319,6 +353,15 @@ class PerPoleValue:
                 values[f"alone_{i}"] = 1.0
         return total, values
 
+    def price(self, assignment: Assignment, deadline: float) -> float:
+        r"""What :meth:`__call__` values ``assignment`` at (k€/yr), :math:`C_0 + \sum \Delta`, from
+        the poles' prices alone: no variable values, so a pole priced in closed form needs no
+        MILP (nor its seat's model). ``inf`` when the pole count or a pole's rules are broken,
+        or a pole could not be priced in time."""
+        if not pole_count_ok(self.inputs, assignment):
+            return math.inf
+        return self.constant + sum(self.pole(j, m, deadline).delta for j, m in poles_of(assignment).items())
+
     def delta(self, assignment: Assignment, seats: list[str], deadline: float) -> float:
         """Σ Δ over the poles of ``assignment`` seated at ``seats`` (a move's local value)."""
         poles = poles_of(assignment)
@@ -329,7 +372,8 @@ class PerPoleValue:
 SEAT_MODEL_ONLY = ("alone_", "seatflow_", "seatcut_")
 
 
-def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict[str, list[str]]) -> list:
+def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict[str, list[str]],
+                     x: dict | None = None) -> list:
     r"""Rows that hold when the members joining ``seat`` (:math:`x_i`, ``x_{i}_{seat}``) form a
     connected pole in ``nbrs``, switched on and off by column bounds: a single-commodity flow
     from the seat, each member *v* consuming :math:`x_v - c_v`,
@@ -341,12 +385,15 @@ def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict
     when every member is reached from the seat through members (a spanning tree of a connected
     pole carries the flow; a member cut off from the seat can receive none); with :math:`c` free
     (its own bounds, :math:`[0, 1]`) the rows are slack (:math:`c_v = x_v`, no flow), so the
-    model's pole pricing (members fixed) is unchanged. Returns the :math:`c` columns (``seatcut_``)."""
+    model's pole pricing (members fixed) is unchanged. Returns the :math:`c` columns (``seatcut_``).
+    ``x``: candidate → its :math:`x` column, when the caller holds them (else looked up by name,
+    which walks the whole problem: a tenth of a large seat model's build)."""
     inside = set(candidates)
     n = len(candidates)
     arcs = [(u, v) for u in candidates for v in nbrs.get(u, ()) if v in inside and v != seat and u != v]
-    named = {v.name: v for v in problem.variables()}
-    x = {i: named[f"x_{i}_{seat}"] for i in candidates}
+    if x is None:
+        named = {v.name: v for v in problem.variables()}
+        x = {i: named[f"x_{i}_{seat}"] for i in candidates}
     flow = {(u, v): problem.add_variable(f"seatflow_{u}_{v}_{seat}", 0, n - 1) for u, v in arcs}
     cuts = []
     for v in candidates:
