@@ -39,7 +39,7 @@ import pulp
 from ..inputs import Inputs
 from ..model.assembly import add_services
 from ..model.candidates import CandidatePairs
-from ..model.poles import build_pole_model
+from ..model.poles import build_pole_model, pair_travel
 from ..model.services import Formulation, K
 from ..solvers import ResolvableModel, SolverOptions, Status, solve_milp
 from .configurations import price_columns, unsupported
@@ -100,6 +100,16 @@ class PricedPole:
     delta: float
     values: dict[str, float] | None
     proven: bool
+    #: a proven lower bound on the pole's exact Δ (k€/yr): its MILP's dual bound, Δ itself when
+    #: priced in closed form; ``None``: the same as ``delta`` when proven, nothing otherwise
+    bound: float | None = None
+
+    @property
+    def floor(self) -> float:
+        """The proven lower bound on Δ (``-inf`` when nothing is proven)."""
+        if self.bound is not None:
+            return min(self.bound, self.delta)
+        return self.delta if self.proven else -math.inf
 
 
 #: Largest pole priced in closed form: its 3^m configurations per service (m members) take
@@ -115,10 +125,13 @@ class PerPoleValue:
     ``reuse=False``: each MILP on the pole's own model, not on its seat's (HiGHS only);
     ``nbrs``: the adjacency a pole must be connected in, given when contiguity is required — the
     seat models then carry the connectivity rows the seat pricing switches on
-    (:func:`add_connectivity`); ``None``: none."""
+    (:func:`add_connectivity`); ``None``: none. ``wider``: a valuation of the same scenario with
+    every mode of this one open (a restricted run prices on the free run's seat models, the
+    modes it forbids fixed to 0 by their columns' bounds: :meth:`_mode_bounds`) — no seat model
+    is built twice."""
 
     def __init__(self, inputs: Inputs, options: SolverOptions, pairs: CandidatePairs, closed_form: bool = True,
-                 reuse: bool = True, nbrs: dict[str, list[str]] | None = None):
+                 reuse: bool = True, nbrs: dict[str, list[str]] | None = None, wider: PerPoleValue | None = None):
         self.inputs, self.options, self.pairs = inputs, options, pairs
         # both shortcuts only where they were checked against the pole's own MILP: separable
         # runs with no member forced to pool (tests/test_enumerated_poles.py, test_pole_pricing.py)
@@ -127,7 +140,24 @@ class PerPoleValue:
         self.population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
         self.solutions: dict[tuple[str, tuple[str, ...]], PricedPole] = {}  # MILP solutions of closed-form poles
         self.reuse = reuse and plain
+        # a pole breaking a rule of its own (sizes, seat share) is refused before any MILP: the
+        # same rows as the MILP's, checked where the closed form is (plain runs)
+        self.rules_first = plain
+        # Δ(j, ·) is monotone in the members where the closed form is exact (module docstring of
+        # .configurations: each service's best users are a subset of the pole, priced alone), so a
+        # pole losing members has a proven floor without a MILP (:meth:`subset_floor`)
+        self.monotone = plain and unsupported(inputs) is None
+        self._travel: dict[tuple[str, str], float] | None = None
         self.seat_models: dict[str, tuple] = {}
+        self.model_inputs = inputs  # what the seat models are built from
+        self.forbidden: dict[str, tuple[str, ...]] = {}  # service → the modes of `wider` this run forbids
+        if wider is not None and self.reuse and wider.reuse and wider.inputs.services.modes != inputs.services.modes:
+            wide, narrow = wider.inputs.services.modes, inputs.services.modes
+            if all(set(narrow[s]) <= set(wide[s]) for s in narrow):
+                self.seat_models, self.model_inputs, nbrs = wider.seat_models, wider.model_inputs, wider.nbrs
+                self.forbidden = {s: tuple(m for m in wide[s] if m not in narrow[s]) for s in narrow}
+                self.forbidden = {s: m for s, m in self.forbidden.items() if m}
+        self.mode_bounds: dict[str, dict[str, tuple[float, float]]] = {}  # seat → forbidden columns fixed to 0
         si = inputs.services
         self.constant = sum(c.total_eur for c in si.standalone.values()) / K
         self.cache: dict[tuple[str, tuple[str, ...]], PricedPole] = {}
@@ -144,7 +174,7 @@ class PerPoleValue:
         remaining = deadline - time.perf_counter()
         if remaining < 0.2:
             return PricedPole(math.inf, None, False)  # not cached: it was not priced
-        if any(seat not in self.pairs.seats_of.get(i, ()) for i in members):
+        if any(seat not in self.pairs.seats_of.get(i, ()) for i in members) or not self._rules_may_hold(seat, members):
             priced = PricedPole(math.inf, None, True)
         elif self.closed_form and len(members) <= CLOSED_FORM_MAX_MEMBERS:
             priced = self._closed_form(seat, members)
@@ -164,6 +194,9 @@ class PerPoleValue:
         kept, so the same pole is not solved again for a cutoff no higher."""
         key = (seat, members)
         if key not in self.cache and self.at_least.get(key, -math.inf) >= cutoff:
+            return None
+        if key not in self.cache and not self._rules_may_hold(seat, members):
+            self.cache[key] = PricedPole(math.inf, None, True)  # no MILP: a rule of the pole itself breaks
             return None
         if key in self.cache or not self._reused(seat, members):
             priced = self.pole(seat, members, deadline)
@@ -187,6 +220,42 @@ class PerPoleValue:
         if self.closed_form and len(members) <= CLOSED_FORM_MAX_MEMBERS:
             return False
         return self.reuse and self.options.name == "highs"
+
+    def travel_keur(self, seat: str, members) -> float:
+        r"""The pole's priced travel :math:`\tau(j, M) = w \sum_{i \in M, i \ne j} p_i t_{ij} / 1000`
+        (k€/yr, ``objective.travel_weight_eur`` *w*), the part of Δ that is not its services'."""
+        weight = self.inputs.loaded.scenario.objective.travel_weight_eur
+        if weight <= 0:
+            return 0.0
+        if self._travel is None:
+            self._travel = pair_travel(self.inputs.matrix, self.inputs.rules, self.pairs)
+        return weight * sum(self.population[i] * self._travel[i, seat] for i in members if i != seat) / K
+
+    def subset_floor(self, seat: str, members: tuple[str, ...], larger: tuple[str, ...]) -> float:
+        r"""A proven lower bound on :math:`\Delta(j, M')` (k€/yr) from the priced pole
+        :math:`(j, M)` of the same seat holding every member of :math:`M'` (``larger``), without
+        a MILP; ``-inf`` when none is known. Where the closed form is exact (``monotone``),
+        :math:`\Delta(j, M) = \tau(j, M) + \sum_s \min(0, \min_{U \subseteq M} v_s(j, U))` with
+        :math:`v_s(j, U)` depending on the users *U* only (:mod:`.configurations`): the services'
+        part can only rise when members leave, so
+
+        .. math:: \Delta(j, M') \ge \underline\Delta(j, M) - \tau(j, M) + \tau(j, M'),
+
+        :math:`\underline\Delta` the larger pole's proven floor (its MILP's dual bound). A pole
+        breaking its own rules is ∞ whatever the bound says, so the bound stays valid."""
+        if not self.monotone or not set(members) <= set(larger):
+            return -math.inf
+        priced = self.cache.get((seat, larger))
+        if priced is None or not math.isfinite(priced.floor):
+            return -math.inf
+        return priced.floor - self.travel_keur(seat, larger) + self.travel_keur(seat, members)
+
+    def _rules_may_hold(self, seat: str, members: tuple[str, ...]) -> bool:
+        """``False`` when the pole breaks one of its own rows (:meth:`_pole_rules_ok`) in a plain
+        run — its MILP is infeasible, so Δ = ∞ needs no solve; on a 66-commune EPCI with a 10 %
+        seat share, one MILP pricing in seven was such a pole, most on a seat model built for
+        it alone (the compound moves try every member as the seat). ``True`` otherwise."""
+        return not self.rules_first or self._pole_rules_ok(seat, members)
 
     def _closed_form(self, seat: str, members: tuple[str, ...]) -> PricedPole:
         """Δ without a solver (proven, no variable values); ``inf`` when a pole rule is broken."""
@@ -257,7 +326,8 @@ class PerPoleValue:
         # recomputed from the values (whatever offset the solver reports): the pole's change
         # against everyone alone, the constant being Σ standalone over every member
         delta = _without_constant(outcome, model.problem) + constant - self.constant
-        return PricedPole(delta, dict(outcome.values), outcome.status is Status.OPTIMAL)
+        return PricedPole(delta, dict(outcome.values), outcome.status is Status.OPTIMAL,
+                          _bound(outcome, constant - self.constant))
 
     def _resolve(self, seat: str, members: tuple[str, ...], remaining: float, options: SolverOptions,
                  cutoff: float = math.inf) -> PricedPole | None:
@@ -269,7 +339,7 @@ class PerPoleValue:
             self.seat_models[seat] = self._seat_model(seat)
         model, constant, candidates = self.seat_models[seat]
         inside = set(members)
-        bounds = {}
+        bounds = dict(self._mode_bounds(seat, model))
         for i in candidates:
             if i != seat:
                 bounds[f"x_{i}_{seat}"] = (1.0, 1.0) if i in inside else (0.0, 0.0)
@@ -285,7 +355,31 @@ class PerPoleValue:
         # the full model's names only: no 'alone' (the seat model's device), no zeros (the
         # communes outside the pole belong to other poles, whose values must not be overwritten)
         values = {k: v for k, v in outcome.values.items() if v != 0.0 and not k.startswith(SEAT_MODEL_ONLY)}
-        return PricedPole(delta, values, outcome.status is Status.OPTIMAL)
+        return PricedPole(delta, values, outcome.status is Status.OPTIMAL, _bound(outcome, constant - self.constant))
+
+    def _mode_bounds(self, seat: str, model) -> dict[str, tuple[float, float]]:
+        """The columns of the modes this run forbids (``wider``'s seat model: ``zr``/``r`` for
+        régie, ``zd``/``d`` for délégation, of each service restricted) fixed to 0. The restricted
+        model is the wider one with those columns at 0: :func:`optimiser.model.services.add_choice_variables`
+        creates them only for an allowed mode, and no other row or column depends on the modes
+        (the wider fairness big-Ms, over more modes, are still valid)."""
+        if not self.forbidden:
+            return {}
+        if seat not in self.mode_bounds:
+            prefixes = {"regie": ("zr", "r"), "delegation": ("zd", "d")}
+            fixed = {}
+            for v in model.variables:
+                kind, _, rest = v.name.partition("_")
+                if kind in ("zr", "zd"):
+                    service = rest.split("_", 2)[-1]  # zr_{i}_{j}_{s}: INSEE codes hold no '_'
+                elif kind in ("r", "d"):
+                    service = rest.split("_", 1)[-1]  # r_{j}_{s}
+                else:
+                    continue
+                if any(kind in prefixes[mode] for mode in self.forbidden.get(service, ())):
+                    fixed[v.name] = (0.0, 0.0)
+            self.mode_bounds[seat] = fixed
+        return self.mode_bounds[seat]
 
     def _seat_model(self, seat: str):
         """(HiGHS model, objective constant, candidates) of ``seat``: every commune that may
@@ -296,7 +390,7 @@ class PerPoleValue:
         rules = dataclasses.replace(self.rules, fixed_seats=tuple(j for j in self.inputs.rules.fixed_seats if j == seat),
                                     allow_alone=candidates[1:])
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, pairs)
-        add_services(model, self.inputs, Formulation(lazy_fairness=False))
+        add_services(model, self.model_inputs, Formulation(lazy_fairness=False))
         if self.nbrs is not None and self.inputs.rules.contiguity != "none":
             add_connectivity(model.problem, seat, candidates, self.nbrs)
         objective = model.problem.objective
@@ -360,6 +454,14 @@ def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict
         problem += f <= (n - 1) * x[u], f"seatflow_out_{u}_{v}_{seat}"
         problem += f <= (n - 1) * x[v], f"seatflow_in_{u}_{v}_{seat}"
     return cuts
+
+
+def _bound(outcome, offset: float) -> float | None:
+    """The MILP's proven dual bound as a bound on Δ (its objective has no constant: Δ is it plus
+    ``offset``), ``None`` when it proved none. With a cutoff the pruned nodes are at or above the
+    cutoff, above the solution returned, so the bound still holds for the pole."""
+    bound = outcome.bound
+    return bound + offset if bound is not None and math.isfinite(bound) else None
 
 
 def _without_constant(outcome, problem) -> float:

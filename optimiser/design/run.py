@@ -346,8 +346,9 @@ def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation
         _log(options, f"starting point: every pooled service in {mode} (within {budget:.0f} s)")
         if isinstance(value_of, PerPoleValue) and ctx is not None and poles.status.has_solution:
             # The restricted run's own method without its MILP (the same search from the same
-            # start, priced with the modes restricted): no second large model to build.
-            priced = PerPoleValue(restricted, options, value_of.pairs)
+            # start, priced with the modes restricted): no second large model to build, and its
+            # poles priced on the free run's seat models (the modes it forbids fixed to 0).
+            priced = PerPoleValue(restricted, options, value_of.pairs, wider=value_of)
             assignment, _ = improve_by_moves(poles.assignment, priced, ctx, time.perf_counter() + budget)
         else:
             design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False, top_level=False)
