@@ -322,6 +322,9 @@ def test_a_pole_losing_members_keeps_a_proven_floor_and_moves_are_judged_as_pric
                 assert floor <= small + 1e-6, (j, larger, smaller)
                 floors += 1
     assert floors >= 3
+    # the best of them, over every pole of the seat priced (each pole a subset of itself)
+    for (j, members), delta in exact.items():
+        assert milp.known_floor(j, members) <= delta + 1e-6, (j, members)
     # shifts between two poles of different seats: a member of A (not its seat) joins B
     judged = 0
     for (ja, a), da in exact.items():

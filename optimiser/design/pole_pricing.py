@@ -148,6 +148,9 @@ class PerPoleValue:
         # pole losing members has a proven floor without a MILP (:meth:`subset_floor`)
         self.monotone = plain and unsupported(inputs) is None
         self._travel: dict[tuple[str, str], float] | None = None
+        # seat → (members, proven floor of the services' part Δ − τ) of every pole priced or
+        # bounded there: the floors of its subsets (:meth:`known_floor`)
+        self.floors: dict[str, list[tuple[frozenset[str], float]]] = {}
         self.seat_models: dict[str, tuple] = {}
         self.model_inputs = inputs  # what the seat models are built from
         self.forbidden: dict[str, tuple[str, ...]] = {}  # service → the modes of `wider` this run forbids
@@ -182,6 +185,7 @@ class PerPoleValue:
             priced = self._solve(seat, members, remaining)
         if priced.proven or priced.values is None:
             self.cache[key] = priced
+        self._remember(seat, members, priced.floor)
         return priced
 
     def pole_below(self, seat: str, members: tuple[str, ...], cutoff: float, deadline: float) -> PricedPole | None:
@@ -201,6 +205,9 @@ class PerPoleValue:
         if key in self.cache or not self._reused(seat, members):
             priced = self.pole(seat, members, deadline)
             return priced if priced.delta < cutoff else None
+        if self.known_floor(seat, members) >= cutoff:
+            self.at_least[key] = max(self.at_least.get(key, -math.inf), cutoff)
+            return None  # no MILP: a larger pole of this seat, priced, proves it
         remaining = deadline - time.perf_counter()
         if remaining < 0.2:
             return None
@@ -208,9 +215,11 @@ class PerPoleValue:
         if priced is None or priced.delta >= cutoff:
             if priced is None or priced.proven:
                 self.at_least[key] = max(self.at_least.get(key, -math.inf), cutoff)
+                self._remember(seat, members, cutoff)  # (the nodes pruned at the cutoff prove no more)
             return None
         if priced.proven:
             self.cache[key] = priced
+        self._remember(seat, members, priced.floor)
         return priced  # unproven (time limit): its solution is still a pole this cheap
 
     def _reused(self, seat: str, members: tuple[str, ...]) -> bool:
@@ -249,6 +258,19 @@ class PerPoleValue:
         if priced is None or not math.isfinite(priced.floor):
             return -math.inf
         return priced.floor - self.travel_keur(seat, larger) + self.travel_keur(seat, members)
+
+    def known_floor(self, seat: str, members: tuple[str, ...]) -> float:
+        """The best proven lower bound on Δ(``seat``, ``members``) (k€/yr) that the poles of the
+        same seat priced or bounded so far give (:meth:`subset_floor`'s argument, over every one
+        holding all of ``members``); ``-inf`` when none does."""
+        held = set(members)
+        best = max((f for larger, f in self.floors.get(seat, ()) if held <= larger), default=-math.inf)
+        return best + self.travel_keur(seat, members) if math.isfinite(best) else best
+
+    def _remember(self, seat: str, members: tuple[str, ...], floor: float) -> None:
+        """Keep ``floor`` (a proven Δ ≥ of a pole within its own rules) for :meth:`known_floor`."""
+        if self.monotone and math.isfinite(floor) and self._pole_rules_ok(seat, members):
+            self.floors.setdefault(seat, []).append((frozenset(members), floor - self.travel_keur(seat, members)))
 
     def _rules_may_hold(self, seat: str, members: tuple[str, ...]) -> bool:
         """``False`` when the pole breaks one of its own rows (:meth:`_pole_rules_ok`) in a plain

@@ -122,15 +122,15 @@ def _pays(value: PerPoleValue, before: list, after: list, deadline: float) -> bo
     the poles ``before`` they replace. Each new pole is priced only against what is left to beat
     (:meth:`PerPoleValue.pole_below`) once every pole after it has a floor: a move that does not
     pay is refused without its exact prices. A pole that only loses members keeps its seat's
-    floor without a MILP (:meth:`PerPoleValue.subset_floor`, the old pole's price less its
-    travel), so it is priced last: a shift whose gaining pole does not beat
+    floor without a MILP (:meth:`PerPoleValue.known_floor`: the old pole's price less its
+    travel, or any larger pole of that seat priced before), so it is priced last: a shift whose gaining pole does not beat
     :math:`\sum \Delta_{before} - \underline\Delta(\text{losing pole})` is refused with one MILP,
     not two. Poles with no floor go first, smaller first; the smaller of them exactly, the
     others below the budget less the floors after them."""
     budget = sum(value.pole(j, m, deadline).delta for j, m in before) - 1e-6
     if not math.isfinite(budget):
         return False
-    floors = [max([value.subset_floor(j, m, old) for k, old in before if k == j] + [-math.inf]) for j, m in after]
+    floors = [value.known_floor(j, m) for j, m in after]
     order = sorted(range(len(after)), key=lambda p: (math.isfinite(floors[p]), len(after[p][1])))
     for n, p in enumerate(order):
         j, members = after[p]
