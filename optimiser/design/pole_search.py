@@ -125,13 +125,17 @@ def _pays(value: PerPoleValue, before: list, after: list, deadline: float) -> bo
     floor without a MILP (:meth:`PerPoleValue.known_floor`: the old pole's price less its
     travel, or any larger pole of that seat priced before), so it is priced last: a shift whose gaining pole does not beat
     :math:`\sum \Delta_{before} - \underline\Delta(\text{losing pole})` is refused with one MILP,
-    not two. Poles with no floor go first, smaller first; the smaller of them exactly, the
-    others below the budget less the floors after them."""
+    not two. The other poles go first, smaller first: exactly while a pole after them has no
+    floor, then below the budget less the floors after them."""
     budget = sum(value.pole(j, m, deadline).delta for j, m in before) - 1e-6
     if not math.isfinite(budget):
         return False
     floors = [value.known_floor(j, m) for j, m in after]
-    order = sorted(range(len(after)), key=lambda p: (math.isfinite(floors[p]), len(after[p][1])))
+    # last: a pole that only lost members (its floor is the old pole's price, tight); measured
+    # from Champagnole's travel-optimal poles to the simple moves' optimum, 527 MILPs ordered so
+    # against 541 ordered by any floor
+    shrunk = [any(k == j and set(m) <= set(old) for k, old in before) for j, m in after]
+    order = sorted(range(len(after)), key=lambda p: (shrunk[p] and math.isfinite(floors[p]), len(after[p][1])))
     for n, p in enumerate(order):
         j, members = after[p]
         later = sum(floors[q] for q in order[n + 1:])
