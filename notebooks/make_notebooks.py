@@ -103,8 +103,9 @@ With services, the frontier between total cost and travel: first the cheapest de
 closest one, then designs in between, each capping the total travel.""",
 """from optimiser import pareto
 
+# nor the frontier's maps: each point is a result folder, and its two maps took a quarter of the frontier's time
 frontier = pareto("../scenarios/laval-2016-delegated.yaml", points=frontier_points, out=work / "frontier",
-                  overrides=["services.include=[voirie, eclairage]", "solver.time_limit_s=60"])
+                  overrides=["services.include=[voirie, eclairage]", "solver.time_limit_s=60", "outputs.map=false"])
 frontier[["point", "status", "total_cost", "mean_travel_min", "n_poles", "non_dominated"]].round(1)""",
 """front = frontier.sort_values("mean_travel_min")
 fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -94,7 +94,7 @@ def frontier(scenario: str | Path | Composed, points: int = 5, out: str | Path |
         result = solve(loaded, dataclasses.replace(inputs, loaded=loaded))
         folder = None
         if out is not None and result.has_design:
-            folder = result.to_dir(Path(out) / label, draw=True)
+            folder = result.to_dir(Path(out) / label, draw=loaded.scenario.outputs.map)  # as run and sweep
         point = FrontierPoint(label, result, folder)
         if echo:
             travel = point.travel

@@ -26,3 +26,22 @@ def pytest_collection_modifyitems(config, items):
         for prefix, reason in KNOWN_FAILURES.items():
             if item.nodeid.startswith(prefix):
                 item.add_marker(pytest.mark.xfail(reason=f"known open defect: {reason}", strict=False))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (``browser.py``) for every browser test of the process: each test
+    opens its own tab, so a page never sees another's console; starting the browser costs about
+    1.5 CPU-s, once instead of once per module. Missing Chromium fails, never skips (CI must run
+    these)."""
+    from browser import Browser, find_chromium
+
+    try:
+        executable, missing = find_chromium(), None
+    except AssertionError as error:
+        executable, missing = None, str(error)
+    if missing:
+        pytest.fail(missing, pytrace=False)
+    chromium = Browser(executable)
+    yield chromium
+    chromium.close()

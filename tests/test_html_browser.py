@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser import Browser, file_url, find_chromium
+from browser import file_url
 from reports import TRICKY_NAMES, add_costs, tiny_result
 from shared import solved
 from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
@@ -23,23 +23,14 @@ from optimiser.results.html.page import document
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        executable, missing = find_chromium(), None
-    except AssertionError as error:
-        executable, missing = None, str(error)
-    if missing:  # fail, never skip: CI must run these
-        pytest.fail(missing, pytrace=False)
-    chromium = Browser(executable)
-    yield chromium
-    chromium.close()
+# ``browser``: one Chromium for the session (conftest.py)
 
 
 @pytest.fixture(scope="module")
 def laval_report(tmp_path_factory):
     result = solved(tmp_path_factory, "laval-2016")
-    folder = result.to_dir(tmp_path_factory.mktemp("laval") / "result")
+    # without map.png and savings.png: the page draws its own map (SVG) and shows neither
+    folder = result.to_dir(tmp_path_factory.mktemp("laval") / "result", draw=False)
     return result, folder / "report.html"
 
 

@@ -5,7 +5,12 @@ Each notebook runs every cell, on smaller settings where it has a cell of them (
 ``parameters``, papermill's convention): the test puts a cell of :data:`SMALLER` after it, as a
 planner would edit it. The shipped notebooks hold no assertions: the test checks them from
 outside, by appending a cell that prints the kernel's variables as JSON (:data:`PROBES`) and by
-reading the folders notebook 04 writes. The four run in parallel under pytest-xdist (one kernel each).
+reading the folders notebook 04 writes.
+
+The notebooks share one kernel per test process (:func:`kernel`): starting a kernel and importing
+the package, pandas and matplotlib in it cost about 6 CPU-s, a third of a small notebook's run.
+Each notebook still starts from an empty namespace (:data:`RESET`), so one that forgot an import
+or a variable fails as it would in a fresh kernel. Under pytest-xdist the workers each run one.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import nbformat
 import pandas as pd
 import pytest
 from helpers import REPO
+from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
+from nbclient.util import run_sync
 
 from optimiser.services.catalogue import default_catalogue
 
@@ -72,6 +79,34 @@ PROBE_MARK = "PROBE-JSON "
 
 #: The figures of notebooks/data/ernee-inventory.csv that notebook 04 must carry into the status quo.
 ERNEE_CSV = REPO / "notebooks" / "data" / "ernee-inventory.csv"
+
+
+#: The first cell of every notebook run in the shared kernel: what an earlier notebook left is
+#: gone (its variables and imported names, its open figures), and the working folder is the
+#: notebook's own, as in a fresh kernel started there. Modules stay loaded (``sys.modules``):
+#: a notebook still has to import what it uses, since its names are deleted.
+RESET = """%reset -f
+import os as _os
+import matplotlib.pyplot as _plt
+_plt.close("all")
+_os.chdir({folder!r})
+del _os, _plt"""
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    """One Python kernel for the notebooks this process runs (restarted after a notebook fails,
+    so a hung or broken kernel never reaches the next one)."""
+    manager = AsyncKernelManager(kernel_name="python3")
+    run_sync(manager.start_kernel)(cwd=str(REPO / "notebooks"))
+    yield manager
+    run_sync(manager.shutdown_kernel)(now=False)
+
+
+def with_reset(nb, folder: Path):
+    """``nb`` with :data:`RESET` as its first cell."""
+    nb.cells.insert(0, nbformat.v4.new_code_cell(RESET.format(folder=str(folder)), metadata={"tags": ["test-reset"]}))
+    return nb
 
 
 def parameters_cell(nb) -> int:
@@ -221,10 +256,18 @@ CHECKS = {"01-explore-laval-2016": check_01, "02-tradeoffs": check_02, "03-regie
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_and_computes_what_it_says(path, tmp_path):
+def test_notebook_runs_and_computes_what_it_says(path, tmp_path, kernel):
     nb = with_probe(with_smaller_settings(nbformat.read(path, as_version=4), path.stem, tmp_path / "work"), path.stem)
-    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    client.execute()  # raises CellExecutionError, with the failing cell and traceback, on any error
+    nb = with_reset(nb, path.parent)
+    client = NotebookClient(nb, km=kernel, timeout=900, resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()  # raises CellExecutionError, with the failing cell and traceback, on any error
+    except BaseException:
+        run_sync(kernel.restart_kernel)(now=True)
+        raise
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     assert all(cell.execution_count for cell in code), "every cell runs"
     outputs = [o for cell in code for o in cell.get("outputs", [])]

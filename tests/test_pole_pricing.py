@@ -253,43 +253,6 @@ def test_a_pole_breaking_its_own_rules_is_refused_without_its_milp(tmp_path, see
     assert refused >= 3
 
 
-@pytest.mark.parametrize("seed", [1, 5, pytest.param(4, marks=pytest.mark.slow)])
-def test_a_restricted_run_prices_on_the_free_runs_seat_models(tmp_path, seed):
-    """A valuation with régie (or délégation) forced, sharing the free valuation's seat models
-    (the forbidden modes' columns fixed to 0), prices every pole as it does on its own models,
-    and builds none."""
-    import itertools
-
-    from optimiser.design.run import _restricted_runs
-
-    inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
-    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
-    deadline = time.perf_counter() + 120
-    free = PerPoleValue(inputs, options, pairs, closed_form=False)
-    runs = _restricted_runs(inputs)
-    assert runs
-    compared = binding = 0
-    for _, restricted in runs:
-        alone = PerPoleValue(restricted, options, pairs, closed_form=False)
-        shared = PerPoleValue(restricted, options, pairs, closed_form=False, wider=free)
-        assert shared.forbidden and shared.seat_models is free.seat_models
-        for j in pairs.seats:
-            others = sorted(i for i in pairs.members_of[j] if i != j)
-            for k in range(1, len(others) + 1):
-                for extra in itertools.combinations(others, k):
-                    members = (j,) + extra
-                    truth = alone.pole(j, members, deadline).delta
-                    assert shared.pole(j, members, deadline).delta == pytest.approx(truth, abs=1e-6)
-                    # and the free run's own price on the same models is not disturbed
-                    wide = free.pole(j, members, deadline).delta
-                    assert wide <= truth + 1e-6
-                    compared += math.isfinite(truth)
-                    binding += wide < truth - 1e-3  # where the restriction costs something
-        assert not shared.mode_bounds or set(shared.mode_bounds) <= set(free.seat_models)
-    assert compared >= 6 and binding >= 1
-
-
 @pytest.mark.parametrize("seed,weight", [(1, 0.0), (5, 40.0), pytest.param(7, 40.0, marks=pytest.mark.slow)])
 def test_a_pole_losing_members_keeps_a_proven_floor_and_moves_are_judged_as_priced_exactly(tmp_path, seed, weight):
     """The floor of a pole that loses members (the larger pole's price less its travel, plus the

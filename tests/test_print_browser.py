@@ -13,7 +13,7 @@ import json
 import re
 
 import pytest
-from browser import Browser, file_url, find_chromium
+from browser import file_url
 from helpers import run_cli
 from shared import SERVICE_COMMUN, solved
 
@@ -29,22 +29,15 @@ HEADINGS_FR = ["En bref", "Carte", "Les pôles", "Services et modes de gestion",
 FICHE_SECTIONS = ["pole", "services", "money", "sure", "staff"]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        executable = find_chromium()
-    except AssertionError as error:  # fail, never skip: CI must run these
-        pytest.fail(str(error), pytrace=False)
-    chromium = Browser(executable)
-    yield chromium
-    chromium.close()
+# ``browser``: one Chromium for the session (conftest.py)
 
 
 @pytest.fixture(scope="module")
 def laval(tmp_path_factory):
-    # solved once per session, shared with the tampering tests
+    # solved once per session, shared with the tampering tests; written without its PNG maps and
+    # charts, which neither report.html (an SVG map and SVG charts) nor the fiches show
     result = solved(tmp_path_factory, *SERVICE_COMMUN)
-    return result.to_dir(tmp_path_factory.mktemp("print") / "laval")
+    return result.to_dir(tmp_path_factory.mktemp("print") / "laval", draw=False)
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +58,11 @@ def rethelois(tmp_path_factory):
     done = run_cli("init", "--epci", "CC du Pays Rethélois", "--out", base / "starter")
     assert done.returncode == 0, done.stderr
     scenario = base / "starter" / "scenario.yaml"
-    # in the file, not an override: the report quotes overrides verbatim (service codes and all)
+    # in the file, not an override: the report quotes overrides verbatim (service codes and all).
+    # No PNG maps or charts (outputs.map): report.html draws its map and charts in SVG and the
+    # fiches show none, so what this test reads is the same; drawing them cost about 5 CPU-s.
     with scenario.open("a", encoding="utf-8") as file:
-        file.write("\nservices:\n  include: [voirie, espaces_verts]\n")
+        file.write("\nservices:\n  include: [voirie, espaces_verts]\noutputs:\n  map: false\n")
     done = run_cli("run", scenario, "--out", base / "result", "--set", "solver.time_limit_s=600",
                    "--set", "solver.gap=0.01", "--set", "solver.name=highs", "--quiet")
     assert done.returncode == 0, done.stderr

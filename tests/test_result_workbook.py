@@ -37,14 +37,24 @@ def describe(path) -> dict:
 
 
 def sheet_data(path) -> list[str]:
-    """Each sheet's ``<sheetData>`` in canonical XML (attribute order and ``<v/>`` against
-    ``<v></v>`` do not count; whitespace, ``xml:space`` and every attribute do)."""
+    """Each sheet's ``<sheetData>`` as written."""
     with zipfile.ZipFile(path) as archive:
         names = sorted((n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
                        key=lambda n: int(re.search(r"\d+", n).group()))
-        data = [re.search(r"<sheetData.*</sheetData>|<sheetData\s*/>", archive.read(n).decode(), re.S).group()
+        return [re.search(r"<sheetData.*</sheetData>|<sheetData\s*/>", archive.read(n).decode(), re.S).group()
                 for n in names]
-    return [ET.canonicalize(xml_data=d) for d in data]
+
+
+def assert_same_sheet_data(new, old) -> None:
+    """The sheets' ``<sheetData>`` agree in canonical XML (attribute order and ``<v/>`` against
+    ``<v></v>`` do not count; whitespace, ``xml:space`` and every attribute do). A sheet whose
+    text is the same needs no canonical form (the same text has the same one): only sheets that
+    differ as written are canonicalised, which is most of the time of this comparison."""
+    written, reference = sheet_data(new), sheet_data(old)
+    assert len(written) == len(reference)
+    for a, b in zip(written, reference):
+        if a != b:
+            assert ET.canonicalize(xml_data=a) == ET.canonicalize(xml_data=b)
 
 
 def assert_same_workbooks(tmp_path, tables):
@@ -52,7 +62,7 @@ def assert_same_workbooks(tmp_path, tables):
     new, old = tmp_path / "new.xlsx", tmp_path / "old.xlsx"
     write_workbook(new, tables)
     write_reference_workbook(old, tables)
-    assert sheet_data(new) == sheet_data(old)  # what Excel reads, beyond what openpyxl reads back
+    assert_same_sheet_data(new, old)  # what Excel reads, beyond what openpyxl reads back
     streamed, reference = describe(new), describe(old)
     assert streamed["names"] == reference["names"]
     for name in reference["names"]:

@@ -32,20 +32,45 @@ Widen = Callable[[AssembledModel, list[str]], tuple[AssembledModel, Valuation]]
 @dataclass
 class Incumbent:
     """The best design found so far that obeys every rule: its assignment, its value (the
-    model's objective) and the full model's variable values encoding it (a warm start)."""
+    model's objective) and the full model's variable values encoding it (a warm start).
+
+    A design offered by its price alone (:meth:`offer_priced`) is encoded when its values are
+    first read: a starting design the search then improves on is never encoded (with services,
+    encoding a pole priced in closed form is a MILP on its seat's model, built for it)."""
 
     assignment: Assignment | None = None
     value: float = math.inf
-    values: dict[str, float] | None = None
+    _values: dict[str, float] | None = None
+    _encode: Callable[[], dict[str, float] | None] | None = field(default=None, repr=False)
 
     @property
     def found(self) -> bool:
         return bool(self.assignment)
 
+    @property
+    def values(self) -> dict[str, float] | None:
+        if self._encode is not None:
+            encode, self._encode = self._encode, None
+            self._values = encode()
+        return self._values
+
+    @values.setter
+    def values(self, values: dict[str, float] | None) -> None:
+        self._values, self._encode = values, None
+
     def offer(self, assignment: Assignment | None, value: float, values: dict[str, float] | None) -> bool:
         """Keep ``assignment`` if it is better than the incumbent; returns whether it was kept."""
         if value < self.value:
             self.assignment, self.value, self.values = assignment, value, values
+            return True
+        return False
+
+    def offer_priced(self, assignment: Assignment, value: float, encode: Callable[[], dict[str, float] | None]) -> bool:
+        """:meth:`offer` for a design known by its value alone; ``encode()`` gives its values
+        when they are first read (it must not fail for lack of time: the run's result is written
+        from them)."""
+        if value < self.value:
+            self.assignment, self.value, self._values, self._encode = assignment, value, None, encode
             return True
         return False
 

@@ -125,13 +125,10 @@ class PerPoleValue:
     ``reuse=False``: each MILP on the pole's own model, not on its seat's (HiGHS only);
     ``nbrs``: the adjacency a pole must be connected in, given when contiguity is required — the
     seat models then carry the connectivity rows the seat pricing switches on
-    (:func:`add_connectivity`); ``None``: none. ``wider``: a valuation of the same scenario with
-    every mode of this one open (a restricted run prices on the free run's seat models, the
-    modes it forbids fixed to 0 by their columns' bounds: :meth:`_mode_bounds`) — no seat model
-    is built twice."""
+    (:func:`add_connectivity`); ``None``: none."""
 
     def __init__(self, inputs: Inputs, options: SolverOptions, pairs: CandidatePairs, closed_form: bool = True,
-                 reuse: bool = True, nbrs: dict[str, list[str]] | None = None, wider: PerPoleValue | None = None):
+                 reuse: bool = True, nbrs: dict[str, list[str]] | None = None):
         self.inputs, self.options, self.pairs = inputs, options, pairs
         # both shortcuts only where they were checked against the pole's own MILP: separable
         # runs with no member forced to pool (tests/test_enumerated_poles.py, test_pole_pricing.py)
@@ -152,15 +149,6 @@ class PerPoleValue:
         # bounded there: the floors of its subsets (:meth:`known_floor`)
         self.floors: dict[str, list[tuple[frozenset[str], float]]] = {}
         self.seat_models: dict[str, tuple] = {}
-        self.model_inputs = inputs  # what the seat models are built from
-        self.forbidden: dict[str, tuple[str, ...]] = {}  # service → the modes of `wider` this run forbids
-        if wider is not None and self.reuse and wider.reuse and wider.inputs.services.modes != inputs.services.modes:
-            wide, narrow = wider.inputs.services.modes, inputs.services.modes
-            if all(set(narrow[s]) <= set(wide[s]) for s in narrow):
-                self.seat_models, self.model_inputs, nbrs = wider.seat_models, wider.model_inputs, wider.nbrs
-                self.forbidden = {s: tuple(m for m in wide[s] if m not in narrow[s]) for s in narrow}
-                self.forbidden = {s: m for s, m in self.forbidden.items() if m}
-        self.mode_bounds: dict[str, dict[str, tuple[float, float]]] = {}  # seat → forbidden columns fixed to 0
         si = inputs.services
         self.constant = sum(c.total_eur for c in si.standalone.values()) / K
         self.cache: dict[tuple[str, tuple[str, ...]], PricedPole] = {}
@@ -169,6 +157,32 @@ class PerPoleValue:
                                          allow_alone=(), max_alone=None)
         self.solves = 0
         self.nbrs = nbrs
+        self.base = self  # whose seat models this one solves on (:meth:`restricted`)
+        self.closed_modes: dict[str, str] = {}  # service → the mode its seat models' bounds close
+
+    def restricted(self, inputs: Inputs) -> PerPoleValue:
+        r"""The same pricing for ``inputs``, this scenario with fewer modes allowed (a régie-only
+        or délégation-only starting run, :func:`optimiser.design.run._restricted_runs`), solving
+        on **this** one's seat models with the closed mode's column fixed at 0 by its bounds
+        (:math:`d_{js} = 0` for régie only, :math:`r_{js} = 0` for délégation only; the rows
+        :math:`zd_{ijs} \le d_{js}`, :math:`zr_{ijs} \le r_{js}` then close every member's
+        pooling in that mode). Same optimum as the restricted scenario's own seat models: both
+        hold exactly the designs of the free model that use only the open modes (every row of
+        the free model — fairness big-Ms, coalition cuts over the cheapest mode — holds for each
+        of them; the restricted model's are the same rows, some tighter). No seat model is built
+        twice; the prices (and the cache) are the restricted scenario's own."""
+        closed = {}
+        for s, modes in self.inputs.services.modes.items():
+            kept = inputs.services.modes[s]
+            gone = [m for m in modes if m not in kept]
+            if len(gone) > 1 or not kept:
+                raise ValueError(f"{s}: a restriction keeps at least one mode ({modes} → {kept})")
+            if gone:
+                closed[s] = gone[0]
+        view = PerPoleValue(inputs, self.options, self.pairs, closed_form=self.closed_form, reuse=self.reuse,
+                            nbrs=self.nbrs)
+        view.seat_models, view.base, view.closed_modes = self.seat_models, self, closed
+        return view
 
     def pole(self, seat: str, members: tuple[str, ...], deadline: float) -> PricedPole:
         key = (seat, members)
@@ -358,14 +372,18 @@ class PerPoleValue:
         the same optimum as the pole's own model (the fixed columns are presolved away). With a
         finite ``cutoff`` (k€/yr, :meth:`pole_below`): ``None`` when nothing below it exists."""
         if seat not in self.seat_models:
-            self.seat_models[seat] = self._seat_model(seat)
+            self.seat_models[seat] = self.base._seat_model(seat)
         model, constant, candidates = self.seat_models[seat]
         inside = set(members)
-        bounds = dict(self._mode_bounds(seat, model))
+        bounds = {}
         for i in candidates:
             if i != seat:
                 bounds[f"x_{i}_{seat}"] = (1.0, 1.0) if i in inside else (0.0, 0.0)
                 bounds[f"alone_{i}"] = (0.0, 0.0) if i in inside else (1.0, 1.0)
+        for s, mode in self.closed_modes.items():  # a restricted view (:meth:`restricted`)
+            name = f"{'r' if mode == 'regie' else 'd'}_{seat}_{s}"
+            if name in model.position:
+                bounds[name] = (0.0, 0.0)
         self.solves += 1
         outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)),
                               cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf)
@@ -379,30 +397,6 @@ class PerPoleValue:
         values = {k: v for k, v in outcome.values.items() if v != 0.0 and not k.startswith(SEAT_MODEL_ONLY)}
         return PricedPole(delta, values, outcome.status is Status.OPTIMAL, _bound(outcome, constant - self.constant))
 
-    def _mode_bounds(self, seat: str, model) -> dict[str, tuple[float, float]]:
-        """The columns of the modes this run forbids (``wider``'s seat model: ``zr``/``r`` for
-        régie, ``zd``/``d`` for délégation, of each service restricted) fixed to 0. The restricted
-        model is the wider one with those columns at 0: :func:`optimiser.model.services.add_choice_variables`
-        creates them only for an allowed mode, and no other row or column depends on the modes
-        (the wider fairness big-Ms, over more modes, are still valid)."""
-        if not self.forbidden:
-            return {}
-        if seat not in self.mode_bounds:
-            prefixes = {"regie": ("zr", "r"), "delegation": ("zd", "d")}
-            fixed = {}
-            for v in model.variables:
-                kind, _, rest = v.name.partition("_")
-                if kind in ("zr", "zd"):
-                    service = rest.split("_", 2)[-1]  # zr_{i}_{j}_{s}: INSEE codes hold no '_'
-                elif kind in ("r", "d"):
-                    service = rest.split("_", 1)[-1]  # r_{j}_{s}
-                else:
-                    continue
-                if any(kind in prefixes[mode] for mode in self.forbidden.get(service, ())):
-                    fixed[v.name] = (0.0, 0.0)
-            self.mode_bounds[seat] = fixed
-        return self.mode_bounds[seat]
-
     def _seat_model(self, seat: str):
         """(HiGHS model, objective constant, candidates) of ``seat``: every commune that may
         join it, each but the seat free to stay alone."""
@@ -412,9 +406,9 @@ class PerPoleValue:
         rules = dataclasses.replace(self.rules, fixed_seats=tuple(j for j in self.inputs.rules.fixed_seats if j == seat),
                                     allow_alone=candidates[1:])
         model = build_pole_model(self.inputs.territory, self.inputs.matrix, rules, pairs)
-        add_services(model, self.model_inputs, Formulation(lazy_fairness=False))
+        add_services(model, self.inputs, Formulation(lazy_fairness=False))
         if self.nbrs is not None and self.inputs.rules.contiguity != "none":
-            add_connectivity(model.problem, seat, candidates, self.nbrs)
+            add_connectivity(model.problem, seat, candidates, self.nbrs, {i: model.x[i, seat] for i in candidates})
         objective = model.problem.objective
         constant = objective.constant
         objective.constant = 0.0  # the solver's relative gap then applies to this pole's change alone
@@ -435,6 +429,15 @@ class PerPoleValue:
                 values[f"alone_{i}"] = 1.0
         return total, values
 
+    def price(self, assignment: Assignment, deadline: float) -> float:
+        r"""What :meth:`__call__` values ``assignment`` at (k€/yr), :math:`C_0 + \sum \Delta`, from
+        the poles' prices alone: no variable values, so a pole priced in closed form needs no
+        MILP (nor its seat's model). ``inf`` when the pole count or a pole's rules are broken,
+        or a pole could not be priced in time."""
+        if not pole_count_ok(self.inputs, assignment):
+            return math.inf
+        return self.constant + sum(self.pole(j, m, deadline).delta for j, m in poles_of(assignment).items())
+
     def delta(self, assignment: Assignment, seats: list[str], deadline: float) -> float:
         """Σ Δ over the poles of ``assignment`` seated at ``seats`` (a move's local value)."""
         poles = poles_of(assignment)
@@ -445,7 +448,8 @@ class PerPoleValue:
 SEAT_MODEL_ONLY = ("alone_", "seatflow_", "seatcut_")
 
 
-def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict[str, list[str]]) -> list:
+def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict[str, list[str]],
+                     x: dict | None = None) -> list:
     r"""Rows that hold when the members joining ``seat`` (:math:`x_i`, ``x_{i}_{seat}``) form a
     connected pole in ``nbrs``, switched on and off by column bounds: a single-commodity flow
     from the seat, each member *v* consuming :math:`x_v - c_v`,
@@ -457,12 +461,15 @@ def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict
     when every member is reached from the seat through members (a spanning tree of a connected
     pole carries the flow; a member cut off from the seat can receive none); with :math:`c` free
     (its own bounds, :math:`[0, 1]`) the rows are slack (:math:`c_v = x_v`, no flow), so the
-    model's pole pricing (members fixed) is unchanged. Returns the :math:`c` columns (``seatcut_``)."""
+    model's pole pricing (members fixed) is unchanged. Returns the :math:`c` columns (``seatcut_``).
+    ``x``: candidate → its :math:`x` column, when the caller holds them (else looked up by name,
+    which walks the whole problem: a tenth of a large seat model's build)."""
     inside = set(candidates)
     n = len(candidates)
     arcs = [(u, v) for u in candidates for v in nbrs.get(u, ()) if v in inside and v != seat and u != v]
-    named = {v.name: v for v in problem.variables()}
-    x = {i: named[f"x_{i}_{seat}"] for i in candidates}
+    if x is None:
+        named = {v.name: v for v in problem.variables()}
+        x = {i: named[f"x_{i}_{seat}"] for i in candidates}
     flow = {(u, v): problem.add_variable(f"seatflow_{u}_{v}_{seat}", 0, n - 1) for u, v in arcs}
     cuts = []
     for v in candidates:

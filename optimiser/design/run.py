@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import math
 import time
+from collections.abc import Callable
 
 from ..inputs import Inputs
 from ..model.assembly import assemble_model, complete_services, widen_model
@@ -25,7 +26,7 @@ from ..model.extract import ServiceDesign, extract_services
 from ..model.poles import pair_travel
 from ..model.repair import RepairContext
 from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
-from ..model.service_bound import member_service_bound_keur, seat_capacities
+from ..model.service_bound import member_service_bound_keur, member_service_bounds_keur, seat_capacities
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
 from .column_generation import ColumnGeneration, ColumnGenerationResult, design_breaks
@@ -35,8 +36,8 @@ from .explain import explain_infeasibility
 from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
 from .outcome import PoleDesign, formulation_name, written_design_objective
 from .pmedian import design_pmedian
-from .pole_pricing import Assignment, PerPoleValue, separable
-from .pole_search import improve_by_moves, priced_total
+from .pole_pricing import PerPoleValue, separable
+from .pole_search import improve_by_moves
 from .valuation import FixedPolesValue, TravelValue, Valuation, priced_travel
 
 
@@ -105,13 +106,24 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     build_s = time.perf_counter() - start
 
     @functools.cache
+    def member_floors() -> dict[tuple, float]:
+        """The member-by-member bounds of the scenario and of its restricted runs, by their modes
+        (:func:`_modes_key`), computed once, in one pass, when first asked for (1.5 s on a
+        65-commune EPCI at a load of 10; the restricted runs' starting points, the search's stop,
+        the early end and the reported bound all read them)."""
+        restrictions = [inputs.services.modes] + [r.services.modes for _, r in _restricted_runs(inputs)]
+        sc = inputs.rules.service_commun
+        bounds = member_service_bounds_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
+                                            seat_capacities(inputs, pairs.members_of), restrictions)
+        return {_modes_key(modes): bound for modes, bound in zip(restrictions, bounds)}
+
     def member_floor() -> float:
-        """The member-by-member bound, computed once when first asked for (a second or so on a
-        large EPCI; the search's stop, the early end and the reported bound all read it)."""
-        return _member_floor(inputs, pairs)
+        """The member-by-member bound (k€/yr) of the scenario itself."""
+        return member_floors()[_modes_key(inputs.services.modes)]
 
     deadline = start + options.time_limit_s
     incumbent = Incumbent()
+    start_messages: list[str] = []
     dual = None
     enumerated = None
     if enumeration and has_services and not STOP.requested:
@@ -129,10 +141,15 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         # fair, so this exists whenever the poles do). It bounds the search and is what a run
         # stopped by its time limit falls back on.
         ctx = RepairContext.of(model, assembled.nbrs)
-        incumbent = _starting_design(inputs, options, value_of, deadline, ctx)
-        if isinstance(value_of, PerPoleValue) and incumbent.found:
+        searched = isinstance(value_of, PerPoleValue)
+        incumbent, restricted = _starting_design(inputs, options, value_of, deadline, ctx,
+                                                 lambda r: member_floors()[_modes_key(r.services.modes)], defer=searched)
+        start_messages = restricted.messages
+        if searched and incumbent.found:
             _search(incumbent, value_of, ctx, deadline, n_model,
-                    lambda z: _gap_within(z, member_floor(), options.gap) is not None)
+                    lambda z: _gap_within(z, member_floor(), options.gap) is not None, restricted)
+        else:
+            restricted.run(incumbent, value_of, ctx, deadline)  # those deferred for a search that cannot start
     if by_enumeration:
         early = enumerated.end
     else:
@@ -159,6 +176,7 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
         assembled = loop.model  # the last round's (seat lists may have widened)
     if enumerated is not None:
         end.messages[:0] = enumerated.messages
+    end.messages[:0] = start_messages
     model = assembled.pole
     service_model = assembled.service
     n_vars = len(model.problem.variables())
@@ -244,6 +262,11 @@ def _member_floor(inputs: Inputs, pairs) -> float:
                                      seat_capacities(inputs, pairs.members_of))
 
 
+def _modes_key(modes: dict[str, tuple[str, ...]]) -> tuple:
+    """A scenario's modes (service → the modes it may take) as a dictionary key."""
+    return tuple(sorted(modes.items()))
+
+
 def _gap_within(z: float, floor: float, requested: float) -> float | None:
     """The gap :math:`(z - L)/|z|` of a design costing :math:`z` (k€/yr) to the bound :math:`L`
     when it is at most the ``requested`` gap, else ``None``. A design within it ends the run
@@ -322,59 +345,117 @@ def _trial(inputs: Inputs, options: SolverOptions) -> PoleDesign:
 
 
 def _starting_design(inputs: Inputs, options: SolverOptions, value_of: Valuation, deadline: float,
-                     ctx: RepairContext | None = None) -> Incumbent:
+                     ctx: RepairContext | None = None, floor_of: Callable[[Inputs], float] | None = None,
+                     defer: bool = False) -> tuple[Incumbent, RestrictedRuns]:
     """The best of the run's starting points, each priced with its poles fixed and every mode
     open: the travel-optimal poles, then (when some service may take either mode) the designs
-    of the same scenario with régie forced and with délégation forced. A free run therefore
-    starts no worse than those restricted runs reached within their budget; empty when none
-    obeys every rule."""
+    of the same scenario with régie forced and with délégation forced (:class:`RestrictedRuns`:
+    skipped when their bound proves them useless). A free run therefore ends no dearer than
+    those restricted runs reached within their budget; empty when none obeys every rule. With
+    ``defer`` (a pole-move search follows) the restricted runs are left to it: after its simple
+    moves, whose design is often already below their bounds (:meth:`_search`)."""
     incumbent = Incumbent()
     budget = min(30.0, max(2.0, 0.15 * (deadline - time.perf_counter())))
     _log(options, "starting point: the travel-optimal poles, their services priced")
     poles = _design_poles(dataclasses.replace(inputs, services=None), dataclasses.replace(options, time_limit_s=budget),
                           explain=False, top_level=False)
-    # Pole by pole (PerPoleValue), the starting designs are compared by their poles' prices and
-    # only the best is valued with its variable values: those of a closed-form pole come from
-    # its seat's MILP at a zero gap (a seat model built for it alone), wasted on a design that
-    # loses (on a 66-commune EPCI at load 8, 12 of the starting points' 20 s went there).
-    by_price = isinstance(value_of, PerPoleValue)
-    starts: list[Assignment] = []
+    start = poles.assignment if poles.status.has_solution else None
+    if start:
+        _offer_start(incumbent, value_of, start, deadline)
+    restricted = RestrictedRuns(_restricted_runs(inputs), start, floor_of, options)
+    if not defer:
+        restricted.run(incumbent, value_of, ctx, deadline)
+    else:
+        restricted.skip_useless(incumbent)  # no time is kept for a run already proven useless
+    return incumbent, restricted
 
-    def offer(assignment: Assignment) -> None:
-        if by_price:
-            starts.append(assignment)
-            return
-        value, values = value_of(assignment, deadline)
-        if values is not None:
-            incumbent.offer(assignment, value, values)
 
-    if poles.status.has_solution:
-        offer(poles.assignment)
-    for mode, restricted in _restricted_runs(inputs):
-        if STOP.requested:
-            break
-        budget = min(30.0, 0.1 * (deadline - time.perf_counter()))
-        if budget < 2.0:
-            break
-        _log(options, f"starting point: every pooled service in {mode} (within {budget:.0f} s)")
-        if isinstance(value_of, PerPoleValue) and ctx is not None and poles.status.has_solution:
-            # The restricted run's own method without its MILP (the same search from the same
-            # start, priced with the modes restricted): no second large model to build, and its
-            # poles priced on the free run's seat models (the modes it forbids fixed to 0).
-            priced = PerPoleValue(restricted, options, value_of.pairs, wider=value_of)
-            assignment, _ = improve_by_moves(poles.assignment, priced, ctx, time.perf_counter() + budget)
-        else:
-            design = _design_poles(restricted, dataclasses.replace(options, time_limit_s=budget), explain=False, top_level=False)
-            assignment = design.assignment if design.status.has_solution else None
-        if assignment:
-            offer(assignment)
-    if by_price:
-        for assignment in sorted(starts, key=lambda a: priced_total(value_of, a, deadline)):
-            value, values = value_of(assignment, deadline)
-            if values is not None:
-                incumbent.offer(assignment, value, values)
-                break  # the cheapest that could be valued (a later one only when it could not)
-    return incumbent
+@dataclasses.dataclass
+class RestrictedRuns:
+    r"""The régie-only and délégation-only runs a free run must end no dearer than, not yet
+    done (``runs``: (mode, the restricted scenario)), from the travel-optimal poles ``start``.
+
+    :meth:`run` skips a run whose member-by-member bound :math:`L_m` (k€/yr, ``floor_of``,
+    :mod:`optimiser.model.service_bound`) is not below the design held :math:`z`: every design
+    with the modes so restricted costs at least :math:`L_m \ge z`, and the free run ends at most
+    at :math:`z` — no dearer than the restricted run could ever be, proven, not only within a
+    budget (CC du Pays Rethélois: régie only costs at least 7,415.0 k€/yr, the travel-optimal
+    poles 7,284.1; délégation only at least 7,135.0, the search's simple moves reach 7,112.6).
+    A run that does go ahead searches from ``start`` with the modes restricted, within a tenth
+    of the time left, on the free run's seat models (:meth:`PerPoleValue.restricted`: no model
+    of its own, and the seat models it builds serve the free search after it); its design is
+    offered priced with every mode open. ``messages`` say which runs were skipped and why."""
+
+    runs: list[tuple[str, Inputs]]
+    start: dict | None
+    floor_of: Callable[[Inputs], float] | None
+    options: SolverOptions
+    messages: list[str] = dataclasses.field(default_factory=list)
+
+    def budget(self, left: float) -> float:
+        """Seconds each run gets when ``left`` seconds of the run are left: a tenth, at most 30."""
+        return min(30.0, 0.1 * left)
+
+    def skip_useless(self, incumbent: Incumbent) -> None:
+        """Drop the runs whose bound is not below the design held (class docstring), saying so."""
+        self.runs = [(mode, restricted) for mode, restricted in self.runs if not self._useless(mode, restricted, incumbent)]
+
+    def _useless(self, mode: str, restricted: Inputs, incumbent: Incumbent) -> bool:
+        floor = self.floor_of(restricted) if self.floor_of is not None and incumbent.found else -math.inf
+        if floor < incumbent.value - 1e-6:  # (a tie to a thousandth of a euro: the sums' rounding)
+            return False
+        _log(self.options, f"every pooled service in {mode} costs at least {floor:,.1f} k€/yr: not needed")
+        self.messages.append(f"every pooled service in {mode}: at least {floor:,.1f} k€/yr (member-by-member "
+                             f"bound), not below a design held ({incumbent.value:,.1f}): the free run is no "
+                             "dearer, that run is not needed")
+        return True
+
+    def run(self, incumbent: Incumbent, value_of: Valuation, ctx: RepairContext | None, deadline: float,
+            budget: float | None = None) -> None:
+        """Skip or run each run left (class docstring), each within ``budget`` seconds (by
+        default :meth:`budget` of the time left); a run with less than 2 s is not started."""
+        while self.runs and not STOP.requested:
+            mode, restricted = self.runs.pop(0)
+            if self._useless(mode, restricted, incumbent):
+                continue
+            seconds = self.budget(deadline - time.perf_counter()) if budget is None else budget
+            if seconds < 2.0:
+                self.runs.clear()
+                return
+            _log(self.options, f"starting point: every pooled service in {mode} (within {seconds:.0f} s)")
+            if isinstance(value_of, PerPoleValue) and ctx is not None and self.start:
+                # The restricted run's own method without its MILP (the same search from the same
+                # start, priced with the modes restricted) on the free run's seat models.
+                priced = value_of.restricted(restricted)
+                assignment, _ = improve_by_moves(self.start, priced, ctx, time.perf_counter() + seconds)
+            else:
+                design = _design_poles(restricted, dataclasses.replace(self.options, time_limit_s=seconds),
+                                       explain=False, top_level=False)
+                assignment = design.assignment if design.status.has_solution else None
+            if assignment:
+                _offer_start(incumbent, value_of, assignment, deadline)
+
+
+#: Seconds a starting design offered by its price alone may take to be encoded when its values
+#: are first read (a few MILPs on seat models: the design written must have them).
+ENCODE_S = 30.0
+
+
+def _offer_start(incumbent: Incumbent, value_of: Valuation, assignment, deadline: float) -> None:
+    """Offer a starting design to ``incumbent``. Priced pole by pole, by its price alone
+    (:meth:`PerPoleValue.price`): its variable values, which only the design finally kept needs,
+    are computed when first read (:meth:`Incumbent.offer_priced`) — on a 65-commune EPCI the
+    travel-optimal poles cost 4 s to price and 4 more to encode at a load of 9, and the search
+    nearly always moves on from them."""
+    if isinstance(value_of, PerPoleValue):
+        value = value_of.price(assignment, deadline)
+        if math.isfinite(value):
+            incumbent.offer_priced(assignment, value,
+                                   lambda: value_of(assignment, max(deadline, time.perf_counter() + ENCODE_S))[1])
+        return
+    value, values = value_of(assignment, deadline)
+    if values is not None:
+        incumbent.offer(assignment, value, values)
 
 
 def _log(options: SolverOptions, text: str) -> None:
@@ -391,7 +472,7 @@ SEARCH_ALONE_S = 90.0
 
 
 def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int,
-            enough=None) -> None:
+            enough=None, restricted: RestrictedRuns | None = None) -> None:
     """Improve the incumbent by pole moves, each re-priced exactly (:mod:`.pole_search`), until
     a design satisfies ``enough`` (the requested gap met, :func:`_gap_within`) or within
     a share of the remaining time. For a large model: most of it when little is left (on a 60 s
@@ -399,17 +480,33 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     instead cut the search short and left the column generation's rounds, 3–7 s each, too few to
     rise above the member-by-member bound: 2.42 % against 2.14 %), half of it when more than
     :data:`SEARCH_ALONE_S` is left (the column generation then gets several rounds). Otherwise a
-    quarter (the MILP working on the rest)."""
+    quarter (the MILP working on the rest).
+
+    The simple moves first, to their local optimum; then the ``restricted`` runs left
+    (:class:`RestrictedRuns`: most are now proven useless by their bounds); then the compound
+    moves from the best design held (a commune changes pole and both poles take their best seat:
+    :mod:`.compound_moves`, which resumes the simple moves when no compound move pays)."""
     left = deadline - time.perf_counter()
     share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
     stop = time.perf_counter() + share * left
-    # the simple moves to their local optimum, then compound ones (a commune changes pole and
-    # both poles take their best seat: :mod:`.compound_moves`) while they pay
-    improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx, stop, enough=enough)
+    # the restricted runs' time (what they had as starting points) is kept for them, and used
+    # by the search whenever its design proves them useless
+    budget = restricted.budget(left) if restricted is not None else 0.0
+    reserved = budget * len(restricted.runs) if restricted is not None else 0.0
+    improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, max(time.perf_counter(), stop - reserved),
+                                       enough=enough)
     if moves and not design_breaks(improved, ctx, value_of.inputs):
-        value, values = value_of(improved, deadline)
-        if values is not None:
-            incumbent.offer(improved, value, values)
+        _offer_start(incumbent, value_of, improved, deadline)  # encoded only if it stays the incumbent
+    if restricted is not None:
+        restricted.run(incumbent, value_of, ctx, deadline, budget)
+    met = enough is not None and incumbent.found and enough(incumbent.value)
+    if not met and time.perf_counter() < stop and not STOP.requested:
+        improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx, stop, enough=enough)
+        if moves and not design_breaks(improved, ctx, value_of.inputs):
+            value, values = value_of(improved, deadline)
+            if values is not None:
+                incumbent.offer(improved, value, values)
+    incumbent.values  # noqa: B018 (the design held encoded now, within the run's time, if it was offered by its price)
 
 
 #: Variables of the compact MILP per pole-model variable and service (fitted on a 65-commune

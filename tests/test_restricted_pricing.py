@@ -1,0 +1,89 @@
+"""The régie-only and délégation-only starting runs price their poles on the free run's seat
+models, the closed mode fixed by column bounds: every pole at the restricted scenario's own
+price, the free prices unchanged after, no seat model built twice; a restricted run whose
+member-by-member bound is above the design held is skipped, with its reason."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from bruteforce import seat_poles
+from test_services_bruteforce import case
+
+from optimiser.design import design_poles
+from optimiser.design.pole_pricing import PerPoleValue
+from optimiser.design.run import _member_floor, _restricted_runs
+from optimiser.inputs.preparation import prepare
+from optimiser.model.candidates import candidate_pairs
+from optimiser.scenario.load import scenario_from_dict
+from optimiser.solvers import SolverOptions
+
+
+def _free(tmp_path, seed):
+    data = case(tmp_path, seed)
+    data["pooling"] = {"mode": "free"}
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    return inputs, candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+
+
+@pytest.mark.parametrize("seed", [3, pytest.param(0, marks=pytest.mark.slow), pytest.param(5, marks=pytest.mark.slow)])
+def test_a_restricted_view_prices_every_pole_as_the_restricted_scenario_does(tmp_path, seed):
+    inputs, pairs = _free(tmp_path, seed)
+    runs = _restricted_runs(inputs)
+    assert [mode for mode, _ in runs] == ["regie", "delegation"]
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    deadline = time.perf_counter() + 300
+    # every pole by its MILP on the seat models (closed_form=False): the bounds are what is tested
+    free = PerPoleValue(inputs, options, pairs, closed_form=False)
+    poles = [(j, m) for j in pairs.seats for m in seat_poles(j, pairs.members_of[j])]
+    before = {p: free.pole(*p, deadline).delta for p in poles}
+    built = len(free.seat_models)
+    differs = 0
+    for mode, restricted in runs:
+        own = PerPoleValue(restricted, options, pairs, closed_form=False)
+        view = free.restricted(restricted)
+        expected = {p: own.pole(*p, deadline).delta for p in poles}
+        assert {p: view.pole(*p, deadline).delta for p in poles} == pytest.approx(expected, abs=1e-6), mode
+        # a cutoff answers as the exact price does (solved again: the cache cleared)
+        view.cache.clear()
+        for p, delta in expected.items():
+            below = view.pole_below(*p, delta + 1.0, deadline) if delta < float("inf") else None
+            assert (below is not None) == (delta < float("inf")), (mode, p)
+        differs += sum(abs(expected[p] - before[p]) > 1e-6 for p in poles)
+        assert len(free.seat_models) == built and view.seat_models is free.seat_models
+    assert differs, "no restriction changes a price: the test exercises nothing"
+    # the free prices, solved again on the same seat models after the views: unchanged
+    free.cache.clear()
+    assert {p: free.pole(*p, deadline).delta for p in poles} == pytest.approx(before, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", [10, pytest.param(11, marks=pytest.mark.slow)])
+def test_a_restricted_run_is_skipped_when_its_bound_is_not_below_the_design_held(tmp_path, seed):
+    """Where a mode's member-by-member bound is not below the travel-optimal poles' price
+    (seeds 10 and 11: régie saves nothing, its bound is the standalone bill) the run says so and
+    does not search; the free run still ends no dearer than each restricted run."""
+    inputs, pairs = _free(tmp_path, seed)
+    options = SolverOptions(name="highs", time_limit_s=20, gap=0.0)
+    design = design_poles(inputs, options, enumeration=False)
+    said = {mode: [m for m in design.messages if m.startswith(f"every pooled service in {mode}:")]
+            for mode, _ in _restricted_runs(inputs)}
+    assert said["regie"], design.messages
+    for mode, restricted in _restricted_runs(inputs):
+        floor = _member_floor(restricted, pairs)
+        assert not said[mode] or design.objective <= floor + 1e-6, (mode, floor, design.objective)
+        other = design_poles(restricted, options, enumeration=False)
+        assert other.objective >= floor - 1e-6
+        assert design.services.total_eur <= other.services.total_eur + 1e-3, mode
+
+
+@pytest.mark.parametrize("seed", [3, 5])
+def test_the_bounds_of_the_restricted_runs_in_one_pass_are_each_runs_own(tmp_path, seed):
+    from optimiser.model.service_bound import member_service_bounds_keur, seat_capacities
+
+    inputs, pairs = _free(tmp_path, seed)
+    runs = [inputs] + [restricted for _, restricted in _restricted_runs(inputs)]
+    together = member_service_bounds_keur(inputs.services, pairs.seats_of, pairs.members_of, None,
+                                          seat_capacities(inputs, pairs.members_of), [r.services.modes for r in runs])
+    assert together == pytest.approx([_member_floor(r, pairs) for r in runs], abs=1e-9)
+    assert together[0] <= min(together[1:]) + 1e-9  # more modes, a lower bound
