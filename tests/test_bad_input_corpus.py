@@ -1343,8 +1343,9 @@ cases("command-line-legal", {
 HEAVY = ("run-value", "territory-run", "network-run", "inventory-run", "infeasible", "sweep", "pareto", "compare",
          "compare-args", "compare-legal", "out-legal", "init", "init-legal", "territory-names", "robustness",
          "robustness-legal")
-#: Cases of each light family kept in ``make test-fast`` (the rest run in ``make test``).
-SAMPLE = 3
+#: Cases of each light family kept in ``make test-fast`` (the rest run in ``make test``): two,
+#: 0.05-0.1 CPU-s each, so that every command's refusals stay in the edit loop.
+SAMPLE = 2
 
 
 def marks(c: Case, seen: dict[str, int]) -> list:

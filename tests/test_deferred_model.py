@@ -21,14 +21,18 @@ from optimiser.solvers import SolverOptions, Status
 OPTIONS = SolverOptions(name="highs", time_limit_s=30, gap=0.0)
 
 
-def _inputs(tmp_path, seed):
-    return prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+@pytest.fixture(scope="module", params=[1, pytest.param(4, marks=pytest.mark.slow)])
+def eager(request, tmp_path_factory):
+    """A case's inputs and its eager design, computed once for both tests (the deferred runs
+    below change only module constants, never the inputs). Seed 4, the larger case (about
+    1.5 CPU-s for both tests), runs in ``make test``; seed 1 keeps the deferral in the edit loop."""
+    folder = tmp_path_factory.mktemp(f"deferred-{request.param}")
+    inputs = prepare(scenario_from_dict(case(folder, request.param), base_dir=folder))
+    return inputs, design_poles(inputs, OPTIONS, enumeration=False)
 
 
-@pytest.mark.parametrize("seed", [1, 4])
-def test_deferred_model_built_late_ends_where_the_eager_run_does(tmp_path, monkeypatch, seed):
-    inputs = _inputs(tmp_path, seed)
-    eager = design_poles(inputs, OPTIONS, enumeration=False)
+def test_deferred_model_built_late_ends_where_the_eager_run_does(eager, monkeypatch):
+    inputs, eager = eager
     monkeypatch.setattr(run, "LARGE_MODEL_VARIABLES", 0)
     monkeypatch.setattr(run, "BUILD_VARIABLES_PER_S", 1e9)  # always time to build it
     late = design_poles(inputs, OPTIONS, enumeration=False)
@@ -37,10 +41,8 @@ def test_deferred_model_built_late_ends_where_the_eager_run_does(tmp_path, monke
     assert (late.n_variables, late.n_constraints) == (eager.n_variables, eager.n_constraints)
 
 
-@pytest.mark.parametrize("seed", [1, 4])
-def test_deferred_model_never_built_reports_what_was(tmp_path, monkeypatch, seed):
-    inputs = _inputs(tmp_path, seed)
-    eager = design_poles(inputs, OPTIONS, enumeration=False)
+def test_deferred_model_never_built_reports_what_was(eager, monkeypatch):
+    inputs, eager = eager
     monkeypatch.setattr(run, "LARGE_MODEL_VARIABLES", 0)
     monkeypatch.setattr(run, "BUILD_VARIABLES_PER_S", 1e-9)  # never time to build it
     design = design_poles(inputs, OPTIONS, enumeration=False)

@@ -32,11 +32,12 @@ def test_tables_match_the_reference_counts(france):
 
 
 def test_one_epci_loads_fast():
-    """Loose bound (timed tests are flaky on a shared machine); real figures are in the README."""
-    start = time.perf_counter()
+    """Loose bound, on this process's CPU time: the wall clock failed it at load 14 on two cores
+    (2.7 s wall for 0.4 CPU-s); real figures are in the README."""
+    start = time.process_time()
     data = NationalData()
     territory = data.territory(data.select_epci("CA Laval Agglomération"))
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert len(territory) == 34
     assert territory.communes["population"].sum() == 115195
 

@@ -71,13 +71,21 @@ def address_space_at_most(extra_bytes: int):
         resource.setrlimit(resource.RLIMIT_AS, saved)
 
 
+@pytest.fixture(scope="module")
+def pricing() -> pulp.LpProblem:
+    """:func:`seat_pricing`, built once for the module (1.5 s, 6 s at load 9, for its 30,383
+    coefficients): every test solves it as it is (bounds changed only in HiGHS's copy, the
+    values written back read by none)."""
+    return seat_pricing()
+
+
 @pytest.fixture
 def dual_fixing_probing_on(monkeypatch):
     monkeypatch.setattr(highs_adapter, "presolve_rules_off", lambda: 0)
 
 
-def test_the_runaway_pricing_is_proven_in_moments_with_the_rule_off():
-    outcome = solve_milp(seat_pricing(), SolverOptions(name="highs", gap=1e-4), 10)
+def test_the_runaway_pricing_is_proven_in_moments_with_the_rule_off(pricing):
+    outcome = solve_milp(pricing, SolverOptions(name="highs", gap=1e-4), 10)
     assert outcome.status is Status.OPTIMAL
     assert outcome.objective == pytest.approx(OPTIMUM, abs=1e-6) and outcome.runtime_s < 5
 
@@ -94,12 +102,12 @@ def solved_again(problem, limit: float):
 @runaway_highs
 @pytest.mark.slow
 @pytest.mark.parametrize("solve", [solved_once, solved_again])
-def test_a_solve_deaf_to_its_stop_is_killed_and_reads_as_a_time_limit(monkeypatch, dual_fixing_probing_on, solve):
+def test_a_solve_deaf_to_its_stop_is_killed_and_reads_as_a_time_limit(monkeypatch, dual_fixing_probing_on, solve, pricing):
     """Asked to stop 0.2 s past its 1 s limit, HiGHS (in presolve) does not answer: its process
     is killed 0.5 s later, and the outcome has no solution, no bound, and says why."""
     monkeypatch.setattr(highs_adapter, "OVERRUN_GRACE_S", 0.2)
     monkeypatch.setattr(highs_isolated, "KILL_AFTER_S", 0.5)
-    problem = seat_pricing()
+    problem = pricing
     start = time.perf_counter()
     with address_space_at_most(3 * 10**9):
         outcome = solve(problem, 1.0)
@@ -114,18 +122,22 @@ def test_a_solve_deaf_to_its_stop_is_killed_and_reads_as_a_time_limit(monkeypatc
 
 @runaway_highs
 @pytest.mark.slow
-def test_the_memory_cap_stops_a_runaway_allocation(monkeypatch, dual_fixing_probing_on):
-    """Within its 60 s limit the runaway would take gigabytes; capped at 0.5 GB its process
-    stops at the cap (HiGHS: "Memory limit reached"), read as a stop with nothing held."""
-    monkeypatch.setattr(highs_isolated, "memory_cap_bytes", lambda: 5 * 10**8)
+def test_the_memory_cap_stops_a_runaway_allocation(monkeypatch, dual_fixing_probing_on, pricing):
+    """Within its 60 s limit the runaway would take gigabytes; capped at 0.4 GB its process
+    stops at the cap (HiGHS: "Memory limit reached"), read as a stop with nothing held.
+
+    The cap is address space: the child maps 0.23 GB once it holds the model (0.29 GB at its
+    peak in a normal solve of it), so the runaway, at about 0.1 GB a second, meets a 0.4 GB cap
+    in under 2 s of its work (a 0.5 GB one took 2.7 s more: 4.2 s quiet, 14.7 s at load 9)."""
+    monkeypatch.setattr(highs_isolated, "memory_cap_bytes", lambda: 4 * 10**8)
     highs_isolated._drop_child()  # the cap is the new child's
     start = time.perf_counter()
     with address_space_at_most(3 * 10**9):
-        outcome = solve_milp(seat_pricing(), SolverOptions(name="highs", gap=1e-4), 60.0)
+        outcome = solve_milp(pricing, SolverOptions(name="highs", gap=1e-4), 60.0)
     highs_isolated._drop_child()
     assert time.perf_counter() - start < 20
     assert outcome.status is Status.TIME_LIMIT and outcome.bound is None
-    assert "Memory limit reached" in outcome.message and "0.5 GB" in outcome.message
+    assert "Memory limit reached" in outcome.message and "0.4 GB" in outcome.message
 
 
 @pytest.mark.slow
@@ -136,7 +148,7 @@ def test_a_frozen_solver_process_is_killed_whatever_the_highs_version(monkeypatc
     monkeypatch.setattr(highs_adapter, "OVERRUN_GRACE_S", 0.2)
     monkeypatch.setattr(highs_isolated, "KILL_AFTER_S", 0.5)
     problem = market_split(6, 50, 1, slack=True)
-    solve_milp(problem, SolverOptions(name="highs"), 1.0)  # the child is up
+    solve_milp(market_split(2, 10, 1, slack=True), SolverOptions(name="highs"))  # the child is up (a tiny solve: it was a 1 s one)
     child = highs_isolated._current_child().process.pid
     threading.Timer(0.3, os.kill, (child, signal.SIGSTOP)).start()
     start = time.perf_counter()

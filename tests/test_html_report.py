@@ -20,10 +20,14 @@ from optimiser.results.i18n import using
 
 
 @pytest.fixture(scope="module")
-def laval(tmp_path_factory):
-    result = solved(tmp_path_factory, "laval-2016")
-    folder = result.to_dir(tmp_path_factory.mktemp("laval") / "result")
-    return result, folder
+def laval_result(tmp_path_factory):
+    return solved(tmp_path_factory, "laval-2016")
+
+
+@pytest.fixture(scope="module")
+def laval(laval_result, tmp_path_factory):
+    """The result and its folder, maps drawn (about 1 CPU-s to write: only the slow tests read it)."""
+    return laval_result, laval_result.to_dir(tmp_path_factory.mktemp("laval") / "result")
 
 
 def assert_self_contained(page: str) -> None:
@@ -98,8 +102,8 @@ def test_tooltip_data_matches_the_communes_table(laval):
         assert "Économie" not in rows  # no cost model in this result
 
 
-def test_rules_are_in_words_with_names(laval):
-    result, _ = laval
+def test_rules_are_in_words_with_names(laval_result):
+    result = laval_result
     words = " ".join(rules_in_words(result.inputs.rules, result.summary, result.inputs.territory))
     assert "au moins 6\u202f000 habitants" in words and "au moins 3 communes" in words
     assert "Laval, Saint-Berthevin, siège à Laval ; fermé aux autres communes" in words

@@ -96,12 +96,19 @@ def test_milp_matches_enumeration(tmp_path, seed):
                 assert design.objective == pytest.approx(expected, rel=1e-7, abs=1e-6), where
 
 
+#: The seeds whose widening runs with CBC: two without a design (0, 8), two with (6, 12) whose
+#: six runs all widen (checked below). Seed 6, not 4: with CBC seed 4 cost 2.5 CPU-s (1.2 with
+#: HiGHS), seed 6 0.9 (0.6 with HiGHS) — both widen in every run (13/7 and 6/4 rounds).
+CBC_WIDENING_SEEDS = (0, 6, 8, 12)
+CBC_WIDENED = (6, 12)
+
+
 def _widening_solver(seed: int) -> str:
-    """CBC for seeds 0, 4, 8, 12 (two without a design, two with), HiGHS for the others. The
-    widening is the design loop's, whichever solver; each CBC round is a process costing about
-    0.2 CPU-s (seed 10: 18 CPU-s with CBC, 7 with HiGHS), and both solvers meet the enumerated
-    optimum of every seed in the full models of test_milp_matches_enumeration."""
-    return "cbc" if seed % 4 == 0 else "highs"
+    """CBC for :data:`CBC_WIDENING_SEEDS`, HiGHS for the others. The widening is the design
+    loop's, whichever solver; each CBC round is a process costing about 0.2 CPU-s (seed 10:
+    18 CPU-s with CBC, 7 with HiGHS), and both solvers meet the enumerated optimum of every seed
+    in the full models of test_milp_matches_enumeration."""
+    return "cbc" if seed in CBC_WIDENING_SEEDS else "highs"
 
 
 def short_lists_reach_the_optimum(tmp_path, seed: int) -> int:
@@ -126,12 +133,22 @@ def short_lists_reach_the_optimum(tmp_path, seed: int) -> int:
     return widened
 
 
-# One case per seed (84 solves in all, up to a minute for seed 10 on a busy machine): the xdist
-# workers share them.
+#: The random cases whose short lists are widened: those of test_milp_matches_enumeration but 5
+#: and 10, replaced by 15 and 20 — the same kind of case (nine and eight communes, population
+#: bounds, a commune minimum; seed 20 a fixed pole count like seed 10's 3–5), that widen in
+#: every run (12/8 and 8/5 rounds) in a fraction of the time: seed 10 took 75 HiGHS rounds
+#: (11.8 CPU-s, loaded machine), seed 5 6.6 CPU-s; seeds 20 and 15 0.8 and 1.9. Seeds 5 and 10
+#: still meet the enumeration with full lists, both solvers, above.
+WIDENING_SEEDS = [*(s for s in range(14) if s not in (5, 10)), 15, 20]
+
+
+# One case per seed (84 solves in all): the xdist workers share them.
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(14))
+@pytest.mark.parametrize("seed", WIDENING_SEEDS)
 def test_short_seat_lists_widen_to_the_enumerated_optimum(tmp_path, seed):
-    short_lists_reach_the_optimum(tmp_path, seed)
+    widened = short_lists_reach_the_optimum(tmp_path, seed)
+    if seed in CBC_WIDENED + (15, 20):  # CBC's runs widen too, as do the two seeds standing for 5 and 10
+        assert widened == 6, seed
 
 
 def test_the_short_lists_did_have_to_widen(tmp_path):
@@ -158,7 +175,7 @@ def test_exact_contiguity_is_never_worse_than_shortest_path(tmp_path):
             assert exact is not None and exact <= sp + 1e-6
 
 
-@pytest.mark.parametrize("seed", [1, 4, 7])
+@pytest.mark.parametrize("seed", [pytest.param(1, marks=pytest.mark.slow), 4, 7])
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_solved_results_pass_the_verifier(tmp_path, seed, solver):
     data = random_scenario(tmp_path, seed)

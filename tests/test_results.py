@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from reports import tiny_result
 from shared import solved
 
 from optimiser.errors import InputError
@@ -24,6 +25,13 @@ def result(tmp_path_factory):
     return solved(tmp_path_factory, "laval-2016")
 
 
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A 7-commune result: the folder mechanics (atomic replace, partial folders) are the same
+    code whatever the design, and it writes in a tenth of Laval's time (each test writes it twice)."""
+    return tiny_result(tmp_path_factory.mktemp("small"))
+
+
 def test_failure_while_writing_leaves_nothing(result, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -34,10 +42,10 @@ def test_failure_while_writing_leaves_nothing(result, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_previous_result_is_replaced_in_one_step(result, tmp_path):
-    first = result.to_dir(tmp_path / "out", draw=False)
+def test_previous_result_is_replaced_in_one_step(small, tmp_path):
+    first = small.to_dir(tmp_path / "out", draw=False)
     (first / "stale.txt").write_text("from an older run")
-    second = result.to_dir(tmp_path / "out", draw=False)
+    second = small.to_dir(tmp_path / "out", draw=False)
     assert second == first and not (second / "stale.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -132,12 +140,12 @@ def killed_writer_partial(target: Path) -> Path:
     return partial
 
 
-def test_a_later_write_removes_the_partial_folder_of_a_killed_writer(result, tmp_path):
+def test_a_later_write_removes_the_partial_folder_of_a_killed_writer(small, tmp_path):
     partial = killed_writer_partial(tmp_path / "out")
-    result.to_dir(tmp_path / "other", draw=False)  # any later write in the same folder cleans it
+    small.to_dir(tmp_path / "other", draw=False)  # any later write in the same folder cleans it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other"]
     assert not partial.exists()
-    folder = result.to_dir(tmp_path / "out", draw=False)
+    folder = small.to_dir(tmp_path / "out", draw=False)
     assert not (folder / ".optimiser-partial.json").exists()  # the marker never reaches a result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.patheffects as path_effects
+import pytest
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
@@ -30,6 +31,7 @@ def _map_like_figure():
     return fig
 
 
+@pytest.mark.slow  # a reference comparison (two renderings at 150 dpi, ~0.7 CPU-s): make test, not the edit loop
 def test_save_tight_is_byte_for_byte_the_tight_savefig(tmp_path):
     _map_like_figure().savefig(tmp_path / "tight.png", dpi=150, bbox_inches="tight")
     save_tight(_map_like_figure(), tmp_path / "fast.png", dpi=150)

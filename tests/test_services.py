@@ -191,6 +191,7 @@ def template(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # two preparations of Laval's inventory, ~0.9 CPU-s: make test
 def test_filled_template_round_trip(tmp_path, template):
     sheets = pd.read_excel(template, sheet_name=None, dtype=str)
     services = sheets["services"]

@@ -28,6 +28,7 @@ def test_shapley_is_efficient_and_symmetric():
     assert values["x"][0] == pytest.approx(values["y"][0] + 5)
 
 
+@pytest.mark.slow  # the exact values of 14 players (2^14 coalitions) and 3,000 samples, ~0.7 CPU-s: make test
 def test_sampled_shapley_is_close_and_states_its_error():
     costs = {f"p{k}": 10 * (k + 1) for k in range(14)}
     exact = shapley_values(list(costs), airport(costs), exact_limit=16)

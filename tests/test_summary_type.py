@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from shared import solved
+from shared import solved, written
 
 from optimiser.errors import InputError
 from optimiser.results.reading import load_summary
@@ -16,8 +16,7 @@ from optimiser.results.summary import ServiceFigures, Summary, SummaryError
 @pytest.fixture(scope="module", params=["laval-2016", "laval-2016-status-quo"])
 def folder(request, tmp_path_factory):
     """A real result folder: poles only, and with services (its cost figures)."""
-    result = solved(tmp_path_factory, request.param)
-    return result.to_dir(tmp_path_factory.mktemp("typed") / request.param, draw=False)
+    return written(tmp_path_factory, request.param)  # shared with the verify tests, read only
 
 
 def test_a_result_folder_round_trips_byte_for_byte(folder):

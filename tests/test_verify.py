@@ -7,15 +7,14 @@ import shutil
 
 import pandas as pd
 import pytest
-from shared import solved
+from shared import written
 
 from optimiser.verify import verify_result
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    result = solved(tmp_path_factory, "laval-2016")
-    return result.to_dir(tmp_path_factory.mktemp("verify") / "laval", draw=False)
+    return written(tmp_path_factory, "laval-2016")  # shared, read only: the tests edit a copy
 
 
 @pytest.fixture

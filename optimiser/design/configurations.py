@@ -114,11 +114,38 @@ def forced_to_pool(inputs: Inputs) -> dict[str, frozenset[str]]:
     return {s: frozenset(members) for s, members in out.items()}
 
 
+@dataclasses.dataclass(frozen=True)
+class PricingData:
+    """What :func:`price_columns` reads of the inputs and the candidate pairs whatever the
+    columns: why it cannot price them (:func:`unsupported`), each pair's travel, populations,
+    retained FTE per (member, service), the members forced to pool. A caller pricing poles one
+    at a time (:class:`~.pole_pricing.PerPoleValue`) works it out once, not per pole, where it
+    was a quarter of a small pole's pricing."""
+
+    why_not: str | None
+    travel: dict[tuple[str, str], float]
+    population: dict[str, float]
+    retained: dict[tuple[str, str], float]
+    forced: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, inputs: Inputs, pairs: CandidatePairs) -> PricingData:
+        why_not = unsupported(inputs)
+        if why_not is not None:
+            return cls(why_not, {}, {}, {}, {})
+        si = inputs.services
+        return cls(None, pair_travel(inputs.matrix, inputs.rules, pairs),
+                   {c: float(p) for c, p in inputs.territory.communes["population"].items()},
+                   {(i, s): si.econ.retained_fte(i, s) for i in si.members for s in si.services},
+                   forced_to_pool(inputs))
+
+
 def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
-                  cap: int = CONFIGURATION_CAP) -> ColumnPrices | None:
+                  cap: int = CONFIGURATION_CAP, data: PricingData | None = None) -> ColumnPrices | None:
     """Δ(j, M) for every column (see module docstring); ``None`` when unsupported or too many
-    configurations."""
-    if unsupported(inputs) is not None:
+    configurations. ``data``: :meth:`PricingData.of` these inputs and pairs, if the caller holds it."""
+    data = data if data is not None else PricingData.of(inputs, pairs)
+    if data.why_not is not None:
         return None
     start = time.perf_counter()
     by_seat: dict[str, list[int]] = {}
@@ -143,12 +170,9 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
             return None
         seats[j] = (order, cols, masks, subsets, closure)
     delta = np.zeros(len(columns))
-    person_travel = column_travel(inputs, pairs, columns)
+    person_travel = column_travel(inputs, pairs, columns, data)
     travel = person_travel * inputs.loaded.scenario.objective.travel_weight_eur / K
-    si = inputs.services
-    retained = {(i, s): si.econ.retained_fte(i, s) for i in si.members for s in si.services}  # once: not per seat
-    population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
-    forced = forced_to_pool(inputs)
+    retained, population, forced = data.retained, data.population, data.forced
     for j, (order, cols, masks, subsets, closure) in seats.items():
         splits = _Splits(closure, len(order))
         g = np.zeros(len(cols))
@@ -168,11 +192,14 @@ def _holds_epci(inputs: Inputs, j: str) -> bool:
     return sc is not None and j == sc.seat and EPCI in inputs.services.members
 
 
-def column_travel(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole]) -> np.ndarray:
+def column_travel(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole], data: PricingData | None = None) -> np.ndarray:
     """T(j, M) = Σ_{i ∈ M, i ≠ j} p_i t_ij, as :func:`optimiser.model.poles.travel_expression`
     (τ = ``travel_weight_eur`` × T / 1000 k€/yr is the cost objective's travel term)."""
-    travel = pair_travel(inputs.matrix, inputs.rules, pairs)
-    population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
+    if data is not None and data.why_not is None:
+        travel, population = data.travel, data.population
+    else:
+        travel = pair_travel(inputs.matrix, inputs.rules, pairs)
+        population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
     return np.array([sum(population[i] * travel[i, j] for i in members if i != j) for j, members in columns], dtype=float)
 
 

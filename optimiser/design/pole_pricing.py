@@ -42,7 +42,7 @@ from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model, pair_travel
 from ..model.services import Formulation, K
 from ..solvers import ResolvableModel, SolverOptions, Status, solve_milp
-from .configurations import price_columns, unsupported
+from .configurations import PricingData, price_columns, unsupported
 from .separability import separable  # noqa: F401 (re-exported: callers import it from here)
 
 Assignment = dict[str, "str | None"]
@@ -157,6 +157,7 @@ class PerPoleValue:
                                          allow_alone=(), max_alone=None)
         self.solves = 0
         self.nbrs = nbrs
+        self._pricing_data: PricingData | None = None  # what every closed-form pricing reads, worked out once
         self.base = self  # whose seat models this one solves on (:meth:`restricted`)
         self.closed_modes: dict[str, str] = {}  # service → the mode its seat models' bounds close
 
@@ -297,7 +298,9 @@ class PerPoleValue:
         """Δ without a solver (proven, no variable values); ``inf`` when a pole rule is broken."""
         if not self._pole_rules_ok(seat, members):
             return PricedPole(math.inf, None, True)
-        prices = price_columns(self.inputs, self.pairs, [(seat, members)])
+        if self._pricing_data is None:
+            self._pricing_data = PricingData.of(self.inputs, self.pairs)
+        prices = price_columns(self.inputs, self.pairs, [(seat, members)], data=self._pricing_data)
         return PricedPole(float(prices.delta[0]), None, True)
 
     def _pole_rules_ok(self, seat: str, members: tuple[str, ...]) -> bool:
@@ -386,7 +389,8 @@ class PerPoleValue:
                 bounds[name] = (0.0, 0.0)
         self.solves += 1
         outcome = model.solve(bounds, options, min(remaining, max(2.0, remaining / 4)),
-                              cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf)
+                              cutoff=cutoff - constant + self.constant if math.isfinite(cutoff) else math.inf,
+                              fixed_structure=True)  # every candidate's membership fixed: one pole's services left
         if outcome.status is Status.INFEASIBLE:
             return None if math.isfinite(cutoff) else PricedPole(math.inf, None, True)
         if not outcome.status.has_solution:

@@ -4,8 +4,10 @@ that imports the engine keeps its own inline plots."""
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # A commune name with a character the map's font lacks (an emoji, a script) is drawn as a box;
 # matplotlib's raw "Glyph ... missing from font(s)" warning on the terminal would only alarm.
@@ -13,7 +15,10 @@ warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", cate
 
 
 def new_figure(figsize: tuple[float, float]):
-    """A figure and its one axes; ``fig.savefig`` writes it (Agg), nothing is shown."""
+    """A figure and its one axes; ``fig.savefig`` writes it (Agg), nothing is shown. matplotlib is
+    imported here, on the first figure: a run that draws none does not load it."""
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=figsize)
     return fig, fig.subplots()
 

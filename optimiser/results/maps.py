@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.patheffects as path_effects
 import networkx as nx
 import numpy as np
 import pandas as pd
-from matplotlib.cm import ScalarMappable
-from matplotlib.patches import Patch, PathPatch
-from matplotlib.path import Path as MplPath
 
 from ..territory import Territory
 from ..territory.geo import LocalProjection
@@ -18,6 +15,13 @@ from .figures import new_figure, save_tight
 from .geo import pole_geometries
 from .html import fmt
 from .i18n import t
+
+if TYPE_CHECKING:
+    from matplotlib.patches import PathPatch
+
+# matplotlib is imported where a map is drawn, not with this module: the HTML report's SVG map
+# and every run import the colours and labels below, and a run without maps (outputs.map: false,
+# a sweep's workers) would otherwise pay matplotlib's import (0.5-0.9 s) for nothing.
 
 #: Colour-blind-friendly qualitative palette (Okabe–Ito, lightened) for proximity poles.
 PALETTE = ["#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c6dbef", "#fee391",
@@ -55,6 +59,9 @@ def _draw_key(ax, territory: Territory, numbers: dict[str, int]) -> None:
 
 def _patch(geometry, projection: LocalProjection, **style) -> PathPatch:
     """A matplotlib patch for a (multi)polygon in km coordinates, holes included."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
     geometry = projection.geometry_to_km(geometry)
     vertices, codes = [], []
     for polygon in getattr(geometry, "geoms", [geometry]):
@@ -124,6 +131,8 @@ def _draw_outlines(ax, outlines: dict, projection: LocalProjection, linewidth: f
 
 def _halo() -> list:
     """The white outline that keeps a label legible on any fill."""
+    import matplotlib.patheffects as path_effects
+
     return [path_effects.withStroke(linewidth=2.5, foreground="white")]
 
 
@@ -153,6 +162,8 @@ def draw_map(path: Path, territory: Territory, communes: pd.DataFrame, poles: pd
 
     ``outlines``: pole id → polygon, as :func:`optimiser.results.geo.pole_geometries` gives them
     (computed when not given)."""
+    from matplotlib.patches import Patch
+
     from .single import as_drawn, drawn_outlines
 
     # a one-commune pole is drawn as a commune on its own: hatched, no border, no star, not in the legend
@@ -217,6 +228,7 @@ def draw_savings_map(path: Path, territory: Territory, communes: pd.DataFrame, t
     as a share of what it paid alone (green saves, red would pay more), labelled in € and %.
     ``outlines`` as for :func:`draw_map`."""
     from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
     from matplotlib.colors import TwoSlopeNorm
 
     projection = LocalProjection.around(territory.communes["lon"], territory.communes["lat"])
