@@ -77,6 +77,7 @@ def test_the_bound_lies_between_the_member_bound_and_the_optimum(tmp_path):
     assert tighter >= 2
 
 
+@pytest.mark.slow  # ~2 CPU-s; the edit loop keeps the integer master's stop test
 def test_master_over_every_pole_is_the_partitioning_lp_and_its_integer_version_the_optimum(tmp_path):
     inputs, pairs, value_of, ctx = _setup(tmp_path, 1)  # five communes
     columns = _every_pole(pairs, value_of)

@@ -68,7 +68,7 @@ def test_a_pricing_stopped_without_a_bound_keeps_the_bound_and_multipliers_finit
     assert all(math.isfinite(v) for v in bound.multipliers.values())
 
 
-@pytest.mark.parametrize("seed", [0, 3])
+@pytest.mark.parametrize("seed", [pytest.param(0, marks=pytest.mark.slow), 3])
 def test_seat_pricing_is_the_minimum_over_the_seats_poles_and_leaves_pole_prices_alone(tmp_path, seed):
     """The pricing of a seat, on the HiGHS model its poles are priced on, is min over every
     member set M ∋ j of Δ(j, M) + Σ λ (brute force over the subsets); with a cutoff it returns

@@ -175,7 +175,7 @@ def test_exact_contiguity_is_never_worse_than_shortest_path(tmp_path):
             assert exact is not None and exact <= sp + 1e-6
 
 
-@pytest.mark.parametrize("seed", [1, 4, 7])
+@pytest.mark.parametrize("seed", [pytest.param(1, marks=pytest.mark.slow), 4, 7])
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_solved_results_pass_the_verifier(tmp_path, seed, solver):
     data = random_scenario(tmp_path, seed)

@@ -219,3 +219,91 @@ def test_pole_below_a_cutoff_agrees_with_the_exact_price(tmp_path, seed):
                         assert fresh.solves == solves  # remembered
                 checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_pole_breaking_its_own_rules_is_refused_without_its_milp(tmp_path, seed):
+    """A pole whose seat is too small for its members (the seat share) or whose size is out of
+    bounds is priced ∞ before any MILP (``pole`` and ``pole_below``, no solve, no seat model),
+    and its MILP agrees: infeasible."""
+    import itertools
+
+    data = case(tmp_path, seed)
+    data["poles"]["communes"] = {"max": 3}
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    deadline = time.perf_counter() + 120
+    milp = PerPoleValue(inputs, options, pairs, closed_form=False)
+    refused = 0
+    for j in pairs.seats:
+        others = sorted(i for i in pairs.members_of[j] if i != j)
+        for k in range(1, len(others) + 1):
+            for extra in itertools.combinations(others, k):
+                members = (j,) + extra
+                if milp._pole_rules_ok(j, members):
+                    continue
+                fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
+                assert fresh.pole(j, members, deadline).delta == math.inf
+                assert fresh.pole_below(j, members, 0.0, deadline) is None
+                assert fresh.pole_below(j, members, math.inf, deadline) is None
+                assert fresh.solves == 0 and not fresh.seat_models
+                assert milp._solve(j, members, 60.0).delta == math.inf  # the MILP: infeasible
+                refused += 1
+    assert refused >= 3
+
+
+@pytest.mark.parametrize("seed,weight", [(1, 0.0), (5, 40.0), pytest.param(7, 40.0, marks=pytest.mark.slow)])
+def test_a_pole_losing_members_keeps_a_proven_floor_and_moves_are_judged_as_priced_exactly(tmp_path, seed, weight):
+    """The floor of a pole that loses members (the larger pole's price less its travel, plus the
+    smaller's travel) is below the smaller pole's exact price, with and without priced travel;
+    and the search's test of a shift (the losing pole priced last, against that floor) says
+    "pays" exactly when the exact prices do."""
+    import itertools
+
+    from optimiser.design.pole_search import _pays
+
+    data = case(tmp_path, seed)
+    data["objective"]["travel_weight_eur"] = weight
+    inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    deadline = time.perf_counter() + 300
+    milp = PerPoleValue(inputs, options, pairs, closed_form=False)
+    assert milp.monotone
+    exact = {}
+    for j in pairs.seats:
+        others = sorted(i for i in pairs.members_of[j] if i != j)
+        for k in range(0, len(others) + 1):
+            for extra in itertools.combinations(others, k):
+                exact[j, (j,) + extra] = milp.pole(j, (j,) + extra, deadline).delta
+    floors = 0
+    for (j, larger), big in exact.items():
+        for (k, smaller), small in exact.items():
+            if k == j and set(smaller) < set(larger) and math.isfinite(big):
+                floor = milp.subset_floor(j, smaller, larger)
+                assert floor <= small + 1e-6, (j, larger, smaller)
+                floors += 1
+    assert floors >= 3
+    # the best of them, over every pole of the seat priced (each pole a subset of itself)
+    for (j, members), delta in exact.items():
+        assert milp.known_floor(j, members) <= delta + 1e-6, (j, members)
+    # shifts between two poles of different seats: a member of A (not its seat) joins B
+    judged = 0
+    for (ja, a), da in exact.items():
+        for (jb, b), db in exact.items():
+            if ja == jb or set(a) & set(b) or not (math.isfinite(da) and math.isfinite(db)):
+                continue
+            for m in a[1:]:
+                a2 = tuple(i for i in a if i != m)
+                b2 = (jb,) + tuple(sorted(b[1:] + (m,)))
+                if (jb, b2) not in exact:
+                    continue
+                fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
+                fresh.seat_models = milp.seat_models
+                pays = exact[ja, a2] + exact[jb, b2] < da + db - 1e-6
+                if abs(exact[ja, a2] + exact[jb, b2] - (da + db - 1e-6)) < 1e-6:
+                    continue  # a tie within the solver's tolerance: either answer is right
+                assert _pays(fresh, [(ja, a), (jb, b)], [(ja, a2), (jb, b2)], deadline) == pays
+                judged += 1
+    assert judged >= 3

@@ -39,7 +39,7 @@ import pulp
 from ..inputs import Inputs
 from ..model.assembly import add_services
 from ..model.candidates import CandidatePairs
-from ..model.poles import build_pole_model
+from ..model.poles import build_pole_model, pair_travel
 from ..model.services import Formulation, K
 from ..solvers import ResolvableModel, SolverOptions, Status, solve_milp
 from .configurations import PricingData, price_columns, unsupported
@@ -100,6 +100,16 @@ class PricedPole:
     delta: float
     values: dict[str, float] | None
     proven: bool
+    #: a proven lower bound on the pole's exact Δ (k€/yr): its MILP's dual bound, Δ itself when
+    #: priced in closed form; ``None``: the same as ``delta`` when proven, nothing otherwise
+    bound: float | None = None
+
+    @property
+    def floor(self) -> float:
+        """The proven lower bound on Δ (``-inf`` when nothing is proven)."""
+        if self.bound is not None:
+            return min(self.bound, self.delta)
+        return self.delta if self.proven else -math.inf
 
 
 #: Largest pole priced in closed form: its 3^m configurations per service (m members) take
@@ -127,6 +137,17 @@ class PerPoleValue:
         self.population = {c: float(p) for c, p in inputs.territory.communes["population"].items()}
         self.solutions: dict[tuple[str, tuple[str, ...]], PricedPole] = {}  # MILP solutions of closed-form poles
         self.reuse = reuse and plain
+        # a pole breaking a rule of its own (sizes, seat share) is refused before any MILP: the
+        # same rows as the MILP's, checked where the closed form is (plain runs)
+        self.rules_first = plain
+        # Δ(j, ·) is monotone in the members where the closed form is exact (module docstring of
+        # .configurations: each service's best users are a subset of the pole, priced alone), so a
+        # pole losing members has a proven floor without a MILP (:meth:`subset_floor`)
+        self.monotone = plain and unsupported(inputs) is None
+        self._travel: dict[tuple[str, str], float] | None = None
+        # seat → (members, proven floor of the services' part Δ − τ) of every pole priced or
+        # bounded there: the floors of its subsets (:meth:`known_floor`)
+        self.floors: dict[str, list[tuple[frozenset[str], float]]] = {}
         self.seat_models: dict[str, tuple] = {}
         si = inputs.services
         self.constant = sum(c.total_eur for c in si.standalone.values()) / K
@@ -171,7 +192,7 @@ class PerPoleValue:
         remaining = deadline - time.perf_counter()
         if remaining < 0.2:
             return PricedPole(math.inf, None, False)  # not cached: it was not priced
-        if any(seat not in self.pairs.seats_of.get(i, ()) for i in members):
+        if any(seat not in self.pairs.seats_of.get(i, ()) for i in members) or not self._rules_may_hold(seat, members):
             priced = PricedPole(math.inf, None, True)
         elif self.closed_form and len(members) <= CLOSED_FORM_MAX_MEMBERS:
             priced = self._closed_form(seat, members)
@@ -179,6 +200,7 @@ class PerPoleValue:
             priced = self._solve(seat, members, remaining)
         if priced.proven or priced.values is None:
             self.cache[key] = priced
+        self._remember(seat, members, priced.floor)
         return priced
 
     def pole_below(self, seat: str, members: tuple[str, ...], cutoff: float, deadline: float) -> PricedPole | None:
@@ -192,9 +214,15 @@ class PerPoleValue:
         key = (seat, members)
         if key not in self.cache and self.at_least.get(key, -math.inf) >= cutoff:
             return None
+        if key not in self.cache and not self._rules_may_hold(seat, members):
+            self.cache[key] = PricedPole(math.inf, None, True)  # no MILP: a rule of the pole itself breaks
+            return None
         if key in self.cache or not self._reused(seat, members):
             priced = self.pole(seat, members, deadline)
             return priced if priced.delta < cutoff else None
+        if self.known_floor(seat, members) >= cutoff:
+            self.at_least[key] = max(self.at_least.get(key, -math.inf), cutoff)
+            return None  # no MILP: a larger pole of this seat, priced, proves it
         remaining = deadline - time.perf_counter()
         if remaining < 0.2:
             return None
@@ -202,9 +230,11 @@ class PerPoleValue:
         if priced is None or priced.delta >= cutoff:
             if priced is None or priced.proven:
                 self.at_least[key] = max(self.at_least.get(key, -math.inf), cutoff)
+                self._remember(seat, members, cutoff)  # (the nodes pruned at the cutoff prove no more)
             return None
         if priced.proven:
             self.cache[key] = priced
+        self._remember(seat, members, priced.floor)
         return priced  # unproven (time limit): its solution is still a pole this cheap
 
     def _reused(self, seat: str, members: tuple[str, ...]) -> bool:
@@ -214,6 +244,55 @@ class PerPoleValue:
         if self.closed_form and len(members) <= CLOSED_FORM_MAX_MEMBERS:
             return False
         return self.reuse and self.options.name == "highs"
+
+    def travel_keur(self, seat: str, members) -> float:
+        r"""The pole's priced travel :math:`\tau(j, M) = w \sum_{i \in M, i \ne j} p_i t_{ij} / 1000`
+        (k€/yr, ``objective.travel_weight_eur`` *w*), the part of Δ that is not its services'."""
+        weight = self.inputs.loaded.scenario.objective.travel_weight_eur
+        if weight <= 0:
+            return 0.0
+        if self._travel is None:
+            self._travel = pair_travel(self.inputs.matrix, self.inputs.rules, self.pairs)
+        return weight * sum(self.population[i] * self._travel[i, seat] for i in members if i != seat) / K
+
+    def subset_floor(self, seat: str, members: tuple[str, ...], larger: tuple[str, ...]) -> float:
+        r"""A proven lower bound on :math:`\Delta(j, M')` (k€/yr) from the priced pole
+        :math:`(j, M)` of the same seat holding every member of :math:`M'` (``larger``), without
+        a MILP; ``-inf`` when none is known. Where the closed form is exact (``monotone``),
+        :math:`\Delta(j, M) = \tau(j, M) + \sum_s \min(0, \min_{U \subseteq M} v_s(j, U))` with
+        :math:`v_s(j, U)` depending on the users *U* only (:mod:`.configurations`): the services'
+        part can only rise when members leave, so
+
+        .. math:: \Delta(j, M') \ge \underline\Delta(j, M) - \tau(j, M) + \tau(j, M'),
+
+        :math:`\underline\Delta` the larger pole's proven floor (its MILP's dual bound). A pole
+        breaking its own rules is ∞ whatever the bound says, so the bound stays valid."""
+        if not self.monotone or not set(members) <= set(larger):
+            return -math.inf
+        priced = self.cache.get((seat, larger))
+        if priced is None or not math.isfinite(priced.floor):
+            return -math.inf
+        return priced.floor - self.travel_keur(seat, larger) + self.travel_keur(seat, members)
+
+    def known_floor(self, seat: str, members: tuple[str, ...]) -> float:
+        """The best proven lower bound on Δ(``seat``, ``members``) (k€/yr) that the poles of the
+        same seat priced or bounded so far give (:meth:`subset_floor`'s argument, over every one
+        holding all of ``members``); ``-inf`` when none does."""
+        held = set(members)
+        best = max((f for larger, f in self.floors.get(seat, ()) if held <= larger), default=-math.inf)
+        return best + self.travel_keur(seat, members) if math.isfinite(best) else best
+
+    def _remember(self, seat: str, members: tuple[str, ...], floor: float) -> None:
+        """Keep ``floor`` (a proven Δ ≥ of a pole within its own rules) for :meth:`known_floor`."""
+        if self.monotone and math.isfinite(floor) and self._pole_rules_ok(seat, members):
+            self.floors.setdefault(seat, []).append((frozenset(members), floor - self.travel_keur(seat, members)))
+
+    def _rules_may_hold(self, seat: str, members: tuple[str, ...]) -> bool:
+        """``False`` when the pole breaks one of its own rows (:meth:`_pole_rules_ok`) in a plain
+        run — its MILP is infeasible, so Δ = ∞ needs no solve; on a 66-commune EPCI with a 10 %
+        seat share, one MILP pricing in seven was such a pole, most on a seat model built for
+        it alone (the compound moves try every member as the seat). ``True`` otherwise."""
+        return not self.rules_first or self._pole_rules_ok(seat, members)
 
     def _closed_form(self, seat: str, members: tuple[str, ...]) -> PricedPole:
         """Δ without a solver (proven, no variable values); ``inf`` when a pole rule is broken."""
@@ -286,7 +365,8 @@ class PerPoleValue:
         # recomputed from the values (whatever offset the solver reports): the pole's change
         # against everyone alone, the constant being Σ standalone over every member
         delta = _without_constant(outcome, model.problem) + constant - self.constant
-        return PricedPole(delta, dict(outcome.values), outcome.status is Status.OPTIMAL)
+        return PricedPole(delta, dict(outcome.values), outcome.status is Status.OPTIMAL,
+                          _bound(outcome, constant - self.constant))
 
     def _resolve(self, seat: str, members: tuple[str, ...], remaining: float, options: SolverOptions,
                  cutoff: float = math.inf) -> PricedPole | None:
@@ -319,7 +399,7 @@ class PerPoleValue:
         # the full model's names only: no 'alone' (the seat model's device), no zeros (the
         # communes outside the pole belong to other poles, whose values must not be overwritten)
         values = {k: v for k, v in outcome.values.items() if v != 0.0 and not k.startswith(SEAT_MODEL_ONLY)}
-        return PricedPole(delta, values, outcome.status is Status.OPTIMAL)
+        return PricedPole(delta, values, outcome.status is Status.OPTIMAL, _bound(outcome, constant - self.constant))
 
     def _seat_model(self, seat: str):
         """(HiGHS model, objective constant, candidates) of ``seat``: every commune that may
@@ -407,6 +487,14 @@ def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict
         problem += f <= (n - 1) * x[u], f"seatflow_out_{u}_{v}_{seat}"
         problem += f <= (n - 1) * x[v], f"seatflow_in_{u}_{v}_{seat}"
     return cuts
+
+
+def _bound(outcome, offset: float) -> float | None:
+    """The MILP's proven dual bound as a bound on Δ (its objective has no constant: Δ is it plus
+    ``offset``), ``None`` when it proved none. With a cutoff the pruned nodes are at or above the
+    cutoff, above the solution returned, so the bound still holds for the pole."""
+    bound = outcome.bound
+    return bound + offset if bound is not None and math.isfinite(bound) else None
 
 
 def _without_constant(outcome, problem) -> float:
