@@ -13,6 +13,7 @@ EXIT_INTERRUPTED = 130
 
 
 def main() -> None:
+    _stand_in_for_closed_streams()
     try:
         from .cli import main as command_line
 
@@ -22,6 +23,17 @@ def main() -> None:
             raise
         sys.stderr.write("interrupted; nothing was written\n")
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _stand_in_for_closed_streams() -> None:
+    """Started with its output closed (``optimiser run s.yaml >&-``, a daemon without a
+    terminal), Python sets ``sys.stdout`` to ``None`` and the first line printed was an internal
+    error: what would have been printed goes nowhere instead, and the command still runs."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (lives as long as the process)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1337,6 +1337,84 @@ cases("command-line-legal", {
 }, codes=(0,))
 
 
+# ===================================================================================== a second audit
+
+# numbers past what Python reads (4,300 digits) in YAML, JSON and a result file; a YAML document
+# of more than 100,000 values, refused as it is read (a 4 MB list once took minutes)
+cases("huge-numbers", {
+    "yaml-int-5000-digits": validate_text(BASE.replace("{max: 3}", "1" + "0" * 5000)),
+    "set-int-5000-digits": lambda ws: ["validate", ws / "s.yaml", "--set", "poles.count=1" + "0" * 5000],
+    "geojson-population-5000-digits": territory_case(None, json.dumps(collection(features())).replace(
+        '"population": ', '"population": ' + "9" * 5000 + ', "x": ', 1).encode()),
+    "summary-5000-digits": tamper("result", lambda f: (f / "summary.json").write_text(
+        (f / "summary.json").read_text().replace('"objective": ', '"objective": ' + "9" * 5000 + ', "x": ', 1))),
+}, says="4,300")
+case("huge-numbers/yaml-100k-values", slow=True, says=("bad.yaml", "100,000 values"))(
+    validate_text(BASE + "description: [" + "1," * 100_001 + "1]\n"))
+
+# a divisor at the bottom of "greater than 0" (1e-320) overflowed into internal errors or an
+# infinite cost: each has a plausible floor, named in the message
+cases("tiny-divisors", {
+    "speed": validate_text(BASE + "roads: {speed_kmh: 1e-320}\n"),
+    "machine-capacity-days": lambda ws: ["validate", ws / "svc.yaml", "--set",
+                                         "services.equipment.backhoe_loader.capacity_days=1e-320"],
+    "machine-transfer-speed": lambda ws: ["validate", ws / "svc.yaml", "--set",
+                                          "services.equipment.backhoe_loader.transfer_speed_kmh=1e-320"],
+    "lot-size": lambda ws: ["validate", ws / "svc.yaml", "--set", "pooling.max_lot_eur=1e-320"],
+    "horizon": lambda ws: ["validate", ws / "svc.yaml", "--set", "pooling.horizon_years=1e-320"],
+    "productivity": lambda ws: ["validate", ws / "svc.yaml", "--set", "services.overrides.voirie.productivity=1e-320"],
+}, says="1e-320")
+
+# a roadmap rule naming an unknown service matched nothing; a commune joining twice was accepted
+cases("roadmap-names", {
+    "rule-unknown-service": validate_text(SVC + "roadmap: {start_year: 2020, horizon_years: 3, "
+                                                "rules: [{services: [cantine], earliest: 2021}]}\n"),
+    "join-twice": validate_text(SVC + "roadmap: {start_year: 2020, horizon_years: 3, joins: [{year: 2021, communes: "
+                                      "[Commune 1]}, {year: 2022, communes: [Commune 1]}]}\n"),
+}, says="roadmap")
+
+# a line break pasted into a folder name: the GeoPackage could not be written after the solve
+cases("out-control-characters", {
+    "newline": lambda ws: ["run", ws / "s.yaml", "--out", ws / "new\nout", "--quiet"],
+    "outputs-dir-newline": lambda ws: ["run", scenario(ws, BASE + 'outputs: {dir: "a\\nb"}\n'), "--quiet"],
+    "compare": lambda ws: ["compare", ws / "result", "--out", ws / "c\nmp"],
+}, says="line break")
+case("out-control-characters/tab-named", says="a tab")(lambda ws: ["run", ws / "s.yaml", "--out", ws / "a\tb"])
+
+
+def _bilan_marker(change: Callable[[dict], None]):
+    """A case: verify of a bilan folder whose ``bilan.json`` was edited by ``change``."""
+    def build(ws):
+        from click.testing import CliRunner as _Runner
+
+        assert _Runner().invoke(main, [str(a) for a in actuals()(ws)]).exit_code == 0
+        path = ws / "bl" / "bilan.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+        return ["verify", ws / "bl"]
+    return build
+
+
+cases("verify-bilan-marker", {
+    "inputs-a-number": _bilan_marker(lambda d: d.__setitem__("inputs", 5)),
+    "plan-a-list": _bilan_marker(lambda d: d["inputs"].__setitem__("plan", [1])),
+    "key-figures-text": _bilan_marker(lambda d: d.__setitem__("key_figures", "x")),
+    "decision-a-number": _bilan_marker(lambda d: d.__setitem__("decision", 5)),
+}, says="bilan.json")
+
+
+@pytest.mark.slow
+def test_closed_output_streams(ws):
+    """``optimiser validate s.yaml >&- 2>&-``: Python sets sys.stdout to None; the command runs."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "optimiser", "validate", "s.yaml"], cwd=ws, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, preexec_fn=lambda: (os.close(1), os.close(2)), timeout=120)
+    assert done.returncode == 0
+
+
 # ===================================================================================== the test
 
 #: Families whose cases solve, start process pools or read the national data (seconds each).

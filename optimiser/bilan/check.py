@@ -69,12 +69,7 @@ def verify_bilan(folder: str | Path) -> Verification:
     """Re-check the bilan folder ``folder`` (see module docstring)."""
     folder = Path(folder)
     v = Verification()
-    try:
-        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-        assert isinstance(marker, dict) and marker.get("kind") == "bilan"
-    except (OSError, ValueError, AssertionError):
-        raise InputError([Problem(str(folder / MARKER), "", "not a bilan written by optimiser (unreadable marker)",
-                                  show_value=False)]) from None
+    marker = _read_marker(folder / MARKER)
     inputs = marker.get("inputs") or {}
     recorded = (inputs.get("plan") or {}).get("sha256") or {}
     actual = file_hashes(folder / PLAN_DIR, list(recorded))
@@ -109,10 +104,48 @@ def verify_bilan(folder: str | Path) -> Verification:
     v.check("decision follows the rule", [] if (marker.get("decision") or {}).get("outcome") == decision.outcome
             else [f"bilan.json says {(marker.get('decision') or {}).get('outcome')}, the rule gives {decision.outcome}"])
     if replanned is not None and (folder / REPLAN_DIR / "summary.json").is_file():
-        summary = json.loads((folder / REPLAN_DIR / "summary.json").read_text(encoding="utf-8"))
+        summary = _read_json_object(folder / REPLAN_DIR / "summary.json", "not a summary written by optimiser")
         v.check("re-planned saving", [] if _close(summary.get("savings"), replanned.get("savings"))
                 else [f"replan/summary.json savings {summary.get('savings')} differs from bilan.json {replanned.get('savings')}"])
     return v
+
+
+#: The parts of ``bilan.json`` read back, and their JSON type (a hand edit may change any of them).
+_MARKER_PARTS = {"inputs": dict, "key_figures": dict, "decision": dict, "replanned": dict}
+#: Largest bilan.json or replan summary read (each is a few kB).
+_MARKER_MAX_BYTES = 16_000_000
+
+
+def _read_json_object(path: Path, why: str) -> dict:
+    """The JSON object in ``path`` (bounded read: a folder, a device or a named pipe is refused by
+    name); anything else is an input error saying ``why``."""
+    from ..files import read_text
+
+    text = read_text(path, str(path), _MARKER_MAX_BYTES, what="JSON file")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), "", f"{why} (unreadable JSON object)", show_value=False)])
+    return data
+
+
+def _read_marker(path: Path) -> dict:
+    """``bilan.json``, its kind and the types of the parts :func:`verify_bilan` reads checked."""
+    marker = _read_json_object(path, "not a bilan written by optimiser")
+    parts = [(key, marker.get(key)) for key in _MARKER_PARTS]
+    inputs = marker.get("inputs") if isinstance(marker.get("inputs"), dict) else {}
+    parts += [(f"inputs.{key}", inputs.get(key)) for key in ("plan", "actuals")]
+    plan = inputs.get("plan") if isinstance(inputs.get("plan"), dict) else {}
+    parts.append(("inputs.plan.sha256", plan.get("sha256")))
+    wrong = [f"{key} is {type(value).__name__}, not an object" for key, value in parts
+             if value is not None and not isinstance(value, dict)]
+    if marker.get("kind") != "bilan" or wrong:
+        raise InputError([Problem(str(path), "", "not a bilan written by optimiser"
+                                  + (f" ({'; '.join(wrong)})" if wrong else " (its kind is not bilan)"),
+                                  show_value=False, hint="write the bilan again with optimiser bilan")])
+    return marker
 
 
 def _indicator_problems(poles: pd.DataFrame) -> list[str]:

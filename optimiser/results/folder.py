@@ -88,9 +88,17 @@ def check_writable(target: Path, label: str = "--out") -> None:
 
     The folder is built next to ``target`` (in its parent, created if missing), so the nearest
     existing ancestor of ``target``'s parent must be a folder this process may write in, on a
-    file system mounted read-write. A full disk cannot be foreseen: it is reported when met.
+    file system mounted read-write. A full disk cannot be foreseen: it is reported when met. A
+    path holding a control character (a line break pasted with it) is refused too.
     """
     target = Path(target).absolute()
+    odd = sorted({c for c in str(target) if ord(c) < 32 or ord(c) == 127})
+    if odd:  # a pasted line break: the folder could be made, but not every file in it (GeoPackage)
+        shown = str(target).encode("unicode_escape").decode("ascii")
+        names = ", ".join("a line break" if c in "\n\r" else "a tab" if c == "\t" else f"character #x{ord(c):02x}"
+                          for c in odd)
+        raise InputError([Problem(label, shown, f"the path holds {names}; choose a name without control "
+                                  "characters (nothing was written)", show_value=False)])
     ancestor = target.parent
     while not os.path.lexists(ancestor) and ancestor != ancestor.parent:
         ancestor = ancestor.parent

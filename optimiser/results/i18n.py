@@ -35,10 +35,11 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("optimiser_lang",
 def resolve_lang(*choices: str | None) -> str:
     """The first language given (``--lang``, ``outputs.lang``, ...), else ``$OPTIMISER_LANG``,
     else French. An unknown language is an :class:`~optimiser.errors.InputError` (exit 2)."""
-    for choice in (*choices, os.environ.get(ENV_VAR) or None):
+    for choice in choices:
         if choice:
             return check_lang(choice)
-    return DEFAULT_LANG
+    from_environment = os.environ.get(ENV_VAR)
+    return check_lang(from_environment, f"${ENV_VAR}") if from_environment else DEFAULT_LANG
 
 
 def check_lang(lang: str, where: str = "--lang") -> str:
@@ -47,8 +48,8 @@ def check_lang(lang: str, where: str = "--lang") -> str:
     if folded not in LANGS:
         from ..errors import InputError, Problem
 
-        raise InputError([Problem(where, str(lang), f"is not a language of the reports; expected one of {', '.join(LANGS)}",
-                                  hint="fr (the default) or en")])
+        raise InputError([Problem(where, "", f"is not a language of the reports; expected one of {', '.join(LANGS)}",
+                                  value=lang, hint="fr (the default) or en")])
     return folded
 
 

@@ -41,6 +41,8 @@ def read_summary(path: Path) -> dict:
         raise _unreadable(path, f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise _unreadable(path, "not a summary: lists nested too deeply") from None
+    except ValueError:  # a whole number past Python's 4,300 digits
+        raise _unreadable(path, "not a summary: a number with more than 4,300 digits") from None
     if not isinstance(data, dict) or not isinstance(data.get("status"), str):
         raise _unreadable(path, "not a summary written by optimiser (expected a JSON object with a status)")
     return data

@@ -14,13 +14,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .ranges import Range
+from .service_keys import ServiceKey
 
 Year = Annotated[int, Range(1900, 2200)]
 """A calendar year."""
 Target = Literal["service_commun", "poles", "pilot", "alone", "any"]
 """Which phases a rule names: the service commun's, the proximity poles', the pilot pole's,
 communes reorganising alone, or any."""
-ServiceName = Annotated[str, Field(min_length=1, max_length=40)]
 
 
 class _Strict(BaseModel):
@@ -32,7 +32,7 @@ class PhaseMatch(_Strict):
     """Which phases: service_commun, poles (proximity poles, the pilot included), pilot, alone, any."""
     pole: Annotated[str | int, Field()] | None = None
     """Only the pole holding this commune (name or INSEE code)."""
-    services: list[ServiceName] | None = None
+    services: list[ServiceKey] | None = None
     """Only these services (default: all)."""
     mode: Literal["regie", "delegation", "lending"] | None = None
     """Only pole services run in this mode (delegation: the groupements de commandes)."""
@@ -121,6 +121,18 @@ class RoadmapConfig(_Strict):
     def _fixed_needs_a_sequence(self):
         if self.order == "fixed" and not self.sequence:
             raise ValueError("order: fixed needs a sequence (the échéancier's steps)")
+        return self
+
+    @model_validator(mode="after")
+    def _each_commune_joins_once(self):
+        seen: dict[str, int] = {}
+        for step in self.joins:
+            for commune in step.communes:
+                key = str(commune).strip().casefold()
+                if key in seen and seen[key] != step.year:
+                    raise ValueError(f"{commune} joins twice (in {seen[key]} and in {step.year}); a commune enters "
+                                     "the perimeter once")
+                seen[key] = step.year
         return self
 
     def horizon_problems(self) -> list[tuple[str, str]]:

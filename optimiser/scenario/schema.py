@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from .ranges import Range, range_of
 from .roadmap import RoadmapConfig
+from .service_keys import EquipmentKey, ServiceKey
 
 
 def _commune_ref(value):
@@ -55,18 +56,21 @@ PenaltyMinutes = Annotated[float, Range(0, 1440)]
 """A travel time that may be zero, minutes."""
 Euros = Annotated[float, Range(0, 1e9)]
 """An amount of money, € (a yearly cost, a price, a one-off cost: at most a billion)."""
-PositiveEuros = Annotated[float, Range(0, 1e9, above=True)]
-"""An amount of money that cannot be zero, €."""
+LotEuros = Annotated[float, Range(1_000, 1e9)]
+"""A procurement lot, €/yr: the number of lots is a volume divided by it, so a lot of a few cents
+(or 1e-300 €, once an overflow) is refused as the typo it is."""
 Share = Annotated[float, Range(0, 1, below=True)]
 """A fraction, 0 included, 1 excluded (0.1 = 10 %)."""
-Years = Annotated[float, Range(0, 100, above=True)]
-"""A duration, years."""
+Years = Annotated[float, Range(1, 100)]
+"""A duration, years (a machine's life, a horizon set-up costs are spread over): costs are divided
+by it, so less than a year is refused (1e-300 years once made every cost infinite)."""
 Workload = Annotated[float, Range(0, 1e9)]
 """An amount of work in a service's unit (m², km, light points, ...)."""
 Days = Annotated[float, Range(0, 366)]
 """Machine days (per unit of workload, or per year)."""
-Speed = Annotated[float, Range(0, 130, above=True)]
-"""A road speed, km/h."""
+Speed = Annotated[float, Range(1, 130)]
+"""A road speed, km/h: times are distances divided by it, so a speed below walking pace (1e-320
+km/h once made every time infinite) is refused."""
 
 
 class StrictModel(BaseModel):
@@ -218,11 +222,6 @@ class PolesConfig(StrictModel):
         return groups
 
 
-ServiceKey = Literal["voirie", "voirie_travaux", "espaces_verts", "eclairage", "proprete", "batiments", "ingenierie",
-                     "parc_auto", "ads"]
-"""A service of the catalogue."""
-EquipmentKey = Literal["tractor_with_flail_arm", "backhoe_loader", "ride_on_mower_pro", "aerial_lift_truck", "sweeper_compact"]
-"""A machine type of the catalogue."""
 Grade = Literal["adjoint_technique", "agent_de_maitrise", "technicien", "ingenieur"]
 ALL_SERVICES = list(typing.get_args(ServiceKey))
 """Every service of the catalogue, in catalogue order."""
@@ -249,7 +248,7 @@ class ServiceCommunConfig(StrictModel):
 class ServiceOverride(StrictModel):
     """Replace catalogue defaults for one service (units as in docs/scenario-keys.md)."""
 
-    productivity: Annotated[float, Range(0, 1e9, above=True)] | None = None
+    productivity: Annotated[float, Range(0.01, 1e9)] | None = None  # FTE = workload ÷ it: tiny values overflow
     """Workload one FTE handles in a year, in the service's unit."""
     grade: Grade | None = None
     """Grade of its staff (sets the loaded cost)."""
@@ -270,7 +269,7 @@ class EquipmentOverride(StrictModel):
     """Service life, years."""
     running_eur_yr: Annotated[float, Range(0, 1e7)] | None = None
     """Maintenance and insurance, €/yr."""
-    capacity_days: Annotated[float, Range(0, 366, above=True)] | None = None
+    capacity_days: Annotated[float, Range(1, 366)] | None = None  # units = days ÷ it
     """Days one unit can work in a year."""
     transfer_eur_per_h: Annotated[float, Range(0, 10_000)] | None = None
     """Cost of moving it by road, €/h."""
@@ -279,7 +278,7 @@ class EquipmentOverride(StrictModel):
     peak_share: Annotated[float, Range(0, 1)] | None = None
     """Share of its yearly machine-days falling in its peak month (0: no season); the units are
     sized for that month too: units ≥ peak share × machine-days ÷ peak_days."""
-    peak_days: Annotated[float, Range(0, 31, above=True)] | None = None
+    peak_days: Annotated[float, Range(1, 31)] | None = None  # peak units = days ÷ it
     """Working days of its peak month."""
 
 
@@ -330,7 +329,7 @@ class PoolingConfig(StrictModel):
     """Force or forbid pooling for some communes and services."""
     joint_saving_pct: Share | None = None
     """Saving on delegated volume bought together (default pooling.joint_purchasing_saving_pct: 0.10)."""
-    max_lot_eur: PositiveEuros | None = None
+    max_lot_eur: LotEuros | None = None
     """Largest procurement lot, €/yr, so local firms can bid (default 200,000)."""
     lot_cost_eur: Euros | None = None
     """Cost of running one lot, €/yr."""

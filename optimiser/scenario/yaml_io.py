@@ -7,6 +7,10 @@
   laughs") stand for billions of values. The document is measured as if every alias were
   copied out, and refused when aliases would add more than :data:`MAX_ALIAS_EXPANSION` values;
   a recursive alias (an anchor used inside itself) is refused too.
+* Values are counted as they are read: a document of more than :data:`MAX_NODES` values is
+  refused at the first one beyond (PyYAML reads about 10,000 values a second: a 4 MB list of
+  numbers held two million of them and took minutes before any check ran).
+* A whole number longer than Python reads (4,300 digits) is refused at its line, like a typo.
 * Files are read through :mod:`optimiser.files` (regular files only, at most
   :data:`~optimiser.files.SCENARIO_MAX_BYTES`).
 """
@@ -23,11 +27,41 @@ from ..files import SCENARIO_MAX_BYTES, read_text
 #: Most values aliases may add to a document once copied out (a real scenario reuses a list
 #: of communes a few times: hundreds; a "billion laughs" bomb: billions).
 MAX_ALIAS_EXPANSION = 100_000
+#: Most values (keys, scalars, lists, mappings) one document may write: a scenario naming every
+#: commune of France (35,000) a couple of times, or a 10,000-run sweep, stays well below it.
+MAX_NODES = 100_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
+class DocumentTooLargeError(ValueError):
+    """A document writing more than :data:`MAX_NODES` values."""
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
+    """SafeLoader that refuses a key written twice in one mapping (PyYAML keeps the last), and
+    stops reading past :data:`MAX_NODES` values."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.nodes_read = 0
+
+    def compose_node(self, parent, index):
+        # each value is composed once (an alias returns its anchor's node: counted by expansion())
+        self.nodes_read += 1
+        if self.nodes_read > MAX_NODES:
+            raise DocumentTooLargeError(f"it writes more than {MAX_NODES:,} values (keys, numbers, names, lists)")
+        return super().compose_node(parent, index)
+
+
+def _construct_int(loader, node):
+    """A YAML integer; one too long for Python to read (``ValueError`` past 4,300 digits) is an
+    error at its line, not an internal error."""
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a whole number of {len(str(node.value)):,} characters is too long to read "
+            "(at most 4,300 digits)", node.start_mark) from None
 
 
 def _construct_mapping(loader, node, deep=False):
@@ -51,6 +85,7 @@ def _construct_mapping(loader, node, deep=False):
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 class AliasBombError(ValueError):
@@ -162,6 +197,11 @@ def parse_yaml(text: str, label: str, what: str = "the scenario file") -> tuple[
     except AliasBombError as exc:
         raise InputError([Problem(label, "", f"refused: {exc}", show_value=False,
                                   hint=f"write the values out, or use fewer nested aliases in {what}")],
+                         title=f"Invalid scenario {label}") from None
+    except DocumentTooLargeError as exc:
+        raise InputError([Problem(label, "", f"refused: {exc}", show_value=False,
+                                  hint="a scenario names communes and settings, not data; split the study into "
+                                       "several files")],
                          title=f"Invalid scenario {label}") from None
     except RecursionError:
         raise InputError([Problem(label, "", "refused: lists or mappings nested too deeply", show_value=False)],

@@ -48,6 +48,9 @@ def read_geojson(path: Path, file_label: str | None = None) -> dict:
         ) from None
     except RecursionError:
         raise InputError([Problem(label, "", "not a GeoJSON file: lists nested too deeply", show_value=False)]) from None
+    except ValueError:  # a whole number past Python's 4,300 digits
+        raise InputError([Problem(label, "", "not a GeoJSON file: a number with more than 4,300 digits",
+                                  show_value=False)]) from None
 
 
 def _insee_code(value) -> str | None:

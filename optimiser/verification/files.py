@@ -101,6 +101,9 @@ class ResultFolder:
         except RecursionError:
             raise UnreadableResult([Problem(self.label(name), "", "not valid JSON here: lists or objects nested too "
                                             "deeply", show_value=False)]) from None
+        except ValueError:  # a whole number past Python's 4,300 digits
+            raise UnreadableResult([Problem(self.label(name), "", "not valid JSON here: a number with more than "
+                                            "4,300 digits", show_value=False)]) from None
         if not isinstance(data, dict):
             raise UnreadableResult([Problem(self.label(name), "", "expected a JSON object", type(data).__name__)])
         return data
