@@ -49,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..services.economics import EPCI
@@ -160,8 +161,7 @@ def money_flows(year: int | None, commune_costs: pd.DataFrame, choices: Institut
     members = [m for m in dict.fromkeys(costs["member"]) if m != EPCI]
     rows = {}
     sc_cost = transferred_total = ri_total = 0.0
-    for member, group in costs.groupby("member", sort=False):
-        records = group.to_dict("records")
+    for member, records in _rows_by_member(costs).items():
         moved = [r for r in records if transferred and r["service"] in VOIRIE_SERVICES]
         kept = [r for r in records if not (transferred and r["service"] in VOIRIE_SERVICES)]
         own = sum(float(r["own_eur"]) for r in kept)
@@ -231,14 +231,42 @@ def money_flows(year: int | None, commune_costs: pd.DataFrame, choices: Institut
         "saving_eur": epci.get("status_quo_eur", 0.0) - net, "cif_before": effect.cif_before, "cif_after": effect.cif_after,
         "dotation_gain_upper_bound_eur": effect.dotation_gain_eur,
     })
-    frame = pd.DataFrame(out)
-    frame.insert(0, "year", year)
-    frame["dotation_effect_year"] = (year + 2) if year is not None else None
-    money = [c for c in FLOW_COLUMNS if c.endswith("_eur")]
-    frame[money] = frame[money].astype(float).round(2)
-    for c in ("cif_before", "cif_after"):
-        frame[c] = frame[c].astype(float).round(6)
-    return frame[FLOW_COLUMNS]
+    return _flow_frame(year, out)
+
+
+#: Decimals each number column of :data:`FLOW_COLUMNS` is rounded to (cents; six for the CIF).
+_DECIMALS = {c: 2 for c in FLOW_COLUMNS if c.endswith("_eur")} | {"cif_before": 6, "cif_after": 6}
+
+
+def _rows_by_member(costs: pd.DataFrame) -> dict[str, list[dict]]:
+    """``costs``' rows as dicts, grouped by member in order of first appearance (each group in
+    table order), as ``groupby("member", sort=False)`` then ``to_dict("records")`` per group give
+    them. Each column is read once: the roadmap calls :func:`money_flows` once per year, and
+    grouping and boxing rows through pandas was most of its time."""
+    names = list(costs.columns)
+    groups: dict[str, list[dict]] = {}
+    for row in zip(*(costs[c].tolist() for c in names)):
+        record = dict(zip(names, row))
+        groups.setdefault(record["member"], []).append(record)
+    return groups
+
+
+def _flow_frame(year: int | None, out: list[dict]) -> pd.DataFrame:
+    """The :data:`FLOW_COLUMNS` frame of ``out``'s rows: the year and the year the dotation effect
+    starts (``None`` for a steady state), money rounded to the cent and the CIF to 6 decimals
+    with numpy's rounding (as ``DataFrame.round``), built column by column in one go."""
+    columns = {}
+    for column in FLOW_COLUMNS:
+        if column == "year":
+            values = [year] * len(out)
+        elif column == "dotation_effect_year":
+            values = [(year + 2) if year is not None else None] * len(out)
+        else:
+            values = [o[column] for o in out]
+        if column in _DECIMALS:
+            values = np.round(np.array(values, dtype=float), _DECIMALS[column])
+        columns[column] = values
+    return pd.DataFrame(columns, columns=FLOW_COLUMNS)
 
 
 def flows_total_check(flows: pd.DataFrame, design_total_eur: float) -> float:

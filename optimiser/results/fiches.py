@@ -23,6 +23,7 @@ from .html import fmt
 from .html.page import Column, document, esc
 from .html.report import section_html
 from .i18n import t
+from .records import row_dicts
 from .sections import _status_html, _truthy, estimates_sentence, sure_sentence  # noqa: F401
 
 FOLDER = "fiches"
@@ -51,16 +52,46 @@ body.fiche { max-width: 60rem; }
 """
 
 
-def _commune(ctx: ReportContext, code: str) -> dict:
+def _is_true(value) -> bool:
+    """:func:`~.sections._truthy` of one cell: ``true``, ``1`` or ``yes`` in any case."""
+    return str(value).strip().lower() in ("true", "1", "yes")
+
+
+class FicheRows:
+    """The rows every fiche reads, as plain records indexed once per folder: the communes by INSEE
+    code, the poles by name, and ``shares.csv`` / ``members.csv`` rows by member. Looking a
+    commune up through ``set_index(...).loc`` and filtering the whole shares table for each
+    commune and section cost about a third of a Laval folder's 20 fiches."""
+
+    def __init__(self, ctx: ReportContext):
+        self.communes = {r["insee_code"]: r for r in row_dicts(ctx.communes)}
+        self.poles = {r["pole"]: r for r in row_dicts(ctx.poles)} if ctx.poles is not None else {}
+        self.shares: dict[str, list[dict]] = {}
+        self.members: dict[str, dict] = {}
+        tables = ctx.service_tables if ctx.has_costs else None
+        if tables is not None:
+            for row in row_dicts(tables.shares):
+                self.shares.setdefault(str(row["member"]), []).append(row)
+            for row in row_dicts(tables.members):
+                self.members.setdefault(str(row["member"]), row)  # the first row, as ``iloc[0]``
+
+    def commune(self, code) -> dict:
+        """The commune's ``communes.csv`` row, as ``set_index("insee_code").loc[code]``."""
+        return {k: v for k, v in self.communes[code].items() if k != "insee_code"} | {"insee_code": code}
+
+
+def _commune(ctx: ReportContext, code: str, rows: FicheRows | None = None) -> dict:
+    if rows is not None:
+        return rows.commune(code)
     return ctx.communes.set_index("insee_code").loc[code].to_dict() | {"insee_code": code}
 
 
-def pole_section(ctx: ReportContext, record: dict) -> Section:
+def pole_section(ctx: ReportContext, record: dict, rows: FicheRows | None = None) -> Section:
     if record.get("on_its_own") is True:  # a one-commune pole: nothing shared with a neighbour
         return Section("pole", t("fiche.pole"), [Text(t("fiche.on_its_own"))])
     if record.get("alone") or not isinstance(record.get("pole"), str):
         return Section("pole", t("fiche.pole"), [Text(t("fiche.alone"))])
-    pole = ctx.poles.set_index("pole").loc[record["pole"]]
+    pole = rows.poles[record["pole"]] if rows is not None else ctx.poles.set_index("pole").loc[record["pole"]]
     lines = [t("fiche.pole_value", pole=record["pole"], name=pole["pole_name"], kind=i18n.kind_name(pole["kind"]).lower(),
                seat=pole["seat_name"], n=int(pole["n_communes"]))]
     lines.append(t("fiche.is_seat") if record.get("is_seat") else
@@ -69,21 +100,31 @@ def pole_section(ctx: ReportContext, record: dict) -> Section:
     return Section("pole", t("fiche.pole"), [Text(" ".join(lines))])
 
 
-def services_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> Section | None:
+def _shares_of(ctx: ReportContext, code: str, fiche_rows: FicheRows | None) -> list[dict]:
+    """The commune's ``shares.csv`` rows, in table order."""
+    if fiche_rows is not None:
+        return fiche_rows.shares.get(str(code), [])
+    shares = ctx.service_tables.shares
+    return row_dicts(shares[shares["member"].astype(str) == code])
+
+
+def services_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None,
+                     fiche_rows: FicheRows | None = None) -> Section | None:
     """Per service: the choice, how the pole runs it, cost alone, what it pays, the saving
-    (``runs``: :class:`PoleRuns` of ``ctx``'s tables, when already read)."""
+    (``runs``: :class:`PoleRuns` of ``ctx``'s tables, ``fiche_rows`` its :class:`FicheRows`,
+    when already read)."""
     tables = ctx.service_tables
-    shares = tables.shares[tables.shares["member"].astype(str) == code]
+    shares = _shares_of(ctx, code, fiche_rows)
     if not len(shares):
         return None
     modes = runs.modes if runs is not None else PoleRuns.modes_of(tables)
     rows = []
-    for r in shares.to_dict(orient="records"):
+    for r in shares:
         how = i18n.choice_name(r["choice"])
         if str(r["choice"]).startswith("pooled") and isinstance(r.get("pole"), str):
             how = f"{how} ({r['pole']})"
         rows.append({"service": r["service"], "how": how, "standalone": r["standalone_eur"], "pays": r["pays_eur"],
-                     "saving": r["saving_eur"], "forced": _truthy(pd.Series([r["forced"]])).iloc[0],
+                     "saving": r["saving_eur"], "forced": _is_true(r["forced"]),
                      "mode": modes.get((r.get("pole"), r["service"]))})
     total = {"service": None, "how": "", "standalone": sum(r["standalone"] for r in rows), "pays": sum(r["pays"] for r in rows),
              "saving": sum(r["saving"] for r in rows)}
@@ -97,12 +138,17 @@ def services_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None
               row_attrs=lambda r: {"class": "total"} if r["service"] is None else {"data-service": r["service"]})])
 
 
-def money_section(ctx: ReportContext, code: str) -> Section | None:
+def money_section(ctx: ReportContext, code: str, fiche_rows: FicheRows | None = None) -> Section | None:
     tables = ctx.service_tables
-    member = tables.members[tables.members["member"].astype(str) == code]
-    if not len(member):
-        return None
-    m = member.iloc[0]
+    if fiche_rows is not None:
+        m = fiche_rows.members.get(str(code))
+        if m is None:
+            return None
+    else:
+        member = tables.members[tables.members["member"].astype(str) == code]
+        if not len(member):
+            return None
+        m = member.iloc[0]
     alone, pays, saving = float(m["standalone_cost"]), float(m["share"]), float(m["saving"])
     pct = saving / alone if alone else 0.0
     lines = [t("fiche.pays", alone=fmt.money(alone), pays=fmt.money(pays))]
@@ -150,16 +196,18 @@ class PoleRuns:
         """(pole, service) → how the pole runs it, the last ``services.csv`` row winning."""
         return {(r["pole"], r["service"]): r["mode"] for r in tables.services.to_dict(orient="records")}
 
-def staff_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> Section | None:
+def staff_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None,
+                  fiche_rows: FicheRows | None = None) -> Section | None:
     """The pole's staff and machines for each service this commune pools or borrows machines for
-    (``runs``: :class:`PoleRuns` of ``ctx``'s tables, when already read)."""
+    (``runs``: :class:`PoleRuns` of ``ctx``'s tables, ``fiche_rows`` its :class:`FicheRows`,
+    when already read)."""
     tables = ctx.service_tables
-    shares = tables.shares[(tables.shares["member"].astype(str) == code) & tables.shares["pole"].notna()]
+    shares = [r for r in _shares_of(ctx, code, fiche_rows) if not _missing(r["pole"])]
     if not len(shares):
         return Section("staff", t("fiche.h_staff"), [Text(t("fiche.nothing_pooled"))])
     runs = runs or PoleRuns(tables)
     rows = []
-    for r in shares.to_dict(orient="records"):
+    for r in shares:
         run = runs.run.get((r["pole"], r["service"]))
         if run is None:
             continue
@@ -174,26 +222,33 @@ def staff_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -
     return Section("staff", t("fiche.h_staff"), [Table(columns, rows, id="fiche-staff", sortable=False)])
 
 
-def fiche_sections(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> list[Section]:
-    record = _commune(ctx, code)
-    sections = [pole_section(ctx, record)]
+def _missing(value) -> bool:
+    """``pd.isna`` of one cell (what ``Series.notna`` leaves out)."""
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT
+
+
+def fiche_sections(ctx: ReportContext, code: str, runs: PoleRuns | None = None,
+                   fiche_rows: FicheRows | None = None) -> list[Section]:
+    record = _commune(ctx, code, fiche_rows)
+    sections = [pole_section(ctx, record, fiche_rows)]
     if ctx.has_costs:
-        sections += [s for s in (services_section(ctx, code, runs), money_section(ctx, code)) if s is not None]
+        sections += [s for s in (services_section(ctx, code, runs, fiche_rows), money_section(ctx, code, fiche_rows))
+                     if s is not None]
     sections.append(sure_section(ctx, record))
     if ctx.has_costs:
-        sections.append(staff_section(ctx, code, runs))
+        sections.append(staff_section(ctx, code, runs, fiche_rows))
     return sections
 
 
-def render_fiche(ctx: ReportContext, code: str, runs: PoleRuns | None = None) -> str:
+def render_fiche(ctx: ReportContext, code: str, runs: PoleRuns | None = None, fiche_rows: FicheRows | None = None) -> str:
     """The fiche of commune ``code`` as an HTML page, in the language being written."""
-    record = _commune(ctx, code)
+    record = _commune(ctx, code, fiche_rows)
     s = ctx.summary
     title = t("fiche.title", name=record["name"])
     body = [f"<header><h1>{esc(title)}</h1><p class=\"lead\">"
             f"{esc(t('fiche.lead', scenario=s['scenario'], territory=s['territory']['name'], code=code, population=fmt.integer(record['population'])))}"
             "</p></header><main>", _status_html(s)]
-    body += [section_html(section) for section in fiche_sections(ctx, code, runs)]
+    body += [section_html(section) for section in fiche_sections(ctx, code, runs, fiche_rows)]
     body.append(f'</main><footer><p>{esc(t("fiche.back"))}</p></footer>')
     page = document(title, "\n".join(body), styles=[FICHE_CSS], lang=i18n.current())
     return page.replace("<body>", '<body class="fiche">', 1)
@@ -214,9 +269,10 @@ def write_fiches(folder: Path, ctx: ReportContext) -> list[Path]:
     target.mkdir(exist_ok=True)
     written = []
     runs = PoleRuns(ctx.service_tables) if ctx.has_costs else None
+    fiche_rows = FicheRows(ctx)
     for code in ctx.communes["insee_code"]:
         path = target / f"{code}.html"
-        path.write_text(render_fiche(ctx, code, runs), encoding="utf-8")
+        path.write_text(render_fiche(ctx, code, runs, fiche_rows), encoding="utf-8")
         written.append(path)
     (target / "index.html").write_text(render_index(ctx), encoding="utf-8")
     return written

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..institutions.flows import COST_COLUMNS, InstitutionalChoices, money_flows
+from ..results.records import row_tuples
 
 CHOICE_OF_STATE = {"service-commun-regie": "pooled-regie", "service-commun-delegation": "pooled-delegation",
                    "service-commun-lending": "borrows-machines"}
@@ -24,7 +25,7 @@ def cost_rows(r, year: int) -> pd.DataFrame:
     roadmap = r.tables["roadmap"]
     rows = []
     phase_of = {p.id: p for p in r.phases}
-    for row in roadmap[roadmap["year"] == year].itertuples(index=False):
+    for row in row_tuples(roadmap[roadmap["year"] == year], index=False):
         if row.state == "outside":
             continue
         i, s = row.insee_code, row.service

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..results.records import row_tuples
 from ..services.parameters import estimate, sourced
 from ..solvers import SolverOptions
 from ..territory.references import References
@@ -192,7 +193,7 @@ def build_roadmap(loaded, result) -> Roadmap:
     seat_of = {c: seat for c, seat in result.design.assignment.items()} if isinstance(result.design.assignment, dict) else {}
     pole_of = {ref: ids.get(seat_of.get(code, code), (code,))[0] for ref, code in rule_poles.items()}
     shares = result.service_tables.shares
-    pays = {(r.member, r.service): float(r.pays_eur) for r in shares.itertuples()}
+    pays = {(r.member, r.service): float(r.pays_eur) for r in row_tuples(shares)}
     resale = sourced("equipment.resale_share_of_book_value") if road.resale_share is None else \
         estimate(road.resale_share, "share of book value", "set in the scenario")
     rate = sourced("econ.discount_rate_socioeconomic") if road.discount_rate is None else \
@@ -226,7 +227,7 @@ def build_roadmap(loaded, result) -> Roadmap:
         modes_today={k: row.mode for k, row in si.inventory.services.items()},
         status_quo_parts={k: {"keep": c.keep_eur, "staff": c.staff_eur} for k, c in si.econ.status_quo.items()},
         pole_ratio={(r.member, r.service): (float(r.pays_pole_eur) / float(r.pays_eur) if float(r.pays_eur) else 0.0)
-                    for r in shares.itertuples() if "pays_pole_eur" in shares.columns},
+                    for r in row_tuples(shares) if "pays_pole_eur" in shares.columns},
         institutions=inputs.institutions,
         steady_state={"status": result.status.value if hasattr(result.status, "value") else str(result.status),
                       "gap": result.summary.get("gap"), "total_cost": float(design.total_eur),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..results.records import row_tuples
 from ..services.economics import pole_service_cost
 from .phases import Phase
 from .timing import NEVER
@@ -37,9 +38,9 @@ def replay(folder: Path, loaded, inputs, summary: dict):
     phases_csv = pd.read_csv(folder / "phases.csv", dtype={"seat_insee_code": str, "user_codes": str, "pole": str})
     shares = pd.read_csv(folder / "shares.csv", dtype={"member": str})
     services_csv = pd.read_csv(folder / "services.csv", dtype={"seat_insee_code": str, "poolers_codes": str, "borrowers_codes": str})
-    split = {(r.seat_insee_code, r.service): (_codes(r.poolers_codes), _codes(r.borrowers_codes)) for r in services_csv.itertuples()}
+    split = {(r.seat_insee_code, r.service): (_codes(r.poolers_codes), _codes(r.borrowers_codes)) for r in row_tuples(services_csv)}
     phases, starts, pole_services = [], {}, {}
-    for r in phases_csv.itertuples(index=False):
+    for r in row_tuples(phases_csv, index=False):
         users = _codes(r.user_codes)
         if r.kind == "alone":
             poolers, borrowers = users, ()
@@ -51,7 +52,7 @@ def replay(folder: Path, loaded, inputs, summary: dict):
         phases.append(Phase(r.phase, r.kind, r.pole, r.seat_insee_code, r.service, r.mode, tuple(poolers), tuple(borrowers), forced))
         starts[r.phase] = NEVER if pd.isna(r.start_year) else int(r.start_year)
     joins, _, _, transfer = _resolve(loaded, inputs.territory, road, None)
-    pays = {(r.member, r.service): float(r.pays_eur) for r in shares.itertuples()}
+    pays = {(r.member, r.service): float(r.pays_eur) for r in row_tuples(shares)}
     recorded = summary["roadmap"]
     resale = recorded["resale_share"]["value"]
     costs = yearly_costs(si, _Design(pole_services), phases, road.years, joins, resale, pays)
@@ -68,7 +69,7 @@ def replay(folder: Path, loaded, inputs, summary: dict):
                 joins=joins, modes_today={k: row.mode for k, row in si.inventory.services.items()},
                 status_quo_parts={k: {"keep": c.keep_eur, "staff": c.staff_eur} for k, c in si.econ.status_quo.items()},
                 pole_ratio={(s.member, s.service): (float(s.pays_pole_eur) / float(s.pays_eur) if float(s.pays_eur) else 0.0)
-                            for s in shares.itertuples() if "pays_pole_eur" in shares.columns},
+                            for s in row_tuples(shares) if "pays_pole_eur" in shares.columns},
                 institutions=inputs.institutions)
     tabulate(r)
     return r

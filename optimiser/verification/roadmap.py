@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..results.records import row_tuples
+
 TOLERANCE_EUR = 0.05
 
 
@@ -29,17 +31,17 @@ def recomputed_problems(folder: Path, loaded, inputs, summary: dict) -> list[str
     written = pd.read_csv(folder / "roadmap.csv", dtype={"insee_code": str})
     keys = ["year", "insee_code", "service"]
     merged = written.merge(again.tables["roadmap"], on=keys, how="outer", suffixes=("", "_again"), indicator=True)
-    for row in merged[merged["_merge"] != "both"].head(5).itertuples(index=False):
+    for row in row_tuples(merged[merged["_merge"] != "both"].head(5), index=False):
         problems.append(f"roadmap.csv: row {row.year} / {row.insee_code} / {row.service} "
                         f"{'not expected' if row._merge == 'left_only' else 'missing'}")
     both = merged[merged["_merge"] == "both"]
     for column in ("cost_eur", "setup_eur", "sale_eur"):
         off = both[(both[column] - both[f"{column}_again"]).abs() > 0.02]
-        for row in off.head(5).itertuples(index=False):
+        for row in row_tuples(off.head(5), index=False):
             problems.append(f"roadmap.csv {row.year} {row.insee_code} {row.service} {column}: {getattr(row, column):,.2f}, "
                             f"the cost formula gives {getattr(row, column + '_again'):,.2f}")
     off = both[both["state"] != both["state_again"]]
-    for row in off.head(5).itertuples(index=False):
+    for row in row_tuples(off.head(5), index=False):
         problems.append(f"roadmap.csv {row.year} {row.insee_code} {row.service} state {row.state!r}, expected {row.state_again!r}")
     traj = pd.read_csv(folder / "trajectory.csv")
     expected = again.tables["trajectory"]
@@ -58,7 +60,7 @@ def recomputed_problems(folder: Path, loaded, inputs, summary: dict) -> list[str
         both = merged[merged["_merge"] == "both"]
         for column in money:
             a, b = both[column].astype(float).fillna(0.0), both[f"{column}_again"].astype(float).fillna(0.0)
-            for row in both[(a - b).abs() > 0.05].head(3).itertuples(index=False):
+            for row in row_tuples(both[(a - b).abs() > 0.05].head(3), index=False):
                 problems.append(f"flows_by_year.csv {row.year} {row.member} {column}: {getattr(row, column)}, "
                                 f"re-computed {getattr(row, column + '_again')}")
     return problems
@@ -74,7 +76,7 @@ def roadmap_problems(folder: Path, summary: dict) -> list[str]:
     except (OSError, ValueError) as exc:
         return [f"roadmap files unreadable: {exc}"]
     cumulative = cumulative_d = 0.0
-    for row in traj.itertuples(index=False):
+    for row in row_tuples(traj, index=False):
         year = roadmap[roadmap["year"] == row.year]
         sums = {"running_eur": year["cost_eur"].sum(), "setup_eur": year["setup_eur"].sum(), "sale_eur": year["sale_eur"].sum()}
         for column, value in sums.items():
@@ -97,7 +99,7 @@ def roadmap_problems(folder: Path, summary: dict) -> list[str]:
     road = summary.get("roadmap", {})
     if road.get("break_even_year") != break_even_year(traj):
         problems.append(f"summary.json roadmap.break_even_year {road.get('break_even_year')}, trajectory.csv gives {break_even_year(traj)}")
-    for phase in phases.itertuples(index=False):
+    for phase in row_tuples(phases, index=False):
         rows = roadmap[roadmap["phase"] == phase.phase]
         start = None if pd.isna(phase.start_year) else int(phase.start_year)
         before = rows if start is None else rows[rows["year"] < start]
