@@ -109,3 +109,12 @@ def run_cli(*args, cwd: Path | None = None) -> Done:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception  # a test should see an unexpected error whole, not as exit 1
     return Done(result.exit_code, result.stdout, result.stderr)
+
+
+def command_line(pid: int) -> str:
+    """The command line of process ``pid`` (its arguments joined by spaces; empty once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/cmdline") as handle:
+            return handle.read().replace("\0", " ")
+    except OSError:
+        return ""

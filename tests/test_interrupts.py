@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import SCENARIOS, run_cli, voronoi_features, write_geojson
+from helpers import SCENARIOS, command_line, run_cli, voronoi_features, write_geojson
 
 from optimiser.results.folder import PARTIAL_MARKER
 from optimiser.sweeps.lifeline import descendants
@@ -86,14 +86,6 @@ def alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except OSError:
         return False
-
-
-def command_line(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline") as handle:
-            return handle.read().replace("\0", " ")
-    except OSError:
-        return ""
 
 
 @pytest.fixture(scope="module")

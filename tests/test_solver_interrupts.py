@@ -14,7 +14,7 @@ import time
 import types
 
 import pytest
-from helpers import SCENARIOS
+from helpers import SCENARIOS, command_line
 from test_solve import market_split
 
 from optimiser.solvers import (
@@ -41,14 +41,6 @@ WORK_BEFORE_CTRL_C = {"highs": 0.3, "cbc": 1.0}
 def solver_processes() -> list[int]:
     """This process's solver processes: CBC's, and the HiGHS child of :mod:`optimiser.solvers.highs_isolated`."""
     return [pid for pid in descendants(os.getpid()) if any(name in command_line(pid) for name in ("cbc", "highs_child"))]
-
-
-def command_line(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline") as handle:
-            return handle.read().replace("\0", " ")
-    except OSError:
-        return ""
 
 
 def cpu_seconds(pid: int) -> float:
