@@ -8,6 +8,7 @@ import math
 import time
 
 import pytest
+from bruteforce import seat_poles
 from test_services_bruteforce import case
 
 from optimiser.design import design_poles
@@ -188,8 +189,6 @@ def test_pole_below_a_cutoff_agrees_with_the_exact_price(tmp_path, seed):
     """``pole_below`` (the MILP with a cutoff, used by the search's moves) returns the exact
     price when the pole is cheaper than the cutoff and ``None`` when it is not, for cutoffs on
     both sides of every pole's price; a proven ``None`` is remembered, not solved again."""
-    import itertools
-
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
@@ -197,27 +196,24 @@ def test_pole_below_a_cutoff_agrees_with_the_exact_price(tmp_path, seed):
     deadline = time.perf_counter() + 120
     checked = 0
     for j in pairs.seats:
-        others = sorted(i for i in pairs.members_of[j] if i != j)
-        for k in range(1, len(others) + 1):
-            for extra in itertools.combinations(others, k):
-                members = (j,) + extra
-                truth = exact.pole(j, members, deadline).delta
-                if not math.isfinite(truth):
-                    continue
-                for cutoff in (truth - 0.5, truth + 0.5):
-                    fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
-                    # the seat's HiGHS model, built once (each solve sets every candidate's
-                    # bounds): what is under test, the price and bound caches, are fresh
-                    fresh.seat_models = exact.seat_models
-                    below = fresh.pole_below(j, members, cutoff, deadline)
-                    if truth < cutoff:
-                        assert below is not None and below.delta == pytest.approx(truth, abs=1e-6)
-                    else:
-                        assert below is None
-                        solves = fresh.solves
-                        assert fresh.pole_below(j, members, cutoff - 1.0, deadline) is None
-                        assert fresh.solves == solves  # remembered
-                checked += 1
+        for members in seat_poles(j, pairs.members_of[j])[1:]:  # (the seat alone is first)
+            truth = exact.pole(j, members, deadline).delta
+            if not math.isfinite(truth):
+                continue
+            for cutoff in (truth - 0.5, truth + 0.5):
+                fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
+                # the seat's HiGHS model, built once (each solve sets every candidate's
+                # bounds): what is under test, the price and bound caches, are fresh
+                fresh.seat_models = exact.seat_models
+                below = fresh.pole_below(j, members, cutoff, deadline)
+                if truth < cutoff:
+                    assert below is not None and below.delta == pytest.approx(truth, abs=1e-6)
+                else:
+                    assert below is None
+                    solves = fresh.solves
+                    assert fresh.pole_below(j, members, cutoff - 1.0, deadline) is None
+                    assert fresh.solves == solves  # remembered
+            checked += 1
     assert checked >= 3
 
 
@@ -226,8 +222,6 @@ def test_a_pole_breaking_its_own_rules_is_refused_without_its_milp(tmp_path, see
     """A pole whose seat is too small for its members (the seat share) or whose size is out of
     bounds is priced ∞ before any MILP (``pole`` and ``pole_below``, no solve, no seat model),
     and its MILP agrees: infeasible."""
-    import itertools
-
     data = case(tmp_path, seed)
     data["poles"]["communes"] = {"max": 3}
     inputs = prepare(scenario_from_dict(data, base_dir=tmp_path))
@@ -237,19 +231,16 @@ def test_a_pole_breaking_its_own_rules_is_refused_without_its_milp(tmp_path, see
     milp = PerPoleValue(inputs, options, pairs, closed_form=False)
     refused = 0
     for j in pairs.seats:
-        others = sorted(i for i in pairs.members_of[j] if i != j)
-        for k in range(1, len(others) + 1):
-            for extra in itertools.combinations(others, k):
-                members = (j,) + extra
-                if milp._pole_rules_ok(j, members):
-                    continue
-                fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
-                assert fresh.pole(j, members, deadline).delta == math.inf
-                assert fresh.pole_below(j, members, 0.0, deadline) is None
-                assert fresh.pole_below(j, members, math.inf, deadline) is None
-                assert fresh.solves == 0 and not fresh.seat_models
-                assert milp._solve(j, members, 60.0).delta == math.inf  # the MILP: infeasible
-                refused += 1
+        for members in seat_poles(j, pairs.members_of[j])[1:]:  # (the seat alone is first)
+            if milp._pole_rules_ok(j, members):
+                continue
+            fresh = PerPoleValue(inputs, options, pairs, closed_form=False)
+            assert fresh.pole(j, members, deadline).delta == math.inf
+            assert fresh.pole_below(j, members, 0.0, deadline) is None
+            assert fresh.pole_below(j, members, math.inf, deadline) is None
+            assert fresh.solves == 0 and not fresh.seat_models
+            assert milp._solve(j, members, 60.0).delta == math.inf  # the MILP: infeasible
+            refused += 1
     assert refused >= 3
 
 
@@ -259,8 +250,6 @@ def test_a_pole_losing_members_keeps_a_proven_floor_and_moves_are_judged_as_pric
     smaller's travel) is below the smaller pole's exact price, with and without priced travel;
     and the search's test of a shift (the losing pole priced last, against that floor) says
     "pays" exactly when the exact prices do."""
-    import itertools
-
     from optimiser.design.pole_search import _pays
 
     data = case(tmp_path, seed)
@@ -273,10 +262,8 @@ def test_a_pole_losing_members_keeps_a_proven_floor_and_moves_are_judged_as_pric
     assert milp.monotone
     exact = {}
     for j in pairs.seats:
-        others = sorted(i for i in pairs.members_of[j] if i != j)
-        for k in range(0, len(others) + 1):
-            for extra in itertools.combinations(others, k):
-                exact[j, (j,) + extra] = milp.pole(j, (j,) + extra, deadline).delta
+        for members in seat_poles(j, pairs.members_of[j]):
+            exact[j, members] = milp.pole(j, members, deadline).delta
     floors = 0
     for (j, larger), big in exact.items():
         for (k, smaller), small in exact.items():
