@@ -13,11 +13,20 @@ from test_services_bruteforce import case
 
 from optimiser.design import design_poles
 from optimiser.design.pole_pricing import PerPoleValue
-from optimiser.design.run import _member_floor, _restricted_runs
+from optimiser.design.run import _restricted_runs
 from optimiser.inputs.preparation import prepare
 from optimiser.model.candidates import candidate_pairs
+from optimiser.model.service_bound import member_service_bound_keur, seat_capacities
 from optimiser.scenario.load import scenario_from_dict
 from optimiser.solvers import SolverOptions
+
+
+def _member_floor(inputs, pairs) -> float:
+    """A run's member-by-member bound (k€/yr) computed on its own, as before the one-pass
+    :func:`~optimiser.model.service_bound.member_service_bounds_keur`: the reference."""
+    sc = inputs.rules.service_commun
+    return member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
+                                     seat_capacities(inputs, pairs.members_of))
 
 
 def _free(tmp_path, seed):

@@ -26,7 +26,7 @@ from ..model.extract import ServiceDesign, extract_services
 from ..model.poles import pair_travel
 from ..model.repair import RepairContext
 from ..model.seat_lists import SeatLists, initial_list_size, seat_lists
-from ..model.service_bound import member_service_bound_keur, member_service_bounds_keur, seat_capacities
+from ..model.service_bound import member_service_bounds_keur, seat_capacities
 from ..model.services import FORMULATION, Formulation
 from ..solvers import STOP, SolverOptions, Status, relative_gap, relaxation_bound
 from .column_generation import ColumnGeneration, ColumnGenerationResult, design_breaks
@@ -253,13 +253,6 @@ def _design_poles(inputs: Inputs, options: SolverOptions, explain: bool, formula
     if design.status is Status.INFEASIBLE and explain and not STOP.requested:
         design.diagnosis = explain_infeasibility(inputs, options, _trial)
     return design
-
-
-def _member_floor(inputs: Inputs, pairs) -> float:
-    """The member-by-member bound (k€/yr, :func:`~optimiser.model.service_bound.member_service_bound_keur`)."""
-    sc = inputs.rules.service_commun
-    return member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of, sc.seat if sc else None,
-                                     seat_capacities(inputs, pairs.members_of))
 
 
 def _modes_key(modes: dict[str, tuple[str, ...]]) -> tuple:
