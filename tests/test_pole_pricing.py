@@ -9,6 +9,7 @@ import time
 
 import pytest
 from bruteforce import seat_poles
+from exact_prices import exact_prices
 from test_services_bruteforce import case
 
 from optimiser.design import design_poles
@@ -192,16 +193,14 @@ def test_pole_below_a_cutoff_agrees_with_the_exact_price(tmp_path, seed):
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
-    # the exact price without a solver (closed form: test_enumerated_poles checks it against this
-    # MILP, here equal to 1e-12): a third of the MILPs fewer, and a reference apart from the MILP
-    exact = PerPoleValue(inputs, options, pairs)
-    assert exact.closed_form
+    # the exact prices in closed form (exact_prices.py): apart from the MILP, a third of it fewer
+    exact = exact_prices(inputs, pairs, [(j, m) for j in pairs.seats for m in seat_poles(j, pairs.members_of[j])])
     seat_models = {}
     deadline = time.perf_counter() + 120
     checked = 0
     for j in pairs.seats:
         for members in seat_poles(j, pairs.members_of[j])[1:]:  # (the seat alone is first)
-            truth = exact.pole(j, members, deadline).delta
+            truth = exact[j, members]
             if not math.isfinite(truth):
                 continue
             for cutoff in (truth - 0.5, truth + 0.5):
