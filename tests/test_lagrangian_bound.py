@@ -74,7 +74,7 @@ def test_seat_pricing_is_the_minimum_over_the_seats_poles_and_leaves_pole_prices
     """The pricing of a seat, on the HiGHS model its poles are priced on, is min over every
     member set M ∋ j of Δ(j, M) + Σ λ (brute force over the subsets); with a cutoff it returns
     at most that minimum, and exactly it when it is below the cutoff. Pole prices read on the
-    same model before and after are equal (the pricing puts costs and bounds back)."""
+    same model before and after are each pole's exact price (the pricing puts costs and bounds back)."""
 
     import numpy as np
 
@@ -93,8 +93,8 @@ def test_seat_pricing_is_the_minimum_over_the_seats_poles_and_leaves_pole_prices
     for j in pairs.seats:
         poles = seat_poles(j, pairs.members_of[j])
         before = {m: exact[j, m] for m in poles}
-        # the seat model as pricing every pole on it leaves it: each pole sets every candidate's
-        # bounds, so as the last one, the seat with every member, sets them (the pricing must free them)
+        # the seat model as pricing every pole on it leaves it (each pole sets every candidate's
+        # bounds, so as the last one, the seat with every member, sets them): the pricing starts there
         assert value_of.pole(j, poles[-1], deadline).delta == pytest.approx(before[poles[-1]], abs=1e-9)
         pricing = _SeatPricing(value_of, j)
         lam = {i: float(rng.uniform(-20, 20)) for i in pairs.members_of[j]}
