@@ -10,7 +10,6 @@ that differs is a violation (exit 4).
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -120,10 +119,11 @@ def _read_json_object(path: Path, why: str) -> dict:
     """The JSON object in ``path`` (bounded read: a folder, a device or a named pipe is refused by
     name); anything else is an input error saying ``why``."""
     from ..files import read_text
+    from ..results.reading import loads_unique
 
     text = read_text(path, str(path), _MARKER_MAX_BYTES, what="JSON file")
     try:
-        data = json.loads(text)
+        data = loads_unique(text)  # a key named twice is a ValueError too: edited, not as written
     except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
