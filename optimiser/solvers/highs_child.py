@@ -116,9 +116,13 @@ class _CancelBox:
 
 
 def _interrupt_if_cancelled(event) -> None:
-    """HiGHS's interrupt callback (simplex, IPM, MIP): stop the run once it is cancelled."""
-    if event.user_data.requested:
-        event.interrupt()
+    """HiGHS's interrupt callback (simplex, IPM, MIP): stop the run once it is cancelled.
+
+    The flag is written on every call, not only set: HiGHS keeps the callback's
+    ``user_interrupt`` from one run to the next, so with highspy's own handler (which only sets
+    it) every later run of an instance once cancelled stopped at its first poll — a held seat
+    model, once stopped by the overrun watchdog, then read every next pricing as interrupted."""
+    event.interrupt(event.user_data.requested)
 
 
 def _cancel_box(h) -> _CancelBox:
