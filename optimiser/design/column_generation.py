@@ -99,7 +99,6 @@ from collections.abc import Callable
 import numpy as np
 
 from ..model.contiguity import pieces
-from ..model.service_bound import member_savings_by_seat_keur, seat_capacities
 from ..solvers import STOP, new_instance, run_stoppable
 from .lagrangian import (
     BUILD_S,
@@ -288,8 +287,8 @@ class ColumnGeneration:
         # HiGHS prices the seats whatever the run's solver (see lagrangian.py)
         self.options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
         self.seats = [j for j in pairs.seats if pairs.members_of.get(j)]
-        self.caps = seat_capacities(inputs, pairs.members_of)
-        self.saving_at = member_savings_by_seat_keur(inputs.services, pairs.seats_of, pairs.members_of, caps=self.caps)
+        saved = value_of.member_savings()  # shared with the subgradient steps' start
+        self.caps, self.saving_at = saved.caps, saved.by_seat
         for (seat, members), priced in list(value_of.cache.items()):
             if math.isfinite(priced.delta):
                 self._add(seat, members, priced.delta)

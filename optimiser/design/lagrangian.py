@@ -78,7 +78,7 @@ import numpy as np
 import pulp
 
 from ..inputs import Inputs
-from ..model.service_bound import SeatCapacity, member_savings_keur, seat_capacities
+from ..model.service_bound import SeatCapacity
 from ..solvers import STOP, SolverOptions, Status
 from .pole_pricing import PerPoleValue
 
@@ -204,10 +204,10 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     # HiGHS prices the seats whatever the run's solver: it honours short time limits and reports
     # its proven bound when stopped (CBC may overrun a 1 s limit by half a minute)
     options = dataclasses.replace(value_of.options, name="highs", gap=min(value_of.options.gap, 1e-4))
-    si = inputs.services
     c0 = value_of.constant
-    caps = seat_capacities(inputs, pairs.members_of)
-    lam = {i: max(0.0, s) for i, s in member_savings_keur(si, pairs.seats_of, pairs.members_of, caps=caps).items()}
+    saved = value_of.member_savings()
+    caps = saved.caps
+    lam = {i: max(0.0, s) for i, s in saved.by_member.items()}
     for i in pairs.seats_of:
         lam.setdefault(i, 0.0)
     best = LagrangianBound(c0 - sum(lam.values()), dict(lam), 0, 0)
