@@ -156,3 +156,19 @@ def test_lp_priced_rounds_give_a_bound_between_the_old_bound_and_the_optimum(tmp
             assert old - 1e-6 <= bound.value <= optimum + 1e-6, (seed, relaxed_for)
             tighter += bound.value > old + 1e-3
     assert tighter >= 2
+
+
+def test_the_first_step_is_the_halving_the_seats_floors_prove_best():
+    """From λ⁰ the first step tries the Polyak step and its halvings and keeps the one whose
+    bound from the floors alone, C₀ − Σλ + Σ min(0, floor_j(λ)), is highest: here the floors
+    2 (λ_j − 1.5) make it 6 + 2t up to t = 0.5 and 8 − 2t after, so of 2, 1, 0.5, 0.25... it is 0.5."""
+    from optimiser.design.lagrangian import _first_step_by_floors
+
+    lam = {"a": 2.0, "b": 2.0}
+    moved = _first_step_by_floors(10.0, lam, {"a": -1.0, "b": -1.0}, 2.0, {"a", "b"}, ["a", "b"],
+                                  lambda j, m: 2.0 * (m[j] - 1.5), k_max=2)
+    assert moved == pytest.approx({"a": 1.5, "b": 1.5})
+    # a commune allowed alone (not covered) keeps λ ≥ 0 whatever the step
+    moved = _first_step_by_floors(10.0, {"a": 0.1, "b": 2.0}, {"a": -1.0, "b": -1.0}, 2.0, {"b"}, ["b"],
+                                  lambda j, m: 2.0 * (m[j] - 1.5), k_max=1)
+    assert moved["a"] >= 0.0 and moved["b"] == pytest.approx(1.5)

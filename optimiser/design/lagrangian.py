@@ -328,8 +328,43 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         if ceiling is not None:
             target = min(target, max(ceiling(), best.value + 1e-4 * abs(best.value)))
         step = (FIRST_STEP if it == 0 else theta) * max(target - total, 1e-3 * abs(target)) / norm
-        lam = {i: lam[i] + step * g[i] if i in covered else max(0.0, lam[i] + step * g[i]) for i in lam}
+        moved = _moved(lam, g, step, covered)
+        if it == 0 and floor is not None:
+            moved = _first_step_by_floors(c0, lam, g, step, covered, seats, floor, k_max)
+        lam = moved
     return best
+
+
+def _moved(lam: dict[str, float], g: dict[str, float], step: float, covered: set[str]) -> dict[str, float]:
+    """λ + step·g, projected on λ_i ≥ 0 for the communes allowed alone (not in ``covered``)."""
+    return {i: lam[i] + step * g[i] if i in covered else max(0.0, lam[i] + step * g[i]) for i in lam}
+
+
+def _first_step_by_floors(c0: float, lam: dict[str, float], g: dict[str, float], step: float, covered: set[str],
+                          seats: list[str], floor: Callable[[str, dict[str, float]], float], k_max: int) -> dict[str, float]:
+    r"""The first step's multipliers: of ``step`` and its halvings, the one where the bound from
+    the seats' cheap floors alone, :math:`C_0 - \sum_i \lambda_i + \sum_{K^{max}} \min(0,
+    \text{floor}_j(\lambda))` (valid with no solve), is highest. The first round prices every
+    seat whose floor is negative, most of them on a seat model not built yet (0.5–0.9 s each at
+    load 7–12): a step the floors already prove leaves few of them, so that round ends within the
+    few seconds a 60 s run leaves it (CC Champagnole Nozeroy Jura: the Polyak step left ~30 seats
+    to price, and under load the round never ended). Only the step follows; the bound is the
+    round's own."""
+    def by_floors(candidate: dict[str, float]) -> float:
+        lows = sorted(min(0.0, floor(j, candidate)) for j in seats)[:k_max]
+        return c0 - sum(candidate.values()) + sum(lows)
+
+    best_lam, best_value = _moved(lam, g, step, covered), -math.inf
+    for halvings in range(FIRST_STEP_HALVINGS + 1):
+        candidate = _moved(lam, g, step / 2 ** halvings, covered)
+        value = by_floors(candidate)
+        if value > best_value + 1e-9:
+            best_lam, best_value = candidate, value
+    return best_lam
+
+
+#: How many halvings of the first Polyak step :func:`_first_step_by_floors` tries.
+FIRST_STEP_HALVINGS = 5
 
 
 def watchdog_note(seat: str, why: str) -> str:
