@@ -467,13 +467,6 @@ SEARCH_ALONE_S = 90.0
 #: its second subgradient round on a 65-commune EPCI (CC du Pays Rethélois: 6,985.7 k€ at 14.8 s,
 #: against 6,960–6,970 with the 4–5 s it had after 11 s of compound moves).
 COLUMN_GENERATION_KEEP_S = 20.0
-#: The same for the simple moves of a large model, converged or not: with the seats' LP relaxations
-#: priced first (:mod:`.column_generation`, :data:`~.column_generation.RELAXED_SHARE`) the column
-#: generation's bound rises within ~10 s. Measured at load 8–12 (60 s, `design_poles`, one run
-#: each): CC du Pays Rethélois 7,150.9 / 6,979.6 (2.39 %) against 7,147.5 / 6,960.0 (2.62 %) when
-#: the simple moves ran on; CC de Sézanne-Sud Ouest Marnais 5,841.9 / 5,749.4 (1.58 %) against
-#: 5,853.4 / 5,748.1 (1.80 %).
-SIMPLE_MOVES_KEEP_S = COLUMN_GENERATION_KEEP_S
 
 
 def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int,
@@ -498,10 +491,7 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     # by the search whenever its design proves them useless
     budget = restricted.budget(left) if restricted is not None else 0.0
     reserved = budget * len(restricted.runs) if restricted is not None else 0.0
-    simple_stop = stop - reserved
-    if n_variables > LARGE_MODEL_VARIABLES:
-        simple_stop = min(simple_stop, deadline - SIMPLE_MOVES_KEEP_S)
-    improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, max(time.perf_counter(), simple_stop),
+    improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, max(time.perf_counter(), stop - reserved),
                                        enough=enough)
     if moves and not design_breaks(improved, ctx, value_of.inputs):
         _offer_start(incumbent, value_of, improved, deadline)  # encoded only if it stays the incumbent
