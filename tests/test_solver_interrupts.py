@@ -14,7 +14,7 @@ import time
 import types
 
 import pytest
-from helpers import SCENARIOS, command_line
+from helpers import SCENARIOS, command_line, ctrl_c_reaches_it
 from test_solve import market_split
 
 from optimiser.solvers import (
@@ -51,6 +51,18 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_as_in_a_terminal():
+    """Python's Ctrl-C handler in place for each test, as in a terminal: a test process started
+    with SIGINT ignored (``make test &`` from a script) would never hear the tests' Ctrl-C, since
+    the product leaves an ignored SIGINT ignored."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -205,7 +217,8 @@ def test_cli_run_interrupted_writes_the_incumbent_as_feasible(tmp_path, moment):
                                 "--set", "services.include=[voirie, espaces_verts, eclairage]",
                                 "--set", "outputs.map=false",
                                 "--set", "solver.log=true", *overrides],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
+                               preexec_fn=ctrl_c_reaches_it)
     try:
         reached = False
         for line in process.stdout:
