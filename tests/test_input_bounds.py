@@ -244,3 +244,16 @@ def test_odd_keys_and_values_are_input_errors(tmp_path, body):
     path = tmp_path / "s.yaml"
     path.write_text(f"name: x\nterritory: {{communes: {LAVAL}}}\n{body}\n", encoding="utf-8")
     refused(path)
+
+
+def test_a_set_value_longer_than_a_scenario_file_is_refused_before_reading():
+    """The Python API passes overrides without the shell's 128 kB bound on one argument: a value
+    is bounded like a scenario file (PyYAML took 3-4 CPU-s to read 5 MB, then the schema refused)."""
+    from optimiser.scenario.set_option import parse_override
+
+    start = time.process_time()
+    with pytest.raises(InputError) as refused_set:
+        parse_override("description=" + "x" * (SCENARIO_MAX_BYTES + 1))
+    assert time.process_time() - start < 0.5
+    assert "the value is 4.0 MB; at most 4 MB is read" in refused_set.value.problems[0].message
+    assert parse_override("description=" + "x" * 10_000)[1] == "x" * 10_000  # a long legal value still reads
