@@ -33,9 +33,8 @@ def poles(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
-    # solved once per session, shared with the print tests
-    result = solved(tmp_path_factory, *SERVICE_COMMUN)
-    return result.to_dir(tmp_path_factory.mktemp("services") / "r", draw=False)
+    # solved and written once per session, the same folder as the print tests' (read only: the cases edit a copy)
+    return written(tmp_path_factory, *SERVICE_COMMUN)
 
 
 @pytest.fixture(scope="module")
