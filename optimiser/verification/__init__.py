@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -80,6 +80,8 @@ class ReportView:
     territory: object = None
     scenario: dict | None = None
     report_tables: object = None
+    #: the reports' sections per language, built once for both renderings (.reports)
+    sections: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -44,6 +44,23 @@ def _rendering_inputs(view) -> tuple[dict, dict, dict, str]:
     return summary, view.territory.communes["name"].to_dict(), scenario, scenario.get("description", "") or ""
 
 
+def _report_sections(view, lang: str) -> list:
+    """The reports' sections for the verified data in ``lang``, built once per verification and
+    shown by both renderings, as the writer does (``Result.to_dir``): building them is most of a
+    rendering's time. Built as the writer builds them (the territory, its names, the scenario)."""
+    if lang not in view.sections:
+        from ..results import i18n
+        from ..results.document import ReportContext
+        from ..results.sections import build_sections
+
+        summary, names, scenario, description = _rendering_inputs(view)
+        with i18n.using(lang):
+            view.sections[lang] = build_sections(ReportContext(
+                summary=summary, rules=view.rules, communes=view.communes, poles=view.poles, service_tables=view.report_tables,
+                names=names, description=description, territory=view.territory, scenario=scenario))
+    return view.sections[lang]
+
+
 def _rendered_markdown(view, lang: str) -> str:
     """``report.md`` as the verified files say it should read (each report is rendered only
     when checked: a rendering is most of the verifier's time)."""
@@ -51,7 +68,7 @@ def _rendered_markdown(view, lang: str) -> str:
 
     summary, names, scenario, description = _rendering_inputs(view)
     return render_report(summary, view.rules, view.communes, view.poles, description, names, view.report_tables,
-                         lang=lang, scenario=scenario)
+                         lang=lang, scenario=scenario, sections=_report_sections(view, lang))
 
 
 def _rendered_html(view, lang: str) -> str:
@@ -61,7 +78,8 @@ def _rendered_html(view, lang: str) -> str:
     summary, _, scenario, description = _rendering_inputs(view)
     return render_result_html(summary, view.communes, view.poles, view.territory, view.rules, description=description,
                               labels=(scenario.get("outputs") or {}).get("labels", "auto"),
-                              service_tables=view.report_tables, lang=lang, scenario=scenario)
+                              service_tables=view.report_tables, lang=lang, scenario=scenario,
+                              sections=_report_sections(view, lang))
 
 
 # ----------------------------------------------------------------------------- report.md
