@@ -83,6 +83,9 @@ class ReportView:
     report_tables: object = None
     #: the reports' sections per language, built once for both renderings (.reports)
     sections: dict = field(default_factory=dict)
+    #: the content hash of the inputs (.memo) and of everything the renderings read (.reports)
+    fingerprint: str | None = None
+    rendering_key: str | None = None
 
 
 @dataclass
@@ -138,7 +141,7 @@ def verify_result(folder: str | Path) -> Verification:
 
             v.check("roadmap years re-computed", recomputed_problems(folder.path, loaded, prepare(loaded, cache), summary))
     # the reports are rendered again from the verified files and compared (see .reports)
-    view.territory, view.scenario = territory, _resolved(folder)
+    view.territory, view.scenario, view.fingerprint = territory, _resolved(folder), folder.inputs_fingerprint()
     view.report_tables = _report_tables(folder, has_design and has_services)
     if has_design:  # typed as the writer had them (the strict read above keeps text), in territory order
         from ..results.result import read_communes_csv

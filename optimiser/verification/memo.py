@@ -17,7 +17,9 @@ hold a folder's paths, so a message can only ever name the folder being verified
   :data:`FINGERPRINTS` most recently used kept);
 * :func:`parsed_table` — a parsed table per (file bytes, how it is read), returned as a copy;
 * :func:`parsed_yaml` — a parsed YAML file per file bytes, returned as a deep copy;
-* :func:`parsed_page` — what the report checks read of a page, per page text.
+* :func:`parsed_page` — what the report checks read of a page, per page text;
+* :func:`rendering` — a report rendered again from the verified data, per content hash of
+  everything the rendering reads (:func:`content_key`) and its language.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ _derived: OrderedDict[str, dict] = OrderedDict()
 _tables: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _pages: OrderedDict[str, object] = OrderedDict()
 _yaml: OrderedDict[tuple, object] = OrderedDict()
+_renderings: OrderedDict[tuple, str] = OrderedDict()
 
 
 def _regular_files(folder: Path) -> list[Path] | None:
@@ -121,6 +124,24 @@ def parsed_page(text: str, parse: Callable[[str], object]):
     return _remembered(_pages, key, lambda: parse(text), PAGES)
 
 
+def content_key(*values) -> str | None:
+    """SHA-256 of the pickled ``values`` (plain data and tables; ``None`` when one cannot be
+    pickled: nothing is kept). Equal bytes mean equal content; equal content pickled differently
+    only costs a computation."""
+    try:
+        return hashlib.sha256(pickle.dumps(values, protocol=5)).hexdigest()
+    except Exception:  # an object pickle refuses: computed every time
+        return None
+
+
+def rendering(key: str | None, kind: str, lang: str, render: Callable[[], str]) -> str:
+    """``render()``, a report (``kind``: ``report.md`` or ``report.html``) in ``lang`` rendered
+    from data whose :func:`content_key` is ``key``, once per distinct key (``None``: not kept)."""
+    if key is None:
+        return render()
+    return _remembered(_renderings, (key, kind, lang), render, PAGES)
+
+
 def _remembered(store: OrderedDict, key: Hashable, compute: Callable[[], object], limit: int):
     """``store[key]``, computed by ``compute()`` when missing; the ``limit`` most recently used
     keys are kept (least recently used dropped first)."""
@@ -139,3 +160,4 @@ def clear() -> None:
     _tables.clear()
     _pages.clear()
     _yaml.clear()
+    _renderings.clear()

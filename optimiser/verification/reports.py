@@ -17,7 +17,7 @@ import math
 from html.parser import HTMLParser
 
 from ..results import i18n
-from .memo import parsed_page
+from .memo import content_key, parsed_page, rendering
 
 
 def _norm(text) -> str:
@@ -61,25 +61,43 @@ def _report_sections(view, lang: str) -> list:
     return view.sections[lang]
 
 
+def _rendering_key(view) -> str | None:
+    """The content hash of everything the renderings read (.memo): the inputs' fingerprint (the
+    scenario, the territory and the rules derive from it) and the verified summary, communes,
+    poles and service tables. A folder whose files say the same is not rendered again (a report
+    edited by hand, a tampering matrix); ``None`` (always rendered) without a fingerprint."""
+    if view.rendering_key is None and view.fingerprint is not None:
+        summary, _, scenario, description = _rendering_inputs(view)
+        view.rendering_key = content_key(view.fingerprint, summary, scenario, description, view.communes, view.poles,
+                                         view.report_tables)
+    return view.rendering_key
+
+
 def _rendered_markdown(view, lang: str) -> str:
     """``report.md`` as the verified files say it should read (each report is rendered only
     when checked: a rendering is most of the verifier's time)."""
     from ..results.report import render_report
 
-    summary, names, scenario, description = _rendering_inputs(view)
-    return render_report(summary, view.rules, view.communes, view.poles, description, names, view.report_tables,
-                         lang=lang, scenario=scenario, sections=_report_sections(view, lang))
+    def render() -> str:
+        summary, names, scenario, description = _rendering_inputs(view)
+        return render_report(summary, view.rules, view.communes, view.poles, description, names, view.report_tables,
+                             lang=lang, scenario=scenario, sections=_report_sections(view, lang))
+
+    return rendering(_rendering_key(view), "report.md", lang, render)
 
 
 def _rendered_html(view, lang: str) -> str:
     """``report.html`` as the verified files say it should read."""
     from ..results.html.report import render_result_html
 
-    summary, _, scenario, description = _rendering_inputs(view)
-    return render_result_html(summary, view.communes, view.poles, view.territory, view.rules, description=description,
-                              labels=(scenario.get("outputs") or {}).get("labels", "auto"),
-                              service_tables=view.report_tables, lang=lang, scenario=scenario,
-                              sections=_report_sections(view, lang))
+    def render() -> str:
+        summary, _, scenario, description = _rendering_inputs(view)
+        return render_result_html(summary, view.communes, view.poles, view.territory, view.rules, description=description,
+                                  labels=(scenario.get("outputs") or {}).get("labels", "auto"),
+                                  service_tables=view.report_tables, lang=lang, scenario=scenario,
+                                  sections=_report_sections(view, lang))
+
+    return rendering(_rendering_key(view), "report.html", lang, render)
 
 
 # ----------------------------------------------------------------------------- report.md
