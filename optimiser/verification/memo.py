@@ -14,7 +14,8 @@ hold a folder's paths, so a message can only ever name the folder being verified
 * :func:`inputs_fingerprint` — ``scenario.resolved.yaml`` and every regular file under
   ``inputs/`` (their names and bytes): what the prices are derived from;
 * :func:`derived` — the values derived from one such fingerprint (a dict per fingerprint, the
-  :data:`FINGERPRINTS` most recently used kept);
+  :data:`FINGERPRINTS` most recently used kept); :func:`kept` — a result derived from them and
+  from other content (:func:`content_key`);
 * :func:`parsed_table` — a parsed table per (file bytes, how it is read), returned as a copy;
 * :func:`parsed_yaml` — a parsed YAML file per file bytes, returned as a deep copy;
 * :func:`parsed_page` — what the report checks read of a page, per page text;
@@ -110,6 +111,15 @@ def frame_result(values: dict, name: str, frames: tuple, compute: Callable[[], p
     ``frames`` alone, once per distinct content of ``frames`` (their pickled bytes); a copy each time."""
     key = hashlib.sha256(pickle.dumps(frames, protocol=5)).hexdigest()
     return _remembered(values.setdefault(name, OrderedDict()), key, compute, TABLES).copy()
+
+
+def kept(values: dict, name: str, key: str | None, compute: Callable[[], list]) -> list:
+    """``compute()`` (a list of messages, say), derived from the inputs of ``values``
+    (:func:`derived`) and whatever ``key`` (:func:`content_key`) hashes, once per distinct key
+    (the :data:`TABLES` most recent kept; ``None``: computed every time); a copy each time."""
+    if key is None:
+        return compute()
+    return list(_remembered(values.setdefault(name, OrderedDict()), key, compute, TABLES))
 
 
 def parsed_yaml(data: bytes, how: Hashable, parse: Callable[[], object]):

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections import OrderedDict
 from html.parser import HTMLParser
 
 from ..results import i18n
-from .memo import content_key, parsed_page, rendering
+from .memo import PAGES, content_key, derived, parsed_page, rendering
 
 
 def _norm(text) -> str:
@@ -73,6 +74,27 @@ def _rendering_key(view) -> str | None:
     return view.rendering_key
 
 
+def _outlines(view) -> dict | None:
+    """The poles' outlines the map draws (:func:`optimiser.results.geo.pole_geometries`, as the
+    writer passes them), once per distinct inputs and placement (.memo): the unions of polygons
+    are most of the map's time. ``None`` (the renderer computes them) without a design or a
+    fingerprint."""
+    if view.communes is None or view.fingerprint is None:
+        return None
+    from ..results.geo import pole_geometries
+
+    placement = view.communes[["insee_code", "pole", "alone"]]
+    known = derived(view.fingerprint).setdefault("outlines", OrderedDict())
+    key = content_key(placement)
+    if key is None:
+        return None
+    if key not in known:
+        known[key] = pole_geometries(view.territory, view.communes)
+        while len(known) > PAGES:
+            known.popitem(last=False)
+    return dict(known[key])  # shapely geometries are immutable
+
+
 def _rendered_markdown(view, lang: str) -> str:
     """``report.md`` as the verified files say it should read (each report is rendered only
     when checked: a rendering is most of the verifier's time)."""
@@ -95,7 +117,7 @@ def _rendered_html(view, lang: str) -> str:
         return render_result_html(summary, view.communes, view.poles, view.territory, view.rules, description=description,
                                   labels=(scenario.get("outputs") or {}).get("labels", "auto"),
                                   service_tables=view.report_tables, lang=lang, scenario=scenario,
-                                  sections=_report_sections(view, lang))
+                                  sections=_report_sections(view, lang), outlines=_outlines(view))
 
     return rendering(_rendering_key(view), "report.html", lang, render)
 
