@@ -171,3 +171,6 @@ def clear() -> None:
     _pages.clear()
     _yaml.clear()
     _renderings.clear()
+    from .report_sections import clear as clear_sections  # it keeps its own, hashed here
+
+    clear_sections()

@@ -50,15 +50,14 @@ def _report_sections(view, lang: str) -> list:
     shown by both renderings, as the writer does (``Result.to_dir``): building them is most of a
     rendering's time. Built as the writer builds them (the territory, its names, the scenario)."""
     if lang not in view.sections:
-        from ..results import i18n
-        from ..results.document import ReportContext
-        from ..results.sections import build_sections
+        from .report_sections import kept_sections
 
         summary, names, scenario, description = _rendering_inputs(view)
-        with i18n.using(lang):
-            view.sections[lang] = build_sections(ReportContext(
-                summary=summary, rules=view.rules, communes=view.communes, poles=view.poles, service_tables=view.report_tables,
-                names=names, description=description, territory=view.territory, scenario=scenario))
+        # each section kept per content of what it reads (.report_sections): a folder that differs
+        # in one service table builds again only the sections that read it
+        view.sections[lang] = kept_sections(view.fingerprint, lang, dict(
+            summary=summary, rules=view.rules, communes=view.communes, poles=view.poles, service_tables=view.report_tables,
+            names=names, description=description, territory=view.territory, scenario=scenario))
     return view.sections[lang]
 
 
