@@ -589,3 +589,25 @@ def test_cli_exit_codes(poles, no_design, tmp_path):
     truncate("summary.json")(broken)
     result = runner.invoke(main, ["verify", str(broken)])
     assert result.exit_code == 2 and "summary.json" in result.output and "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------------ what is kept
+
+#: Cases whose verification reuses what the verifier kept from the folders before it (.memo,
+#: .report_sections: tables, prices, renderings, sections by content): one per kind of file edited.
+KEPT = [("poles", c) for c in POLES if c[0] in ("summary-objective", "communes-pole_name", "poles-members", "md-pole-row-deleted",
+                                                 "geojson-members", "scenario-cutoff")] + \
+       [("services", c) for c in SERVICES if c[0] in ("shares-pays", "services-staff_eur", "core-gain", "parameters-value",
+                                                      "html-rvd", "summary-savings", "seat-share-rule")]
+
+
+@pytest.mark.parametrize("kind, case", [pytest.param(k, c, id=f"{k}-{c[0]}", marks=[pytest.mark.slow] if k == "services" else [])
+                                        for k, c in KEPT])
+def test_what_is_kept_never_changes_a_verdict(request, tmp_path, kind, case):
+    from optimiser.verification import memo
+
+    verify_result(request.getfixturevalue(kind))  # what the untouched folder gives is kept
+    folder = tampered(request, kind, case[1], tmp_path)
+    warm = verify_result(folder).violations
+    memo.clear()
+    assert verify_result(folder).violations == warm
