@@ -305,3 +305,23 @@ def test_a_bad_roadmap_year_is_exit_2(roadmap_dir, tmp_path, args, says):
 def test_a_year_on_a_single_year_result_is_exit_2(plan_dir, tmp_path):
     run = CliRunner().invoke(main, ["template", "actuals", str(plan_dir), "--out", str(tmp_path / "a.xlsx"), "--year", "2017"])
     assert run.exit_code == 2 and "is for a roadmap result" in run.output, run.output
+
+
+def test_verify_rereads_recalibrated_yaml_and_deviations(plan_dir, tmp_path):
+    """A hand-edited recalibrated.yaml or a garbage deviations.csv no longer passes ``verify``."""
+    folder, _ = run_bilan(plan_dir, EXAMPLE / "actuals-example.xlsx", tmp_path / "bilan", replan=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["verify", str(folder)]).exit_code == 0
+    text = (folder / "recalibrated.yaml").read_text(encoding="utf-8")
+    edited = tmp_path / "edited"
+    shutil.copytree(folder, edited)
+    (edited / "recalibrated.yaml").write_text(text.replace("-recalibrated", "-edited", 1), encoding="utf-8")
+    checked = runner.invoke(main, ["verify", str(edited)])
+    assert checked.exit_code == 4 and "recalibrated.yaml: name" in checked.output, checked.output
+    for name, garbage in (("recalibrated.yaml", "- just\n- a list\n"), ("deviations.csv", "garbage\n\x01\x02,,\n"),
+                          ("poles_bilan.csv", "pole,service\nP1,x\n"), ("recalibration.csv", "parameter\n\x01\n")):
+        broken = tmp_path / f"broken-{name}"
+        shutil.copytree(folder, broken)
+        (broken / name).write_text(garbage, encoding="utf-8")
+        checked = runner.invoke(main, ["verify", str(broken)])
+        assert checked.exit_code in (2, 4) and name in checked.output and "Traceback" not in checked.output, checked.output

@@ -165,3 +165,31 @@ def test_region_scenario_is_valid_and_its_territory_is_the_region(france):
     shipped = json.loads(path.read_text(encoding="utf-8"))
     assert [f["properties"]["insee_code"] for f in shipped["features"]] == list(france.select_region("52").codes)
     assert loaded.scenario.poles.count.min == loaded.scenario.poles.count.max == 30
+
+
+def test_an_overlong_communes_list_is_refused_before_it_is_read(france):
+    """10,000 entries once ran for more than ten minutes (a name search per entry, then two
+    10,000 × 10,000 travel matrices): the count is checked first."""
+    start = time.process_time()
+    with pytest.raises(InputError) as caught:
+        france.select_communes([f"X{k:05d}" for k in range(10_000)])
+    assert "10,000 entries" in str(caught.value) and "at most 6,000" in str(caught.value)
+    assert time.process_time() - start < 1.0
+
+
+def test_many_wrong_communes_are_counted_after_the_first_twenty(france):
+    refs = ["53130"] + [f"X{k:04d}" for k in range(25)] + ["Laval"]
+    with pytest.raises(InputError) as caught:
+        france.select_communes(refs)
+    problems = caught.value.problems
+    assert [p.path for p in problems[:20]] == [f"--communes[{k}]" for k in range(1, 21)]
+    assert len(problems) == 21 and "5 more entries" in problems[-1].message
+
+
+def test_names_resolve_through_the_folded_index_as_before(france):
+    """The folded-name index gives what a scan of every name gives, ambiguous names included."""
+    from optimiser.text import fold
+
+    folded = france.communes["name"].map(fold)
+    for text in ("saint-berthevin", "SAINT BERTHEVIN", "Saint-Martin", "Laval", "Évron", "Sainte-Marie"):
+        assert france._folded_commune_names.get(fold(text), []) == list(folded.index[folded == fold(text)])

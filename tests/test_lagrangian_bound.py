@@ -8,6 +8,7 @@ import time
 
 import pytest
 from bruteforce import seat_poles
+from exact_prices import exact_prices
 from test_services_bruteforce import case, case_optimum
 
 from optimiser.design.lagrangian import lagrangian_bound
@@ -73,7 +74,7 @@ def test_seat_pricing_is_the_minimum_over_the_seats_poles_and_leaves_pole_prices
     """The pricing of a seat, on the HiGHS model its poles are priced on, is min over every
     member set M ∋ j of Δ(j, M) + Σ λ (brute force over the subsets); with a cutoff it returns
     at most that minimum, and exactly it when it is below the cutoff. Pole prices read on the
-    same model before and after are equal (the pricing puts costs and bounds back)."""
+    same model before and after are each pole's exact price (the pricing puts costs and bounds back)."""
 
     import numpy as np
 
@@ -83,12 +84,18 @@ def test_seat_pricing_is_the_minimum_over_the_seats_poles_and_leaves_pole_prices
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
     value_of = PerPoleValue(inputs, options, pairs, closed_form=False)
+    # every pole's exact price, in closed form (exact_prices.py): what the seat model prices before
+    # any pricing (equal to its MILP to 1e-12) and must price again after, without its MILPs
+    exact = exact_prices(inputs, pairs, [(j, m) for j in pairs.seats for m in seat_poles(j, pairs.members_of[j])])
     deadline = time.perf_counter() + 120
     rng = np.random.default_rng(seed)
     checked = 0
     for j in pairs.seats:
         poles = seat_poles(j, pairs.members_of[j])
-        before = {m: value_of.pole(j, m, deadline).delta for m in poles}
+        before = {m: exact[j, m] for m in poles}
+        # the seat model as pricing every pole on it leaves it (each pole sets every candidate's
+        # bounds, so as the last one, the seat with every member, sets them): the pricing starts there
+        assert value_of.pole(j, poles[-1], deadline).delta == pytest.approx(before[poles[-1]], abs=1e-9)
         pricing = _SeatPricing(value_of, j)
         lam = {i: float(rng.uniform(-20, 20)) for i in pairs.members_of[j]}
         truth = min(d + sum(lam[i] for i in m) for m, d in before.items() if math.isfinite(d))

@@ -122,3 +122,29 @@ def test_commune_snapped_to_a_detached_road_piece(tmp_path):
     network = road_network(tmp_path, extra=far, skip={((1, 2), (2, 2)), ((2, 1), (2, 2))})
     with pytest.raises(DisconnectedTerritoryError, match="not connected"):
         prepare(load_scenario(network_scenario(tmp_path, network)))
+
+
+@pytest.mark.parametrize("cutoff", [None, 20.0])
+def test_travel_minutes_are_networkx_shortest_paths(cutoff):
+    """Independent check of the Dijkstra on a real département (Mayenne, 240 communes, with the
+    links init adds): the minutes equal networkx's own shortest paths, within the cut-off."""
+    import networkx as nx
+
+    from optimiser.starter.links import link_pieces
+    from optimiser.territory.france import national_data
+
+    national = national_data()
+    selection = national.select_departement("53")
+    territory = national.territory(selection)
+    links = link_pieces(territory, national, 1.3, 40.0)
+    road = adjacency_road_graph(territory, 1.3, 40.0, tuple(Link(x.a, x.b, x.km, x.time_min) for x in links))
+    matrix = travel_matrix(road, cutoff)
+    lengths = dict(nx.all_pairs_dijkstra_path_length(road.graph, cutoff=cutoff, weight="min"))
+    index = matrix.index()
+    for a in matrix.codes[::7]:
+        row = matrix.time_min[index[a]]
+        reached = {b: t for b, t in lengths[a].items() if b in index}
+        assert {b for b in index if np.isfinite(row[index[b]])} == set(reached)
+        for b, t in reached.items():
+            assert row[index[b]] == pytest.approx(t, abs=1e-9)
+    assert np.isfinite(matrix.km[np.isfinite(matrix.time_min)]).all()

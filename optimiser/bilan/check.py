@@ -10,7 +10,6 @@ that differs is a violation (exit 4).
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -92,11 +91,13 @@ def verify_bilan(folder: str | Path) -> Verification:
     for name, keys in TABLES.items():
         written = read_csv(folder / name, dtype={k: str for k in keys})
         v.check(f"{name} re-computed", _frame_problems(name, written, computed[name], keys))
-    deviations = read_csv(folder / "deviations.csv")
-    v.check("each deviation's split adds up", [
+    deviations = _as_computed(read_csv(folder / "deviations.csv"), computed["deviations.csv"], "deviations.csv")
+    v.check("each deviation's split adds up", deviations if isinstance(deviations, list) else [
         f"deviations.csv rank {r['rank']}: parts sum to {sum(r[f'{c}_eur'] for c in CAUSES):,.2f}, deviation {r['deviation_eur']:,.2f}"
         for _, r in deviations.iterrows() if abs(sum(r[f"{c}_eur"] for c in CAUSES) - r["deviation_eur"]) > 0.01])
-    v.check("indicators follow from the table", _indicator_problems(read_csv(folder / "poles_bilan.csv")))
+    v.check("recalibrated.yaml follows from the recalibration", _recalibrated_problems(folder, plan, estimates))
+    poles = _as_computed(read_csv(folder / "poles_bilan.csv"), computed["poles_bilan.csv"], "poles_bilan.csv")
+    v.check("indicators follow from the table", poles if isinstance(poles, list) else _indicator_problems(poles))
     key = marker.get("key_figures") or {}
     v.check("key figures", [f"bilan.json key_figures.{k} = {key.get(k)}, re-computed {x}"
                             for k, x in bilan.key_figures.items() if not _close(key.get(k), None if isinstance(x, float)
@@ -110,6 +111,35 @@ def verify_bilan(folder: str | Path) -> Verification:
     return v
 
 
+def _recalibrated_problems(folder: Path, plan, estimates) -> list[str]:
+    """``recalibrated.yaml`` against the one the bilan writes from the same estimates (compared
+    as parsed YAML, key by key; read through the scenario layer's bounded reader)."""
+    import yaml
+
+    from ..scenario.yaml_io import read_yaml
+    from .folder import recalibrated_text
+
+    written, _ = read_yaml(folder / "recalibrated.yaml", str(folder / "recalibrated.yaml"))
+    expected = yaml.safe_load(recalibrated_text(plan, estimates))
+    return [f"recalibrated.yaml: {path} = {a!r}, the recalibration gives {b!r}"
+            for path, a, b in _differences(written, expected, "")][:10]
+
+
+def _differences(a, b, path: str):
+    """(key path, written, expected) where two parsed YAML values differ (numbers to 1e-9)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in list(b) + [k for k in a if k not in b]:
+            yield from _differences(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for k, (x, y) in enumerate(zip(a, b, strict=True)):
+            yield from _differences(x, y, f"{path}[{k}]")
+    elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        if not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12):
+            yield path, a, b
+    elif a != b or type(a) is not type(b):
+        yield path or "(the whole file)", a, b
+
+
 #: The parts of ``bilan.json`` read back, and their JSON type (a hand edit may change any of them).
 _MARKER_PARTS = {"inputs": dict, "key_figures": dict, "decision": dict, "replanned": dict}
 #: Largest bilan.json or replan summary read (each is a few kB).
@@ -120,10 +150,11 @@ def _read_json_object(path: Path, why: str) -> dict:
     """The JSON object in ``path`` (bounded read: a folder, a device or a named pipe is refused by
     name); anything else is an input error saying ``why``."""
     from ..files import read_text
+    from ..results.reading import loads_unique
 
     text = read_text(path, str(path), _MARKER_MAX_BYTES, what="JSON file")
     try:
-        data = json.loads(text)
+        data = loads_unique(text)  # a key named twice is a ValueError too: edited, not as written
     except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
@@ -146,6 +177,20 @@ def _read_marker(path: Path) -> dict:
                                   + (f" ({'; '.join(wrong)})" if wrong else " (its kind is not bilan)"),
                                   show_value=False, hint="write the bilan again with optimiser bilan")])
     return marker
+
+
+def _as_computed(written: pd.DataFrame, computed: pd.DataFrame, name: str) -> pd.DataFrame | list[str]:
+    """``written`` with the columns numeric that are numeric in ``computed`` (a cell that is not a
+    number becomes NaN: the re-computation check names it); the missing columns instead, so a
+    check reading them reports them rather than failing."""
+    missing = [c for c in computed.columns if c not in written.columns]
+    if missing:
+        return [f"{name}: column {c} missing" for c in missing]
+    written = written.copy()
+    for column in computed.columns:
+        if pd.api.types.is_numeric_dtype(computed[column]) and not pd.api.types.is_bool_dtype(computed[column]):
+            written[column] = pd.to_numeric(written[column], errors="coerce")
+    return written
 
 
 def _indicator_problems(poles: pd.DataFrame) -> list[str]:

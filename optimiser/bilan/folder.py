@@ -43,7 +43,7 @@ from .actuals import Actuals, read_actuals
 from .compare import Bilan, compare
 from .decision import Decision, decide, service_levels
 from .plan import PLAN_FILES, ROADMAP_FILES, Plan, file_hashes, read_plan
-from .recalibration import recalibrate, scenario_file, table
+from .recalibration import Estimate, recalibrate, scenario_file, table
 
 MARKER = "bilan.json"
 KIND = "a bilan folder"
@@ -108,13 +108,7 @@ def run_bilan(result_dir: Path, actuals_path: Path, out: Path, lang: str | None 
         _copy_plan(plan.folder, folder / PLAN_DIR)
         (folder / "inputs").mkdir()
         shutil.copy2(actuals.path, folder / "inputs" / actuals.path.name)
-        name = str(plan.summary.get("scenario") or "plan") + "-recalibrated"
-        recalibrated = scenario_file(estimates, f"{PLAN_DIR}/scenario.resolved.yaml", name)
-        if plan.roadmap_year is not None:
-            # STEADY_STATE_REPLAN: the roadmap block cannot say a phase is already in place
-            recalibrated["roadmap"] = None
-        (folder / "recalibrated.yaml").write_text(yaml.safe_dump(recalibrated, sort_keys=False, allow_unicode=True),
-                                                  encoding="utf-8")
+        (folder / "recalibrated.yaml").write_text(recalibrated_text(plan, estimates), encoding="utf-8")
         replanned = _replan(folder, lang) if replan else None
         if replanned is not None and plan.roadmap_year is not None:
             replanned["scope"] = STEADY_STATE_REPLAN
@@ -133,6 +127,17 @@ def run_bilan(result_dir: Path, actuals_path: Path, out: Path, lang: str | None 
 
     path = write_atomically(out, fill, marker=MARKER, kind=KIND)
     return path, result["outcome"]
+
+
+def recalibrated_text(plan: Plan, estimates: list[Estimate]) -> str:
+    """``recalibrated.yaml``: the plan's scenario (``extends`` the copy in ``plan/``) with the
+    recalibrated estimates; ``verify`` writes it again and compares."""
+    name = str(plan.summary.get("scenario") or "plan") + "-recalibrated"
+    recalibrated = scenario_file(estimates, f"{PLAN_DIR}/scenario.resolved.yaml", name)
+    if plan.roadmap_year is not None:
+        # STEADY_STATE_REPLAN: the roadmap block cannot say a phase is already in place
+        recalibrated["roadmap"] = None
+    return yaml.safe_dump(recalibrated, sort_keys=False, allow_unicode=True)
 
 
 def _copy_plan(source: Path, target: Path) -> None:

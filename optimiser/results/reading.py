@@ -26,6 +26,29 @@ RESULT_FILE_MAX_BYTES = 256 * MB
 COMMUNE_COLUMNS = ("insee_code", "name", "alone", "travel_min")
 
 
+class DuplicateKey(ValueError):
+    """A JSON object that names one key twice (``json.loads`` would keep the last value
+    silently: an edited ``"status"`` could hide behind the original one)."""
+
+    def __init__(self, key: str):
+        super().__init__(f"the key {key!r} appears twice in one object")
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise DuplicateKey(key)
+        data[key] = value
+    return data
+
+
+def loads_unique(text: str):
+    """``json.loads`` that refuses an object naming a key twice (:class:`DuplicateKey`)."""
+    return json.loads(text, object_pairs_hook=_unique_keys)
+
+
 def _unreadable(path: Path, why: str) -> InputError:
     return InputError([Problem(str(path), "", why, show_value=False,
                                hint="this result folder is damaged: run the scenario again")],
@@ -36,9 +59,11 @@ def read_summary(path: Path) -> dict:
     """``summary.json``: a JSON object with at least a ``status``."""
     text = read_text(path, str(path), RESULT_FILE_MAX_BYTES, what="summary file")
     try:
-        data = json.loads(text)
+        data = loads_unique(text)
     except json.JSONDecodeError as exc:
         raise _unreadable(path, f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except DuplicateKey as exc:
+        raise _unreadable(path, f"not a summary written by optimiser: {exc}") from None
     except RecursionError:
         raise _unreadable(path, "not a summary: lists nested too deeply") from None
     except ValueError:  # a whole number past Python's 4,300 digits

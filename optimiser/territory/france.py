@@ -163,8 +163,20 @@ class NationalData:
         return self._selection("region", code, self.regions[code], self.communes.index[self.communes["region"] == code])
 
     def select_communes(self, refs, name: str | None = None) -> Selection:
-        """Communes by INSEE code (or by a name that is unique in France)."""
-        codes, problems = [], []
+        """Communes by INSEE code (or by a name that is unique in France).
+
+        A list longer than :data:`MAX_SELECTED_COMMUNES` is refused before any entry is read. Only
+        the first :data:`LISTED_PROBLEMS` wrong entries are named (with a "did you mean", whose
+        search over 35,000 names costs a few hundredths of a second each); the rest are counted.
+        """
+        refs = list(refs)
+        if len(refs) > MAX_SELECTED_COMMUNES:
+            raise InputError([Problem(None, "--communes", f"{len(refs):,} entries; init takes at most "
+                                      f"{MAX_SELECTED_COMMUNES:,} communes (the largest region, Grand Est, has 5,121)",
+                                      f"{len(refs):,} entries", show_value=False,
+                                      hint="select an EPCI, a département or a region instead, or split the list")])
+        codes, problems, unlisted = [], [], 0
+        names = self._folded_commune_names
         for k, ref in enumerate(refs):
             text = str(ref).strip()
             if not text:
@@ -172,9 +184,11 @@ class NationalData:
             if text.upper() in self.communes.index:
                 codes.append(text.upper())
                 continue
-            found = self._match_names(text, self.communes["name"], strip_forms=False)
+            found = names.get(fold(text), [])
             if len(found) == 1:
                 codes.append(found[0])
+            elif len(problems) >= LISTED_PROBLEMS:
+                unlisted += 1
             elif found:
                 options = ", ".join(f"{c} ({self.departements[self.communes.at[c, 'departement']]})" for c in found[:8])
                 problems.append(Problem(None, f"--communes[{k}]", f"{len(found)} communes are called so: {options}",
@@ -183,13 +197,25 @@ class NationalData:
                 expected = "a 5-character INSEE commune code such as 53130" if re.fullmatch(r"[0-9A-Za-z]{5}", text) else None
                 problems.append(Problem(None, f"--communes[{k}]", "no such commune" + (f"; expected {expected}" if expected else ""),
                                         text, hint=_hint(text, self.communes["name"], "an INSEE code")))
+        if unlisted:
+            problems.append(Problem(None, "--communes", f"{unlisted:,} more entries are not one commune either "
+                                    f"(only the first {LISTED_PROBLEMS} are listed)", unlisted, show_value=False))
         if problems:
             raise InputError(problems, title="Invalid --communes")
         if not codes:
-            raise InputError([Problem(None, "--communes", "no commune given", list(refs))])
+            raise InputError([Problem(None, "--communes", "no commune given", refs)])
         if name is not None:
             check_territory_name(name)
         return self._selection("communes", None, name or f"{len(set(codes))} communes", codes)
+
+    @functools.cached_property
+    def _folded_commune_names(self) -> dict[str, list[str]]:
+        """Folded commune name → INSEE codes of the communes so called (built once: folding the
+        35,000 names for every entry of a long ``--communes`` list took minutes)."""
+        index: dict[str, list[str]] = {}
+        for code, folded in self.communes["name"].map(fold).items():
+            index.setdefault(folded, []).append(code)
+        return index
 
     def _selection(self, kind: str, key: str | None, name: str, codes) -> Selection:
         codes = sorted(set(codes))
@@ -297,6 +323,12 @@ def national_data(folder: str | Path = DATA_DIR) -> NationalData:
     """The national data (read once per process)."""
     return NationalData(Path(folder))
 
+
+#: Most communes ``init --communes`` takes: every region fits (Grand Est, the largest, has 5,121);
+#: beyond, the two n × n travel matrices alone pass half a gigabyte and init takes many minutes.
+MAX_SELECTED_COMMUNES = 6_000
+#: Wrong ``--communes`` entries named one by one; the others are counted.
+LISTED_PROBLEMS = 20
 
 #: Longest territory name a planner may give (it titles reports and names the scenario).
 MAX_NAME_LENGTH = 200

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..files import read_bytes
-from ..results.reading import RESULT_FILE_MAX_BYTES
+from ..results.reading import RESULT_FILE_MAX_BYTES, DuplicateKey, loads_unique
 from ..scenario.load import LoadedScenario, validate_scenario
 from ..scenario.yaml_io import SCENARIO_MAX_BYTES, read_yaml
 from .memo import inputs_fingerprint, parsed_table, parsed_yaml
@@ -91,13 +91,16 @@ class ResultFolder:
         """A JSON object; a truncated or edited file names the line and column where it breaks."""
         text = self.text(name)
         try:
-            data = json.loads(text)
+            data = loads_unique(text)
         except json.JSONDecodeError as exc:
             # cut short: the error is at the end, or the file stops inside a string or before its closing brace
             cut = exc.pos >= len(text.rstrip()) or not text.rstrip().endswith(("}", "]"))
             ending = " (the file ends there: truncated?)" if cut else ""
             raise UnreadableResult([Problem(self.label(name), f"line {exc.lineno}, column {exc.colno}",
                                             f"not valid JSON: {exc.msg}{ending}", show_value=False)]) from None
+        except DuplicateKey as exc:
+            raise UnreadableResult([Problem(self.label(name), "", f"not as optimiser writes it: {exc}",
+                                            show_value=False)]) from None
         except RecursionError:
             raise UnreadableResult([Problem(self.label(name), "", "not valid JSON here: lists or objects nested too "
                                             "deeply", show_value=False)]) from None
