@@ -118,3 +118,13 @@ def command_line(pid: int) -> str:
             return handle.read().replace("\0", " ")
     except OSError:
         return ""
+
+
+def ctrl_c_reaches_it() -> None:
+    """``preexec_fn`` for a child a test sends SIGINT: its default action restored, as a terminal's
+    child has it. A job started with ``cmd &`` from a non-interactive shell (a CI script, ``make
+    test &``) inherits SIGINT *ignored*, Python then installs no KeyboardInterrupt handler, and a
+    Ctrl-C test would wait for a child that never hears it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -144,6 +144,35 @@ def test_status_quo_check_by_hand():
     assert any("A/ads" in w for w in warnings) and not any("A/voirie" in w for w in warnings)  # … and inventoried
 
 
+
+def test_status_quo_check_reads_each_communes_own_rows_in_any_order():
+    """Two communes' rows interleaved, with the EPCI's (not a commune: left out) between them:
+    each commune's figures and inventoried rows are its own, in the table's order, and the
+    territory line sums the communes' field rows."""
+    def row(member, service, fte, supervision, field, total, estimated):
+        return {"member": member, "service": service, "mode": "regie", "fte": fte, "supervision_fte": supervision,
+                "field": field, "total_eur": total, "estimated": estimated}
+    sq = pd.DataFrame([
+        row("B", "voirie", 1.0, 0.5, True, 9_000, "workload"),                   # B's fte given: inventoried
+        row("A", "voirie", 2.0, 0.0, True, 30_000, "fte;contract_eur"),           # A's estimated
+        row("EPCI", "voirie", 50.0, 5.0, True, 1e6, "workload"),
+        row("B", "voirie_travaux", 0.0, 0.0, False, 1_000, "fte;contract_eur"),
+        row("A", "espaces_verts", 3.0, 0.25, True, 5_000, "contract_eur"),        # A's fte given: inventoried
+        row("B", "espaces_verts", 0.5, 0.0, "True", 2_000, "fte"),               # field written as text
+    ])
+    check, _ = status_quo_check(sq, {"A": 400.0, "B": 250.0}, {"A": "Aa", "B": "Bb"})
+    rows = check.set_index(["scope", "indicator"])
+    assert rows.loc[("A", "field_fte_per_1000_hab"), "value"] == pytest.approx(round(1000 * (2.0 + 3.25) / 400, 3))
+    assert rows.loc[("A", "field_fte_per_1000_hab"), "inventoried"] == "A/espaces_verts"
+    assert rows.loc[("B", "field_fte_per_1000_hab"), "value"] == pytest.approx(round(1000 * (1.5 + 0.5) / 250, 3))
+    assert rows.loc[("B", "field_fte_per_1000_hab"), "inventoried"] == "B/voirie;B/espaces_verts"
+    assert rows.loc[("A", "eur_per_hab.voirie"), "value"] == pytest.approx(30_000 / 400)
+    assert rows.loc[("A", "eur_per_hab.voirie"), "inventoried"] == ""  # A's voirie row is estimated
+    assert rows.loc[("B", "eur_per_hab.voirie"), "value"] == pytest.approx(10_000 / 250)  # routine + works
+    assert rows.loc[("B", "eur_per_hab.voirie"), "inventoried"] == "B/voirie"
+    assert rows.loc[("territory", "field_fte_per_1000_hab"), "value"] == pytest.approx(round(1000 * 7.25 / 650, 3))
+    assert list(check["scope"]) == ["A", "A", "B", "B", "territory"]  # communes by population, largest first
+
 def test_bad_inventory_mode_for_works_is_a_row_and_column_error(tmp_path):
     folder = tmp_path / "inv"
     folder.mkdir()

@@ -13,7 +13,7 @@ import json
 import pytest
 from browser import file_url
 from reports import TRICKY_NAMES, add_costs, tiny_result
-from shared import solved
+from shared import solved, written
 from test_html_report import comparison_table, plots  # noqa: F401  (fixture)
 
 from optimiser.results.html import render_comparison_html
@@ -29,8 +29,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def laval_report(tmp_path_factory):
     result = solved(tmp_path_factory, "laval-2016")
-    # without map.png and savings.png: the page draws its own map (SVG) and shows neither
-    folder = result.to_dir(tmp_path_factory.mktemp("laval") / "result", draw=False)
+    # without map.png and savings.png: the page draws its own map (SVG) and shows neither. The
+    # session's folder of this solve, written once and shared with the verify tests (read only)
+    folder = written(tmp_path_factory, "laval-2016")
     return result, folder / "report.html"
 
 
@@ -156,7 +157,7 @@ def test_fits_a_phone_screen(page, laval_report):
 
 def test_costs_and_tricky_names_in_the_tooltip(page, tmp_path):
     result = add_costs(tiny_result(tmp_path, TRICKY_NAMES))
-    folder = result.to_dir(tmp_path / "out", lang="en")
+    folder = result.to_dir(tmp_path / "out", lang="en", draw=False)  # the page's map is its own SVG, not map.png
     page.open(file_url(folder / "report.html"))
     assert page.evaluate("document.title") == "Proximity poles — tiny"  # the injected script did not run
     page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'}), true")
@@ -200,7 +201,7 @@ def test_the_console_check_catches_errors(page, tmp_path):
 @pytest.mark.slow
 def test_communes_alone_render_with_their_hatching(page, tmp_path):
     result = tiny_result(tmp_path, allow_alone=["99001", "99002"], alone_penalty_min=0)
-    page.open(file_url(result.to_dir(tmp_path / "out") / "report.html"))
+    page.open(file_url(result.to_dir(tmp_path / "out", draw=False) / "report.html"))  # hatching of the SVG map
     fill = page.evaluate("getComputedStyle(document.querySelector('path[data-code=\"99001\"]')).fill")
     assert fill.startswith("url(") and "#alone" in fill
     page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'}), true")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import SCENARIOS, command_line, run_cli, voronoi_features, write_geojson
+from helpers import SCENARIOS, command_line, ctrl_c_reaches_it, run_cli, voronoi_features, write_geojson
 
 from optimiser.results.folder import PARTIAL_MARKER
 from optimiser.sweeps.lifeline import descendants
@@ -32,7 +32,7 @@ def interrupt_after_import(module: str, *args) -> subprocess.CompletedProcess:
     """Run ``optimiser *args``, press Ctrl-C once ``module`` is imported; the finished process."""
     env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
     child = subprocess.Popen([str(OPTIMISER), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=env)
+                             text=True, env=env, preexec_fn=ctrl_c_reaches_it)
     lines = []
     try:
         for line in child.stderr:

@@ -2,8 +2,8 @@
 ``browser.py``): for Laval 2016 (20 communes) and an EPCI of 65 communes made by ``optimiser
 init``, the pages are in French, have every section (read from the DOM), never scroll sideways at
 1,280 px, and print to PDF (``chromium --print-to-pdf``, as ``optimiser run --pdf`` does) — the
-fiche on one A4 page. Screenshots of the screen and print layouts are written next to the
-result (``screenshots/``) for a person to look at.
+fiche on one A4 page. Screenshots of the screen and print layouts and the PDFs are written to
+the test's temporary folder (``screenshots/``) for a person to look at.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 import pytest
 from browser import file_url
 from helpers import run_cli
-from shared import SERVICE_COMMUN, solved
+from shared import SERVICE_COMMUN, written
 
 from optimiser.results.pdf import print_pdf
 
@@ -34,21 +34,31 @@ FICHE_SECTIONS = ["pole", "services", "money", "sure", "staff"]
 
 @pytest.fixture(scope="module")
 def laval(tmp_path_factory):
-    # solved once per session, shared with the tampering tests; written without its PNG maps and
+    # solved and written once per session, the same folder as the tampering tests' (read only:
+    # the screenshots and PDFs go to the test's own folder); written without its PNG maps and
     # charts, which neither report.html (an SVG map and SVG charts) nor the fiches show
-    result = solved(tmp_path_factory, *SERVICE_COMMUN)
-    return result.to_dir(tmp_path_factory.mktemp("print") / "laval", draw=False)
+    return written(tmp_path_factory, *SERVICE_COMMUN)
+
+
+#: The seats of the unrestricted Rethélois run (2 services, 1 % gap: P1-P5 of its report).
+SEATS = ["Château-Porcien", "Saint-Germainmont", "Juniville", "Le Châtelet-sur-Retourne", "Coucy"]
 
 
 @pytest.fixture(scope="module")
 def rethelois(tmp_path_factory):
     """The starter of an EPCI of 65 communes with two services (voirie and espaces verts: machines,
-    staff, both modes) at a 1 % gap. The pole-move search's design (5 poles, pooled services) is
-    within 0.74 % of the member-by-member bound, so the run ends after the search, with no MILP:
-    the result is the search's local optimum, whatever the load. The time limit only needs to let
-    the search reach it (with 60 s, a loaded machine spent it on the model's build and the starting
-    poles: no design, no report); it is a guard, never reached. With all nine services the model has
-    109,000 constraints; Laval's fixture covers the nine.
+    staff, both modes) at a 1 % gap, its seats chosen among the five the unrestricted run picks
+    (``poles.candidate_seats``): every commune is still placed, priced and drawn, so the pages
+    hold the same 65 communes, 5 poles and pooled services, and the run costs about 10 CPU-s
+    instead of 18 (65 candidate seats made the candidate pairs, the compact model, its build
+    and the search's moves several times larger; what this test reads is the layout of a large
+    EPCI's pages, not how the seats are chosen, which the design tests and the benchmark cover).
+    The pole-move search's design (5 poles, pooled services) is within 0.7 % of the
+    member-by-member bound, so the run ends after the search, with no MILP: the result is the
+    search's local optimum, whatever the load. The time limit only needs to let the search reach
+    it (with 60 s, a loaded machine spent it on the model's build and the starting poles: no
+    design, no report); it is a guard, never reached. With all nine services the model has 109,000
+    constraints; Laval's fixture covers the nine.
 
     ``init`` and ``run`` are called in this process (what is printed is the folder, not a process
     boundary), and the search prices its 300-odd poles with HiGHS (one long-lived solver process)
@@ -63,12 +73,17 @@ def rethelois(tmp_path_factory):
     # fiches show none, so what this test reads is the same; drawing them cost about 5 CPU-s.
     with scenario.open("a", encoding="utf-8") as file:
         file.write("\nservices:\n  include: [voirie, espaces_verts]\noutputs:\n  map: false\n")
+    text = scenario.read_text(encoding="utf-8")
+    assert text.count("  max_travel_min: 25\n") == 1, text  # the starter's poles block, where the seats go
+    scenario.write_text(text.replace("  max_travel_min: 25\n", "  max_travel_min: 25\n  candidate_seats: [" + ", ".join(SEATS) + "]\n"),
+                        encoding="utf-8")
     done = run_cli("run", scenario, "--out", base / "result", "--set", "solver.time_limit_s=600",
                    "--set", "solver.gap=0.01", "--set", "solver.name=highs", "--quiet")
     assert done.returncode == 0, done.stderr
     summary = json.loads((base / "result" / "summary.json").read_text(encoding="utf-8"))
     assert any("the MILP was not needed" in m for m in summary["messages"]), summary["messages"]
     assert summary["n_poles"] >= 2 and summary["services_pooled"] > 0, summary  # a genuine multi-pole design
+    assert summary["n_communes"] == 65 and summary["n_alone"] == 0, summary
     return base / "result"
 
 
@@ -104,9 +119,9 @@ def layout(page) -> dict:
 
 @pytest.mark.parametrize("which", ["laval", "rethelois"])
 @pytest.mark.slow
-def test_report_and_fiche_for_elus(request, browser, which):
+def test_report_and_fiche_for_elus(request, browser, which, tmp_path):
     folder = request.getfixturevalue(which)
-    shots = folder / "screenshots"
+    shots = tmp_path / "screenshots"
     page = browser.new_page()
     try:
         page.open(file_url(folder / "report.html"), width=1280)

@@ -123,8 +123,17 @@ def test_individual_rationality_binds_in_some_cases(tmp_path):
     assert binding >= 2
 
 
+#: Cases with members cheap alone; in 15 and 28 individual rationality binds (without it the
+#: optimum is cheaper) and lazy fairness adds its cuts in a second round under both lazy
+#: formulations. Seed 28 stands for seed 12, a case of the same kind (six communes, fairness
+#: binding, two lazy rounds) whose weak formulation HiGHS took 3.5 CPU-s to prove (7 for the three
+#: runs; seed 28: 3). Seed 12 still meets the enumeration, both solvers and the enumerated poles,
+#: in test_service_milp_matches_enumeration.
+FORMULATION_SEEDS = [10, 11, 15, 28]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [10, 11, 12, 15])
+@pytest.mark.parametrize("seed", FORMULATION_SEEDS)
 def test_every_formulation_switch_reaches_the_same_optimum(tmp_path, seed):
     """The strengthenings (and lazy fairness) change speed, never the optimum."""
     from optimiser.model.services import Formulation

@@ -35,7 +35,7 @@ def poles(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
-    # solved and written once per session (the print tests solve the same run), read only: the cases edit a copy
+    # solved and written once per session, the same folder as the print tests' (read only: the cases edit a copy)
     return written(tmp_path_factory, *SERVICE_COMMUN)
 
 
