@@ -71,13 +71,16 @@ class CacheStats:
                           dict(self.computed_by_kind), dict(self.hits_by_kind))
 
 
-_FILE_HASHES: dict[tuple[str, int, int], str] = {}
+_FILE_HASHES: dict[tuple[str, int, int, int, int], str] = {}
 
 
 def content_hash(path: Path) -> str:
-    """SHA-256 of a file, remembered while its size and modification time do not change."""
+    """SHA-256 of a file, remembered while its inode, size, modification and change times do not
+    change. The change time (ctime) moves on every write and cannot be set back, unlike the
+    modification time (a copy tool or ``touch -d`` restores it): a file rewritten in place with the
+    same size and mtime is read again."""
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    key = (str(path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size)
     if key not in _FILE_HASHES:
         _FILE_HASHES[key] = file_sha256(path)
     return _FILE_HASHES[key]

@@ -85,3 +85,20 @@ def test_errors_are_not_cached(territory):
     with pytest.raises(Exception, match="Atlantis"):
         prepare(scenario(territory, territory__include=["Atlantis"]), cache=cache)
     assert cache.stats.computed == 0 and len(cache) == 0
+
+
+def test_a_file_rewritten_with_its_size_and_mtime_is_hashed_again(tmp_path):
+    """content_hash remembers a file's hash by its stat: a rewrite of the same size whose mtime is
+    set back (as copy tools do) changes its ctime, and the new bytes are hashed."""
+    import os
+
+    from optimiser.cache import content_hash
+
+    path = tmp_path / "t.geojson"
+    path.write_text('{"a": 1}')
+    first = content_hash(path)
+    old = path.stat()
+    path.write_text('{"a": 2}')
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert path.stat().st_size == old.st_size and path.stat().st_mtime_ns == old.st_mtime_ns
+    assert content_hash(path) != first

@@ -17,7 +17,7 @@ from optimiser.cli import main
 from optimiser.errors import InputError
 from optimiser.files import GEOJSON_MAX_BYTES, SCENARIO_MAX_BYTES, TABLE_MAX_BYTES
 from optimiser.scenario.load import load_scenario
-from optimiser.scenario.yaml_io import MAX_ALIAS_EXPANSION, read_yaml
+from optimiser.scenario.yaml_io import COUNT_FIRST_CHARS, MAX_ALIAS_EXPANSION, MAX_NODES, count_nodes, read_yaml
 
 LAVAL = DATA / "laval_agglo_2016.geojson"
 
@@ -89,6 +89,60 @@ def test_nesting_too_deep_is_refused(tmp_path):
 def test_geojson_nesting_too_deep_is_refused(tmp_path):
     (tmp_path / "deep.geojson").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     assert "nested too deeply" in refused(scenario(tmp_path, "deep.geojson"))
+
+
+# ------------------------------------------------------------------------------- too many values
+
+def _pyyaml_count(text: str) -> int:
+    """Values PyYAML's composer reads in the first document (what the strict loader bounds)."""
+    import yaml
+
+    loader = yaml.SafeLoader(text)
+    seen = [0]
+    compose = loader.compose_node
+
+    def counting(parent, index):
+        seen[0] += 1
+        return compose(parent, index)
+
+    loader.compose_node = counting
+    try:
+        loader.get_event()  # the stream's start
+        loader.compose_document()
+    finally:
+        loader.dispose()
+    return seen[0]
+
+
+@pytest.mark.parametrize("text", [
+    "name: x\nlist: [1, 2, {a: b, c: [d, e]}]\n",
+    "a: &a [x, y]\nb: *a\nc: {<<: {k: 1}, j: 2}\n",
+    "- {a, b, c}\n- ? k\n  : v\n- []\n- {}\n- ''\n- \n",
+    "first: [1, 2, 3]\n---\nsecond: [4, 5, 6, 7, 8]\n",
+])
+def test_libyaml_counts_values_as_pyyaml_does(text):
+    assert count_nodes(text) == _pyyaml_count(text)
+
+
+def test_a_document_of_too_many_values_is_refused_without_reading_it_all(tmp_path):
+    """200,000 values: libyaml counts them in ~0.2 CPU-s; PyYAML took ~5 CPU-s to reach the
+    100,001st (at about 20,000 values a CPU-second)."""
+    path = tmp_path / "big.yaml"
+    path.write_text("name: big\ndescription: [" + "1," * 200_000 + "1]\n", encoding="utf-8")
+    start = time.process_time()
+    text = refused(path)
+    assert time.process_time() - start < 2.0
+    assert str(path) in text and f"more than {MAX_NODES:,} values" in text
+
+
+def test_a_long_document_keeps_pyyaml_words_for_its_errors(tmp_path):
+    """Counted first or not, a syntax error or deep nesting is worded by PyYAML, at its line."""
+    path = tmp_path / "broken.yaml"
+    path.write_text("name: x\nlist: [1, 2\nother: }\n" + "# padding\n" * (COUNT_FIRST_CHARS // 10), encoding="utf-8")
+    assert "broken.yaml:3: not valid YAML: expected ',' or ']', but got ':'" in refused(path)  # libyaml: "did not find..."
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("name: " + "[" * 1000 + "]" * 1000 + "\n" + "# padding\n" * (COUNT_FIRST_CHARS // 10), encoding="utf-8")
+    assert "nested too deeply" in refused(deep)
 
 
 # ------------------------------------------------------------------------------- merge keys
@@ -190,3 +244,16 @@ def test_odd_keys_and_values_are_input_errors(tmp_path, body):
     path = tmp_path / "s.yaml"
     path.write_text(f"name: x\nterritory: {{communes: {LAVAL}}}\n{body}\n", encoding="utf-8")
     refused(path)
+
+
+def test_a_set_value_longer_than_a_scenario_file_is_refused_before_reading():
+    """The Python API passes overrides without the shell's 128 kB bound on one argument: a value
+    is bounded like a scenario file (PyYAML took 3-4 CPU-s to read 5 MB, then the schema refused)."""
+    from optimiser.scenario.set_option import parse_override
+
+    start = time.process_time()
+    with pytest.raises(InputError) as refused_set:
+        parse_override("description=" + "x" * (SCENARIO_MAX_BYTES + 1))
+    assert time.process_time() - start < 0.5
+    assert "the value is 4.0 MB; at most 4 MB is read" in refused_set.value.problems[0].message
+    assert parse_override("description=" + "x" * 10_000)[1] == "x" * 10_000  # a long legal value still reads

@@ -112,3 +112,70 @@ def test_seat_pricing_is_the_minimum_over_the_seats_poles_and_leaves_pole_prices
         assert after == pytest.approx(before, abs=1e-9)
         checked += 1
     assert checked >= 2
+
+
+@pytest.mark.parametrize("seed", [pytest.param(0, marks=pytest.mark.slow), 3])
+def test_a_seats_lp_relaxation_is_at_most_its_pricing_minimum(tmp_path, seed):
+    """The LP relaxation of a seat's pricing (warm-started across multipliers) is at most
+    min over every member set M ∋ j of Δ(j, M) + Σ λ (brute force over the subsets), its x a
+    fractional pole holding the seat; the MILP pricing on the same model is unchanged by it."""
+    import numpy as np
+
+    from optimiser.design.lagrangian import _SeatPricing
+
+    inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    value_of = PerPoleValue(inputs, options, pairs, closed_form=False)
+    deadline = time.perf_counter() + 120
+    rng = np.random.default_rng(seed)
+    below = 0
+    for j in pairs.seats:
+        deltas = {m: value_of.pole(j, m, deadline).delta for m in seat_poles(j, pairs.members_of[j])}
+        pricing = _SeatPricing(value_of, j)
+        for _ in range(3):  # the second and third from the first one's basis
+            lam = {i: float(rng.uniform(-20, 20)) for i in pairs.members_of[j]}
+            truth = min(d + sum(lam[i] for i in m) for m, d in deltas.items() if math.isfinite(d))
+            relaxed, x = pricing.relaxed(lam, 30.0)
+            assert math.isfinite(relaxed) and relaxed <= truth + 1e-9
+            assert x[j] == pytest.approx(1.0) and all(-1e-9 <= v <= 1 + 1e-9 for v in x.values())
+            below += relaxed < truth - 1e-3
+            value, _ = pricing.solve(lam, options, 30.0)
+            assert value == pytest.approx(truth, abs=1e-6)
+    assert below >= 1  # the relaxation is a relaxation somewhere: the test checks a real gap
+
+
+@pytest.mark.slow
+def test_lp_priced_rounds_give_a_bound_between_the_old_bound_and_the_optimum(tmp_path):
+    """Rounds priced by the seats' LP relaxations (and the MILP rounds after them, from their
+    best multipliers) keep a valid bound: between the member-by-member bound and the optimum."""
+    tighter = 0
+    for seed in (0, 1, 3, 9, 11, 14):
+        inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+        optimum = case_optimum(tmp_path, seed) / 1000.0  # k€/yr, by enumeration
+        pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+        old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
+        for relaxed_for in (math.inf, 1.0):  # LP rounds only; LP rounds for 1 s, then MILP rounds
+            value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)
+            now = time.perf_counter()
+            bound = lagrangian_bound(value_of, now + 20, optimum, max_iterations=30, relaxed_until=now + relaxed_for)
+            assert math.isfinite(bound.value) and bound.iterations >= 1
+            assert old - 1e-6 <= bound.value <= optimum + 1e-6, (seed, relaxed_for)
+            tighter += bound.value > old + 1e-3
+    assert tighter >= 2
+
+
+def test_the_first_step_is_the_halving_the_seats_floors_prove_best():
+    """From λ⁰ the first step tries the Polyak step and its halvings and keeps the one whose
+    bound from the floors alone, C₀ − Σλ + Σ min(0, floor_j(λ)), is highest: here the floors
+    2 (λ_j − 1.5) make it 6 + 2t up to t = 0.5 and 8 − 2t after, so of 2, 1, 0.5, 0.25... it is 0.5."""
+    from optimiser.design.lagrangian import _first_step_by_floors
+
+    lam = {"a": 2.0, "b": 2.0}
+    moved = _first_step_by_floors(10.0, lam, {"a": -1.0, "b": -1.0}, 2.0, {"a", "b"}, ["a", "b"],
+                                  lambda j, m: 2.0 * (m[j] - 1.5), k_max=2)
+    assert moved == pytest.approx({"a": 1.5, "b": 1.5})
+    # a commune allowed alone (not covered) keeps λ ≥ 0 whatever the step
+    moved = _first_step_by_floors(10.0, {"a": 0.1, "b": 2.0}, {"a": -1.0, "b": -1.0}, 2.0, {"b"}, ["b"],
+                                  lambda j, m: 2.0 * (m[j] - 1.5), k_max=1)
+    assert moved["a"] >= 0.0 and moved["b"] == pytest.approx(1.5)

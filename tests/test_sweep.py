@@ -288,6 +288,21 @@ def test_process_pool_matches_serial(serial, tmp_path):
     assert "computed" not in sources and "disk" in sources  # workers read them, never recompute
 
 
+def test_one_variant_left_is_solved_in_this_process(tmp_path):
+    """--jobs 2 with a single run to solve starts no pool (a fresh process imports the package,
+    3-5 CPU-s, to solve one tiny run): the run is solved here, as with --jobs 1, and the index
+    still records the jobs asked for."""
+    scenario = make_scenario(tmp_path / "one", "").read_text().split("overrides:")[0]
+    path = tmp_path / "one" / "one.yaml"
+    path.write_text(scenario, encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("sweep", path, "--out", out, "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert "(process, 2 tâche(s))" in result.output and index(out)["jobs"] == 2
+    assert not (out / ".cache").exists()  # the pool's shared inputs are written for workers only
+    assert [row["shared_inputs"] for row in index(out)["variants"]] == ["memory"]  # prepared here, not read from disk
+
+
 @pytest.mark.slow
 def test_dask_local_cluster_matches_serial(serial, tmp_path):
     scenario, serial_out, _ = serial

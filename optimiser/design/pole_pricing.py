@@ -40,6 +40,7 @@ from ..inputs import Inputs
 from ..model.assembly import add_services
 from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model, pair_travel
+from ..model.service_bound import member_savings_both_keur, seat_capacities
 from ..model.services import Formulation, K
 from ..solvers import ResolvableModel, SolverOptions, Status, solve_milp
 from .configurations import PricingData, price_columns, unsupported
@@ -89,6 +90,18 @@ def pole_count_ok(inputs: Inputs, assignment: Assignment) -> bool:
     sc = rules.service_commun
     n = sum(1 for j in poles_of(assignment) if sc is None or j != sc.seat)  # proximity poles
     return (rules.count_min is None or n >= rules.count_min) and (rules.count_max is None or n <= rules.count_max)
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberSavings:
+    """What one pole at each seat can hold (``caps``, :func:`~optimiser.model.service_bound.seat_capacities`)
+    and each member's saving (k€/yr, ≥ 0) in the member-by-member bound: its best over every seat
+    (``by_member``, :func:`~optimiser.model.service_bound.member_savings_keur`) and at each seat
+    (``by_seat[i][j]``, :func:`~optimiser.model.service_bound.member_savings_by_seat_keur`)."""
+
+    caps: dict
+    by_member: dict[str, float]
+    by_seat: dict[str, dict[str, float]]
 
 
 @dataclasses.dataclass
@@ -160,6 +173,18 @@ class PerPoleValue:
         self._pricing_data: PricingData | None = None  # what every closed-form pricing reads, worked out once
         self.base = self  # whose seat models this one solves on (:meth:`restricted`)
         self.closed_modes: dict[str, str] = {}  # service → the mode its seat models' bounds close
+        self._member_savings: MemberSavings | None = None
+
+    def member_savings(self) -> MemberSavings:
+        """The member-by-member savings of this scenario (:class:`MemberSavings`), worked out once:
+        the Lagrangian's start and the column generation's seat floors both read them."""
+        if self._member_savings is None:
+            pairs = self.pairs
+            caps = seat_capacities(self.inputs, pairs.members_of)
+            by_member, by_seat = member_savings_both_keur(self.inputs.services, pairs.seats_of, pairs.members_of,
+                                                          caps=caps)
+            self._member_savings = MemberSavings(caps, by_member, by_seat)
+        return self._member_savings
 
     def restricted(self, inputs: Inputs) -> PerPoleValue:
         r"""The same pricing for ``inputs``, this scenario with fewer modes allowed (a régie-only

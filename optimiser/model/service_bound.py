@@ -152,15 +152,7 @@ def member_savings_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
     """Each member's term of the bound above as a saving (k€/yr, ≥ 0): Σ over its services of
     standalone − its cheapest option; the bound is Σ standalone − Σ savings. Any pole *M* thus
     changes the cost by at least −Σ_{i∈M} saving_i (the start of :mod:`optimiser.design.lagrangian`)."""
-    savings: dict[str, float] = {}
-    most: dict = {}
-    for i in si.members:
-        total = 0.0
-        for s in si.services:
-            alone = si.standalone[(i, s)].total_eur
-            total += alone - min([alone, *_cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat, caps, most).values()])
-        savings[i] = total / K
-    return savings
+    return member_savings_both_keur(si, seats_of, members_of, sc_seat, caps)[0]
 
 
 def member_savings_by_seat_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
@@ -170,16 +162,31 @@ def member_savings_by_seat_keur(si: ServiceInputs, seats_of: dict[str, tuple[str
     standalone − its cheapest option at that seat. A pole (*j*, *M*) changes the cost by at least
     :math:`-\sum_{i \in M} s_{ij}` (the same argument as the bound, one seat at a time); the
     saving of :func:`member_savings_keur` is at least each of these."""
+    return member_savings_both_keur(si, seats_of, members_of, sc_seat, caps)[1]
+
+
+def member_savings_both_keur(si: ServiceInputs, seats_of: dict[str, tuple[str, ...]],
+                             members_of: dict[str, tuple[str, ...]], sc_seat: str | None = None,
+                             caps: dict[str, SeatCapacity] | None = None
+                             ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """(:func:`member_savings_keur`, :func:`member_savings_by_seat_keur`) in one pass: both read
+    the same cheapest options (about 2 s each on a 66-commune EPCI at a load of 5, spent at the
+    start of the column generation's short window)."""
+    savings: dict[str, float] = {}
     out: dict[str, dict[str, float]] = {}
     most: dict = {}
     for i in si.members:
+        total = 0.0
         by_seat: dict[str, float] = {}
         for s in si.services:
             alone = si.standalone[(i, s)].total_eur
-            for j, cost in _cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat, caps, most).items():
+            cheapest = _cheapest_by_seat(si, i, s, seats_of, members_of, sc_seat, caps, most)
+            total += alone - min([alone, *cheapest.values()])
+            for j, cost in cheapest.items():
                 by_seat[j] = by_seat.get(j, 0.0) + max(0.0, alone - cost) / K
+        savings[i] = total / K
         out[i] = by_seat
-    return out
+    return savings, out
 
 
 def _cheapest_by_seat(si: ServiceInputs, i: str, s: str, seats_of: dict[str, tuple[str, ...]],

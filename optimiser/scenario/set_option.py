@@ -1,7 +1,10 @@
 """``--set key=value``: a scenario key given on the command line, the top layer of a scenario.
 
 The value is read as YAML by the same strict, bounded reader as files (an alias bomb fits in a
-command line too); a mapping merges into a mapping, as in a file.
+command line too); a mapping merges into a mapping, as in a file. A value is at most as long as a
+scenario file may be (:data:`~optimiser.files.SCENARIO_MAX_BYTES`): a shell passes at most 128 kB
+in one argument, but the Python API (``sweep(overrides=...)``) has no such bound, and PyYAML reads
+about a megabyte of text a second.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import copy
 
 from ..errors import InputError, Problem
+from ..files import SCENARIO_MAX_BYTES, size_text
 from .merge import set_dotted
 from .yaml_io import parse_yaml
 
@@ -27,6 +31,10 @@ def parse_override(expression: str) -> tuple[list[str], object]:
     parts = [p.strip() for p in key.strip().split(".")]
     if not all(parts):
         raise InputError([Problem("--set", key, "expected a dotted key such as poles.count.max", key)])
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > SCENARIO_MAX_BYTES:
+        raise InputError([Problem(set_label(expression), key.strip(), f"the value is {size_text(size)}; at most "
+                                  f"{size_text(SCENARIO_MAX_BYTES)} is read, as for a scenario file", show_value=False)])
     value, _ = parse_yaml(text, set_label(expression), what="the value") if text.strip() else (None, {})
     return parts, value
 

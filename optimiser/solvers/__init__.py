@@ -6,13 +6,13 @@ registry :data:`SOLVERS` (one module per solver: :mod:`.cbc`, :mod:`.highs`). Ct
 """
 
 from .cbc import cbc_version
-from .highs import ResolvableModel, highs_version, lp_reduced_costs, new_instance, run_stoppable
+from .highs import LpRelaxation, ResolvableModel, highs_version, lp_reduced_costs, new_instance, run_stoppable
 from .interrupt import STOP, interruptible
 from .milp import relaxation_bound, solve_milp
 from .options import SolverOptions
 from .registry import SOLVERS, solver_named
 from .status import SolveOutcome, Status, relative_gap
 
-__all__ = ["SOLVERS", "STOP", "ResolvableModel", "SolveOutcome", "SolverOptions", "Status", "cbc_version", "highs_version", "interruptible",
+__all__ = ["SOLVERS", "STOP", "LpRelaxation", "ResolvableModel", "SolveOutcome", "SolverOptions", "Status", "cbc_version", "highs_version", "interruptible",
            "lp_reduced_costs", "new_instance", "relative_gap", "relaxation_bound", "run_stoppable", "solve_milp",
            "solver_named"]

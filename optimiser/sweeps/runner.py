@@ -120,10 +120,12 @@ def run_sweep(scenario: str | Path, out: str | Path | None = None, *, jobs: int 
             echo(plural(len(outcomes), "sweep.resuming", total=n))
 
     cache = InputCache()
-    serial = backend != "dask" and jobs == 1
+    pending = [task for task in tasks if task.id not in outcomes]
+    # One variant left to solve gains nothing from a pool: a fresh process would import the
+    # package (3-5 CPU-s) to solve what this one solves at once, as with --jobs 1.
+    serial = backend != "dask" and (jobs == 1 or len(pending) <= 1)
     todo: list[VariantTask] = []
     prepared = {}  # variant id → its Inputs, kept for a serial sweep (workers prepare their own)
-    pending = [task for task in tasks if task.id not in outcomes]
     for task, inputs in zip(pending, prepare_each((p.loaded for p in pending), cache)):
         if isinstance(inputs, Exception):
             outcomes[task.id] = VariantOutcome(id=task.id, status="invalid", error=str(inputs), input_hash=task.input_hash)
