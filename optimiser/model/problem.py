@@ -15,6 +15,10 @@ column's life and differ between live columns, so no dict ever compares two colu
 ``==`` (which builds a constraint); no order depends on a hash (PuLP's dicts keep insertion order
 and sort by name).
 
+Small rows are made by :func:`expression`, :func:`constraint` and :func:`add_row`: the objects
+PuLP's constructors and ``problem += row, name`` make (same dicts, same constants, number types
+included), without their type dispatch, finiteness checks and name properties per row.
+
 The result is PuLP's: the same columns (every one in the objective or some row, plus those
 registered by hand), sorted by name the same way, so every model, its LP file and its HiGHS
 arrays are unchanged (``tests/test_seat_model_build.py``).
@@ -27,6 +31,42 @@ from operator import attrgetter
 import pulp
 
 _hash = attrgetter("hash")
+_TRANS = pulp.LpAffineExpression.trans  # PuLP's renaming of illegal characters in names
+_new_expression = pulp.LpAffineExpression.__new__
+_new_constraint = pulp.LpConstraint.__new__
+
+
+def expression(terms=(), constant: float = 0.0) -> pulp.LpAffineExpression:
+    """``pulp.LpAffineExpression(terms, constant)`` for ``terms`` a list of (column, coefficient)
+    pairs or a dict (a later pair of the same column replaces an earlier one, as there), or
+    ``pulp.LpAffineExpression(column)`` as ``expression({column: 1}, 0)`` (an int 0: PuLP's)."""
+    made = _new_expression(pulp.LpAffineExpression)
+    dict.update(made, terms)
+    made.constant = constant
+    made._LpAffineExpression__name = None
+    return made
+
+
+def constraint(lhs: pulp.LpAffineExpression, sense: int, rhs: float) -> pulp.LpConstraint:
+    """``pulp.LpConstraint(lhs, sense, rhs=rhs)`` for an expression ``lhs`` and a finite number
+    ``rhs``: the row holds ``lhs`` itself and the constant ``lhs.constant − rhs``."""
+    made = _new_constraint(pulp.LpConstraint)
+    made.expr = lhs
+    made._LpConstraint__name = None
+    made.constant = lhs.constant - rhs
+    made.sense = sense
+    made.pi = made.slack = None
+    made.modified = True
+    return made
+
+
+def add_row(problem: pulp.LpProblem, row: pulp.LpConstraint, name: str) -> None:
+    """``problem += row, name`` (``name`` not empty)."""
+    if isinstance(problem, Problem):
+        row._LpConstraint__name = name = name.translate(_TRANS)
+        problem._insert(row, name)
+    else:
+        problem.addConstraint(row, name)
 
 
 class Column(pulp.LpVariable):
@@ -51,7 +91,10 @@ class Problem(pulp.LpProblem):
             raise TypeError("Can only add LpConstraint objects")
         if name:
             constraint.name = name
-        name = constraint.name or self.unusedConstraintName()
+        self._insert(constraint, constraint.name or self.unusedConstraintName())
+
+    def _insert(self, constraint: pulp.LpConstraint, name: str) -> None:
+        """The row under ``name`` (its own, already set), PuLP's duplicate check kept."""
         if name in self._constraints:
             if self.noOverlap:
                 raise pulp.PulpError("overlapping constraint names: " + name)
