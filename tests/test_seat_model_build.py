@@ -53,6 +53,21 @@ def seat_model(scenario: str) -> pulp.LpProblem:
     return model.problem
 
 
+def connected_seat_model(scenario: str) -> pulp.LpProblem:
+    """The largest seat's pricing model with the connectivity rows the column generation's seat
+    pricing switches on (as ``PerPoleValue._seat_model`` adds them when contiguity is required)."""
+    from optimiser.design.pole_pricing import add_connectivity
+    from optimiser.model.contiguity import neighbour_lists
+
+    problem = seat_model(scenario)
+    inputs = prepare(load_scenario(SCENARIOS / scenario))
+    names = [v.name.split("_") for v in problem.variables() if v.name.startswith("x_")]
+    seat = next(i for _, i, j in names if i == j)
+    candidates = (seat,) + tuple(sorted(i for _, i, _j in names if i != seat))
+    add_connectivity(problem, seat, candidates, neighbour_lists(inputs.territory, inputs.road))
+    return problem
+
+
 def full_model(scenario: str) -> pulp.LpProblem:
     inputs = prepare(load_scenario(SCENARIOS / scenario))
     return assemble_model(inputs, candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)).pole.problem
@@ -61,12 +76,16 @@ def full_model(scenario: str) -> pulp.LpProblem:
 MODELS = {
     "seat laval-2016-lending": lambda: seat_model("laval-2016-lending.yaml"),
     "seat laval-2016-a-la-carte": lambda: seat_model("laval-2016-a-la-carte.yaml"),
+    "connected seat laval-2016-lending": lambda: connected_seat_model("laval-2016-lending.yaml"),
+    "connected seat laval-2016-a-la-carte": lambda: connected_seat_model("laval-2016-a-la-carte.yaml"),
     "full laval-2016-lending": lambda: full_model("laval-2016-lending.yaml"),
     "full laval-2016-service-commun-ac": lambda: full_model("laval-2016-service-commun-ac.yaml"),
 }
 
 #: The digests of the models above as the plain builder (before the speed-ups) wrote them.
 DIGESTS = {
+    "connected seat laval-2016-a-la-carte": "c7bf7b6e6fe9bd26a9e341cf1f75478b93d9934b87e023202d34b5c17e21c63f",
+    "connected seat laval-2016-lending": "f7595c2282fae4b437aab105eb9a2a3b2ef8805a9d910ed4fe366a56603b2655",
     "full laval-2016-lending": "3b836db386be018fd7f60708b195df6ac4fe2042668d99f1f0972b6264500f59",
     "full laval-2016-service-commun-ac": "7fa78f1de7e30d3b89d27aa651df4145beda44e91502ba2d3928c90071f9cb84",
     "seat laval-2016-a-la-carte": "6a1a9d5b88624a8ad68447037f8dd3fdd5435dd61aa45ef38030bf7815a4c947",
