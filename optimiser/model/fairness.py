@@ -146,6 +146,10 @@ class _PoleService:
     with_poolers: float
     net: pulp.LpAffineExpression
     """C_js − P_js, the start of every member's row (built once, copied per row)."""
+    member_terms: list[tuple[str, float, float]]
+    """(k, variable_k, key_k) of every member, in order: the big-M's sum reads them."""
+    pooler_terms: list[tuple[str, float, float]]
+    """(k, standalone_k, key_k) of every pooler, in order: the tight big-M's sum reads them."""
 
 
 class IndividualRationality:
@@ -187,7 +191,9 @@ class IndividualRationality:
                 key=key, alone={i: m.si.standalone[(i, s)].total_eur for i in poolers}, shed=shed, work=work, pay=pay,
                 dearer={i: max(shed[i], pay[i]) for i in borrowers},
                 with_poolers=fixed + sum(variable[k] for k in members),
-                net=_chain([(m.pole_cost[j, s], None, 1), (m.payments[j, s], None, -1)]))
+                net=_chain([(m.pole_cost[j, s], None, 1), (m.payments[j, s], None, -1)]),
+                member_terms=[(k, variable[k], key[k]) for k in members],
+                pooler_terms=[(k, m.si.standalone[(k, s)].total_eur, key[k]) for k in poolers])
         return self.prepared[j, s]
 
     def add(self, i: str, j: str, s: str) -> int:
@@ -208,14 +214,15 @@ class IndividualRationality:
         key = ps.key
         if i in ps.poolers and key[i] > 0:
             alpha = ps.alone[i] / key[i]
-            big_m = ps.fixed + sum(max(0.0, ps.variable[k] - alpha * key[k]) for k in ps.members if k != i)
+            # (the sums run over lists in the members' order, as the generators they replace: the same floats)
+            big_m = ps.fixed + sum([max(0.0, c - alpha * kk) for k, c, kk in ps.member_terms if k != i])
             if self.tight_big_m and not ps.forced:
                 # The coalition cut holds here: C − P ≤ Σ_k standalone_k z_k + Σ_k (shed − pay)⁺ bb_k.
                 # With z_i = 0, C − P − α_i W ≤ Σ_{k≠i} (standalone_k − α_i k_k) z_k + bank term:
                 # only members dearer alone than i (per unit of key) can push it up.
                 # With i out but others in (h = 1), the poolers-only cut applies; with nobody in
                 # (h = 0), only the bank's slack: the larger of the two bounds suffices.
-                others = sum(max(0.0, ps.alone[k] - alpha * key[k]) for k in ps.poolers if k != i)
+                others = sum([max(0.0, c - alpha * kk) for k, c, kk in ps.pooler_terms if k != i])
                 big_m = min(big_m, max(others, ps.bank) if (j, s) in m.h else others + ps.bank)
             z = expression([(v, 1) for v in m.pooled_vars(i, j, s)])
             # (cost − payments) − α/K·W + M/K·z ≤ M/K, built in one pass (see _chain): the same

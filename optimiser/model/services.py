@@ -121,7 +121,11 @@ class ServiceModel:
 
     def pooled_vars(self, i: str, j: str, s: str) -> list[pulp.LpVariable]:
         """The variables of *i* pooling *s* in pole *j*: zr then zd, those that exist."""
-        return [v for v in (self.zr.get((i, j, s)), self.zd.get((i, j, s))) if v is not None]
+        key = (i, j, s)
+        zr, zd = self.zr.get(key), self.zd.get(key)
+        if zr is None:
+            return [] if zd is None else [zd]
+        return [zr] if zd is None else [zr, zd]
 
     def used_vars(self, i: str, j: str, s: str) -> list[pulp.LpVariable]:
         """The variables of *i* using *s* in pole *j*, pooling or borrowing: zr, zd then bb."""
