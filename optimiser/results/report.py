@@ -57,15 +57,21 @@ def sections_markdown(sections: list[Section]) -> list[str]:
 
 def render_report(summary: dict, rules, communes: pd.DataFrame | None, poles: pd.DataFrame | None,
                   description: str = "", names: dict[str, str] | None = None, service_tables=None,
-                  lang: str | None = None, scenario: dict | None = None) -> str:
-    """``report.md`` as text, in ``lang`` (default: the language being written, French)."""
+                  lang: str | None = None, scenario: dict | None = None, sections: list[Section] | None = None) -> str:
+    """``report.md`` as text, in ``lang`` (default: the language being written, French).
+
+    ``sections``: the sections of these same data in this same language, already built for
+    ``report.html`` (:func:`optimiser.results.sections.build_sections`; building them is most of
+    a rendering's time); built here when not given."""
     with i18n.using(lang):
-        ctx = ReportContext(summary=summary, rules=rules, communes=communes, poles=poles, service_tables=service_tables,
-                            names=names or {}, description=description, scenario=scenario or {})
+        if sections is None:
+            sections = build_sections(ReportContext(summary=summary, rules=rules, communes=communes, poles=poles,
+                                                    service_tables=service_tables, names=names or {},
+                                                    description=description, scenario=scenario or {}))
         key = "report.title" if service_tables is not None else "report.title_poles"
         out = [f"# {i18n.t(key, scenario=summary['scenario'])}", "", f"**{summary['territory']['name']}**", ""]
         if description:
             out += [description.strip(), ""]
-        out += sections_markdown(build_sections(ctx))
+        out += sections_markdown(sections)
         out += [f"## {i18n.t('h.data')}", "", ATTRIBUTION, ""]
         return "\n".join(out)

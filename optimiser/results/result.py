@@ -36,6 +36,7 @@ from .i18n import current, resolve_lang, t, using
 from .maps import draw_map, draw_savings_map
 from .report import render_report
 from .savings_report import draw_chart as draw_savings_chart
+from .sections import build_sections
 from .single import drawn_outlines, single_poles
 from .summary import Summary
 from .workbook import write_workbook
@@ -93,12 +94,13 @@ class Result:
         s = self.summary
         return f"<Result {s['scenario']}: {s['status']}, {s.get('n_poles', 0)} poles, objective {s.get('objective')}>"
 
-    def report(self, lang: str | None = None) -> str:
-        """``report.md`` as text, in ``lang`` (default: :meth:`lang`)."""
+    def report(self, lang: str | None = None, sections: list | None = None) -> str:
+        """``report.md`` as text, in ``lang`` (default: :meth:`lang`); ``sections`` as for
+        :func:`~optimiser.results.report.render_report` (built when not given)."""
         description = self.resolved_scenario.get("description", "")
         names = self.inputs.territory.communes["name"].to_dict()
         return render_report(self.summary, self.inputs.rules, self.communes, self.poles, description, names, self.service_tables,
-                             lang=lang or self.lang(), scenario=self.resolved_scenario)
+                             lang=lang or self.lang(), scenario=self.resolved_scenario, sections=sections)
 
     def report_context(self):
         """What the report sections and fiches draw on (:class:`optimiser.results.document.ReportContext`)."""
@@ -166,10 +168,12 @@ class Result:
                                  outlines=drawn_outlines(outlines, self.poles))
         if self.roadmap is not None and self.roadmap.tables:
             self.roadmap.write(folder, draw)
-        (folder / "report.md").write_text(self.report(current()), encoding="utf-8")
+        # report.md and report.html show the same sections, in the language being written: built once
+        sections = build_sections(self.report_context())
+        (folder / "report.md").write_text(self.report(current(), sections=sections), encoding="utf-8")
         for name, text in self.extra_files.items():
             (folder / name).write_text(text, encoding="utf-8")
-        write_report_html(folder / "report.html", self, outlines=outlines)
+        write_report_html(folder / "report.html", self, outlines=outlines, sections=sections)
         if self.communes is not None:
             write_fiches(folder, self.report_context())
             write_geopackage(folder / "result.gpkg", self.inputs.territory, self.communes, self.poles, outlines)

@@ -392,24 +392,24 @@ def run_stoppable(h, limit: float | None = None) -> bool:
 
 
 def _run_stoppable(h, limit: float | None = None) -> bool:
-    """``h.run()`` in HiGHS's worker thread, the main thread polling it so that a signal handler
-    can run and stop it (:data:`STOP`) — or, on a KeyboardInterrupt, stop it before passing it on.
-    With ``limit`` (s), a watchdog stops a solve still running :data:`OVERRUN_GRACE_S` +
-    :data:`OVERRUN_GRACE_SHARE` × ``limit`` after it; returns whether it did (the outcome is then
-    a time limit, not a user's interrupt)."""
-    h.HandleUserInterrupt = True  # HiGHS polls its interrupt callback; cancelSolve() trips it
+    """``h.run()`` on a solve thread (:class:`.highs_child.SolveThread`, kept from one solve to
+    the next), the main thread polling it so that a signal handler can run and stop it
+    (:data:`STOP`) — or, on a KeyboardInterrupt, stop it before passing it on. With ``limit`` (s),
+    a watchdog stops a solve still running :data:`OVERRUN_GRACE_S` + :data:`OVERRUN_GRACE_SHARE`
+    × ``limit`` after it; returns whether it did (the outcome is then a time limit, not a user's
+    interrupt)."""
     overran = False
     stop_at = None if limit is None else time.perf_counter() + limit + _grace_s(limit)
-    with STOP.while_running(h.cancelSolve):
-        h.startSolve()
+    with highs_child.solve_thread() as run, STOP.while_running(run.cancel):
+        run.start(h)
         try:
-            while not h.wait(0.05)[0]:
+            while not run.wait(0.05):
                 if stop_at is not None and not overran and time.perf_counter() > stop_at:
                     overran = True
-                    h.cancelSolve()
+                    run.cancel()
         except KeyboardInterrupt:
-            h.cancelSolve()
-            while not h.wait(0.05)[0]:
+            run.cancel()
+            while not run.wait(0.05):
                 pass
             raise
     return overran and not STOP.requested

@@ -21,6 +21,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
+import traceback
 
 import numpy as np
 
@@ -104,19 +106,142 @@ def report_of(h) -> dict:
             "col_value": np.asarray(h.getSolution().col_value, dtype=float) if feasible else None}
 
 
-def _run(connection, h) -> dict:
-    """Run ``h`` in HiGHS's worker thread; a ``cancel`` from the parent trips HiGHS's interrupt;
-    the parent gone (end of file), the child leaves at once."""
-    h.HandleUserInterrupt = True
-    h.startSolve()
-    while not h.wait(0.05)[0]:
-        if connection.poll():
+class _CancelBox:
+    """Whether the run a HiGHS instance is in was asked to stop (read by its interrupt callbacks)."""
+
+    __slots__ = ("requested",)
+
+    def __init__(self):
+        self.requested = False
+
+
+def _interrupt_if_cancelled(event) -> None:
+    """HiGHS's interrupt callback (simplex, IPM, MIP): stop the run once it is cancelled.
+
+    The flag is written on every call, not only set: HiGHS keeps the callback's
+    ``user_interrupt`` from one run to the next, so with highspy's own handler (which only sets
+    it) every later run of an instance once cancelled stopped at its first poll — a held seat
+    model, once stopped by the overrun watchdog, then read every next pricing as interrupted."""
+    event.interrupt(event.user_data.requested)
+
+
+def _cancel_box(h) -> _CancelBox:
+    """The instance's cancel flag, its interrupt callbacks subscribed on first use (what highspy's
+    ``HandleUserInterrupt`` subscribes, reading a flag that each run resets)."""
+    box = getattr(h, "_optimiser_cancel", None)
+    if box is None:
+        box = h._optimiser_cancel = _CancelBox()
+        for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
+            callback.subscribe(_interrupt_if_cancelled, box)
+    return box
+
+
+class SolveThread:
+    """A long-lived thread on which HiGHS instances run, one run at a time, the caller's thread
+    free to poll (a signal, a socket, a watchdog) and to :meth:`cancel` the run.
+
+    highspy's ``startSolve`` starts a thread per run, and that thread drops HiGHS's task
+    scheduler as it ends (``resetThreadScheduler``), so every run builds one again. On the pole
+    pricing's MILPs (1–2 ms of HiGHS each, thousands of them) thread and scheduler were about a
+    sixth of the child process's CPU. Here both stay: the scheduler is rebuilt only when a run
+    asks for another thread count than the previous one (HiGHS refuses to run otherwise), so each
+    run meets the scheduler a fresh thread would build. :meth:`cancel` trips the interrupt
+    callbacks HiGHS polls, as ``cancelSolve`` did; a cancel before :meth:`start` is forgotten, as
+    ``startSolve`` forgot it."""
+
+    def __init__(self):
+        self._go = threading.Event()
+        self._done = threading.Event()
+        self._done.set()
+        self._h = None
+        self._box: _CancelBox | None = None
+        self._scheduler_threads = None  # the thread count of this thread's HiGHS scheduler
+        threading.Thread(target=self._serve, name="highs-solve", daemon=True).start()
+
+    @property
+    def idle(self) -> bool:
+        return self._done.is_set()
+
+    def start(self, h) -> None:
+        """Start ``h.run()`` on this thread (which must be idle)."""
+        box = _cancel_box(h)
+        box.requested = False
+        self._box, self._h = box, h
+        self._done.clear()
+        self._go.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the run has ended, waiting up to ``timeout`` s."""
+        return self._done.wait(timeout)
+
+    def cancel(self) -> None:
+        """Ask the running solve to stop (HiGHS polls it in the simplex and the branch and bound)."""
+        box = self._box
+        if box is not None:
+            box.requested = True
+
+    def _serve(self) -> None:
+        while True:
+            self._go.wait()
+            self._go.clear()
+            h = self._h
             try:
-                message = connection.recv()
-            except (EOFError, OSError):
-                os._exit(0)  # the parent is gone: nobody wants this solve
-            if message[0] == "cancel":
-                h.cancelSolve()
+                threads = h.getOptionValue("threads")[1]
+                if threads != self._scheduler_threads:
+                    if self._scheduler_threads is not None:
+                        h.resetThreadScheduler(False)
+                    self._scheduler_threads = threads
+                h.run()
+            except Exception:  # as an exception in startSolve's thread: printed, the run's status unset
+                traceback.print_exc()
+            finally:
+                self._h = None
+                self._done.set()
+
+
+_idle_threads: list[SolveThread] = []
+_idle_lock = threading.Lock()
+
+
+def _forget_threads_after_fork() -> None:
+    """A forked copy of the process has none of these threads (nor a held lock's owner)."""
+    global _idle_lock
+    _idle_lock = threading.Lock()
+    _idle_threads.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_threads_after_fork)
+
+
+@contextlib.contextmanager
+def solve_thread():
+    """An idle :class:`SolveThread` of this process (a new one if none is), given back when the
+    block ends if its run has ended — one per thread solving at the same time, none shared with a
+    forked copy of the process (which has no such thread)."""
+    with _idle_lock:
+        thread = _idle_threads.pop() if _idle_threads else SolveThread()
+    try:
+        yield thread
+    finally:
+        if thread.idle:
+            with _idle_lock:
+                _idle_threads.append(thread)
+
+
+def _run(connection, h) -> dict:
+    """Run ``h`` on the solve thread; a ``cancel`` from the parent trips HiGHS's interrupt;
+    the parent gone (end of file), the child leaves at once."""
+    with solve_thread() as run:
+        run.start(h)
+        while not run.wait(0.05):
+            if connection.poll():
+                try:
+                    message = connection.recv()
+                except (EOFError, OSError):
+                    os._exit(0)  # the parent is gone: nobody wants this solve
+                if message[0] == "cancel":
+                    run.cancel()
     return report_of(h)
 
 

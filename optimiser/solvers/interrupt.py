@@ -6,7 +6,7 @@ and the design was then thrown away. Now:
 
 * the solver adapters always run so that the main thread stays responsive (HiGHS in a worker
   thread that the main thread polls; CBC in its own process) and register, while they run, how to
-  stop them: HiGHS through its interrupt callback (``cancelSolve``), CBC by a SIGINT to its process
+  stop them: HiGHS through its interrupt callbacks (:meth:`.highs_child.SolveThread.cancel`), CBC by a SIGINT to its process
   (it then stops as on its time limit and writes its best solution);
 * inside :class:`interruptible` (main thread only; the public :func:`optimiser.solve` uses it),
   the first Ctrl-C sets :data:`STOP` and stops the running solver; the design loop then stops and

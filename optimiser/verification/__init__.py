@@ -34,15 +34,16 @@ named); everything else is a violation in the returned :class:`Verification` (ex
 
 from __future__ import annotations
 
+import copy
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..cache import InputCache
-from ..errors import Problem
+from ..errors import Problem, warn_input
 from ..files import read_bytes
 from ..inputs.preparation import load_territory, resolve_rules
 from ..results.reading import RESULT_FILE_MAX_BYTES
@@ -50,7 +51,7 @@ from . import design as checks
 from .design import Design, read_design
 from .files import ALWAYS, DESIGN, SERVICES, ResultFolder, UnreadableResult, inside
 from .geojson import geojson_problems
-from .memo import parsed_table, parsed_yaml
+from .memo import derived, parsed_table, parsed_yaml
 from .record import Verification
 from .reports import html_problems, markdown_problems
 from .status import status_problems
@@ -80,6 +81,11 @@ class ReportView:
     territory: object = None
     scenario: dict | None = None
     report_tables: object = None
+    #: the reports' sections per language, built once for both renderings (.reports)
+    sections: dict = field(default_factory=dict)
+    #: the content hash of the inputs (.memo) and of everything the renderings read (.reports)
+    fingerprint: str | None = None
+    rendering_key: str | None = None
 
 
 @dataclass
@@ -115,7 +121,7 @@ def verify_result(folder: str | Path) -> Verification:
         v.check("inputs", outside)
         return v
     cache = InputCache()  # this verification's: prepare() below reuses the territory read here
-    territory = cache.territory(loaded, load_territory)
+    territory = cache.territory(loaded, lambda loaded: _territory(folder, loaded))
     if territory.sha256 != summary["territory"]["sha256"]:
         v.check("inputs", [f"territory file hash {territory.sha256[:12]} differs from summary.json {summary['territory']['sha256'][:12]}"])
     rules = resolve_rules(loaded, territory)
@@ -135,7 +141,7 @@ def verify_result(folder: str | Path) -> Verification:
 
             v.check("roadmap years re-computed", recomputed_problems(folder.path, loaded, prepare(loaded, cache), summary))
     # the reports are rendered again from the verified files and compared (see .reports)
-    view.territory, view.scenario = territory, _resolved(folder)
+    view.territory, view.scenario, view.fingerprint = territory, _resolved(folder), folder.inputs_fingerprint()
     view.report_tables = _report_tables(folder, has_design and has_services)
     if has_design:  # typed as the writer had them (the strict read above keeps text), in territory order
         from ..results.result import read_communes_csv
@@ -147,6 +153,30 @@ def verify_result(folder: str | Path) -> Verification:
     v.check("report.md says what was verified", markdown_problems(folder.text("report.md"), view))
     v.check("report.html says what was verified", html_problems(folder.text("report.html"), view))
     return v
+
+
+def _territory(folder: ResultFolder, loaded):
+    """``load_territory(loaded)``, read once per distinct inputs (.memo: ``scenario.resolved.yaml``
+    and ``inputs/`` hold everything it is read from). A territory is never changed once read; the
+    one handed out names this folder's file as its source, and its load warnings are given again
+    (as a fresh read gives them)."""
+    known = derived(folder.inputs_fingerprint())
+    if "territory" not in known:
+        known["territory"] = load_territory(loaded)
+        return known["territory"]
+    territory = known["territory"]
+    for warning in territory.warnings:
+        warn_input(warning)
+    return replace(territory, source=loaded.path(loaded.scenario.territory.communes))
+
+
+def _neighbours_and_travel(folder: ResultFolder, loaded, territory):
+    """:func:`.travel.neighbours_and_travel`, computed once per distinct inputs (.memo); a copy
+    each time (plain data: sets of codes, arrays of minutes and km)."""
+    known = derived(folder.inputs_fingerprint())
+    if "travel" not in known:
+        known["travel"] = neighbours_and_travel(loaded, territory)
+    return copy.deepcopy(known["travel"])
 
 
 def _resolved(folder) -> dict:
@@ -185,7 +215,7 @@ def _check_design(folder, v, loaded, territory, rules, summary, has_services, vi
     v.check("every commune placed exactly once", placement)
     if placement:
         return False
-    nbrs, times, km = neighbours_and_travel(loaded, territory)
+    nbrs, times, km = _neighbours_and_travel(folder, loaded, territory)
     d = Design(loaded, territory, rules, summary, communes, poles, nbrs, times, km)
     v.check("seats inside their poles", checks.seat_problems(d))
     v.check("communes.csv columns", checks.commune_table_problems(d))

@@ -17,6 +17,7 @@ from ..errors import Problem
 from ..results.records import row_dicts
 from .design import POLE_COLUMNS, Design
 from .files import ResultFolder, UnreadableResult
+from .memo import content_key, derived, kept
 
 ROUNDING_DEG = 1e-5
 
@@ -26,6 +27,14 @@ def geojson_problems(folder: ResultFolder, d: Design) -> list[str]:
     features = data.get("features")
     if data.get("type") != "FeatureCollection" or not isinstance(features, list):
         raise UnreadableResult([Problem(folder.label("poles.geojson"), "", "expected a GeoJSON FeatureCollection", show_value=False)])
+    # the outlines' unions are most of the time: the same file checked against the same design and
+    # inputs again (a tampering matrix, a second verification) is not checked again (.memo)
+    fingerprint = folder.inputs_fingerprint()
+    key = None if fingerprint is None else content_key(data, d.poles, d.seat_of, d.pole_of, d.members)
+    return kept(derived(fingerprint), "poles.geojson", key, lambda: _feature_problems(features, d))
+
+
+def _feature_problems(features: list, d: Design) -> list[str]:
     out = []
     t = d.territory
     rows = {r["pole"]: r for r in row_dicts(d.poles)}

@@ -14,10 +14,13 @@ hold a folder's paths, so a message can only ever name the folder being verified
 * :func:`inputs_fingerprint` — ``scenario.resolved.yaml`` and every regular file under
   ``inputs/`` (their names and bytes): what the prices are derived from;
 * :func:`derived` — the values derived from one such fingerprint (a dict per fingerprint, the
-  :data:`FINGERPRINTS` most recently used kept);
+  :data:`FINGERPRINTS` most recently used kept); :func:`kept` — a result derived from them and
+  from other content (:func:`content_key`);
 * :func:`parsed_table` — a parsed table per (file bytes, how it is read), returned as a copy;
 * :func:`parsed_yaml` — a parsed YAML file per file bytes, returned as a deep copy;
-* :func:`parsed_page` — what the report checks read of a page, per page text.
+* :func:`parsed_page` — what the report checks read of a page, per page text;
+* :func:`rendering` — a report rendered again from the verified data, per content hash of
+  everything the rendering reads (:func:`content_key`) and its language.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ _derived: OrderedDict[str, dict] = OrderedDict()
 _tables: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _pages: OrderedDict[str, object] = OrderedDict()
 _yaml: OrderedDict[tuple, object] = OrderedDict()
+_renderings: OrderedDict[tuple, str] = OrderedDict()
 
 
 def _regular_files(folder: Path) -> list[Path] | None:
@@ -109,6 +113,15 @@ def frame_result(values: dict, name: str, frames: tuple, compute: Callable[[], p
     return _remembered(values.setdefault(name, OrderedDict()), key, compute, TABLES).copy()
 
 
+def kept(values: dict, name: str, key: str | None, compute: Callable[[], list]) -> list:
+    """``compute()`` (a list of messages, say), derived from the inputs of ``values``
+    (:func:`derived`) and whatever ``key`` (:func:`content_key`) hashes, once per distinct key
+    (the :data:`TABLES` most recent kept; ``None``: computed every time); a copy each time."""
+    if key is None:
+        return compute()
+    return list(_remembered(values.setdefault(name, OrderedDict()), key, compute, TABLES))
+
+
 def parsed_yaml(data: bytes, how: Hashable, parse: Callable[[], object]):
     """``parse()`` of a YAML file whose bytes are ``data``, read the way ``how`` names (plain data:
     mappings, lists, scalars), once per distinct content; a deep copy each time."""
@@ -119,6 +132,24 @@ def parsed_page(text: str, parse: Callable[[str], object]):
     """``parse(text)`` once per distinct text (the caller only reads what it returns)."""
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return _remembered(_pages, key, lambda: parse(text), PAGES)
+
+
+def content_key(*values) -> str | None:
+    """SHA-256 of the pickled ``values`` (plain data and tables; ``None`` when one cannot be
+    pickled: nothing is kept). Equal bytes mean equal content; equal content pickled differently
+    only costs a computation."""
+    try:
+        return hashlib.sha256(pickle.dumps(values, protocol=5)).hexdigest()
+    except Exception:  # an object pickle refuses: computed every time
+        return None
+
+
+def rendering(key: str | None, kind: str, lang: str, render: Callable[[], str]) -> str:
+    """``render()``, a report (``kind``: ``report.md`` or ``report.html``) in ``lang`` rendered
+    from data whose :func:`content_key` is ``key``, once per distinct key (``None``: not kept)."""
+    if key is None:
+        return render()
+    return _remembered(_renderings, (key, kind, lang), render, PAGES)
 
 
 def _remembered(store: OrderedDict, key: Hashable, compute: Callable[[], object], limit: int):
@@ -139,3 +170,7 @@ def clear() -> None:
     _tables.clear()
     _pages.clear()
     _yaml.clear()
+    _renderings.clear()
+    from .report_sections import clear as clear_sections  # it keeps its own, hashed here
+
+    clear_sections()

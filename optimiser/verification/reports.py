@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections import OrderedDict
 from html.parser import HTMLParser
 
 from ..results import i18n
-from .memo import parsed_page
+from .memo import PAGES, content_key, derived, parsed_page, rendering
 
 
 def _norm(text) -> str:
@@ -44,24 +45,80 @@ def _rendering_inputs(view) -> tuple[dict, dict, dict, str]:
     return summary, view.territory.communes["name"].to_dict(), scenario, scenario.get("description", "") or ""
 
 
+def _report_sections(view, lang: str) -> list:
+    """The reports' sections for the verified data in ``lang``, built once per verification and
+    shown by both renderings, as the writer does (``Result.to_dir``): building them is most of a
+    rendering's time. Built as the writer builds them (the territory, its names, the scenario)."""
+    if lang not in view.sections:
+        from .report_sections import kept_sections
+
+        summary, names, scenario, description = _rendering_inputs(view)
+        # each section kept per content of what it reads (.report_sections): a folder that differs
+        # in one service table builds again only the sections that read it
+        view.sections[lang] = kept_sections(view.fingerprint, lang, dict(
+            summary=summary, rules=view.rules, communes=view.communes, poles=view.poles, service_tables=view.report_tables,
+            names=names, description=description, territory=view.territory, scenario=scenario))
+    return view.sections[lang]
+
+
+def _rendering_key(view) -> str | None:
+    """The content hash of everything the renderings read (.memo): the inputs' fingerprint (the
+    scenario, the territory and the rules derive from it) and the verified summary, communes,
+    poles and service tables. A folder whose files say the same is not rendered again (a report
+    edited by hand, a tampering matrix); ``None`` (always rendered) without a fingerprint."""
+    if view.rendering_key is None and view.fingerprint is not None:
+        summary, _, scenario, description = _rendering_inputs(view)
+        view.rendering_key = content_key(view.fingerprint, summary, scenario, description, view.communes, view.poles,
+                                         view.report_tables)
+    return view.rendering_key
+
+
+def _outlines(view) -> dict | None:
+    """The poles' outlines the map draws (:func:`optimiser.results.geo.pole_geometries`, as the
+    writer passes them), once per distinct inputs and placement (.memo): the unions of polygons
+    are most of the map's time. ``None`` (the renderer computes them) without a design or a
+    fingerprint."""
+    if view.communes is None or view.fingerprint is None:
+        return None
+    from ..results.geo import pole_geometries
+
+    placement = view.communes[["insee_code", "pole", "alone"]]
+    known = derived(view.fingerprint).setdefault("outlines", OrderedDict())
+    key = content_key(placement)
+    if key is None:
+        return None
+    if key not in known:
+        known[key] = pole_geometries(view.territory, view.communes)
+        while len(known) > PAGES:
+            known.popitem(last=False)
+    return dict(known[key])  # shapely geometries are immutable
+
+
 def _rendered_markdown(view, lang: str) -> str:
     """``report.md`` as the verified files say it should read (each report is rendered only
     when checked: a rendering is most of the verifier's time)."""
     from ..results.report import render_report
 
-    summary, names, scenario, description = _rendering_inputs(view)
-    return render_report(summary, view.rules, view.communes, view.poles, description, names, view.report_tables,
-                         lang=lang, scenario=scenario)
+    def render() -> str:
+        summary, names, scenario, description = _rendering_inputs(view)
+        return render_report(summary, view.rules, view.communes, view.poles, description, names, view.report_tables,
+                             lang=lang, scenario=scenario, sections=_report_sections(view, lang))
+
+    return rendering(_rendering_key(view), "report.md", lang, render)
 
 
 def _rendered_html(view, lang: str) -> str:
     """``report.html`` as the verified files say it should read."""
     from ..results.html.report import render_result_html
 
-    summary, _, scenario, description = _rendering_inputs(view)
-    return render_result_html(summary, view.communes, view.poles, view.territory, view.rules, description=description,
-                              labels=(scenario.get("outputs") or {}).get("labels", "auto"),
-                              service_tables=view.report_tables, lang=lang, scenario=scenario)
+    def render() -> str:
+        summary, _, scenario, description = _rendering_inputs(view)
+        return render_result_html(summary, view.communes, view.poles, view.territory, view.rules, description=description,
+                                  labels=(scenario.get("outputs") or {}).get("labels", "auto"),
+                                  service_tables=view.report_tables, lang=lang, scenario=scenario,
+                                  sections=_report_sections(view, lang), outlines=_outlines(view))
+
+    return rendering(_rendering_key(view), "report.html", lang, render)
 
 
 # ----------------------------------------------------------------------------- report.md
@@ -151,6 +208,11 @@ class _Page(HTMLParser):
             self._text, self._sort = [], a.get("data-sort")
         elif tag == "script" and a.get("id") == "report-data":
             self._text = []
+
+    def updatepos(self, i, j):
+        """Where the parser is, without counting lines and columns (only :meth:`getpos` reads them,
+        for messages this reader never gives): a sixth of the parsing time."""
+        return j
 
     def handle_startendtag(self, tag, attrs):
         pass  # <rect .../>, <path .../>: no text, nothing to read

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 
@@ -132,9 +133,12 @@ class ServiceChecks:
         # prices that depend on the inputs alone, kept per inputs' content hash (.memo): the same
         # inputs verified again (a tampering matrix, a sweep) are not priced again
         self.memo = derived(folder.inputs_fingerprint())
-        self.alone = {k: standalone(self.si, *k) for k in self.si.inventory.services}
-        self.today = {k: as_is(self.si, *k) for k in self.si.inventory.services}
-        self.alone_choice = {k: alone_option(self.si, *k) for k in self.si.inventory.services}
+        if "member prices" not in self.memo:
+            self.memo["member prices"] = ({k: standalone(self.si, *k) for k in self.si.inventory.services},
+                                          {k: as_is(self.si, *k) for k in self.si.inventory.services},
+                                          {k: alone_option(self.si, *k) for k in self.si.inventory.services})
+        # each member alone, today and reorganised alone: plain data, a copy each verification
+        self.alone, self.today, self.alone_choice = copy.deepcopy(self.memo["member prices"])
         if not self.si.enabled:  # pooling disabled: every member keeps today's organisation
             self.alone = {k: (v["total"], v["machines"], v["staff"] + v["supplies"] + v["contract"]) for k, v in self.today.items()}
 

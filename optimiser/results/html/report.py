@@ -11,6 +11,7 @@ knows is shown in the communes table under its own name. The page prints to a cl
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -123,15 +124,18 @@ def _legend(poles: pd.DataFrame | None, communes: pd.DataFrame | None, colours: 
 def render_result_html(summary: dict, communes: pd.DataFrame | None, poles: pd.DataFrame | None,
                        territory: Territory, rules, *, description: str = "", labels: str = "auto",
                        service_tables=None, outlines: dict | None = None, lang: str | None = None,
-                       scenario: dict | None = None) -> str:
+                       scenario: dict | None = None, sections: list[Section] | None = None) -> str:
     """The whole ``report.html`` page as text (see the module docstring), in ``lang`` (default:
     the language being written, French). ``outlines``: the poles' polygons
-    (:func:`optimiser.results.geo.pole_geometries`), computed when not given."""
+    (:func:`optimiser.results.geo.pole_geometries`), computed when not given. ``sections``: the
+    sections of these same data in this same language, already built for ``report.md``
+    (:func:`optimiser.results.sections.build_sections`; never changed here); built when not given."""
     with i18n.using(lang):
-        return _render(summary, communes, poles, territory, rules, description, labels, service_tables, outlines, scenario or {})
+        return _render(summary, communes, poles, territory, rules, description, labels, service_tables, outlines, scenario or {},
+                       sections)
 
 
-def _render(summary, communes, poles, territory, rules, description, labels, service_tables, outlines, scenario) -> str:
+def _render(summary, communes, poles, territory, rules, description, labels, service_tables, outlines, scenario, sections) -> str:
     outlines = drawn_outlines(outlines, poles)  # a one-commune pole is drawn as a commune on its own
     communes, poles = as_drawn(communes, poles)
     key = "report.title" if service_tables is not None else "report.title_poles"
@@ -153,27 +157,18 @@ def _render(summary, communes, poles, territory, rules, description, labels, ser
         return (f'<svg class="swatch" aria-hidden="true" viewBox="0 0 1 1"><rect width="1" height="1" '
                 f'fill="{esc(fills.get(r["insee_code"], "#fff"))}"/></svg>{esc(r["pole"])}')
 
-    ctx = ReportContext(summary=summary, rules=rules, communes=communes, poles=poles, service_tables=service_tables,
-                        names=territory.communes["name"].to_dict(), description=description, territory=territory,
-                        scenario=scenario)
+    if sections is None:
+        sections = build_sections(ReportContext(summary=summary, rules=rules, communes=communes, poles=poles,
+                                                service_tables=service_tables, names=territory.communes["name"].to_dict(),
+                                                description=description, territory=territory, scenario=scenario))
     map_html = (f'<div class="map-wrap" id="map-wrap">{svg}<div id="tip" class="tip" role="status" aria-live="polite" hidden></div></div>'
                 f"{_legend(poles, communes, fills)}{numbered_key(territory, labels)}")
     body = [f"<header><h1>{esc(title)}</h1>", f'<p class="lead">{esc(summary["territory"]["name"])}</p>']
     if description:
         body.append(f'<p class="description">{esc(description.strip())}</p>')
     body.append("</header><main>")
-    for section in build_sections(ctx):
-        if section.id == "map":  # the interactive map replaces map.png; savings.png stays in the folder
-            section.blocks = [b for b in section.blocks if not (isinstance(b, Image) and b.file != "map.png")]
-            for block in section.blocks:
-                if isinstance(block, Image):
-                    block.html = map_html
-        if section.id == "communes":
-            for block in section.blocks:
-                if isinstance(block, Table):
-                    block.columns = [Column(c.key, c.label, c.format, c.numeric, c.explain, pole_cell if c.key == "pole" else c.cell)
-                                     for c in block.columns]
-        body.append(section_html(section))
+    for section in sections:
+        body.append(section_html(_as_on_the_page(section, map_html, pole_cell)))
     body.append("</main>")
     body.append(f'<footer><h2>{esc(t("h.data"))}</h2>' + "".join(f"<p>{esc(line)}</p>" for line in ATTRIBUTION_LINES)
                 + f"<p>{esc(t('txt.made_with', version=summary.get('versions', {}).get('optimiser', '')))}</p></footer>")
@@ -181,13 +176,29 @@ def _render(summary, communes, poles, territory, rules, description, labels, ser
                     lang=i18n.current())
 
 
-def write_report_html(path: Path, result, outlines: dict | None = None, lang: str | None = None) -> None:
+def _as_on_the_page(section: Section, map_html: str, pole_cell) -> Section:
+    """``section`` as the page shows it: the interactive map in place of ``map.png`` (other images
+    of the map section, such as ``savings.png``, stay in the folder only), the communes' pole cell
+    with its colour swatch. A changed copy: ``section`` may be shared with ``report.md``."""
+    if section.id == "map":
+        blocks = [replace(b, html=map_html) if isinstance(b, Image) else b
+                  for b in section.blocks if not (isinstance(b, Image) and b.file != "map.png")]
+        return replace(section, blocks=blocks)
+    if section.id == "communes":
+        blocks = [replace(b, columns=[Column(c.key, c.label, c.format, c.numeric, c.explain, pole_cell if c.key == "pole" else c.cell)
+                                      for c in b.columns]) if isinstance(b, Table) else b for b in section.blocks]
+        return replace(section, blocks=blocks)
+    return section
+
+
+def write_report_html(path: Path, result, outlines: dict | None = None, lang: str | None = None,
+                      sections: list[Section] | None = None) -> None:
     """Write ``report.html`` for a :class:`~optimiser.results.result.Result` that holds its inputs
-    (``outlines`` as for :func:`render_result_html`)."""
+    (``outlines`` and ``sections`` as for :func:`render_result_html`)."""
     territory = result.inputs.territory
     outputs = result.resolved_scenario.get("outputs", {}) or {}
     page = render_result_html(result.summary, result.communes, result.poles, territory, result.inputs.rules,
                               description=result.resolved_scenario.get("description", "") or "",
                               labels=outputs.get("labels", "auto"), service_tables=result.service_tables,
-                              outlines=outlines, lang=lang, scenario=result.resolved_scenario)
+                              outlines=outlines, lang=lang, scenario=result.resolved_scenario, sections=sections)
     Path(path).write_text(page, encoding="utf-8")
