@@ -232,7 +232,9 @@ def add_pooling_choice(m: ServiceModel) -> None:
     prob = m.problem
     for (i, s), u in m.u.items():
         pooled = [v for j in m.seats_of(i) for v in m.pooled_vars(i, j, s)]
-        add_row(prob, constraint(_minus(pulp.lpSum(pooled), u), pulp.LpConstraintEQ, 0), f"pool_{i}_{s}")
+        # lpSum(pooled) − u: each column once with 1, then u with −1, constant 0.0 (as PuLP writes it)
+        add_row(prob, constraint(expression([(v, 1) for v in pooled] + [(u, -1)], 0.0), pulp.LpConstraintEQ, 0),
+                f"pool_{i}_{s}")
 
 
 @constraint_block("borrowing choice")
@@ -255,7 +257,7 @@ def add_pole_service_activity(m: ServiceModel) -> None:
         add_row(prob, _le(_minus(expression({a: 1}, 0), m.x_of(j, j)), 0), f"active_{j}_{s}")
         for i in m.members_at(j, s):
             use = [(v, 1) for v in m.used_vars(i, j, s)]
-            add_row(prob, _le(_minus(expression(use), a), 0), f"uses_{i}_{j}_{s}")
+            add_row(prob, _le(expression(use + [(a, -1)]), 0), f"uses_{i}_{j}_{s}")  # use − a (a not in use)
 
 
 @constraint_block("pole service mode")
@@ -268,9 +270,9 @@ def add_pole_service_mode(m: ServiceModel) -> None:
             add_row(prob, _le(_minus(pulp.lpSum(modes), m.x_of(j, j)), 0), f"mode_{j}_{s}")
         for i in m.members_at(j, s):
             if (i, j, s) in m.zr:
-                add_row(prob, _le(_minus(expression({m.zr[i, j, s]: 1}, 0), m.r[j, s]), 0), f"regie_{i}_{j}_{s}")
+                add_row(prob, _le(expression({m.zr[i, j, s]: 1, m.r[j, s]: -1}, 0), 0), f"regie_{i}_{j}_{s}")
             if (i, j, s) in m.zd:
-                add_row(prob, _le(_minus(expression({m.zd[i, j, s]: 1}, 0), m.d[j, s]), 0), f"deleg_{i}_{j}_{s}")
+                add_row(prob, _le(expression({m.zd[i, j, s]: 1, m.d[j, s]: -1}, 0), 0), f"deleg_{i}_{j}_{s}")
 
 
 @constraint_block("poolers present")
@@ -282,7 +284,7 @@ def add_poolers_present(m: ServiceModel) -> None:
         for i in members:
             pooled = [(v, 1) for v in m.pooled_vars(i, j, s)]
             if pooled:
-                add_row(prob, _le(_minus(expression(pooled), h), 0), f"haspool_{i}_{j}_{s}")
+                add_row(prob, _le(expression(pooled + [(h, -1)]), 0), f"haspool_{i}_{j}_{s}")  # pooled − h
         everyone = [(v, 1) for i in members for v in m.pooled_vars(i, j, s)]
         prob += h - expression(everyone) <= 0, f"haspool_{j}_{s}"
 
@@ -356,7 +358,8 @@ def add_whole_machines(m: ServiceModel) -> None:
         for i, v in machine_users(m, j, s):
             floor = machine.units_for(econ.machine_days(i, s, q))
             if floor > 0:
-                row = _minus(expression({units: 1}, 0), floor * v)
+                # units − floor·v as PuLP's ``−`` and ``*`` write it: (floor × 1) × −1, constant 0 + (0 × floor) × −1
+                row = expression({units: 1, v: floor * 1 * -1}, 0 + 0 * floor * -1)
                 add_row(prob, constraint(row, pulp.LpConstraintGE, 0), f"units_floor{m.tag}_{i}_{j}_{s}_{q}_{v.name[:2]}")
 
 
