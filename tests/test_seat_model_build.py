@@ -140,6 +140,48 @@ def test_the_highs_arrays_are_the_row_by_row_conversions():
         assert np.asarray(got[key]).dtype == np.asarray(array).dtype, key
 
 
+def champagnole_seat_model():
+    """The largest seat model of CC Champagnole Nozeroy Jura (SIREN 200069623, 66 communes) as
+    the column generation builds it (``PerPoleValue._seat_model``: services, fairness, the
+    connectivity rows; objective constant moved out), from what ``optimiser init`` writes with
+    ``services: {}`` (benchmarks/services_epci.py's scenario). Returns the :class:`ResolvableModel`."""
+    import tempfile
+    from pathlib import Path
+
+    from optimiser.design.pole_pricing import PerPoleValue
+    from optimiser.model.contiguity import neighbour_lists
+    from optimiser.starter import init_folder
+    from optimiser.territory.france import national_data
+
+    national = national_data()
+    with tempfile.TemporaryDirectory(prefix="seat-champagnole-") as folder:
+        summary = init_folder(national.select_epci("200069623"), Path(folder) / "champagnole", national)
+        with open(summary.scenario, "a", encoding="utf-8") as handle:
+            handle.write("\nservices: {}\n")
+        inputs = prepare(load_scenario(summary.scenario))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    value = PerPoleValue(inputs, None, pairs, nbrs=neighbour_lists(inputs.territory, inputs.road))
+    seat = max(pairs.members_of, key=lambda j: (len(pairs.members_of[j]), j))
+    model, _, _ = value._seat_model(seat)
+    return model
+
+
+#: :func:`champagnole_seat_model`'s digest as the plain builder (before the speed-ups) wrote it;
+#: a change of the national data or of ``optimiser init``'s estimates changes it too.
+CHAMPAGNOLE_DIGEST = "5492fe11206370c24519ef2669fbd616052a49de856df0782cab436d50fd837c"
+
+
+def test_a_real_epcis_seat_model_and_its_arrays_are_the_plain_builders():
+    import highspy
+
+    model = champagnole_seat_model()
+    assert fingerprint(model.problem) == CHAMPAGNOLE_DIGEST
+    expected = plain_lp_arrays(highspy, model.problem, model.variables)
+    for key, array in expected.items():
+        assert np.array_equal(model.arrays[key], array), key
+
+
 if __name__ == "__main__":
     for name in sorted(MODELS):
         print(f'    "{name}": "{fingerprint(MODELS[name]())}",')
+    print(f'CHAMPAGNOLE_DIGEST = "{fingerprint(champagnole_seat_model().problem)}"')
