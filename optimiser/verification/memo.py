@@ -164,6 +164,16 @@ def _remembered(store: OrderedDict, key: Hashable, compute: Callable[[], object]
     return store[key]
 
 
+#: What other modules keep under this module's content keys, forgotten by :func:`clear` too
+#: (registered by them: this module imports none of its users).
+_other_stores: list[Callable[[], None]] = []
+
+
+def also_clear(forget: Callable[[], None]) -> None:
+    """Have :func:`clear` call ``forget`` (a module keeping its own store of content-keyed values)."""
+    _other_stores.append(forget)
+
+
 def clear() -> None:
     """Forget everything kept (tests that time a first verification)."""
     _derived.clear()
@@ -171,6 +181,5 @@ def clear() -> None:
     _pages.clear()
     _yaml.clear()
     _renderings.clear()
-    from .report_sections import clear as clear_sections  # it keeps its own, hashed here
-
-    clear_sections()
+    for forget in _other_stores:
+        forget()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from .memo import content_key
+from .memo import also_clear, content_key
 
 #: (context key, builder) entries kept; a context key is one summary, design and language.
 ENTRIES = 256
@@ -101,3 +101,6 @@ def _found(versions: list, table_key):
 def clear() -> None:
     """Forget every kept section."""
     _kept.clear()
+
+
+also_clear(clear)
