@@ -53,6 +53,21 @@ def seat_model(scenario: str) -> pulp.LpProblem:
     return model.problem
 
 
+def connected_seat_model(scenario: str) -> pulp.LpProblem:
+    """The largest seat's pricing model with the connectivity rows the column generation's seat
+    pricing switches on (as ``PerPoleValue._seat_model`` adds them when contiguity is required)."""
+    from optimiser.design.pole_pricing import add_connectivity
+    from optimiser.model.contiguity import neighbour_lists
+
+    problem = seat_model(scenario)
+    inputs = prepare(load_scenario(SCENARIOS / scenario))
+    names = [v.name.split("_") for v in problem.variables() if v.name.startswith("x_")]
+    seat = next(i for _, i, j in names if i == j)
+    candidates = (seat,) + tuple(sorted(i for _, i, _j in names if i != seat))
+    add_connectivity(problem, seat, candidates, neighbour_lists(inputs.territory, inputs.road))
+    return problem
+
+
 def full_model(scenario: str) -> pulp.LpProblem:
     inputs = prepare(load_scenario(SCENARIOS / scenario))
     return assemble_model(inputs, candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)).pole.problem
@@ -61,12 +76,16 @@ def full_model(scenario: str) -> pulp.LpProblem:
 MODELS = {
     "seat laval-2016-lending": lambda: seat_model("laval-2016-lending.yaml"),
     "seat laval-2016-a-la-carte": lambda: seat_model("laval-2016-a-la-carte.yaml"),
+    "connected seat laval-2016-lending": lambda: connected_seat_model("laval-2016-lending.yaml"),
+    "connected seat laval-2016-a-la-carte": lambda: connected_seat_model("laval-2016-a-la-carte.yaml"),
     "full laval-2016-lending": lambda: full_model("laval-2016-lending.yaml"),
     "full laval-2016-service-commun-ac": lambda: full_model("laval-2016-service-commun-ac.yaml"),
 }
 
 #: The digests of the models above as the plain builder (before the speed-ups) wrote them.
 DIGESTS = {
+    "connected seat laval-2016-a-la-carte": "c7bf7b6e6fe9bd26a9e341cf1f75478b93d9934b87e023202d34b5c17e21c63f",
+    "connected seat laval-2016-lending": "f7595c2282fae4b437aab105eb9a2a3b2ef8805a9d910ed4fe366a56603b2655",
     "full laval-2016-lending": "3b836db386be018fd7f60708b195df6ac4fe2042668d99f1f0972b6264500f59",
     "full laval-2016-service-commun-ac": "7fa78f1de7e30d3b89d27aa651df4145beda44e91502ba2d3928c90071f9cb84",
     "seat laval-2016-a-la-carte": "6a1a9d5b88624a8ad68447037f8dd3fdd5435dd61aa45ef38030bf7815a4c947",
@@ -121,6 +140,48 @@ def test_the_highs_arrays_are_the_row_by_row_conversions():
         assert np.asarray(got[key]).dtype == np.asarray(array).dtype, key
 
 
+def champagnole_seat_model():
+    """The largest seat model of CC Champagnole Nozeroy Jura (SIREN 200069623, 66 communes) as
+    the column generation builds it (``PerPoleValue._seat_model``: services, fairness, the
+    connectivity rows; objective constant moved out), from what ``optimiser init`` writes with
+    ``services: {}`` (benchmarks/services_epci.py's scenario). Returns the :class:`ResolvableModel`."""
+    import tempfile
+    from pathlib import Path
+
+    from optimiser.design.pole_pricing import PerPoleValue
+    from optimiser.model.contiguity import neighbour_lists
+    from optimiser.starter import init_folder
+    from optimiser.territory.france import national_data
+
+    national = national_data()
+    with tempfile.TemporaryDirectory(prefix="seat-champagnole-") as folder:
+        summary = init_folder(national.select_epci("200069623"), Path(folder) / "champagnole", national)
+        with open(summary.scenario, "a", encoding="utf-8") as handle:
+            handle.write("\nservices: {}\n")
+        inputs = prepare(load_scenario(summary.scenario))
+    pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+    value = PerPoleValue(inputs, None, pairs, nbrs=neighbour_lists(inputs.territory, inputs.road))
+    seat = max(pairs.members_of, key=lambda j: (len(pairs.members_of[j]), j))
+    model, _, _ = value._seat_model(seat)
+    return model
+
+
+#: :func:`champagnole_seat_model`'s digest as the plain builder (before the speed-ups) wrote it;
+#: a change of the national data or of ``optimiser init``'s estimates changes it too.
+CHAMPAGNOLE_DIGEST = "5492fe11206370c24519ef2669fbd616052a49de856df0782cab436d50fd837c"
+
+
+def test_a_real_epcis_seat_model_and_its_arrays_are_the_plain_builders():
+    import highspy
+
+    model = champagnole_seat_model()
+    assert fingerprint(model.problem) == CHAMPAGNOLE_DIGEST
+    expected = plain_lp_arrays(highspy, model.problem, model.variables)
+    for key, array in expected.items():
+        assert np.array_equal(model.arrays[key], array), key
+
+
 if __name__ == "__main__":
     for name in sorted(MODELS):
         print(f'    "{name}": "{fingerprint(MODELS[name]())}",')
+    print(f'CHAMPAGNOLE_DIGEST = "{fingerprint(champagnole_seat_model().problem)}"')

@@ -40,6 +40,7 @@ from ..inputs import Inputs
 from ..model.assembly import add_services
 from ..model.candidates import CandidatePairs
 from ..model.poles import build_pole_model, pair_travel
+from ..model.problem import add_row, constraint, expression
 from ..model.service_bound import member_savings_both_keur, seat_capacities
 from ..model.services import Formulation, K
 from ..solvers import ResolvableModel, SolverOptions, Status, solve_milp
@@ -500,17 +501,25 @@ def add_connectivity(problem, seat: str, candidates: tuple[str, ...], nbrs: dict
         named = {v.name: v for v in problem.variables()}
         x = {i: named[f"x_{i}_{seat}"] for i in candidates}
     flow = {(u, v): problem.add_variable(f"seatflow_{u}_{v}_{seat}", 0, n - 1) for u, v in arcs}
+    into: dict[str, list] = {}
+    out_of: dict[str, list] = {}
+    for (u, v), f in flow.items():  # each member's arcs in the order of ``flow`` (one pass, not one per member)
+        into.setdefault(v, []).append(f)
+        out_of.setdefault(u, []).append(f)
     cuts = []
     for v in candidates:
         if v == seat:
             continue
         cut = problem.add_variable(f"seatcut_{v}_{seat}", 0, 1)
         cuts.append(cut)
-        problem += (pulp.lpSum(f for (a, b), f in flow.items() if b == v) - pulp.lpSum(f for (a, b), f in flow.items() if a == v)
-                    + cut == x[v]), f"seatflow_{v}_{seat}"
-    for (u, v), f in flow.items():
-        problem += f <= (n - 1) * x[u], f"seatflow_out_{u}_{v}_{seat}"
-        problem += f <= (n - 1) * x[v], f"seatflow_in_{u}_{v}_{seat}"
+        # Σ f_in − Σ f_out + c_v − x_v = 0: the row PuLP's operators write (int coefficients, constant 0.0)
+        terms = [(f, 1) for f in into.get(v, ())] + [(f, -1) for f in out_of.get(v, ())] + [(cut, 1), (x[v], -1)]
+        add_row(problem, constraint(expression(terms, 0.0), pulp.LpConstraintEQ, 0), f"seatflow_{v}_{seat}")
+    for (u, v), f in flow.items():  # f − (n − 1) x ≤ 0, as ``f <= (n - 1) * x`` writes it (ints, constant 0)
+        add_row(problem, constraint(expression({f: 1, x[u]: -(n - 1)}, 0), pulp.LpConstraintLE, 0),
+                f"seatflow_out_{u}_{v}_{seat}")
+        add_row(problem, constraint(expression({f: 1, x[v]: -(n - 1)}, 0), pulp.LpConstraintLE, 0),
+                f"seatflow_in_{u}_{v}_{seat}")
     return cuts
 
 

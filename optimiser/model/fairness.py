@@ -36,6 +36,7 @@ import pulp
 
 from .blocks import constraint_block
 from .poles import travel_expression
+from .problem import add_row, constraint, expression
 from .services import K, ServiceModel
 
 
@@ -90,27 +91,25 @@ def _chain(pieces) -> pulp.LpAffineExpression:
     coefficients: dict = {}
     constant = 0.0
     first = True
-    for expression, scale, sign in pieces:
+    for piece, scale, sign in pieces:
         if scale is not None:
             if scale == 0:
                 continue
-            items = [(v, scale * x) for v, x in expression.items()]
-            piece_constant = expression.constant * scale
+            items = [(v, scale * x) for v, x in piece.items()]
+            piece_constant = piece.constant * scale
         else:
-            items, piece_constant = None, expression.constant
+            items, piece_constant = None, piece.constant
         if first:  # the left operand is copied as it is
-            coefficients = dict(expression) if items is None else dict(items)
+            coefficients = dict(piece) if items is None else dict(items)
             constant, first = piece_constant, False
             continue
         constant += piece_constant * sign
-        for v, x in (expression.items() if items is None else items):
+        for v, x in (piece.items() if items is None else items):
             if v in coefficients:
                 coefficients[v] += x * sign
             else:
                 coefficients[v] = x * sign
-    result = pulp.LpAffineExpression(constant=constant)
-    dict.update(result, coefficients)  # dict to dict: the stored hashes, same order
-    return result
+    return expression(coefficients, constant)  # dict to dict: the stored hashes, same order
 
 
 @dataclass(frozen=True)
@@ -147,6 +146,10 @@ class _PoleService:
     with_poolers: float
     net: pulp.LpAffineExpression
     """C_js − P_js, the start of every member's row (built once, copied per row)."""
+    member_terms: list[tuple[str, float, float]]
+    """(k, variable_k, key_k) of every member, in order: the big-M's sum reads them."""
+    pooler_terms: list[tuple[str, float, float]]
+    """(k, standalone_k, key_k) of every pooler, in order: the tight big-M's sum reads them."""
 
 
 class IndividualRationality:
@@ -188,7 +191,9 @@ class IndividualRationality:
                 key=key, alone={i: m.si.standalone[(i, s)].total_eur for i in poolers}, shed=shed, work=work, pay=pay,
                 dearer={i: max(shed[i], pay[i]) for i in borrowers},
                 with_poolers=fixed + sum(variable[k] for k in members),
-                net=_chain([(m.pole_cost[j, s], None, 1), (m.payments[j, s], None, -1)]))
+                net=_chain([(m.pole_cost[j, s], None, 1), (m.payments[j, s], None, -1)]),
+                member_terms=[(k, variable[k], key[k]) for k in members],
+                pooler_terms=[(k, m.si.standalone[(k, s)].total_eur, key[k]) for k in poolers])
         return self.prepared[j, s]
 
     def add(self, i: str, j: str, s: str) -> int:
@@ -209,20 +214,21 @@ class IndividualRationality:
         key = ps.key
         if i in ps.poolers and key[i] > 0:
             alpha = ps.alone[i] / key[i]
-            big_m = ps.fixed + sum(max(0.0, ps.variable[k] - alpha * key[k]) for k in ps.members if k != i)
+            # (the sums run over lists in the members' order, as the generators they replace: the same floats)
+            big_m = ps.fixed + sum([max(0.0, c - alpha * kk) for k, c, kk in ps.member_terms if k != i])
             if self.tight_big_m and not ps.forced:
                 # The coalition cut holds here: C − P ≤ Σ_k standalone_k z_k + Σ_k (shed − pay)⁺ bb_k.
                 # With z_i = 0, C − P − α_i W ≤ Σ_{k≠i} (standalone_k − α_i k_k) z_k + bank term:
                 # only members dearer alone than i (per unit of key) can push it up.
                 # With i out but others in (h = 1), the poolers-only cut applies; with nobody in
                 # (h = 0), only the bank's slack: the larger of the two bounds suffices.
-                others = sum(max(0.0, ps.alone[k] - alpha * key[k]) for k in ps.poolers if k != i)
+                others = sum([max(0.0, c - alpha * kk) for k, c, kk in ps.pooler_terms if k != i])
                 big_m = min(big_m, max(others, ps.bank) if (j, s) in m.h else others + ps.bank)
-            z = pulp.LpAffineExpression([(v, 1) for v in m.pooled_vars(i, j, s)])
+            z = expression([(v, 1) for v in m.pooled_vars(i, j, s)])
             # (cost − payments) − α/K·W + M/K·z ≤ M/K, built in one pass (see _chain): the same
             # expression as the four pieces chained, cost − payments being its first two
             lhs = _chain([(ps.net, None, 1), (ps.key_total, alpha / K, -1), (z, big_m / K, 1)])
-            prob += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=big_m / K), f"ir_{i}_{j}_{s}"
+            add_row(prob, constraint(lhs, pulp.LpConstraintLE, big_m / K), f"ir_{i}_{j}_{s}")
             added += 1
         if i in ps.borrowers:
             shed = ps.shed[i]
@@ -238,9 +244,9 @@ class IndividualRationality:
                 without_i = sum(max(0.0, ps.dearer[k] - alpha * ps.work[k]) for k in ps.borrowers if k != i)
             relax = [(m.h[j, s], -with_poolers / K)] if (j, s) in m.h else []
             # cost − α/K·lent + M/K·bb_i (− with_poolers/K·h) ≤ M/K, built in one pass (see _chain)
-            lhs = _chain([(cost, None, 1), (ps.lent, alpha / K, -1), (pulp.LpAffineExpression(m.bb[i, j, s]), without_i / K, 1),
-                          (pulp.LpAffineExpression(relax), None, 1)])
-            prob += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=without_i / K), f"ir_bank_{i}_{j}_{s}"
+            lhs = _chain([(cost, None, 1), (ps.lent, alpha / K, -1), (expression({m.bb[i, j, s]: 1}, 0), without_i / K, 1),
+                          (expression(relax), None, 1)])
+            add_row(prob, constraint(lhs, pulp.LpConstraintLE, without_i / K), f"ir_bank_{i}_{j}_{s}")
             added += 1
         return added
 
@@ -264,18 +270,18 @@ class IndividualRationality:
             if ps.forced:
                 continue
             pooled = [(v, si.standalone[(i, s)].total_eur / K) for i in ps.poolers for v in m.pooled_vars(i, j, s)]
-            alone = pulp.LpAffineExpression(pooled + [(m.bb[i, j, s], ps.gain[i] / K) for i in ps.borrowers])
+            alone = expression(pooled + [(m.bb[i, j, s], ps.gain[i] / K) for i in ps.borrowers])
             # cost − payments − alone ≤ 0, in one pass (see _chain)
-            m.pole.problem += pulp.LpConstraint(_chain([(ps.net, None, 1), (alone, None, -1)]), pulp.LpConstraintLE, rhs=0), \
-                f"ir_sum_{j}_{s}"
+            add_row(m.pole.problem, constraint(_chain([(ps.net, None, 1), (alone, None, -1)]), pulp.LpConstraintLE, 0),
+                    f"ir_sum_{j}_{s}")
             added += 1
             # With poolers (h = 1) borrowers pay their fixed price and keep their own gain, so the
             # poolers alone must cover the rest: C − P ≤ Σ standalone z. Lending-only (h = 0) it
             # is implied by the cut above when relaxed by the largest bank slack — a small big-M.
             if ps.poolers and (j, s) in m.h:
-                lhs = _chain([(ps.net, None, 1), (pulp.LpAffineExpression(pooled), None, -1),
-                              (pulp.LpAffineExpression(m.h[j, s]), ps.bank / K, 1)])
-                m.pole.problem += pulp.LpConstraint(lhs, pulp.LpConstraintLE, rhs=ps.bank / K), f"ir_sum_poolers_{j}_{s}"
+                lhs = _chain([(ps.net, None, 1), (expression(pooled), None, -1),
+                              (expression({m.h[j, s]: 1}, 0), ps.bank / K, 1)])
+                add_row(m.pole.problem, constraint(lhs, pulp.LpConstraintLE, ps.bank / K), f"ir_sum_poolers_{j}_{s}")
                 added += 1
         return added
 

@@ -39,6 +39,7 @@ from ..territory import Territory
 from ..territory.roads import TravelMatrix
 from .blocks import Families, constraint_block
 from .candidates import CandidatePairs
+from .problem import Problem
 from .seat_lists import SeatLists
 
 
@@ -127,7 +128,7 @@ def build_pole_model(territory: Territory, matrix: TravelMatrix, rules: PoleRule
     With ``lists`` (nearest-seat lists inside ``pairs``) only the listed pairs get a variable,
     and each commune with unlisted seats a "beyond" variable (:mod:`.seat_lists`)."""
     population = {c: int(p) for c, p in territory.communes["population"].items()}
-    problem = pulp.LpProblem("poles", pulp.LpMinimize)
+    problem = Problem("poles", pulp.LpMinimize)
     travel = pair_travel(matrix, rules, pairs)
     listed = lists.listed if lists is not None else pairs
     x = {(i, j): problem.add_variable(f"x_{i}_{j}", cat=pulp.LpBinary) for i, seats in listed.seats_of.items() for j in seats}

@@ -45,6 +45,7 @@ from ..inputs.service_inputs import ServiceInputs
 from ..services.economics import EPCI
 from .blocks import Families, constraint_block
 from .poles import PoleModel, travel_expression
+from .problem import add_row, constraint, expression
 from .season import add_peak_machine_sizing, machine_users, peak_binds
 
 K = 1000.0  # € per k€
@@ -120,7 +121,11 @@ class ServiceModel:
 
     def pooled_vars(self, i: str, j: str, s: str) -> list[pulp.LpVariable]:
         """The variables of *i* pooling *s* in pole *j*: zr then zd, those that exist."""
-        return [v for v in (self.zr.get((i, j, s)), self.zd.get((i, j, s))) if v is not None]
+        key = (i, j, s)
+        zr, zd = self.zr.get(key), self.zd.get(key)
+        if zr is None:
+            return [] if zd is None else [zd]
+        return [zr] if zd is None else [zr, zd]
 
     def used_vars(self, i: str, j: str, s: str) -> list[pulp.LpVariable]:
         """The variables of *i* using *s* in pole *j*, pooling or borrowing: zr, zd then bb."""
@@ -206,7 +211,7 @@ def _minus(expression: pulp.LpAffineExpression, x) -> pulp.LpAffineExpression:
 
 def _le(expression: pulp.LpAffineExpression, rhs: float) -> pulp.LpConstraint:
     """``expression <= rhs`` for a number ``rhs``, as PuLP's ``<=`` writes it."""
-    return pulp.LpConstraint(expression, pulp.LpConstraintLE, rhs=rhs)
+    return constraint(expression, pulp.LpConstraintLE, rhs)
 
 
 
@@ -218,7 +223,7 @@ def add_service_membership(m: ServiceModel) -> None:
         for j in m.seats_of(i):
             terms = [(v, 1) for v in m.used_vars(i, j, s)]
             if terms:
-                prob += _le(_minus(pulp.LpAffineExpression(terms), m.x_of(i, j)), 0), f"member_{i}_{j}_{s}"
+                add_row(prob, _le(_minus(expression(terms), m.x_of(i, j)), 0), f"member_{i}_{j}_{s}")
 
 
 @constraint_block("pooling choice")
@@ -227,7 +232,9 @@ def add_pooling_choice(m: ServiceModel) -> None:
     prob = m.problem
     for (i, s), u in m.u.items():
         pooled = [v for j in m.seats_of(i) for v in m.pooled_vars(i, j, s)]
-        prob += pulp.LpConstraint(_minus(pulp.lpSum(pooled), u), pulp.LpConstraintEQ, rhs=0), f"pool_{i}_{s}"
+        # lpSum(pooled) − u: each column once with 1, then u with −1, constant 0.0 (as PuLP writes it)
+        add_row(prob, constraint(expression([(v, 1) for v in pooled] + [(u, -1)], 0.0), pulp.LpConstraintEQ, 0),
+                f"pool_{i}_{s}")
 
 
 @constraint_block("borrowing choice")
@@ -236,9 +243,9 @@ def add_borrowing_choice(m: ServiceModel) -> None:
     prob = m.problem
     for (i, s), b in m.b.items():
         borrowed = [m.bb[i, j, s] for j in m.seats_of(i) if (i, j, s) in m.bb]
-        prob += pulp.LpConstraint(_minus(pulp.lpSum(borrowed), b), pulp.LpConstraintEQ, rhs=0), f"borrow_{i}_{s}"
+        add_row(prob, constraint(_minus(pulp.lpSum(borrowed), b), pulp.LpConstraintEQ, 0), f"borrow_{i}_{s}")
         if (i, s) in m.u:
-            prob += _le(pulp.LpAffineExpression(m.u[i, s]).addInPlace(b), 1), f"pool_or_borrow_{i}_{s}"
+            add_row(prob, _le(expression({m.u[i, s]: 1}, 0).addInPlace(b), 1), f"pool_or_borrow_{i}_{s}")
 
 
 @constraint_block("pole service activity")
@@ -247,10 +254,10 @@ def add_pole_service_activity(m: ServiceModel) -> None:
     uses it: zr + zd + bb ≤ a_js (a_js pays the pole's coordination)."""
     prob = m.problem
     for (j, s), a in sorted(m.a.items()):
-        prob += _le(_minus(pulp.LpAffineExpression(a), m.x_of(j, j)), 0), f"active_{j}_{s}"
+        add_row(prob, _le(_minus(expression({a: 1}, 0), m.x_of(j, j)), 0), f"active_{j}_{s}")
         for i in m.members_at(j, s):
             use = [(v, 1) for v in m.used_vars(i, j, s)]
-            prob += _le(_minus(pulp.LpAffineExpression(use), a), 0), f"uses_{i}_{j}_{s}"
+            add_row(prob, _le(expression(use + [(a, -1)]), 0), f"uses_{i}_{j}_{s}")  # use − a (a not in use)
 
 
 @constraint_block("pole service mode")
@@ -260,12 +267,12 @@ def add_pole_service_mode(m: ServiceModel) -> None:
     for j, s in sorted(m.a):
         modes = [v for v in (m.r.get((j, s)), m.d.get((j, s))) if v is not None]
         if modes:
-            prob += _le(_minus(pulp.lpSum(modes), m.x_of(j, j)), 0), f"mode_{j}_{s}"
+            add_row(prob, _le(_minus(pulp.lpSum(modes), m.x_of(j, j)), 0), f"mode_{j}_{s}")
         for i in m.members_at(j, s):
             if (i, j, s) in m.zr:
-                prob += _le(_minus(pulp.LpAffineExpression(m.zr[i, j, s]), m.r[j, s]), 0), f"regie_{i}_{j}_{s}"
+                add_row(prob, _le(expression({m.zr[i, j, s]: 1, m.r[j, s]: -1}, 0), 0), f"regie_{i}_{j}_{s}")
             if (i, j, s) in m.zd:
-                prob += _le(_minus(pulp.LpAffineExpression(m.zd[i, j, s]), m.d[j, s]), 0), f"deleg_{i}_{j}_{s}"
+                add_row(prob, _le(expression({m.zd[i, j, s]: 1, m.d[j, s]: -1}, 0), 0), f"deleg_{i}_{j}_{s}")
 
 
 @constraint_block("poolers present")
@@ -277,9 +284,9 @@ def add_poolers_present(m: ServiceModel) -> None:
         for i in members:
             pooled = [(v, 1) for v in m.pooled_vars(i, j, s)]
             if pooled:
-                prob += _le(_minus(pulp.LpAffineExpression(pooled), h), 0), f"haspool_{i}_{j}_{s}"
+                add_row(prob, _le(expression(pooled + [(h, -1)]), 0), f"haspool_{i}_{j}_{s}")  # pooled − h
         everyone = [(v, 1) for i in members for v in m.pooled_vars(i, j, s)]
-        prob += h - pulp.LpAffineExpression(everyone) <= 0, f"haspool_{j}_{s}"
+        prob += h - expression(everyone) <= 0, f"haspool_{j}_{s}"
 
 
 @constraint_block("two users")
@@ -294,7 +301,7 @@ def add_two_users(m: ServiceModel) -> None:
         if any(si.forced.get((i, s)) is True for i in members):
             continue
         users = [(v, 1) for i in members for v in m.used_vars(i, j, s)]
-        prob += pulp.LpAffineExpression(users) - 2 * a >= 0, f"two_users_{j}_{s}"
+        prob += expression(users) - 2 * a >= 0, f"two_users_{j}_{s}"
 
 
 @constraint_block("staff sizing")
@@ -308,12 +315,12 @@ def add_staff_sizing(m: ServiceModel) -> None:
         members = [i for i in m.members_at(j, s) if (i, j, s) in m.zr]
         m.fte[j, s] = m.problem.add_variable(f"fte{m.tag}_{j}_{s}", 0)
         need = [(m.zr[i, j, s], econ.regie_fte(i, j, s)) for i in members]
-        prob += m.fte[j, s] - pulp.LpAffineExpression(need) >= 0, f"fte_work{m.tag}_{j}_{s}"
+        prob += m.fte[j, s] - expression(need) >= 0, f"fte_work{m.tag}_{j}_{s}"
         if spec.specialist_min_fte.value > 0:
             prob += m.fte[j, s] - spec.specialist_min_fte.value * r >= 0, f"fte_spec{m.tag}_{j}_{s}"
         retained = [(m.zr[i, j, s], econ.retained_fte(i, s)) for i in members]
         if any(c > 0 for _, c in retained):  # the attrition rule, or polyvalent agents put at the pool's disposal
-            prob += m.fte[j, s] - pulp.LpAffineExpression(retained) >= 0, f"fte_kept{m.tag}_{j}_{s}"
+            prob += m.fte[j, s] - expression(retained) >= 0, f"fte_kept{m.tag}_{j}_{s}"
 
 
 @constraint_block("machine sizing")
@@ -334,7 +341,7 @@ def add_machine_sizing(m: ServiceModel) -> None:
             m.units[j, s, q] = m.problem.add_variable(f"units{m.tag}_{j}_{s}_{q}", 0, max(top, 0), pulp.LpInteger)
             if peak_binds(machine):  # the peak row implies this one: not added (same LP, fewer rows)
                 continue
-            prob += cap * m.units[j, s, q] - pulp.LpAffineExpression(users) >= 0, f"units{m.tag}_{j}_{s}_{q}"
+            prob += cap * m.units[j, s, q] - expression(users) >= 0, f"units{m.tag}_{j}_{s}_{q}"
 
 
 @constraint_block("whole machines")
@@ -351,8 +358,9 @@ def add_whole_machines(m: ServiceModel) -> None:
         for i, v in machine_users(m, j, s):
             floor = machine.units_for(econ.machine_days(i, s, q))
             if floor > 0:
-                row = _minus(pulp.LpAffineExpression(units), floor * v)
-                prob += pulp.LpConstraint(row, pulp.LpConstraintGE, rhs=0), f"units_floor{m.tag}_{i}_{j}_{s}_{q}_{v.name[:2]}"
+                # units − floor·v as PuLP's ``−`` and ``*`` write it: (floor × 1) × −1, constant 0 + (0 × floor) × −1
+                row = expression({units: 1, v: floor * 1 * -1}, 0 + 0 * floor * -1)
+                add_row(prob, constraint(row, pulp.LpConstraintGE, 0), f"units_floor{m.tag}_{i}_{j}_{s}_{q}_{v.name[:2]}")
 
 
 @constraint_block("procurement lots")
@@ -449,7 +457,7 @@ def add_cost_expressions(m: ServiceModel) -> None:
             if (i, j, s) in m.bb:
                 terms.append((m.bb[i, j, s], (econ.transfer_eur(i, j, s) + econ.member_eur()) / K))
                 payments.append((m.bb[i, j, s], econ.borrower_payment(i, j, s) / K))
-        m.pole_cost[j, s] = pulp.LpAffineExpression(terms)
+        m.pole_cost[j, s] = expression(terms)
         m.payments[j, s] = pulp.LpAffineExpression(payments)
     m.total_cost = m.kept_cost + pulp.lpSum(m.pole_cost.values())
 
