@@ -113,13 +113,14 @@ def frame_result(values: dict, name: str, frames: tuple, compute: Callable[[], p
     return _remembered(values.setdefault(name, OrderedDict()), key, compute, TABLES).copy()
 
 
-def kept(values: dict, name: str, key: str | None, compute: Callable[[], list]) -> list:
-    """``compute()`` (a list of messages, say), derived from the inputs of ``values``
-    (:func:`derived`) and whatever ``key`` (:func:`content_key`) hashes, once per distinct key
-    (the :data:`TABLES` most recent kept; ``None``: computed every time); a copy each time."""
+def kept(values: dict, name: str, key: str | None, compute: Callable[[], list | dict], limit: int = TABLES):
+    """``compute()`` (a list of messages, a mapping of immutable values), derived from the inputs
+    of ``values`` (:func:`derived`) and whatever ``key`` (:func:`content_key`) hashes, once per
+    distinct key (the ``limit`` most recent kept; ``None``: computed every time); a shallow copy
+    each time."""
     if key is None:
         return compute()
-    return list(_remembered(values.setdefault(name, OrderedDict()), key, compute, TABLES))
+    return copy.copy(_remembered(values.setdefault(name, OrderedDict()), key, compute, limit))
 
 
 def parsed_yaml(data: bytes, how: Hashable, parse: Callable[[], object]):

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections import OrderedDict
 from html.parser import HTMLParser
 
 from ..results import i18n
-from .memo import PAGES, content_key, derived, parsed_page, rendering
+from .memo import PAGES, content_key, derived, kept, parsed_page, rendering
 
 
 def _norm(text) -> str:
@@ -83,15 +82,9 @@ def _outlines(view) -> dict | None:
     from ..results.geo import pole_geometries
 
     placement = view.communes[["insee_code", "pole", "alone"]]
-    known = derived(view.fingerprint).setdefault("outlines", OrderedDict())
-    key = content_key(placement)
-    if key is None:
-        return None
-    if key not in known:
-        known[key] = pole_geometries(view.territory, view.communes)
-        while len(known) > PAGES:
-            known.popitem(last=False)
-    return dict(known[key])  # shapely geometries are immutable
+    # a shallow copy each time: shapely geometries are immutable
+    return kept(derived(view.fingerprint), "outlines", content_key(placement),
+                lambda: pole_geometries(view.territory, view.communes), limit=PAGES)
 
 
 def _rendered_markdown(view, lang: str) -> str:
