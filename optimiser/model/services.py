@@ -214,7 +214,6 @@ def _le(expression: pulp.LpAffineExpression, rhs: float) -> pulp.LpConstraint:
     return constraint(expression, pulp.LpConstraintLE, rhs)
 
 
-
 @constraint_block("service membership")
 def add_service_membership(m: ServiceModel) -> None:
     """A member uses a service only in its own pole: zr_ijs + zd_ijs + bb_ijs ≤ x_ij."""
