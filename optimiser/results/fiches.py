@@ -59,9 +59,10 @@ def _is_true(value) -> bool:
 
 class FicheRows:
     """The rows every fiche reads, as plain records indexed once per folder: the communes by INSEE
-    code, the poles by name, and ``shares.csv`` / ``members.csv`` rows by member. Looking a
-    commune up through ``set_index(...).loc`` and filtering the whole shares table for each
-    commune and section cost about a third of a Laval folder's 20 fiches."""
+    code, the poles by name, and ``shares.csv`` / ``members.csv`` rows by member — what the
+    look-ups ``set_index(...).loc`` and a filter of the whole shares table per commune and section
+    gave, which cost about a third of a Laval folder's 20 fiches (``tests/test_fiche_rows.py``
+    compares the two)."""
 
     def __init__(self, ctx: ReportContext):
         self.communes = {r["insee_code"]: r for r in row_dicts(ctx.communes)}
@@ -79,19 +80,17 @@ class FicheRows:
         """The commune's ``communes.csv`` row, as ``set_index("insee_code").loc[code]``."""
         return {k: v for k, v in self.communes[code].items() if k != "insee_code"} | {"insee_code": code}
 
-
-def _commune(ctx: ReportContext, code: str, rows: FicheRows | None = None) -> dict:
-    if rows is not None:
-        return rows.commune(code)
-    return ctx.communes.set_index("insee_code").loc[code].to_dict() | {"insee_code": code}
+    def shares_of(self, code) -> list[dict]:
+        """The commune's ``shares.csv`` rows, in table order."""
+        return self.shares.get(str(code), [])
 
 
-def pole_section(ctx: ReportContext, record: dict, rows: FicheRows | None = None) -> Section:
+def pole_section(ctx: ReportContext, record: dict, rows: FicheRows) -> Section:
     if record.get("on_its_own") is True:  # a one-commune pole: nothing shared with a neighbour
         return Section("pole", t("fiche.pole"), [Text(t("fiche.on_its_own"))])
     if record.get("alone") or not isinstance(record.get("pole"), str):
         return Section("pole", t("fiche.pole"), [Text(t("fiche.alone"))])
-    pole = rows.poles[record["pole"]] if rows is not None else ctx.poles.set_index("pole").loc[record["pole"]]
+    pole = rows.poles[record["pole"]]
     lines = [t("fiche.pole_value", pole=record["pole"], name=pole["pole_name"], kind=i18n.kind_name(pole["kind"]).lower(),
                seat=pole["seat_name"], n=int(pole["n_communes"]))]
     lines.append(t("fiche.is_seat") if record.get("is_seat") else
@@ -100,21 +99,12 @@ def pole_section(ctx: ReportContext, record: dict, rows: FicheRows | None = None
     return Section("pole", t("fiche.pole"), [Text(" ".join(lines))])
 
 
-def _shares_of(ctx: ReportContext, code: str, fiche_rows: FicheRows | None) -> list[dict]:
-    """The commune's ``shares.csv`` rows, in table order."""
-    if fiche_rows is not None:
-        return fiche_rows.shares.get(str(code), [])
-    shares = ctx.service_tables.shares
-    return row_dicts(shares[shares["member"].astype(str) == code])
-
-
-def services_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None,
-                     fiche_rows: FicheRows | None = None) -> Section | None:
+def services_section(ctx: ReportContext, code: str, fiche_rows: FicheRows, runs: PoleRuns | None = None) -> Section | None:
     """Per service: the choice, how the pole runs it, cost alone, what it pays, the saving
-    (``runs``: :class:`PoleRuns` of ``ctx``'s tables, ``fiche_rows`` its :class:`FicheRows`,
-    when already read)."""
+    (``fiche_rows``: :class:`FicheRows` of ``ctx``; ``runs``: its :class:`PoleRuns`, when already
+    read)."""
     tables = ctx.service_tables
-    shares = _shares_of(ctx, code, fiche_rows)
+    shares = fiche_rows.shares_of(code)
     if not len(shares):
         return None
     modes = runs.modes if runs is not None else PoleRuns.modes_of(tables)
@@ -138,17 +128,11 @@ def services_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None
               row_attrs=lambda r: {"class": "total"} if r["service"] is None else {"data-service": r["service"]})])
 
 
-def money_section(ctx: ReportContext, code: str, fiche_rows: FicheRows | None = None) -> Section | None:
+def money_section(ctx: ReportContext, code: str, fiche_rows: FicheRows) -> Section | None:
     tables = ctx.service_tables
-    if fiche_rows is not None:
-        m = fiche_rows.members.get(str(code))
-        if m is None:
-            return None
-    else:
-        member = tables.members[tables.members["member"].astype(str) == code]
-        if not len(member):
-            return None
-        m = member.iloc[0]
+    m = fiche_rows.members.get(str(code))
+    if m is None:
+        return None
     alone, pays, saving = float(m["standalone_cost"]), float(m["share"]), float(m["saving"])
     pct = saving / alone if alone else 0.0
     lines = [t("fiche.pays", alone=fmt.money(alone), pays=fmt.money(pays))]
@@ -196,13 +180,12 @@ class PoleRuns:
         """(pole, service) → how the pole runs it, the last ``services.csv`` row winning."""
         return {(r["pole"], r["service"]): r["mode"] for r in tables.services.to_dict(orient="records")}
 
-def staff_section(ctx: ReportContext, code: str, runs: PoleRuns | None = None,
-                  fiche_rows: FicheRows | None = None) -> Section | None:
+def staff_section(ctx: ReportContext, code: str, fiche_rows: FicheRows, runs: PoleRuns | None = None) -> Section | None:
     """The pole's staff and machines for each service this commune pools or borrows machines for
-    (``runs``: :class:`PoleRuns` of ``ctx``'s tables, ``fiche_rows`` its :class:`FicheRows`,
-    when already read)."""
+    (``fiche_rows``: :class:`FicheRows` of ``ctx``; ``runs``: its :class:`PoleRuns`, when already
+    read)."""
     tables = ctx.service_tables
-    shares = [r for r in _shares_of(ctx, code, fiche_rows) if not _missing(r["pole"])]
+    shares = [r for r in fiche_rows.shares_of(code) if not _missing(r["pole"])]
     if not len(shares):
         return Section("staff", t("fiche.h_staff"), [Text(t("fiche.nothing_pooled"))])
     runs = runs or PoleRuns(tables)
@@ -229,20 +212,25 @@ def _missing(value) -> bool:
 
 def fiche_sections(ctx: ReportContext, code: str, runs: PoleRuns | None = None,
                    fiche_rows: FicheRows | None = None) -> list[Section]:
-    record = _commune(ctx, code, fiche_rows)
+    """The sections of commune ``code``'s fiche (``runs``, ``fiche_rows``: :class:`PoleRuns` and
+    :class:`FicheRows` of ``ctx``, read here when not given)."""
+    fiche_rows = fiche_rows if fiche_rows is not None else FicheRows(ctx)
+    record = fiche_rows.commune(code)
     sections = [pole_section(ctx, record, fiche_rows)]
     if ctx.has_costs:
-        sections += [s for s in (services_section(ctx, code, runs, fiche_rows), money_section(ctx, code, fiche_rows))
+        sections += [s for s in (services_section(ctx, code, fiche_rows, runs), money_section(ctx, code, fiche_rows))
                      if s is not None]
     sections.append(sure_section(ctx, record))
     if ctx.has_costs:
-        sections.append(staff_section(ctx, code, runs, fiche_rows))
+        sections.append(staff_section(ctx, code, fiche_rows, runs))
     return sections
 
 
 def render_fiche(ctx: ReportContext, code: str, runs: PoleRuns | None = None, fiche_rows: FicheRows | None = None) -> str:
-    """The fiche of commune ``code`` as an HTML page, in the language being written."""
-    record = _commune(ctx, code, fiche_rows)
+    """The fiche of commune ``code`` as an HTML page, in the language being written (``runs``,
+    ``fiche_rows`` as for :func:`fiche_sections`)."""
+    fiche_rows = fiche_rows if fiche_rows is not None else FicheRows(ctx)
+    record = fiche_rows.commune(code)
     s = ctx.summary
     title = t("fiche.title", name=record["name"])
     body = [f"<header><h1>{esc(title)}</h1><p class=\"lead\">"
