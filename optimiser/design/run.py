@@ -35,6 +35,7 @@ from .enumerated import design_by_enumeration
 from .explain import explain_infeasibility
 from .loop import Incumbent, LoopEnd, SolveCheckCutLoop
 from .outcome import PoleDesign, formulation_name, written_design_objective
+from .pair_repartition import improve_by_repartition
 from .pmedian import design_pmedian
 from .pole_pricing import PerPoleValue, separable
 from .pole_search import improve_by_moves
@@ -503,12 +504,28 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
         # for its second subgradient round, which is where its bound rises (CC du Pays Rethélois)
         stop = min(stop, deadline - COLUMN_GENERATION_KEEP_S)
     if not met and time.perf_counter() < stop and not STOP.requested:
-        improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx, stop, enough=enough)
-        if moves and not design_breaks(improved, ctx, value_of.inputs):
-            value, values = value_of(improved, deadline)
-            if values is not None:
-                incumbent.offer(improved, value, values)
+        _improve_by_large_moves(incumbent, value_of, ctx, stop, deadline, enough)
     incumbent.values  # noqa: B018 (the design held encoded now, within the run's time, if it was offered by its price)
+
+
+def _improve_by_large_moves(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, stop: float,
+                            deadline: float, enough=None) -> None:
+    """From the design held, until ``stop``: two neighbouring poles re-partitioned exactly
+    (:mod:`.pair_repartition`, the larger neighbourhood, priced in closed form), then the compound
+    moves (:mod:`.compound_moves`, which also cover the pairs whose seats the re-partition left
+    out), again while either pays; the best design is offered to ``incumbent``. CC du Saulnois
+    (128 communes), from the compound moves' own local optimum, 7,773.8 k€/yr: 7,762.4 after
+    the first pair re-partitioned."""
+    current = incumbent.assignment
+    for _ in range(100):
+        current, _ = improve_by_repartition(current, value_of, ctx, stop, enough=enough)
+        current, moved = improve_by_compound_moves(current, value_of, ctx, stop, enough=enough)
+        if not moved or time.perf_counter() >= stop or STOP.requested:
+            break
+    if current != incumbent.assignment and not design_breaks(current, ctx, value_of.inputs):
+        value, values = value_of(current, deadline)
+        if values is not None:
+            incumbent.offer(current, value, values)
 
 
 #: Variables of the compact MILP per pole-model variable and service (fitted on a 65-commune
@@ -584,12 +601,8 @@ def _lagrangian(value_of: PerPoleValue, incumbent: Incumbent, deadline: float, n
     if incumbent.value < before - 1e-6 and not STOP.requested:
         # the integer master's poles come from several seats' pricings: moves between them may
         # still pay (cheap: most poles are priced already), within a tenth of what is left
-        improved, moves = improve_by_compound_moves(incumbent.assignment, value_of, ctx,
-                                                    time.perf_counter() + 0.1 * (deadline - time.perf_counter()))
-        if moves and not design_breaks(improved, ctx, value_of.inputs):
-            value, values = value_of(improved, deadline)
-            if values is not None:
-                incumbent.offer(improved, value, values)
+        _improve_by_large_moves(incumbent, value_of, ctx, time.perf_counter() + 0.1 * (deadline - time.perf_counter()),
+                                deadline)
     return result
 
 
