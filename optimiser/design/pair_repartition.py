@@ -12,12 +12,11 @@ fixed) and chooses their best partition among every candidate pole inside *U*:
 with :math:`K_0` the poles kept outside *U* and :math:`r_i = 0` for a commune allowed alone. The
 columns are the candidate poles of :mod:`.pole_enumeration` restricted to *U* (connected inside
 *U*, sizes, seat share, 'together', 'apart'), priced exactly without a solver
-(:mod:`.configurations`), and the two poles held. Every seat of *U* whose poles fit in what is left
-of :data:`COLUMN_BUDGET` is enumerated, the held seats first, then the others most populous first
-(a seat with too many poles is left out: the move is exact over the seats it keeps). Any merge,
-re-seat, shift, swap or pair shift between *A* and *B* whose seats it keeps is one of its
-solutions, as is a split into two new poles or three. Pairs holding a fixed seat or the service
-commun's pole are left to the other moves.
+(:mod:`.configurations`), and the two poles held; a pair with more than :data:`COLUMN_BUDGET`
+of them is left to the compound moves (on large poles the closed form is slow). Any merge,
+re-seat, shift, swap or pair shift between *A* and *B* is one of its solutions, as is a split
+into two new poles or three. Pairs holding a fixed seat or the service commun's pole are left to
+the other moves too.
 
 A solution that pays (by :math:`10^{-6}` k€/yr) is checked against every rule of the whole design
 (:func:`.column_generation.design_breaks`: the opt-out cap, the pole count) and priced again by
@@ -46,9 +45,11 @@ from .pole_search import priced_total
 
 Assignment = dict[str, "str | None"]
 
-#: Candidate poles enumerated and priced per pair at most (a pair of 12-commune poles of the CC
-#: du Saulnois holds 25 seats and 130,000 poles, one bourg-centre 73,000 of them).
-COLUMN_BUDGET = 30_000
+#: Candidate poles per pair above which the pair is left to the compound moves. The closed form's
+#: cost grows as 3^(pole size): a pair of 12-commune poles of the CC du Saulnois holds 25 seats
+#: and 130,000 poles (one bourg-centre 73,000 of them), and 8,000 of them took 10 CPU-s to price;
+#: the pairs within this budget are enumerated and priced in a fraction of a second.
+COLUMN_BUDGET = 20_000
 #: Seconds one pair's integer master may take.
 MASTER_S = 5.0
 
@@ -120,7 +121,9 @@ def repartition(design: Assignment, seats: tuple[str, ...], value: PerPoleValue,
         return None  # the service commun's pole has rules of its own (its core, the EPCI)
     if set(rules.fixed_seats) & area:
         return None  # a fixed seat must seat its pole: the simple and compound moves keep it so
-    columns = _columns(area, [s for s, _ in held], value, ctx)
+    columns = _columns(area, value, ctx)
+    if columns is None:
+        return None  # too many candidate poles in the pair: left to the compound moves
     columns += [Column(s, m, value.pole(s, m, deadline).delta, True) for s, m in held]
     others = len(poles) - len(seats)
     count_min = max(0, (rules.count_min or 0) - others)
@@ -148,30 +151,22 @@ def repartition(design: Assignment, seats: tuple[str, ...], value: PerPoleValue,
     return trial if gained < old - 1e-6 else None
 
 
-def _columns(area: set[str], held: list[str], value: PerPoleValue, ctx: RepairContext) -> list[Column]:
-    """Every candidate pole inside ``area`` of the seats that fit in :data:`COLUMN_BUDGET` (the
-    ``held`` seats first, then the others most populous first), priced in closed form."""
+def _columns(area: set[str], value: PerPoleValue, ctx: RepairContext) -> list[Column] | None:
+    """Every candidate pole inside ``area`` (:mod:`.pole_enumeration`, the candidate pairs cut to
+    the area), priced in closed form; ``None`` when there are more than :data:`COLUMN_BUDGET` or
+    their configurations are too many to price without a solver."""
     inputs, pairs = value.inputs, value.pairs
-    population = value.population
-    seats = [j for j in pairs.seats if j in area and pairs.members_of.get(j)]
-    order = [j for j in held if j in seats] + sorted((j for j in seats if j not in held),
-                                                     key=lambda j: (-population.get(j, 0.0), j))
+    seats = tuple(j for j in pairs.seats if j in area and pairs.members_of.get(j))
+    sub = CandidatePairs(seats=seats,
+                         seats_of={i: tuple(j for j in pairs.seats_of.get(i, ()) if j in area) for i in area},
+                         members_of={j: tuple(i for i in pairs.members_of[j] if i in area) for j in seats},
+                         group_of={i: g for i, g in pairs.group_of.items() if i in area})
+    found = enumerate_poles(inputs, sub, ctx.nbrs, cap=COLUMN_BUDGET)
+    if not found:
+        return None
     if value._pricing_data is None:
         value._pricing_data = PricingData.of(inputs, pairs)
-    out: list[Column] = []
-    room = COLUMN_BUDGET
-    for j in order:
-        if room <= 0:
-            break
-        reach = tuple(i for i in pairs.members_of[j] if i in area)
-        sub = CandidatePairs(seats=(j,), seats_of={i: (j,) for i in reach}, members_of={j: reach},
-                             group_of={i: g for i, g in pairs.group_of.items() if i in area})
-        found = enumerate_poles(inputs, sub, ctx.nbrs, cap=room)
-        if not found:
-            continue  # more poles than the room left (or none): the seat is left out
-        prices = price_columns(inputs, sub, found, data=value._pricing_data)
-        if prices is None:
-            continue  # too many service configurations to price without a solver
-        out += [Column(s, m, float(d), True) for (s, m), d in zip(found, prices.delta)]
-        room -= len(found)
-    return out
+    prices = price_columns(inputs, sub, found, data=value._pricing_data)
+    if prices is None:
+        return None
+    return [Column(s, m, float(d), True) for (s, m), d in zip(found, prices.delta)]
