@@ -214,12 +214,9 @@ def pricing_limit(left: float, seats_left: int) -> float:
 #: from λ⁰ (every seat ≥ 0, the direction −1 everywhere): a full step there overshoots (CC du
 #: Pays Rethélois: 6,960 → 6,887 k€, back above only at the third round), a short one rises at once.
 STEP, FIRST_STEP = 0.5, 0.2
-#: θ below which a phase of steps has converged (eight halvings of :data:`STEP`): the LP rounds
-#: then hand over to the MILP rounds at once, and the MILP rounds to the caller.
-THETA_MIN = STEP / 256
 
 
-def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_iterations: int = 200,
+def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_iterations: int = 60,
                      trace: list | None = None, tolerance: float = 1e-6,
                      on_pole: Callable[[str, tuple[str, ...], float], None] | None = None,
                      floor: Callable[[str, dict[str, float]], float] | None = None,
@@ -255,19 +252,14 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     # per seat: (λ when last priced, its proven lower bound then); at λ⁰ every seat is ≥ 0
     priced = {j: (dict(lam), 0.0) for j in seats}
     best_priced = dict(priced)
-    best_g: dict[str, float] = {}  # the supergradient at the best multipliers (the restarts' direction)
     relaxed = False
     for it in range(max_iterations):
         if it and (deadline - time.perf_counter() < 0.5 or STOP.requested):
             break
-        if relaxed and (time.perf_counter() >= relaxed_until or theta < THETA_MIN):
-            # the LP rounds end (their time is up, or their steps have shrunk to nothing: they
-            # converged): the MILP rounds start from their best multipliers (each seat's MILP
-            # bound there at least its LP one), the steps as at the start
+        if relaxed and time.perf_counter() >= relaxed_until:
+            # the LP rounds end: the MILP rounds start from their best multipliers (each seat's
+            # MILP bound there at least its LP one), the steps as at the start
             lam, theta, stale, priced = dict(best.multipliers), STEP, 0, dict(best_priced)
-            relaxed_until = -math.inf
-        elif not relaxed and it and theta < THETA_MIN:
-            break  # the MILP rounds converged too: the caller's next phase gets the time
         relaxed = time.perf_counter() < relaxed_until
         # At λ⁰ every pricing value is ≥ 0 (module docstring): L = the member-by-member bound and
         # no pole opens, a supergradient of −1 everywhere, known without a solve.
@@ -311,6 +303,17 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         best.iterations = it + 1
         if trace is not None:
             trace.append((it, round(time.perf_counter(), 1), total))
+        if total > best.value + 1e-9:
+            best.value, best.multipliers, stale = total, dict(lam), 0
+            best_priced = dict(priced)  # each seat's bound at (or shifted to) the best multipliers
+        else:
+            stale += 1
+            if stale >= 2:
+                theta, stale = theta / 2, 0
+        if cut_short and not solutions:
+            break  # no seat could be priced in the time left: further steps would price none either
+        if new_upper is not None:
+            upper = min(upper, new_upper())
         # the relaxed problem's solution: the poles of the k_max most negative seats priced
         used = dict.fromkeys(lam, 0)
         opened = sorted((j for j in solutions if low[j] < 0 and solutions[j]), key=low.get)[:k_max]
@@ -318,25 +321,6 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             for i, share in solutions[j].items():
                 used[i] += share
         g = {i: used[i] - 1 for i in lam}
-        if total > best.value + 1e-9:
-            best.value, best.multipliers, stale = total, dict(lam), 0
-            best_priced = dict(priced)  # each seat's bound at (or shifted to) the best multipliers
-            best_g = g
-        else:
-            stale += 1
-            if stale >= 2 and best_g:
-                # two steps without a better bound: a shorter step, taken from the best
-                # multipliers (with their supergradient) rather than from where the steps wandered
-                # to — measured on the CC du Saulnois (128 communes), the LP rounds otherwise
-                # settled 11 k€/yr below their best once θ had shrunk
-                theta, stale = theta / 2, 0
-                lam, priced, g, total = dict(best.multipliers), dict(best_priced), best_g, best.value
-            elif stale >= 2:
-                theta, stale = theta / 2, 0
-        if cut_short and not solutions:
-            break  # no seat could be priced in the time left: further steps would price none either
-        if new_upper is not None:
-            upper = min(upper, new_upper())
         norm = sum(v * v for v in g.values())
         if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):
             break
