@@ -63,9 +63,12 @@ a round may price each seat by the LP relaxation of its pricing MILP
 (:math:`g_i = \sum_j x^{LP}_{ij} - 1`). Warm-started from the seat's last basis, an LP takes
 0.01–0.4 s where the MILP takes 0.3–9 s (CC Champagnole Nozeroy Jura, 66 communes, load 9), and
 lies 0–3.5 k€/yr below it per seat: in the same 25 s the LP rounds reach 5,468–5,486 k€/yr
-against 5,452 for MILP rounds. Until ``relaxed_until`` the rounds are LP ones; the MILP rounds
-after them start from the best multipliers found, with each seat's bound there (a MILP pricing
-is at least its LP: the bound only rises) — they give the columns and the last k€.
+against 5,452 for MILP rounds. Until ``relaxed_until`` the rounds are LP ones — or until
+:data:`RELAXED_STALL_ROUNDS` of them in a row found no better bound; the MILP rounds after them
+start from the best multipliers found, with the step that reached them and each seat's bound
+there (a MILP pricing is at least its LP: the bound only rises) — they give the columns and the
+last k€ (Champagnole, the column generation alone from the 5,572.8 k€/yr design, 100 s at load
+12: 5,483.8 k€/yr when 60 LP rounds used every iteration, 5,503.1 with the hand-over).
 
 **Updates.** Projected subgradient ascent: with :math:`g_i = \sum_j x_{ij} - 1` from the pricing
 solutions of the :math:`K^{max}` most negative seats priced, :math:`\lambda \leftarrow \lambda + t g` (projected on
@@ -199,6 +202,12 @@ PRICING_MIN_S = 1.5
 PRICING_START_S = 1.0
 
 
+#: LP rounds in a row without a better bound after which the MILP rounds start, whatever the time
+#: left to the LP rounds: by then θ has been halved four times and the bound no longer moves
+#: (CC Champagnole Nozeroy Jura: best at the 22nd round, 5,483.8 k€/yr, then 37 rounds within
+#: 2 k€ of it until the iterations ran out, and the MILP rounds, which raise it, never started).
+RELAXED_STALL_ROUNDS = 8
+
 #: The time limit of one seat's LP relaxation (s): warm-started it takes 0.01–0.3 s (66-commune
 #: EPCI, load 9–10); a round started before the LP rounds' end is finished with LPs.
 RELAXED_LIMIT_S = 2.0
@@ -253,13 +262,18 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     priced = {j: (dict(lam), 0.0) for j in seats}
     best_priced = dict(priced)
     relaxed = False
+    best_at, best_theta = 0, STEP  # the round whose bound is the best so far, and θ in its step
     for it in range(max_iterations):
         if it and (deadline - time.perf_counter() < 0.5 or STOP.requested):
             break
+        if relaxed and it - best_at > RELAXED_STALL_ROUNDS:
+            relaxed_until = time.perf_counter()  # the LP rounds have stalled: the MILP rounds now
         if relaxed and time.perf_counter() >= relaxed_until:
             # the LP rounds end: the MILP rounds start from their best multipliers (each seat's
-            # MILP bound there at least its LP one), the steps as at the start
-            lam, theta, stale, priced = dict(best.multipliers), STEP, 0, dict(best_priced)
+            # MILP bound there at least its LP one), with the step that reached them — near the
+            # maximum, a step as at the start overshoots (Champagnole: 5,496.0 → 5,431.3 k€/yr, one
+            # MILP round of 18 s lost)
+            lam, theta, stale, priced = dict(best.multipliers), best_theta, 0, dict(best_priced)
         relaxed = time.perf_counter() < relaxed_until
         # At λ⁰ every pricing value is ≥ 0 (module docstring): L = the member-by-member bound and
         # no pole opens, a supergradient of −1 everywhere, known without a solve.
@@ -304,7 +318,7 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         if trace is not None:
             trace.append((it, round(time.perf_counter(), 1), total))
         if total > best.value + 1e-9:
-            best.value, best.multipliers, stale = total, dict(lam), 0
+            best.value, best.multipliers, stale, best_at, best_theta = total, dict(lam), 0, it, theta
             best_priced = dict(priced)  # each seat's bound at (or shifted to) the best multipliers
         else:
             stale += 1
