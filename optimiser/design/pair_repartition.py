@@ -61,15 +61,18 @@ def available(value: PerPoleValue) -> bool:
 
 
 def improve_by_repartition(start: Assignment, value: PerPoleValue, ctx: RepairContext, deadline: float,
-                           enough: Callable[[float], bool] | None = None) -> tuple[Assignment, int]:
+                           enough: Callable[[float], bool] | None = None,
+                           tried: set | None = None) -> tuple[Assignment, int]:
     """A design at least as cheap as ``start`` (which must obey every rule) and the number of
     re-partitions made: pairs of neighbouring poles in a fixed order, the first that pays made,
     then the pairs again, until none pays or time runs out (or Ctrl-C, or a cost that satisfies
-    ``enough``)."""
+    ``enough``). ``tried``: the pairs of poles (seat, members) already found to gain nothing or
+    too large, kept by a caller that calls again after other moves (only changed pairs are
+    tried again)."""
     current, made = dict(start), 0
     if not available(value):
         return current, 0
-    tried: set[tuple[tuple[str, tuple[str, ...]], ...]] = set()  # pairs of poles already proven to gain nothing
+    tried = set() if tried is None else tried
     while time.perf_counter() < deadline and not STOP.requested:
         if made and enough is not None and enough(priced_total(value, current, deadline)):
             break

@@ -517,8 +517,9 @@ def _improve_by_large_moves(incumbent: Incumbent, value_of: PerPoleValue, ctx: R
     (128 communes), from the compound moves' own local optimum, 7,773.8 k€/yr: 7,762.4 after
     the first pair re-partitioned."""
     current = incumbent.assignment
+    tried: set = set()  # pairs found to gain nothing (or too large): not tried again after compound moves
     for _ in range(100):
-        current, _ = improve_by_repartition(current, value_of, ctx, stop, enough=enough)
+        current, _ = improve_by_repartition(current, value_of, ctx, stop, enough=enough, tried=tried)
         current, moved = improve_by_compound_moves(current, value_of, ctx, stop, enough=enough)
         if not moved or time.perf_counter() >= stop or STOP.requested:
             break
