@@ -482,9 +482,9 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     quarter (the MILP working on the rest).
 
     The simple moves first, to their local optimum; then the ``restricted`` runs left
-    (:class:`RestrictedRuns`: most are now proven useless by their bounds); then the compound
-    moves from the best design held (a commune changes pole and both poles take their best seat:
-    :mod:`.compound_moves`, which resumes the simple moves when no compound move pays)."""
+    (:class:`RestrictedRuns`: most are now proven useless by their bounds); then, from the best
+    design held, two neighbouring poles re-partitioned exactly and the compound moves
+    (:func:`_improve_by_large_moves`)."""
     left = deadline - time.perf_counter()
     share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
     stop = time.perf_counter() + share * left
@@ -512,8 +512,8 @@ def _improve_by_large_moves(incumbent: Incumbent, value_of: PerPoleValue, ctx: R
                             deadline: float, enough=None) -> None:
     """From the design held, until ``stop``: two neighbouring poles re-partitioned exactly
     (:mod:`.pair_repartition`, the larger neighbourhood, priced in closed form), then the compound
-    moves (:mod:`.compound_moves`, which also cover the pairs whose seats the re-partition left
-    out), again while either pays; the best design is offered to ``incumbent``. CC du Saulnois
+    moves (:mod:`.compound_moves`, which also cover the pairs too large to re-partition), again
+    while the compound moves pay; the best design is offered to ``incumbent``. CC du Saulnois
     (128 communes), from the compound moves' own local optimum, 7,773.8 k€/yr: 7,762.4 after
     the first pair re-partitioned."""
     current = incumbent.assignment
