@@ -324,63 +324,41 @@ class _ServiceTable:
 
     def best(self, splits: _Splits) -> np.ndarray:
         """v_s(j, U) for every U of the closure (+inf when no configuration with exactly these
-        users obeys the rules; 0 for the empty set).
-
-        Row 0 of a group's splits is P = ∅ (:func:`_submasks` lists the empty subset first): the
-        lending-only bank, priced once per U. The other rows have poolers (régie or délégation)
-        and are priced only where every borrower may borrow (the splits that break it cannot be
-        chosen: about two thirds of them on a small EPCI's pole services), each value with the
-        same operations as over the whole (split, U) grid, so the same bits."""
+        users obeys the rules; 0 for the empty set)."""
         t = self._per_mask(splits)
         best = np.full(len(splits.closure), np.inf)
         best[splits.closure == 0] = 0.0
         for m, rows, ip, ib in splits.groups:
-            fixed = self.fixed + self.member * m  # coordination, fees
-            banks = ib[0]  # P = ∅: every user borrows
-            cost = fixed + t["transfer"][banks] + t["machines"][banks]  # a lending-only bank
-            ok = t["borrow_ok"][banks]
+            base = self.fixed + self.member * m + t["transfer"][ib]  # coordination, fees, borrowers' transfers
+            lend_ok = t["borrow_ok"][ib]
+            some = ip != t["empty"]
+            kept = t["alone"][ip] + t["shed"][ib]  # what the users no longer pay alone
+            values = np.full(ip.shape, np.inf)
+            if self.regie_ok:
+                days = t["days"][ip] + t["days"][ib]  # régie: one fleet for poolers and borrowers
+                units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
+                cost = base + t["regie"][ip] + units @ self.annual
+                ok = some & lend_ok & t["regie_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
+                values = np.where(ok, cost - kept, values)
+            if self.delegation_ok:
+                cost = base + t["delegation"][ip] + t["machines"][ib]
+                ok = some & lend_ok & t["delegation_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
+                values = np.minimum(values, np.where(ok, cost - kept, np.inf))
+            cost = base + t["machines"][ib]  # a lending-only bank
+            ok = ~some & lend_ok
             if self.fair:  # it shares its whole cost by workload: C w_i / Σ w ≤ shed_i
-                ok &= cost <= t["bank_limit"][banks] + IR_TOLERANCE_EUR
-            values = np.where(ok, cost - (t["alone"][ip[0]] + t["shed"][banks]), np.inf)
-            if len(ip) > 1 and (self.regie_ok or self.delegation_ok):
-                values = np.minimum(values, self._with_poolers(t, fixed, ip[1:], ib[1:]))
+                ok &= cost <= t["bank_limit"][ib] + IR_TOLERANCE_EUR
+            values = np.minimum(values, np.where(ok, cost - kept, np.inf))
             if m == 1:  # one user: only a member forced to pool (the two-users rule's exception)
                 values = np.where((splits.closure[rows] & self.must) != 0, values, np.inf)
-            best[rows] = values
+            best[rows] = values.min(axis=0)
         return best
 
-    def _with_poolers(self, t, fixed: float, ip: np.ndarray, ib: np.ndarray) -> np.ndarray:
-        """Per column of ``ip``/``ib`` (the splits with poolers × U), the best régie or délégation
-        configuration (+inf when none obeys the rules).
-
-        Only the splits whose borrowers may all borrow, and with individual rationality each pays
-        at most the machines it sheds, are priced: the others are no configuration (about two
-        thirds of the splits of a small EPCI's pole services)."""
-        usable = t["borrow_ok"] & t["pay_ok"] if self.fair else t["borrow_ok"]
-        chosen = np.flatnonzero(usable.take(ib))
-        p, b = ip.take(chosen), ib.take(chosen)
-        base = fixed + t["transfer"].take(b)
-        kept = t["alone"].take(p) + t["shed"].take(b)  # what the users no longer pay alone
-        if self.fair:  # poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k
-            paid, limit = t["pay"].take(b), t["pool_limit"].take(p) + IR_TOLERANCE_EUR
-        found = np.full(len(chosen), np.inf)
-        if self.regie_ok:
-            days = t["days"].take(p, axis=0) + t["days"].take(b, axis=0)  # régie: one fleet for poolers and borrowers
-            units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
-            cost = base + t["regie"].take(p) + units @ self.annual
-            ok = t["regie_ok"].take(p)
-            if self.fair:
-                ok &= cost - paid <= limit
-            found = np.where(ok, cost - kept, found)
-        if self.delegation_ok:
-            cost = base + t["delegation"].take(p) + t["machines"].take(b)
-            ok = t["delegation_ok"].take(p)
-            if self.fair:
-                ok &= cost - paid <= limit
-            found = np.minimum(found, np.where(ok, cost - kept, np.inf))
-        grid = np.full(ip.size, np.inf)
-        grid[chosen] = found
-        return grid.reshape(ip.shape).min(axis=0)
+    def _pooler_fair(self, t, cost, ip, ib) -> np.ndarray:
+        """Poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k; borrowers pay ≤ what they shed."""
+        if not self.fair:
+            return np.ones(ip.shape, dtype=bool)
+        return (cost - t["pay"][ib] <= t["pool_limit"][ip] + IR_TOLERANCE_EUR) & t["pay_ok"][ib]
 
     def _per_mask(self, splits: _Splits) -> dict[str, np.ndarray]:
         """Per closure mask X (€/yr): its sums and the parts of a pole's cost that depend on the
