@@ -37,9 +37,7 @@ def laval_report(tmp_path_factory):
 
 @pytest.fixture()
 def page(browser):
-    tab = browser.new_page()
-    yield tab
-    tab.close()
+    return browser.page()  # the session's tab, reset: a blank page, no event, no pointer
 
 
 def commune_point(page, code: str) -> tuple[float, float]:
@@ -196,6 +194,26 @@ def test_the_console_check_catches_errors(page, tmp_path):
     problems = "\n".join(page.problems())
     assert "example.invalid" in problems  # refused by the page's Content-Security-Policy
     assert "boom" in problems
+
+
+def test_the_reused_tab_forgets_the_last_page(browser, tmp_path):
+    """The tests share a tab (``Browser.page``): what a page said, and what its timers would
+    still say, never reaches the next test's page; no hover or emulated media carries over."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(document("bad", "<p>bad</p>", scripts=["console.error('now'); setTimeout(function () { console.error('later'); }, 300);"]),
+                   encoding="utf-8")
+    page = browser.page()
+    page.open(file_url(bad))
+    page.send("Emulation.setEmulatedMedia", media="print")
+    page.mouse("moved", 10, 10)
+    assert page.problems(settle=0) == ["console.error: now"]
+    page = browser.page()
+    good = tmp_path / "good.html"
+    good.write_text(document("good", "<p>good</p>"), encoding="utf-8")
+    page.open(file_url(good))
+    assert page.evaluate("matchMedia('print').matches") is False
+    assert page.evaluate("document.querySelectorAll(':hover').length") == 0
+    assert page.problems(settle=0.5) == []  # 'later' would have come by now
 
 
 @pytest.mark.slow

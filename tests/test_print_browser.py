@@ -122,37 +122,34 @@ def layout(page) -> dict:
 def test_report_and_fiche_for_elus(request, browser, which, tmp_path):
     folder = request.getfixturevalue(which)
     shots = tmp_path / "screenshots"
-    page = browser.new_page()
-    try:
-        page.open(file_url(folder / "report.html"), width=1280)
-        seen = layout(page)
-        assert seen["lang"] == "fr"
-        assert seen["sections"] == SECTIONS
-        assert seen["headings"] == HEADINGS_FR
-        assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == [], seen["wideTables"]
-        for code in ("pooled-regie", "espaces_verts", "borrows-machines", "aerial_lift_truck"):
-            assert code not in seen["text"], code
-        if which == "rethelois":  # 65 communes: numbered on the map, named in the key
-            assert page.evaluate("document.querySelectorAll('#map .labels text.number').length") > 50
-            assert page.evaluate("document.querySelectorAll('ol.map-key li').length") == 65
-        # printing: the summary ends its page; the tables fit the paper
-        assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") in ("page", "auto")
-        page.send("Emulation.setEmulatedMedia", media="print")
-        assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") == "page"
-        page.send("Emulation.setEmulatedMedia", media="screen")
-        screenshot(page, shots / "report.png")
-        assert page.problems() == []
+    page = browser.page()  # the session's tab, reset
+    page.open(file_url(folder / "report.html"), width=1280)
+    seen = layout(page)
+    assert seen["lang"] == "fr"
+    assert seen["sections"] == SECTIONS
+    assert seen["headings"] == HEADINGS_FR
+    assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == [], seen["wideTables"]
+    for code in ("pooled-regie", "espaces_verts", "borrows-machines", "aerial_lift_truck"):
+        assert code not in seen["text"], code
+    if which == "rethelois":  # 65 communes: numbered on the map, named in the key
+        assert page.evaluate("document.querySelectorAll('#map .labels text.number').length") > 50
+        assert page.evaluate("document.querySelectorAll('ol.map-key li').length") == 65
+    # printing: the summary ends its page; the tables fit the paper
+    assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") in ("page", "auto")
+    page.send("Emulation.setEmulatedMedia", media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") == "page"
+    page.send("Emulation.setEmulatedMedia", media="screen")
+    screenshot(page, shots / "report.png")
+    assert page.problems() == []
 
-        fiche = sorted(p for p in (folder / "fiches").glob("*.html") if p.stem != "index")[0]
-        page.open(file_url(fiche), width=1280)
-        seen = layout(page)
-        assert seen["lang"] == "fr" and seen["sections"] == FICHE_SECTIONS
-        assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == []
-        assert "Ce qu'elle mutualise, garde et emprunte" in seen["headings"]
-        screenshot(page, shots / "fiche.png")
-        assert page.problems() == []
-    finally:
-        page.close()
+    fiche = sorted(p for p in (folder / "fiches").glob("*.html") if p.stem != "index")[0]
+    page.open(file_url(fiche), width=1280)
+    seen = layout(page)
+    assert seen["lang"] == "fr" and seen["sections"] == FICHE_SECTIONS
+    assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == []
+    assert "Ce qu'elle mutualise, garde et emprunte" in seen["headings"]
+    screenshot(page, shots / "fiche.png")
+    assert page.problems() == []
 
     # printed as `optimiser run --pdf` prints a folder (print_pages: one Chromium, a tab a page), by
     # the session's Chromium rather than a new one (starting one costs about 2 CPU-s)
