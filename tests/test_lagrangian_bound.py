@@ -205,7 +205,7 @@ def test_stalled_lp_rounds_hand_over_to_milp_rounds(tmp_path, monkeypatch):
     for seed in (0, 1, 3):
         kinds.clear()
         inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-        optimum = case_optimum(tmp_path, seed) / 1000.0
+        optimum = case_optimum(tmp_path, seed, inputs) / 1000.0
         pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
         old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
         value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)
