@@ -392,44 +392,58 @@ class _ServiceTable:
 
         Every split of every U in one flat run (:class:`_Splits`: ``ip``, ``ib``, ``users`` = |U|),
         each entry priced by the same array expressions as one size at a time would, then the
-        minimum over each U's run."""
+        minimum over each U's run. The first split of a run has no pooler (:func:`_submasks` lists
+        the empty subset first): the lending-only bank, priced there only; a split with poolers is
+        priced only where every borrower may borrow and, with individual rationality, pays at most
+        what it sheds (about two thirds of the splits of a small EPCI's pole services are neither):
+        the same operations on the same values, so the same bits."""
         t = self._per_mask(splits)
         best = np.full(len(splits.closure), np.inf)
         best[splits.closure == 0] = 0.0
         if not splits.ip.size:
             return best
-        ip, ib = splits.ip, splits.ib
-        base = self.fixed + self.member * splits.users + t["transfer"][ib]  # coordination, fees, borrowers' transfers
-        lend_ok = t["borrow_ok"][ib]
-        some = ip != t["empty"]
-        kept = t["alone"][ip] + t["shed"][ib]  # what the users no longer pay alone
+        ip, ib, users = splits.ip, splits.ib, splits.users
         values = np.full(ip.shape, np.inf)
-        if self.regie_ok:
-            days = t["days"][ip] + t["days"][ib]  # régie: one fleet for poolers and borrowers
-            units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
-            cost = base + t["regie"][ip] + units @ self.annual
-            ok = some & lend_ok & t["regie_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
-            values = np.where(ok, cost - kept, values)
-        if self.delegation_ok:
-            cost = base + t["delegation"][ip] + t["machines"][ib]
-            ok = some & lend_ok & t["delegation_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
-            values = np.minimum(values, np.where(ok, cost - kept, np.inf))
-        cost = base + t["machines"][ib]  # a lending-only bank
-        ok = ~some & lend_ok
+        first = splits.starts  # P = ∅: a lending-only bank, every user borrows
+        banks = ib[first]
+        cost = self.fixed + self.member * users[first] + t["transfer"][banks] + t["machines"][banks]
+        ok = t["borrow_ok"][banks]
         if self.fair:  # it shares its whole cost by workload: C w_i / Σ w ≤ shed_i
-            ok &= cost <= t["bank_limit"][ib] + IR_TOLERANCE_EUR
-        values = np.minimum(values, np.where(ok, cost - kept, np.inf))
+            ok &= cost <= t["bank_limit"][banks] + IR_TOLERANCE_EUR
+        values[first] = np.where(ok, cost - (t["alone"][ip[first]] + t["shed"][banks]), np.inf)
+        if self.regie_ok or self.delegation_ok:
+            usable = t["borrow_ok"] & t["pay_ok"] if self.fair else t["borrow_ok"]
+            chosen = np.flatnonzero((ip != t["empty"]) & usable.take(ib))
+            values[chosen] = self._with_poolers(t, ip.take(chosen), ib.take(chosen), users.take(chosen))
         # one user: only a member forced to pool (the two-users rule's exception)
         alone_ok = ~splits.single | ((splits.closure[splits.row] & self.must) != 0)
         values = np.where(alone_ok, values, np.inf)
         best[splits.rows] = np.minimum.reduceat(values, splits.starts)
         return best
 
-    def _pooler_fair(self, t, cost, ip, ib) -> np.ndarray:
-        """Poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k; borrowers pay ≤ what they shed."""
-        if not self.fair:
-            return np.ones(ip.shape, dtype=bool)
-        return (cost - t["pay"][ib] <= t["pool_limit"][ip] + IR_TOLERANCE_EUR) & t["pay_ok"][ib]
+    def _with_poolers(self, t, p: np.ndarray, b: np.ndarray, users: np.ndarray) -> np.ndarray:
+        """The best régie or délégation configuration of each split (poolers ``p``, borrowers
+        ``b``, ``users`` of them in all), +inf when neither obeys the rules."""
+        base = self.fixed + self.member * users + t["transfer"].take(b)  # coordination, fees, borrowers' transfers
+        kept = t["alone"].take(p) + t["shed"].take(b)  # what the users no longer pay alone
+        if self.fair:  # poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k
+            paid, limit = t["pay"].take(b), t["pool_limit"].take(p) + IR_TOLERANCE_EUR
+        found = np.full(len(p), np.inf)
+        if self.regie_ok:
+            days = t["days"].take(p, axis=0) + t["days"].take(b, axis=0)  # régie: one fleet for poolers and borrowers
+            units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
+            cost = base + t["regie"].take(p) + units @ self.annual
+            ok = t["regie_ok"].take(p)
+            if self.fair:
+                ok &= cost - paid <= limit
+            found = np.where(ok, cost - kept, found)
+        if self.delegation_ok:
+            cost = base + t["delegation"].take(p) + t["machines"].take(b)
+            ok = t["delegation_ok"].take(p)
+            if self.fair:
+                ok &= cost - paid <= limit
+            found = np.minimum(found, np.where(ok, cost - kept, np.inf))
+        return found
 
     def _per_mask(self, splits: _Splits) -> dict[str, np.ndarray]:
         """Per closure mask X (€/yr): its sums and the parts of a pole's cost that depend on the
