@@ -28,7 +28,7 @@ def test_lagrangian_bound_lies_between_the_old_bound_and_the_optimum(tmp_path):
     for seed in (0, 1, 3, 9, 11, 14):
         inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
         assert separable(inputs)
-        optimum = case_optimum(tmp_path, seed) / 1000.0  # k€/yr, by enumeration
+        optimum = case_optimum(tmp_path, seed, inputs) / 1000.0  # k€/yr, by enumeration
         pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
         old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
         value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)
@@ -47,7 +47,7 @@ def test_a_pricing_stopped_without_a_bound_keeps_the_bound_and_multipliers_finit
     from optimiser.design import lagrangian
 
     inputs = prepare(scenario_from_dict(case(tmp_path, 1), base_dir=tmp_path))
-    optimum = case_optimum(tmp_path, 1) / 1000.0
+    optimum = case_optimum(tmp_path, 1, inputs) / 1000.0
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
     real_solve = lagrangian._SeatPricing.solve
@@ -152,7 +152,7 @@ def test_lp_priced_rounds_give_a_bound_between_the_old_bound_and_the_optimum(tmp
     tighter = 0
     for seed in (0, 1, 3, 9, 11, 14):
         inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-        optimum = case_optimum(tmp_path, seed) / 1000.0  # k€/yr, by enumeration
+        optimum = case_optimum(tmp_path, seed, inputs) / 1000.0  # k€/yr, by enumeration
         pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
         old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
         for relaxed_for in (math.inf, 1.0):  # LP rounds only; LP rounds for 1 s, then MILP rounds
@@ -179,3 +179,39 @@ def test_the_first_step_is_the_halving_the_seats_floors_prove_best():
     moved = _first_step_by_floors(10.0, {"a": 0.1, "b": 2.0}, {"a": -1.0, "b": -1.0}, 2.0, {"b"}, ["b"],
                                   lambda j, m: 2.0 * (m[j] - 1.5), k_max=1)
     assert moved["a"] >= 0.0 and moved["b"] == pytest.approx(1.5)
+
+
+def test_stalled_lp_rounds_hand_over_to_milp_rounds(tmp_path, monkeypatch):
+    """LP rounds that no longer raise the bound (``RELAXED_STALL_ROUNDS`` in a row) end there,
+    whatever time was left to them: the MILP rounds, which raise it further and give columns,
+    start from the best multipliers (Champagnole: 60 LP rounds, the last 37 within 2 k€/yr, left
+    no MILP round at all). The bound stays between the member-by-member bound and the optimum."""
+    from optimiser.design import lagrangian
+
+    kinds = []
+    real_relaxed, real_solve = lagrangian._SeatPricing.relaxed, lagrangian._SeatPricing.solve
+
+    def relaxed(self, *args, **kwargs):
+        kinds.append("lp")
+        return real_relaxed(self, *args, **kwargs)
+
+    def solve(self, *args, **kwargs):
+        kinds.append("milp")
+        return real_solve(self, *args, **kwargs)
+
+    monkeypatch.setattr(lagrangian._SeatPricing, "relaxed", relaxed)
+    monkeypatch.setattr(lagrangian._SeatPricing, "solve", solve)
+    handed_over = 0
+    for seed in (0, 1, 3):
+        kinds.clear()
+        inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
+        optimum = case_optimum(tmp_path, seed, inputs) / 1000.0
+        pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
+        old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
+        value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)
+        bound = lagrangian_bound(value_of, time.perf_counter() + 30, optimum, max_iterations=60,
+                                 relaxed_until=math.inf)
+        assert old - 1e-6 <= bound.value <= optimum + 1e-6, seed
+        assert "milp" not in kinds or kinds.index("milp") > kinds.index("lp"), seed  # LP rounds first
+        handed_over += "milp" in kinds
+    assert handed_over >= 1

@@ -125,6 +125,9 @@ Assignment = dict[str, "str | None"]
 #: (22 pricings; 5,461.0 in 40 s); 60 % LP rounds 5,470.7; 80 % 5,470.7–5,485.7 (230 LP pricings,
 #: 0.01–0.4 s each warm-started).
 RELAXED_SHARE = 0.8
+#: Most subgradient rounds, LP and MILP ones together (the deadline ends them first: an LP round
+#: of stale seats takes a tenth of a second, and 60 of them left no MILP round on Champagnole).
+SUBGRADIENT_ROUNDS = 200
 
 
 @dataclasses.dataclass(frozen=True)
@@ -374,7 +377,8 @@ class ColumnGeneration:
         lag = lagrangian_bound(self.value_of, deadline, upper, tolerance=tolerance, trace=self.trace,
                                on_pole=self._collect, floor=self._floor_at_multipliers, new_upper=new_upper,
                                incidents=self.incidents, ceiling=self._ceiling,
-                               relaxed_until=now + self.relaxed_share * max(0.0, deadline - now))
+                               relaxed_until=now + self.relaxed_share * max(0.0, deadline - now),
+                               max_iterations=SUBGRADIENT_ROUNDS)
         upper = new_upper()
         self.solves += lag.solves
         center = {i: -lag.multipliers.get(i, 0.0) for i in self.rows.communes}

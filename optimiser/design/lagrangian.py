@@ -63,9 +63,16 @@ a round may price each seat by the LP relaxation of its pricing MILP
 (:math:`g_i = \sum_j x^{LP}_{ij} - 1`). Warm-started from the seat's last basis, an LP takes
 0.01–0.4 s where the MILP takes 0.3–9 s (CC Champagnole Nozeroy Jura, 66 communes, load 9), and
 lies 0–3.5 k€/yr below it per seat: in the same 25 s the LP rounds reach 5,468–5,486 k€/yr
-against 5,452 for MILP rounds. Until ``relaxed_until`` the rounds are LP ones; the MILP rounds
-after them start from the best multipliers found, with each seat's bound there (a MILP pricing
-is at least its LP: the bound only rises) — they give the columns and the last k€.
+against 5,452 for MILP rounds. Until ``relaxed_until`` the rounds are LP ones — or until
+:data:`RELAXED_STALL_ROUNDS` of them in a row found no better bound; the MILP rounds after them
+start from the best multipliers found, with the step that reached them and each seat's bound
+there (a MILP pricing is at least its LP: the bound only rises) — they give the columns and the
+last k€. Few and dear (a round takes seconds where an LP round takes a tenth), a MILP round that
+does not raise the bound sends the next one from the best multipliers again, with θ halved
+(Champagnole, the column generation alone from the search's design, 100 s at load 11–12:
+5,483.8 k€/yr when 60 LP rounds used every iteration; 5,503.1 with the hand-over, its MILP
+rounds overshooting; 5,506.4 going back to the best, each MILP round higher: 5,499.8 after the
+LP rounds, then 5,502.2, 5,504.3, 5,505.5, 5,506.4).
 
 **Updates.** Projected subgradient ascent: with :math:`g_i = \sum_j x_{ij} - 1` from the pricing
 solutions of the :math:`K^{max}` most negative seats priced, :math:`\lambda \leftarrow \lambda + t g` (projected on
@@ -199,6 +206,12 @@ PRICING_MIN_S = 1.5
 PRICING_START_S = 1.0
 
 
+#: LP rounds in a row without a better bound after which the MILP rounds start, whatever the time
+#: left to the LP rounds: by then θ has been halved four times and the bound no longer moves
+#: (CC Champagnole Nozeroy Jura: best at the 22nd round, 5,483.8 k€/yr, then 37 rounds within
+#: 2 k€ of it until the iterations ran out, and the MILP rounds, which raise it, never started).
+RELAXED_STALL_ROUNDS = 8
+
 #: The time limit of one seat's LP relaxation (s): warm-started it takes 0.01–0.3 s (66-commune
 #: EPCI, load 9–10); a round started before the LP rounds' end is finished with LPs.
 RELAXED_LIMIT_S = 2.0
@@ -253,13 +266,21 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
     priced = {j: (dict(lam), 0.0) for j in seats}
     best_priced = dict(priced)
     relaxed = False
+    best_at, best_theta = 0, STEP  # the round whose bound is the best so far, and θ in its step
+    after_lp = False  # MILP rounds after LP rounds (few and dear: each one that fails goes back to the best)
+    best_step = None  # (supergradient, its squared norm) at the best multipliers, in MILP rounds after LP ones
     for it in range(max_iterations):
         if it and (deadline - time.perf_counter() < 0.5 or STOP.requested):
             break
+        if relaxed and it - best_at > RELAXED_STALL_ROUNDS:
+            relaxed_until = time.perf_counter()  # the LP rounds have stalled: the MILP rounds now
         if relaxed and time.perf_counter() >= relaxed_until:
             # the LP rounds end: the MILP rounds start from their best multipliers (each seat's
-            # MILP bound there at least its LP one), the steps as at the start
-            lam, theta, stale, priced = dict(best.multipliers), STEP, 0, dict(best_priced)
+            # MILP bound there at least its LP one), with the step that reached them — near the
+            # maximum, a step as at the start overshoots (Champagnole: 5,496.0 → 5,431.3 k€/yr, one
+            # MILP round of 18 s lost)
+            lam, theta, stale, priced = dict(best.multipliers), best_theta, 0, dict(best_priced)
+            after_lp, best_step = True, None
         relaxed = time.perf_counter() < relaxed_until
         # At λ⁰ every pricing value is ≥ 0 (module docstring): L = the member-by-member bound and
         # no pole opens, a supergradient of −1 everywhere, known without a solve.
@@ -303,12 +324,13 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         best.iterations = it + 1
         if trace is not None:
             trace.append((it, round(time.perf_counter(), 1), total))
-        if total > best.value + 1e-9:
-            best.value, best.multipliers, stale = total, dict(lam), 0
+        improved = total > best.value + 1e-9
+        if improved:
+            best.value, best.multipliers, stale, best_at, best_theta = total, dict(lam), 0, it, theta
             best_priced = dict(priced)  # each seat's bound at (or shifted to) the best multipliers
         else:
             stale += 1
-            if stale >= 2:
+            if stale >= (1 if after_lp else 2):
                 theta, stale = theta / 2, 0
         if cut_short and not solutions:
             break  # no seat could be priced in the time left: further steps would price none either
@@ -324,11 +346,19 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
         norm = sum(v * v for v in g.values())
         if norm == 0 or (math.isfinite(upper) and upper - best.value <= tolerance * max(1.0, abs(upper))):
             break
+        base, at = lam, total
+        if after_lp and improved:
+            best_step = (g, norm)
+        elif after_lp and best_step is not None:
+            # a MILP round after the LP ones that did not raise the bound: the next one goes from
+            # the best multipliers again, half as far (Champagnole: one MILP round of 15 s at load
+            # 12 overshot from 5,492.2 to 5,443.0 k€/yr and the time left allowed no other)
+            base, at, (g, norm) = best.multipliers, best.value, best_step
         target = upper if math.isfinite(upper) else best.value + 0.01 * abs(best.value)
         if ceiling is not None:
             target = min(target, max(ceiling(), best.value + 1e-4 * abs(best.value)))
-        step = (FIRST_STEP if it == 0 else theta) * max(target - total, 1e-3 * abs(target)) / norm
-        moved = _moved(lam, g, step, covered)
+        step = (FIRST_STEP if it == 0 else theta) * max(target - at, 1e-3 * abs(target)) / norm
+        moved = _moved(base, g, step, covered)
         if it == 0 and floor is not None:
             moved = _first_step_by_floors(c0, lam, g, step, covered, seats, floor, k_max)
         lam = moved
