@@ -27,19 +27,28 @@ PYTEST   = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(WORKERS) --d
 # 2-3 min, 75-80 CPU-s, with pip: ensurepip, a pip self-upgrade, then pip fetching, unpacking and
 # byte-compiling ~80 wheels one at a time).
 # - The venv is made without pip (ensurepip spends 8 CPU-s installing a pip and a setuptools that
-#   nothing uses); the machine's pip installs uv (pinned here) into it (4 CPU-s), and uv installs
-#   the project's pins in parallel (5 CPU-s), keeping the unpacked wheels in ~/.cache/uv.
+#   nothing uses); uv (pinned here, installed by the machine's pip, see below) installs the
+#   project's pins in parallel (5 CPU-s), keeping the unpacked wheels in ~/.cache/uv.
 # - uv does not read pip's configuration. Where uv cannot be installed or cannot reach its index
 #   (only pip's configured mirrors), pip installs the same pins instead, slower (~55 CPU-s).
 # - Nothing is byte-compiled at install: pip compiles all 6,900 files (pandas' own tests, debugpy,
 #   every pygments lexer...), 40 CPU-s. One import of every module of the package, and of pytest,
 #   writes the .pyc of the ~1,000 library modules they load (11 CPU-s, even where the environment
 #   sets PYTHONDONTWRITEBYTECODE), so no `optimiser` run and no test worker compiles them again.
+# - uv itself is installed once per machine and user, in ~/.cache/optimiser-uv/<version> beside
+#   uv's own cache, and reused by every later clone: pip spends 4-5 CPU-s (15-25 s at load 4)
+#   just to install it. A uv that is missing or does not answer is installed again (into a
+#   temporary folder renamed into place, so two clones installing at once do not collide).
 UV_VERSION = 0.13.8
+UV_HOME   ?= $(HOME)/.cache/optimiser-uv/$(UV_VERSION)
+UV         = $(UV_HOME)/bin/uv
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv --without-pip $(VENV)
-	$(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION) \
-	  && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]' \
+	{ $(UV) --version >/dev/null 2>&1 \
+	  || { rm -rf $(UV_HOME); t=$(UV_HOME).part-$$$$; \
+	       $(PYTHON) -m pip install --quiet --target $$t uv==$(UV_VERSION) \
+	       && { mv -T $$t $(UV_HOME) 2>/dev/null || rm -rf $$t; }; }; } \
+	  && $(UV) pip install --quiet --python $(BIN)/python -e '.[dev]' \
 	  || { echo "uv could not install the project: pip installs it instead (slower)"; \
 	       $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet --no-compile -e '.[dev]'; }
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -c 'import importlib, pkgutil, optimiser, pytest, xdist; \
