@@ -72,7 +72,8 @@ and *what does shorter driving cost?* The first is a sweep of the pole design ov
 poles and the longest trip allowed (`scenarios/laval-2016-tradeoffs.yaml`); the second the
 cost/travel frontier of the service model (ε-constraint). Public API only: `sweep`, `compare`,
 `pareto`.""",
-"""parameters:frontier_points = 4  # points on the cost/travel frontier, its two ends included""",
+"""parameters:sweep_file = "../scenarios/laval-2016-tradeoffs.yaml"  # the sweep: its grid of pole counts × longest trips (4 × 4)
+frontier_points = 4  # points on the cost/travel frontier, its two ends included""",
 """import tempfile
 from pathlib import Path
 
@@ -80,7 +81,7 @@ from optimiser import sweep
 
 work = Path(tempfile.mkdtemp(prefix="tradeoffs-"))
 # this notebook plots the sweep's table, not its 16 maps: drawing them took most of the sweep's time
-table = sweep("../scenarios/laval-2016-tradeoffs.yaml", out=work / "sweep", jobs=1, overrides=["outputs.map=false"])
+table = sweep(sweep_file, out=work / "sweep", jobs=1, overrides=["outputs.map=false"])
 table[["variant", "status", "objective", "n_poles", "max_travel_min", "mean_travel_min"]]""",
 """import matplotlib.pyplot as plt
 

@@ -107,10 +107,11 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
         lang: str | None, pdf: bool) -> None:
     """Solve SCENARIO and write its result folder."""
     from .results.folder import check_target
-    from .robustness.robust_design import solve  # the nominal design, or the robust one when asked
     from .scenario.folders import default_folder
     from .scenario.load import load_scenario
 
+    # The scenario and the target are checked before the solver stack is imported (pandas,
+    # networkx, PuLP, HiGHS: 1.2 CPU-s of the 1.9 a start costs): a typo is reported at once.
     loaded = load_scenario(scenario, overrides, variant=variant)
     if variant is None and loaded.variant is not None:
         click.echo(f"note: {scenario} has variants or a sweep; solving {loaded.variant} "
@@ -125,6 +126,8 @@ def run(scenario: Path, out: Path | None, overrides: tuple[str, ...], variant: s
 
             raise InputError([Problem("--pdf", "", "needs Chromium to print the reports, and none was found",
                                       show_value=False, hint=INSTALL_HINT)])
+    from .robustness.robust_design import solve  # the nominal design, or the robust one when asked
+
     result = solve(loaded)
     lang = result.lang(lang)
     # The folder is written before anything is printed, so a closed pipe (`| head`) cannot lose it.

@@ -1,48 +1,34 @@
-"""A headless Chromium driven over the DevTools protocol, for the HTML report tests.
+"""A headless Chromium for the HTML report tests: the product's DevTools client
+(:class:`optimiser.results.chromium.Chromium`, the one that prints the PDFs) with pages a test can
+drive and listen to.
 
-No browser-automation dependency: Chromium's ``--remote-debugging-pipe`` speaks the DevTools
-protocol (JSON messages ending in a NUL byte) on file descriptors 3 (commands in) and 4 (replies
-and events out). One browser serves many pages; each page is a fresh target with its own
-session, and every console message, uncaught exception and browser log entry (failed loads,
-Content-Security-Policy violations) of that session is recorded so a test can assert there
-were none.
-
-The machine's network is closed and a report must need none: Chromium starts with everything
-that phones home switched off, in a fresh profile.
+Each page is a target with its own session, and every console message, uncaught exception and
+browser log entry (failed loads, Content-Security-Policy violations) of that session is recorded
+so a test can assert there were none. The tests share one tab (:meth:`Browser.page`), reset
+between them. The same browser prints PDFs
+(:func:`optimiser.results.pdf.print_pages`, ``browser=``), so the print test starts no second one.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
-import queue
-import shutil
-import subprocess
-import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from optimiser.results.chromium import Chromium, ChromiumError
+from optimiser.results.chromium import find_chromium as _find_chromium
 
 INSTALL_HINT = ("Chromium is needed to test the HTML reports but was not found (looked for $CHROMIUM, chromium, "
                 "chromium-browser). Install Debian's package: `sudo apt-get install -y chromium` "
                 "(.ci/run installs it on CI).")
 
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio", "--no-default-browser-check",
-    "--remote-debugging-pipe",
-]
-
 
 def find_chromium() -> str:
     """Path of the Chromium executable, or an AssertionError that says how to install it."""
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
-        if candidate and shutil.which(candidate):
-            return shutil.which(candidate)
-    raise AssertionError(INSTALL_HINT)
+    found = _find_chromium()
+    if found is None:
+        raise AssertionError(INSTALL_HINT)
+    return found
 
 
 @dataclass
@@ -52,7 +38,10 @@ class Page:
     browser: Browser
     session: str
     target: str
-    events: list[dict] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[dict]:
+        return self.browser.events[self.session]
 
     def send(self, method: str, **params) -> dict:
         return self.browser.send(method, params, session=self.session)
@@ -67,18 +56,10 @@ class Page:
     def open(self, url: str, width: int = 1280, height: int = 900, timeout: float = 30.0) -> None:
         """Navigate and wait for the load event, at the given viewport size (CSS px)."""
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
-        self.send("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired", timeout)
+        self.browser.navigate(self.session, url, timeout)
 
     def wait_for(self, method: str, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in self.events:
-                if event["method"] == method:
-                    self.events.remove(event)
-                    return event
-            self.browser.pump(0.05)
-        raise AssertionError(f"no {method} within {timeout:g} s")
+        return self.browser.wait_for(self.session, method, timeout)
 
     def mouse(self, kind: str, x: float, y: float) -> None:
         """A real pointer event at viewport coordinates (kind: moved, pressed, released)."""
@@ -111,112 +92,48 @@ class Page:
                 out.append(f"log {entry['level']} ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}")
         return out
 
+    def reset(self) -> None:
+        """Back to what a fresh tab is: no emulated media or screen size, a blank document (the
+        last test's is unloaded, with its timers and listeners; a new document never hovers
+        where the last one's pointer was, even once scrolled), and no event recorded
+        (everything the last document said came before its unload, in order on the one pipe)."""
+        self.send("Emulation.setEmulatedMedia", media="")
+        self.send("Emulation.clearDeviceMetricsOverride")
+        self.browser.navigate(self.session, "about:blank")
+        self.events.clear()
+
     def close(self) -> None:
-        self.browser.send("Target.closeTarget", {"targetId": self.target})
+        self.browser.close_tab(self.target, self.session)
 
 
-class Browser:
-    """A headless Chromium process with a DevTools pipe."""
+class Browser(Chromium):
+    """The product's headless Chromium (its errors are :class:`ChromiumError`), with test pages."""
 
     def __init__(self, executable: str | None = None):
-        executable = executable or find_chromium()
-        self.profile = tempfile.mkdtemp(prefix="optimiser-chromium-")
-        commands_r, self._commands_w = os.pipe()
-        self._replies_r, replies_w = os.pipe()
-
-        def wire_pipes():  # in the child: commands on fd 3, replies on fd 4
-            a = fcntl.fcntl(commands_r, fcntl.F_DUPFD, 10)
-            b = fcntl.fcntl(replies_w, fcntl.F_DUPFD, 10)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.process = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            close_fds=False, preexec_fn=wire_pipes)
-        os.close(commands_r)
-        os.close(replies_w)
-        self._next_id = 0
-        self._messages: queue.Queue = queue.Queue()
-        self._replies: dict[int, dict] = {}
-        self._pages: dict[str, Page] = {}
-        self._stderr: list[str] = []
-        threading.Thread(target=self._read_replies, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
-        self.version = self.send("Browser.getVersion")["product"]
-
-    def _read_replies(self) -> None:
-        buffer = b""
-        with os.fdopen(self._replies_r, "rb", buffering=0) as stream:
-            while chunk := stream.read(65536):
-                buffer += chunk
-                *messages, buffer = buffer.split(b"\0")
-                for message in messages:
-                    self._messages.put(json.loads(message))
-        self._messages.put(None)
-
-    def _read_stderr(self) -> None:
-        for line in self.process.stderr:
-            self._stderr.append(line.decode(errors="replace").rstrip())
-
-    def pump(self, timeout: float) -> None:
-        """Wait up to ``timeout`` s for a message, then route it and every message already
-        waiting to the replies and the pages' event lists."""
-        try:
-            message = self._messages.get(timeout=max(timeout, 0.0))
-        except queue.Empty:
-            return
-        while True:
-            if message is None:
-                raise AssertionError("Chromium exited:\n" + "\n".join(self._stderr[-20:]))
-            if "id" in message:
-                self._replies[message["id"]] = message
-            elif message.get("sessionId") in self._pages:
-                self._pages[message["sessionId"]].events.append(message)
-            try:
-                message = self._messages.get_nowait()
-            except queue.Empty:
-                return
-
-    def send(self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30.0) -> dict:
-        self._next_id += 1
-        ident = self._next_id
-        message = {"id": ident, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._commands_w, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while ident not in self._replies:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"Chromium did not answer {method} within {timeout:g} s")
-            self.pump(0.05)
-        reply = self._replies.pop(ident)
-        if "error" in reply:
-            raise AssertionError(f"{method} failed: {reply['error']}")
-        return reply.get("result", {})
+        super().__init__(executable or find_chromium())
+        self._reused: Page | None = None
 
     def new_page(self) -> Page:
         """A fresh tab with console, exception and log reporting switched on."""
-        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        page = Page(self, session, target)
-        self._pages[session] = page
-        for domain in ("Page", "Runtime", "Log"):
-            page.send(f"{domain}.enable")
-        return page
+        target, session = self.open_tab(domains=("Page", "Runtime", "Log"))
+        return Page(self, session, target)
 
-    def close(self) -> None:
-        try:
-            self.send("Browser.close", timeout=5)
-        except AssertionError:
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._commands_w)
-        shutil.rmtree(self.profile, ignore_errors=True)
+    def page(self) -> Page:
+        """The browser's one reused tab, :meth:`Page.reset` for a new test (a new one if the
+        reset fails: a crashed or hung tab never passes its trouble on). Each test still loads its
+        own document and sees only its console; what is saved is a tab's start and end, its
+        renderer process's with it: about 0.7 CPU-s a test, 30-40 % of a short browser test."""
+        if self._reused is not None:
+            try:
+                self._reused.reset()
+                return self._reused
+            except (ChromiumError, AssertionError):
+                try:
+                    self._reused.close()
+                except ChromiumError:
+                    pass
+        self._reused = self.new_page()
+        return self._reused
 
 
 def file_url(path: Path) -> str:

@@ -30,9 +30,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium (``browser.py``) for every browser test of the process: each test
-    opens its own tab, so a page never sees another's console; starting the browser costs about
-    1.5 CPU-s, once instead of once per module. Missing Chromium fails, never skips (CI must run
+    """One headless Chromium (``browser.py``) for every browser test of the process: the tests
+    share one tab, reset between them (``Browser.page``), so a page never sees another's console;
+    starting the browser costs about 1.5 CPU-s, once instead of once per module. Missing Chromium fails, never skips (CI must run
     these)."""
     from browser import Browser, find_chromium
 

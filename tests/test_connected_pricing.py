@@ -71,7 +71,7 @@ def test_seat_pricing_is_the_minimum_over_connected_poles_and_pole_prices_are_un
 def test_the_bound_over_connected_poles_stays_below_the_optimum(tmp_path):
     for seed in (0, 3):
         inputs, pairs, assembled, options, plain, connected = _setup(tmp_path, seed)
-        optimum = case_optimum(tmp_path, seed) / 1000.0  # k€/yr, by enumeration (every pole connected)
+        optimum = case_optimum(tmp_path, seed, inputs) / 1000.0  # k€/yr, by enumeration (every pole connected)
         cg = ColumnGeneration(connected, RepairContext.of(assembled.pole, assembled.nbrs))
         cg.seed_singletons(time.perf_counter() + 30)
         result = cg.run(time.perf_counter() + 30, optimum)

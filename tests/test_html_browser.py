@@ -37,18 +37,25 @@ def laval_report(tmp_path_factory):
 
 @pytest.fixture()
 def page(browser):
-    tab = browser.new_page()
-    yield tab
-    tab.close()
+    return browser.page()  # the session's tab, reset: a blank page, no event, no pointer
+
+
+def commune_points(page, codes: list[str]) -> list[tuple[float, float]]:
+    """Viewport coordinates of communes' interior points, from the page's own data and SVG
+    transform (one call for all: a round trip to the page each was a quarter of the hover test)."""
+    return [tuple(p) for p in page.evaluate(f"""(function () {{
+        var communes = JSON.parse(document.getElementById('report-data').textContent).communes;
+        var m = document.getElementById('map').getScreenCTM();
+        return {json.dumps(codes)}.map(function (code) {{
+            var p = communes[code].point;
+            return [m.a * p[0] + m.c * p[1] + m.e, m.b * p[0] + m.d * p[1] + m.f];
+        }});
+    }})()""")]
 
 
 def commune_point(page, code: str) -> tuple[float, float]:
-    """Viewport coordinates of a commune's interior point, from the page's own data and SVG transform."""
-    return tuple(page.evaluate(f"""(function () {{
-        var p = JSON.parse(document.getElementById('report-data').textContent).communes[{json.dumps(code)}].point;
-        var m = document.getElementById('map').getScreenCTM();
-        return [m.a * p[0] + m.c * p[1] + m.e, m.b * p[0] + m.d * p[1] + m.f];
-    }})()"""))
+    """Viewport coordinates of a commune's interior point."""
+    return commune_points(page, [code])[0]
 
 
 def tooltip(page) -> dict:
@@ -83,10 +90,12 @@ def test_hovering_each_commune_shows_its_details(page, laval_report):
     result, report = laval_report
     page.open(file_url(report))
     page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'}), true")
-    for record in result.communes.to_dict(orient="records"):
-        x, y = commune_point(page, record["insee_code"])
-        under = page.evaluate(f"document.elementFromPoint({x}, {y}).getAttribute('data-code')")
-        assert under == record["insee_code"], f"{record['name']}: its point is not on its own polygon"
+    records = result.communes.to_dict(orient="records")
+    points = commune_points(page, [record["insee_code"] for record in records])
+    under = page.evaluate(f"""{json.dumps(points)}.map(function (p) {{
+        return document.elementFromPoint(p[0], p[1]).getAttribute('data-code'); }})""")
+    for record, (x, y), code in zip(records, points, under):
+        assert code == record["insee_code"], f"{record['name']}: its point is not on its own polygon"
         page.mouse("moved", x, y)
         tip = tooltip(page)
         assert not tip["hidden"] and tip["code"] == record["insee_code"] and tip["active"] == [record["insee_code"]]
@@ -161,8 +170,9 @@ def test_costs_and_tricky_names_in_the_tooltip(page, tmp_path):
     page.open(file_url(folder / "report.html"))
     assert page.evaluate("document.title") == "Proximity poles — tiny"  # the injected script did not run
     page.evaluate("document.getElementById('map').scrollIntoView({block: 'center'}), true")
-    for record in result.communes.to_dict(orient="records"):
-        page.mouse("moved", *commune_point(page, record["insee_code"]))
+    records = result.communes.to_dict(orient="records")
+    for record, point in zip(records, commune_points(page, [record["insee_code"] for record in records])):
+        page.mouse("moved", *point)
         text = tooltip(page)["text"]
         assert text.startswith(record["name"] + "\n")
         assert "Saving" in text and f"{abs(record['saving']):,.0f}" in text
@@ -196,6 +206,28 @@ def test_the_console_check_catches_errors(page, tmp_path):
     problems = "\n".join(page.problems())
     assert "example.invalid" in problems  # refused by the page's Content-Security-Policy
     assert "boom" in problems
+
+
+def test_the_reused_tab_forgets_the_last_page(browser, tmp_path):
+    """The tests share a tab (``Browser.page``): what a page said, what it says as it is left
+    (the reset unloads it before the next test's page, so that is said first) and what its timers
+    would still say never reach the next test's page; no hover or emulated media carries over."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(document("bad", "<p>bad</p>", scripts=[
+        "console.error('now'); setTimeout(function () { console.error('later'); }, 1000);"
+        "addEventListener('beforeunload', function () { console.error('leaving'); });"]), encoding="utf-8")
+    page = browser.page()
+    page.open(file_url(bad))
+    page.send("Emulation.setEmulatedMedia", media="print")
+    page.mouse("moved", 10, 10)
+    assert "console.error: now" in page.problems(settle=0)
+    page = browser.page()
+    good = tmp_path / "good.html"
+    good.write_text(document("good", "<p>good</p>"), encoding="utf-8")
+    page.open(file_url(good))
+    assert page.evaluate("matchMedia('print').matches") is False
+    assert page.evaluate("document.querySelectorAll(':hover').length") == 0
+    assert page.problems(settle=1.0) == []  # 'later' would have come by now
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ each import completes) and send Ctrl-C as soon as a given module has loaded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -86,6 +87,35 @@ def alive(pid: int) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except OSError:
         return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+def test_descendants_are_the_whole_tree_below_a_process():
+    """:func:`descendants` walks down the kernel's per-thread child lists: it finds what the scan
+    of every process's parent id finds — children, grandchildren, a child started by a thread."""
+    import threading
+
+    from optimiser.sweeps import lifeline
+
+    tree = subprocess.Popen(["bash", "-c", "sleep 30 & (sleep 30; true) & wait"])
+    from_thread = []
+    thread = threading.Thread(target=lambda: from_thread.append(subprocess.Popen(["sleep", "30"])))
+    thread.start()
+    thread.join()
+    try:
+        deadline = time.monotonic() + 30
+        while len(lifeline._descendants_by_scan(tree.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)  # bash has started its three: two sleeps and a subshell's
+        found = lifeline.descendants(os.getpid())
+        assert sorted(found) == sorted(lifeline._descendants_by_scan(os.getpid()))
+        assert {tree.pid, from_thread[0].pid} <= set(found) and len(lifeline.descendants(tree.pid)) >= 3
+    finally:
+        for pid in lifeline.descendants(tree.pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for child in (tree, from_thread[0]):
+            child.kill()
+            child.wait()
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def test_lagrangian_bound_lies_between_the_old_bound_and_the_optimum(tmp_path):
     for seed in (0, 1, 3, 9, 11, 14):
         inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
         assert separable(inputs)
-        optimum = case_optimum(tmp_path, seed) / 1000.0  # k€/yr, by enumeration
+        optimum = case_optimum(tmp_path, seed, inputs) / 1000.0  # k€/yr, by enumeration
         pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
         old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
         value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)
@@ -47,7 +47,7 @@ def test_a_pricing_stopped_without_a_bound_keeps_the_bound_and_multipliers_finit
     from optimiser.design import lagrangian
 
     inputs = prepare(scenario_from_dict(case(tmp_path, 1), base_dir=tmp_path))
-    optimum = case_optimum(tmp_path, 1) / 1000.0
+    optimum = case_optimum(tmp_path, 1, inputs) / 1000.0
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
     real_solve = lagrangian._SeatPricing.solve
@@ -152,7 +152,7 @@ def test_lp_priced_rounds_give_a_bound_between_the_old_bound_and_the_optimum(tmp
     tighter = 0
     for seed in (0, 1, 3, 9, 11, 14):
         inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-        optimum = case_optimum(tmp_path, seed) / 1000.0  # k€/yr, by enumeration
+        optimum = case_optimum(tmp_path, seed, inputs) / 1000.0  # k€/yr, by enumeration
         pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
         old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
         for relaxed_for in (math.inf, 1.0):  # LP rounds only; LP rounds for 1 s, then MILP rounds
@@ -205,7 +205,7 @@ def test_stalled_lp_rounds_hand_over_to_milp_rounds(tmp_path, monkeypatch):
     for seed in (0, 1, 3):
         kinds.clear()
         inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-        optimum = case_optimum(tmp_path, seed) / 1000.0
+        optimum = case_optimum(tmp_path, seed, inputs) / 1000.0
         pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
         old = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
         value_of = PerPoleValue(inputs, SolverOptions(name="highs", time_limit_s=60, gap=0.0), pairs)

@@ -27,12 +27,15 @@ from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.util import run_sync
 
+from optimiser.scenario.load import load_variants
 from optimiser.services.catalogue import default_catalogue
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 PUBLIC = {"load_scenario", "solve", "Result", "sweep", "compare", "pareto", "load_results"}
 
-#: Smaller settings for the tests, by notebook: the frontier's two ends instead of four points
+#: Smaller settings for the tests, by notebook: for 02, the two ends of each axis of its sweep
+#: (``tests/data/tradeoffs-2x2.yaml``: 4 variants instead of 16, each a whole result folder, still
+#: one without a design beside solved ones) and the frontier's two ends instead of four points
 #: (half the solves); the two ends of the price range 03 computes around the poles' break-even
 #: prices, where the choice must still flip; for 04, its folder in the test's temporary directory
 #: (``{tmp}``), a time limit that is only a guard against a hang, and the four services its
@@ -45,7 +48,7 @@ PUBLIC = {"load_scenario", "solve", "Result", "sweep", "compare", "pareto", "loa
 #: finished on a loaded machine and 04 ended that option without a design (no
 #: ``options/a_la_carte/summary.json``); 01 ran with 20 s.
 SMALLER = {
-    "02-tradeoffs": "frontier_points = 2",
+    "02-tradeoffs": 'sweep_file = r"{repo}/tests/data/tradeoffs-2x2.yaml"\nfrontier_points = 2',
     "03-regie-vs-delegation": "n_prices = 2",
     "04-your-territory": 'work = r"{tmp}"\ntime_limit_s = 600\nservices = ["voirie", "espaces_verts", "eclairage", "batiments"]',
 }
@@ -62,6 +65,7 @@ PROBES = {
         "n_frontier": "len(frontier)",
         "non_dominated": "int(frontier['non_dominated'].sum())",
         "poles_of_solved": "solved['n_poles'].tolist()",
+        "n_sweep": "len(table)",
     },
     "03-regie-vs-delegation": {
         "chosen": "comparison['chosen'].tolist()",
@@ -118,7 +122,7 @@ def parameters_cell(nb) -> int:
 def with_smaller_settings(nb, name: str, tmp: Path):
     """``nb`` with the cell of :data:`SMALLER` inserted right after its ``parameters`` cell."""
     if name in SMALLER:
-        source = SMALLER[name].format(tmp=tmp)
+        source = SMALLER[name].format(tmp=tmp, repo=REPO)
         nb.cells.insert(parameters_cell(nb) + 1,
                         nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]}))
     return nb
@@ -193,6 +197,23 @@ def test_notebook_04_starts_from_the_epci_named_in_its_first_code_cell():
     assert any('"init", "--epci", epci' in cell.source for cell in nb.cells if cell.cell_type == "code")
 
 
+def test_notebook_02_runs_a_corner_of_its_own_sweep_in_the_test():
+    """The notebook sweeps the 16 runs of its sweep file (all valid); the test runs it on
+    ``tests/data/tradeoffs-2x2.yaml`` (:data:`SMALLER`), whose 4 runs are 4 of those 16."""
+    nb = nbformat.read(REPO / "notebooks" / "02-tradeoffs.ipynb", as_version=4)
+    assert 'sweep_file = "../scenarios/laval-2016-tradeoffs.yaml"' in nb.cells[parameters_cell(nb)].source
+
+    def runs(path):  # each run's settings, its territory's file as an absolute path (each file names it from its folder)
+        dumps = [(run.base_dir, run.scenario.model_dump()) for run in load_variants(path)]
+        for folder, dump in dumps:
+            dump["territory"]["communes"] = (folder / dump["territory"]["communes"]).resolve()
+        return [dump for _, dump in dumps]
+
+    own, corner = runs(REPO / "scenarios" / "laval-2016-tradeoffs.yaml"), runs(REPO / "tests" / "data" / "tradeoffs-2x2.yaml")
+    assert len(own) == 16 and len(corner) == 4
+    assert all(run in own for run in corner)
+
+
 def check_01(values):
     assert values["status"] == "optimal", "proven, not stopped by the clock: the same figures on any machine"
     assert values["total_cost"] <= values["status_quo_cost"]
@@ -202,6 +223,7 @@ def check_01(values):
 def check_02(values):
     assert values["n_frontier"] == 2 and values["non_dominated"] >= 1
     assert values["poles_of_solved"] and min(values["poles_of_solved"]) >= 1
+    assert values["n_sweep"] == 4, "the sweep of tests/data/tradeoffs-2x2.yaml, not the notebook's own 4 × 4"
 
 
 def check_03(values):

@@ -79,7 +79,7 @@ def test_member_by_member_bound_is_below_the_enumerated_optimum(tmp_path, seed):
     from optimiser.model.service_bound import member_service_bound_keur
 
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-    expected = case_optimum(tmp_path, seed) / 1000.0
+    expected = case_optimum(tmp_path, seed, inputs) / 1000.0
     pairs = candidate_pairs(inputs.territory, inputs.matrix, inputs.rules)
     bound = member_service_bound_keur(inputs.services, pairs.seats_of, pairs.members_of)
     assert 0.8 * expected <= bound <= expected + 1e-9

@@ -1,9 +1,10 @@
 """report.html and a fiche as élus see them, in headless Chromium (Debian's ``chromium``, see
 ``browser.py``): for Laval 2016 (20 communes) and an EPCI of 65 communes made by ``optimiser
 init``, the pages are in French, have every section (read from the DOM), never scroll sideways at
-1,280 px, and print to PDF (``chromium --print-to-pdf``, as ``optimiser run --pdf`` does) — the
-fiche on one A4 page. Screenshots of the screen and print layouts and the PDFs are written to
-the test's temporary folder (``screenshots/``) for a person to look at.
+1,280 px, and print to PDF (as ``optimiser run --pdf`` does: ``Page.printToPDF``, the settings of
+``chromium --print-to-pdf``) — the fiche on one A4 page. Screenshots of the screen layout and the
+PDFs (the print layout, page by page as on paper) are written to the test's temporary folder
+(``screenshots/``) for a person to look at.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from browser import file_url
 from helpers import run_cli
 from shared import SERVICE_COMMUN, written
 
-from optimiser.results.pdf import print_pdf
+from optimiser.results.pdf import print_pages
 
 SECTIONS = ["summary", "map", "poles", "services", "sources", "equipment", "staff", "shares", "flows", "core", "forced",
             "estimates", "status-quo-check", "communes", "rules", "method"]
@@ -87,17 +88,16 @@ def rethelois(tmp_path_factory):
     return base / "result"
 
 
-def screenshot(page, path, print_media: bool = False) -> None:
-    """The whole page as a PNG (screen or print layout), for a person to look at. Encoded for
-    speed (Chromium's fast zlib level: a quarter larger, about a third quicker on a report
-    16,000 px tall); the pixels are the same."""
-    page.send("Emulation.setEmulatedMedia", media="print" if print_media else "screen")
+def screenshot(page, path) -> None:
+    """The whole page as a PNG (screen layout), for a person to look at. Encoded for speed
+    (Chromium's fast zlib level: a quarter larger, about a third quicker on a report 16,000 px
+    tall); the pixels are the same. The print layout is not shot: the PDFs beside the
+    screenshots are that layout as printed, page by page (a shot of it, 794 px wide under print
+    media, cost each page a second layout and rasterisation, about 1 CPU-s for the report)."""
     height = min(int(page.evaluate("document.documentElement.scrollHeight")), 16000)
-    page.send("Emulation.setDeviceMetricsOverride", width=1280 if not print_media else 794, height=height,
-              deviceScaleFactor=1, mobile=False)
+    page.send("Emulation.setDeviceMetricsOverride", width=1280, height=height, deviceScaleFactor=1, mobile=False)
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(base64.b64decode(page.send("Page.captureScreenshot", format="png", optimizeForSpeed=True)["data"]))
-    page.send("Emulation.setEmulatedMedia", media="screen")
 
 
 def pdf_pages(path) -> int:
@@ -122,41 +122,80 @@ def layout(page) -> dict:
 def test_report_and_fiche_for_elus(request, browser, which, tmp_path):
     folder = request.getfixturevalue(which)
     shots = tmp_path / "screenshots"
-    page = browser.new_page()
-    try:
-        page.open(file_url(folder / "report.html"), width=1280)
-        seen = layout(page)
-        assert seen["lang"] == "fr"
-        assert seen["sections"] == SECTIONS
-        assert seen["headings"] == HEADINGS_FR
-        assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == [], seen["wideTables"]
-        for code in ("pooled-regie", "espaces_verts", "borrows-machines", "aerial_lift_truck"):
-            assert code not in seen["text"], code
-        if which == "rethelois":  # 65 communes: numbered on the map, named in the key
-            assert page.evaluate("document.querySelectorAll('#map .labels text.number').length") > 50
-            assert page.evaluate("document.querySelectorAll('ol.map-key li').length") == 65
-        # printing: the summary ends its page; the tables fit the paper
-        assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") in ("page", "auto")
-        page.send("Emulation.setEmulatedMedia", media="print")
-        assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") == "page"
-        page.send("Emulation.setEmulatedMedia", media="screen")
-        screenshot(page, shots / "report.png")
-        screenshot(page, shots / "report-print.png", print_media=True)
-        assert page.problems() == []
+    page = browser.page()  # the session's tab, reset
+    page.open(file_url(folder / "report.html"), width=1280)
+    seen = layout(page)
+    assert seen["lang"] == "fr"
+    assert seen["sections"] == SECTIONS
+    assert seen["headings"] == HEADINGS_FR
+    assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == [], seen["wideTables"]
+    for code in ("pooled-regie", "espaces_verts", "borrows-machines", "aerial_lift_truck"):
+        assert code not in seen["text"], code
+    if which == "rethelois":  # 65 communes: numbered on the map, named in the key
+        assert page.evaluate("document.querySelectorAll('#map .labels text.number').length") > 50
+        assert page.evaluate("document.querySelectorAll('ol.map-key li').length") == 65
+    # printing: the summary ends its page; the tables fit the paper
+    assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") in ("page", "auto")
+    page.send("Emulation.setEmulatedMedia", media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('section.summary')).breakAfter") == "page"
+    page.send("Emulation.setEmulatedMedia", media="screen")
+    screenshot(page, shots / "report.png")
+    assert page.problems() == []
 
-        fiche = sorted(p for p in (folder / "fiches").glob("*.html") if p.stem != "index")[0]
-        page.open(file_url(fiche), width=1280)
-        seen = layout(page)
-        assert seen["lang"] == "fr" and seen["sections"] == FICHE_SECTIONS
-        assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == []
-        assert "Ce qu'elle mutualise, garde et emprunte" in seen["headings"]
-        screenshot(page, shots / "fiche.png")
-        screenshot(page, shots / "fiche-print.png", print_media=True)
-        assert page.problems() == []
-    finally:
-        page.close()
+    fiche = sorted(p for p in (folder / "fiches").glob("*.html") if p.stem != "index")[0]
+    page.open(file_url(fiche), width=1280)
+    seen = layout(page)
+    assert seen["lang"] == "fr" and seen["sections"] == FICHE_SECTIONS
+    assert seen["scrollWidth"] <= 1280 and seen["wideTables"] == []
+    assert "Ce qu'elle mutualise, garde et emprunte" in seen["headings"]
+    screenshot(page, shots / "fiche.png")
+    assert page.problems() == []
 
-    report_pdf = print_pdf(folder / "report.html", shots / "report.pdf")
-    fiche_pdf = print_pdf(fiche, shots / "fiche.pdf")
+    # printed as `optimiser run --pdf` prints a folder (print_pages: one Chromium, a tab a page), by
+    # the session's Chromium rather than a new one (starting one costs about 2 CPU-s)
+    report_pdf, fiche_pdf = print_pages([(folder / "report.html", shots / "report.pdf"), (fiche, shots / "fiche.pdf")],
+                                        browser=browser)
     assert report_pdf.read_bytes()[:5] == b"%PDF-" and pdf_pages(report_pdf) >= 4
     assert pdf_pages(fiche_pdf) == 1, "a fiche prints on one page"
+
+
+def children() -> set[int]:
+    """Process ids of this process's children (a Chromium started here is one)."""
+    import psutil
+
+    return {child.pid for child in psutil.Process().children()}
+
+
+@pytest.mark.slow
+def test_print_result_prints_every_page_with_one_chromium_of_its_own(tmp_path):
+    """``print_result`` (``optimiser run --pdf``) on a result folder: ``report.pdf`` and one PDF
+    per fiche next to its page, never one for the fiches' index, printed by a Chromium it starts
+    and closes (the pages are small hand-made ones: what is tested here is the folder's printing
+    and the browser's life, not a report's layout, which the test above prints)."""
+    from optimiser.results.html.page import document
+    from optimiser.results.pdf import print_result
+
+    folder = tmp_path / "result"
+    (folder / "fiches").mkdir(parents=True)
+    (folder / "report.html").write_text(document("report", "<p>Rapport</p><p class='next'>page 2</p>",
+                                                 styles=[".next { break-before: page; }"]), encoding="utf-8")
+    for name in ("53003", "53007", "index"):
+        (folder / "fiches" / f"{name}.html").write_text(document(name, f"<p>{name}</p>"), encoding="utf-8")
+    before = children()
+    printed = print_result(folder)
+    assert printed == [folder / "report.pdf", folder / "fiches" / "53003.pdf", folder / "fiches" / "53007.pdf"]
+    assert not (folder / "fiches" / "index.pdf").exists()
+    assert [pdf_pages(pdf) for pdf in printed] == [2, 1, 1]
+    assert all(pdf.read_bytes()[:5] == b"%PDF-" for pdf in printed)
+    assert children() <= before, "the Chromium that printed is closed"
+
+
+def test_printing_without_chromium_says_how_to_install_it(tmp_path, monkeypatch):
+    from optimiser.errors import InputError
+    from optimiser.results.pdf import print_result
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    with pytest.raises(InputError) as raised:
+        print_result(tmp_path)
+    assert "needs Chromium" in str(raised.value) and "apt-get install -y chromium" in str(raised.value)

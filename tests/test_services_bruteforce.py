@@ -74,14 +74,18 @@ def case(tmp_path, seed):
 _OPTIMA: dict[int, float | None] = {}
 
 
-def case_optimum(tmp_path, seed: int) -> float | None:
+def case_optimum(tmp_path, seed: int, inputs=None) -> float | None:
     """``best_service_design`` of random case ``seed`` as drawn (€/yr), enumerated once per
     process: this module, the pole-pricing, Lagrangian and column-generation tests enumerate the
-    same cases (seeds 2, 6 and 8 take 1-2 CPU-s each)."""
+    same cases (seeds 2, 6 and 8 take 1-2 CPU-s each). ``inputs``: that case prepared by the
+    caller (``prepare(scenario_from_dict(case(…, seed)))``, unchanged), enumerated as it is
+    rather than drawn and prepared a second time (about 0.1 CPU-s a case)."""
     if seed not in _OPTIMA:
-        folder = tmp_path / f"optimum-{seed}"
-        folder.mkdir(exist_ok=True)
-        _OPTIMA[seed] = best_service_design(prepare(scenario_from_dict(case(folder, seed), base_dir=folder)))
+        if inputs is None:
+            folder = tmp_path / f"optimum-{seed}"
+            folder.mkdir(exist_ok=True)
+            inputs = prepare(scenario_from_dict(case(folder, seed), base_dir=folder))
+        _OPTIMA[seed] = best_service_design(inputs)
     return _OPTIMA[seed]
 
 
@@ -90,7 +94,7 @@ def case_optimum(tmp_path, seed: int) -> float | None:
 @pytest.mark.slow
 def test_service_milp_matches_enumeration(tmp_path, seed):
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-    expected = case_optimum(tmp_path, seed)
+    expected = case_optimum(tmp_path, seed, inputs)
     assert expected is not None
     # the compact MILP with each solver, then the enumerated poles (closed-form prices, set partitioning)
     for solver, enumeration in (("cbc", False), ("highs", False), ("highs", True)):
@@ -116,7 +120,7 @@ def test_individual_rationality_binds_in_some_cases(tmp_path):
     binding = 0
     for seed in range(8, 16):
         inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-        fair = case_optimum(tmp_path, seed)
+        fair = case_optimum(tmp_path, seed, inputs)
         loose = best_service_design(dataclasses.replace(inputs, services=dataclasses.replace(inputs.services, individual_rationality=False)))
         assert loose <= fair + 1e-6
         binding += loose < fair - 1.0
@@ -139,7 +143,7 @@ def test_every_formulation_switch_reaches_the_same_optimum(tmp_path, seed):
     from optimiser.model.services import Formulation
 
     inputs = prepare(scenario_from_dict(case(tmp_path, seed), base_dir=tmp_path))
-    expected = case_optimum(tmp_path, seed)
+    expected = case_optimum(tmp_path, seed, inputs)
     for formulation in (Formulation(lazy_fairness=True),
                         Formulation(lazy_fairness=True, coalition_cuts=False, tight_big_m=False, machine_floors=False),
                         Formulation(coalition_cuts=False, tight_big_m=False)):
@@ -172,6 +176,8 @@ def test_seats_hold_their_share_of_the_pole(tmp_path):
         for j, members in poles.items():
             if len(members) > 1:
                 assert pop[j] >= 0.4 * sum(pop[i] for i in members) - 1e-6, (seed, j, members)
+        if binds:
+            continue  # the rule was seen binding: a further enumeration without it (test code only) proves no more
         free = prepare(scenario_from_dict({**data, "poles": {**data["poles"], "seats": {"min_population_share": 0}}},
                                           base_dir=tmp_path))
         binds += best_service_design(free) < expected - 1e-3

@@ -315,6 +315,20 @@ def test_dask_local_cluster_matches_serial(serial, tmp_path):
     assert "computed" not in [row["shared_inputs"] for row in by_id(out).values()]
 
 
+def test_the_local_cluster_settings_are_dask_settings():
+    """Each setting the local cluster is started with is one Dask knows (a key renamed by a Dask
+    release would be ignored in silence), and differs from Dask's default (else it is useless)."""
+    import dask
+    import distributed  # noqa: F401 (loads the distributed.* defaults)
+
+    from optimiser.sweeps.backends import LOCAL_CLUSTER_CONFIG
+
+    for key, value in LOCAL_CLUSTER_CONFIG.items():
+        assert dask.config.get(key) != value, key  # raises KeyError for an unknown key
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        assert all(dask.config.get(key) == value for key, value in LOCAL_CLUSTER_CONFIG.items())
+
+
 @pytest.mark.slow
 def test_python_api_returns_the_comparison_table(serial, tmp_path):
     scenario, serial_out, _ = serial

@@ -168,10 +168,9 @@ def read_actuals(path: Path, plan: Plan, label: str = "ACTUALS") -> Actuals:
                         hint=did_you_mean(s, list(sheets)) or f"sheets found: {list(sheets)}") for s in SHEETS if s not in names]
     if problems:
         raise InputError(problems, title=f"Invalid actuals {path}")
-    from ..services.inventory import _formulas_without_results
+    from ..services.inventory import formulas_without_results
 
-    for s in SHEETS:
-        problems += _formulas_without_results(content, names[s], f"{path}[{s}]")
+    problems += formulas_without_results(content, {names[s]: f"{path}[{s}]" for s in SHEETS})
     poles = _read_sheet(sheets[names["poles"]], f"{path}[poles]", POLE_COLUMNS, POLE_KEYS, _pole_index(plan), plan, problems)
     communes = _read_sheet(sheets[names["communes"]], f"{path}[communes]", COMMUNE_COLUMNS, COMMUNE_KEYS,
                            _commune_index(plan), plan, problems)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
@@ -39,6 +40,18 @@ def _close(a, b) -> bool:
     return str(a) == str(b)
 
 
+def _as_number(value):
+    """``pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]``: one cell as a number, NaN
+    where it is not one. A float or a 64-bit integer (nearly every cell) is converted directly to
+    the NumPy scalar that call gives: building a one-element Series per cell was most of the
+    time ``verify`` spent on a bilan's tables."""
+    if type(value) in (float, np.float64):
+        return np.float64(value)
+    if (type(value) is int and -2**63 <= value < 2**63) or type(value) is np.int64:
+        return np.int64(value)
+    return pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+
+
 def _frame_problems(name: str, written: pd.DataFrame, computed: pd.DataFrame, keys) -> list[str]:
     problems = []
     if len(written) != len(computed):
@@ -58,7 +71,7 @@ def _frame_problems(name: str, written: pd.DataFrame, computed: pd.DataFrame, ke
             if isinstance(expected, (bool,)) or column in keys:
                 continue
             if isinstance(expected, (int, float)) and not isinstance(expected, bool):
-                value = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+                value = _as_number(value)
             if not _close(value, expected):
                 problems.append(f"{name}: {' / '.join(key)} {column} = {value}, re-computed {expected}")
     return problems

@@ -127,6 +127,14 @@ class PricingData:
     population: dict[str, float]
     retained: dict[tuple[str, str], float]
     forced: dict[str, frozenset[str]]
+    #: (member, seat, service) → its row of :class:`_ServiceTable` (:func:`_member_row`), and
+    #: service → its constants (:func:`_service_constants`), filled as poles are priced: a pole
+    #: search prices thousands of poles of the same few seats, and the dozen economics calls of
+    #: each row were a fifth of each one's pricing
+    rows: dict = dataclasses.field(default_factory=dict, compare=False)
+    #: (member count, closure) → its :class:`_Splits`: a pole priced alone has the closure of all
+    #: the subsets of its members, the same for every pole of that size
+    splits: dict = dataclasses.field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, inputs: Inputs, pairs: CandidatePairs) -> PricingData:
@@ -162,8 +170,12 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
             return None
         pos = {i: k for k, i in enumerate(order)}
         masks = np.array([sum(1 << pos[i] for i in columns[c][1] + ((EPCI,) if epci else ())) for c in cols], dtype=np.int64)
-        subsets = _column_subsets(masks, len(order))
-        closure = np.unique(np.concatenate([s.ravel() for s in subsets.values()]))
+        if len(cols) == 1:  # one pole (PerPoleValue): its members are the order, every subset of them is in the closure
+            closure = np.arange(1 << len(order), dtype=np.int64)
+            subsets = {len(order): closure[:, None]}
+        else:
+            subsets = _column_subsets(masks, len(order))
+            closure = np.unique(np.concatenate([s.ravel() for s in subsets.values()]))
         splits = int(np.sum(np.left_shift(1, _popcount(closure, len(order)))))
         total += splits * len(inputs.services.services)
         if total > cap or splits > SEAT_SPLIT_CAP:
@@ -174,14 +186,29 @@ def price_columns(inputs: Inputs, pairs: CandidatePairs, columns: list[Pole],
     travel = person_travel * inputs.loaded.scenario.objective.travel_weight_eur / K
     retained, population, forced = data.retained, data.population, data.forced
     for j, (order, cols, masks, subsets, closure) in seats.items():
-        splits = _Splits(closure, len(order))
+        splits = _splits_of(closure, len(order), data.splits)
         g = np.zeros(len(cols))
         for s in inputs.services.services:
             must = sum(1 << k for k, i in enumerate(order) if i in forced.get(s, ()))
-            best = _ServiceTable(inputs, j, s, order, retained, population, must).best(splits)
+            best = _ServiceTable(inputs, j, s, order, retained, population, must, data.rows).best(splits)
             g += _column_minimum(best, splits, subsets, masks, must)
         delta[cols] = g / K
     return ColumnPrices(delta + travel, travel, person_travel, total, time.perf_counter() - start)
+
+
+#: Closures of at most this many masks are kept by :func:`_splits_of` (those of poles priced one
+#: at a time: 2^m for m members, 256 at the closed form's largest pole).
+CACHED_CLOSURE = 1 << 10
+
+
+def _splits_of(closure: np.ndarray, n: int, cache: dict) -> _Splits:
+    """The :class:`_Splits` of ``closure``, from ``cache`` when a small closure was seen before."""
+    if len(closure) > CACHED_CLOSURE:
+        return _Splits(closure, n)
+    key = (n, closure.tobytes())
+    if key not in cache:
+        cache[key] = _Splits(closure, n)
+    return cache[key]
 
 
 def _holds_epci(inputs: Inputs, j: str) -> bool:
@@ -262,55 +289,92 @@ class _Splits:
             rows = np.nonzero(count == m)[0]
             pooled = _submasks(closure[rows], n, int(m))  # (2^m, G): every P ⊆ U
             self.groups.append((int(m), rows, self.index(pooled), self.index(closure[rows][None, :] ^ pooled)))
+        # every group's splits in one flat run, each U's 2^m splits side by side (a column of its
+        # group's arrays): :meth:`_ServiceTable.best` prices them all in one pass of array
+        # operations instead of one pass per size, the minimum per U taken over each run
+        flat = [(np.full(ip.size, m), ip.T.ravel(), ib.T.ravel(), np.repeat(rows, 1 << m)) for m, rows, ip, ib in self.groups]
+        self.users = np.concatenate([f[0] for f in flat]) if flat else np.zeros(0, dtype=np.int64)
+        self.ip = np.concatenate([f[1] for f in flat]) if flat else np.zeros(0, dtype=np.int64)
+        self.ib = np.concatenate([f[2] for f in flat]) if flat else np.zeros(0, dtype=np.int64)
+        self.row = np.concatenate([f[3] for f in flat]) if flat else np.zeros(0, dtype=np.int64)
+        self.rows = np.concatenate([rows for _, rows, _, _ in self.groups]) if flat else np.zeros(0, dtype=np.int64)
+        self.starts = np.arange(0, self.ip.size, dtype=np.int64)[:0] if not flat else np.concatenate(
+            [np.cumsum([0] + [1 << m for m, rows, _, _ in self.groups for _ in rows])[:-1]]).astype(np.int64)
+        self.single = self.users == 1
 
     def index(self, masks: np.ndarray) -> np.ndarray:
         """Rows of ``masks`` (all in the closure) in the closure."""
         return self._lookup[masks] if self._lookup is not None else np.searchsorted(self.closure, masks)
 
 
+def _service_constants(inputs: Inputs, s: str) -> tuple:
+    """What :class:`_ServiceTable` reads of service ``s`` whatever the pole: the specialist
+    floor (FTE), the pooled and the own staff rates, the pole's and a member's fixed costs, the
+    lot size and cost (€/yr), the machines with their capacities (days) and annual costs."""
+    si = inputs.services
+    econ, cat = si.econ, si.catalogue
+    spec = cat.services[s]
+    machines = list(spec.equipment_days)
+    return (spec.specialist_min_fte.value, econ.pooled_staff_eur(s), cat.staff_eur(s), econ.pole_fixed_eur(),
+            econ.member_eur(), econ.terms.max_lot_eur.value, econ.terms.lot_cost_eur.value, machines,
+            np.array([cat.equipment[q].effective_capacity for q in machines], dtype=float),
+            np.array([cat.equipment[q].annual_eur for q in machines], dtype=float))
+
+
+def _member_row(inputs: Inputs, i: str, j: str, s: str, machines: list[str], retained: dict[tuple[str, str], float],
+                population: dict[str, float]) -> tuple[list[float], bool, bool, bool, bool]:
+    """Member ``i``'s terms in a pole of seat ``j`` for service ``s`` (€/yr, days; the columns of
+    :attr:`_ServiceTable.terms`) and whether it may pool in régie, in délégation, borrow, and
+    pay a borrower's share within what it sheds."""
+    si = inputs.services
+    econ, spec = si.econ, si.catalogue.services[s]
+    w = econ.workload(i, s)
+    forced = si.forced.get((i, s))
+    can_pool = (si.pool_services and forced is not False and w > 0) or (forced is True and w > 0)
+    can_borrow = (si.lend_equipment and forced is None and w > 0 and bool(spec.equipment_days)
+                  and si.inventory.services[(i, s)].mode == "regie")
+    alone = si.standalone[(i, s)]
+    shed = alone.equipment_eur
+    pay = econ.borrower_payment(i, j, s)
+    key = float(population.get(i, 0)) if si.key == "population" else w
+    terms = [econ.regie_fte(i, j, s), retained[i, s],
+             econ.supplies_eur(i, s) + econ.vehicle_eur(i, j, s), econ.transfer_eur(i, j, s),
+             econ.contract_eur(i, s), alone.total_eur, shed, pay, key, w,
+             *[econ.machine_days(i, s, q) for q in machines]]
+    return (terms, bool(can_pool and "regie" in si.modes[s]), bool(can_pool and "delegation" in si.modes[s]),
+            bool(can_borrow), bool(pay <= shed + 1e-6))
+
+
 class _ServiceTable:
     """Per-member terms of one pole service (j, s), over the members that may join seat j (€/yr)."""
 
     def __init__(self, inputs: Inputs, j: str, s: str, order: tuple[str, ...], retained: dict[tuple[str, str], float],
-                 population: dict[str, float], must: int = 0):
+                 population: dict[str, float], must: int = 0, cache: dict | None = None):
         si = inputs.services
-        econ, cat = si.econ, si.catalogue
-        spec = cat.services[s]
         self.si, self.s, self.must = si, s, must
         self.n = len(order)
         self.fair = si.individual_rationality
-        self.spec_fte = spec.specialist_min_fte.value
-        self.pooled_staff = econ.pooled_staff_eur(s)
-        self.staff_rate = cat.staff_eur(s)
-        self.fixed = econ.pole_fixed_eur()
-        self.member = econ.member_eur()
-        self.max_lot = econ.terms.max_lot_eur.value
-        self.lot_eur = econ.terms.lot_cost_eur.value
-        machines = list(spec.equipment_days)
-        self.capacity = np.array([cat.equipment[q].effective_capacity for q in machines], dtype=float)
-        self.annual = np.array([cat.equipment[q].annual_eur for q in machines], dtype=float)
+        constants = cache.get(s) if cache is not None else None
+        if constants is None:
+            constants = _service_constants(inputs, s)
+            if cache is not None:
+                cache[s] = constants
+        (self.spec_fte, self.pooled_staff, self.staff_rate, self.fixed, self.member, self.max_lot, self.lot_eur,
+         machines, self.capacity, self.annual) = constants
         rows = []
         regie_ok = delegation_ok = borrow_ok = pay_ok = 0
         for k, i in enumerate(order):
-            w = econ.workload(i, s)
-            forced = si.forced.get((i, s))
-            can_pool = (si.pool_services and forced is not False and w > 0) or (forced is True and w > 0)
-            can_borrow = (si.lend_equipment and forced is None and w > 0 and bool(spec.equipment_days)
-                          and si.inventory.services[(i, s)].mode == "regie")
-            regie_ok |= (can_pool and "regie" in si.modes[s]) << k
-            delegation_ok |= (can_pool and "delegation" in si.modes[s]) << k
+            row = cache.get((i, j, s)) if cache is not None else None
+            if row is None:
+                row = _member_row(inputs, i, j, s, machines, retained, population)
+                if cache is not None:
+                    cache[i, j, s] = row
+            terms, can_regie, can_delegate, can_borrow, can_pay = row
+            regie_ok |= can_regie << k
+            delegation_ok |= can_delegate << k
             borrow_ok |= can_borrow << k
-            alone = si.standalone[(i, s)]
-            shed = alone.equipment_eur
-            pay = econ.borrower_payment(i, j, s)
-            pay_ok |= (pay <= shed + 1e-6) << k
-            key = float(population.get(i, 0)) if si.key == "population" else w
-            rows.append([
-                econ.regie_fte(i, j, s), retained[i, s],
-                econ.supplies_eur(i, s) + econ.vehicle_eur(i, j, s), econ.transfer_eur(i, j, s),
-                econ.contract_eur(i, s), alone.total_eur, shed, pay, key, w,
-                *[econ.machine_days(i, s, q) for q in machines],
-            ])
+            pay_ok |= can_pay << k
+            rows.append(terms)
         terms = np.array(rows, dtype=float).reshape(self.n, 10 + len(machines))
         self.terms = terms
         # fairness slopes: a pooler's standalone per unit of key (none for a forced member: no
@@ -324,41 +388,62 @@ class _ServiceTable:
 
     def best(self, splits: _Splits) -> np.ndarray:
         """v_s(j, U) for every U of the closure (+inf when no configuration with exactly these
-        users obeys the rules; 0 for the empty set)."""
+        users obeys the rules; 0 for the empty set).
+
+        Every split of every U in one flat run (:class:`_Splits`: ``ip``, ``ib``, ``users`` = |U|),
+        each entry priced by the same array expressions as one size at a time would, then the
+        minimum over each U's run. The first split of a run has no pooler (:func:`_submasks` lists
+        the empty subset first): the lending-only bank, priced there only; a split with poolers is
+        priced only where every borrower may borrow and, with individual rationality, pays at most
+        what it sheds (about two thirds of the splits of a small EPCI's pole services are neither):
+        the same operations on the same values, so the same bits."""
         t = self._per_mask(splits)
         best = np.full(len(splits.closure), np.inf)
         best[splits.closure == 0] = 0.0
-        for m, rows, ip, ib in splits.groups:
-            base = self.fixed + self.member * m + t["transfer"][ib]  # coordination, fees, borrowers' transfers
-            lend_ok = t["borrow_ok"][ib]
-            some = ip != t["empty"]
-            kept = t["alone"][ip] + t["shed"][ib]  # what the users no longer pay alone
-            values = np.full(ip.shape, np.inf)
-            if self.regie_ok:
-                days = t["days"][ip] + t["days"][ib]  # régie: one fleet for poolers and borrowers
-                units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
-                cost = base + t["regie"][ip] + units @ self.annual
-                ok = some & lend_ok & t["regie_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
-                values = np.where(ok, cost - kept, values)
-            if self.delegation_ok:
-                cost = base + t["delegation"][ip] + t["machines"][ib]
-                ok = some & lend_ok & t["delegation_ok"][ip] & self._pooler_fair(t, cost, ip, ib)
-                values = np.minimum(values, np.where(ok, cost - kept, np.inf))
-            cost = base + t["machines"][ib]  # a lending-only bank
-            ok = ~some & lend_ok
-            if self.fair:  # it shares its whole cost by workload: C w_i / Σ w ≤ shed_i
-                ok &= cost <= t["bank_limit"][ib] + IR_TOLERANCE_EUR
-            values = np.minimum(values, np.where(ok, cost - kept, np.inf))
-            if m == 1:  # one user: only a member forced to pool (the two-users rule's exception)
-                values = np.where((splits.closure[rows] & self.must) != 0, values, np.inf)
-            best[rows] = values.min(axis=0)
+        if not splits.ip.size:
+            return best
+        ip, ib, users = splits.ip, splits.ib, splits.users
+        values = np.full(ip.shape, np.inf)
+        first = splits.starts  # P = ∅: a lending-only bank, every user borrows
+        banks = ib[first]
+        cost = self.fixed + self.member * users[first] + t["transfer"][banks] + t["machines"][banks]
+        ok = t["borrow_ok"][banks]
+        if self.fair:  # it shares its whole cost by workload: C w_i / Σ w ≤ shed_i
+            ok &= cost <= t["bank_limit"][banks] + IR_TOLERANCE_EUR
+        values[first] = np.where(ok, cost - (t["alone"][ip[first]] + t["shed"][banks]), np.inf)
+        if self.regie_ok or self.delegation_ok:
+            usable = t["borrow_ok"] & t["pay_ok"] if self.fair else t["borrow_ok"]
+            chosen = np.flatnonzero((ip != t["empty"]) & usable.take(ib))
+            values[chosen] = self._with_poolers(t, ip.take(chosen), ib.take(chosen), users.take(chosen))
+        # one user: only a member forced to pool (the two-users rule's exception)
+        alone_ok = ~splits.single | ((splits.closure[splits.row] & self.must) != 0)
+        values = np.where(alone_ok, values, np.inf)
+        best[splits.rows] = np.minimum.reduceat(values, splits.starts)
         return best
 
-    def _pooler_fair(self, t, cost, ip, ib) -> np.ndarray:
-        """Poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k; borrowers pay ≤ what they shed."""
-        if not self.fair:
-            return np.ones(ip.shape, dtype=bool)
-        return (cost - t["pay"][ib] <= t["pool_limit"][ip] + IR_TOLERANCE_EUR) & t["pay_ok"][ib]
+    def _with_poolers(self, t, p: np.ndarray, b: np.ndarray, users: np.ndarray) -> np.ndarray:
+        """The best régie or délégation configuration of each split (poolers ``p``, borrowers
+        ``b``, ``users`` of them in all), +inf when neither obeys the rules."""
+        base = self.fixed + self.member * users + t["transfer"].take(b)  # coordination, fees, borrowers' transfers
+        kept = t["alone"].take(p) + t["shed"].take(b)  # what the users no longer pay alone
+        if self.fair:  # poolers share C − Π_B by key: C − Π_B ≤ min_i α_i Σ_P k
+            paid, limit = t["pay"].take(b), t["pool_limit"].take(p) + IR_TOLERANCE_EUR
+        found = np.full(len(p), np.inf)
+        if self.regie_ok:
+            days = t["days"].take(p, axis=0) + t["days"].take(b, axis=0)  # régie: one fleet for poolers and borrowers
+            units = np.where(days > 1e-9, np.ceil(days / self.capacity - 1e-9), 0.0)
+            cost = base + t["regie"].take(p) + units @ self.annual
+            ok = t["regie_ok"].take(p)
+            if self.fair:
+                ok &= cost - paid <= limit
+            found = np.where(ok, cost - kept, found)
+        if self.delegation_ok:
+            cost = base + t["delegation"].take(p) + t["machines"].take(b)
+            ok = t["delegation_ok"].take(p)
+            if self.fair:
+                ok &= cost - paid <= limit
+            found = np.minimum(found, np.where(ok, cost - kept, np.inf))
+        return found
 
     def _per_mask(self, splits: _Splits) -> dict[str, np.ndarray]:
         """Per closure mask X (€/yr): its sums and the parts of a pole's cost that depend on the

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .attribute_docs import describe_fields
 from .ranges import Range
 from .service_keys import ServiceKey
 
@@ -24,7 +25,11 @@ communes reorganising alone, or any."""
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def __init_subclass__(cls, **kwargs):
+        describe_fields(cls)  # the attributes' docstrings, as use_attribute_docstrings reads them (faster)
+        super().__init_subclass__(**kwargs)
 
 
 class PhaseMatch(_Strict):

@@ -180,7 +180,7 @@ def _read_workbook(path: Path, label: str) -> tuple[dict[str, pd.DataFrame], dic
                                   hint="write a blank one with optimiser template inventory")])
     present = [name for name in TABLES + OPTIONAL_TABLES if name in names]
     labels = {name: f"{label}[{name}]" for name in TABLES + OPTIONAL_TABLES}
-    problems = [p for name in present for p in _formulas_without_results(content, names[name], labels[name])]
+    problems = formulas_without_results(content, {names[name]: labels[name] for name in present})
     if problems:
         raise InputError(problems, title=f"Invalid inventory {label}")
     tables = {name: sheets[names[name]] for name in present}
@@ -188,30 +188,33 @@ def _read_workbook(path: Path, label: str) -> tuple[dict[str, pd.DataFrame], dic
     return tables, labels
 
 
-def _formulas_without_results(content: bytes, sheet: str, label: str) -> list[Problem]:
-    """Formula cells of ``sheet`` whose computed value the file does not hold.
+def formulas_without_results(content: bytes, labels: dict[str, str]) -> list[Problem]:
+    """Formula cells of each sheet of ``labels`` (sheet name → its label in messages), in that
+    order, whose computed value the file does not hold.
 
     Excel and LibreOffice save each formula with its last result; files written by other
     programs (pandas, scripts) often hold the formula alone, which reads as a blank. Such a
-    cell is found by reading the workbook twice: as formulas, and as saved values."""
+    cell is found by reading the workbook twice: as formulas, and as saved values — twice for
+    all the sheets, not for each (each opening parses the whole file)."""
     from openpyxl import load_workbook
 
     formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     problems = []
     try:
-        header: list = []
-        for r, (cells, saved) in enumerate(zip(formulas[sheet].iter_rows(), values[sheet].iter_rows(values_only=True)), 1):
-            if r == 1:
-                header = [cell.value for cell in cells]
-            for c, cell in enumerate(cells):
-                if getattr(cell, "data_type", None) != "f" or (c < len(saved) and saved[c] is not None):
-                    continue
-                column = header[c] if c < len(header) and header[c] is not None else f"column {c + 1}"
-                problems.append(Problem(label, f"row {r}.{column}", "a formula without a saved result (the file was "
-                                        "written by a program that does not compute formulas), which would read as "
-                                        "blank and be estimated", cell.value,
-                                        hint="open and save the workbook in Excel or LibreOffice, or type the value"))
+        for sheet, label in labels.items():
+            header: list = []
+            for r, (cells, saved) in enumerate(zip(formulas[sheet].iter_rows(), values[sheet].iter_rows(values_only=True)), 1):
+                if r == 1:
+                    header = [cell.value for cell in cells]
+                for c, cell in enumerate(cells):
+                    if getattr(cell, "data_type", None) != "f" or (c < len(saved) and saved[c] is not None):
+                        continue
+                    column = header[c] if c < len(header) and header[c] is not None else f"column {c + 1}"
+                    problems.append(Problem(label, f"row {r}.{column}", "a formula without a saved result (the file was "
+                                            "written by a program that does not compute formulas), which would read as "
+                                            "blank and be estimated", cell.value,
+                                            hint="open and save the workbook in Excel or LibreOffice, or type the value"))
     finally:
         formulas.close()
         values.close()
