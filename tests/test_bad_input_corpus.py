@@ -102,10 +102,11 @@ def run_cli(args, cwd: Path) -> tuple[int, str]:
     return done.exit_code, text
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def bounded_memory():
     """A case that reads without bound fails with MemoryError here instead of exhausting the
-    machine: the address space may grow by at most 3 GB during the corpus."""
+    machine: the address space may grow by at most 3 GB during the corpus (this module only: the
+    worker's later tests, a browser among them, run without the cap)."""
     try:
         import resource
 

@@ -44,6 +44,22 @@ def find_chromium() -> str | None:
     return None
 
 
+def lift_address_space_cap() -> None:
+    """Raise this process's soft address-space limit (``ulimit -S -v``) to its hard limit.
+
+    Chromium reserves terabytes of address space at start (V8's pointer cage, partition
+    allocator pools) without using them; under a soft cap it exits at once with no message.
+    A soft cap is a process's own choice, such as a test guarding against a runaway read or a
+    run limiting its solver, and is inherited by the Chromium it starts: lifting it in the child
+    only lets the browser start. A hard cap (set by the administrator) cannot be lifted and
+    stays; ``ChromiumError`` then reports the exit."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 class ChromiumError(RuntimeError):
     """Chromium exited, refused a command or did not answer in time."""
 
@@ -57,6 +73,7 @@ class Chromium:
         self._replies_r, replies_w = os.pipe()
 
         def wire_pipes():  # in the child: commands on fd 3, replies on fd 4
+            lift_address_space_cap()
             a = fcntl.fcntl(commands_r, fcntl.F_DUPFD, 10)
             b = fcntl.fcntl(replies_w, fcntl.F_DUPFD, 10)
             os.dup2(a, 3)
