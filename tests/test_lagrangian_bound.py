@@ -181,6 +181,7 @@ def test_the_first_step_is_the_halving_the_seats_floors_prove_best():
     assert moved["a"] >= 0.0 and moved["b"] == pytest.approx(1.5)
 
 
+@pytest.mark.slow  # three enumerations and their subgradient rounds
 def test_stalled_lp_rounds_hand_over_to_milp_rounds(tmp_path, monkeypatch):
     """LP rounds that no longer raise the bound (``RELAXED_STALL_ROUNDS`` in a row) end there,
     whatever time was left to them: the MILP rounds, which raise it further and give columns,

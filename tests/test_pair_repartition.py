@@ -16,6 +16,7 @@ from optimiser.design.pole_pricing import poles_of
 
 
 # seed 1 (5 communes) has designs of two poles covering every commune; seed 14 (6) none
+@pytest.mark.slow  # an enumeration of every design from every start, 3 CPU-s a seed
 @pytest.mark.parametrize("seed, two_pole_covers", [(1, True), (14, False)])
 def test_never_dearer_never_breaking_and_exact_over_the_whole_territory(tmp_path, seed, two_pole_covers):
     inputs, pairs, ctx = _setup(tmp_path, seed)

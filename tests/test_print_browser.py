@@ -182,6 +182,7 @@ def soft_address_space_cap(extra_bytes: int):
         resource.setrlimit(resource.RLIMIT_AS, saved)
 
 
+@pytest.mark.slow  # starts a Chromium of its own
 def test_print_result_prints_every_page_with_one_chromium_of_its_own(tmp_path):
     """``print_result`` (``optimiser run --pdf``) on a result folder: ``report.pdf`` and one PDF
     per fiche next to its page, never one for the fiches' index, printed by a Chromium it starts
