@@ -128,3 +128,19 @@ def ctrl_c_reaches_it() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def address_space_at_most(extra_bytes: int):
+    """This process (and the children it starts) may map only ``extra_bytes`` more than now: a
+    soft limit (``ulimit -S -v``), the one before restored after."""
+    import resource
+
+    with open("/proc/self/statm") as handle:
+        now = int(handle.read().split()[0]) * resource.getpagesize()
+    saved = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (now + extra_bytes, saved[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, saved)

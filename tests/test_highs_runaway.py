@@ -10,9 +10,7 @@ address-space limit on this process too, so a regression fails the test instead 
 
 from __future__ import annotations
 
-import contextlib
 import os
-import resource
 import signal
 import threading
 import time
@@ -21,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pulp
 import pytest
+from helpers import address_space_at_most
 from test_solve import market_split
 
 from optimiser.solvers import ResolvableModel, SolverOptions, Status, highs_isolated, highs_version, solve_milp
@@ -57,19 +56,6 @@ def seat_pricing() -> pulp.LpProblem:
         if up < 1e30:
             problem += expression <= float(up), f"r{r}_up"
     return problem
-
-
-@contextlib.contextmanager
-def address_space_at_most(extra_bytes: int):
-    """This process (and the children it starts) may map only ``extra_bytes`` more than now."""
-    with open("/proc/self/statm") as handle:
-        now = int(handle.read().split()[0]) * resource.getpagesize()
-    saved = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (now + extra_bytes, saved[1]))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, saved)
 
 
 @pytest.fixture(scope="module")

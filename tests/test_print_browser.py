@@ -10,14 +10,12 @@ PDFs (the print layout, page by page as on paper) are written to the test's temp
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import re
-import resource
 
 import pytest
 from browser import file_url
-from helpers import run_cli
+from helpers import address_space_at_most, run_cli
 from shared import SERVICE_COMMUN, written
 
 from optimiser.results.pdf import print_pages
@@ -169,19 +167,6 @@ def children() -> set[int]:
 
 
 @pytest.mark.slow
-@contextlib.contextmanager
-def soft_address_space_cap(extra_bytes: int):
-    """This process may map only ``extra_bytes`` more than now (a soft limit, restored after)."""
-    with open("/proc/self/statm") as handle:
-        now = int(handle.read().split()[0]) * resource.getpagesize()
-    saved = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (now + extra_bytes, saved[1]))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, saved)
-
-
 @pytest.mark.slow  # starts a Chromium of its own
 def test_print_result_prints_every_page_with_one_chromium_of_its_own(tmp_path):
     """``print_result`` (``optimiser run --pdf``) on a result folder: ``report.pdf`` and one PDF
@@ -201,7 +186,7 @@ def test_print_result_prints_every_page_with_one_chromium_of_its_own(tmp_path):
     for name in ("53003", "53007", "index"):
         (folder / "fiches" / f"{name}.html").write_text(document(name, f"<p>{name}</p>"), encoding="utf-8")
     before = children()
-    with soft_address_space_cap(3_000_000_000):  # as the bad-input corpus sets for its worker
+    with address_space_at_most(3_000_000_000):  # as the bad-input corpus sets for its worker
         printed = print_result(folder)
     assert printed == [folder / "report.pdf", folder / "fiches" / "53003.pdf", folder / "fiches" / "53007.pdf"]
     assert not (folder / "fiches" / "index.pdf").exists()
