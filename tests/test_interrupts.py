@@ -104,10 +104,10 @@ def test_descendants_are_the_whole_tree_below_a_process():
     thread.join()
     try:
         deadline = time.monotonic() + 30
-        while len(lifeline._descendants_by_scan(tree.pid)) < 3 and time.monotonic() < deadline:
+        while len(lifeline._below(tree.pid, lifeline._children_by_scan())) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)  # bash has started its three: two sleeps and a subshell's
         found = lifeline.descendants(os.getpid())
-        assert sorted(found) == sorted(lifeline._descendants_by_scan(os.getpid()))
+        assert sorted(found) == sorted(lifeline._below(os.getpid(), lifeline._children_by_scan()))
         assert {tree.pid, from_thread[0].pid} <= set(found) and len(lifeline.descendants(tree.pid)) >= 3
     finally:
         for pid in lifeline.descendants(tree.pid):

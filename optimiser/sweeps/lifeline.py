@@ -71,11 +71,14 @@ def descendants(pid: int) -> list[int]:
     (``/proc/PID/task/TID/children``): a few small reads per process of the tree, where scanning
     every process of the machine costs about 5 ms a call (the tests that wait for a solver
     process call this every 20-100 ms). Kernels without that file get the full scan."""
-    if not _CHILDREN_FILES:
-        return _descendants_by_scan(pid)
+    return _below(pid, _children if _CHILDREN_FILES else _children_by_scan())
+
+
+def _below(pid: int, children_of) -> list[int]:
+    """Every descendant of ``pid``, walking down ``children_of`` (pid → its children)."""
     found, todo = [], [pid]
     while todo:
-        for child in _children(todo.pop()):
+        for child in children_of(todo.pop()):
             found.append(child)
             todo.append(child)
     return found
@@ -98,13 +101,14 @@ def _children(pid: int) -> list[int]:
     return children
 
 
-def _descendants_by_scan(pid: int) -> list[int]:
-    """:func:`descendants` from every process's parent id (``/proc/N/stat``)."""
+def _children_by_scan():
+    """``pid`` → its children, from every process's parent id (``/proc/N/stat``): one scan of
+    the machine, for kernels without the per-thread children lists."""
     children: dict[int, list[int]] = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return []
+        entries = []
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -114,12 +118,7 @@ def _descendants_by_scan(pid: int) -> list[int]:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
+    return lambda pid: children.get(pid, [])
 
 
 #: The kernel lists each thread's children (``CONFIG_PROC_CHILDREN``, on in the usual kernels).
