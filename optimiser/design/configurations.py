@@ -292,14 +292,16 @@ class _Splits:
         # every group's splits in one flat run, each U's 2^m splits side by side (a column of its
         # group's arrays): :meth:`_ServiceTable.best` prices them all in one pass of array
         # operations instead of one pass per size, the minimum per U taken over each run
-        flat = [(np.full(ip.size, m), ip.T.ravel(), ib.T.ravel(), np.repeat(rows, 1 << m)) for m, rows, ip, ib in self.groups]
-        self.users = np.concatenate([f[0] for f in flat]) if flat else np.zeros(0, dtype=np.int64)
-        self.ip = np.concatenate([f[1] for f in flat]) if flat else np.zeros(0, dtype=np.int64)
-        self.ib = np.concatenate([f[2] for f in flat]) if flat else np.zeros(0, dtype=np.int64)
-        self.row = np.concatenate([f[3] for f in flat]) if flat else np.zeros(0, dtype=np.int64)
-        self.rows = np.concatenate([rows for _, rows, _, _ in self.groups]) if flat else np.zeros(0, dtype=np.int64)
-        self.starts = np.arange(0, self.ip.size, dtype=np.int64)[:0] if not flat else np.concatenate(
-            [np.cumsum([0] + [1 << m for m, rows, _, _ in self.groups for _ in rows])[:-1]]).astype(np.int64)
+        def joined(parts: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+        self.users = joined([np.full(ip.size, m) for m, _, ip, _ in self.groups])
+        self.ip = joined([ip.T.ravel() for _, _, ip, _ in self.groups])
+        self.ib = joined([ib.T.ravel() for _, _, _, ib in self.groups])
+        self.row = joined([np.repeat(rows, 1 << m) for m, rows, _, _ in self.groups])
+        self.rows = joined([rows for _, rows, _, _ in self.groups])
+        # where each U's run starts: its 2^|U| splits follow one another
+        self.starts = np.cumsum([0] + [1 << m for m, rows, _, _ in self.groups for _ in rows])[:-1].astype(np.int64)
         self.single = self.users == 1
 
     def index(self, masks: np.ndarray) -> np.ndarray:
