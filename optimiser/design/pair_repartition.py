@@ -38,7 +38,7 @@ from ..model.candidates import CandidatePairs
 from ..model.repair import RepairContext
 from ..solvers import STOP
 from .column_generation import Column, PartitionRows, design_breaks, solve_master
-from .configurations import PricingData, price_columns
+from .configurations import price_columns
 from .pole_enumeration import enumerable, enumerate_poles
 from .pole_pricing import PerPoleValue, poles_of
 from .pole_search import priced_total
@@ -167,9 +167,7 @@ def _columns(area: set[str], value: PerPoleValue, ctx: RepairContext) -> list[Co
     found = enumerate_poles(inputs, sub, ctx.nbrs, cap=COLUMN_BUDGET)
     if not found:
         return None
-    if value._pricing_data is None:
-        value._pricing_data = PricingData.of(inputs, pairs)
-    prices = price_columns(inputs, sub, found, data=value._pricing_data)
+    prices = price_columns(inputs, sub, found, data=value.pricing_data)
     if prices is None:
         return None
     return [Column(s, m, float(d), True) for (s, m), d in zip(found, prices.delta)]

@@ -324,10 +324,16 @@ class PerPoleValue:
         """Δ without a solver (proven, no variable values); ``inf`` when a pole rule is broken."""
         if not self._pole_rules_ok(seat, members):
             return PricedPole(math.inf, None, True)
+        prices = price_columns(self.inputs, self.pairs, [(seat, members)], data=self.pricing_data)
+        return PricedPole(float(prices.delta[0]), None, True)
+
+    @property
+    def pricing_data(self) -> PricingData:
+        """What every closed-form pricing of this run reads (:class:`.configurations.PricingData`,
+        with its caches of member rows and splits), worked out at the first one."""
         if self._pricing_data is None:
             self._pricing_data = PricingData.of(self.inputs, self.pairs)
-        prices = price_columns(self.inputs, self.pairs, [(seat, members)], data=self._pricing_data)
-        return PricedPole(float(prices.delta[0]), None, True)
+        return self._pricing_data
 
     def _pole_rules_ok(self, seat: str, members: tuple[str, ...]) -> bool:
         """The rows the one-pole MILP writes on the pole itself (:mod:`optimiser.model.poles`):
