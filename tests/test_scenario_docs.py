@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic._internal._docs_extraction import extract_docstrings_from_cls  # pydantic's own reading: the reference
 
 from optimiser.scenario import roadmap, schema
-from optimiser.scenario.attribute_docs import attribute_docstrings, describe_fields
+from optimiser.scenario.attribute_docs import DocumentedModel, attribute_docstrings
 
 MODELS = [obj for module in (schema, roadmap) for obj in vars(module).values()
           if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == module.__name__]
@@ -33,12 +33,8 @@ def test_each_field_carries_its_docstring(model):
         assert field.description == attribute_docstrings(declared).get(name), (model.__name__, name)
 
 
-class _Documented(BaseModel):
+class _Documented(DocumentedModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def __init_subclass__(cls, **kwargs):
-        describe_fields(cls)
-        super().__init_subclass__(**kwargs)
 
 
 class _Sample(_Documented):

@@ -22,7 +22,7 @@ import inspect
 import sys
 from functools import cache
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
@@ -83,3 +83,13 @@ def describe_fields(cls: type) -> None:
                 value._attributes_set["description"] = doc
         else:
             setattr(cls, name, Field(value, description=doc))
+
+
+class DocumentedModel(BaseModel):
+    """A pydantic model whose subclasses' fields are described by the docstrings under them
+    (:func:`describe_fields`, run as each subclass is created, before pydantic collects its
+    fields): the base of the scenario's and the roadmap's strict models."""
+
+    def __init_subclass__(cls, **kwargs):
+        describe_fields(cls)
+        super().__init_subclass__(**kwargs)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from .attribute_docs import describe_fields
+from .attribute_docs import DocumentedModel
 from .ranges import Range
 from .service_keys import ServiceKey
 
@@ -24,12 +24,8 @@ Target = Literal["service_commun", "poles", "pilot", "alone", "any"]
 communes reorganising alone, or any."""
 
 
-class _Strict(BaseModel):
+class _Strict(DocumentedModel):  # fields described by their docstrings, as use_attribute_docstrings would (faster)
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def __init_subclass__(cls, **kwargs):
-        describe_fields(cls)  # the attributes' docstrings, as use_attribute_docstrings reads them (faster)
-        super().__init_subclass__(**kwargs)
 
 
 class PhaseMatch(_Strict):

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .attribute_docs import describe_fields
+from .attribute_docs import DocumentedModel
 from .ranges import Range, range_of
 from .roadmap import RoadmapConfig
 from .service_keys import EquipmentKey, ServiceKey
@@ -74,12 +74,8 @@ Speed = Annotated[float, Range(1, 130)]
 km/h once made every time infinite) is refused."""
 
 
-class StrictModel(BaseModel):
+class StrictModel(DocumentedModel):  # fields described by their docstrings, as use_attribute_docstrings would (faster)
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def __init_subclass__(cls, **kwargs):
-        describe_fields(cls)  # the attributes' docstrings, as use_attribute_docstrings reads them (faster)
-        super().__init_subclass__(**kwargs)
 
 
 class CountRange(StrictModel):
