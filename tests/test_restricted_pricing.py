@@ -81,7 +81,7 @@ def test_a_restricted_run_is_skipped_when_its_bound_is_not_below_the_design_held
     inputs, pairs = _free(tmp_path, seed)
     options = SolverOptions(name="highs", time_limit_s=20, gap=0.0)
     design = design_poles(inputs, options, enumeration=False)
-    said = {mode: [m for m in design.messages if m.startswith(f"every pooled service in {mode}:")]
+    said = {mode: [m for m in design.messages if m.startswith(f"every pooled service in {mode}:") and "bound" in m]
             for mode, _ in _restricted_runs(inputs)}
     assert said["regie"], design.messages
     for mode, restricted in _restricted_runs(inputs):
@@ -102,3 +102,40 @@ def test_the_bounds_of_the_restricted_runs_in_one_pass_are_each_runs_own(tmp_pat
                                           seat_capacities(inputs, pairs.members_of), [r.services.modes for r in runs])
     assert together == pytest.approx([_member_floor(r, pairs) for r in runs], abs=1e-9)
     assert together[0] <= min(together[1:]) + 1e-9  # more modes, a lower bound
+
+
+def test_a_restricted_search_ending_no_cheaper_than_the_design_held_is_not_priced_again(tmp_path):
+    """A restricted run whose own search ends at or above the design held proves, by its own
+    price, that the free run is no dearer: it is named, and its poles are not priced with every
+    mode open (MILPs that could only look for a gain elsewhere). A run whose search ends below
+    is offered: the free run then ends at or below its price."""
+    from optimiser.design.pole_search import improve_by_moves, priced_total
+    from optimiser.design.run import Incumbent, RestrictedRuns
+    from optimiser.model.assembly import assemble_model
+    from optimiser.model.repair import RepairContext
+    from optimiser.model.services import FORMULATION
+
+    inputs, pairs = _free(tmp_path, 3)
+    options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
+    assembled = assemble_model(inputs, pairs, FORMULATION, None)
+    ctx = RepairContext.of(assembled.pole, assembled.nbrs)
+    free = PerPoleValue(inputs, options, pairs)
+    start = {i: i for i in inputs.territory.codes}  # every commune its own seat: obeys the case's rules
+    deadline = time.perf_counter() + 120
+    assert free.price(start, deadline) < float("inf")
+    reached = {}
+    for mode, restricted in _restricted_runs(inputs):
+        view = free.restricted(restricted)
+        design, _ = improve_by_moves(start, view, ctx, deadline)
+        reached[mode] = priced_total(view, design, deadline)
+    # held above the one run's reach and below the other's: one offered, one named
+    low, high = sorted(reached, key=reached.get)
+    held_value = (reached[low] + reached[high]) / 2
+    assert reached[low] < held_value < reached[high], reached
+    incumbent = Incumbent()
+    incumbent.offer_priced(dict(start), held_value, lambda: {})
+    runs = RestrictedRuns(_restricted_runs(inputs), start, None, options)
+    runs.run(incumbent, free, ctx, deadline, budget=60.0)
+    named = [m for m in runs.messages if "its search reached" in m]
+    assert len(named) == 1 and named[0].startswith(f"every pooled service in {high}:"), runs.messages
+    assert incumbent.value <= reached[low] + 1e-6

@@ -38,7 +38,7 @@ from .outcome import PoleDesign, formulation_name, written_design_objective
 from .pair_repartition import improve_by_repartition
 from .pmedian import design_pmedian
 from .pole_pricing import PerPoleValue, separable
-from .pole_search import improve_by_moves
+from .pole_search import improve_by_moves, priced_total
 from .valuation import FixedPolesValue, TravelValue, Valuation, priced_travel
 
 
@@ -378,7 +378,9 @@ class RestrictedRuns:
     A run that does go ahead searches from ``start`` with the modes restricted, within a tenth
     of the time left, on the free run's seat models (:meth:`PerPoleValue.restricted`: no model
     of its own, and the seat models it builds serve the free search after it); its design is
-    offered priced with every mode open. ``messages`` say which runs were skipped and why."""
+    offered priced with every mode open — unless its own price is not below the design held,
+    which then already proves the free run no dearer. ``messages`` say which runs were skipped
+    and why."""
 
     runs: list[tuple[str, Inputs]]
     start: dict | None
@@ -422,6 +424,14 @@ class RestrictedRuns:
                 # start, priced with the modes restricted) on the free run's seat models.
                 priced = value_of.restricted(restricted)
                 assignment, _ = improve_by_moves(self.start, priced, ctx, time.perf_counter() + seconds)
+                reached = priced_total(priced, assignment, deadline)
+                if incumbent.found and reached >= incumbent.value - 1e-6:
+                    # the run's own price of its design is not below the design held: the free run
+                    # is already no dearer than it, and the free pricing of its poles (new MILPs:
+                    # 4 s of a 60 s run on a 66-commune EPCI) could only look for a gain elsewhere
+                    self.messages.append(f"every pooled service in {mode}: its search reached {reached:,.1f} k€/yr, "
+                                         f"not below a design held ({incumbent.value:,.1f}): the free run is no dearer")
+                    continue
             else:
                 design = _design_poles(restricted, dataclasses.replace(self.options, time_limit_s=seconds),
                                        explain=False, top_level=False)
@@ -467,10 +477,14 @@ SEARCH_ALONE_S = 90.0
 #: pass over every pair takes 50 s at load 12 on a 128-commune EPCI; with a few seconds left the
 #: compound moves' first gains come sooner).
 REPARTITION_FIRST_S = 20.0
-#: Seconds before the deadline at which a large model's compound moves stop, once the simple moves
-#: have converged: the column generation's share of them (about 16 s after its reserves) covers
-#: its second subgradient round on a 65-commune EPCI (CC du Pays Rethélois: 6,985.7 k€ at 14.8 s,
-#: against 6,960–6,970 with the 4–5 s it had after 11 s of compound moves).
+#: Seconds before the deadline at which a large model's search stops — its simple moves and the
+#: restricted runs as well as its compound moves: the column generation's share (about 16 s after
+#: its reserves), in which its bound reaches its plateau on a 65-commune EPCI. CC Champagnole
+#: Nozeroy Jura at 60 s (quiet, two runs each): the simple moves left to run until 45 s gave the
+#: column generation 7 s, bound 5,463–5,466 k€/yr, gap 1.40–1.46 %; stopped here, 16 s, bound
+#: 5,505.0 both times, design 5,555.9, gap 0.92 % (23 s: the same bound, the design 5,563–5,564
+#: of a search cut at 25 s). CC du Pays Rethélois: 6,985.7 k€ at 14.8 s against 6,960–6,970
+#: with the 4–5 s it had after 11 s of compound moves.
 COLUMN_GENERATION_KEEP_S = 20.0
 
 
@@ -482,8 +496,9 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     run of a 65-commune EPCI the search's moves gain 0.7–0.9 % in 25–40 s; measured, two thirds
     instead cut the search short and left the column generation's rounds, 3–7 s each, too few to
     rise above the member-by-member bound: 2.42 % against 2.14 %), half of it when more than
-    :data:`SEARCH_ALONE_S` is left (the column generation then gets several rounds). Otherwise a
-    quarter (the MILP working on the rest).
+    :data:`SEARCH_ALONE_S` is left (the column generation then gets several rounds) — and in
+    either case never past :data:`COLUMN_GENERATION_KEEP_S` before the deadline, which the
+    column generation keeps. Otherwise a quarter (the MILP working on the rest).
 
     The simple moves first, to their local optimum; then the ``restricted`` runs left
     (:class:`RestrictedRuns`: most are now proven useless by their bounds); then, from the best
@@ -492,6 +507,8 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     left = deadline - time.perf_counter()
     share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
     stop = time.perf_counter() + share * left
+    if n_variables > LARGE_MODEL_VARIABLES:
+        stop = min(stop, deadline - COLUMN_GENERATION_KEEP_S)  # (binds on short runs only: 60 s)
     # the restricted runs' time (what they had as starting points) is kept for them, and used
     # by the search whenever its design proves them useless
     budget = restricted.budget(left) if restricted is not None else 0.0
@@ -503,10 +520,6 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     if restricted is not None:
         restricted.run(incumbent, value_of, ctx, deadline, budget)
     met = enough is not None and incumbent.found and enough(incumbent.value)
-    if n_variables > LARGE_MODEL_VARIABLES:
-        # the simple moves converged early: the compound moves leave the column generation time
-        # for its second subgradient round, which is where its bound rises (CC du Pays Rethélois)
-        stop = min(stop, deadline - COLUMN_GENERATION_KEEP_S)
     if not met and time.perf_counter() < stop and not STOP.requested:
         _improve_by_large_moves(incumbent, value_of, ctx, stop, deadline, enough)
     incumbent.values  # noqa: B018 (the design held encoded now, within the run's time, if it was offered by its price)
