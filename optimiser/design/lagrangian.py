@@ -211,6 +211,12 @@ PRICING_START_S = 1.0
 #: (CC Champagnole Nozeroy Jura: best at the 22nd round, 5,483.8 k€/yr, then 37 rounds within
 #: 2 k€ of it until the iterations ran out, and the MILP rounds, which raise it, never started).
 RELAXED_STALL_ROUNDS = 8
+#: The least rise of the bound (relative) that keeps the LP rounds going (:data:`RELAXED_STALL_ROUNDS`):
+#: near their maximum the LP rounds creep up by less. CC du Saulnois (128 communes, 300 s): the
+#: LP rounds reached 7,671.5 k€/yr at round 36 and crept to 7,672.0 by round 83, each creep
+#: resetting the stall count, until the 200 rounds ran out — no MILP round ever started, and the
+#: 120 s of master-dual rounds after them never rose above it.
+STALL_TOLERANCE = 1e-4
 
 #: The time limit of one seat's LP relaxation (s): warm-started it takes 0.01–0.3 s (66-commune
 #: EPCI, load 9–10); a round started before the LP rounds' end is finished with LPs.
@@ -326,7 +332,9 @@ def lagrangian_bound(value_of: PerPoleValue, deadline: float, upper: float, max_
             trace.append((it, round(time.perf_counter(), 1), total))
         improved = total > best.value + 1e-9
         if improved:
-            best.value, best.multipliers, stale, best_at, best_theta = total, dict(lam), 0, it, theta
+            if total > best.value + STALL_TOLERANCE * max(1.0, abs(best.value)):
+                best_at = it  # a rise that counts: the LP rounds have not stalled yet
+            best.value, best.multipliers, stale, best_theta = total, dict(lam), 0, theta
             best_priced = dict(priced)  # each seat's bound at (or shifted to) the best multipliers
         else:
             stale += 1
