@@ -1,7 +1,8 @@
 """The régie-only and délégation-only starting runs price their poles on the free run's seat
 models, the closed mode fixed by column bounds: every pole at the restricted scenario's own
 price, the free prices unchanged after, no seat model built twice; a restricted run whose
-member-by-member bound is above the design held is skipped, with its reason."""
+member-by-member bound is above the design held is skipped, with its reason, and one whose own
+search ends no cheaper than the design held is named and not priced again."""
 
 from __future__ import annotations
 
@@ -14,10 +15,14 @@ from test_services_bruteforce import case
 
 from optimiser.design import design_poles
 from optimiser.design.pole_pricing import PerPoleValue
-from optimiser.design.run import _restricted_runs
+from optimiser.design.pole_search import improve_by_moves, priced_total
+from optimiser.design.run import Incumbent, RestrictedRuns, _restricted_runs
 from optimiser.inputs.preparation import prepare
+from optimiser.model.assembly import assemble_model
 from optimiser.model.candidates import candidate_pairs
+from optimiser.model.repair import RepairContext
 from optimiser.model.service_bound import member_service_bound_keur, seat_capacities
+from optimiser.model.services import FORMULATION
 from optimiser.scenario.load import scenario_from_dict
 from optimiser.solvers import SolverOptions
 
@@ -109,12 +114,6 @@ def test_a_restricted_search_ending_no_cheaper_than_the_design_held_is_not_price
     price, that the free run is no dearer: it is named, and its poles are not priced with every
     mode open (MILPs that could only look for a gain elsewhere). A run whose search ends below
     is offered: the free run then ends at or below its price."""
-    from optimiser.design.pole_search import improve_by_moves, priced_total
-    from optimiser.design.run import Incumbent, RestrictedRuns
-    from optimiser.model.assembly import assemble_model
-    from optimiser.model.repair import RepairContext
-    from optimiser.model.services import FORMULATION
-
     inputs, pairs = _free(tmp_path, 3)
     options = SolverOptions(name="highs", time_limit_s=60, gap=0.0)
     assembled = assemble_model(inputs, pairs, FORMULATION, None)

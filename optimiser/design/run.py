@@ -596,7 +596,8 @@ INTEGER_MASTER_S = 5.0
 #: Seconds a large model's column generation leaves before the deadline, besides its integer
 #: master, when the compact MILP is deferred (the encoding of a design the master finds, the
 #: tables). CC Champagnole Nozeroy Jura at 60 s ended at 55.3 s with the repair reserve and a
-#: 2 s master kept, while its bound still rose by 1–2 k€/yr a second.
+#: 2 s master kept, while its bound still rose by 1–2 k€/yr a second; now at 57.4 s, bound
+#: 5,500–5,503 → 5,503–5,504 k€/yr.
 FINAL_S = 1.0
 
 
