@@ -166,7 +166,6 @@ def children() -> set[int]:
     return {child.pid for child in psutil.Process().children()}
 
 
-@pytest.mark.slow
 @pytest.mark.slow  # starts a Chromium of its own
 def test_print_result_prints_every_page_with_one_chromium_of_its_own(tmp_path):
     """``print_result`` (``optimiser run --pdf``) on a result folder: ``report.pdf`` and one PDF

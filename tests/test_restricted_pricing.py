@@ -86,7 +86,8 @@ def test_a_restricted_run_is_skipped_when_its_bound_is_not_below_the_design_held
     inputs, pairs = _free(tmp_path, seed)
     options = SolverOptions(name="highs", time_limit_s=20, gap=0.0)
     design = design_poles(inputs, options, enumeration=False)
-    said = {mode: [m for m in design.messages if m.startswith(f"every pooled service in {mode}:") and "bound" in m]
+    said = {mode: [m for m in design.messages if m.startswith(f"every pooled service in {mode}:")
+                   and "member-by-member bound" in m]
             for mode, _ in _restricted_runs(inputs)}
     assert said["regie"], design.messages
     for mode, restricted in _restricted_runs(inputs):

@@ -612,13 +612,13 @@ def _lagrangian(value_of: PerPoleValue, incumbent: Incumbent, deadline: float, n
         return None  # the MILP proves small models itself, faster than the pricing converges
     now = time.perf_counter()
     left = deadline - now
-    master_s = min(INTEGER_MASTER_S, 0.1 * left)
     if n_variables > LARGE_MODEL_VARIABLES and deferred:
         # nothing follows but the integer master, the encoding of a design it finds and the
         # tables: no compact MILP whose broken design would need the repair reserve
         master_s = min(INTEGER_MASTER_S, 0.05 * left)
         stop = deadline - FINAL_S - master_s
     else:
+        master_s = min(INTEGER_MASTER_S, 0.1 * left)
         stop = now + (left - min(15.0, 0.1 * left) if n_variables > LARGE_MODEL_VARIABLES else 0.4 * left) - master_s
     if stop - now < 2.0 or STOP.requested:
         return None
