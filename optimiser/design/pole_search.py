@@ -9,7 +9,14 @@ exactly):
 * **re-seat** a pole at another of its members (every member may join the new seat);
 * **shift** a border commune to a neighbouring pole (its own pole stays connected);
 
-and keeps the first move that lowers the total cost, until no move does or time runs out. Only
+and keeps the first move that lowers the total cost, until no move does or time runs out. Each
+scan of the moves resumes at the place of the move last kept, wrapping round, instead of going
+back to the first move: a scan that starts again from the top re-prices, after every move kept,
+the moves before it that touch the poles just changed — on a growing pole, every border commune
+of its neighbours, each an exact MILP on the largest pole — before reaching a move not yet tried.
+CC Champagnole Nozeroy Jura (66 communes) from its travel-optimal poles: the same 37 moves' gain,
+the same local optimum (5,525.6 k€/yr), 198 moves tried in 12.1 s against 928 in 45.2 s. A scan
+through the whole list without a move kept still ends the search at a local optimum. Only
 the poles a move touches are re-priced (each pole's services are an exact MILP, cached), so a
 move costs two small solves at most — the larger one only against the cost it must beat (a MILP
 with a cutoff, :meth:`PerPoleValue.pole_below`: most moves do not pay and are refused in a
@@ -40,10 +47,14 @@ def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext,
     :func:`priced_total`) satisfies ``enough`` (the run's requested gap already met)."""
     current = dict(start)
     made = 0
+    at = 0  # where the next scan starts: the place of the move last kept (module docstring)
     while made < max_moves and time.perf_counter() < deadline and not STOP.requested:
         if made and enough is not None and enough(priced_total(value, current, deadline)):
             return current, made
-        for trial, before, after in _moves(current, ctx, value.inputs):
+        moves = list(_moves(current, ctx, value.inputs))
+        at = min(at, len(moves))
+        for n in range(len(moves)):
+            trial, before, after = moves[(at + n) % len(moves)]
             if time.perf_counter() >= deadline or STOP.requested:
                 return current, made
             if not pole_count_ok(value.inputs, trial):
@@ -53,6 +64,7 @@ def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext,
             if _pays(value, [(j, old[j]) for j in before], [(j, new[j]) for j in after], deadline):
                 current = trial
                 made += 1
+                at = (at + n) % len(moves)
                 break
         else:
             return current, made
