@@ -15,8 +15,8 @@ from test_services_bruteforce import case
 
 from optimiser.design.column_generation import design_breaks
 from optimiser.design.compound_moves import compound_moves, improve_by_compound_moves, seat_candidates
-from optimiser.design.pole_pricing import PerPoleValue, poles_of, separable
-from optimiser.design.pole_search import improve_by_moves
+from optimiser.design.pole_pricing import PerPoleValue, pole_count_ok, poles_of, separable
+from optimiser.design.pole_search import _moves, improve_by_moves
 from optimiser.inputs.preparation import prepare
 from optimiser.model.assembly import assemble_model
 from optimiser.model.candidates import candidate_pairs
@@ -167,3 +167,21 @@ def test_the_searches_stop_at_the_first_design_the_run_would_end_with(tmp_path):
         assert seen[0] == pytest.approx(_cost(value, stopped, deadline))
         never, again = search(worst, value, ctx, deadline, enough=lambda z: z < optimum - 1.0)
         assert (never, again) == (full, moves)
+
+
+@pytest.mark.parametrize("seed", [1, 14])
+def test_either_scan_ends_where_no_simple_move_pays(tmp_path, seed):
+    """Resuming each scan at the last shift kept or starting it again from the first move, the
+    simple moves end at a local optimum of theirs, from every start: no merge, re-seat or shift of
+    the design returned is cheaper (a scan through the whole list found none)."""
+    inputs, pairs, ctx = _setup(tmp_path, seed)
+    value = _value(inputs, pairs)
+    deadline = time.perf_counter() + 300
+    for cost, start in _every_design(inputs, ctx, value, deadline):
+        for resume in (True, False):
+            end, _ = improve_by_moves(start, value, ctx, deadline, resume=resume)
+            reached = _cost(value, end, deadline)
+            assert reached <= cost + 1e-9
+            for trial, _, _ in _moves(end, ctx, inputs):
+                if pole_count_ok(inputs, trial):
+                    assert _cost(value, trial, deadline) >= reached - 1e-6, (resume, start, end, trial)

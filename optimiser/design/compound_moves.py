@@ -54,19 +54,19 @@ Move = tuple[tuple[str, ...], tuple[frozenset[str], ...]]
 
 def improve_by_compound_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext, deadline: float,
                               max_moves: int = 10_000,
-                              enough: Callable[[float], bool] | None = None) -> tuple[Assignment, int]:
+                              enough: Callable[[float], bool] | None = None, resume: bool = True) -> tuple[Assignment, int]:
     """A design at least as cheap as ``start`` (which must obey every rule), and the number of
     improving moves made (simple and compound). Ctrl-C (:data:`~optimiser.solvers.STOP`) ends
     the search at once, with the best design so far; so does a design whose cost satisfies
-    ``enough`` (:func:`.pole_search.improve_by_moves`)."""
-    current, made = improve_by_moves(start, value, ctx, deadline, max_moves, enough)
+    ``enough``; ``resume``: how the simple moves scan (:func:`.pole_search.improve_by_moves`)."""
+    current, made = improve_by_moves(start, value, ctx, deadline, max_moves, enough, resume)
     while made < max_moves and time.perf_counter() < deadline and not STOP.requested:
         if made and enough is not None and enough(priced_total(value, current, deadline)):
             break
         better = _first_paying(current, value, ctx, deadline)
         if better is None:
             # no compound move pays: the simple moves (merges, re-seats) may, on the new poles
-            current, simple = improve_by_moves(current, value, ctx, deadline, max_moves - made, enough)
+            current, simple = improve_by_moves(current, value, ctx, deadline, max_moves - made, enough, resume)
             made += simple
             if simple == 0:
                 break

@@ -10,17 +10,22 @@ exactly):
 * **shift** a border commune to a neighbouring pole (its own pole stays connected);
 
 and keeps the first move that lowers the total cost, until no move does or time runs out. Each
-scan of the moves resumes at the place of the move last kept, wrapping round, instead of going
-back to the first move: a scan that starts again from the top re-prices, after every move kept,
-the moves before it that touch the poles just changed — on a growing pole, every border commune
-of its neighbours, each an exact MILP on the largest pole — before reaching a move not yet tried.
-CC Champagnole Nozeroy Jura (66 communes) from its travel-optimal poles: the same 37 moves' gain,
-the same local optimum (5,525.6 k€/yr), 198 moves tried in 12.1 s against 928 in 45.2 s. A scan
-through the whole list without a move kept still ends the search at a local optimum. Only
-the poles a move touches are re-priced (each pole's services are an exact MILP, cached), so a
-move costs two small solves at most — the larger one only against the cost it must beat (a MILP
-with a cutoff, :meth:`PerPoleValue.pole_below`: most moves do not pay and are refused in a
-fraction of an exact solve). The sizes and seat share are checked by the pricing (a pole
+scan tries the merges and re-seats first (few, and most are priced already), then the shifts
+from the place of the shift last kept, wrapping round, instead of from the first shift: a scan
+that starts again from the top re-prices, after every move kept, the shifts before it that touch
+the poles just changed — on a growing pole, every border commune of its neighbours, each an exact
+MILP on the largest pole — before reaching a shift not yet tried. CC Champagnole Nozeroy Jura (66
+communes) from its travel-optimal poles: the same local optimum (5,525.6 k€/yr), 12 s instead of
+45 s. Over six EPCIs searched to convergence (simple, compound and re-partition moves), the final
+design is the same or cheaper on five (Rethélois 7,041.3 → 7,039.0, Saulnois 7,762.4 → 7,759.1,
+Cotentin 28,697.4 → 28,692.7 k€/yr) in a half to a third of the time, dearer on the Haute Saintonge
+(15,831.8 → 15,857.1): another path, another local optimum. ``resume=False`` starts every scan
+from the first move (:func:`optimiser.design.run._search` takes that second path with the time
+left). A scan through the whole list without a move kept still ends the search at a local
+optimum. Only the poles a move touches are re-priced (each pole's services are an exact MILP,
+cached), so a move costs two small solves at most — the larger one only against the cost it must
+beat (a MILP with a cutoff, :meth:`PerPoleValue.pole_below`: most moves do not pay and are
+refused in a fraction of an exact solve). The sizes and seat share are checked by the pricing (a pole
 breaking them is infeasible); the pole count, contiguity, 'together', 'apart' and fixed seats by
 the move itself.
 """
@@ -40,21 +45,25 @@ Assignment = dict[str, "str | None"]
 
 
 def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext, deadline: float,
-                     max_moves: int = 10_000, enough: Callable[[float], bool] | None = None) -> tuple[Assignment, int]:
+                     max_moves: int = 10_000, enough: Callable[[float], bool] | None = None,
+                     resume: bool = True) -> tuple[Assignment, int]:
     """A design at least as cheap as ``start`` (which must obey every rule); returns it and the
     number of improving moves made. Ctrl-C (:data:`~optimiser.solvers.STOP`) ends the search at
     once, with the best design so far; so does a design whose cost (k€/yr,
-    :func:`priced_total`) satisfies ``enough`` (the run's requested gap already met)."""
+    :func:`priced_total`) satisfies ``enough`` (the run's requested gap already met).
+    ``resume=False``: every scan starts again from the first move (module docstring)."""
     current = dict(start)
     made = 0
-    at = 0  # where the next scan starts: the place of the move last kept (module docstring)
+    at = 0  # where the next scan's shifts start: the place of the shift last kept (module docstring)
     while made < max_moves and time.perf_counter() < deadline and not STOP.requested:
         if made and enough is not None and enough(priced_total(value, current, deadline)):
             return current, made
         moves = list(_moves(current, ctx, value.inputs))
-        at = min(at, len(moves))
-        for n in range(len(moves)):
-            trial, before, after = moves[(at + n) % len(moves)]
+        shifts = [m for m in moves if len(m[1]) == 2 and len(m[2]) == 2]  # (they come last)
+        others = moves[:len(moves) - len(shifts)]  # the merges and re-seats: from the first, every scan
+        at = min(at, len(shifts)) if resume else 0
+        order = others + shifts[at:] + shifts[:at]
+        for n, (trial, before, after) in enumerate(order):
             if time.perf_counter() >= deadline or STOP.requested:
                 return current, made
             if not pole_count_ok(value.inputs, trial):
@@ -64,7 +73,8 @@ def improve_by_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext,
             if _pays(value, [(j, old[j]) for j in before], [(j, new[j]) for j in after], deadline):
                 current = trial
                 made += 1
-                at = (at + n) % len(moves)
+                if n >= len(others):
+                    at = (at + n - len(others)) % len(shifts)
                 break
         else:
             return current, made

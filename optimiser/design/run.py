@@ -486,6 +486,8 @@ REPARTITION_FIRST_S = 20.0
 #: of a search cut at 25 s). CC du Pays Rethélois: 6,985.7 k€ at 14.8 s against 6,960–6,970
 #: with the 4–5 s it had after 11 s of compound moves.
 COLUMN_GENERATION_KEEP_S = 20.0
+#: Seconds left before the search's stop above which a second search path runs (:func:`_search`).
+SECOND_PATH_S = 10.0
 
 
 def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, deadline: float, n_variables: int,
@@ -503,7 +505,13 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     The simple moves first, to their local optimum; then the ``restricted`` runs left
     (:class:`RestrictedRuns`: most are now proven useless by their bounds); then, from the best
     design held, two neighbouring poles re-partitioned exactly and the compound moves
-    (:func:`_improve_by_large_moves`)."""
+    (:func:`_improve_by_large_moves`). When that has converged with more than
+    :data:`SECOND_PATH_S` left before the stop, a second path: the same moves from the same
+    start, each scan going back to the first move (``resume=False``, :mod:`.pole_search`), until
+    converged or the stop; the cheaper design is kept. The two scans reach different local
+    optima, neither always the better (Haute Saintonge: 15,857.1 k€/yr resuming, 15,831.8 going
+    back; Saulnois 7,759.1 and 7,762.4), and resuming is 2–4 times faster, so it goes first and
+    the second path uses time the search would otherwise leave to the column generation."""
     left = deadline - time.perf_counter()
     share = (0.85 if left < SEARCH_ALONE_S else 0.5) if n_variables > LARGE_MODEL_VARIABLES else 0.25
     stop = time.perf_counter() + share * left
@@ -513,7 +521,8 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     # by the search whenever its design proves them useless
     budget = restricted.budget(left) if restricted is not None else 0.0
     reserved = budget * len(restricted.runs) if restricted is not None else 0.0
-    improved, moves = improve_by_moves(incumbent.assignment, value_of, ctx, max(time.perf_counter(), stop - reserved),
+    origin = incumbent.assignment
+    improved, moves = improve_by_moves(origin, value_of, ctx, max(time.perf_counter(), stop - reserved),
                                        enough=enough)
     if moves and not design_breaks(improved, ctx, value_of.inputs):
         _offer_start(incumbent, value_of, improved, deadline)  # encoded only if it stays the incumbent
@@ -522,11 +531,19 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
     met = enough is not None and incumbent.found and enough(incumbent.value)
     if not met and time.perf_counter() < stop and not STOP.requested:
         _improve_by_large_moves(incumbent, value_of, ctx, stop, deadline, enough)
+    met = enough is not None and incumbent.found and enough(incumbent.value)
+    if not met and stop - time.perf_counter() > SECOND_PATH_S and not STOP.requested:
+        # time left before the stop: the same search again from the same start, each scan going
+        # back to the first move — another path to another local optimum (module docstring of
+        # .pole_search); the better design is kept
+        second, moves = improve_by_moves(origin, value_of, ctx, stop, enough=enough, resume=False)
+        if moves and not design_breaks(second, ctx, value_of.inputs):
+            _improve_by_large_moves(incumbent, value_of, ctx, stop, deadline, enough, start=second, resume=False)
     incumbent.values  # noqa: B018 (the design held encoded now, within the run's time, if it was offered by its price)
 
 
 def _improve_by_large_moves(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, stop: float,
-                            deadline: float, enough=None) -> None:
+                            deadline: float, enough=None, start=None, resume: bool = True) -> None:
     """From the design held, until ``stop``: the compound moves (:mod:`.compound_moves`, to their
     local optimum) and two neighbouring poles re-partitioned exactly (:mod:`.pair_repartition`,
     the larger neighbourhood, priced in closed form), in turn while the re-partitions pay; the
@@ -536,18 +553,19 @@ def _improve_by_large_moves(incumbent: Incumbent, value_of: PerPoleValue, ctx: R
     moves); the compound moves alone stop at 7,773.8 after 375 s (load 11–13). With a few
     seconds left they go first: CC du Pays Rethélois at 60 s keeps 1.4 s for them, in which the
     compound moves gain 25.7 k€/yr and a pass of re-partitions nothing."""
-    current = incumbent.assignment
+    current = incumbent.assignment if start is None else start
     tried: set = set()  # pairs found to gain nothing (or too large): not tried again after compound moves
     if stop - time.perf_counter() > REPARTITION_FIRST_S:
         current, _ = improve_by_repartition(current, value_of, ctx, stop, enough=enough, tried=tried)
     for _ in range(100):
-        current, _ = improve_by_compound_moves(current, value_of, ctx, stop, enough=enough)
+        current, _ = improve_by_compound_moves(current, value_of, ctx, stop, enough=enough, resume=resume)
         if time.perf_counter() >= stop or STOP.requested or (enough is not None and enough(value_of.price(current, deadline))):
             break
         current, shared = improve_by_repartition(current, value_of, ctx, stop, enough=enough, tried=tried)
         if not shared:
             break
-    if current != incumbent.assignment and not design_breaks(current, ctx, value_of.inputs):
+    if current != incumbent.assignment and not design_breaks(current, ctx, value_of.inputs) \
+            and value_of.price(current, deadline) < incumbent.value:
         value, values = value_of(current, deadline)
         if values is not None:
             incumbent.offer(current, value, values)
