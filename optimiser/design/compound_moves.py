@@ -54,7 +54,8 @@ Move = tuple[tuple[str, ...], tuple[frozenset[str], ...]]
 
 def improve_by_compound_moves(start: Assignment, value: PerPoleValue, ctx: RepairContext, deadline: float,
                               max_moves: int = 10_000,
-                              enough: Callable[[float], bool] | None = None, resume: bool = True) -> tuple[Assignment, int]:
+                              enough: Callable[[float], bool] | None = None,
+                              resume: bool = True) -> tuple[Assignment, int]:
     """A design at least as cheap as ``start`` (which must obey every rule), and the number of
     improving moves made (simple and compound). Ctrl-C (:data:`~optimiser.solvers.STOP`) ends
     the search at once, with the best design so far; so does a design whose cost satisfies

@@ -544,15 +544,19 @@ def _search(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, de
 
 def _improve_by_large_moves(incumbent: Incumbent, value_of: PerPoleValue, ctx: RepairContext, stop: float,
                             deadline: float, enough=None, start=None, resume: bool = True) -> None:
-    """From the design held, until ``stop``: the compound moves (:mod:`.compound_moves`, to their
-    local optimum) and two neighbouring poles re-partitioned exactly (:mod:`.pair_repartition`,
-    the larger neighbourhood, priced in closed form), in turn while the re-partitions pay; the
+    """From the design held (or from ``start``), until ``stop``: the compound moves
+    (:mod:`.compound_moves`, to their local optimum; ``resume``: how their simple moves scan,
+    :func:`.pole_search.improve_by_moves`) and two neighbouring poles re-partitioned exactly
+    (:mod:`.pair_repartition`, the larger neighbourhood, priced in closed form), in turn while
+    the re-partitions pay; the
     re-partitions go first when more than :data:`REPARTITION_FIRST_S` are left. The best design
     is offered to ``incumbent``. CC du Saulnois (128 communes), from the simple moves' 7,802.6
     k€/yr, re-partitions first: 7,723.7 in 155 s, converged (each re-partition opens compound
     moves); the compound moves alone stop at 7,773.8 after 375 s (load 11–13). With a few
     seconds left they go first: CC du Pays Rethélois at 60 s keeps 1.4 s for them, in which the
-    compound moves gain 25.7 k€/yr and a pass of re-partitions nothing."""
+    compound moves gain 25.7 k€/yr and a pass of re-partitions nothing. The design reached is
+    offered only when it is cheaper than the one held (its values, MILPs on seat models, cost
+    seconds on a large EPCI)."""
     current = incumbent.assignment if start is None else start
     tried: set = set()  # pairs found to gain nothing (or too large): not tried again after compound moves
     if stop - time.perf_counter() > REPARTITION_FIRST_S:
