@@ -25,9 +25,9 @@ left). A scan through the whole list without a move kept still ends the search a
 optimum. Only the poles a move touches are re-priced (each pole's services are an exact MILP,
 cached), so a move costs two small solves at most — the larger one only against the cost it must
 beat (a MILP with a cutoff, :meth:`PerPoleValue.pole_below`: most moves do not pay and are
-refused in a fraction of an exact solve). The sizes and seat share are checked by the pricing (a pole
-breaking them is infeasible); the pole count, contiguity, 'together', 'apart' and fixed seats by
-the move itself.
+refused in a fraction of an exact solve). The sizes and seat share are checked by the pricing
+(a pole breaking them is infeasible); the pole count, contiguity, 'together', 'apart' and fixed
+seats by the move itself.
 """
 
 from __future__ import annotations

@@ -548,9 +548,8 @@ def _improve_by_large_moves(incumbent: Incumbent, value_of: PerPoleValue, ctx: R
     (:mod:`.compound_moves`, to their local optimum; ``resume``: how their simple moves scan,
     :func:`.pole_search.improve_by_moves`) and two neighbouring poles re-partitioned exactly
     (:mod:`.pair_repartition`, the larger neighbourhood, priced in closed form), in turn while
-    the re-partitions pay; the
-    re-partitions go first when more than :data:`REPARTITION_FIRST_S` are left. The best design
-    is offered to ``incumbent``. CC du Saulnois (128 communes), from the simple moves' 7,802.6
+    the re-partitions pay; the re-partitions go first when more than :data:`REPARTITION_FIRST_S`
+    are left. The best design is offered to ``incumbent``. CC du Saulnois (128 communes), from the simple moves' 7,802.6
     k€/yr, re-partitions first: 7,723.7 in 155 s, converged (each re-partition opens compound
     moves); the compound moves alone stop at 7,773.8 after 375 s (load 11–13). With a few
     seconds left they go first: CC du Pays Rethélois at 60 s keeps 1.4 s for them, in which the
